@@ -1,0 +1,136 @@
+"""The one door to DuckDB: opening the database, its schema, and running a query.
+
+Every query of the project goes through `query()` (or `execute()` for statements), so binding, error
+mapping and timing live in one place, and a distributed engine could later plug in here.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.errors import DataError
+
+log = logging.getLogger(__name__)
+
+ENV_DB_PATH = "JIANGCHUAN_DB"
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "jiangchuan.duckdb"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+
+# Slow queries are logged so that a page's cost shows up in the server log without a profiler.
+SLOW_QUERY_SECONDS = 1.0
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $JIANGCHUAN_DB, else data/jiangchuan.duckdb."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get(ENV_DB_PATH) or DEFAULT_DB_PATH)
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
+            progress=None) -> duckdb.DuckDBPyConnection:
+    """Open the database. A missing file is created and filled with the demo world.
+
+    `progress(fraction, message)` is called while a new demo world is built (the first start takes a
+    few seconds and the app shows it). ":memory:" opens an empty in-memory database with the schema.
+    """
+    target = db_path(path)
+    in_memory = str(target) == ":memory:"
+    is_new = in_memory or not target.exists()
+    if is_new and read_only and not in_memory:
+        raise DataError(f"数据库文件不存在：{target}。请先不带只读参数启动一次以生成演示数据。")
+    if not in_memory:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.Error as exc:
+        raise DataError(f"无法打开数据库 {target}：{exc}。如另一个程序正在写入，请关闭后重试。") from exc
+    if not read_only:
+        create_schema(con)
+    if is_new and not in_memory:
+        from analytics import demo  # imported late: demo imports this module
+
+        try:
+            demo.build(con, progress=progress)
+        except BaseException:
+            # A half-built world must not be mistaken for a finished one on the next start.
+            con.close()
+            target.unlink(missing_ok=True)
+            Path(str(target) + ".wal").unlink(missing_ok=True)
+            raise
+    return con
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table of the data model (idempotent: existing tables are left as they are)."""
+    for sql_file in sorted(SCHEMA_DIR.glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame."""
+    started = time.perf_counter()
+    cur = con.cursor()
+    try:
+        frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
+    except duckdb.Error as exc:
+        raise DataError(f"查询失败：{exc}") from exc
+    finally:
+        cur.close()
+    _log_slow(sql, started)
+    return frame
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None):
+    """The first column of the first row of a query, or None."""
+    cur = con.cursor()
+    try:
+        row = cur.execute(sql, params or {}).fetchone() if params else cur.execute(sql).fetchone()
+    except duckdb.Error as exc:
+        raise DataError(f"查询失败：{exc}") from exc
+    finally:
+        cur.close()
+    return None if row is None else row[0]
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> None:
+    """Run one statement that changes data, with bound parameters."""
+    started = time.perf_counter()
+    try:
+        con.execute(sql, params) if params else con.execute(sql)
+    except duckdb.ConstraintException as exc:
+        raise DataError(f"数据不符合约束：{exc}") from exc
+    except duckdb.Error as exc:
+        raise DataError(f"写入失败：{exc}") from exc
+    _log_slow(sql, started)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever data is imported or undone; caches key on it so they never serve stale data."""
+    return str(scalar(con, "SELECT count(*) || '/' || coalesce(max(imported_at)::VARCHAR, '') || '/'"
+                           " || count(*) FILTER (WHERE status = 'undone') FROM import_batches"))
+
+
+def meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    value = scalar(con, "SELECT value FROM app_meta WHERE key = $key", {"key": key})
+    return default if value is None else value
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    execute(con, "INSERT OR REPLACE INTO app_meta VALUES ($key, $value)", {"key": key, "value": value})
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while the database holds the generated demo world (the app then labels it as simulated)."""
+    return meta(con, "world") == "demo"
+
+
+def _log_slow(sql: str, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    if elapsed > SLOW_QUERY_SECONDS:
+        log.warning("slow query (%.2f s): %s", elapsed, " ".join(sql.split())[:200])

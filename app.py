@@ -1,0 +1,21 @@
+"""The router: page config, language, the shared sidebar filters, and the page list."""
+import streamlit as st
+
+from ui import data, filters
+from ui.i18n import LANGUAGES, t
+
+st.set_page_config(page_title="江川路街道 · 网格治理看板", page_icon="assets/icon.png", layout="wide")
+
+with st.sidebar:
+    st.radio(t("app.language"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
+
+data.ensure_database()
+filters.sidebar()
+
+pages = {
+    t("app.section.leaders"): [
+        st.Page("pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
+                default=True),
+    ],
+}
+st.navigation(pages).run()

@@ -1,0 +1,26 @@
+"""What every page starts with: its title, the period on screen and the demo-data label."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data, fmt
+from ui.filters import current
+from ui.i18n import t
+
+
+def page_header(title_key: str, caption_key: str | None = None) -> None:
+    st.title(t(title_key))
+    filters = current()
+    bits = []
+    if filters.start and filters.end:
+        bits.append(t("common.period", start=fmt.date(filters.start), end=fmt.date(filters.end)))
+    if caption_key:
+        bits.append(t(caption_key))
+    cols = st.columns([5, 1])
+    with cols[0]:
+        if bits:
+            st.caption(" · ".join(bits))
+    if data.is_demo():
+        with cols[1]:
+            st.badge(t("common.demo_badge"), icon=":material/science:", color="orange",
+                     help=t("common.demo_help"))
