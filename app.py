@@ -1,4 +1,10 @@
-"""The router: page config, language, the shared sidebar filters, and the page list."""
+"""The router: page config, language, the shared sidebar filters, and the page list.
+
+Page scripts live in app_pages/, not pages/: Streamlit 1.67 still treats a folder named pages/ beside
+the entry file as the old auto-discovered app until some session has called st.navigation, so the
+first visitor of a fresh server who opened a bookmarked page URL got that page without this router
+(no filters, no sign-in).
+"""
 import streamlit as st
 
 from ui import data, filters
@@ -14,7 +20,7 @@ filters.sidebar()
 
 pages = {
     t("app.section.leaders"): [
-        st.Page("pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
+        st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
     ],
 }

@@ -1,0 +1,73 @@
+"""Shared fixtures. The demo world is built small (scale 0.1) once per test session; tests that
+change data get their own fresh database."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analytics import db, demo
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SCALE = 0.1
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """A demo-world database file built once per session. Treat it as read-only; copy it to change it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = db.connect(":memory:")
+    con.close()
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    db.create_schema(con)
+    demo.build(con, scale=TEST_SCALE)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_db_path):
+    """A read-only connection to the shared demo world."""
+    con = db.connect(demo_db_path, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def fresh_con(demo_db_path, tmp_path):
+    """A writable copy of the demo world for tests that change data."""
+    path = tmp_path / "fresh.duckdb"
+    shutil.copy(demo_db_path, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def empty_con():
+    """An in-memory database with the schema and no rows."""
+    con = db.connect(":memory:")
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def app_db(demo_db_path, tmp_path, monkeypatch) -> Path:
+    """Point the app at a private copy of the demo world (AppTest runs the app in this process)."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_path, path)
+    monkeypatch.setenv(db.ENV_DB_PATH, str(path))
+    return path
+
+
+def artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
+
+
+os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
