@@ -7,7 +7,7 @@ first visitor of a fresh server who opened a bookmarked page URL got that page w
 """
 import streamlit as st
 
-from ui import data, filters
+from ui import auth, data, filters
 from ui.i18n import LANGUAGES, t
 
 st.set_page_config(page_title="江川路街道 · 网格治理看板", page_icon="assets/icon.png", layout="wide")
@@ -16,6 +16,7 @@ with st.sidebar:
     st.radio(t("app.language"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
 
 data.ensure_database()
+scope = auth.gate()
 filters.sidebar()
 
 pages = {

@@ -71,3 +71,19 @@ def artifact(name: str) -> Path:
 
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+# Tests never read the operator's real accounts file: by default no accounts exist (demo mode).
+os.environ["JIANGCHUAN_ACCOUNTS"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"jiangchuan-test-{os.getpid()}" / "none.json")
+
+
+@pytest.fixture
+def accounts_file(tmp_path, monkeypatch) -> Path:
+    """An accounts file with one user per role (password: '<role>-password-1')."""
+    from analytics import access
+
+    path = tmp_path / "accounts.json"
+    monkeypatch.setenv(access.ENV_ACCOUNTS, str(path))
+    access.add_user("leader1", "leader-password-1", "leader", path=path)
+    access.add_user("sec30", "secretary-password-1", "secretary", "C30", path=path)
+    access.add_user("analyst1", "analyst-password-1", "analyst", path=path)
+    access.add_user("admin1", "admin-password-1", "admin", path=path)
+    return path

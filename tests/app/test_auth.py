@@ -1,0 +1,49 @@
+from analytics import audit
+from tests.app.helpers import assert_clean, run_page
+
+
+def test_demo_mode_without_accounts(app_db):
+    at = run_page("app_pages/overview.py")
+    assert_clean(at)
+    assert at.selectbox(key="auth_demo_role").value == "leader"
+    assert at.session_state["scope"].role == "leader"
+
+
+def test_demo_mode_as_a_secretary(app_db):
+    at = run_page("app_pages/overview.py", session_state={"auth_demo_role": "secretary",
+                                                          "auth_demo_community": "C30"})
+    assert_clean(at)
+    assert at.session_state["scope"].community_id == "C30"
+    residents = next(m for m in at.metric if m.label == "常住人口").value
+    assert residents == "6,589"  # only her own community's rows
+
+
+def test_sign_in_required_when_accounts_exist(app_db, accounts_file):
+    at = run_page("app_pages/overview.py")
+    assert at.title[0].value == "登录"
+    assert not at.metric
+
+
+def test_failed_sign_in_is_refused_and_recorded(app_db, accounts_file):
+    at = run_page("app_pages/overview.py")
+    at.text_input(key="auth_username").input("sec30")
+    at.text_input(key="auth_password").input("wrong-password")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert "用户名或密码不正确。" in [e.value for e in at.error]
+    from ui import data  # the app's own connection: DuckDB allows one configuration per file per process
+
+    log = audit.recent(data.connection())
+    assert log.iloc[0]["action"] == "sign_in_failed" and log.iloc[0]["username"] == "sec30"
+    assert "wrong-password" not in " ".join(str(v) for v in log.astype(str).values.ravel())
+
+
+def test_sign_in_gives_the_account_its_scope(app_db, accounts_file):
+    at = run_page("app_pages/overview.py")
+    at.text_input(key="auth_username").input("sec30")
+    at.text_input(key="auth_password").input("secretary-password-1")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert_clean(at)
+    assert at.session_state["scope"].role == "secretary" and at.session_state["scope"].community_id == "C30"
+    assert len(at.metric) == 8
