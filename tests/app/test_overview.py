@@ -27,3 +27,14 @@ def test_grid_filter_narrows_the_numbers(app_db):
     assert_clean(at)
     one_grid = next(m for m in at.metric if m.label == "网格事务").value
     assert int(one_grid.replace(",", "")) < int(everyone.replace(",", ""))
+
+
+def test_first_start_builds_the_demo_world(tmp_path, monkeypatch):
+    monkeypatch.setattr("analytics.demo.ACTIVITIES_PER_SCALE", 300)
+    monkeypatch.setattr("analytics.demo.CASES_PER_SCALE", 900)
+    path = tmp_path / "first" / "start.duckdb"
+    monkeypatch.setenv("JIANGCHUAN_DB", str(path))
+    at = run_page("app_pages/overview.py")
+    assert_clean(at)
+    assert path.exists()
+    assert len(at.metric) == 8
