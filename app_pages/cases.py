@@ -31,7 +31,7 @@ def data_and_downloads(frame, file_key: str, key: str, **names) -> None:
 
 
 # --- headline numbers against their targets -------------------------------------------------
-columns = st.columns([0.9, 1.3, 1.3, 1.45, 0.9])
+columns = st.columns([0.8, 1.4, 1.4, 1.45, 0.8])
 columns[0].metric(t("cases.kpi.cases"), fmt.number(total["cases"]), border=True)
 for column, metric in zip(columns[1:4], cases.TARGET_METRICS):
     actual, goal = total[metric], whole_targets[metric]

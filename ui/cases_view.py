@@ -74,7 +74,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(lambda v: "" if pd.isna(v) else t("cases.yes") if v else t("cases.no"))
     if "month" in out:
         out["month"] = out["month"].map(month_label)
-    if "grid_id" in out and "grid_name" in out:
+    if "grid_name" in out:   # a row without a grid is the whole subdistrict (targets, scores)
         out["grid_name"] = out["grid_name"].fillna(t("cases.score.subdistrict"))
     return out.rename(columns={c: t(f"cases.col.{c}") for c in out.columns if has(f"cases.col.{c}")})
 
@@ -165,11 +165,12 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
     colours = [CATEGORY_COLOURS[c] for c in categories] + [charts.LEVEL_COLOURS[lv] for lv in levels]
     source = [categories.index(c) for c in flows["category"]]
     target = [len(categories) + levels.index(lv) for lv in flows["level"]]
-    link_colours = [_rgba(charts.LEVEL_COLOURS[lv], 0.45) for lv in flows["level"]]
+    link_colours = [_rgba(charts.LEVEL_COLOURS[lv], 0.3) for lv in flows["level"]]
     figure = go.Figure(go.Sankey(
         arrangement="fixed",
         node={"label": nodes, "color": colours, "pad": 18, "thickness": 18, "line": {"width": 0}},
-        link={"source": source, "target": target, "value": flows["cases"].tolist(), "color": link_colours}))
+        link={"source": source, "target": target, "value": flows["cases"].tolist(), "color": link_colours},
+        textfont={"size": 15, "color": "#102027", "family": charts.FONT_FAMILY}))
     figure.update_layout(height=380, margin={"t": 10, "b": 10})
     return figure
 
@@ -182,7 +183,7 @@ def level_mix(by_grid: pd.DataFrame) -> go.Figure:
         figure.add_bar(y=frame["place"], x=frame[f"share_{level}"], orientation="h", name=label("level", level),
                        marker_color=charts.LEVEL_COLOURS[level], customdata=frame[level],
                        hovertemplate="%{y}: %{x:.1%} (%{customdata})<extra>" + label("level", level) + "</extra>")
-    figure.update_layout(barmode="stack", height=380, xaxis={"tickformat": ".0%", "range": [0, 1]},
+    figure.update_layout(barmode="stack", height=380, xaxis={"tickformat": ".0%", "range": [0, 1.001], "dtick": 0.2},
                          yaxis={"autorange": "reversed"}, margin={"t": 40}, legend={"traceorder": "normal"})
     return figure
 

@@ -82,6 +82,7 @@ def test_downloads_and_targets_editor_read_only_for_a_leader(leader_page):
     assert not at.get("form")
     targets = table_with(at, "来源")
     assert set(targets["来源"]) == {"系统默认"}
+    assert targets.iloc[0]["网格"] == "全街道" and len(targets) == 8 * 3
 
 
 def test_heatmap_metric_and_community_grid_can_be_changed(app_db):

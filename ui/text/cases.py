@@ -13,11 +13,11 @@ STRINGS = {
     "cases.vs_target": ("较目标", "vs. target"),
     "cases.points": ("{value:+.1f} 个百分点", "{value:+.1f} pts"),
     # headline numbers
-    "cases.kpi.cases": ("网格事务（件）", "Grid matters"),
+    "cases.kpi.cases": ("事务总数", "Matters"),
     "cases.kpi.in_grid_rate": ("小事不出网格率", "Settled in the grid"),
     "cases.kpi.in_community_rate": ("急事不出社区率", "Settled in the community"),
     "cases.kpi.urgent_in_community_rate": ("紧急事务不出社区率", "Urgent matters settled in the community"),
-    "cases.kpi.open": ("未办结（件）", "Still open"),
+    "cases.kpi.open": ("未办结", "Still open"),
     "cases.help.in_grid_rate": ("已办结事务中在网格层面办结的比例。", "Share of closed matters settled at grid level."),
     "cases.help.in_community_rate": ("已办结事务中在网格或居民区层面办结的比例。", "Share of closed matters settled at grid or community level."),
     "cases.help.urgent_in_community_rate": ("已办结的紧急事务中在网格或居民区层面办结的比例。", "Share of closed urgent matters settled at grid or community level."),
@@ -68,7 +68,7 @@ STRINGS = {
     "cases.age.over_90": ("90天以上", "Over 90 days"),
     # urgent
     "cases.urgent.header": ("紧急事务", "Urgent matters"),
-    "cases.urgent.caption": ("紧急事务单独统计：急事不出社区率 = 在网格或居民区办结的紧急事务 ÷ 已办结的紧急事务；竖线为各网格目标。",
+    "cases.urgent.caption": ("紧急事务单独统计：急事不出社区率 = 在网格或居民区办结的紧急事务 ÷ 已办结的紧急事务；短横线为各网格的目标。",
                              "Urgent matters on their own: in-community rate = urgent matters settled at grid or community ÷ closed urgent matters; ticks mark each grid's target."),
     "cases.urgent.cases": ("紧急事务（件）", "Urgent matters"),
     "cases.urgent.median": ("紧急事务办结用时中位数", "Median time to close (urgent)"),
