@@ -46,6 +46,17 @@ def call(fn, *args, **kwargs):
     return _cached(fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())), data_version())
 
 
+def write(fn, *args, **kwargs):
+    """fn(connection, *args, **kwargs) for an analytics function that changes data (e.g. a target an
+    admin sets), then every cached result is dropped: such writes are rare, and a stale number after an
+    admin's change would look like the change failed."""
+    if not fn.__module__.startswith("analytics."):
+        raise ValueError("only analytics functions write through here")
+    result = fn(connection(), *args, **kwargs)
+    _cached.clear()
+    return result
+
+
 @st.cache_data(show_spinner=False, max_entries=2000, ttl=6 * 3600)
 def _cached(module: str, name: str, args: tuple, kwargs: tuple, version: str):
     if not module.startswith("analytics."):
