@@ -19,10 +19,9 @@ def run_page(page: str, *, timeout: float = 60, session_state: dict | None = Non
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (session_state or {}).items():
         at.session_state[key] = value
-    at.run()
     if page != "app_pages/overview.py":
-        at.switch_page(page)
-        at.run()
+        at.switch_page(page)  # before the first run: one run, so no widget is re-read outside the session
+    at.run()
     return at
 
 

@@ -1,12 +1,8 @@
 import json
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from analytics.access import Scope
 from tests.app.helpers import assert_clean, run_page
-from tests.conftest import ROOT
 
 PAGE = "app_pages/cases.py"
 
@@ -117,18 +113,14 @@ def test_sidebar_grid_filter_narrows_the_page(app_db):
 def test_in_english(app_db):
     # The page script alone: run_page's second run (the switch from the default page) makes AppTest
     # format the sidebar's options outside the session, in Chinese, and fail to find the English value.
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.run()
+    at = run_page(PAGE, session_state={"lang": "en"})
     assert_clean(at)
     assert at.title[0].value == "Grid work"
     assert "Settled in the grid" in [m.label for m in at.metric]
 
 
 def test_admin_sets_a_grid_target_and_the_score_follows(app_db):
-    at = run_page(PAGE, session_state={"scope": Scope("admin")})
+    at = run_page(PAGE, session_state={"auth_demo_role": "admin"})
     assert_clean(at)
     before = float(metric(at, "沧源兰坪"))
     at.selectbox(key="cases_target_place").set_value("G3")
