@@ -23,5 +23,8 @@ pages = {
         st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
     ],
+    t("app.section.work"): [
+        st.Page("app_pages/explorer.py", title=t("explore.nav"), icon=":material/query_stats:", url_path="explorer"),
+    ],
 }
 st.navigation(pages).run()

@@ -371,3 +371,36 @@ def delete_saved_query(con, name: str, *, scope: Scope | None = None) -> None:
         db.execute(cur, "DELETE FROM saved_queries WHERE name = $name", {"name": name})
     finally:
         cur.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# who may use the console, and results ready for any download format
+CONSOLE_ROLES = frozenset({"analyst", "admin", "leader"})
+
+
+def can_use_console(scope: Scope | None) -> bool:
+    """The SQL console is for analysts (and administrators, and leaders who ask their own questions);
+    a secretary's scope is row-limited in SQL, which a free-form console cannot promise."""
+    return scope is not None and scope.role in CONSOLE_ROLES
+
+
+def flat_for_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose cells are all scalars: lists, structs, maps and blobs from a console query become
+    text, so CSV, Excel and Parquet all accept them."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(_flat_cell)
+    return out
+
+
+def _flat_cell(value):
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, list | tuple | dict | set):
+        return str(value)
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return str(value.tolist())
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value

@@ -37,10 +37,17 @@ _DATE = {"activities": "a.held_on", "cases": "k.reported_at"}
 _COMMUNITY = {"activities": "a.community_id", "cases": "k.community_id"}
 _COLOUR = {"activities": "i.seed_colour", "cases": None}
 
-_COLOUR_ORDER = "CASE i.seed_colour WHEN 'red' THEN 1 WHEN 'green' THEN 2 WHEN 'white' THEN 3 ELSE 4 END"
+def _in_order(expr: str, codes: tuple[str, ...]) -> str:
+    """Sort `expr` in the domain's order of its codes (the seed plan's colours, the levels upwards…)."""
+    whens = " ".join(f"WHEN '{code}' THEN {n}" for n, code in enumerate(codes, start=1))
+    return f"CASE {expr} {whens} ELSE {len(codes) + 1} END"
+
+
+COLOURS = ("red", "green", "white", "blue")
+KINDS = ("enterprise", "hospital", "school", "agency", "social_org")
+CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
+LEVELS = ("grid", "community", "street", "district", "open")
 _LEVEL = "coalesce(k.resolved_level, 'open')"
-_LEVEL_ORDER = ("CASE coalesce(k.resolved_level, 'open') WHEN 'grid' THEN 1 WHEN 'community' THEN 2"
-                " WHEN 'street' THEN 3 WHEN 'district' THEN 4 ELSE 5 END")
 
 
 @dataclass(frozen=True)
@@ -58,16 +65,12 @@ DIMENSIONS: dict[str, Dimension] = {
     "month": Dimension("CAST(date_trunc('month', {date}) AS DATE)", "CAST(date_trunc('month', {date}) AS DATE)"),
     "grid": Dimension("g.name", "g.grid_id", place=True),
     "community": Dimension("c.name", "c.community_id", place=True),
-    "seed_colour": Dimension("i.seed_colour", _COLOUR_ORDER, ("activities",),
-                             codes=("red", "green", "white", "blue")),
+    "seed_colour": Dimension("i.seed_colour", _in_order("i.seed_colour", COLOURS), ("activities",), codes=COLOURS),
     "item": Dimension("i.name", "i.item_id", ("activities",)),
     "partner": Dimension("p.name", "coalesce(p.partner_id, 'ZZZ')", ("activities",)),
-    "partner_kind": Dimension("p.kind", "coalesce(p.kind, 'zzz')", ("activities",),
-                              codes=("enterprise", "hospital", "school", "agency", "social_org")),
-    "category": Dimension("k.category", "k.category", ("cases",),
-                          codes=("party_building", "opinion", "service_proxy", "dispute")),
-    "resolved_level": Dimension(_LEVEL, _LEVEL_ORDER, ("cases",),
-                                codes=("grid", "community", "street", "district", "open")),
+    "partner_kind": Dimension("p.kind", _in_order("p.kind", KINDS), ("activities",), codes=KINDS),
+    "category": Dimension("k.category", _in_order("k.category", CATEGORIES), ("cases",), codes=CATEGORIES),
+    "resolved_level": Dimension(_LEVEL, _in_order(_LEVEL, LEVELS), ("cases",), codes=LEVELS),
     "urgent": Dimension("k.urgent", "k.urgent", ("cases",), codes=(True, False)),
 }
 
