@@ -57,6 +57,7 @@ def pivot_section() -> None:
         st.info(t("explore.no_rows"))
     figure = view.chart(result.frame, spec)
     if figure is not None:
+        st.markdown(f"**{view.chart_title(spec)}**")
         st.plotly_chart(figure, key="explorer_pivot_chart")
     elif not spec.rows and not result.frame.empty:
         for column, measure in zip(st.columns(min(len(measures), 4)), measures[:4]):

@@ -105,6 +105,11 @@ def chart(frame: pd.DataFrame, spec: pivot.PivotSpec):
             figure.update_layout(showlegend=False)
     if measure in pivot.RATE_MEASURES:
         figure.update_yaxes(tickformat=".0%", range=[0, 1])
-    figure.update_layout(height=420, legend_title_text=dimension_label(second) if second else None,
-                         title=t("explore.chart_of", measure=measure_label(measure), dimension=dimension_label(first)))
+    figure.update_layout(height=420, legend_title_text="")
     return figure
+
+
+def chart_title(spec: pivot.PivotSpec) -> str:
+    """Said above the chart (a plotly title would collide with the legend the template puts on top)."""
+    text = t("explore.chart_of", measure=measure_label(spec.measures[0]), dimension=dimension_label(spec.rows[0]))
+    return text + (f" · {dimension_label(spec.rows[1])}" if len(spec.rows) > 1 else "")
