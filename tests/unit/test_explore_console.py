@@ -331,3 +331,44 @@ def test_parser_verdicts():
         with pytest.raises(explore.QueryRefused) as refused:
             explore.check_statement(sql)
         assert refused.value.reason == reason
+
+
+def test_snapshot_falls_back_to_the_engine_when_the_file_moves_during_the_copy(demo_db_path, tmp_path, monkeypatch):
+    """A checkpoint that lands while the file is being copied would tear the copy: the fingerprint
+    taken after the copy differs, the torn copy is dropped and the engine copies the database instead."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_path, path)
+    app = db.connect(path)
+    try:
+        real_copy, engine_copy = shutil.copyfile, explore._copy_database
+        used = []
+
+        def racing_copy(src, dst, *args, **kwargs):
+            result = real_copy(src, dst, *args, **kwargs)
+            db.execute(app, "INSERT INTO app_meta VALUES ('during_copy', 'x')")
+            app.execute("CHECKPOINT")
+            return result
+
+        monkeypatch.setattr(explore.shutil, "copyfile", racing_copy)
+        monkeypatch.setattr(explore, "_copy_database", lambda *a: (used.append(True), engine_copy(*a)))
+        seen = explore.run_readonly(path, "SELECT count(*) AS n FROM app_meta WHERE key = 'during_copy'")
+        assert used == [True] and seen.frame["n"].iloc[0] == 1
+        assert len(explore.snapshot_files(path)) == 1
+        assert not list(tmp_path.glob("*building*"))
+    finally:
+        app.close()
+
+
+def test_snapshot_by_the_engine_is_complete(demo_db_path, tmp_path, monkeypatch):
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_path, path)
+    app = db.connect(path)
+    try:
+        monkeypatch.setattr(explore, "_copy_file", lambda *a: False)
+        tables = explore.run_readonly(path, "SELECT count(*) AS n FROM information_schema.tables"
+                                            " WHERE table_schema = 'main'").frame["n"].iloc[0]
+        assert tables == len(checksums(app))
+        cases = explore.run_readonly(path, "SELECT count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM grid_cases t").frame
+        assert tuple(cases.iloc[0]) == tuple(checksums(app)["grid_cases"])
+    finally:
+        app.close()
