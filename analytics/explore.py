@@ -21,8 +21,8 @@ same database file with a different configuration"); DuckDB 2.0 also refuses to 
 instance of the process holds ("Unique file handle conflict"); and another process cannot open it
 either (the writer holds an exclusive file lock). So the console then reads a snapshot beside the file:
 through a new connection to the app's own instance it runs CHECKPOINT (the write-ahead log folded into
-the file; DuckDB writes the file at checkpoints only) and copies the file's bytes, checking that the
-file did not change during the copy; if it did, or the log still holds commits, the engine copies the
+the file, whose header moves only at checkpoints) and copies the file's bytes, checking that the file
+did not change at all during the copy; if it did, or the log still holds commits, the engine copies the
 database instead (COPY FROM DATABASE: one read transaction, always consistent, slower). The locked
 instance opens the snapshot read-only. It is reused until the file or its log changes (or it is ten
 minutes old). Measured on the shared 2-core test machine under load (first query after a write):
@@ -238,10 +238,11 @@ def _fresh(snapshot: Path) -> bool:
 
 
 def _copy_file(path: Path, building: Path, fingerprint: str) -> bool:
-    """The fast way: after a checkpoint DuckDB writes the file only at its next checkpoint (commits go to
-    the write-ahead log), so a byte copy taken while the file's size and times stay put is the database
-    as of that checkpoint. False (and nothing left behind) when the log holds commits the file lacks,
-    or the file changed during the copy: then the database is copied by the engine instead."""
+    """The fast way: after a checkpoint, commits go to the write-ahead log and the file's header (what a
+    reader opens) moves only at the next checkpoint, so a byte copy taken while the file's size and
+    times stay put is the database as of that checkpoint. False (and nothing left behind) when the log
+    holds commits the file lacks, or anything wrote to the file during the copy (a checkpoint, or a big
+    insert writing its blocks ahead of its commit): then the engine copies the database instead."""
     wal = Path(str(path) + ".wal")
     if wal.exists() and wal.stat().st_size > 0:
         return False
