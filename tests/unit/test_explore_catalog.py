@@ -169,3 +169,27 @@ def test_only_console_queries_can_be_saved(fresh_con, name, sql, reason):
         explore.save_query(fresh_con, name, sql)
     assert refused.value.reason == reason
     assert explore.saved_queries(fresh_con).empty
+
+
+def test_console_results_download_in_every_format(demo_db_path):
+    import io
+
+    import openpyxl
+
+    from analytics import export
+
+    result = explore.run_readonly(demo_db_path, """
+        SELECT '=HYPERLINK("http://x", "点我")' AS 名称, -3 AS 数量, [1, 2] AS 列表, {'a': 1} AS 结构,
+               'abc'::BLOB AS 二进制, DATE '2024-05-01' AS 日期, 1.25::DECIMAL(5, 2) AS 金额""")
+    for snapshot in explore.snapshot_files(demo_db_path):
+        snapshot.unlink()
+    flat = explore.flat_for_export(result.frame)
+    csv = export.to_csv_bytes(flat)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
+    assert back["名称"].iloc[0].startswith("'=") and back["数量"].iloc[0] == -3
+    assert back["列表"].iloc[0] == "[1, 2]"
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(flat))).active
+    assert sheet.cell(row=2, column=1).value.startswith("'=") and sheet.cell(row=2, column=1).data_type == "s"
+    parquet = pd.read_parquet(io.BytesIO(export.to_parquet_bytes(flat)))
+    assert parquet["金额"].iloc[0] == 1.25 and parquet["二进制"].iloc[0] == "616263"
