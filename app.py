@@ -25,5 +25,8 @@ pages = {
                 default=True),
         st.Page("app_pages/cases.py", title=t("cases.nav"), icon=":material/assignment_turned_in:", url_path="cases"),
     ],
+    t("app.section.work"): [
+        st.Page("app_pages/explorer.py", title=t("explore.nav"), icon=":material/query_stats:", url_path="explorer"),
+    ],
 }
 st.navigation(pages).run()

@@ -5,6 +5,8 @@ mapping and timing live in one place, and a distributed engine could later plug 
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import os
 import time
@@ -23,6 +25,10 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 
 # Slow queries are logged so that a page's cost shows up in the server log without a profiler.
 SLOW_QUERY_SECONDS = 1.0
+
+# While a `capture_sql()` block runs, every query() / scalar() of this thread (or task) is recorded
+# here as (sql, params), so a page can show the SQL behind the numbers it draws.
+_captured: contextvars.ContextVar[list | None] = contextvars.ContextVar("captured_sql", default=None)
 
 
 def db_path(path: str | os.PathLike | None = None) -> Path:
@@ -72,8 +78,27 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql_file.read_text(encoding="utf-8"))
 
 
+@contextlib.contextmanager
+def capture_sql():
+    """`with capture_sql() as captured:` records (sql, params) of every query() and scalar() run in
+    this thread inside the block, in order."""
+    captured: list[tuple[str, dict | list | None]] = []
+    token = _captured.set(captured)
+    try:
+        yield captured
+    finally:
+        _captured.reset(token)
+
+
+def _record(sql: str, params) -> None:
+    captured = _captured.get()
+    if captured is not None:
+        captured.append((sql, dict(params) if isinstance(params, dict) else list(params or [])))
+
+
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pd.DataFrame:
     """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame."""
+    _record(sql, params)
     started = time.perf_counter()
     cur = con.cursor()
     try:
@@ -88,6 +113,7 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None =
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None):
     """The first column of the first row of a query, or None."""
+    _record(sql, params)
     cur = con.cursor()
     try:
         row = cur.execute(sql, params or {}).fetchone() if params else cur.execute(sql).fetchone()

@@ -7,6 +7,7 @@ from ui.filters import current
 from ui.i18n import has, t
 from ui.layout import page_header
 from ui.session import scope
+from ui.sql import show_sql
 
 page_header("overview.title", "overview.caption")
 filters = current()
@@ -48,3 +49,4 @@ figure.add_scatter(x=trend["month"], y=trend["in_grid_rate"], name=t("overview.t
 figure.update_yaxes(tickformat=".0%", range=[0, 1], secondary_y=True)
 figure.update_layout(barmode="group", height=380, xaxis_title=t("overview.month"))
 st.plotly_chart(figure, key="overview_trend")
+show_sql(overview.monthly_trend, filters, scope=scope())

@@ -1,4 +1,5 @@
-"""Download buttons for any table a page shows (CSV with BOM and Excel, formulas neutralised)."""
+"""Download buttons for any table a page shows (CSV with BOM and Excel, formulas neutralised; Parquet
+on request)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,9 +9,10 @@ from analytics import export
 from ui.i18n import t
 
 
-def buttons(frame: pd.DataFrame, name: str, *, key: str) -> None:
-    """CSV and Excel downloads of `frame`; `name` is the file name without extension (Chinese is fine)."""
-    left, right = st.columns(2)
+def buttons(frame: pd.DataFrame, name: str, *, key: str, parquet: bool = False) -> None:
+    """CSV and Excel downloads of `frame` (and Parquet with `parquet=True`); `name` is the file name
+    without extension (Chinese is fine)."""
+    left, right, *rest = st.columns(3 if parquet else 2)
     with left:
         st.download_button(t("common.download_csv"), export.to_csv_bytes(frame), file_name=f"{name}.csv",
                            mime="text/csv", key=f"{key}_csv", icon=":material/download:",
@@ -19,3 +21,8 @@ def buttons(frame: pd.DataFrame, name: str, *, key: str) -> None:
         st.download_button(t("common.download_xlsx"), export.to_xlsx_bytes(frame), file_name=f"{name}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+    if parquet:
+        with rest[0]:
+            st.download_button(t("common.download_parquet"), export.to_parquet_bytes(frame),
+                               file_name=f"{name}.parquet", mime="application/vnd.apache.parquet",
+                               key=f"{key}_parquet", icon=":material/database:", on_click="ignore")

@@ -11,6 +11,7 @@ STRINGS = {
     "common.no_data": ("所选范围内没有数据。请放宽左侧的时间或网格筛选。", "No data in this selection. Widen the period or grid filter on the left."),
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.download_xlsx": ("下载 Excel", "Download Excel"),
+    "common.download_parquet": ("下载 Parquet", "Download Parquet"),
     "common.vs_previous": ("较上一同长周期", "vs. previous period of equal length"),
     "common.period": ("{start} 至 {end}", "{start} to {end}"),
     "filters.header": ("筛选", "Filters"),

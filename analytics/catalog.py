@@ -1,0 +1,230 @@
+"""The table browser: every table and view, its columns with their meaning, row counts and a sample.
+
+The meanings are written here once, in Chinese and English, for every column of the data model
+(../shared/DESIGN.md). A table another module adds later shows up in the browser at once; its columns
+read "—" until a line is added to COLUMN_NOTES.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import db
+from analytics.access import Scope, community_predicate
+
+TABLE_NOTES: dict[str, tuple[str, str]] = {
+    "app_meta": ("系统信息：数据库的版本、演示数据的参数等键值对", "System facts: key-value pairs such as the demo world's parameters"),
+    "import_batches": ("导入批次：每次导入台账的文件、行数、时间和状态（可撤销）",
+                       "Import batches: each ledger import's file, rows, time and status"),
+    "grids": ("片区网格：江川路街道的七个片区网格", "Area grids: the seven grids of the subdistrict"),
+    "grid_boundaries": ("网格边界：各片区网格的边界（GeoJSON，WGS-84），按版本记录", "Grid boundaries by version (GeoJSON, WGS-84)"),
+    "communities": ("居民区：各居委会的所属网格、户数、人口、党员数和位置",
+                    "Residential communities: grid, households, residents, party members, location"),
+    "secretaries": ("居民区书记：按职务称呼，不含个人姓名", "Community secretaries, named by role"),
+    "partners": ("美好社区合伙人：企业、医院、学校、机关、社会组织等成员单位",
+                 "Community partners: enterprises, hospitals, schools, agencies, social organisations"),
+    "pairings": ("结对关系：合伙人单位与居民区的结对", "Pairings of partners with communities"),
+    "service_items": ("服务项目：四色种子计划的各项服务及其颜色", "Service items of the four-colour seed plan"),
+    "seed_activities": ("四色种子活动：每一场服务活动的日期、居民区、项目、合伙人与参与人数",
+                        "Seed activities: each service event with its date, community, item, partner and turnout"),
+    "grid_cases": ("网格事务：每一件上报事务的类别、时间、办结层级、满意度（含个人信息，注意保密）",
+                   "Grid matters: category, times, level settled, satisfaction (holds personal data)"),
+    "contest_rounds": ("书记擂台：每一轮比拼", "Secretaries' contest rounds"),
+    "contest_criteria": ("擂台评分项：每轮的评分标准、权重和满分", "Contest criteria with weights and maximum scores"),
+    "contest_entries": ("擂台参赛：每轮参赛的居民区、书记和主题", "Contest entries: community, secretary and theme"),
+    "judges": ("评委：按身份称呼（领导、专家、居民代表）", "Judges, named by role"),
+    "contest_scores": ("擂台评分：每位评委对每个参赛项目各评分项的打分", "Contest scores per judge, entry and criterion"),
+    "saved_queries": ("保存的查询：分析人员在SQL控制台保存的查询", "Queries analysts saved in the SQL console"),
+}
+
+_ID = {
+    "grid_id": ("片区网格编号（G1–G7）", "Area grid id (G1–G7)"),
+    "community_id": ("居民区编号（C01…）", "Community id (C01…)"),
+    "partner_id": ("合伙人单位编号（P01…）", "Partner id (P01…)"),
+    "item_id": ("服务项目编号", "Service item id"),
+    "round_id": ("擂台轮次编号", "Contest round id"),
+    "entry_id": ("参赛项目编号", "Contest entry id"),
+    "criterion_id": ("评分项编号", "Criterion id"),
+    "judge_id": ("评委编号", "Judge id"),
+    "secretary_id": ("书记编号", "Secretary id"),
+    "batch_id": ("导入批次编号（对应 import_batches；演示数据为 demo）",
+                 "Import batch id (see import_batches; demo for the demo world)"),
+    "lon": ("经度（WGS-84）", "Longitude (WGS-84)"),
+    "lat": ("纬度（WGS-84）", "Latitude (WGS-84)"),
+}
+
+COLUMN_NOTES: dict[tuple[str, str], tuple[str, str]] = {
+    ("app_meta", "key"): ("信息项名称", "Key"),
+    ("app_meta", "value"): ("信息项的值", "Value"),
+    ("import_batches", "batch_id"): ("导入批次编号", "Batch id"),
+    ("import_batches", "table_name"): ("导入到的数据表", "Table imported into"),
+    ("import_batches", "file_name"): ("导入的文件名", "File name"),
+    ("import_batches", "sha256"): ("文件的 SHA-256 校验值，用于识别重复导入", "SHA-256 of the file, to spot repeated imports"),
+    ("import_batches", "rows"): ("导入的行数", "Rows imported"),
+    ("import_batches", "imported_at"): ("导入时间", "Imported at"),
+    ("import_batches", "status"): ("状态：imported 已导入、undone 已撤销、demo 演示数据", "Status: imported, undone, demo"),
+    ("grids", "grid_id"): _ID["grid_id"],
+    ("grids", "name"): ("网格名称", "Grid name"),
+    ("grids", "name_en"): ("网格英文名", "Grid name in English"),
+    ("grid_boundaries", "grid_id"): _ID["grid_id"],
+    ("grid_boundaries", "version"): ("边界版本号（从1起）", "Boundary version (from 1)"),
+    ("grid_boundaries", "valid_from"): ("生效日期", "Valid from"),
+    ("grid_boundaries", "valid_to"): ("失效日期（空 = 现行边界）", "Valid to (empty = current)"),
+    ("grid_boundaries", "geometry"): ("边界图形（GeoJSON 文本，WGS-84 经纬度）", "Boundary shape (GeoJSON text, WGS-84)"),
+    ("communities", "community_id"): _ID["community_id"],
+    ("communities", "name"): ("居民区全称", "Community name"),
+    ("communities", "short_name"): ("居民区简称", "Short name"),
+    ("communities", "grid_id"): ("所属片区网格编号", "Grid the community belongs to"),
+    ("communities", "households"): ("户数", "Households"),
+    ("communities", "residents"): ("常住人口（人）", "Residents"),
+    ("communities", "party_members"): ("党员人数", "Party members"),
+    ("communities", "built_year"): ("小区建成年份", "Year the estate was built"),
+    ("communities", "sample_tier"): ("“1+5”样本：city 市级美好社区、jiangchuan 江川家园样本、空 = 非样本",
+                                     "\"1+5\" sample: city, jiangchuan, or empty"),
+    ("communities", "lon"): _ID["lon"],
+    ("communities", "lat"): _ID["lat"],
+    ("secretaries", "secretary_id"): _ID["secretary_id"],
+    ("secretaries", "community_id"): ("所在居民区编号", "Community"),
+    ("secretaries", "display_name"): ("显示称呼（按职务，如“鹤北新村第一居民区书记”）", "Display name (by role)"),
+    ("secretaries", "since"): ("任职起始日期", "In office since"),
+    ("partners", "partner_id"): _ID["partner_id"],
+    ("partners", "name"): ("单位名称", "Partner name"),
+    ("partners", "kind"): ("单位类型：enterprise 企业、hospital 医院、school 学校、agency 机关、social_org 社会组织",
+                           "Kind: enterprise, hospital, school, agency, social_org"),
+    ("partners", "lon"): _ID["lon"],
+    ("partners", "lat"): _ID["lat"],
+    ("partners", "joined_on"): ("加入美好社区合伙人的日期", "Date the partner joined"),
+    ("pairings", "partner_id"): _ID["partner_id"],
+    ("pairings", "community_id"): _ID["community_id"],
+    ("pairings", "since"): ("结对起始日期", "Paired since"),
+    ("service_items", "item_id"): _ID["item_id"],
+    ("service_items", "seed_colour"): ("种子颜色：red 红色·党建引领、green 绿色·环保、white 白色·健康、blue 蓝色·志愿",
+                                       "Seed colour: red, green, white, blue"),
+    ("service_items", "name"): ("服务项目名称", "Item name"),
+    ("service_items", "name_en"): ("服务项目英文名", "Item name in English"),
+    ("seed_activities", "activity_id"): ("活动编号", "Activity id"),
+    ("seed_activities", "held_on"): ("活动日期", "Date held"),
+    ("seed_activities", "community_id"): ("举办的居民区编号", "Community where it was held"),
+    ("seed_activities", "item_id"): ("服务项目编号（颜色见 service_items）", "Service item (colour in service_items)"),
+    ("seed_activities", "partner_id"): ("参与的合伙人单位编号（空 = 居民区自办）", "Partner taking part (empty = the community alone)"),
+    ("seed_activities", "participants"): ("服务居民人次", "Residents served"),
+    ("seed_activities", "volunteers"): ("志愿者人数", "Volunteers"),
+    ("seed_activities", "volunteer_hours"): ("志愿服务时长（小时）", "Volunteer hours"),
+    ("seed_activities", "batch_id"): _ID["batch_id"],
+    ("grid_cases", "case_id"): ("事务编号", "Matter id"),
+    ("grid_cases", "community_id"): ("发生的居民区编号（所属网格即该居民区的网格）", "Community (its grid is the matter's grid)"),
+    ("grid_cases", "category"): ("事务类别：party_building 党建工作、opinion 民意征集、service_proxy 服务代办、dispute 矛盾化解",
+                                 "Category: party_building, opinion, service_proxy, dispute"),
+    ("grid_cases", "reported_at"): ("上报时间（事务计入上报所在的时段）",
+                                    "Reported at (a matter belongs to the period it was reported in)"),
+    ("grid_cases", "closed_at"): ("办结时间（空 = 未办结）", "Closed at (empty = open)"),
+    ("grid_cases", "resolved_level"): ("办结层级：grid 网格、community 居民区、street 街道、district 区级（空 = 未办结）",
+                                       "Level settled: grid, community, street, district (empty = open)"),
+    ("grid_cases", "urgent"): ("是否急事", "Urgent"),
+    ("grid_cases", "satisfaction"): ("居民满意度回访评分（1–5，空 = 未回访）", "Satisfaction score 1–5 (empty = not surveyed)"),
+    ("grid_cases", "lon"): _ID["lon"],
+    ("grid_cases", "lat"): _ID["lat"],
+    ("grid_cases", "reporter_name"): ("上报人姓名（个人信息，浏览时已脱敏）", "Reporter's name (personal data, masked here)"),
+    ("grid_cases", "reporter_phone"): ("上报人电话（个人信息，浏览时已脱敏）", "Reporter's phone (personal data, masked here)"),
+    ("grid_cases", "description"): ("事务描述（可能含电话等个人信息，浏览时已脱敏）", "Description (may hold personal data, masked here)"),
+    ("grid_cases", "batch_id"): _ID["batch_id"],
+    ("contest_rounds", "round_id"): _ID["round_id"],
+    ("contest_rounds", "name"): ("轮次名称", "Round name"),
+    ("contest_rounds", "held_on"): ("比拼日期", "Date held"),
+    ("contest_criteria", "round_id"): _ID["round_id"],
+    ("contest_criteria", "criterion_id"): _ID["criterion_id"],
+    ("contest_criteria", "name"): ("评分项名称（如“五美”之一）", "Criterion name"),
+    ("contest_criteria", "weight"): ("权重", "Weight"),
+    ("contest_criteria", "max_score"): ("满分", "Maximum score"),
+    ("contest_entries", "round_id"): _ID["round_id"],
+    ("contest_entries", "entry_id"): _ID["entry_id"],
+    ("contest_entries", "community_id"): ("参赛居民区编号", "Community competing"),
+    ("contest_entries", "secretary_id"): ("参赛书记编号", "Secretary presenting"),
+    ("contest_entries", "theme"): ("展示主题", "Theme"),
+    ("judges", "judge_id"): _ID["judge_id"],
+    ("judges", "display_name"): ("评委称呼（按身份，如“评委3”）", "Judge's display name (by role)"),
+    ("judges", "kind"): ("评委类型：leader 领导、expert 专家、resident 居民代表", "Kind: leader, expert, resident"),
+    ("contest_scores", "round_id"): _ID["round_id"],
+    ("contest_scores", "entry_id"): _ID["entry_id"],
+    ("contest_scores", "judge_id"): _ID["judge_id"],
+    ("contest_scores", "criterion_id"): _ID["criterion_id"],
+    ("contest_scores", "score"): ("得分（不超过该评分项满分）", "Score (up to the criterion's maximum)"),
+    ("saved_queries", "name"): ("查询名称", "Query name"),
+    ("saved_queries", "sql"): ("SQL 语句（DuckDB 方言，只读）", "SQL text (DuckDB dialect, read-only)"),
+    ("saved_queries", "note"): ("说明", "Note"),
+    ("saved_queries", "saved_by"): ("保存者的角色", "Role that saved it"),
+    ("saved_queries", "saved_at"): ("保存时间", "Saved at"),
+}
+
+# Personal data is masked in the browser's sample for every role (the names and phone numbers of
+# residents who reported a matter). Column names are fixed here, never taken from a user.
+MASKED_COLUMNS = {
+    ("grid_cases", "reporter_name"): "CASE WHEN reporter_name IS NULL THEN NULL"
+                                     " ELSE left(reporter_name, 1) || repeat('*', length(reporter_name) - 1) END",
+    ("grid_cases", "reporter_phone"): "regexp_replace(reporter_phone, '^(\\d{3})\\d+(\\d{4})$', '\\1****\\2')",
+    ("grid_cases", "description"): "regexp_replace(description, '(1\\d{2})\\d{4}(\\d{4})', '\\1****\\2', 'g')",
+}
+
+
+def tables(con, *, scope: Scope | None = None) -> pd.DataFrame:
+    """Every table and view of the database: table_name, kind (table / view), columns, rows,
+    meaning_zh, meaning_en. Row counts are exact for tables; views show none (counting one runs it)."""
+    listing = db.query(con, """
+        SELECT t.table_name, CASE WHEN t.table_type = 'VIEW' THEN 'view' ELSE 'table' END AS kind,
+               count(c.column_name) AS columns
+        FROM information_schema.tables t
+        JOIN information_schema.columns c USING (table_catalog, table_schema, table_name)
+        WHERE t.table_catalog = current_database() AND t.table_schema = 'main'
+        GROUP BY ALL
+        ORDER BY kind, t.table_name""")
+    base = listing.loc[listing["kind"] == "table", "table_name"].tolist()
+    counts = {}
+    if base:
+        union = " UNION ALL ".join(f"SELECT '{_literal(n)}' AS table_name, count(*) AS rows FROM {_ident(n)}"
+                                   for n in base)
+        counts = dict(db.query(con, union).itertuples(index=False, name=None))
+    listing["rows"] = pd.array([counts.get(n) for n in listing["table_name"]], dtype="Int64")
+    listing["meaning_zh"] = [TABLE_NOTES.get(n, ("—", "—"))[0] for n in listing["table_name"]]
+    listing["meaning_en"] = [TABLE_NOTES.get(n, ("—", "—"))[1] for n in listing["table_name"]]
+    return listing
+
+
+def columns(con, table: str, *, scope: Scope | None = None) -> pd.DataFrame:
+    """The columns of `table` in order: column_name, data_type, nullable, meaning_zh, meaning_en."""
+    _known(con, table)
+    frame = db.query(con, """
+        SELECT column_name, data_type, is_nullable = 'YES' AS nullable
+        FROM information_schema.columns
+        WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $table
+        ORDER BY ordinal_position""", {"table": table})
+    frame["meaning_zh"] = [COLUMN_NOTES.get((table, c), ("—", "—"))[0] for c in frame["column_name"]]
+    frame["meaning_en"] = [COLUMN_NOTES.get((table, c), ("—", "—"))[1] for c in frame["column_name"]]
+    return frame
+
+
+def sample(con, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.DataFrame:
+    """The first `n` rows of `table` (in storage order), personal data masked; a secretary's scope
+    sees only the own community's rows of tables that have a community_id."""
+    _known(con, table)
+    names = columns(con, table)["column_name"].tolist()
+    select = ", ".join(f"{MASKED_COLUMNS[(table, c)]} AS {_ident(c)}" if (table, c) in MASKED_COLUMNS
+                       else _ident(c) for c in names)
+    where, params = community_predicate(scope) if "community_id" in names else ("TRUE", {})
+    return db.query(con, f"SELECT {select} FROM {_ident(table)} WHERE {where} LIMIT $n",
+                    {**params, "n": int(n)})
+
+
+def _known(con, table: str) -> None:
+    """`table` must be a table or view of the database: names are checked before they reach SQL."""
+    names = set(db.query(con, """
+        SELECT table_name FROM information_schema.tables
+        WHERE table_catalog = current_database() AND table_schema = 'main'""")["table_name"])
+    if table not in names:
+        raise KeyError(f"no table or view named {table!r}")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(name: str) -> str:
+    return name.replace("'", "''")

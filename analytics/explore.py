@@ -1,0 +1,455 @@
+"""The analysts' SQL console: any read-only query, run so that the ENGINE refuses what is unsafe.
+
+Safety does not come from scanning the text for bad words. `run_readonly` opens its own DuckDB
+instance configured so that the engine itself refuses:
+
+- writes: the database is opened read-only (INSERT / UPDATE / DELETE / DROP / CREATE, a write hidden
+  in a CTE, CHECKPOINT… all fail inside DuckDB);
+- the file system and the network: `enable_external_access=false` (read_csv('/etc/passwd'), COPY … TO,
+  EXPORT DATABASE, ATTACH, INSTALL / LOAD, Python variables as tables);
+- extensions: no autoload / autoinstall, no community or unsigned extensions;
+- changing any of that: `lock_configuration=true`, so SET / RESET of anything fail;
+- exhausting the server: a memory limit, a thread limit, no spilling to disk, a timer thread that
+  interrupts the query after `timeout_s`, and a row cap that says when it cut the result.
+
+DuckDB's own parser counts the statements (one per run) and names their type (SELECT or EXPLAIN
+only), which turns an accident into a clear message before the engine is even asked.
+
+The same file open read-write in this process (the app's own connection): DuckDB keeps one instance
+per file per process and refuses a second one with another configuration ("Can't open a connection to
+same database file with a different configuration"); DuckDB 2.0 also refuses to ATTACH a file another
+instance of the process holds ("Unique file handle conflict"); and another process cannot open it
+either (the writer holds an exclusive file lock). So the console then reads a snapshot beside the file:
+through a new connection to the app's own instance it runs CHECKPOINT (the write-ahead log folded into
+the file, whose header moves only at checkpoints) and copies the file's bytes, checking that the file
+did not change at all during the copy; if it did, or the log still holds commits, the engine copies the
+database instead (COPY FROM DATABASE: one read transaction, always consistent, slower). The locked
+instance opens the snapshot read-only. It is reused until the file or its log changes (or it is ten
+minutes old). Measured on the shared 2-core test machine under load (first query after a write):
+file copy 0.2 s at demo scale 0.1 and 1, 0.3 s at scale 10 (640,000 cases, 73 MB); COPY FROM
+DATABASE 0.5 s, 1.8 s and 9 s. A query on a snapshot or a free file costs ~0.1–0.3 s of opening.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import math
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import db
+from analytics.access import Scope
+from analytics.errors import DataError
+
+MEMORY_LIMIT = "1GB"
+THREADS = 2
+SNAPSHOT_MAX_AGE_S = 600
+ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT: "SELECT", duckdb.StatementType.EXPLAIN: "EXPLAIN"}
+
+# The engine-level guarantees. lock_configuration comes last in spirit: once the instance runs with
+# it, none of the other settings can be changed from SQL.
+LOCKED_CONFIG = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "allow_persistent_secrets": False,
+    "python_enable_replacements": False,
+    "memory_limit": MEMORY_LIMIT,
+    "threads": THREADS,
+    "temp_directory": "",
+    "lock_configuration": True,
+}
+
+
+class QueryRefused(DataError):
+    """The console would not run a query, or stopped it. `reason` says why, for tests and logs:
+    empty, syntax, multiple, statement, read_only, external, config, timeout, memory, busy, error."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    frame: pd.DataFrame
+    truncated: bool   # True when the query had more than max_rows rows and the frame holds the first ones
+    elapsed: float    # seconds the query ran (snapshot making not included)
+    source: str       # "file": the database file itself; "snapshot": a copy, the file being busy in this process
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing: DuckDB's own parser gives the verdict
+_parser_lock = threading.Lock()
+_parser_con: list[duckdb.DuckDBPyConnection] = []
+
+
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An empty, locked in-memory instance that only parses (opening one costs ~30 ms, so it is kept)."""
+    if not _parser_con:
+        _parser_con.append(duckdb.connect(":memory:", config=LOCKED_CONFIG))
+    return _parser_con[0]
+
+
+def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """The type of the one SELECT or EXPLAIN statement in `sql` ("SELECT" / "EXPLAIN"), or QueryRefused."""
+    if not sql or not sql.strip():
+        raise QueryRefused("请先输入一条查询语句。", "empty")
+    try:
+        if con is not None:
+            statements = con.extract_statements(sql)
+        else:
+            with _parser_lock:
+                statements = _parser().extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryRefused(f"SQL 语法错误，请检查后重试：{_first_line(exc)}", "syntax") from exc
+    if not statements:
+        raise QueryRefused("没有找到可运行的语句（只有注释？）。", "empty")
+    if len(statements) > 1:
+        raise QueryRefused(f"一次只能运行一条语句，这里有 {len(statements)} 条。请删去多余的语句"
+                           "（分号后面的部分）。", "multiple")
+    kind = statements[0].type
+    if kind not in ALLOWED_STATEMENTS:
+        raise QueryRefused(f"控制台只能运行查询（SELECT、FROM、WITH … SELECT、EXPLAIN 等），这是一条"
+                           f" {kind.name} 语句，已拒绝。修改数据请使用“数据导入”功能。", "statement")
+    return ALLOWED_STATEMENTS[kind]
+
+
+# ---------------------------------------------------------------------------------------------
+# running
+def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
+                 max_rows: int = 10_000) -> QueryResult:
+    """Run one read-only query on its own locked-down DuckDB instance (see the module's docstring)."""
+    path = Path(db_path).resolve()
+    if not path.exists():
+        raise QueryRefused(f"数据库文件不存在：{path}", "busy")
+    check_statement(sql)
+    con, source = _open_locked(path)
+    interrupted = threading.Event()
+
+    def stop() -> None:
+        interrupted.set()
+        con.interrupt()
+
+    timer = threading.Timer(timeout_s, stop)
+    timer.daemon = True
+    started = time.perf_counter()
+    try:
+        timer.start()
+        cur = con.execute(sql)
+        rows = cur.fetchmany(max_rows + 1) if cur.description else []
+        description = cur.description or []
+    except duckdb.Error as exc:
+        raise _refusal(exc, timed_out=interrupted.is_set(), timeout_s=timeout_s) from exc
+    finally:
+        timer.cancel()
+        elapsed = time.perf_counter() - started
+        con.close()
+    truncated = len(rows) > max_rows
+    return QueryResult(_frame(rows[:max_rows], description), truncated, elapsed, source)
+
+
+def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
+    try:
+        return duckdb.connect(str(path), read_only=True, config=LOCKED_CONFIG), "file"
+    except duckdb.ConnectionException:
+        pass  # this process has the file open with another configuration: the app's own connection
+    except duckdb.IOException as exc:
+        raise QueryRefused("另一个程序正以读写方式打开该数据库（例如正在运行的看板），控制台无法读取。"
+                           "请在看板的“数据探索”页里运行查询，或先关闭那个程序。", "busy") from exc
+    snapshot = _snapshot(path)
+    return duckdb.connect(str(snapshot), read_only=True, config=LOCKED_CONFIG), "snapshot"
+
+
+_snapshot_lock = threading.Lock()
+
+
+def _fingerprint(path: Path) -> str:
+    """Changes whenever a commit reaches the file or its write-ahead log."""
+    parts = []
+    for file in (path, Path(str(path) + ".wal")):
+        try:
+            st = file.stat()
+            parts.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        except FileNotFoundError:
+            parts.append(None)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def snapshot_files(path: str | os.PathLike) -> list[Path]:
+    """The console's snapshot files of the database at `path` (they sit beside it)."""
+    path = Path(path).resolve()
+    return sorted(path.parent.glob(f"{path.stem}.explore-*.duckdb"))
+
+
+def _snapshot(path: Path) -> Path:
+    """A consistent read-only copy of the database the app holds open, made through the app's instance."""
+    with _snapshot_lock:
+        target = _snapshot_name(path, _fingerprint(path))
+        if _fresh(target):
+            return target
+        building = path.with_name(f"{path.stem}.explore-building-{uuid.uuid4().hex[:8]}.duckdb")
+        source = _connect_same_instance(path)
+        try:
+            try:
+                source.execute("CHECKPOINT")  # fold the write-ahead log into the file
+            except duckdb.Error:
+                pass  # a read-only holder: the file does not change under it anyway
+            fingerprint = _fingerprint(path)
+            target = _snapshot_name(path, fingerprint)
+            if _fresh(target):
+                return target
+            if not _copy_file(path, building, fingerprint):
+                _copy_database(source, building)
+        except duckdb.Error as exc:
+            building.unlink(missing_ok=True)
+            raise QueryRefused(f"无法为控制台准备数据副本：{_first_line(exc)}", "busy") from exc
+        finally:
+            source.close()
+        os.replace(building, target)
+        for old in snapshot_files(path):
+            if old != target:
+                try:  # a query still reading an old copy keeps it open; on Windows it stays until next time
+                    old.unlink()
+                    Path(str(old) + ".wal").unlink(missing_ok=True)
+                except OSError:
+                    pass
+        return target
+
+
+def _snapshot_name(path: Path, fingerprint: str) -> Path:
+    return path.with_name(f"{path.stem}.explore-{fingerprint}.duckdb")
+
+
+def _fresh(snapshot: Path) -> bool:
+    return snapshot.exists() and time.time() - snapshot.stat().st_mtime < SNAPSHOT_MAX_AGE_S
+
+
+def _copy_file(path: Path, building: Path, fingerprint: str) -> bool:
+    """The fast way: after a checkpoint, commits go to the write-ahead log and the file's header (what a
+    reader opens) moves only at the next checkpoint, so a byte copy taken while the file's size and
+    times stay put is the database as of that checkpoint. False (and nothing left behind) when the log
+    holds commits the file lacks, or anything wrote to the file during the copy (a checkpoint, or a big
+    insert writing its blocks ahead of its commit): then the engine copies the database instead."""
+    wal = Path(str(path) + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    try:
+        shutil.copyfile(path, building)
+    except OSError:
+        building.unlink(missing_ok=True)
+        return False
+    if _fingerprint(path) != fingerprint:
+        building.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _copy_database(source: duckdb.DuckDBPyConnection, building: Path) -> None:
+    """The sure way: COPY FROM DATABASE reads every table in one transaction (slower: it rebuilds the
+    indexes; measured in the module's docstring)."""
+    cur = source.cursor()
+    try:
+        alias = cur.execute("SELECT current_database()").fetchone()[0]
+        cur.execute(f"ATTACH '{_quote(str(building))}' AS explore_snapshot (READ_WRITE)")
+        try:
+            cur.execute(f'COPY FROM DATABASE "{alias}" TO explore_snapshot')
+        finally:
+            cur.execute("DETACH explore_snapshot")
+    finally:
+        cur.close()
+
+
+def _connect_same_instance(path: Path) -> duckdb.DuckDBPyConnection:
+    """A new connection to the instance this process already has on `path` (DuckDB hands out the
+    existing instance when the configuration matches: the app's read-write one, or a read-only one)."""
+    for read_only in (False, True):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.ConnectionException:
+            continue
+    raise QueryRefused("数据库已被本程序以特殊设置打开，控制台无法读取。请重启看板后重试。", "busy")
+
+
+def _refusal(exc: duckdb.Error, *, timed_out: bool, timeout_s: float) -> QueryRefused:
+    detail = _first_line(exc)
+    if isinstance(exc, duckdb.InterruptException) or timed_out:
+        return QueryRefused(f"查询超过 {timeout_s:g} 秒的时限，已中止。请缩小范围（加 WHERE 条件、先聚合）"
+                            "后重试。", "timeout")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return QueryRefused(f"查询需要的内存超过上限（{MEMORY_LIMIT}），已中止。请先聚合或缩小范围。", "memory")
+    if isinstance(exc, duckdb.PermissionException):
+        return QueryRefused("出于安全考虑，控制台不能读写服务器上的文件、连接其他数据库，也不能安装或加载扩展。"
+                            f"（{detail}）", "external")
+    if "configuration has been locked" in str(exc):
+        return QueryRefused(f"控制台的运行设置已锁定，不能用 SET / RESET 修改。（{detail}）", "config")
+    if "read-only" in str(exc) or "read_only" in str(exc):
+        return QueryRefused(f"控制台是只读的，不能修改数据库。修改数据请使用“数据导入”功能。（{detail}）",
+                            "read_only")
+    if isinstance(exc, duckdb.ParserException):
+        return QueryRefused(f"SQL 语法错误，请检查后重试：{detail}", "syntax")
+    return QueryRefused(f"查询出错：{detail}", "error")
+
+
+def _frame(rows: list[tuple], description) -> pd.DataFrame:
+    names = _unique_names([d[0] for d in description])
+    frame = pd.DataFrame.from_records(rows, columns=names) if names else pd.DataFrame()
+    for name, column in zip(names, description):
+        if str(column[1]).startswith("DECIMAL"):
+            frame[name] = pd.to_numeric(frame[name])
+    return frame
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return result
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+# ---------------------------------------------------------------------------------------------
+# the SQL behind a chart, written so it can be pasted into the console
+_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$([A-Za-z_]\w*)|\$(\d+)|\?""",
+                     re.DOTALL)
+
+
+def sql_literal(value) -> str:
+    """A Python value as a DuckDB literal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | decimal.Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"'{value}'::DOUBLE"
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return "[" + ", ".join(sql_literal(v) for v in items) + "]"
+    return "'" + _quote(str(value)) + "'"
+
+
+def inline_params(sql: str, params: dict | list | None) -> str:
+    """`sql` with its bound parameters ($name, $1, ?) written in as literals: the same query, runnable
+    as it stands in the console. Quoted strings and comments are left alone."""
+    if not params:
+        return sql
+    positional = iter(params) if isinstance(params, list | tuple) else iter(())
+
+    def replace(match: re.Match) -> str:
+        text = match.group(0)
+        if match.group(1) is not None and isinstance(params, dict):
+            return sql_literal(params[match.group(1)]) if match.group(1) in params else text
+        if match.group(2) is not None and isinstance(params, list | tuple):
+            return sql_literal(params[int(match.group(2)) - 1])
+        if text == "?":
+            return sql_literal(next(positional))
+        return text
+
+    return _TOKENS.sub(replace, sql)
+
+
+def tidy_sql(sql: str) -> str:
+    """`sql` without the common indentation of a Python string literal and surrounding blank lines."""
+    lines = sql.strip("\n").splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    cut = min(indents, default=0)
+    body = [lines[0].strip()] + [line[cut:] if len(line) >= cut else line.strip() for line in lines[1:]]
+    return "\n".join(body).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# saved queries (table saved_queries, analytics/schema/30_explore.sql)
+NAME_MAX = 60
+
+
+def saved_queries(con, *, scope: Scope | None = None) -> pd.DataFrame:
+    """Every saved query, newest first: name, sql, note, saved_by, saved_at."""
+    return db.query(con, """
+        SELECT name, sql, note, saved_by, saved_at FROM saved_queries ORDER BY saved_at DESC, name""")
+
+
+def save_query(con, name: str, sql: str, *, note: str | None = None, scope: Scope | None = None) -> None:
+    """Save (or replace) a query under `name`; only a query the console would run can be saved."""
+    name = (name or "").strip()
+    if not name:
+        raise QueryRefused("请给查询起一个名字再保存。", "empty")
+    if len(name) > NAME_MAX:
+        raise QueryRefused(f"名字太长（最多 {NAME_MAX} 个字）。", "error")
+    check_statement(sql)
+    cur = con.cursor()
+    try:
+        db.execute(cur, """
+            INSERT OR REPLACE INTO saved_queries (name, sql, note, saved_by, saved_at)
+            VALUES ($name, $sql, $note, $saved_by, now()::TIMESTAMP)""",
+                   {"name": name, "sql": sql.strip(), "note": (note or "").strip() or None,
+                    "saved_by": scope.role if scope else None})
+    finally:
+        cur.close()
+
+
+def delete_saved_query(con, name: str, *, scope: Scope | None = None) -> None:
+    cur = con.cursor()
+    try:
+        db.execute(cur, "DELETE FROM saved_queries WHERE name = $name", {"name": name})
+    finally:
+        cur.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# who may use the console, and results ready for any download format
+CONSOLE_ROLES = frozenset({"analyst", "admin", "leader"})
+
+
+def can_use_console(scope: Scope | None) -> bool:
+    """The SQL console is for analysts (and administrators, and leaders who ask their own questions);
+    a secretary's scope is row-limited in SQL, which a free-form console cannot promise."""
+    return scope is not None and scope.role in CONSOLE_ROLES
+
+
+def flat_for_export(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose cells are all scalars: lists, structs, maps and blobs from a console query become
+    text, so CSV, Excel and Parquet all accept them."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(_flat_cell)
+    return out
+
+
+def _flat_cell(value):
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, list | tuple | dict | set):
+        return str(value)
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return str(value.tolist())
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value

@@ -1,0 +1,59 @@
+"""SQL for the people who ask for it: the query behind a chart, and the analysts' console.
+
+`show_sql(fn, *args, **kwargs)` puts an expander "查看SQL" under a chart: every query that
+fn(connection, *args, **kwargs) runs, recorded through `analytics.db.capture_sql()`, with its bound
+values written in as literals so it can be copied into the console and run as it stands. The capture
+is cached per arguments and data version, like `ui.data.call`, so it costs one extra run per change.
+"""
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import streamlit as st
+
+from analytics import db, explore
+from analytics.access import Scope
+from ui import data
+from ui.i18n import t
+
+CONSOLE_TIMEOUT_S = 10
+CONSOLE_MAX_ROWS = 10_000
+
+
+def show_sql(fn, *args, **kwargs) -> None:
+    """An expander with the SQL behind `fn(connection, *args, **kwargs)` (a public analytics function)."""
+    statements = _captured(fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())), data.data_version())
+    with st.expander(t("explore.sql.show"), icon=":material/code:"):
+        st.caption(t("explore.sql.caption"))
+        for text in statements:
+            st.code(text, language="sql", wrap_lines=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=500, ttl=6 * 3600)
+def _captured(module: str, name: str, args: tuple, kwargs: tuple, version: str) -> list[str]:
+    if not module.startswith("analytics."):
+        raise ValueError("only analytics functions show their SQL")
+    fn = getattr(importlib.import_module(module), name)
+    with db.capture_sql() as captured:
+        fn(data.connection(), *args, **dict(kwargs))
+    return [explore.tidy_sql(explore.inline_params(sql, params)) for sql, params in captured]
+
+
+def run_console(sql: str) -> explore.QueryResult:
+    """Run an analyst's query on the console's locked read-only engine (raises QueryRefused)."""
+    data.connection()  # the app's own connection exists first, so the console reads a snapshot of it
+    return explore.run_readonly(db.db_path(), sql, timeout_s=CONSOLE_TIMEOUT_S, max_rows=CONSOLE_MAX_ROWS)
+
+
+def saved_queries(scope: Scope) -> pd.DataFrame:
+    """Never cached: a query saved a moment ago must show at once."""
+    return explore.saved_queries(data.connection(), scope=scope)
+
+
+def save_query(name: str, sql: str, scope: Scope) -> None:
+    explore.save_query(data.connection(), name, sql, scope=scope)
+
+
+def delete_saved_query(name: str, scope: Scope) -> None:
+    explore.delete_saved_query(data.connection(), name, scope=scope)
