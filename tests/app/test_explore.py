@@ -149,7 +149,7 @@ def test_saved_queries(app_db):
 
 
 def test_console_is_gated_by_role(app_db):
-    at = run_page(PAGE, session_state={"scope": Scope("secretary", "C01")})
+    at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C01"})
     at.segmented_control(key="explorer_section").set_value("console").run()
     assert_clean(at)
     assert any("仅对数据分析人员" in i.value for i in at.info)
