@@ -307,7 +307,7 @@ def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     days = pd.date_range(first, last, freq="D") if pd.notna(first) and pd.notna(last) else pd.DatetimeIndex([])
     frame = (counts.set_index("day").reindex(days, fill_value=0).rename_axis("day").reset_index()
              .astype({"activities": "int64", "participants": "int64"}))
-    frame["weekday"] = frame["day"].dt.weekday
+    frame["weekday"] = frame["day"].dt.day_of_week
     frame["week"] = frame["day"] - pd.to_timedelta(frame["weekday"], unit="D")
     return frame[["day", "week", "weekday", "activities", "participants"]]
 
