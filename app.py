@@ -22,6 +22,7 @@ pages = {
     t("app.section.leaders"): [
         st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
+        st.Page("app_pages/seeds.py", title=t("seeds.nav"), icon=":material/volunteer_activism:", url_path="seeds"),
     ],
 }
 st.navigation(pages).run()

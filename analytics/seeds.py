@@ -385,7 +385,7 @@ def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -
 def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """The partner ↔ community view in long form: a row per pairing in force in the period, and per
     partner–community pair that held activities without a recorded pairing. Columns: partner_id,
-    partner_name, kind, community_id, community_name, community_short_name, grid_id, paired, since,
+    partner_name, kind, community_id, community_name, community_short_name, grid_id, grid_name, paired, since,
     activities, participants, status — delivered (paired and active), idle (paired, nothing held in the
     period, of the selected colours if a colour filter is set), unpaired (active without a pairing)."""
     steps, params = _partner_steps(filters, scope)
@@ -398,13 +398,15 @@ def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.D
         ),
         final AS (
             SELECT cl.partner_id, p.name AS partner_name, p.kind, cl.community_id, c.name AS community_name,
-                   coalesce(c.short_name, c.name) AS community_short_name, c.grid_id, cl.paired, cl.since,
+                   coalesce(c.short_name, c.name) AS community_short_name, c.grid_id, g.name AS grid_name,
+                   cl.paired, cl.since,
                    cl.activities, cl.participants,
                    CASE WHEN cl.paired AND cl.activities > 0 THEN 'delivered'
                         WHEN cl.paired THEN 'idle' ELSE 'unpaired' END AS status
             FROM cells cl
             LEFT JOIN partners p ON p.partner_id = cl.partner_id
             LEFT JOIN communities c ON c.community_id = cl.community_id
+            LEFT JOIN grids g ON g.grid_id = c.grid_id
         )
         SELECT * FROM final ORDER BY partner_id, community_id"""
     return db.query(con, sql, params)

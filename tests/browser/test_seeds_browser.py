@@ -58,6 +58,9 @@ def test_clicking_a_colour_then_a_community_filters_the_page(tracked):
     page.get_by_text("本页已按 红色种子 · ").wait_for(timeout=20_000)
     page.wait_for_timeout(1500)
     assert int(activities(page).replace(",", "")) < int(only_red.replace(",", ""))
+    page.get_by_text("本页已按").scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(artifact("seeds_picked.png")))
 
     page.get_by_role("button", name="清除选择").click()
     page.get_by_text("提示：点击图中").wait_for(timeout=20_000)
