@@ -25,7 +25,7 @@ from scipy import stats
 
 from analytics import db
 from analytics.access import Scope, community_predicate
-from analytics.contest import totals_ctes, criteria, effective_weights
+from analytics.contest import criteria, effective_weights, totals_ctes
 
 AGREEMENT_LEVELS = ((0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.0, "very_weak"))
 

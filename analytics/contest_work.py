@@ -18,7 +18,7 @@ import pandas as pd
 
 from analytics import db
 from analytics.access import Scope
-from analytics.contest import rounds, ranking, round_window
+from analytics.contest import ranking, round_window, rounds
 from analytics.errors import DataError
 from analytics.filters import Filters
 
