@@ -22,7 +22,9 @@ How an entry's score is formed (../shared/DESIGN.md, "contest score of an entry"
      whose totals are all equal, or who scored a single entry, carries no ranking information and is
      left out of this method.
 4. Ranks are competition ranks (1, 2, 2, 4) on scores rounded to 6 decimals, so floating-point noise never
-   splits a tie. Entries no judge scored get no score and no rank.
+   splits a tie. Entries no judge scored get no score and no rank. Totals and scores are rounded to 9
+   decimals: DuckDB adds floating-point numbers in whatever order its threads finish, and the rounding
+   makes repeated runs return identical numbers (far below any difference a score sheet can make).
 5. The rank interval is a bootstrap over judges: the panel is resampled with replacement (2,000 times by
    default, fixed seed, so the same data always gives the same interval), every entry is scored and
    ranked in each resample by the same method, and rank_low / rank_high are the 2.5% and 97.5% order
@@ -163,9 +165,9 @@ def totals_ctes(weights: dict, partial: str) -> tuple[str, dict]:
         ),
         totals AS (
             SELECT entry_id, judge_id, criteria_scored,
-                   CASE WHEN criteria_scored = $criteria_count THEN weighted_sum
-                        WHEN $rescale THEN weighted_sum * $weight_total / nullif(weight_scored, 0)
-                   END AS total
+                   round(CASE WHEN criteria_scored = $criteria_count THEN weighted_sum
+                              WHEN $rescale THEN weighted_sum * $weight_total / nullif(weight_scored, 0)
+                         END, 9) AS total
             FROM sheets
         )"""
     return sql, params
@@ -202,8 +204,8 @@ def _method_scores_sql() -> str:
             SELECT e.entry_id, e.entry_no, e.community_id, e.community_name, e.short_name, e.label, e.theme,
                    coalesce(p.judges_scored, 0) AS judges_scored,
                    (SELECT count(*) FROM panel) * $criteria_count - coalesce(n.scores_present, 0) AS missing_scores,
-                   p.mean_score, p.trimmed_score,
-                   s.centre + s.spread * z.mean_z AS standardised_score
+                   round(p.mean_score, 9) AS mean_score, round(p.trimmed_score, 9) AS trimmed_score,
+                   round(s.centre + s.spread * z.mean_z, 9) AS standardised_score
             FROM labelled e
             LEFT JOIN per_entry p USING (entry_id)
             LEFT JOIN standardised z USING (entry_id)

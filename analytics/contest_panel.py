@@ -11,6 +11,9 @@
 - `criterion_profile`: per entry and criterion, the mean score of the judges who scored it, beside the
   round's average of those entry means (the radar chart).
 
+Averages are rounded to 9 decimals so that repeated runs return identical numbers (DuckDB adds
+floating-point numbers in the order its threads finish).
+
 Judges are named by role only: `judge_no` (1, 2, … in judge_id order within the round) and `judge_kind`.
 Rows about single entries are limited to the communities the scope may read in detail; the judges'
 leniency and the panel's agreement are about judges, not communities, and use every entry.
@@ -43,7 +46,7 @@ _DEVIATIONS = """,
         cells AS (
             SELECT e.entry_id, e.entry_no, e.community_id, e.label, p.judge_id, p.judge_no, j.kind AS judge_kind,
                    coalesce(t.criteria_scored, 0) AS criteria_scored, t.total,
-                   t.total - (x.total_sum - t.total) / nullif(x.judges - 1, 0) AS deviation
+                   round(t.total - (x.total_sum - t.total) / nullif(x.judges - 1, 0), 9) AS deviation
             FROM labelled e CROSS JOIN panel p
             LEFT JOIN totals t USING (entry_id, judge_id)
             LEFT JOIN entry_totals x USING (entry_id)
@@ -70,8 +73,9 @@ def judge_leniency(con, round_id: str, weights: Mapping[str, float] | None = Non
     sql, params = _prepared(con, round_id, weights, partial)
     return db.query(con, sql + _DEVIATIONS + """,
         final AS (
-            SELECT judge_id, judge_no, judge_kind, count(total) AS entries_scored, avg(total) AS mean_total,
-                   avg(deviation) AS leniency, stddev_pop(total) AS spread
+            SELECT judge_id, judge_no, judge_kind, count(total) AS entries_scored,
+                   round(avg(total), 9) AS mean_total, round(avg(deviation), 9) AS leniency,
+                   round(stddev_pop(total), 9) AS spread
             FROM cells
             GROUP BY ALL
         )
@@ -141,11 +145,11 @@ def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.D
     where, scope_params = community_predicate(scope, "e.community_id", "scope_community")
     return db.query(con, sql + f""",
         entry_criteria AS (
-            SELECT entry_id, criterion_id, avg(score) AS entry_mean, count(*) AS judges
+            SELECT entry_id, criterion_id, round(avg(score), 9) AS entry_mean, count(*) AS judges
             FROM scores GROUP BY ALL
         ),
         round_criteria AS (
-            SELECT criterion_id, avg(entry_mean) AS round_mean FROM entry_criteria GROUP BY ALL
+            SELECT criterion_id, round(avg(entry_mean), 9) AS round_mean FROM entry_criteria GROUP BY ALL
         ),
         final AS (
             SELECT e.entry_id, e.entry_no, e.community_id, e.label, c.criterion_id, c.name AS criterion,
