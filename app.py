@@ -22,6 +22,7 @@ pages = {
     t("app.section.leaders"): [
         st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
+        st.Page("app_pages/contest.py", title=t("contest.nav"), icon=":material/emoji_events:", url_path="contest"),
     ],
 }
 st.navigation(pages).run()

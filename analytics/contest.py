@@ -58,6 +58,8 @@ BOOTSTRAP_MIN_RESAMPLES = 1000
 BOOTSTRAP_SEED = 20221105          # the day the 美好社区·幸福家园 action started
 INTERVAL = (0.025, 0.975)
 TIE_DECIMALS = 6
+HISTORY_COLUMNS = ["community_id", "community_name", "short_name", "round_id", "round_name", "held_on",
+                   "entries_in_round", "score", "rank", "rounds_entered", "previous_rank", "previous_entries"]
 
 _SCORE_COLUMN = {"mean": "mean_score", "trimmed_mean": "trimmed_score",
                  "judge_standardised": "standardised_score"}
@@ -383,7 +385,7 @@ def rank_history(con, method: str = "trimmed_mean", *, partial: str = "rescale",
                  scope: Scope | None = None) -> pd.DataFrame:
     """How each community placed in every round (public results), oldest round first: community_id,
     community_name, short_name, round_id, round_name, held_on, entries_in_round, score, rank,
-    rounds_entered."""
+    rounds_entered, previous_rank and previous_entries (in the community's previous round, else NA)."""
     frames = []
     for r in rounds(con).sort_values(["held_on", "round_id"]).itertuples(index=False):
         if r.entries == 0 or r.judges == 0:
@@ -393,16 +395,16 @@ def rank_history(con, method: str = "trimmed_mean", *, partial: str = "rescale",
             round_id=r.round_id, round_name=r.name, held_on=r.held_on, entries_in_round=int(r.entries))
         frames.append(one)
     if not frames:
-        return pd.DataFrame(columns=["community_id", "community_name", "short_name", "round_id", "round_name",
-                                     "held_on", "entries_in_round", "score", "rank", "rounds_entered"])
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
     history = pd.concat(frames, ignore_index=True)
     # a community with two entries in one round keeps its better one
     history = history.sort_values(["round_id", "community_id", "rank"]).drop_duplicates(["round_id", "community_id"])
     history["rounds_entered"] = history.groupby("community_id")["round_id"].transform("count")
     history["held_on"] = pd.to_datetime(history["held_on"]).dt.date
-    return history.sort_values(["held_on", "rank"]).reset_index(drop=True)[
-        ["community_id", "community_name", "short_name", "round_id", "round_name", "held_on", "entries_in_round",
-         "score", "rank", "rounds_entered"]]
+    history = history.sort_values(["held_on", "round_id", "rank"]).reset_index(drop=True)
+    history["previous_rank"] = history.groupby("community_id")["rank"].shift(1)
+    history["previous_entries"] = history.groupby("community_id")["entries_in_round"].shift(1).astype("Int64")
+    return history[HISTORY_COLUMNS]
 
 
 def round_window(held_on: dt.date, months: int = 12) -> tuple[dt.date, dt.date]:

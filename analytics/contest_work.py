@@ -35,18 +35,23 @@ def _held_on(con, round_id: str):
     return pd.Timestamp(row["held_on"].iloc[0]).date()
 
 
+def window(con, round_id: str, months: int = 12, *, scope: Scope | None = None):
+    """The first and last day of the operational record compared with a round."""
+    return round_window(_held_on(con, round_id), months)
+
+
 def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
                   scope: Scope | None = None) -> pd.DataFrame:
     """A row per entry: entry_id, entry_no, community_id, label, score, rank, residents, activities,
     activities_per_1k, participants_per_1k, closed_cases, in_grid_rate, satisfaction, window_start,
     window_end. Sorted by stage rank."""
-    start, end = round_window(_held_on(con, round_id), months)
-    window = Filters(start=start, end=end)
-    act_where, act_params = window.where(date_col="a.held_on", community_col="a.community_id", scope=scope,
+    start, end = window(con, round_id, months)
+    period = Filters(start=start, end=end)
+    act_where, act_params = period.where(date_col="a.held_on", community_col="a.community_id", scope=scope,
                                          prefix="a")
-    case_where, case_params = window.where(date_col="k.reported_at", community_col="k.community_id",
+    case_where, case_params = period.where(date_col="k.reported_at", community_col="k.community_id",
                                            scope=scope, prefix="k")
-    comm_where, comm_params = window.where(date_col=None, community_col="e.community_id", scope=scope,
+    comm_where, comm_params = period.where(date_col=None, community_col="e.community_id", scope=scope,
                                            prefix="c")
     record = db.query(con, f"""
         WITH entrants AS (

@@ -335,6 +335,10 @@ def test_rank_history_matches_each_rounds_ranking(demo_con):
     every_round = history[history["rounds_entered"] == 3]["community_id"].nunique()
     assert every_round == 3                                      # the three of the model round
     assert list(history["held_on"]) == sorted(history["held_on"])
+    hebei = history[history["community_id"] == "C30"].set_index("round_id")
+    assert pd.isna(hebei.loc["R2023A", "previous_rank"])
+    assert hebei.loc["R2024", "previous_rank"] == hebei.loc["R2023B", "rank"]
+    assert hebei.loc["R2024", "previous_entries"] == 12
 
 
 def test_ranking_is_public_to_a_secretary(demo_con):
