@@ -40,7 +40,7 @@ columns[2].metric(t("contest.metric.panel"),
 columns[3].metric(t("contest.metric.missing"),
                   t("contest.metric.missing_value", n=int((compared["missing_scores"] > 0).sum())), border=True)
 
-lead = t("contest.lead.certain" if winner["rank_high"] == 1 else "contest.lead.uncertain", winner=winner["label"],
+lead = t("contest.lead.certain" if winner["rank_high"] == 1 else "contest.lead.uncertain", winner=view.md(winner["label"]),
          score=f"{winner['score']:.2f}", high=winner["rank_high"])
 lead += " " + (t("contest.lead.disagree", n=len(disagree), spread=int(disagree["rank_spread"].max()))
                if len(disagree) else t("contest.lead.all_agree"))
@@ -89,8 +89,8 @@ with tabs[1]:
             crit_col = t("contest.compare.criterion")
             sentence = ("contest.compare.all_above" if worst[gap_col] > 0 else
                         "contest.compare.all_below" if best[gap_col] < 0 else "contest.compare.strongest")
-            st.markdown(t(sentence, entry=names[entry_a], best=best[crit_col], gap=best[gap_col],
-                          worst=worst[crit_col], gap2=worst[gap_col]))
+            st.markdown(t(sentence, entry=view.md(names[entry_a]), best=view.md(best[crit_col]), gap=best[gap_col],
+                          worst=view.md(worst[crit_col]), gap2=worst[gap_col]))
             st.dataframe(view.profile_table(profile, entry_a, entry_b), hide_index=True, key="contest_profile_table",
                          column_config={gap_col: st.column_config.NumberColumn(format="%+.1f")})
 

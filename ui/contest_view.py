@@ -22,6 +22,15 @@ AVERAGE_GREY = "#78909C"
 SECOND_BLUE = "#1565C0"
 
 
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
+
+
+def md(text) -> str:
+    """Imported text (a community's name) made inert inside st.markdown: no links, images or HTML, which
+    on an intranet could also make the browser fetch something from outside."""
+    return str(text).translate(_MARKDOWN_SPECIALS)
+
+
 def judge_name(no, kind, *, short: bool = False) -> str:
     if short:
         return t("contest.judge_short", no=int(no))
@@ -120,9 +129,9 @@ def missing_lines(gaps: pd.DataFrame) -> list[str]:
     for row in gaps.itertuples(index=False):
         judge = judge_name(row.judge_no, row.judge_kind)
         if row.whole_sheet:
-            lines.append(t("contest.missing.whole", entry=row.label, judge=judge))
+            lines.append(t("contest.missing.whole", entry=md(row.label), judge=judge))
         else:
-            lines.append(t("contest.missing.partial", entry=row.label, judge=judge, names=row.missing_names))
+            lines.append(t("contest.missing.partial", entry=md(row.label), judge=judge, names=md(row.missing_names)))
     return lines
 
 

@@ -68,6 +68,13 @@ def test_secretary_sees_public_results_and_only_own_sheets(app_db):
     assert at.selectbox(key="contest_entry_a").options == ["鹤北一居"]
 
 
+def test_secretary_of_a_community_that_did_not_enter(app_db):
+    at = run_page(PAGE, session_state={"scope": Scope("secretary", "C02")})     # 河东 entered no round
+    assert_clean(at)
+    assert len(table_with(at, "去掉最高最低分·名次")) == 16
+    assert any(i.value == "没有可以查看的作品。" for i in at.info)
+
+
 def test_every_contest_string_has_both_languages_with_the_same_placeholders():
     # An English AppTest of a page reached by switch_page trips over the shared sidebar: AppTest formats
     # the period selectbox outside the script run, where the language is unknown (streamlit 1.67).
@@ -81,3 +88,11 @@ def test_every_contest_string_has_both_languages_with_the_same_placeholders():
     for key, (zh, en) in STRINGS.items():
         assert key.startswith("contest.") and zh and en, key
         assert fields(zh) == fields(en), key
+
+
+def test_imported_names_are_inert_in_markdown():
+    from ui.contest_view import md
+
+    assert md("鹤北一居") == "鹤北一居"
+    hostile = md("![x](http://example.com/a.png)<img src=x>")
+    assert "![" not in hostile and "](" not in hostile and "\\<img" in hostile
