@@ -1,0 +1,110 @@
+"""Does the stage match the work? Each contest entry beside its community's operational record.
+
+The record covers the months before the round (12 by default: from the same day a year earlier to the
+day before the round) and follows the metric definitions of ../shared/DESIGN.md:
+- seed activities (and participants) per 1,000 residents: activities held in the window;
+- in-grid rate (小事不出网格): closed cases settled at grid level ÷ closed cases, over the cases
+  reported in the window (a case belongs to the period it was reported in; open cases are never in
+  the denominator);
+- satisfaction: the mean 1–5 score of the cases reported in the window that have one.
+
+`stage_work_match` gives Spearman's rank correlation between the stage score and each measure over every
+entry of the round (an aggregate, so every scope reads it); `stage_vs_work` rows are limited to the
+communities the scope may read in detail.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import db
+from analytics.access import Scope
+from analytics.contest import ranking, round_window, rounds
+from analytics.errors import DataError
+from analytics.filters import Filters
+
+WORK_MEASURES = ("activities_per_1k", "participants_per_1k", "in_grid_rate", "satisfaction")
+MIN_ENTRIES_FOR_MATCH = 5
+MATCH_LEVELS = ((0.5, "strong"), (0.2, "weak"), (-0.2, "none"), (-1.01, "opposite"))
+
+
+def _held_on(con, round_id: str):
+    found = rounds(con)
+    row = found[found["round_id"] == round_id]
+    if row.empty:
+        raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次。")
+    return pd.Timestamp(row["held_on"].iloc[0]).date()
+
+
+def window(con, round_id: str, months: int = 12, *, scope: Scope | None = None):
+    """The first and last day of the operational record compared with a round."""
+    return round_window(_held_on(con, round_id), months)
+
+
+def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
+                  scope: Scope | None = None) -> pd.DataFrame:
+    """A row per entry: entry_id, entry_no, community_id, label, score, rank, residents, activities,
+    activities_per_1k, participants_per_1k, closed_cases, in_grid_rate, satisfaction, window_start,
+    window_end. Sorted by stage rank."""
+    start, end = window(con, round_id, months)
+    period = Filters(start=start, end=end)
+    act_where, act_params = period.where(date_col="a.held_on", community_col="a.community_id", scope=scope,
+                                         prefix="a")
+    case_where, case_params = period.where(date_col="k.reported_at", community_col="k.community_id",
+                                           scope=scope, prefix="k")
+    comm_where, comm_params = period.where(date_col=None, community_col="e.community_id", scope=scope,
+                                           prefix="c")
+    record = db.query(con, f"""
+        WITH entrants AS (
+            SELECT e.entry_id, e.community_id, c.residents
+            FROM contest_entries e JOIN communities c USING (community_id)
+            WHERE e.round_id = $round_id AND {comm_where}
+        ),
+        uptake AS (
+            SELECT a.community_id, count(*) AS activities, sum(a.participants) AS participants
+            FROM seed_activities a
+            WHERE {act_where} AND a.community_id IN (SELECT community_id FROM entrants)
+            GROUP BY ALL
+        ),
+        matters AS (
+            SELECT k.community_id,
+                   count(*) FILTER (WHERE k.resolved_level IS NOT NULL) AS closed_cases,
+                   count(*) FILTER (WHERE k.resolved_level = 'grid') AS settled_in_grid,
+                   avg(k.satisfaction) AS satisfaction
+            FROM grid_cases k
+            WHERE {case_where} AND k.community_id IN (SELECT community_id FROM entrants)
+            GROUP BY ALL
+        ),
+        final AS (
+            SELECT x.entry_id, x.residents, coalesce(u.activities, 0) AS activities,
+                   1000.0 * coalesce(u.activities, 0) / nullif(x.residents, 0) AS activities_per_1k,
+                   1000.0 * coalesce(u.participants, 0) / nullif(x.residents, 0) AS participants_per_1k,
+                   coalesce(m.closed_cases, 0) AS closed_cases,
+                   m.settled_in_grid / nullif(m.closed_cases, 0) AS in_grid_rate,
+                   m.satisfaction
+            FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
+        )
+        SELECT * FROM final""", {"round_id": round_id, **act_params, **case_params, **comm_params})
+    stage = ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
+                                                          "rank"]]
+    out = stage.merge(record, on="entry_id", how="inner")
+    out["in_grid_rate"] = out["in_grid_rate"].astype(float)
+    out["satisfaction"] = out["satisfaction"].astype(float)
+    out["window_start"], out["window_end"] = start, end
+    return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
+
+
+def stage_work_match(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
+                     scope: Scope | None = None) -> pd.DataFrame:
+    """A row per work measure: measure, rho (Spearman, stage score vs measure, over every entry), entries,
+    level ∈ strong, weak, none, opposite, or None with fewer than five entries."""
+    frame = stage_vs_work(con, round_id, method, months=months, scope=None)
+    rows = []
+    for measure in WORK_MEASURES:
+        pair = frame[["score", measure]].dropna()
+        n = len(pair)
+        rho = float(pair["score"].rank().corr(pair[measure].rank())) if n >= 3 else float("nan")
+        level = None
+        if n >= MIN_ENTRIES_FOR_MATCH and rho == rho:
+            level = next(name for bound, name in MATCH_LEVELS if rho >= bound)
+        rows.append({"measure": measure, "rho": rho, "entries": n, "level": level})
+    return pd.DataFrame(rows)
