@@ -22,6 +22,7 @@ pages = {
     t("app.section.leaders"): [
         st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
+        st.Page("app_pages/grid_map.py", title=t("grid_map.nav"), icon=":material/map:", url_path="grid-map"),
     ],
 }
 st.navigation(pages).run()
