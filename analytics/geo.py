@@ -141,6 +141,14 @@ _VALIDITY_REASONS = {
 }
 
 
+_GEOMETRY_NAMES = {"Point": "点（Point）", "MultiPoint": "多点（MultiPoint）", "LineString": "线（LineString）",
+                   "MultiLineString": "多线（MultiLineString）", "GeometryCollection": "几何集合（GeometryCollection）"}
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class BoundaryError(DataError):
     """A boundary upload was refused; `reason` names the check that failed (for tests and logs)."""
 
@@ -185,7 +193,7 @@ def read_boundary_file(data: bytes, file_name: str):
         raise BoundaryError("unsupported_type", f"文件「{file_name}」的类型（{suffix or '无扩展名'}）不是边界文件。"
                                                 "请上传 GeoJSON（.geojson）、压缩的 Shapefile（.zip）或 GeoPackage（.gpkg）。")
     if not data:
-        raise BoundaryError("empty", f"文件「{file_name}」是空的。")
+        raise BoundaryError("empty", f"文件「{file_name}」是空的，请选择正确的边界文件重新上传。")
     with tempfile.TemporaryDirectory(prefix="boundary-") as tmp:
         # The user's file name never becomes a path: only its suffix is kept.
         path = Path(tmp) / f"upload{suffix}"
@@ -254,7 +262,7 @@ def check_boundaries(con, frame, file_name: str, *, repair: bool = False) -> Che
         raise BoundaryError("no_grids", "数据库里还没有网格名录，无法对应边界。请先导入网格（grids）数据。")
     frame, source_crs = _to_wgs84(frame, file_name)
     if len(frame) == 0:
-        raise BoundaryError("empty", f"文件「{file_name}」里没有任何要素。")
+        raise BoundaryError("empty", f"文件「{file_name}」里没有任何要素（网格面），请检查导出的图层后重新上传。")
     matched = _match_grids(frame, grids, file_name)
     geometries, repaired = {}, []
     for grid_id, (row_no, geometry) in matched.items():
@@ -291,7 +299,8 @@ def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[
     keys = [columns[c] for c in (*ID_COLUMNS, *NAME_COLUMNS) if c in columns]
     if not keys:
         raise BoundaryError("no_key_column", f"文件「{file_name}」的属性表里没有网格编号或名称列（例如 grid_id 或 name），"
-                                             f"无法知道每个面是哪个网格。现有的列：{'、'.join(map(str, columns.values())) or '无'}。")
+                                             f"无法知道每个面是哪个网格。现有的列：{'、'.join(map(str, columns.values())) or '无'}。"
+                                             "请在属性表中加一列 grid_id（如 G1）或 name（网格名称）后重新导出。")
     by_id = dict(zip(grids["grid_id"], grids["grid_id"]))
     by_name = dict(zip(grids["name"], grids["grid_id"]))
     known = "、".join(f"{g} {n}" for g, n in zip(grids["grid_id"], grids["name"]))
@@ -299,12 +308,12 @@ def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[
     for row_no, (_, row) in enumerate(frame.iterrows(), start=1):
         values = [str(row[k]).strip() for k in keys if pd.notna(row[k]) and str(row[k]).strip()]
         hits = {by_id.get(v) or by_name.get(v) for v in values} - {None}
-        shown = "、".join(f"「{v}」" for v in values) or "（空）"
+        shown = "、".join(f"「{v}」" for v in values) or "（空白）"
         if not hits:
-            raise BoundaryError("unknown_grid", f"文件「{file_name}」第 {row_no} 个要素的编号/名称 {shown} 不是已知网格。"
+            raise BoundaryError("unknown_grid", f"文件「{file_name}」第 {row_no} 个要素的编号/名称{shown}不是已知网格。"
                                                 f"已知网格：{known}。请把属性表中的 grid_id 或 name 改成其中之一。")
         if len(hits) > 1:
-            raise BoundaryError("conflicting_grid", f"文件「{file_name}」第 {row_no} 个要素的编号和名称 {shown} 指向不同的网格"
+            raise BoundaryError("conflicting_grid", f"文件「{file_name}」第 {row_no} 个要素的编号和名称{shown}指向不同的网格"
                                                     f"（{'、'.join(sorted(hits))}），请改正其中一项。")
         grid_id = hits.pop()
         if grid_id in matched:
@@ -315,7 +324,7 @@ def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[
     if missing:
         names = "、".join(f"{g} {grids.set_index('grid_id').at[g, 'name']}" for g in missing)
         raise BoundaryError("missing_grid", f"文件「{file_name}」缺少网格：{names}。每次上传须包含全部 {len(grids)} 个网格的边界"
-                                            "（未变化的网格也要包含），以免地图上出现空缺。")
+                                            "（未变化的网格也要包含），以免地图上出现空缺。请补齐后重新上传。")
     return matched
 
 
@@ -324,7 +333,9 @@ def _check_polygon(geometry, label: str, *, repair: bool) -> tuple[shapely.Geome
         raise BoundaryError("empty_geometry", f"{label}没有几何图形。")
     geometry = shapely.force_2d(geometry)
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        raise BoundaryError("not_polygon", f"{label}是{geometry.geom_type}，网格边界必须是面（Polygon / MultiPolygon）。")
+        kind = _GEOMETRY_NAMES.get(geometry.geom_type, geometry.geom_type)
+        raise BoundaryError("not_polygon", f"{label}是{kind}，网格边界必须是面（Polygon / MultiPolygon）。"
+                                           "请导出网格的面图层后重新上传。")
     if geometry.is_valid:
         return geometry, False
     reason = shapely.is_valid_reason(geometry)
@@ -381,8 +392,10 @@ def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, 
     latest = db.query(con, "SELECT max(version) AS version, max(valid_from) AS valid_from FROM grid_boundaries").iloc[0]
     previous = None if pd.isna(latest["version"]) else int(latest["version"])
     if previous is not None and valid_from <= pd.Timestamp(latest["valid_from"]).date():
-        raise BoundaryError("bad_date", f"生效日期 {valid_from.isoformat()} 必须晚于当前边界版本 v{previous} 的生效日期 "
-                                        f"{pd.Timestamp(latest['valid_from']).date().isoformat()}：新版本只能接在现有版本之后。")
+        latest_day = pd.Timestamp(latest["valid_from"]).date()
+        raise BoundaryError("bad_date", f"生效日期{_cn_date(valid_from)}不晚于当前边界版本 v{previous} 的生效日期"
+                                        f"{_cn_date(latest_day)}：新版本只能接在现有版本之后。请选择{_cn_date(latest_day)}"
+                                        "之后的日期。")
     version = (previous or 0) + 1
     batch_id = f"boundary-v{version}-{sha[:10]}"
     now = dt.datetime.now().replace(microsecond=0)

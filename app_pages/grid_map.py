@@ -134,9 +134,14 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
                            marker_color=charts.GRID_COLOURS.get(grid_id, charts.PRIMARY),
                            text=[maps.metric_text(metric, v) for v in ordered[metric]], textposition="auto",
                            hovertemplate="%{y}: %{text}<extra></extra>")
+            if pd.notna(row[metric]):
+                # the grid as a whole, so a community below it stands out
+                figure.add_vline(x=float(row[metric]), line_dash="dash", line_color="#455A64",
+                                 annotation_text=t("grid_map.grid_value", value=maps.metric_text(metric, row[metric])),
+                                 annotation_position="top")
             if metric in grids.RATE_METRICS:
                 figure.update_xaxes(tickformat=".0%")
-            figure.update_layout(height=60 + 34 * len(ordered), showlegend=False, margin={"t": 10})
+            figure.update_layout(height=90 + 34 * len(ordered), showlegend=False, margin={"t": 30})
             st.plotly_chart(figure, key=f"grid_map_ranking_{grid_id}")
 
         trend = data.call(grids.grid_trend, filters, grid_id, scope=scope())
@@ -148,7 +153,9 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
             figure.add_bar(x=trend["month"], y=trend["cases"], name=t("grid_map.trend.cases"), marker_color="#90A4AE")
             figure.add_scatter(x=trend["month"], y=trend["in_grid_rate"], name=t("grid_map.trend.in_grid_rate"),
                                mode="lines+markers", line={"color": charts.PRIMARY, "width": 3}, secondary_y=True)
-            figure.update_yaxes(tickformat=".0%", range=[0, 1], secondary_y=True)
+            figure.update_yaxes(tickformat=".0%", range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1], showgrid=False,
+                                secondary_y=True)
+            figure.update_xaxes(tickformat=t("grid_map.month_format"))
             figure.update_layout(barmode="group", height=320, xaxis_title=t("grid_map.month"))
             st.plotly_chart(figure, key=f"grid_map_trend_{grid_id}")
 

@@ -270,6 +270,8 @@ def grid_deck(bounds: pd.DataFrame, summary: pd.DataFrame, metric: str, *, commu
     tooltip = {"html": "<div style='font-weight:600;margin-bottom:4px'>{tip_title}</div><div>{tip_body}</div>",
                "style": {"whiteSpace": "pre-line", "backgroundColor": "rgba(38,50,56,0.92)", "color": "white",
                          "fontSize": "13px", "padding": "8px 10px", "borderRadius": "4px", "maxWidth": "320px"}}
+    # With a style of our own the provider name fetches nothing (the browser tests record every request);
+    # map_provider=None or map_style=None would make Streamlit fall back to Carto's hosted style.
     deck = pdk.Deck(layers=layers, initial_view_state=_view(shapes), map_style=map_style(base), tooltip=tooltip,
                     map_provider="carto")
     return deck, legend

@@ -85,6 +85,8 @@ STRINGS = {
     "grid_map.trend.activities": ("四色种子活动（场）", "Seed activities"),
     "grid_map.trend.cases": ("网格事务（件）", "Grid matters"),
     "grid_map.trend.in_grid_rate": ("小事不出网格率", "Settled in the grid"),
+    "grid_map.month_format": ("%Y年%-m月", "%b %Y"),
+    "grid_map.grid_value": ("网格整体 {value}", "whole grid {value}"),
     "grid_map.month": ("月份", "Month"),
     "grid_map.top_items": ("开展最多的服务项目", "Most frequent service items"),
     "grid_map.top_partners": ("参与最多的合伙人单位", "Most active partners"),
