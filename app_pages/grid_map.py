@@ -112,6 +112,12 @@ compare = pick_right.selectbox(t("grid_map.compare"), list(names), index=None, k
                                format_func=names.get, placeholder=t("grid_map.compare_none"))
 chosen = [g for g in dict.fromkeys([focus, compare]) if g]
 whole = data.call(grids.grid_summary, filters.replace(grid_ids=None), scope=scope()).set_index("grid_id")
+rankings = {g: data.call(grids.community_ranking, filters, g, metric, scope=scope()) for g in chosen}
+trends = {g: data.call(grids.grid_trend, filters, g, scope=scope()) for g in chosen}
+# Side by side, both grids share their axes, or the eye compares bar lengths that mean different things.
+metric_top = max([float(r[metric].max()) for r in rankings.values() if r[metric].notna().any()]
+                 + [float(whole.loc[g, metric]) for g in chosen if pd.notna(whole.loc[g, metric])] + [0.0])
+counts_top = max([float(tr[["activities", "cases"]].max().max()) for tr in trends.values() if not tr.empty] + [1.0])
 
 
 def show_grid(grid_id: str, column, *, compact: bool) -> None:
@@ -125,7 +131,7 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
                 cell.metric(metric_name(m), maps.metric_text(m, row[m]), border=True,
                             help=t(f"grid_map.help.{m}"))
 
-        ranking = data.call(grids.community_ranking, filters, grid_id, metric, scope=scope())
+        ranking = rankings[grid_id]
         st.markdown(f"**{t('grid_map.ranking', metric=metric_name(metric))}**")
         if not ranking.empty:
             ordered = ranking.iloc[::-1]
@@ -140,11 +146,13 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
                                  annotation_text=t("grid_map.grid_value", value=maps.metric_text(metric, row[metric])),
                                  annotation_position="top")
             if metric in grids.RATE_METRICS:
-                figure.update_xaxes(tickformat=".0%")
+                figure.update_xaxes(tickformat=".0%", range=[0, 1.0])
+            else:
+                figure.update_xaxes(range=[0, metric_top * 1.08 or 1])
             figure.update_layout(height=90 + 34 * len(ordered), showlegend=False, margin={"t": 30})
             st.plotly_chart(figure, key=f"grid_map_ranking_{grid_id}")
 
-        trend = data.call(grids.grid_trend, filters, grid_id, scope=scope())
+        trend = trends[grid_id]
         st.markdown(f"**{t('grid_map.trend')}**")
         if not trend.empty:
             figure = make_subplots(specs=[[{"secondary_y": True}]])
@@ -155,6 +163,7 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
                                mode="lines+markers", line={"color": charts.PRIMARY, "width": 3}, secondary_y=True)
             figure.update_yaxes(tickformat=".0%", range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1], showgrid=False,
                                 secondary_y=True)
+            figure.update_yaxes(range=[0, counts_top * 1.08], secondary_y=False)
             figure.update_xaxes(tickformat=t("grid_map.month_format"))
             figure.update_layout(barmode="group", height=320, xaxis_title=t("grid_map.month"))
             st.plotly_chart(figure, key=f"grid_map_trend_{grid_id}")
