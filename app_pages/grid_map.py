@@ -138,7 +138,7 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
             figure = make_subplots()
             figure.add_bar(x=ordered[metric], y=ordered["short_name"], orientation="h",
                            marker_color=charts.GRID_COLOURS.get(grid_id, charts.PRIMARY),
-                           text=[maps.metric_text(metric, v) for v in ordered[metric]], textposition="auto",
+                           text=[maps.metric_text(metric, v) for v in ordered[metric]], textposition="outside",
                            hovertemplate="%{y}: %{text}<extra></extra>")
             if pd.notna(row[metric]):
                 # the grid as a whole, so a community below it stands out
@@ -146,9 +146,9 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
                                  annotation_text=t("grid_map.grid_value", value=maps.metric_text(metric, row[metric])),
                                  annotation_position="top")
             if metric in grids.RATE_METRICS:
-                figure.update_xaxes(tickformat=".0%", range=[0, 1.0])
+                figure.update_xaxes(tickformat=".0%", range=[0, 1.08])
             else:
-                figure.update_xaxes(range=[0, metric_top * 1.08 or 1])
+                figure.update_xaxes(range=[0, metric_top * 1.18 or 1])
             figure.update_layout(height=90 + 34 * len(ordered), showlegend=False, margin={"t": 30})
             st.plotly_chart(figure, key=f"grid_map_ranking_{grid_id}")
 
