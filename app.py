@@ -23,6 +23,7 @@ pages = {
     t("app.section.leaders"): [
         st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
+        st.Page("app_pages/grid_map.py", title=t("grid_map.nav"), icon=":material/map:", url_path="grid_map"),
         st.Page("app_pages/seeds.py", title=t("seeds.nav"), icon=":material/volunteer_activism:", url_path="seeds"),
         st.Page("app_pages/cases.py", title=t("cases.nav"), icon=":material/assignment_turned_in:", url_path="cases"),
         st.Page("app_pages/contest.py", title=t("contest.nav"), icon=":material/emoji_events:", url_path="contest"),

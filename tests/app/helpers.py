@@ -20,7 +20,9 @@ def run_page(page: str, *, timeout: float = 60, session_state: dict | None = Non
     for key, value in (session_state or {}).items():
         at.session_state[key] = value
     if page != "app_pages/overview.py":
-        at.switch_page(page)  # before the first run: one run, so no widget is re-read outside the session
+        # Before the first run, so the app runs once and no sidebar widget is re-read outside the session.
+        # AppTest then finds the page by its file name: register pages with url_path = the file's stem.
+        at.switch_page(page)
     at.run()
     return at
 
