@@ -19,17 +19,21 @@ data.ensure_database()
 scope = auth.gate()
 filters.sidebar()
 
-pages = {
-    t("app.section.leaders"): [
-        st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
-                default=True),
-        st.Page("app_pages/grid_map.py", title=t("grid_map.nav"), icon=":material/map:", url_path="grid_map"),
-        st.Page("app_pages/seeds.py", title=t("seeds.nav"), icon=":material/volunteer_activism:", url_path="seeds"),
-        st.Page("app_pages/cases.py", title=t("cases.nav"), icon=":material/assignment_turned_in:", url_path="cases"),
-        st.Page("app_pages/contest.py", title=t("contest.nav"), icon=":material/emoji_events:", url_path="contest"),
-    ],
-    t("app.section.work"): [
-        st.Page("app_pages/explorer.py", title=t("explore.nav"), icon=":material/query_stats:", url_path="explorer"),
-    ],
-}
+# Each role sees the pages it may use; the analytics functions enforce the same rules on their own.
+everyone = ("leader", "secretary", "analyst", "admin")
+catalogue = [
+    ("app.section.leaders", "app_pages/overview.py", "overview.nav", ":material/dashboard:", everyone),
+    ("app.section.leaders", "app_pages/grid_map.py", "grid_map.nav", ":material/map:", everyone),
+    ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", everyone),
+    ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", everyone),
+    ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", everyone),
+    ("app.section.work", "app_pages/explorer.py", "explore.nav", ":material/query_stats:", ("leader", "analyst", "admin")),
+    ("app.section.work", "app_pages/audit.py", "audit.nav", ":material/policy:", ("leader", "admin")),
+]
+pages: dict[str, list] = {}
+for section, path, title, icon, roles in catalogue:
+    if scope.role in roles:
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
+        pages.setdefault(t(section), []).append(
+            st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py")))
 st.navigation(pages).run()

@@ -11,8 +11,13 @@ MAX_DETAIL = 2000
 
 
 def record(con, username: str, action: str, detail: str | None = None, *, role: str | None = None) -> None:
-    db.execute(con, "INSERT INTO audit_log (username, role, action, detail) VALUES ($u, $r, $a, $d)",
-               {"u": username or "?", "r": role, "a": action, "d": (detail or "")[:MAX_DETAIL] or None})
+    """One event, on its own cursor: downloads record theirs from another thread than the page's."""
+    cur = con.cursor()
+    try:
+        cur.execute("INSERT INTO audit_log (username, role, action, detail) VALUES ($u, $r, $a, $d)",
+                    {"u": username or "?", "r": role, "a": action, "d": (detail or "")[:MAX_DETAIL] or None})
+    finally:
+        cur.close()
 
 
 def recent(con, *, limit: int = 500, scope: Scope | None = None) -> pd.DataFrame:

@@ -47,7 +47,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import db
+from analytics import db, privacy
 from analytics.access import Scope
 from analytics.errors import DataError
 
@@ -130,13 +130,20 @@ def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> s
 # ---------------------------------------------------------------------------------------------
 # running
 def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
-                 max_rows: int = 10_000) -> QueryResult:
-    """Run one read-only query on its own locked-down DuckDB instance (see the module's docstring)."""
+                 max_rows: int = 10_000, scope: Scope | None = None) -> QueryResult:
+    """Run one read-only query on its own locked-down DuckDB instance (see the module's docstring).
+
+    For a role that may not see personal data (analyst, admin) the query reads a masked copy, in which
+    reporter names, phone numbers and the numbers inside descriptions are already masked: no SQL can
+    reach the clear values, whatever it selects."""
     path = Path(db_path).resolve()
     if not path.exists():
         raise QueryRefused(f"数据库文件不存在：{path}", "busy")
     check_statement(sql)
-    con, source = _open_locked(path)
+    if privacy.sees_personal_data(scope):
+        con, source = _open_locked(path)
+    else:
+        con, source = duckdb.connect(str(_masked_snapshot(path)), read_only=True, config=LOCKED_CONFIG), "masked"
     interrupted = threading.Event()
 
     def stop() -> None:
@@ -176,6 +183,49 @@ def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
 _snapshot_lock = threading.Lock()
 
 
+MASKED_COLUMNS = (("reporter_name", "name"), ("reporter_phone", "phone"), ("description", "text"))
+
+
+def _masked_snapshot(path: Path) -> Path:
+    """A copy of the database with personal fields of grid_cases masked, rebuilt when the data changes.
+    Made from the plain snapshot when this process holds the file, else from the file itself."""
+    try:
+        probe = duckdb.connect(str(path), read_only=True, config=LOCKED_CONFIG)
+        probe.close()
+        source, fingerprint = path, _fingerprint(path)
+    except duckdb.ConnectionException:
+        source = _snapshot(path)
+        fingerprint = source.stem.rsplit("-", 1)[-1]
+    except duckdb.IOException as exc:
+        raise QueryRefused("另一个程序正以读写方式打开该数据库，控制台无法读取。", "busy") from exc
+    target = path.with_name(f"{path.stem}.explore-masked-{fingerprint}.duckdb")
+    with _snapshot_lock:
+        if target.exists():
+            return target
+        building = path.with_name(f"{path.stem}.explore-building-{uuid.uuid4().hex[:8]}.duckdb")
+        shutil.copyfile(source, building)
+        analyst = Scope("analyst")
+        assignments = ", ".join(f"{column} = {privacy.masked_sql(column, kind, analyst)}"
+                                for column, kind in MASKED_COLUMNS)
+        masker = duckdb.connect(str(building))
+        try:
+            masker.execute(f"UPDATE grid_cases SET {assignments}")
+            masker.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            masker.close()
+            building.unlink(missing_ok=True)
+            raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(exc)}", "busy") from exc
+        masker.close()
+        os.replace(building, target)
+        for old in path.parent.glob(f"{path.stem}.explore-masked-*.duckdb"):
+            if old != target:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+        return target
+
+
 def _fingerprint(path: Path) -> str:
     """Changes whenever a commit reaches the file or its write-ahead log."""
     parts = []
@@ -191,7 +241,7 @@ def _fingerprint(path: Path) -> str:
 def snapshot_files(path: str | os.PathLike) -> list[Path]:
     """The console's snapshot files of the database at `path` (they sit beside it)."""
     path = Path(path).resolve()
-    return sorted(path.parent.glob(f"{path.stem}.explore-*.duckdb"))
+    return sorted(p for p in path.parent.glob(f"{path.stem}.explore-*.duckdb") if "-masked-" not in p.name)
 
 
 def _snapshot(path: Path) -> Path:

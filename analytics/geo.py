@@ -33,7 +33,7 @@ from shapely.geometry import mapping, shape
 
 from analytics import db
 from analytics.access import Scope
-from analytics.errors import DataError
+from analytics.errors import AccessDenied, DataError
 
 # ---------------------------------------------------------------------------------------------
 # WGS-84 ↔ GCJ-02
@@ -381,9 +381,12 @@ def _check_location(con, geometries: list, file_name: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # boundary versions in the database
 def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, repair: bool = False,
-                      uploaded_by: str | None = None) -> BoundaryUpload:
+                      uploaded_by: str | None = None, scope: Scope | None = None) -> BoundaryUpload:
     """Check an uploaded boundary file and store it as a new version valid from `valid_from`, all in one
-    transaction: the previous current version ends on that date, older versions stay as they are."""
+    transaction: the previous current version ends on that date, older versions stay as they are.
+    Only administrators may (scope None: whoever holds the database file)."""
+    if scope is not None and scope.role != "admin":
+        raise AccessDenied("只有管理员可以上传网格边界。")
     if isinstance(valid_from, dt.datetime):
         valid_from = valid_from.date()
     frame = read_boundary_file(data, file_name)

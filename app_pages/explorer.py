@@ -157,7 +157,7 @@ def console_section() -> None:
         st.session_state.pop("explorer_result", None)
         st.session_state.pop("explorer_error", None)
         try:
-            st.session_state["explorer_result"] = sql.run_console(text)
+            st.session_state["explorer_result"] = sql.run_console(text, scope())
         except explore.QueryRefused as refusal:
             st.session_state["explorer_error"] = str(refusal)
     if "explorer_error" in st.session_state:

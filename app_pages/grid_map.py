@@ -204,41 +204,42 @@ else:
         show_grid(grid_id, column, compact=True)
 
 # ---------------------------------------------------------------------------------------------
-# boundary management (admins; roles come with sign-in)
-with st.expander(t("grid_map.admin"), icon=":material/map:"):
-    saved = st.session_state.pop("grid_map_saved", None)
-    if saved:
-        st.success(saved[0])
-        if saved[1]:
-            st.warning(saved[1])
-    st.caption(t("grid_map.admin.intro"))
-    versions = data.call(geo.boundary_versions, scope=scope())
-    st.markdown(f"**{t('grid_map.admin.versions')}**")
-    st.dataframe(pd.DataFrame({
-        t("grid_map.col.version"): [f"v{v}" for v in versions["version"]],
-        t("grid_map.col.valid_from"): [fmt.date(pd.Timestamp(d).date()) for d in versions["valid_from"]],
-        t("grid_map.col.valid_to"): [t("grid_map.current") if pd.isna(d) else fmt.date(pd.Timestamp(d).date())
-                                     for d in versions["valid_to"]],
-        t("grid_map.col.file_name"): [t("grid_map.demo_file") if pd.isna(f) else f for f in versions["file_name"]],
-        t("grid_map.col.source_crs"): versions["source_crs"].fillna("EPSG:4326"),
-        t("grid_map.col.repaired"): versions["repaired"].fillna("")}), hide_index=True, key="grid_map_versions")
-    with st.form("grid_map_upload", clear_on_submit=False):
-        upload = st.file_uploader(t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file")
-        valid_from = st.date_input(t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from")
-        repair = st.checkbox(t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help"))
-        submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
-    if submitted:
-        if upload is None:
-            st.warning(t("grid_map.admin.need_file"))
-        else:
-            try:
-                result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
-            except DataError as exc:
-                st.error(str(exc))
-                st.caption(t("grid_map.admin.refused"))
+# boundary management: administrators only (analytics.geo refuses other roles as well)
+if scope().role == "admin":
+    with st.expander(t("grid_map.admin"), icon=":material/map:"):
+        saved = st.session_state.pop("grid_map_saved", None)
+        if saved:
+            st.success(saved[0])
+            if saved[1]:
+                st.warning(saved[1])
+        st.caption(t("grid_map.admin.intro"))
+        versions = data.call(geo.boundary_versions, scope=scope())
+        st.markdown(f"**{t('grid_map.admin.versions')}**")
+        st.dataframe(pd.DataFrame({
+            t("grid_map.col.version"): [f"v{v}" for v in versions["version"]],
+            t("grid_map.col.valid_from"): [fmt.date(pd.Timestamp(d).date()) for d in versions["valid_from"]],
+            t("grid_map.col.valid_to"): [t("grid_map.current") if pd.isna(d) else fmt.date(pd.Timestamp(d).date())
+                                         for d in versions["valid_to"]],
+            t("grid_map.col.file_name"): [t("grid_map.demo_file") if pd.isna(f) else f for f in versions["file_name"]],
+            t("grid_map.col.source_crs"): versions["source_crs"].fillna("EPSG:4326"),
+            t("grid_map.col.repaired"): versions["repaired"].fillna("")}), hide_index=True, key="grid_map_versions")
+        with st.form("grid_map_upload", clear_on_submit=False):
+            upload = st.file_uploader(t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file")
+            valid_from = st.date_input(t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from")
+            repair = st.checkbox(t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help"))
+            submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
+        if submitted:
+            if upload is None:
+                st.warning(t("grid_map.admin.need_file"))
             else:
-                message = t("grid_map.admin.saved", version=result.version, grids=result.grids,
-                            start=fmt.date(result.valid_from), crs=result.source_crs)
-                repaired = t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
-                st.session_state["grid_map_saved"] = (message, repaired)
-                st.rerun()
+                try:
+                    result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
+                except DataError as exc:
+                    st.error(str(exc))
+                    st.caption(t("grid_map.admin.refused"))
+                else:
+                    message = t("grid_map.admin.saved", version=result.version, grids=result.grids,
+                                start=fmt.date(result.valid_from), crs=result.source_crs)
+                    repaired = t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
+                    st.session_state["grid_map_saved"] = (message, repaired)
+                    st.rerun()

@@ -71,3 +71,10 @@ def is_demo() -> bool:
 
 def meta(key: str, default: str | None = None) -> str | None:
     return call(db.meta, key, default)
+
+
+def recent_audit(scope):
+    """The audit log as the given scope may read it (raises AccessDenied otherwise); never cached."""
+    from analytics import audit
+
+    return audit.recent(connection(), scope=scope)

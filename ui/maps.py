@@ -32,8 +32,8 @@ import pydeck as pdk
 import shapely
 from shapely.geometry import mapping, shape
 
-from analytics import geo, grids
-from ui import charts, data, fmt
+from analytics import audit, geo, grids
+from ui import charts, data, fmt, session
 from ui.i18n import label, t
 
 ENV_URL = "JIANGCHUAN_BASEMAP_URL"
@@ -281,4 +281,10 @@ def grid_deck(bounds: pd.DataFrame, summary: pd.DataFrame, metric: str, *, commu
 # writes from the page
 def save_boundaries(file_bytes: bytes, file_name: str, valid_from, *, repair: bool) -> geo.BoundaryUpload:
     """Store an uploaded boundary file as a new version (raises geo.BoundaryError, changing nothing)."""
-    return geo.upload_boundaries(data.connection(), file_bytes, file_name, valid_from, repair=repair)
+    con = data.connection()
+    scope = session.scope()
+    result = geo.upload_boundaries(con, file_bytes, file_name, valid_from, repair=repair,
+                                   uploaded_by=session.username(), scope=scope)
+    audit.record(con, session.username(), "boundary_upload", f"{file_name} → v{result.version} from {valid_from}",
+                 role=scope.role)
+    return result

@@ -12,9 +12,9 @@ import importlib
 import pandas as pd
 import streamlit as st
 
-from analytics import db, explore
+from analytics import audit, db, explore
 from analytics.access import Scope
-from ui import data
+from ui import data, session
 from ui.i18n import t
 
 CONSOLE_TIMEOUT_S = 10
@@ -40,10 +40,18 @@ def _captured(module: str, name: str, args: tuple, kwargs: tuple, version: str) 
     return [explore.tidy_sql(explore.inline_params(sql, params)) for sql, params in captured]
 
 
-def run_console(sql: str) -> explore.QueryResult:
-    """Run an analyst's query on the console's locked read-only engine (raises QueryRefused)."""
-    data.connection()  # the app's own connection exists first, so the console reads a snapshot of it
-    return explore.run_readonly(db.db_path(), sql, timeout_s=CONSOLE_TIMEOUT_S, max_rows=CONSOLE_MAX_ROWS)
+def run_console(sql: str, scope: Scope) -> explore.QueryResult:
+    """Run an analyst's query on the console's locked read-only engine (raises QueryRefused). Every
+    query is recorded in the audit log, refused ones too."""
+    con = data.connection()  # the app's own connection exists first, so the console reads a snapshot of it
+    try:
+        result = explore.run_readonly(db.db_path(), sql, timeout_s=CONSOLE_TIMEOUT_S,
+                                      max_rows=CONSOLE_MAX_ROWS, scope=scope)
+    except explore.QueryRefused as refused:
+        audit.record(con, session.username(), "sql_query", f"refused ({refused.reason}): {sql}", role=scope.role)
+        raise
+    audit.record(con, session.username(), "sql_query", sql, role=scope.role)
+    return result
 
 
 def saved_queries(scope: Scope) -> pd.DataFrame:

@@ -7,15 +7,17 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 
-def run_page(page: str, *, timeout: float = 60, session_state: dict | None = None) -> AppTest:
+def run_page(page: str, *, timeout: float = 60, session_state: dict | None = None,
+             clear_caches: bool = True) -> AppTest:
     """Run app.py, switch to `page` ("app_pages/overview.py") and run it. Caches are cleared first so that
     every test sees its own database.
 
     Set sidebar widgets (the shared filters: "filters_preset", "filters_grids", "lang") through
     `session_state` before the first run: under st.navigation, AppTest (streamlit 1.67) drops the
     sidebar's widgets on reruns triggered by a widget. Widgets in the page body work as usual."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    if clear_caches:
+        st.cache_data.clear()
+        st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (session_state or {}).items():
         at.session_state[key] = value

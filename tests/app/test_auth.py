@@ -1,3 +1,5 @@
+import pytest
+
 from analytics import audit
 from tests.app.helpers import assert_clean, run_page
 
@@ -47,3 +49,47 @@ def test_sign_in_gives_the_account_its_scope(app_db, accounts_file):
     assert_clean(at)
     assert at.session_state["scope"].role == "secretary" and at.session_state["scope"].community_id == "C30"
     assert len(at.metric) == 8
+
+
+def test_a_cache_filled_by_a_leader_is_not_served_to_a_secretary(app_db):
+    leader = run_page("app_pages/overview.py")
+    everyone = next(m for m in leader.metric if m.label == "常住人口").value
+    secretary = run_page("app_pages/overview.py", clear_caches=False,
+                         session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
+    assert_clean(secretary)
+    assert everyone == "13.0万"
+    assert next(m for m in secretary.metric if m.label == "常住人口").value == "6,589"
+
+
+@pytest.mark.parametrize("role, allowed, refused", [
+    ("secretary", [], ["app_pages/explorer.py", "app_pages/audit.py"]),
+    ("analyst", ["app_pages/explorer.py"], ["app_pages/audit.py"]),
+    ("admin", ["app_pages/explorer.py", "app_pages/audit.py"], []),
+    ("leader", ["app_pages/explorer.py", "app_pages/audit.py"], []),
+])
+def test_pages_follow_the_role(app_db, role, allowed, refused):
+    state = {"auth_demo_role": role, "auth_demo_community": "C30"}
+    for page in allowed:
+        at = run_page(page, session_state=state)
+        assert_clean(at)
+    for page in refused:
+        at = run_page(page, session_state=state)  # not registered for this role: the overview instead
+        assert at.title[0].value == "江川路街道 · 总览"
+
+
+def test_only_admins_manage_boundaries(app_db):
+    admin = run_page("app_pages/grid_map.py", session_state={"auth_demo_role": "admin"})
+    leader = run_page("app_pages/grid_map.py", session_state={"auth_demo_role": "leader"})
+    assert "边界管理" in [e.label for e in admin.expander]
+    assert "边界管理" not in [e.label for e in leader.expander]
+
+
+def test_audit_page_lists_failed_sign_ins(app_db):
+    from analytics import audit as audit_log
+    from ui import data
+
+    run_page("app_pages/overview.py")
+    audit_log.record(data.connection(), "intruder", "sign_in_failed", "attempt 1")
+    at = run_page("app_pages/audit.py", clear_caches=False)
+    assert_clean(at)
+    assert next(m for m in at.metric if m.label == "近期登录失败").value == "1"

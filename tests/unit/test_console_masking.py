@@ -1,0 +1,49 @@
+"""The console reads personal fields masked for roles that may not see them, even with SQL written to
+get around it, and in the clear for leaders."""
+import shutil
+
+import pytest
+
+from analytics import db, explore
+from analytics.access import Scope
+
+QUERIES = {
+    "plain": "SELECT reporter_name, reporter_phone, description FROM grid_cases WHERE description LIKE '%电话%' LIMIT 50",
+    "cast": "SELECT reporter_phone::BIGINT AS p FROM grid_cases LIMIT 50",
+    "substring": "SELECT substr(reporter_phone, 4, 4) AS middle FROM grid_cases LIMIT 50",
+}
+
+
+@pytest.fixture
+def held_db(demo_db_path, tmp_path):
+    """The in-app situation: the database is open read-write in this process."""
+    path = tmp_path / "held.duckdb"
+    shutil.copy(demo_db_path, path)
+    con = db.connect(path)
+    yield path
+    con.close()
+
+
+@pytest.mark.parametrize("role", ["analyst", "admin"])
+def test_masked_roles_never_read_clear_phone_numbers(held_db, role):
+    plain = explore.run_readonly(held_db, QUERIES["plain"], scope=Scope(role)).frame
+    assert len(plain) > 0
+    assert plain["reporter_phone"].str.fullmatch(r"\d{3}\*{4}\d{4}").all()
+    assert plain["reporter_name"].str.fullmatch(r".\*+").all()
+    assert not plain["description"].str.contains(r"1[3-9]\d{9}").any()
+    middle = explore.run_readonly(held_db, QUERIES["substring"], scope=Scope(role)).frame
+    assert set(middle["middle"]) == {"****"}
+    with pytest.raises(explore.QueryRefused):
+        explore.run_readonly(held_db, QUERIES["cast"], scope=Scope(role))
+
+
+def test_leaders_read_the_ledger_as_it_is(held_db):
+    plain = explore.run_readonly(held_db, QUERIES["plain"], scope=Scope("leader")).frame
+    assert plain["reporter_phone"].str.fullmatch(r"1\d{10}").all()
+
+
+def test_masking_does_not_touch_the_real_database(held_db):
+    explore.run_readonly(held_db, QUERIES["plain"], scope=Scope("analyst"))
+    clear = explore.run_readonly(held_db, "SELECT count(*) AS n FROM grid_cases WHERE reporter_phone LIKE '%*%'",
+                                 scope=Scope("leader")).frame
+    assert clear["n"].iloc[0] == 0
