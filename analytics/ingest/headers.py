@@ -124,6 +124,7 @@ def find_layout(head: list[list[str]], spec: TableSpec, merged=(),
             if best is None or score > best[0]:
                 duplicates = {t: cs for t, cs in seen.items() if len(cs) > 1}
                 title = [" ".join(x for x in _row(head, i, width) if x) for i in range(rows[0])]
-                best = (score, Layout(rows, width, mapping, labels, parts, duplicates,
+                extent = max(labels) + 1      # cells right of the last header cell are reported, not read
+                best = (score, Layout(rows, extent, mapping, labels, parts, duplicates,
                                       [t for t in title if t]))
     return None if best is None else best[1]

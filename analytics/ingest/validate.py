@@ -46,6 +46,9 @@ def _rows_text(rows: np.ndarray, limit: int = 8) -> str:
     return f"第 {shown} 行" if len(rows) <= limit else f"第 {shown}…行（共 {len(rows)} 行）"
 
 
+_TOTAL_STARTS = ("合", "总", "小", "共", "累", "t", "T", "s", "S")
+
+
 def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.ndarray]:
     """Masks of rows to skip: blank, total (合计) and footnote rows."""
     n = len(columns[0]) if columns else 0
@@ -54,10 +57,20 @@ def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.nd
     for i, column in enumerate(columns):
         column = V.as_strings(column)
         filled[i] = ~V.blank_mask(column)
-        if filled[i].any():
-            squeezed = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_trim_whitespace(column), "[\\s\u3000：:]", ""))
-            total |= np.asarray(pc.is_in(squeezed, value_set=pa.array(sorted(TOTAL_WORDS))).to_numpy(zero_copy_only=False),
-                                dtype=bool)
+        if not filled[i].any():
+            continue
+        trimmed = pc.utf8_trim_whitespace(column)
+        short = _mask(pc.less_equal(pc.utf8_length(trimmed), 12)) & filled[i]
+        starts = np.zeros(n, dtype=bool)
+        for prefix in _TOTAL_STARTS:
+            starts |= _mask(pc.starts_with(trimmed, prefix))
+        candidates = np.flatnonzero(short & starts)
+        if len(candidates):
+            subset = pc.utf8_lower(pc.replace_substring_regex(trimmed.take(pa.array(candidates)), "[\\s\u3000:：]", ""))
+            hit = np.zeros(len(candidates), dtype=bool)
+            for word in TOTAL_WORDS:
+                hit |= _mask(pc.equal(subset, word))
+            total[candidates[hit]] = True
     count = filled.sum(axis=0)
     mapped_filled = filled[mapped].any(axis=0) if mapped else np.zeros(n, dtype=bool)
     blank = ~mapped_filled & ~total
@@ -77,6 +90,7 @@ class Pipeline:
         self.spec = spec
         self.round_id = round_id
         self.refs = References(cur)
+        self.bad_cells: dict[str, np.ndarray] = {}   # cells already reported: rules between columns skip them
 
     # ------------------------------------------------------------------------------------------
     def prepare(self, sheet: Sheet, *, extra=None) -> Prepared:
@@ -168,6 +182,8 @@ class Pipeline:
             if col.vocabulary in ("entry", "criterion") and "round_id" in parsed:
                 raw = pc.binary_join_element_wise(pc.fill_null(parsed["round_id"], ""), raw, "\x1f")
             outcome = self._parse(col, raw)
+            self.bad_cells[col.name] = np.zeros(n, dtype=bool)
+            self.bad_cells[col.name][outcome.bad_index] = True
             label = result.label(col.name)
             for i, message in zip(outcome.bad_index, outcome.bad_message):
                 value = raw[int(i)].as_py()
@@ -238,10 +254,18 @@ class Pipeline:
     # ------------------------------------------------------------------------------------------
     def table_rules(self, parsed, rows, result: Prepared) -> None:
         spec, errors = self.spec, result.errors
+        def reported(*columns):
+            mask = np.zeros(len(rows), dtype=bool)
+            for c in columns:
+                if c in self.bad_cells:
+                    mask |= self.bad_cells[c]
+            return mask
+
         if spec.table == "grid_cases":
             closed, level = parsed["closed_at"], parsed["resolved_level"]
-            has_closed = _mask(pc.is_valid(closed))
-            has_level = _mask(pc.is_valid(level))
+            known = ~reported("closed_at", "resolved_level")
+            has_closed = _mask(pc.is_valid(closed)) & known
+            has_level = _mask(pc.is_valid(level)) & known
             for i in np.flatnonzero(has_closed & ~has_level):
                 errors.append((int(rows[i]), result.label("resolved_level"), "",
                                "有办结时间但没有办结层级：已办结的事务请填办结层级（网格、居民区、街道或区级）"))

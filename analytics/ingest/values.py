@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.ingest.text import FORMULA_MARK, clean, nfkc
+from analytics.ingest.text import FORMULA_MARK, ZERO_WIDTH, clean, nfkc
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Excel serial numbers that are plausible ledger dates (1954 to 2119): other numbers are not dates.
@@ -59,14 +59,27 @@ def _mask(array) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+_ZERO_WIDTH_RE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+
+
+def strip_zero_width(array: pa.Array) -> pa.Array:
+    if _mask(pc.string_is_ascii(array)).all():
+        return array
+    if not any(_mask(pc.match_substring(array, ch)).any() for ch in ZERO_WIDTH):
+        return array
+    return pc.replace_substring_regex(array, _ZERO_WIDTH_RE, "")
+
+
 def blank_mask(raw: pa.Array) -> np.ndarray:
     """Cells with nothing in them but spaces (or zero-width characters)."""
     trimmed = pc.utf8_trim_whitespace(raw)
-    empty = _mask(pc.equal(pc.utf8_length(trimmed), 0))
-    maybe = ~empty & _mask(pc.less_equal(pc.utf8_length(trimmed), 3)) & ~_mask(pc.string_is_ascii(trimmed))
+    length = pc.utf8_length(trimmed)
+    empty = _mask(pc.equal(length, 0))
+    maybe = ~empty & _mask(pc.less_equal(length, 3)) & ~_mask(pc.string_is_ascii(trimmed))
     if maybe.any():
         idx = np.flatnonzero(maybe)
-        empty[idx] = [clean(v) == "" for v in raw.take(pa.array(idx)).to_pylist()]
+        subset = pc.utf8_trim_whitespace(strip_zero_width(trimmed.take(pa.array(idx))))
+        empty[idx] = _mask(pc.equal(pc.utf8_length(subset), 0))
     return empty
 
 
@@ -117,6 +130,15 @@ def _generic(raw, fn, arrow_type, fast: Callable | None = None) -> Parsed:
     if fast is not None:
         values, ok = fast(raw)
         ok &= ~empty
+        if (ok | empty).all():
+            arrow = values if isinstance(values, pa.Array) else pa.array(values, type=arrow_type)
+            if arrow.type != arrow_type:
+                arrow = arrow.cast(arrow_type)
+            if empty.any():
+                arrow = pc.if_else(pa.array(empty), pa.scalar(None, arrow_type), arrow)
+            return Parsed(arrow, empty)
+        if isinstance(values, pa.Array):
+            values = values.to_numpy(zero_copy_only=False)
     else:
         values, ok = None, np.zeros(n, dtype=bool)
     rest = np.flatnonzero(~ok & ~empty & ~formula)
@@ -154,21 +176,20 @@ def _generic(raw, fn, arrow_type, fast: Callable | None = None) -> Parsed:
 # ---------------------------------------------------------------------------------------------
 # text and identifiers
 def parse_text(raw, *, max_length: int = 2000) -> Parsed:
-    """Free text (names, descriptions): trimmed, zero-width characters removed, otherwise kept."""
+    """Free text (names, descriptions): trimmed, zero-width characters removed, otherwise kept as
+    written (full-width brackets in a name stay). Vectorised: descriptions are mostly distinct."""
     raw = as_strings(raw)
-    if _mask(pc.string_is_ascii(raw)).all() and not _formula_cells(raw).any():
-        trimmed = pc.utf8_trim_whitespace(raw)
-        empty = _mask(pc.equal(pc.utf8_length(trimmed), 0))
-        too_long = _mask(pc.greater(pc.utf8_length(trimmed), max_length))
-        if not too_long.any():
-            return Parsed(pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed), empty)
-
-    def one(text):
-        if len(text) > max_length:
-            return None, f"内容太长（{len(text)} 个字），最多 {max_length} 个字"
-        return text, None
-
-    return _generic(raw, one, pa.string())
+    formula = _formula_cells(raw)
+    text = pc.utf8_trim_whitespace(strip_zero_width(raw))
+    length = pc.utf8_length(text)
+    empty = _mask(pc.equal(length, 0)) & ~formula
+    too_long = _mask(pc.greater(length, max_length))
+    bad = formula | too_long
+    bad_index = np.flatnonzero(bad)
+    messages = [formula_message(raw[int(i)].as_py()) if formula[i]
+                else f"内容太长（{len(raw[int(i)].as_py())} 个字），最多 {max_length} 个字" for i in bad_index]
+    values = pc.if_else(pa.array(empty | bad), pa.scalar(None, pa.string()), text)
+    return Parsed(values, empty, bad_index, messages)
 
 
 def parse_id(raw, *, max_length: int = 64) -> Parsed:
@@ -180,7 +201,7 @@ def parse_id(raw, *, max_length: int = 64) -> Parsed:
         ascii_ok = _mask(pc.string_is_ascii(r))
         trimmed = pc.utf8_trim_whitespace(r)
         ok = ascii_ok & _mask(pc.less_equal(pc.utf8_length(trimmed), max_length))
-        return trimmed.to_numpy(zero_copy_only=False), ok
+        return trimmed, ok
 
     def one(text):
         text = nfkc(text)
@@ -297,8 +318,9 @@ def parse_datetime(raw, *, date_only: bool = False) -> Parsed:
             idx = np.flatnonzero(shaped)
             sub = r.take(pa.array(idx)) if len(idx) < len(r) else r
             parsed = pc.strptime(sub, format=fmt, unit=unit, error_is_null=True)
-            # Arrow rolls 2023-02-30 over to 2023-03-02: keep only values that print back as written.
-            same = _mask(pc.equal(pc.strftime(parsed, format=fmt), sub))
+            # Arrow rolls 2023-02-30 over to 2023-03-02: keep only values whose day is the day written.
+            written_day = pc.cast(pc.utf8_slice_codeunits(sub, 8, 10), pa.int64())
+            same = _mask(pc.equal(pc.day(parsed), written_day))
             years = pc.year(parsed).to_numpy(zero_copy_only=False)
             same &= (years >= YEAR_MIN) & (years <= YEAR_MAX)
             values[idx[same]] = parsed.to_numpy(zero_copy_only=False)[same]
