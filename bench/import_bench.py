@@ -27,8 +27,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import db, demo  # noqa: E402
-from analytics import ingest  # noqa: E402
+from analytics import (  # noqa: E402
+    db,
+    demo,
+    ingest,
+)
 
 CATEGORIES = ["party_building", "opinion", "service_proxy", "dispute"]
 CATEGORY_ZH = ["党建工作", "民意征集", "服务代办", "矛盾化解"]

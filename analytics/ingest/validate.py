@@ -341,13 +341,12 @@ class Pipeline:
                            || CASE WHEN row_number() OVER (PARTITION BY digest ORDER BY _row) > 1
                                    THEN '-' || row_number() OVER (PARTITION BY digest ORDER BY _row) ELSE '' END AS ident
                     FROM hashed)
-                SELECT ident FROM final ORDER BY _row""").arrow().column(0)
+                SELECT ident FROM final ORDER BY _row""").to_arrow_table().column(0)
         finally:
             self.cur.unregister("ingest_keys_src")
         if key_col not in result.labels:
             result.notes.append(f"文件没有“{spec.col(key_col).label}”列：编号按每行内容生成，再次导入同样的行会被识别为重复")
-        filled = pc.if_else(pa.array(missing), generated.combine_chunks() if hasattr(generated, "combine_chunks") else generated,
-                            table[key_col])
+        filled = pc.if_else(pa.array(missing), generated.combine_chunks(), table[key_col])
         return table.set_column(table.schema.get_field_index(key_col), key_col, filled)
 
     def file_duplicates(self, table: pa.Table, result: Prepared) -> pa.Table:

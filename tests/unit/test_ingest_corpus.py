@@ -10,9 +10,12 @@ import pytest
 import xlsxwriter
 
 from analytics import db, ingest
-from analytics.ingest import FileRefused
 from analytics.errors import DataError
-from tests.unit.ingest_helpers import CASE_HEADER, case_rows, errors_at, real_con, write_csv, write_xlsx  # noqa: F401
+from analytics.ingest import FileRefused
+from tests.unit import ingest_helpers
+from tests.unit.ingest_helpers import CASE_HEADER, case_rows, errors_at, write_csv, write_xlsx
+
+real_con = ingest_helpers.real_con
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ingest"
 
@@ -159,7 +162,7 @@ def test_formula_without_saved_value_is_an_error(real_con, tmp_path):
 
 
 def test_text_starting_with_equals_is_stored_as_text(real_con, tmp_path):
-    rows = [CASE_HEADER + ["事务内容"],
+    rows = [[*CASE_HEADER, "事务内容"],
             case_rows(1)[0] + ["=1+1"],
             case_rows(2, "U")[1] + ['=HYPERLINK("http://evil.invalid","点我")']]
     path = write_csv(tmp_path / "equals.csv", rows)
@@ -225,7 +228,7 @@ def test_every_error_in_the_file_at_once_with_excel_row_numbers(real_con, tmp_pa
 
 
 def test_ids_and_phone_numbers_stay_text(real_con, tmp_path):
-    header = CASE_HEADER + ["联系电话"]
+    header = [*CASE_HEADER, "联系电话"]
     rows = [header, case_rows(1, "00")[0] + ["021-64300000"], case_rows(2, "01")[1] + ["013800138000"]]
     path = write_xlsx(tmp_path / "phones.xlsx", {"s": [header, *rows[1:]]})
     book = __import__("openpyxl").load_workbook(path)
