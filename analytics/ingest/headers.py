@@ -120,7 +120,8 @@ def find_layout(head: list[list[str]], spec: TableSpec, merged=(),
             if distinct == 0 and extras == 0:
                 continue
             required = sum(1 for col in spec.columns if col.required and col.name in seen)
-            score = (distinct + extras, required, -len(rows), -r)
+            # Merged group cells repeat their text across columns; a layout that tells columns apart wins.
+            score = (distinct + extras, required, len(set(labels.values())), -len(rows), -r)
             if best is None or score > best[0]:
                 duplicates = {t: cs for t, cs in seen.items() if len(cs) > 1}
                 title = [" ".join(x for x in _row(head, i, width) if x) for i in range(rows[0])]

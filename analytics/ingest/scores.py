@@ -146,6 +146,8 @@ class WideScores:
         result.errors.extend(errors)
         judges = [c for c in score_cols if c.judge]
         if not judges:
+            if errors:
+                return None
             result.errors.append((result.layout.header_row_number, None, None,
                                   "评分表里没有找到评委列：表头应写评委名称（如 评委1），或“评委-评分标准”"))
             return None

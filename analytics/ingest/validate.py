@@ -334,7 +334,7 @@ class Pipeline:
         try:
             prefix = "A" if spec.table == "seed_activities" else "K"
             parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in content)
-            generated = self.cur.execute(f"""
+            generated = self.cur.sql(f"""
                 WITH hashed AS (SELECT _row, md5(concat_ws('|', {parts})) AS digest FROM ingest_keys_src),
                 final AS (
                     SELECT _row, '{prefix}-' || substr(digest, 1, 16)
