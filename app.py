@@ -23,5 +23,8 @@ pages = {
         st.Page("app_pages/overview.py", title=t("overview.nav"), icon=":material/dashboard:", url_path="overview",
                 default=True),
     ],
+    t("app.section.work"): [
+        st.Page("app_pages/data_import.py", title=t("import.nav"), icon=":material/upload_file:", url_path="import"),
+    ],
 }
 st.navigation(pages).run()

@@ -32,8 +32,8 @@ from analytics.ingest.templates import template_xlsx
 from analytics.ingest.validate import Pipeline, Prepared
 
 __all__ = ["IMPORTABLE", "IMPORT_ROLES", "TABLES", "VOCABULARY_LABELS", "FileRefused", "ImportReport",
-           "clear_demo", "history", "import_file", "may_import", "preview", "sheet_names", "template_xlsx",
-           "undo_batch"]
+           "clear_demo", "history", "import_file", "may_import", "preview", "round_choices", "sheet_names",
+           "template_bytes", "template_xlsx", "undo_batch"]
 
 IMPORT_ROLES = ("admin", "analyst")
 PREVIEW_ROWS = 50
@@ -296,3 +296,13 @@ def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None
     _require(scope)
     return load.clear_demo(con, reference_lists=reference_lists)
 
+
+
+def round_choices(con, *, scope: Scope | None = None) -> pd.DataFrame:
+    """Contest rounds to pick from when a score sheet does not name its round (newest first)."""
+    return db.query(con, "SELECT round_id, name, held_on FROM contest_rounds ORDER BY held_on DESC, round_id")
+
+
+def template_bytes(con, table: str, *, scope: Scope | None = None) -> bytes:
+    """template_xlsx in the connection-first shape the app's cache wrapper calls."""
+    return template_xlsx(table)
