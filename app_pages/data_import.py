@@ -9,6 +9,9 @@ from ui.layout import page_header
 from ui.session import scope
 
 CONTEST_KINDS = ("contest_entries", "contest_criteria", "contest_scores")
+# The monthly ledgers first; reference lists and contest set-up after them.
+KINDS = ("grid_cases", "seed_activities", "contest_scores", "contest_entries", "communities", "partners", "pairings",
+         "service_items", "contest_rounds", "contest_criteria", "judges")
 EXCEL_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"]
 
 page_header("import.title", "import.caption")
@@ -30,7 +33,10 @@ def kind_label(kind: str) -> str:
 def problems_table(frame: pd.DataFrame, key: str) -> None:
     shown = frame.rename(columns={"row": t("import.col.row"), "column": t("import.col.column"),
                                   "value": t("import.col.value"), "message": t("import.col.message")})
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)), key=key)
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)), key=key,
+                 column_config={t("import.col.row"): st.column_config.NumberColumn(width="small"),
+                                t("import.col.column"): st.column_config.TextColumn(width="small"),
+                                t("import.col.message"): st.column_config.TextColumn(width="large")})
 
 
 def with_progress(label: str, run):
@@ -61,7 +67,7 @@ upload_tab, history_tab, template_tab = st.tabs([t("import.tab.upload"), t("impo
 with upload_tab:
     left, right = st.columns([1, 1])
     with left:
-        kind = st.selectbox(t("import.kind"), ingest.IMPORTABLE, format_func=kind_label, key="import_kind")
+        kind = st.selectbox(t("import.kind"), KINDS, format_func=kind_label, key="import_kind")
     round_id = None
     if kind in CONTEST_KINDS:
         rounds = data.call(ingest.round_choices)
@@ -186,7 +192,7 @@ with history_tab:
 with template_tab:
     st.caption(t("import.templates.intro"))
     columns = st.columns(3)
-    for i, kind_name in enumerate(ingest.IMPORTABLE):
+    for i, kind_name in enumerate(KINDS):
         with columns[i % 3]:
             st.download_button(t("import.templates.download", label=kind_label(kind_name)),
                                data.call(ingest.template_bytes, kind_name), file_name=f"导入模板_{ingest.TABLES[kind_name].label}.xlsx",

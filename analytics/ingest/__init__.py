@@ -233,8 +233,25 @@ def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = Non
         cur.close()
     if report.duplicate_of:
         report.notes.insert(0, f"这个文件已经导入过（批次 {report.duplicate_of}），再次导入不会增加任何数据")
+    better = _better_kind(chosen, spec) if report.errors else None
+    if better:
+        hint = f"这个文件的表头更像“{TABLES[better].label}”，请确认选择的数据种类是否正确"
+        report.notes.insert(0, hint)
+        report.errors.insert(0, (None, None, None, hint))
     report_progress(1.0, "完成")
     return report
+
+
+def _better_kind(sheet, spec) -> str | None:
+    """Another table whose columns the sheet's header names clearly more of (a wrong choice of kind)."""
+    def score(candidate) -> int:
+        layout = find_layout(sheet.head, candidate, sheet.merged)
+        return len(set(layout.mapping.values())) if layout else 0
+
+    mine = score(spec)
+    others = sorted(((score(s), t) for t, s in TABLES.items() if t != spec.table), reverse=True)
+    best_score, best = others[0]
+    return best if best_score >= mine + 2 else None
 
 
 def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None = None, round_id: str | None = None,

@@ -140,6 +140,7 @@ class Pipeline:
         if blank.any():
             result.notes.append(f"跳过了 {int(blank.sum())} 个空行")
         keep = ~(total | note | blank)
+        result.source_rows = int(keep.sum())
         if keep.all():
             return columns, rows
         index = pa.array(np.flatnonzero(keep))

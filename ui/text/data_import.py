@@ -17,7 +17,7 @@ STRINGS = {
     "import.sheet_hidden": ("{name}（隐藏）", "{name} (hidden)"),
     "import.checking": ("正在检查文件…", "Checking the file…"),
     "import.importing": ("正在导入…", "Importing…"),
-    "import.metric.read": ("读取的数据行", "Rows read"),
+    "import.metric.read": ("数据行", "Data rows"),
     "import.metric.ready": ("将导入", "To import"),
     "import.metric.skipped": ("已存在（跳过）", "Already stored (skipped)"),
     "import.metric.conflicts": ("冲突（不导入）", "Conflicts (not imported)"),
