@@ -47,6 +47,84 @@ def with_progress(label: str, run):
         bar.empty()
 
 
+def review(upload, kind: str, round_id: str | None) -> None:
+    """Preview, validation report and the confirm button for one uploaded file."""
+    path, digest = uploads.saved(upload)
+    limit = uploads.max_upload_bytes()
+    try:
+        visible, hidden = ingest.sheet_names(path, max_bytes=limit)
+        sheet = None
+        if len(visible) + len(hidden) > 1 or (hidden and not visible):
+            sheet = st.selectbox(t("import.sheet"), [*visible, *hidden], key="import_sheet",
+                                 format_func=lambda s: t("import.sheet_hidden", name=s) if s in hidden else s)
+        elif not upload.name.lower().endswith((".csv", ".txt", ".tsv")):
+            sheet = visible[0] if visible else None
+        cache_key = (digest, kind, sheet, round_id, data.data_version())
+        cached = st.session_state.get("import_preview")
+        if cached and cached[0] == cache_key:
+            report = cached[1]
+        else:
+            report = with_progress(t("import.checking"), lambda progress: ingest.preview(
+                con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
+                file_name=upload.name))
+            st.session_state["import_preview"] = (cache_key, report)
+    except DataError as exc:
+        st.error(t("import.refused", message=str(exc)), icon=":material/block:")
+        return
+
+    cols = st.columns(5)
+    cols[0].metric(t("import.metric.read"), f"{report.rows_read:,}", border=True)
+    cols[1].metric(t("import.metric.ready"), f"{report.rows_ready:,}", border=True)
+    cols[2].metric(t("import.metric.skipped"), f"{report.skipped:,}", border=True)
+    cols[3].metric(t("import.metric.conflicts"), f"{len(report.conflicts):,}", border=True)
+    cols[4].metric(t("import.metric.errors"), f"{len(report.errors):,}", border=True)
+    if report.duplicate_of:
+        st.info(t("import.duplicate", batch=report.duplicate_of), icon=":material/content_copy:")
+    if report.errors:
+        st.error(t("import.errors"), icon=":material/error:")
+        errors = report.error_frame()
+        problems_table(errors.head(500), key="import_errors_table")
+        if len(errors) > 500:
+            st.caption(t("import.errors_more", n=f"{len(errors):,}"))
+        downloads.buttons(errors, f"导入错误_{upload.name}", key="import_errors_download")
+    if report.conflicts:
+        st.warning(t("import.conflicts"), icon=":material/warning:")
+        problems_table(report.conflict_frame().head(500), key="import_conflicts_table")
+    if report.notes:
+        with st.expander(t("import.notes"), expanded=not report.errors):
+            for note in report.notes:
+                st.markdown(f"- {note}")
+    if report.preview is not None and not report.errors:
+        st.caption(t("import.preview", n=len(report.preview)))
+        st.dataframe(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
+    if data.is_demo():
+        st.warning(t("import.blocked_demo"), icon=":material/science:")
+    elif report.ok and not report.duplicate_of and report.rows_ready == 0:
+        st.info(t("import.nothing_new"))
+    ready = report.ok and not report.duplicate_of and report.rows_ready > 0 and not data.is_demo()
+    if st.button(t("import.confirm", n=f"{report.rows_ready:,}"), key="import_confirm", type="primary",
+                 disabled=not ready, icon=":material/upload:"):
+        try:
+            done = with_progress(t("import.importing"), lambda progress: ingest.import_file(
+                con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
+                file_name=upload.name))
+        except DataError as exc:
+            st.error(t("import.refused", message=str(exc)), icon=":material/block:")
+            return
+        if done.errors:
+            st.error(t("import.errors"), icon=":material/error:")
+            problems_table(done.error_frame(), key="import_errors_after")
+        else:
+            message = t("import.done", batch=done.batch_id, n=f"{done.rows_imported:,}")
+            if done.skipped:
+                message += " " + t("import.done_skipped", n=f"{done.skipped:,}")
+            if done.conflicts:
+                message += " " + t("import.done_conflicts", n=f"{len(done.conflicts):,}")
+            st.session_state["import_flash"] = message
+            st.session_state.pop("import_preview", None)
+            st.rerun()
+
+
 if data.is_demo():
     with st.container(border=True):
         st.markdown(f"**:orange[{t('import.demo.title')}]**")
@@ -78,80 +156,7 @@ with upload_tab:
     upload = st.file_uploader(t("import.file", limit=uploads.limit_text()), type=EXCEL_TYPES, key="import_file",
                               help=t("import.file_help"))
     if upload is not None:
-        path, digest = uploads.saved(upload)
-        limit = uploads.max_upload_bytes()
-        try:
-            visible, hidden = ingest.sheet_names(path, max_bytes=limit)
-            sheet = None
-            if len(visible) + len(hidden) > 1 or (hidden and not visible):
-                sheet = st.selectbox(t("import.sheet"), [*visible, *hidden], key="import_sheet",
-                                     format_func=lambda s: t("import.sheet_hidden", name=s) if s in hidden else s)
-            elif not upload.name.lower().endswith((".csv", ".txt", ".tsv")):
-                sheet = visible[0] if visible else None
-            cache_key = (digest, kind, sheet, round_id, data.data_version())
-            cached = st.session_state.get("import_preview")
-            if cached and cached[0] == cache_key:
-                report = cached[1]
-            else:
-                report = with_progress(t("import.checking"), lambda progress: ingest.preview(
-                    con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
-                    file_name=upload.name))
-                st.session_state["import_preview"] = (cache_key, report)
-        except DataError as exc:
-            st.error(t("import.refused", message=str(exc)), icon=":material/block:")
-            st.stop()
-
-        cols = st.columns(5)
-        cols[0].metric(t("import.metric.read"), f"{report.rows_read:,}", border=True)
-        cols[1].metric(t("import.metric.ready"), f"{report.rows_ready:,}", border=True)
-        cols[2].metric(t("import.metric.skipped"), f"{report.skipped:,}", border=True)
-        cols[3].metric(t("import.metric.conflicts"), f"{len(report.conflicts):,}", border=True)
-        cols[4].metric(t("import.metric.errors"), f"{len(report.errors):,}", border=True)
-        if report.duplicate_of:
-            st.info(t("import.duplicate", batch=report.duplicate_of), icon=":material/content_copy:")
-        if report.errors:
-            st.error(t("import.errors"), icon=":material/error:")
-            errors = report.error_frame()
-            problems_table(errors.head(500), key="import_errors_table")
-            if len(errors) > 500:
-                st.caption(t("import.errors_more", n=f"{len(errors):,}"))
-            downloads.buttons(errors, f"导入错误_{upload.name}", key="import_errors_download")
-        if report.conflicts:
-            st.warning(t("import.conflicts"), icon=":material/warning:")
-            problems_table(report.conflict_frame().head(500), key="import_conflicts_table")
-        if report.notes:
-            with st.expander(t("import.notes"), expanded=not report.errors):
-                for note in report.notes:
-                    st.markdown(f"- {note}")
-        if report.preview is not None and not report.errors:
-            st.caption(t("import.preview", n=len(report.preview)))
-            st.dataframe(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
-        if data.is_demo():
-            st.warning(t("import.blocked_demo"), icon=":material/science:")
-        elif report.ok and not report.duplicate_of and report.rows_ready == 0:
-            st.info(t("import.nothing_new"))
-        ready = report.ok and not report.duplicate_of and report.rows_ready > 0 and not data.is_demo()
-        if st.button(t("import.confirm", n=f"{report.rows_ready:,}"), key="import_confirm", type="primary",
-                     disabled=not ready, icon=":material/upload:"):
-            try:
-                done = with_progress(t("import.importing"), lambda progress: ingest.import_file(
-                    con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
-                    file_name=upload.name))
-            except DataError as exc:
-                st.error(t("import.refused", message=str(exc)), icon=":material/block:")
-                st.stop()
-            if done.errors:
-                st.error(t("import.errors"), icon=":material/error:")
-                problems_table(done.error_frame(), key="import_errors_after")
-            else:
-                message = t("import.done", batch=done.batch_id, n=f"{done.rows_imported:,}")
-                if done.skipped:
-                    message += " " + t("import.done_skipped", n=f"{done.skipped:,}")
-                if done.conflicts:
-                    message += " " + t("import.done_conflicts", n=f"{len(done.conflicts):,}")
-                st.session_state["import_flash"] = message
-                st.session_state.pop("import_preview", None)
-                st.rerun()
+        review(upload, kind, round_id)
 
 with history_tab:
     batches = ingest.history(con, scope=who)

@@ -81,7 +81,7 @@ def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.nd
         text = V.as_strings(columns[which])[int(i)].as_py().strip()
         if text.startswith(NOTE_PREFIXES):
             note[i] = True
-    return {"blank": blank, "total": total, "note": note}
+    return {"blank": blank, "total": total, "note": note, "filled": filled}
 
 
 class Pipeline:
@@ -91,6 +91,7 @@ class Pipeline:
         self.round_id = round_id
         self.refs = References(cur)
         self.bad_cells: dict[str, np.ndarray] = {}   # cells already reported: rules between columns skip them
+        self.empty_at: dict[int, np.ndarray] = {}     # sheet column -> empty cells of the kept rows
 
     # ------------------------------------------------------------------------------------------
     def prepare(self, sheet: Sheet, *, extra=None) -> Prepared:
@@ -141,6 +142,8 @@ class Pipeline:
             result.notes.append(f"跳过了 {int(blank.sum())} 个空行")
         keep = ~(total | note | blank)
         result.source_rows = int(keep.sum())
+        # Which cells are empty is known now; the parsers reuse it instead of scanning every column again.
+        self.empty_at = {i: ~kinds["filled"][i][keep] for i in range(len(columns))}
         if keep.all():
             return columns, rows
         index = pa.array(np.flatnonzero(keep))
@@ -182,7 +185,7 @@ class Pipeline:
                                               f"与页面上选择的场次「{self.round_id}」不一致；请核对，或在页面上改选场次"))
             if col.vocabulary in ("entry", "criterion") and "round_id" in parsed:
                 raw = pc.binary_join_element_wise(pc.fill_null(parsed["round_id"], ""), raw, "\x1f")
-            outcome = self._parse(col, raw)
+            outcome = self._parse(col, raw, self.empty_at.get(position))
             self.bad_cells[col.name] = np.zeros(n, dtype=bool)
             self.bad_cells[col.name][outcome.bad_index] = True
             label = result.label(col.name)
@@ -202,24 +205,26 @@ class Pipeline:
             parsed[col.name] = values
         return parsed
 
-    def _parse(self, col, raw) -> V.Parsed:
+    def _parse(self, col, raw, empty=None) -> V.Parsed:
         if col.kind == "id":
-            return V.parse_id(raw)
+            return V.parse_id(raw, empty=empty)
         if col.kind == "phone":
-            return V.parse_id(raw, max_length=40)
+            return V.parse_id(raw, max_length=40, empty=empty)
         if col.kind == "text":
             return V.parse_text(raw)
         if col.kind in ("int", "float"):
             maximum = col.maximum if col.maximum is not None else (MAX_INT if col.kind == "int" else None)
-            return V.parse_number(raw, integer=col.kind == "int", minimum=col.minimum, maximum=maximum, units=col.units)
+            return V.parse_number(raw, integer=col.kind == "int", minimum=col.minimum, maximum=maximum, units=col.units,
+                                  empty=empty)
         if col.kind in ("date", "timestamp"):
-            return V.parse_datetime(raw, date_only=col.kind == "date")
+            return V.parse_datetime(raw, date_only=col.kind == "date", empty=empty)
         if col.kind == "bool":
-            return V.parse_mapped(raw, bool_lookup(), pa.bool_())
+            return V.parse_mapped(raw, bool_lookup(), pa.bool_(), empty=empty)
         if col.kind == "enum":
-            return V.parse_mapped(raw, vocabulary_lookup(col.vocabulary))
+            return V.parse_mapped(raw, vocabulary_lookup(col.vocabulary), empty=empty)
         if col.kind == "ref":
-            return V.parse_mapped(raw, self.refs.lookup(col.vocabulary, scoped=col.vocabulary in ("entry", "criterion")))
+            return V.parse_mapped(raw, self.refs.lookup(col.vocabulary, scoped=col.vocabulary in ("entry", "criterion")),
+                                  empty=empty)
         raise ValueError(col.kind)
 
     # ------------------------------------------------------------------------------------------

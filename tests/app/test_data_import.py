@@ -107,3 +107,12 @@ def test_a_secretary_cannot_import(app_db):
     assert not at.exception
     assert "只有管理员和数据分析员" in at.warning[0].value
     assert not at.file_uploader
+
+
+def test_an_unreadable_file_is_refused_and_the_page_goes_on(app_db):
+    at = run_page(PAGE)
+    upload(at, "乱码.csv", b"\x80\x81\xff\xfe garbage \x81\x00" * 10)
+    assert not at.exception
+    assert "无法识别" in at.error[0].value
+    assert at.dataframe or at.info                  # the history tab still renders below
+    assert len(at.get("download_button")) == 11
