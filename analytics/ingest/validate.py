@@ -46,25 +46,25 @@ def _rows_text(rows: np.ndarray, limit: int = 8) -> str:
     return f"第 {shown} 行" if len(rows) <= limit else f"第 {shown}…行（共 {len(rows)} 行）"
 
 
-_TOTAL_STARTS = ("合", "总", "小", "共", "累", "t", "T", "s", "S")
+_TOTAL_FIRST = pa.array(list("合总小共累tTsSgG"))
 
 
 def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.ndarray]:
-    """Masks of rows to skip: blank, total (合计) and footnote rows."""
+    """Masks of rows to skip: blank, total (合计) and footnote rows; and which cells are filled."""
     n = len(columns[0]) if columns else 0
     filled = np.zeros((len(columns), n), dtype=bool)
     total = np.zeros(n, dtype=bool)
     for i, column in enumerate(columns):
         column = V.as_strings(column)
-        filled[i] = ~V.blank_mask(column)
+        trimmed = pc.utf8_trim_whitespace(column)
+        length = pc.utf8_length(trimmed)
+        filled[i] = ~V.blank_mask(column, trimmed=trimmed, length=length)
         if not filled[i].any():
             continue
-        trimmed = pc.utf8_trim_whitespace(column)
-        short = _mask(pc.less_equal(pc.utf8_length(trimmed), 12)) & filled[i]
-        starts = np.zeros(n, dtype=bool)
-        for prefix in _TOTAL_STARTS:
-            starts |= _mask(pc.starts_with(trimmed, prefix))
-        candidates = np.flatnonzero(short & starts)
+        # A total row says 合计 / 总计 / Total in some cell: short text starting with one of these letters.
+        first = pc.utf8_slice_codeunits(trimmed, 0, 1)
+        candidates = np.flatnonzero(_mask(pc.is_in(first, value_set=_TOTAL_FIRST)) & _mask(pc.less_equal(length, 12))
+                                    & filled[i])
         if len(candidates):
             subset = pc.utf8_lower(pc.replace_substring_regex(trimmed.take(pa.array(candidates)), "[\\s\u3000:：]", ""))
             hit = np.zeros(len(candidates), dtype=bool)

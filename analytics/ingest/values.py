@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.ingest.text import FORMULA_MARK, ZERO_WIDTH, clean, nfkc
+from analytics.ingest.text import FORMULA_MARK, clean, nfkc
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Excel serial numbers that are plausible ledger dates (1954 to 2119): other numbers are not dates.
@@ -67,15 +67,15 @@ _ZERO_WIDTH_RE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 def strip_zero_width(array: pa.Array) -> pa.Array:
     if _mask(pc.string_is_ascii(array)).all():
         return array
-    if not any(_mask(pc.match_substring(array, ch)).any() for ch in ZERO_WIDTH):
+    if not _mask(pc.match_substring_regex(array, _ZERO_WIDTH_RE)).any():
         return array
     return pc.replace_substring_regex(array, _ZERO_WIDTH_RE, "")
 
 
-def blank_mask(raw: pa.Array) -> np.ndarray:
+def blank_mask(raw: pa.Array, *, trimmed: pa.Array | None = None, length: pa.Array | None = None) -> np.ndarray:
     """Cells with nothing in them but spaces (or zero-width characters)."""
-    trimmed = pc.utf8_trim_whitespace(raw)
-    length = pc.utf8_length(trimmed)
+    trimmed = pc.utf8_trim_whitespace(raw) if trimmed is None else trimmed
+    length = pc.utf8_length(trimmed) if length is None else length
     empty = _mask(pc.equal(length, 0))
     maybe = ~empty & _mask(pc.less_equal(length, 3)) & ~_mask(pc.string_is_ascii(trimmed))
     if maybe.any():
