@@ -175,26 +175,51 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+HEAD_BYTES = 256 * 1024
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first lines of a file without a byte-order mark, if they are UTF-8 (cut at a line break, so
+    no character is split). The rest is checked by Arrow, which refuses invalid UTF-8."""
+    head = data[:HEAD_BYTES]
+    if len(data) > HEAD_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _open_csv(data: bytes, file_name: str) -> Workbook:
-    text, encoding = decode(data, file_name)
-    if not text.strip():
+    if not data.strip():
         raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
-    head_text = text[: 256 * 1024]
+    head_text = None if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf8_head(data)
+    if head_text is not None and b"\x00" not in data:
+        # Most files are UTF-8: decoding all of it in Python would cost time and memory for nothing.
+        encoding, utf8, text_of = "UTF-8", data, None
+    else:
+        text, encoding = decode(data, file_name)
+        if not text.strip():
+            raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
+        utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else (data if encoding == "UTF-8" else text.encode("utf-8"))
+        head_text, text_of = text[:HEAD_BYTES], text
+    full = len(head_text) >= len(data) if text_of is None else len(head_text) == len(text_of)
     head_lines = head_text.splitlines(keepends=True)
-    complete = len(head_text) == len(text)
-    if not complete and len(head_lines) > 1:
+    if not full and len(head_lines) > 1 and text_of is not None:
         head_lines = head_lines[:-1]
     delimiter = _sniff_delimiter(head_lines[:HEAD_ROWS])
     head_records = list(csv.reader(io.StringIO("".join(head_lines), newline=""), delimiter=delimiter))
     # Every head record must be one physical line for Arrow's skip_rows to land where ours do.
     single_lines = len(head_records) == len(head_lines)
-    utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else (data if encoding == "UTF-8" else text.encode("utf-8"))
 
     def body(start: int, width: int):
         if single_lines:
             fast = _arrow_body(utf8, delimiter, start, width)
             if fast is not None:
                 return fast
+        # Ragged rows, line breaks in cells, or bytes Arrow would not take as UTF-8: the careful way
+        # (which also refuses a file that is not text, or decodes a GBK file whose first lines were ASCII).
+        text = text_of if text_of is not None else decode(data, file_name)[0]
         return _python_body(text, delimiter, start, width)
 
     head = head_records[:HEAD_ROWS]

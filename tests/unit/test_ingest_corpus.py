@@ -311,3 +311,27 @@ def test_corrupt_xlsx_is_refused(real_con, tmp_path):
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     with pytest.raises(FileRefused, match="无法读取"):
         ingest.preview(real_con, path, "grid_cases")
+
+
+def test_damaged_byte_deep_in_a_large_utf8_file_is_refused(real_con, tmp_path):
+    """The first lines are checked in Python and the rest by Arrow; a bad byte past them is still caught."""
+    rows = [CASE_HEADER, *case_rows(28)] * 1
+    body = "\r\n".join(",".join(r) for r in rows) + "\r\n"
+    filler = "".join(f"Z{i},北街,党建,2024-03-01,,,否,\r\n" for i in range(12_000))
+    data = (body + filler).encode("utf-8") + "Z-bad,北街".encode()[:-1] + b",\xff\xfe,2024-03-01,,,,\r\n"
+    path = tmp_path / "deep.csv"
+    path.write_bytes(data)
+    assert len(data) > 300_000
+    with pytest.raises(FileRefused, match="UTF-8"):
+        ingest.import_file(real_con, path, "grid_cases")
+    assert db.scalar(real_con, "SELECT count(*) FROM grid_cases") == 0
+
+
+def test_gbk_file_whose_first_lines_are_plain_ascii(real_con, tmp_path):
+    filler = "".join(f"Z{i},C01,party_building,2024-03-01,,,false,\r\n" for i in range(12_000))
+    text = ",".join(CASE_HEADER) + "\r\n" + filler + "G1,鹤北一居,矛盾化解,2024-03-01,,,否,\r\n"
+    path = tmp_path / "late_gbk.csv"
+    path.write_bytes(text.encode("gbk"))
+    report = ingest.import_file(real_con, path, "grid_cases")
+    assert report.ok, report.errors[:3]
+    assert db.scalar(real_con, "SELECT community_id FROM grid_cases WHERE case_id = 'G1'") == "C30"
