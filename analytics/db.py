@@ -10,6 +10,7 @@ import contextvars
 import logging
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -96,32 +97,61 @@ def _record(sql: str, params) -> None:
         captured.append((sql, dict(params) if isinstance(params, dict) else list(params or [])))
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pd.DataFrame:
-    """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame."""
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *,
+          in_transaction: bool = False) -> pd.DataFrame:
+    """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame.
+
+    `in_transaction=True` runs it on `con` itself (a cursor from `transaction()`), so that it sees the
+    transaction's own uncommitted writes and registered tables."""
     _record(sql, params)
     started = time.perf_counter()
-    cur = con.cursor()
+    cur = con if in_transaction else con.cursor()
     try:
         frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
     except duckdb.Error as exc:
         raise DataError(f"查询失败：{exc}") from exc
     finally:
-        cur.close()
+        if not in_transaction:
+            cur.close()
     _log_slow(sql, started)
     return frame
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None):
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *,
+           in_transaction: bool = False):
     """The first column of the first row of a query, or None."""
     _record(sql, params)
-    cur = con.cursor()
+    cur = con if in_transaction else con.cursor()
     try:
-        row = cur.execute(sql, params or {}).fetchone() if params else cur.execute(sql).fetchone()
+        rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
     except duckdb.Error as exc:
         raise DataError(f"查询失败：{exc}") from exc
     finally:
+        if not in_transaction:
+            cur.close()
+    return rows[0][0] if rows else None
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of its own inside BEGIN … COMMIT; any exception (even KeyboardInterrupt) rolls back.
+    Run statements on the yielded cursor (`execute(cur, …)`, `query(cur, …, in_transaction=True)`)."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT has already ended the transaction
+            raise
+    except duckdb.TransactionException as exc:
+        raise DataError(f"另一个写入操作正在进行或刚刚改动了同一批数据，本次操作已全部撤回，请稍后重试。（{exc}）") from exc
+    finally:
         cur.close()
-    return None if row is None else row[0]
 
 
 def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> None:

@@ -6,7 +6,10 @@ keeps both in agreement.
 """
 from __future__ import annotations
 
+import functools
 import re
+
+import pandas as pd
 
 from analytics.access import Scope
 
@@ -79,3 +82,31 @@ def masked_sql(column: str, kind: str, scope: Scope | None) -> str:
             masked = f"regexp_replace({masked}, '{_PHONE_SQL}', '\\1\\2****\\3\\4', 'g')"
         return masked
     raise ValueError(f"unknown personal-data kind {kind!r}")
+
+
+def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = ()):
+    """Decorate a public function returning a frame with a `category` column: for roles other than
+    leader, a dispute row whose `basis` count is under SMALL_COUNT shows no numbers at all, and any
+    other count of a dispute row under SMALL_COUNT (but above zero) is blanked."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, scope: Scope | None = None, **kwargs):
+            frame = fn(*args, scope=scope, **kwargs)
+            if not suppresses_small_counts(scope) or "category" not in getattr(frame, "columns", ()):
+                return frame
+            frame = frame.copy()
+            disputes = frame["category"] == "dispute"
+            numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and c != "category"]
+            frame[numeric] = frame[numeric].astype("float64")
+            tiny_rows = disputes & (frame[basis] < SMALL_COUNT)
+            frame.loc[tiny_rows, numeric] = float("nan")
+            for column in counts:
+                if column in frame.columns:
+                    tiny = disputes & frame[column].between(1, SMALL_COUNT - 1)
+                    frame.loc[tiny, column] = float("nan")
+            return frame
+
+        inner.suppresses_small_disputes = True
+        return inner
+
+    return wrap

@@ -95,6 +95,10 @@ def _demo_mode() -> Scope:
         st.stop()
     from analytics import places
 
+    # A demo link may name the role to try (…/data_import?demo_role=admin); demo mode only.
+    wanted = st.query_params.get("demo_role")
+    if "auth_demo_role" not in st.session_state and wanted in access.ROLES:
+        st.session_state["auth_demo_role"] = wanted
     with st.sidebar:
         st.badge(t("auth.demo_mode"), icon=":material/science:", color="orange", help=t("auth.demo_help"))
         role = st.selectbox(t("auth.demo_role"), access.ROLES, key="auth_demo_role",

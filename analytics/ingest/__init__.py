@@ -1,0 +1,325 @@
+"""Importing the ledgers people keep (台账): Excel and CSV files as they really are.
+
+    report = import_file(con, "2024年3月网格事务.xlsx", "grid_cases")
+    report.errors        # [(row as seen in Excel, column as written, value, what to fix)]
+
+`preview()` does everything but write. An import is one transaction: all its rows or none. The same
+file imported twice adds nothing; a row whose key exists with different content is a conflict, reported
+and left alone; an identical row is skipped. Each import is a batch that `undo_batch()` removes again.
+
+Modules: reading (files, encodings, workbooks), headers (finding and naming columns), values (cell
+parsing), lookups (codes and names), specs (the tables), validate (a sheet to checked rows), scores
+(wide contest score sheets), load (the transaction, undo, history), templates (downloadable .xlsx).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import db
+from analytics.access import Scope
+from analytics.errors import AccessDenied, DataError
+from analytics.ingest import load
+from analytics.ingest.headers import find_layout
+from analytics.ingest.reading import FileRefused, Workbook, check_size, open_file
+from analytics.ingest.scores import WideScores, find_round
+from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS
+from analytics.ingest.templates import template_xlsx
+from analytics.ingest.validate import Pipeline, Prepared
+
+__all__ = ["IMPORTABLE", "IMPORT_ROLES", "TABLES", "VOCABULARY_LABELS", "FileRefused", "ImportReport",
+           "clear_demo", "history", "import_file", "may_import", "preview", "round_choices", "sheet_names",
+           "template_bytes", "template_xlsx", "undo_batch"]
+
+IMPORT_ROLES = ("admin",)
+PREVIEW_ROWS = 50
+MAX_LISTED = 50_000     # errors and conflicts listed; the count beyond is said in a note
+
+Error = tuple[int | None, str | None, str | None, str]
+
+
+@dataclass
+class ImportReport:
+    """What an import (or a preview) found. `errors` block the import; `conflicts` are rows whose key
+    is already stored with different content (reported, not written); `skipped` rows were already
+    stored exactly so."""
+
+    table: str
+    file_name: str
+    sha256: str
+    sheet: str | None = None
+    batch_id: str | None = None
+    rows_imported: int = 0
+    errors: list[Error] = field(default_factory=list)
+    duplicate_of: str | None = None
+    conflicts: list[Error] = field(default_factory=list)
+    skipped: int = 0
+    rows_read: int = 0
+    rows_ready: int = 0
+    notes: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    preview: pd.DataFrame | None = None
+    encoding: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_frame(self) -> pd.DataFrame:
+        return _problems(self.errors)
+
+    def conflict_frame(self) -> pd.DataFrame:
+        return _problems(self.conflicts)
+
+
+def _problems(items: list[Error]) -> pd.DataFrame:
+    frame = pd.DataFrame(items, columns=["row", "column", "value", "message"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def may_import(scope: Scope | None) -> bool:
+    """Importing, undoing and clearing change everyone's data: administrators only
+    (None is whoever holds the database file: a notebook, a test)."""
+    return scope is None or scope.role in IMPORT_ROLES
+
+
+def _require(scope: Scope | None) -> None:
+    if not may_import(scope):
+        raise AccessDenied("只有管理员和数据分析员可以导入或撤销数据。")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sheet_names(path: str | os.PathLike, *, max_bytes: int | None = None) -> tuple[list[str], list[str]]:
+    """(visible sheets, hidden sheets) of a workbook; a CSV has one sheet named after the file."""
+    book = open_file(path, max_bytes=max_bytes)
+    hidden = set(book.hidden)
+    return [s.name for s in book.sheets if s.name not in hidden], list(book.hidden)
+
+
+def _spec(table: str):
+    if table not in TABLES:
+        raise DataError(f"不能导入“{table}”：可导入的数据种类有 {'、'.join(s.label for s in TABLES.values())}。")
+    return TABLES[table]
+
+
+def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
+    visible = [s for s in book.sheets if s.name not in book.hidden]
+    if sheet is not None:
+        chosen = next((s for s in book.sheets if s.name == sheet), None)
+        if chosen is None:
+            raise DataError(f"「{book.file_name}」里没有名为「{sheet}」的工作表；有：{'、'.join(s.name for s in book.sheets)}。")
+        if sheet in book.hidden:
+            notes.append(f"所选工作表「{sheet}」在 Excel 中是隐藏的")
+        return chosen
+    if book.hidden:
+        notes.append(f"已忽略隐藏的工作表：{'、'.join(book.hidden)}")
+    if not visible:
+        raise DataError(f"「{book.file_name}」里只有隐藏的工作表（{'、'.join(book.hidden)}）；如确要导入，请选择工作表。")
+    if len(visible) == 1:
+        return visible[0]
+    scored = []
+    for candidate in visible:
+        layout = find_layout(candidate.head, spec, candidate.merged)
+        scored.append((len(set(layout.mapping.values())) if layout else 0, candidate))
+    best = max(score for score, _ in scored)
+    winners = [s for score, s in scored if score == best and best > 0]
+    if len(winners) != 1:
+        raise DataError(f"「{book.file_name}」有多个工作表（{'、'.join(s.name for s in visible)}），"
+                        f"请选择要导入为“{spec.label}”的那一个。")
+    notes.append(f"工作簿有 {len(visible)} 个工作表，按表头选用了「{winners[0].name}」；其他工作表请分别选择导入")
+    return winners[0]
+
+
+def _run(cur, chosen, spec, *, round_id, progress, notes) -> Prepared:
+    pipe = Pipeline(cur, spec, round_id=round_id)
+    if spec.table != "contest_scores":
+        prepared = pipe.run(chosen, progress)
+        prepared.notes[:0] = notes
+        return prepared
+    wide = WideScores(pipe)
+    prepared = pipe.prepare(chosen, extra=wide.recognise)
+    prepared.notes[:0] = notes
+    if prepared.layout is None:
+        return prepared
+    targets = set(prepared.layout.mapping.values())
+    if {"judge_id", "score"} <= targets:
+        return pipe.run(chosen, progress)
+    columns, rows = pipe.read_body(chosen, prepared)
+    columns, rows = pipe.skip_rows(columns, rows, prepared, sorted(prepared.layout.mapping) or [0])
+    prepared.errors = [e for e in prepared.errors if "都对应" not in e[3]]
+    round_id, problem = find_round(pipe, prepared, columns, rows)
+    if problem:
+        prepared.errors.append((None, "场次", pipe.round_id, problem))
+        return prepared
+    table = wide.read(columns, rows, prepared, round_id)
+    if table is not None:
+        prepared.rows = pipe.file_duplicates(table, prepared)
+        prepared.labels.update({"judge_id": "评委", "criterion_id": "评分标准", "score": "得分"})
+    return prepared
+
+
+def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: list[str]) -> ImportReport:
+    hidden = set(book.hidden)
+    report = ImportReport(spec.table, book.file_name, sha, encoding=book.encoding,
+                          sheets=[s.name for s in book.sheets if s.name not in hidden], hidden_sheets=list(book.hidden))
+    if prepared is None:
+        report.notes = notes
+        return report
+    report.sheet = prepared.sheet
+    report.notes = list(dict.fromkeys(prepared.notes))
+    report.rows_read = prepared.source_rows
+    errors = sorted(prepared.errors, key=lambda e: (e[0] is not None, e[0] or 0))
+    if len(errors) > MAX_LISTED:
+        report.notes.append(f"共发现 {len(errors):,} 处问题，只列出前 {MAX_LISTED:,} 处")
+    report.errors = errors[:MAX_LISTED]
+    if prepared.layout:
+        report.columns = {prepared.layout.labels[p]: c for p, c in prepared.layout.mapping.items()}
+    if prepared.rows is not None and prepared.rows.num_rows:
+        head = prepared.rows.slice(0, PREVIEW_ROWS).to_pandas()
+        labels = {c.name: c.label for c in spec.columns}
+        head = head.rename(columns={"_row": "行号", **labels})
+        report.preview = head[["行号", *[labels.get(c, c) for c in prepared.rows.column_names if c != "_row"]]]
+    return report
+
+
+def _open(con, path, table, *, scope, max_bytes, file_name):
+    _require(scope)
+    spec = _spec(table)
+    path = Path(path)
+    check_size(path, max_bytes)
+    sha = _sha256(path)
+    book = open_file(path, max_bytes=max_bytes, file_name=file_name)
+    return spec, sha, book
+
+
+def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = None, round_id: str | None = None,
+            progress=None, scope: Scope | None = None, max_bytes: int | None = None,
+            file_name: str | None = None) -> ImportReport:
+    """Everything import_file does except writing: the report says what would be imported."""
+    report_progress = progress or (lambda f, m: None)
+    spec, sha, book = _open(con, path, table, scope=scope, max_bytes=max_bytes, file_name=file_name)
+    notes: list[str] = []
+    chosen = _choose_sheet(book, sheet, spec, notes)
+    cur = con.cursor()
+    try:
+        prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
+        report = _report(spec, book, sha, prepared, notes)
+        report.duplicate_of = load.find_duplicate(con, spec.table, sha, prepared.sheet)
+        if prepared.rows is not None and not prepared.errors:
+            report_progress(0.6, "与数据库中已有的数据比对")
+            cur.register("ingest_rows", prepared.rows)
+            try:
+                insert, identical, conflicts = load.compare(cur, prepared)
+            finally:
+                cur.unregister("ingest_rows")
+            report.rows_ready = int(insert.sum())
+            report.skipped = int(identical.sum())
+            report.conflicts = conflicts[:MAX_LISTED]
+    finally:
+        cur.close()
+    if report.duplicate_of:
+        report.notes.insert(0, f"这个文件已经导入过（批次 {report.duplicate_of}），再次导入不会增加任何数据")
+    better = _better_kind(chosen, spec) if report.errors else None
+    if better:
+        hint = f"这个文件的表头更像“{TABLES[better].label}”，请确认选择的数据种类是否正确"
+        report.notes.insert(0, hint)
+        report.errors.insert(0, (None, None, None, hint))
+    report_progress(1.0, "完成")
+    return report
+
+
+def _better_kind(sheet, spec) -> str | None:
+    """Another table whose columns the sheet's header names clearly more of (a wrong choice of kind)."""
+    def score(candidate) -> int:
+        layout = find_layout(sheet.head, candidate, sheet.merged)
+        return len(set(layout.mapping.values())) if layout else 0
+
+    mine = score(spec)
+    others = sorted(((score(s), t) for t, s in TABLES.items() if t != spec.table), reverse=True)
+    best_score, best = others[0]
+    return best if best_score >= mine + 2 else None
+
+
+def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None = None, round_id: str | None = None,
+                progress=None, scope: Scope | None = None, max_bytes: int | None = None,
+                file_name: str | None = None) -> ImportReport:
+    """Import one sheet of a ledger into `table` (one of IMPORTABLE) in one transaction.
+
+    Refused (FileRefused) when the file is too big (`max_bytes`), empty, or not decodable; returned
+    with `errors` (and nothing written) when any cell or column is wrong; `duplicate_of` names the batch
+    when this very file was imported before. `progress(fraction, message)` is called along the way."""
+    report_progress = progress or (lambda f, m: None)
+    spec, sha, book = _open(con, path, table, scope=scope, max_bytes=max_bytes, file_name=file_name)
+    if db.is_demo(con):
+        raise DataError("数据库里还是演示数据（模拟数据）。为避免真实数据和模拟数据混在一起，"
+                        "请先在数据导入页点击“清空演示数据”，再导入。")
+    notes: list[str] = []
+    report_progress(0.05, "读取文件")
+    chosen = _choose_sheet(book, sheet, spec, notes)
+    duplicate = load.find_duplicate(con, spec.table, sha, chosen.name)
+    if duplicate:
+        report = _report(spec, book, sha, None, [f"这个文件已经导入过（批次 {duplicate}），本次没有增加任何数据"])
+        report.duplicate_of, report.sheet = duplicate, chosen.name
+        return report
+    with db.transaction(con) as cur:
+        prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
+        report = _report(spec, book, sha, prepared, notes)
+        if prepared.errors or prepared.rows is None:
+            return report
+        report_progress(0.6, "与数据库中已有的数据比对")
+        outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress)
+    report.batch_id = outcome["batch_id"]
+    report.rows_imported = outcome["inserted"]
+    report.skipped = outcome["skipped"]
+    report.conflicts = outcome["conflicts"][:MAX_LISTED]
+    if report.skipped:
+        report.notes.append(f"{report.skipped:,} 行与数据库中已有的记录完全相同，已跳过")
+    if report.conflicts:
+        report.notes.append(f"{len(outcome['conflicts']):,} 行与已有记录编号相同但内容不同，未导入（见冲突列表）")
+    report_progress(1.0, "完成")
+    return report
+
+
+def undo_batch(con, batch_id: str, *, scope: Scope | None = None) -> int:
+    """Remove the rows batch `batch_id` added (one transaction); returns how many were removed."""
+    _require(scope)
+    return load.undo_batch(con, batch_id)
+
+
+def history(con, *, scope: Scope | None = None) -> pd.DataFrame:
+    """Every import batch, newest first (file name, sha256, rows, time, status, sheet, skipped, conflicts)."""
+    _require(scope)
+    frame = load.history(con)
+    frame.insert(2, "table_label", frame["table_name"].map(lambda t: TABLES[t].label if t in TABLES else "演示数据"))
+    return frame
+
+
+def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None) -> dict[str, int]:
+    """Delete the demo world's simulated rows and mark the database real (see load.clear_demo)."""
+    _require(scope)
+    return load.clear_demo(con, reference_lists=reference_lists)
+
+
+
+def round_choices(con, *, scope: Scope | None = None) -> pd.DataFrame:
+    """Contest rounds to pick from when a score sheet does not name its round (newest first)."""
+    return db.query(con, "SELECT round_id, name, held_on FROM contest_rounds ORDER BY held_on DESC, round_id")
+
+
+def template_bytes(con, table: str, *, scope: Scope | None = None) -> bytes:
+    """template_xlsx in the connection-first shape the app's cache wrapper calls."""
+    return template_xlsx(table)

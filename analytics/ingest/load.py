@@ -1,0 +1,218 @@
+"""Writing a prepared file: one transaction per import (all rows or none), rows already present
+skipped, conflicting rows reported and left alone; undo of a batch; the history; clearing the demo."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from analytics import db
+from analytics.errors import DataError
+from analytics.ingest.specs import TABLES, TableSpec
+from analytics.ingest.validate import Prepared
+
+CHUNK_ROWS = 200_000
+DEMO_BATCH = "demo"
+
+
+def find_duplicate(con, table: str, sha256: str, sheet: str | None) -> str | None:
+    """The batch that already imported this very file (same bytes, same table and sheet), if any."""
+    return db.scalar(con, """
+        SELECT b.batch_id FROM import_batches b LEFT JOIN import_batch_info i USING (batch_id)
+        WHERE b.sha256 = $sha AND b.table_name = $table AND b.status = 'imported'
+          AND coalesce(i.sheet, '') = coalesce($sheet, '')
+        ORDER BY b.imported_at DESC LIMIT 1""", {"sha": sha256, "table": table, "sheet": sheet})
+
+
+def compare(cur, prepared: Prepared) -> tuple[np.ndarray, np.ndarray, list]:
+    """(rows to insert mask, rows identical to stored ones mask, conflicts) against the database.
+    `prepared.rows` must be registered on `cur` as ingest_rows."""
+    spec = prepared.spec
+    table = prepared.rows
+    n = table.num_rows
+    rows = table["_row"].to_numpy()
+    position = {int(r): i for i, r in enumerate(rows)} if n else {}
+    content = [c for c in spec.stored_columns if c not in spec.key]
+    on = " AND ".join(f"r.{k} = t.{k}" for k in spec.key)
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM t.{c}" for c in content) or "TRUE"
+    batch = ", t.batch_id" if spec.fact else ", NULL AS batch_id"
+    matched = db.query(cur, f"""
+        SELECT r._row, ({same}) AS same {batch},
+               {", ".join(f"CAST(t.{c} AS VARCHAR) AS db_{c}, CAST(r.{c} AS VARCHAR) AS file_{c}" for c in content) or "NULL AS x"}
+        FROM ingest_rows r JOIN {spec.table} t ON {on}""", in_transaction=True)
+    insert = np.ones(n, dtype=bool)
+    identical = np.zeros(n, dtype=bool)
+    conflicts = []
+    key_label = prepared.label(spec.key[-1])
+    key_values = table.select(list(spec.key)).to_pandas()
+    for record in matched.itertuples(index=False):
+        i = position[int(record[0])]
+        insert[i] = False
+        if record.same:
+            identical[i] = True
+            continue
+        differs = []
+        for c in content:
+            stored, incoming = getattr(record, f"db_{c}"), getattr(record, f"file_{c}")
+            if _text(stored) != _text(incoming):
+                differs.append(f"{prepared.label(c)}：库中为 {_text(stored) or '空'}，文件中为 {_text(incoming) or '空'}")
+        where = f"（来自导入批次 {record.batch_id}）" if getattr(record, "batch_id", None) else ""
+        key_text = " / ".join(str(v) for v in key_values.iloc[i].tolist())
+        conflicts.append((int(rows[i]), key_label, key_text,
+                          f"{key_label}「{key_text}」已经存在{where}，但内容不同——" + "；".join(differs[:4])
+                          + "。系统不会覆盖已有数据；如确需修改，请先撤销原来的批次再导入"))
+    for column in spec.unique:
+        clash = db.query(cur, f"""
+            SELECT r._row, r.{column} AS value, t.{spec.key[0]} AS owner
+            FROM ingest_rows r JOIN {spec.table} t ON r.{column} = t.{column}
+            WHERE NOT ({" AND ".join(f"r.{k} = t.{k}" for k in spec.key)})""", in_transaction=True)
+        for record in clash.itertuples(index=False):
+            i = position[int(record[0])]
+            if insert[i]:
+                insert[i] = False
+                conflicts.append((int(rows[i]), prepared.label(column), record.value,
+                                  f"名称「{record.value}」已被编号 {record.owner} 使用；同一名称不能对应两个编号。"
+                                  "请核对编号，或改用已有的编号"))
+    conflicts.sort(key=lambda c: c[0])
+    return insert, identical, conflicts
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def new_batch_id(cur, sha256: str) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = f"B{stamp}-{sha256[:6]}"
+    candidate, n = base, 1
+    while db.scalar(cur, "SELECT count(*) FROM import_batches WHERE batch_id = $b", {"b": candidate},
+                    in_transaction=True):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress=None) -> dict:
+    """Insert the new rows of `prepared` on `cur`, a cursor inside the import's transaction (the caller
+    commits or rolls back). Returns batch_id (None when nothing was new), rows inserted, rows skipped as
+    already present, and the conflicts."""
+    report = progress or (lambda f, m: None)
+    spec: TableSpec = prepared.spec
+    cur.register("ingest_rows", prepared.rows)
+    try:
+        insert, identical, conflicts = compare(cur, prepared)
+    finally:
+        cur.unregister("ingest_rows")
+    new = prepared.rows.filter(pa.array(insert)).drop_columns(["_row"])
+    if new.num_rows == 0:
+        return {"batch_id": None, "inserted": 0, "skipped": int(identical.sum()), "conflicts": conflicts}
+    batch_id = new_batch_id(cur, sha256)
+    columns = ", ".join(spec.stored_columns)
+    total = new.num_rows
+    for start in range(0, total, CHUNK_ROWS):
+        chunk = new.slice(start, CHUNK_ROWS)
+        cur.register("ingest_chunk", chunk)
+        try:
+            if spec.fact:
+                db.execute(cur, f"INSERT INTO {spec.table} ({columns}, batch_id) "
+                                f"SELECT {columns}, $batch FROM ingest_chunk", {"batch": batch_id})
+            else:
+                db.execute(cur, f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM ingest_chunk")
+                keys = ", ".join(list(spec.key) + ["NULL"] * (4 - len(spec.key)))
+                db.execute(cur, f"INSERT INTO import_batch_keys SELECT $batch, $table, {keys} FROM ingest_chunk",
+                           {"batch": batch_id, "table": spec.table})
+        finally:
+            cur.unregister("ingest_chunk")
+        done = start + len(chunk)
+        report(0.65 + 0.3 * done / total, f"写入数据库 {done:,}/{total:,} 行")
+    db.execute(cur, "INSERT INTO import_batches VALUES ($batch, $table, $file, $sha, $rows, $at, 'imported')",
+               {"batch": batch_id, "table": spec.table, "file": file_name[:255], "sha": sha256, "rows": total,
+                "at": dt.datetime.now().replace(microsecond=0)})
+    db.execute(cur, "INSERT INTO import_batch_info VALUES ($batch, $sheet, $skipped, $conflicts, NULL)",
+               {"batch": batch_id, "sheet": prepared.sheet, "skipped": int(identical.sum()),
+                "conflicts": len(conflicts)})
+    if db.scalar(cur, "SELECT value FROM app_meta WHERE key = 'world'", in_transaction=True) is None:
+        db.execute(cur, "INSERT INTO app_meta VALUES ('world', 'real')")
+    return {"batch_id": batch_id, "inserted": total, "skipped": int(identical.sum()), "conflicts": conflicts}
+
+
+def undo_batch(con, batch_id: str) -> int:
+    """Remove the rows a batch added, in one transaction; returns how many. Refused while other data
+    still points at them (undo those batches first) and for the demo world (use clear_demo)."""
+    found = db.query(con, "SELECT table_name, status FROM import_batches WHERE batch_id = $b", {"b": batch_id})
+    if found.empty:
+        raise DataError(f"没有编号为 {batch_id} 的导入批次。")
+    table_name, status = found.iloc[0]["table_name"], found.iloc[0]["status"]
+    if status == "demo":
+        raise DataError("演示数据不能按批次撤销；请在数据导入页使用“清空演示数据”。")
+    if status == "undone":
+        raise DataError(f"批次 {batch_id} 已经撤销过了。")
+    spec = TABLES[table_name]
+    with db.transaction(con) as cur:
+        if spec.fact:
+            removed = db.scalar(cur, f"SELECT count(*) FROM {spec.table} WHERE batch_id = $b", {"b": batch_id},
+                                in_transaction=True)
+            db.execute(cur, f"DELETE FROM {spec.table} WHERE batch_id = $b", {"b": batch_id})
+        else:
+            match = " AND ".join(f"t.{k} = k.key_{i}" for i, k in enumerate(spec.key, start=1))
+            batch_keys = f"SELECT * FROM import_batch_keys k WHERE k.batch_id = $b AND k.table_name = '{spec.table}'"
+            blockers = []
+            for ref_table, ref_cols, my_cols in spec.referenced_by:
+                on = " AND ".join(f"x.{rc} = t.{mc}" for rc, mc in zip(ref_cols, my_cols))
+                used = db.scalar(cur, f"""
+                    WITH mine AS (SELECT t.* FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match}))
+                    SELECT count(*) FROM {ref_table} x JOIN mine t ON {on}""", {"b": batch_id}, in_transaction=True)
+                if used:
+                    blockers.append(f"{TABLES[ref_table].label if ref_table in TABLES else ref_table} {used:,} 行")
+            if blockers:
+                raise DataError(f"批次 {batch_id} 导入的{spec.label}仍被其他数据引用（{'、'.join(blockers)}）。"
+                                "请先撤销引用它们的批次，再撤销这一批。")
+            removed = db.scalar(cur, f"SELECT count(*) FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match})",
+                                {"b": batch_id}, in_transaction=True)
+            db.execute(cur, f"DELETE FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match})", {"b": batch_id})
+        db.execute(cur, "UPDATE import_batches SET status = 'undone' WHERE batch_id = $b", {"b": batch_id})
+        db.execute(cur, "UPDATE import_batch_info SET undone_at = $at WHERE batch_id = $b",
+                   {"b": batch_id, "at": dt.datetime.now().replace(microsecond=0)})
+    return int(removed or 0)
+
+
+def history(con) -> pd.DataFrame:
+    """Every batch, newest first: file, table, sha256, rows, time, status, sheet, skipped, conflicts."""
+    return db.query(con, """
+        SELECT b.batch_id, b.table_name, b.file_name, b.sha256, b.rows, b.imported_at, b.status,
+               i.sheet, coalesce(i.skipped, 0) AS skipped, coalesce(i.conflicts, 0) AS conflicts, i.undone_at
+        FROM import_batches b LEFT JOIN import_batch_info i USING (batch_id)
+        ORDER BY b.imported_at DESC, b.batch_id DESC""")
+
+
+# Demo rows, children before parents: DuckDB checks a foreign key against rows deleted earlier in the
+# same transaction, so each step commits on its own; a stopped run is finished by running it again.
+_DEMO_FACTS = (("contest_scores", None), ("contest_entries", None), ("contest_criteria", None),
+               ("contest_rounds", None), ("judges", None), ("seed_activities", DEMO_BATCH), ("grid_cases", DEMO_BATCH))
+_DEMO_REFERENCE = ("pairings", "secretaries", "communities", "partners", "service_items")
+
+
+def clear_demo(con, *, reference_lists: bool = False) -> dict[str, int]:
+    """Delete the simulated data so that real imports do not mix with it, and mark the database real.
+
+    Always removed: seed activities and grid cases of the demo world, and the demo contest (rounds,
+    criteria, judges, entries, scores). With `reference_lists`, also the communities, secretaries,
+    partners, pairings and service items (their names are public, their sizes simulated); then import
+    those lists first. The seven grids and their illustrative boundaries stay."""
+    if db.meta(con, "world") != "demo":
+        raise DataError("数据库中已经没有演示数据。")
+    removed: dict[str, int] = {}
+    steps = list(_DEMO_FACTS) + ([(t, None) for t in _DEMO_REFERENCE] if reference_lists else [])
+    for table, batch in steps:
+        with db.transaction(con) as cur:
+            where, params = ("WHERE batch_id = $b", {"b": batch}) if batch else ("", None)
+            removed[table] = int(db.scalar(cur, f"SELECT count(*) FROM {table} {where}", params, in_transaction=True))
+            db.execute(cur, f"DELETE FROM {table} {where}", params)
+    with db.transaction(con) as cur:
+        db.execute(cur, "UPDATE import_batches SET status = 'undone' WHERE status = 'demo'")
+        db.execute(cur, "INSERT OR REPLACE INTO app_meta VALUES ('world', 'real')")
+    return removed

@@ -1,0 +1,170 @@
+"""Turning what people write into codes: vocabularies (红色种子 → red) and references to other lists
+(鹤北一居 → C30). Names are matched exactly after normalising (full-width forms, spaces, case) and a few
+fixed spellings (鹤北新村第一居委会 = 鹤北新村第一居民区); a name that matches nothing is reported with the
+closest names as a hint, never replaced by a guess."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from analytics import db
+from analytics.ingest.specs import REFERENCE_NAMES, VOCABULARIES
+from analytics.ingest.text import key
+
+_COMMUNITY_SUFFIXES = ("居民区", "居委会", "居委", "社区", "居民委员会")
+_GRID_SUFFIXES = ("片区网格", "网格", "片区")
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
+
+
+def vocabulary_lookup(name: str):
+    """A function text -> (code, None) | (None, message) for one vocabulary."""
+    table: dict[str, str] = {}
+    for code, spellings in VOCABULARIES[name].items():
+        for spelling in (code, *spellings):
+            table[key(spelling)] = code
+    choices = "、".join(spellings[0] for spellings in VOCABULARIES[name].values())
+
+    def lookup(text: str):
+        code = table.get(key(text))
+        if code is None:
+            return None, f"「{text}」不是可选的值。可填：{choices}"
+        return code, None
+
+    return lookup
+
+
+def bool_lookup():
+    lookup = vocabulary_lookup("bool")
+
+    def as_bool(text: str):
+        code, problem = lookup(text)
+        if problem:
+            return None, f"「{text}」应填 是 或 否"
+        return code == "true", None
+
+    return as_bool
+
+
+class References:
+    """Name -> id maps of the reference lists, read once per import on the import's own cursor."""
+
+    def __init__(self, cur):
+        self.cur = cur
+        self._maps: dict[str, tuple[dict[str, set[str]], list[str]]] = {}
+
+    def _rows(self, sql: str) -> list[tuple]:
+        return list(db.query(self.cur, sql, in_transaction=True).itertuples(index=False, name=None))
+
+    def _build(self, target: str) -> tuple[dict[str, set[str]], list[str]]:
+        names: dict[str, set[str]] = {}
+        shown: list[str] = []
+
+        def add(spelling, ident, scope=""):
+            if spelling is None or spelling != spelling or str(spelling).strip() == "":
+                return
+            names.setdefault(scope + key(str(spelling)), set()).add(ident)
+
+        if target == "community":
+            for ident, name, short in self._rows("SELECT community_id, name, short_name FROM communities"):
+                shown.append(name)
+                add(ident, ident)
+                for spelling in (name, short):
+                    if not spelling:
+                        continue
+                    add(spelling, ident)
+                    base = spelling
+                    for suffix in _COMMUNITY_SUFFIXES:
+                        if base.endswith(suffix):
+                            base = base[: -len(suffix)]
+                            break
+                    for suffix in ("", *_COMMUNITY_SUFFIXES, "委", "委会"):
+                        add(base + suffix, ident)
+        elif target == "grid":
+            for ident, name, name_en in self._rows("SELECT grid_id, name, name_en FROM grids"):
+                shown.append(name)
+                for spelling in (ident, name, name_en):
+                    add(spelling, ident)
+                base = name
+                for suffix in _GRID_SUFFIXES:
+                    if base.endswith(suffix):
+                        base = base[: -len(suffix)]
+                        break
+                for suffix in ("", *_GRID_SUFFIXES):
+                    add(base + suffix, ident)
+        elif target == "partner":
+            for ident, name in self._rows("SELECT partner_id, name FROM partners"):
+                shown.append(name)
+                for spelling in (ident, name, _BRACKETED.sub("", name)):
+                    add(spelling, ident)
+        elif target == "item":
+            for ident, name, name_en in self._rows("SELECT item_id, name, name_en FROM service_items"):
+                shown.append(name)
+                for spelling in (ident, name, name_en):
+                    add(spelling, ident)
+        elif target == "judge":
+            for ident, name in self._rows("SELECT judge_id, display_name FROM judges"):
+                shown.append(name)
+                for spelling in (ident, name, _BRACKETED.sub("", name)):
+                    add(spelling, ident)
+        elif target == "round":
+            for ident, name in self._rows("SELECT round_id, name FROM contest_rounds"):
+                shown.append(name)
+                add(ident, ident)
+                add(name, ident)
+        elif target == "secretary":
+            for ident, name in self._rows("SELECT secretary_id, display_name FROM secretaries"):
+                add(ident, ident)
+                add(name, ident)
+        elif target == "criterion":
+            for round_id, ident, name in self._rows("SELECT round_id, criterion_id, name FROM contest_criteria"):
+                shown.append(name)
+                add(ident, ident, round_id + "\x1f")
+                add(name, ident, round_id + "\x1f")
+        elif target == "entry":
+            communities, _ = self.maps("community")
+            by_community: dict[str, set[str]] = {}
+            for spelling, ids in communities.items():
+                for ident in ids:
+                    by_community.setdefault(ident, set()).add(spelling)
+            for round_id, ident, community in self._rows("SELECT round_id, entry_id, community_id FROM contest_entries"):
+                add(ident, ident, round_id + "\x1f")
+                for spelling in by_community.get(community, ()):
+                    names.setdefault(round_id + "\x1f" + spelling, set()).add(ident)
+        else:
+            raise ValueError(target)
+        return names, sorted(set(shown))
+
+    def maps(self, target: str):
+        if target not in self._maps:
+            self._maps[target] = self._build(target)
+        return self._maps[target]
+
+    def lookup(self, target: str, *, scoped: bool = False):
+        """text -> (id, None) | (None, message). With `scoped`, text is "round_id\\x1fname"."""
+        names, shown = self.maps(target)
+        what = REFERENCE_NAMES[target]
+
+        def find(text: str):
+            scope = ""
+            if scoped:
+                scope, _, text = text.partition("\x1f")
+                scope += "\x1f"
+            ids = names.get(scope + key(text))
+            if ids is None:
+                return None, self._unknown(target, what, text, shown, scope.rstrip("\x1f"))
+            if len(ids) > 1:
+                return None, f"「{text}」可以指多个{what}（{'、'.join(sorted(ids))}），请改填编号"
+            return next(iter(ids)), None
+
+        return find
+
+    def _unknown(self, target: str, what: str, text: str, shown: list[str], scope: str) -> str:
+        if target == "entry":
+            return f"「{text}」不是场次 {scope} 的参赛居民区或参赛编号；请先导入该场次的参赛名单，或核对名称"
+        if target == "criterion":
+            return f"「{text}」不是场次 {scope} 的评分标准；请先导入该场次的评分标准，或核对名称"
+        message = f"「{text}」不在{what}名单中"
+        close = difflib.get_close_matches(text, shown, n=2, cutoff=0.6)
+        if close:
+            message += f"（相近的有：{'、'.join(close)}，如是请改成名单中的写法）"
+        return message + f"。请填写名单中的名称或编号；新的{what}请先导入{what}名单"

@@ -1,0 +1,419 @@
+"""Reading a ledger file into sheets of text cells, numbered as the user sees them in Excel.
+
+CSV and text exports are decoded in Python (UTF-8 with or without a byte-order mark, UTF-16 with one,
+else GB18030, the superset of GBK); a file that is none of these is refused rather than garbled. The
+body of a large CSV is split by Arrow's reader; workbooks (.xlsx, .xlsm, .xls, .ods) are read with
+calamine, which returns the values Excel saved: formulas are never executed, and a formula cell with
+no saved value is marked so that validation can say so.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import html
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from analytics.errors import DataError
+from analytics.ingest.text import FORMULA_MARK
+
+HEAD_ROWS = 40                 # header search looks at this many rows from the top
+CSV_DELIMITERS = (",", "\t", ";", "|")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+class FileRefused(DataError):
+    """The file cannot be read at all (size, encoding, format); nothing in it was looked at further."""
+
+
+class Sheet:
+    """One sheet as rows of text cells. `head` holds the first rows (row 0 is Excel row 1); `body(start,
+    width)` returns `width` columns from 0-based row `start` down, with each row's Excel row number.
+    A workbook's sheets are read on first use, so listing the sheets of a big workbook stays cheap."""
+
+    def __init__(self, name: str, load: Callable[[], tuple[list[list[str]], list, list[str]]],
+                 body: Callable[[int, int], tuple[list[pa.Array], np.ndarray]]):
+        self.name = name
+        self._load = load
+        self._loaded = None
+        self.body = body
+        self.extra_notes: list[str] = []
+
+    def _get(self):
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
+
+    @property
+    def head(self) -> list[list[str]]:
+        return self._get()[0][:HEAD_ROWS]
+
+    @property
+    def merged(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        return self._get()[1]
+
+    @property
+    def notes(self) -> list[str]:
+        return self._get()[2] + self.extra_notes
+
+
+@dataclass
+class Workbook:
+    file_name: str
+    kind: str                       # "csv" or "excel"
+    sheets: list[Sheet]             # visible sheets first, in workbook order
+    hidden: list[str] = field(default_factory=list)
+    encoding: str | None = None
+
+
+def check_size(path: Path, max_bytes: int | None) -> int:
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise FileRefused(f"文件「{path.name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。"
+                          "请按月份或网格拆成几个较小的文件分别导入。")
+    if size == 0:
+        raise FileRefused(f"文件「{path.name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
+    return size
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def sniff_kind(path: Path, data_head: bytes) -> str:
+    if data_head.startswith(b"PK\x03\x04"):
+        return "excel"
+    if data_head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "excel"
+    lowered = data_head[:512].lstrip().lower()
+    if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) or b"<html" in lowered[:200]:
+        raise FileRefused(f"「{path.name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
+                          "常见于业务系统的“导出 Excel”。请用 Excel 打开它，另存为 .xlsx 后再上传。")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        raise FileRefused(f"「{path.name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
+                          "请用 Excel 打开确认后另存为 .xlsx 再上传。")
+    return "csv"
+
+
+def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str | None = None) -> Workbook:
+    path = Path(path)
+    check_size(path, max_bytes)
+    name = file_name or path.name
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if sniff_kind(path, head) == "excel":
+        return _open_excel(path, name)
+    return _open_csv(path.read_bytes(), name)
+
+
+# ---------------------------------------------------------------------------------------------
+# text files
+def decode(data: bytes, file_name: str) -> tuple[str, str]:
+    """(text, encoding name). UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030; anything else is
+    refused, and so is a UTF-8 file with a few broken bytes (decoding it as GB18030 would garble it)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", file_name), "UTF-8 (BOM)"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", file_name), "UTF-16"
+    try:
+        text, encoding = data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        _refuse_broken_utf8(data, exc, file_name)
+        try:
+            text, encoding = data.decode("gb18030"), "GB18030/GBK"
+        except UnicodeDecodeError as exc2:
+            line = data[: exc2.start].count(b"\n") + 1
+            raise FileRefused(
+                f"无法识别「{file_name}」的文字编码（第 {line} 行附近有无法解读的字节）：它既不是 UTF-8，"
+                "也不是 GBK/GB18030 或带 BOM 的 UTF-16。请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）”，"
+                "再上传；如果它不是表格文件，请上传正确的文件。") from exc2
+    if "\x00" in text:
+        raise FileRefused(f"「{file_name}」含有空字符（\\0），它可能是不带 BOM 的 UTF-16 文件或不是文本文件。"
+                          "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传。")
+    return text, encoding
+
+
+def _strict(data: bytes, encoding: str, file_name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRefused(f"「{file_name}」声明为 {encoding.upper()} 编码，但第 {line} 行附近有损坏的字节。"
+                          "请重新导出文件后再上传。") from exc
+
+
+def _refuse_broken_utf8(data: bytes, exc: UnicodeDecodeError, file_name: str) -> None:
+    """Mostly-valid UTF-8 with a few bad bytes is a damaged UTF-8 file, not GBK: say where it breaks."""
+    sample = data[: 4 * 1024 * 1024]
+    replaced = sample.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F and ch != "\ufffd")
+    if multibyte >= 20 and bad * 50 <= multibyte:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRefused(f"「{file_name}」是 UTF-8 编码，但第 {line} 行有损坏的字节（共约 {bad} 处）。"
+                          "系统不会猜测这些字，请修正或重新导出文件后再上传。") from exc
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for delimiter in CSV_DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        widths = [len([c for c in row if c.strip()]) for row in rows]
+        score = sum(1 for w in widths if w >= 2) * 1000 + max(widths or [0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+HEAD_BYTES = 256 * 1024
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first lines of a file without a byte-order mark, if they are UTF-8 (cut at a line break, so
+    no character is split). The rest is checked by Arrow, which refuses invalid UTF-8."""
+    head = data[:HEAD_BYTES]
+    if len(data) > HEAD_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _open_csv(data: bytes, file_name: str) -> Workbook:
+    if not data.strip():
+        raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
+    head_text = None if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf8_head(data)
+    if head_text is not None and b"\x00" not in data:
+        # Most files are UTF-8: decoding all of it in Python would cost time and memory for nothing.
+        encoding, utf8, text_of = "UTF-8", data, None
+    else:
+        text, encoding = decode(data, file_name)
+        if not text.strip():
+            raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
+        utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else (data if encoding == "UTF-8" else text.encode("utf-8"))
+        head_text, text_of = text[:HEAD_BYTES], text
+    full = len(head_text) >= len(data) if text_of is None else len(head_text) == len(text_of)
+    head_lines = head_text.splitlines(keepends=True)
+    if not full and len(head_lines) > 1 and text_of is not None:
+        head_lines = head_lines[:-1]
+    delimiter = _sniff_delimiter(head_lines[:HEAD_ROWS])
+    head_records = list(csv.reader(io.StringIO("".join(head_lines), newline=""), delimiter=delimiter))
+    # Every head record must be one physical line for Arrow's skip_rows to land where ours do.
+    single_lines = len(head_records) == len(head_lines)
+
+    def body(start: int, width: int):
+        if single_lines:
+            fast = _arrow_body(utf8, delimiter, start, width)
+            if fast is not None:
+                return fast
+        # Ragged rows, line breaks in cells, or bytes Arrow would not take as UTF-8: the careful way
+        # (which also refuses a file that is not text, or decodes a GBK file whose first lines were ASCII).
+        text = text_of if text_of is not None else decode(data, file_name)[0]
+        return _python_body(text, delimiter, start, width)
+
+    head = head_records[:HEAD_ROWS]
+    return Workbook(file_name, "csv", [Sheet(file_name, lambda: (head, [], []), body)], encoding=encoding)
+
+
+def _arrow_body(utf8: bytes, delimiter: str, start: int, width: int):
+    invalid = []
+
+    def on_invalid(row):
+        invalid.append(row)
+        return "skip"
+
+    # A line break inside a value needs a quoted cell; without any quote Arrow may split the file
+    # between lines and parse the blocks in parallel (three times faster on two cores).
+    quoted = b'"' in utf8
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pa_csv.ReadOptions(skip_rows=start, autogenerate_column_names=True,
+                                            block_size=(8 << 20) if quoted else (1 << 20)),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted,
+                                              ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                  null_values=[]))
+    except pa.ArrowInvalid:
+        return None
+    # Ragged rows (more or fewer cells than the first data row) would shift the row numbers: read those
+    # files the slow way, which keeps every row where the user sees it.
+    if invalid or table.num_columns != width or any(t != pa.string() for t in table.schema.types):
+        return None
+    columns = [table.column(i).combine_chunks() if table.column(i).num_chunks != 1 else table.column(i).chunk(0)
+               for i in range(width)]
+    return columns, np.arange(start + 1, start + 1 + table.num_rows, dtype=np.int64)
+
+
+def _python_body(text: str, delimiter: str, start: int, width: int):
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[start:]
+    return _columns(rows, start, width)
+
+
+def _columns(rows: list[list[str]], start: int, width: int):
+    """Rows of text to `width` Arrow columns; cells beyond `width` are kept in one extra column (so
+    a row that spills past the header can be reported) when any row has them."""
+    extra = any(len(row) > width and any(c.strip() for c in row[width:]) for row in rows)
+    cols = [[row[i] if i < len(row) else "" for row in rows] for i in range(width)]
+    if extra:
+        cols.append(["\t".join(c for c in row[width:] if c.strip()) if len(row) > width else "" for row in rows])
+    return [pa.array(c, type=pa.string()) for c in cols], np.arange(start + 1, start + 1 + len(rows), dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# workbooks
+def cell_text(value) -> str:
+    """A cell as text the way Excel shows it, with whole numbers as integers (IDs and phone numbers
+    saved as numbers would otherwise grow a '.0')."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _open_excel(path: Path, file_name: str) -> Workbook:
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        text = str(exc).lower()
+        hint = "文件可能设置了打开密码，请取消密码后再上传。" if ("password" in text or "encrypt" in text
+                                                                    or "cfb" in text) else "文件可能已损坏。"
+        raise FileRefused(f"无法读取 Excel 文件「{file_name}」：{hint}请用 Excel 打开确认后另存为 .xlsx 再上传。") from exc
+    visible, hidden = [], []
+    for meta in book.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        (visible if meta.visible == SheetVisibleEnum.Visible else hidden).append(meta.name)
+    formulas = _formula_sheets(path)
+    sheets = [_excel_sheet(book, name, path, formulas) for name in visible]
+    hidden_sheets = [_excel_sheet(book, name, path, formulas) for name in hidden]
+    for sheet in hidden_sheets:
+        sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+    workbook = Workbook(file_name, "excel", sheets + hidden_sheets, hidden=hidden)
+    if not visible and not hidden:
+        raise FileRefused(f"「{file_name}」里没有工作表。")
+    return workbook
+
+
+def _excel_sheet(book, name: str, path: Path, formula_sheets: set[str]) -> Sheet:
+    grid_of: dict[str, list[list[str]]] = {}
+
+    def load():
+        sheet = book.get_sheet_by_name(name)
+        grid = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        merged = sheet.merged_cell_ranges or []
+        _fill_merged(grid, merged)
+        notes = _mark_formulas(grid, path, name) if name in formula_sheets else []
+        grid_of["grid"] = grid
+        return grid, merged, notes
+
+    result = Sheet(name, load, lambda start, width: _columns(result._get()[0][start:], start, width))
+    return result
+
+
+def _fill_merged(grid: list[list[str]], merged) -> None:
+    """A merged range shows its top-left value in every cell it covers; so does the grid."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(grid):
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _formula_sheets(path: Path) -> set[str]:
+    """Names of the .xlsx sheets that contain formulas (a cheap scan of the worksheet XML)."""
+    if not zipfile.is_zipfile(path):
+        return set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            with_formulas = {n for n in parts if _FORMULA_TAG.search(archive.read(n))}
+            if not with_formulas:
+                return set()
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return set()
+    targets = {}
+    for match in re.finditer(r"<Relationship\b[^>]*>", rels):
+        tag = match.group(0)
+        rid, target = re.search(r'Id="([^"]+)"', tag), re.search(r'Target="([^"]+)"', tag)
+        if rid and target:
+            value = target.group(1)
+            targets[rid.group(1)] = value.lstrip("/") if value.startswith("/") else "xl/" + value
+    names = set()
+    for match in re.finditer(r"<sheet\b[^>]*>", workbook):
+        tag = match.group(0)
+        name, rid = re.search(r'name="([^"]+)"', tag), re.search(r'r:id="([^"]+)"', tag)
+        if name and rid and targets.get(rid.group(1)) in with_formulas:
+            names.add(html.unescape(name.group(1)))
+    return names
+
+
+def _mark_formulas(grid: list[list[str]], path: Path, name: str) -> list[str]:
+    """Formula cells keep the value Excel saved; one without a saved value is marked for validation."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        if name not in book.sheetnames:
+            return []
+        sheet = book[name]
+        with_value = without = 0
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if isinstance(value, str) and value.startswith("=") and getattr(cell, "data_type", "") == "f":
+                    r, c = cell.row - 1, cell.column - 1
+                    if r < len(grid) and c < len(grid[r]) and grid[r][c] != "":
+                        with_value += 1
+                    else:
+                        while len(grid) <= r:
+                            grid.append([])
+                        if len(grid[r]) <= c:
+                            grid[r].extend([""] * (c + 1 - len(grid[r])))
+                        grid[r][c] = FORMULA_MARK + value
+                        without += 1
+    finally:
+        book.close()
+    notes = []
+    if with_value:
+        notes.append(f"有 {with_value} 个单元格是公式：使用的是 Excel 保存的计算结果，公式本身不会被执行")
+    if without:
+        notes.append(f"有 {without} 个公式单元格没有保存计算结果")
+    return notes

@@ -1,0 +1,434 @@
+"""From a sheet to rows ready to insert: header, skipped rows (blank, 合计, notes), every cell parsed
+and checked, table rules, keys. Nothing is written here; every problem in the file is collected with
+the row number the user sees in Excel, the column as the user named it, the value and what to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics import db
+from analytics.ingest import values as V
+from analytics.ingest.headers import Layout, column_letter, find_layout
+from analytics.ingest.lookups import References, bool_lookup, vocabulary_lookup
+from analytics.ingest.reading import Sheet
+from analytics.ingest.specs import TableSpec
+
+TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "合计:", "总计:", "total", "sum", "grandtotal", "subtotal"}
+NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "填报", "负责人", "联系人", "数据来源", "统计时间")
+MAX_INT = 2_000_000_000
+
+Error = tuple[int | None, str | None, str | None, str]
+
+
+@dataclass
+class Prepared:
+    spec: TableSpec
+    sheet: str
+    layout: Layout | None
+    rows: pa.Table | None = None                      # stored columns + "_row" (Excel row number)
+    errors: list[Error] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)   # table column -> header as the user wrote it
+    source_rows: int = 0                              # data rows read (before skipping)
+    skipped_in_file: int = 0                          # repeated identical rows within the file
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column) or self.spec.col(column).label
+
+
+def _rows_text(rows: np.ndarray, limit: int = 8) -> str:
+    """第 7、9 行 / 第 7、9、11…行（共 20 行）"""
+    shown = "、".join(str(int(r)) for r in rows[:limit])
+    return f"第 {shown} 行" if len(rows) <= limit else f"第 {shown}…行（共 {len(rows)} 行）"
+
+
+_TOTAL_FIRST = pa.array(list("合总小共累tTsSgG"))
+
+
+def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.ndarray]:
+    """Masks of rows to skip: blank, total (合计) and footnote rows; and which cells are filled."""
+    n = len(columns[0]) if columns else 0
+    filled = np.zeros((len(columns), n), dtype=bool)
+    total = np.zeros(n, dtype=bool)
+    for i, column in enumerate(columns):
+        column = V.as_strings(column)
+        trimmed = pc.utf8_trim_whitespace(column)
+        length = pc.utf8_length(trimmed)
+        filled[i] = ~V.blank_mask(column, trimmed=trimmed, length=length)
+        if not filled[i].any():
+            continue
+        # A total row says 合计 / 总计 / Total in some cell: short text starting with one of these letters.
+        first = pc.utf8_slice_codeunits(trimmed, 0, 1)
+        candidates = np.flatnonzero(_mask(pc.is_in(first, value_set=_TOTAL_FIRST)) & _mask(pc.less_equal(length, 12))
+                                    & filled[i])
+        if len(candidates):
+            subset = pc.utf8_lower(pc.replace_substring_regex(trimmed.take(pa.array(candidates)), "[\\s\u3000:：]", ""))
+            hit = np.zeros(len(candidates), dtype=bool)
+            for word in TOTAL_WORDS:
+                hit |= _mask(pc.equal(subset, word))
+            total[candidates[hit]] = True
+    count = filled.sum(axis=0)
+    mapped_filled = filled[mapped].any(axis=0) if mapped else np.zeros(n, dtype=bool)
+    blank = ~mapped_filled & ~total
+    note = np.zeros(n, dtype=bool)
+    single = np.flatnonzero((count == 1) & ~total & mapped_filled)
+    for i in single:
+        which = int(np.argmax(filled[:, i]))
+        text = V.as_strings(columns[which])[int(i)].as_py().strip()
+        if text.startswith(NOTE_PREFIXES):
+            note[i] = True
+    return {"blank": blank, "total": total, "note": note, "filled": filled}
+
+
+class Pipeline:
+    def __init__(self, cur, spec: TableSpec, *, round_id: str | None = None):
+        self.cur = cur
+        self.spec = spec
+        self.round_id = round_id
+        self.refs = References(cur)
+        self.bad_cells: dict[str, np.ndarray] = {}   # cells already reported: rules between columns skip them
+        self.empty_at: dict[int, np.ndarray] = {}     # sheet column -> empty cells of the kept rows
+
+    # ------------------------------------------------------------------------------------------
+    def prepare(self, sheet: Sheet, *, extra=None) -> Prepared:
+        spec = self.spec
+        layout = find_layout(sheet.head, spec, sheet.merged, extra=extra)
+        result = Prepared(spec, sheet.name, layout, notes=list(sheet.notes))
+        if layout is None:
+            names = "、".join(c.label for c in spec.columns if c.required)
+            result.errors.append((None, None, None,
+                                  f"在工作表「{sheet.name}」的前 20 行中找不到表头：没有一行包含“{names}”等列名。"
+                                  f"请确认选择的数据种类是“{spec.label}”，并且表头在数据上方（可下载模板对照）。"))
+            return result
+        if layout.title:
+            result.notes.append(f"表头在第 {layout.header_row_number} 行；上方的标题行已跳过：{' / '.join(layout.title)[:80]}")
+        elif layout.header_row_number > 1 or len(layout.header_rows) > 1:
+            result.notes.append(f"表头在第 {layout.header_rows[0] + 1}"
+                                + (f"–{layout.header_row_number}" if len(layout.header_rows) > 1 else "") + " 行")
+        for column, positions in layout.duplicates.items():
+            names = "、".join(f"「{layout.labels[p]}」({column_letter(p)}列)" for p in positions)
+            result.errors.append((layout.header_row_number, layout.labels[positions[1]], None,
+                                  f"{names} 都对应“{spec.col(column).label}”，系统不知道该用哪一列。请删去或改名其中一列"))
+        result.labels = {col: layout.labels[pos] for pos, col in layout.mapping.items()}
+        return result
+
+    def read_body(self, sheet: Sheet, result: Prepared, progress=None):
+        layout = result.layout
+        columns, rows = sheet.body(layout.data_start, layout.width)
+        if len(columns) > layout.width:      # cells beyond the header's last column
+            spill = V.as_strings(columns[layout.width])
+            bad = np.flatnonzero(~V.blank_mask(spill))
+            for i in bad:
+                result.errors.append((int(rows[i]), None, spill[int(i)].as_py()[:50],
+                                      "这一行在表头最后一列的右边还有内容（可能多了逗号或错位）；请核对这一行"))
+            columns = columns[: layout.width]
+        while len(columns) < layout.width:
+            columns.append(pa.array([""] * len(rows), type=pa.string()))
+        result.source_rows = len(rows)
+        return columns, rows
+
+    def skip_rows(self, columns, rows, result: Prepared, mapped: list[int]):
+        kinds = classify_rows(columns, mapped)
+        total, note, blank = kinds["total"], kinds["note"], kinds["blank"]
+        if total.any():
+            result.notes.append(f"{_rows_text(rows[total])}是合计/总计行，已跳过")
+        if note.any():
+            result.notes.append(f"{_rows_text(rows[note])}是表尾说明（注、制表人等），已跳过")
+        if blank.any():
+            result.notes.append(f"跳过了 {int(blank.sum())} 个空行")
+        keep = ~(total | note | blank)
+        result.source_rows = int(keep.sum())
+        # Which cells are empty is known now; the parsers reuse it instead of scanning every column again.
+        self.empty_at = {i: ~kinds["filled"][i][keep] for i in range(len(columns))}
+        if keep.all():
+            return columns, rows
+        index = pa.array(np.flatnonzero(keep))
+        return [c.take(index) for c in columns], rows[keep]
+
+    # ------------------------------------------------------------------------------------------
+    def parse_columns(self, columns, rows, result: Prepared, sources: dict[str, int]) -> dict[str, pa.Array]:
+        """Parse every column of the spec found in the sheet (others get their default)."""
+        spec, n = self.spec, len(rows)
+        parsed: dict[str, pa.Array] = {}
+        header_row = result.layout.header_row_number if result.layout else None
+        order = sorted(spec.columns, key=lambda c: 0 if c.name == "round_id" else 1)
+        for col in order:
+            position = sources.get(col.name)
+            if position is None:
+                if col.name == "round_id" and self.round_id:
+                    ident, problem = self.refs.lookup("round")(self.round_id)
+                    if problem:
+                        result.errors.append((None, col.label, self.round_id, problem))
+                    parsed[col.name] = pa.array([ident] * n, type=pa.string())
+                    continue
+                if col.required and not (col.name in spec.key and spec.generated_key):
+                    result.errors.append((header_row, col.label, None,
+                                          f"缺少必填列「{col.label}」。请在表头加上这一列（也可写作："
+                                          f"{'、'.join(col.synonyms[:4])}），或下载模板对照"))
+                parsed[col.name] = pa.nulls(n, type=_arrow_type(col)) if col.default is None else \
+                    pa.array([col.default] * n, type=_arrow_type(col))
+                continue
+            raw = V.as_strings(columns[position])
+            if col.name == "round_id" and self.round_id:
+                ident, _ = self.refs.lookup("round")(self.round_id)
+                chosen = pc.utf8_trim_whitespace(raw)
+                differs = np.flatnonzero(~V.blank_mask(raw))
+                for i in differs:
+                    value = chosen[int(i)].as_py()
+                    got, _ = self.refs.lookup("round")(value)
+                    if got != ident:
+                        result.errors.append((int(rows[i]), result.label(col.name), value,
+                                              f"与页面上选择的场次「{self.round_id}」不一致；请核对，或在页面上改选场次"))
+            if col.vocabulary in ("entry", "criterion") and "round_id" in parsed:
+                raw = pc.binary_join_element_wise(pc.fill_null(parsed["round_id"], ""), raw, "\x1f")
+            outcome = self._parse(col, raw, self.empty_at.get(position))
+            self.bad_cells[col.name] = np.zeros(n, dtype=bool)
+            self.bad_cells[col.name][outcome.bad_index] = True
+            label = result.label(col.name)
+            for i, message in zip(outcome.bad_index, outcome.bad_message):
+                value = raw[int(i)].as_py()
+                value = value.split("\x1f", 1)[-1] if isinstance(value, str) else value
+                result.errors.append((int(rows[i]), label, _shown(value), message))
+            values = outcome.values
+            if col.required:
+                missing = np.flatnonzero(outcome.empty)
+                for i in missing[:_MAX_PER_COLUMN]:
+                    result.errors.append((int(rows[i]), label, "", f"「{label}」是必填项，不能为空"))
+                if len(missing) > _MAX_PER_COLUMN:
+                    result.errors.append((None, label, None, f"「{label}」共有 {len(missing)} 行为空（以上只列出前 {_MAX_PER_COLUMN} 行）"))
+            elif col.default is not None and outcome.empty.any():
+                values = pc.if_else(pa.array(outcome.empty), pa.scalar(col.default, values.type), values)
+            parsed[col.name] = values
+        return parsed
+
+    def _parse(self, col, raw, empty=None) -> V.Parsed:
+        if col.kind == "id":
+            return V.parse_id(raw, empty=empty)
+        if col.kind == "phone":
+            return V.parse_id(raw, max_length=40, empty=empty)
+        if col.kind == "text":
+            return V.parse_text(raw)
+        if col.kind in ("int", "float"):
+            maximum = col.maximum if col.maximum is not None else (MAX_INT if col.kind == "int" else None)
+            return V.parse_number(raw, integer=col.kind == "int", minimum=col.minimum, maximum=maximum, units=col.units,
+                                  empty=empty)
+        if col.kind in ("date", "timestamp"):
+            return V.parse_datetime(raw, date_only=col.kind == "date", empty=empty)
+        if col.kind == "bool":
+            return V.parse_mapped(raw, bool_lookup(), pa.bool_(), empty=empty)
+        if col.kind == "enum":
+            return V.parse_mapped(raw, vocabulary_lookup(col.vocabulary), empty=empty)
+        if col.kind == "ref":
+            return V.parse_mapped(raw, self.refs.lookup(col.vocabulary, scoped=col.vocabulary in ("entry", "criterion")),
+                                  empty=empty)
+        raise ValueError(col.kind)
+
+    # ------------------------------------------------------------------------------------------
+    def run(self, sheet: Sheet, progress=None, *, extra=None) -> Prepared:
+        report = progress or (lambda f, m: None)
+        result = self.prepare(sheet, extra=extra)
+        if result.layout is None:
+            return result
+        report(0.15, "读取数据行")
+        columns, rows = self.read_body(sheet, result)
+        sources = {col: pos for pos, col in result.layout.mapping.items()}
+        columns, rows = self.skip_rows(columns, rows, result, sorted(result.layout.mapping))
+        unused = [result.layout.labels[c] for c in sorted(result.layout.labels) if c not in result.layout.mapping]
+        if unused:
+            result.notes.append(f"以下列不属于“{self.spec.label}”，未导入：{'、'.join(unused[:12])}")
+        if len(rows) == 0:
+            result.errors.append((None, None, None, f"表头（第 {result.layout.header_row_number} 行）下面没有数据行"))
+            return result
+        report(0.3, "检查每个单元格")
+        parsed = self.parse_columns(columns, rows, result, sources)
+        report(0.55, "检查数据之间的关系")
+        self.finish(parsed, rows, result)
+        return result
+
+    def finish(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
+        spec = self.spec
+        self.table_rules(parsed, rows, result)
+        table = pa.table({**{c: parsed[c] for c in spec.stored_columns}, "_row": pa.array(rows, type=pa.int64())})
+        table = self.fill_keys(table, result)
+        table = self.file_duplicates(table, result)
+        result.rows = table
+
+    # ------------------------------------------------------------------------------------------
+    def table_rules(self, parsed, rows, result: Prepared) -> None:
+        spec, errors = self.spec, result.errors
+        def reported(*columns):
+            mask = np.zeros(len(rows), dtype=bool)
+            for c in columns:
+                if c in self.bad_cells:
+                    mask |= self.bad_cells[c]
+            return mask
+
+        if spec.table == "grid_cases":
+            closed, level = parsed["closed_at"], parsed["resolved_level"]
+            known = ~reported("closed_at", "resolved_level")
+            has_closed = _mask(pc.is_valid(closed)) & known
+            has_level = _mask(pc.is_valid(level)) & known
+            for i in np.flatnonzero(has_closed & ~has_level):
+                errors.append((int(rows[i]), result.label("resolved_level"), "",
+                               "有办结时间但没有办结层级：已办结的事务请填办结层级（网格、居民区、街道或区级）"))
+            for i in np.flatnonzero(~has_closed & has_level):
+                errors.append((int(rows[i]), result.label("closed_at"), "",
+                               "有办结层级但没有办结时间：已办结的事务请填办结时间；未办结的请把办结层级留空"))
+            early = _mask(pc.less(closed, parsed["reported_at"]))
+            for i in np.flatnonzero(early):
+                errors.append((int(rows[i]), result.label("closed_at"), str(closed[int(i)].as_py()),
+                               "办结时间早于上报时间，请核对"))
+            if "grid_id" in result.labels:
+                self._check_grid(parsed, rows, result)
+        if spec.table == "seed_activities" and "seed_colour" in result.labels:
+            self._check_colour(parsed, rows, result)
+        if spec.table == "contest_scores":
+            self._check_max_score(parsed, rows, result)
+
+    def _pairs(self, sql: str) -> dict[str, str]:
+        return dict(db.query(self.cur, sql, in_transaction=True).itertuples(index=False, name=None))
+
+    def _check_grid(self, parsed, rows, result):
+        grid_of = self._pairs("SELECT community_id, grid_id FROM communities")
+        communities, grids = parsed["community_id"].to_pylist(), parsed["grid_id"].to_pylist()
+        for i, (c, g) in enumerate(zip(communities, grids)):
+            if c and g and grid_of.get(c) != g:
+                result.errors.append((int(rows[i]), result.label("grid_id"), g,
+                                      f"居民区 {c} 属于网格 {grid_of.get(c)}，与这里填的网格不一致；请核对居民区或网格"))
+
+    def _check_colour(self, parsed, rows, result):
+        colour_of = self._pairs("SELECT item_id, seed_colour FROM service_items")
+        items, colours = parsed["item_id"].to_pylist(), parsed["seed_colour"].to_pylist()
+        for i, (item, colour) in enumerate(zip(items, colours)):
+            if item and colour and colour_of.get(item) != colour:
+                result.errors.append((int(rows[i]), result.label("seed_colour"), colour,
+                                      f"服务项目 {item} 属于{_colour_label(colour_of.get(item))}，与这里填的颜色不一致"))
+
+    def _check_max_score(self, parsed, rows, result):
+        maximum = {(r, c): m for r, c, m in db.query(
+            self.cur, "SELECT round_id, criterion_id, max_score FROM contest_criteria",
+            in_transaction=True).itertuples(index=False, name=None)}
+        for i, (r, c, s) in enumerate(zip(parsed["round_id"].to_pylist(), parsed["criterion_id"].to_pylist(),
+                                          parsed["score"].to_pylist())):
+            top = maximum.get((r, c))
+            if s is not None and top is not None and s > top:
+                result.errors.append((int(rows[i]), result.label("score"), f"{s:g}", f"超过这项标准的满分 {top:g}"))
+
+    # ------------------------------------------------------------------------------------------
+    def fill_keys(self, table: pa.Table, result: Prepared) -> pa.Table:
+        spec = self.spec
+        if not spec.generated_key:
+            return table
+        key_col = next(k for k in spec.key if k != "round_id")
+        missing = _mask(pc.is_null(table[key_col]))
+        if not missing.any():
+            return table
+        if spec.generated_key == "round_community":
+            generated = pc.binary_join_element_wise(table["round_id"], table["community_id"], "-")
+            filled = pc.if_else(pa.array(missing), generated, table[key_col])
+            if key_col not in result.labels:
+                result.notes.append("文件没有参赛编号列：参赛编号按“场次-居民区编号”生成")
+            return table.set_column(table.schema.get_field_index(key_col), key_col, filled)
+        # Content keys: the same row imported again gets the same key (and is skipped as a duplicate);
+        # two identical rows in one file are told apart by their order (#2, #3…).
+        content = [c for c in spec.stored_columns if c != key_col]
+        self.cur.register("ingest_keys_src", table.select([*content, "_row"]))
+        try:
+            prefix = "A" if spec.table == "seed_activities" else "K"
+            parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in content)
+            generated = self.cur.sql(f"""
+                WITH hashed AS (SELECT _row, md5(concat_ws('|', {parts})) AS digest FROM ingest_keys_src),
+                final AS (
+                    SELECT _row, '{prefix}-' || substr(digest, 1, 16)
+                           || CASE WHEN row_number() OVER (PARTITION BY digest ORDER BY _row) > 1
+                                   THEN '-' || row_number() OVER (PARTITION BY digest ORDER BY _row) ELSE '' END AS ident
+                    FROM hashed)
+                SELECT ident FROM final ORDER BY _row""").to_arrow_table().column(0)
+        finally:
+            self.cur.unregister("ingest_keys_src")
+        if key_col not in result.labels:
+            result.notes.append(f"文件没有“{spec.col(key_col).label}”列：编号按每行内容生成，再次导入同样的行会被识别为重复")
+        filled = pc.if_else(pa.array(missing), generated.combine_chunks(), table[key_col])
+        return table.set_column(table.schema.get_field_index(key_col), key_col, filled)
+
+    def file_duplicates(self, table: pa.Table, result: Prepared) -> pa.Table:
+        """Rows repeated within the file: an identical repeat is dropped (and said so); the same key with
+        different content, or a name used twice, is an error at the later row."""
+        spec = self.spec
+        if table.num_rows == 0:
+            return table
+        keys = list(spec.key)
+        frame = table.select([*keys, "_row"]).to_pandas()
+        valid = frame[keys].notna().all(axis=1)
+        dup = frame[valid].duplicated(subset=keys, keep=False)
+        drop_rows: list[int] = []
+        if dup.any():
+            full = table.to_pandas()
+            content = [c for c in spec.stored_columns if c not in keys]
+            sub = full[valid][dup.to_numpy()]
+            for _, group in sub.groupby(keys, sort=False, dropna=False):
+                first = group.iloc[0]
+                for _, other in group.iloc[1:].iterrows():
+                    if all(_same(first[c], other[c]) for c in content):
+                        drop_rows.append(int(other["_row"]))
+                    else:
+                        label = result.label(keys[-1])
+                        result.errors.append((int(other["_row"]), label, str(other[keys[-1]]),
+                                              f"与第 {int(first['_row'])} 行的{label}相同但内容不同；编号在一个文件里只能出现一次"))
+        for column in spec.unique:
+            names = table.select([column, *keys, "_row"]).to_pandas()
+            names = names[names[column].notna()]
+            repeated = names[names.duplicated(subset=[column], keep=False)]
+            for _, group in repeated.groupby(column, sort=False):
+                if group[keys].drop_duplicates().shape[0] > 1:
+                    first = group.iloc[0]
+                    for _, other in group.iloc[1:].iterrows():
+                        result.errors.append((int(other["_row"]), result.label(column), str(other[column]),
+                                              f"名称与第 {int(first['_row'])} 行相同但编号不同；名称不能重复"))
+        if drop_rows:
+            result.skipped_in_file = len(drop_rows)
+            result.notes.append(f"{_rows_text(np.array(sorted(drop_rows)))}与前面的行完全相同，已按一行导入")
+            keep = ~np.isin(table["_row"].to_numpy(), np.array(drop_rows))
+            table = table.filter(pa.array(keep))
+        return table
+
+
+_MAX_PER_COLUMN = 2000
+
+
+def _same(a, b) -> bool:
+    if a is None or (isinstance(a, float) and np.isnan(a)) or a is pd.NaT:
+        return b is None or (isinstance(b, float) and np.isnan(b)) or b is pd.NaT
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _mask(array) -> np.ndarray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _shown(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if text.startswith("\x00formula:"):
+        text = text[len("\x00formula:"):]
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _colour_label(code):
+    from analytics.ingest.specs import VOCABULARY_LABELS
+
+    return VOCABULARY_LABELS["colour"].get(code, str(code))
+
+
+def _arrow_type(col) -> pa.DataType:
+    return {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "timestamp": pa.timestamp("s"),
+            "bool": pa.bool_()}.get(col.kind, pa.string())
+
