@@ -22,7 +22,7 @@ import math
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, privacy
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.filters import Filters
@@ -127,6 +127,9 @@ _RATES_SQL = """s.cases, s.closed, s.open, s.grid, s.community, s.street, s.dist
 
 # ---------------------------------------------------------------------------------------------
 # where matters are settled
+@privacy.suppress_small_disputes(
+    "cases", counts=("grid", "community", "street", "district", "open", "urgent_cases", "urgent_closed", "urgent_open"),
+    shares={level: f"share_{level}" for level in ("grid", "community", "street", "district")})
 def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = None) -> pd.DataFrame:
     """Counts per resolved level and open, and the rates, per group of `by` ⊆ grid_id, community_id,
     category, month (in that order of columns as given; () gives one total row).
@@ -153,6 +156,7 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
     return db.query(con, sql, params)
 
 
+@privacy.suppress_small_disputes("cases")
 def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Category → level for a Sankey diagram: category, level (grid … district, or open), cases."""
     cases_sql, params = _cases_cte(filters, scope)
@@ -167,6 +171,7 @@ def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # how fast
+@privacy.suppress_small_disputes("closed")
 def time_to_close(con, filters: Filters, by=("category",), *, scope: Scope | None = None) -> pd.DataFrame:
     """Time from report to close of the closed cases per group of `by` ⊆ grid_id, community_id, category,
     month, urgent, level: closed, median_hours, p90_hours, mean_hours, median_days, p90_days.
@@ -227,6 +232,7 @@ def _age_condition(low: int, high: int | None) -> str:
     return " AND ".join(parts)
 
 
+@privacy.suppress_small_disputes("open", counts=("urgent_open", "age_0_7", "age_8_30", "age_31_90", "age_over_90"))
 def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None,
                  scope: Scope | None = None) -> pd.DataFrame:
     """Cases reported in the period and still open at `as_of` (default: the data's latest timestamp),
@@ -278,6 +284,7 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None,
 
 # ---------------------------------------------------------------------------------------------
 # urgent matters and satisfaction
+@privacy.suppress_small_disputes("cases", counts=("grid", "community", "street", "district", "open"))
 def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = None) -> pd.DataFrame:
     """Urgent cases alone per group of `by` ⊆ grid_id, community_id, category, month: cases, closed, open,
     counts per level, in_grid_rate and in_community_rate among the urgent cases, median_hours and
@@ -305,6 +312,7 @@ def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | Non
     return db.query(con, sql, params)
 
 
+@privacy.suppress_small_disputes("cases", counts=("surveyed",))
 def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None = None) -> pd.DataFrame:
     """Residents' satisfaction per group of `by` ⊆ grid_id, community_id, category, month, urgent, level:
     cases, closed, surveyed, response_rate (surveyed ÷ closed), mean_score (1–5), satisfied_share

@@ -84,10 +84,12 @@ def masked_sql(column: str, kind: str, scope: Scope | None) -> str:
     raise ValueError(f"unknown personal-data kind {kind!r}")
 
 
-def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = ()):
+def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = (),
+                            shares: dict[str, str] | None = None):
     """Decorate a public function returning a frame with a `category` column: for roles other than
     leader, a dispute row whose `basis` count is under SMALL_COUNT shows no numbers at all, and any
-    other count of a dispute row under SMALL_COUNT (but above zero) is blanked."""
+    other count of a dispute row under SMALL_COUNT (but above zero) is blanked, together with the share
+    derived from it (`shares` maps a count column to its share column), which would give it away."""
     def wrap(fn):
         @functools.wraps(fn)
         def inner(*args, scope: Scope | None = None, **kwargs):
@@ -104,6 +106,9 @@ def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = (
                 if column in frame.columns:
                     tiny = disputes & frame[column].between(1, SMALL_COUNT - 1)
                     frame.loc[tiny, column] = float("nan")
+                    share = (shares or {}).get(column)
+                    if share in frame.columns:
+                        frame.loc[tiny, share] = float("nan")
             return frame
 
         inner.suppresses_small_disputes = True
