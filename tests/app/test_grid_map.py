@@ -160,7 +160,7 @@ def test_configured_basemap(app_db, monkeypatch, crs):
 
 
 def test_boundary_management_lists_versions(app_db):
-    at = run_page(PAGE)
+    at = run_page(PAGE, session_state={"auth_demo_role": "admin"})
     expander = at.expander[0]
     assert expander.label == "边界管理"
     versions = at.dataframe[1].value
