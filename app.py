@@ -27,6 +27,7 @@ pages = {
         st.Page("app_pages/seeds.py", title=t("seeds.nav"), icon=":material/volunteer_activism:", url_path="seeds"),
         st.Page("app_pages/cases.py", title=t("cases.nav"), icon=":material/assignment_turned_in:", url_path="cases"),
         st.Page("app_pages/contest.py", title=t("contest.nav"), icon=":material/emoji_events:", url_path="contest"),
+        st.Page("app_pages/showcase.py", title=t("showcase.nav"), icon=":material/co_present:", url_path="showcase"),
     ],
     t("app.section.work"): [
         st.Page("app_pages/explorer.py", title=t("explore.nav"), icon=":material/query_stats:", url_path="explorer"),
