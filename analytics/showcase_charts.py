@@ -39,6 +39,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 RENDER_TIMEOUT_S = 90
 _CACHE_SIZE = 96
 _cache: collections.OrderedDict[str, bytes] = collections.OrderedDict()
+_cache_lock = threading.Lock()
 _render_lock = threading.Lock()    # one Chromium at a time: the server has few cores
 
 
@@ -167,21 +168,29 @@ def images(figs: dict[str, go.Figure], *, scale: float = SCALE) -> dict[str, byt
     """PNG bytes of every figure (at its layout size × scale), rendered together in one Chromium
     session; figures rendered before in this process come from the cache."""
     keys = {name: _key(fig, scale) for name, fig in figs.items()}
-    missing = {name: fig for name, fig in figs.items() if keys[name] not in _cache}
+    found = _cached(keys)
+    missing = {name: fig for name, fig in figs.items() if name not in found}
     if missing:
-        with _render_lock:
-            missing = {name: fig for name, fig in missing.items() if keys[name] not in _cache}
+        with _render_lock:            # another session may have rendered them while this one waited
+            found.update(_cached({name: keys[name] for name in missing}))
+            missing = {name: fig for name, fig in missing.items() if name not in found}
             if missing:
-                rendered = _render(list(missing.values()), scale)
-                for name, png in zip(missing, rendered):
-                    _cache[keys[name]] = png
+                rendered = dict(zip(missing, _render(list(missing.values()), scale)))
+                found.update(rendered)
+                with _cache_lock:
+                    for name, png in rendered.items():
+                        _cache[keys[name]] = png
                     while len(_cache) > _CACHE_SIZE:
                         _cache.popitem(last=False)
-    out = {}
-    for name in figs:
-        out[name] = _cache[keys[name]]
-        _cache.move_to_end(keys[name])
-    return out
+    return {name: found[name] for name in figs}
+
+
+def _cached(keys: dict[str, str]) -> dict[str, bytes]:
+    with _cache_lock:
+        hits = {name: _cache[key] for name, key in keys.items() if key in _cache}
+        for name in hits:
+            _cache.move_to_end(keys[name])
+    return hits
 
 
 def _render(figs: list[go.Figure], scale: float) -> list[bytes]:
