@@ -27,6 +27,7 @@ catalogue = [
     ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", everyone),
     ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", everyone),
     ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", everyone),
+    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", everyone),
     ("app.section.work", "app_pages/data_import.py", "import.nav", ":material/upload_file:", ("admin",)),
     ("app.section.work", "app_pages/explorer.py", "explore.nav", ":material/query_stats:", ("leader", "analyst", "admin")),
     ("app.section.work", "app_pages/audit.py", "audit.nav", ":material/policy:", ("leader", "admin")),
