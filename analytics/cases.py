@@ -14,6 +14,11 @@ Definitions follow ../shared/DESIGN.md, in one place:
 - satisfaction: mean of the 1–5 scores of surveyed cases; satisfied = score ≥ 4, unsatisfied = score ≤ 2;
 - targets follow Boston's CityScore: score = actual ÷ target, so 1.0 is exactly on target; a place's
   overall score (`cityscore`) is the mean of its in-grid and in-community scores (CITYSCORE_METRICS).
+
+Where the answer adds up (counts, rates, satisfaction), the queries read the daily rollup of the cases
+while it is current (analytics.rollups), and the open cases from their own small table when ages are
+measured at the data's latest moment; otherwise, and for the exact percentiles of time_to_close,
+urgent_matters and community_table, they read grid_cases itself. The answer is the same either way.
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import math
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, rollups
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.filters import Filters
@@ -67,11 +72,22 @@ def _check_by(by, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return by
 
 
-def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = False) -> tuple[str, dict]:
-    """The `cases` CTE: the cases reported in the period that the filters and the scope let through."""
-    where, params = filters.where(date_col="k.reported_at", community_col="k.community_id", scope=scope,
-                                  prefix="k")
+def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = False,
+               rolled: bool = False) -> tuple[str, dict]:
+    """The `cases` CTE: the cases reported in the period that the filters and the scope let through.
+    Rolled up (`rolled`), a row is a day × community × category × level × urgent with its count in `n`
+    and satisfaction's count, sum and bands; count them with `_count`."""
+    where, params = filters.where(date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id",
+                                  scope=scope, prefix="k")
     urgent = " AND k.urgent" if urgent_only else ""
+    if rolled:
+        return f"""cases AS (
+            SELECT k.community_id, c.grid_id, k.category, k.urgent,
+                   CAST(date_trunc('month', k.day) AS DATE) AS month, k.level,
+                   k.cases AS n, k.surveyed, k.satisfaction_sum, k.satisfied, k.unsatisfied
+            FROM rollup_cases k LEFT JOIN communities c ON c.community_id = k.community_id
+            WHERE {where}{urgent}
+        )""", params
     return f"""cases AS (
             SELECT k.case_id, k.community_id, c.grid_id, k.category, k.urgent, k.satisfaction,
                    k.reported_at, k.closed_at,
@@ -100,18 +116,24 @@ def _group_sql(by: tuple[str, ...]) -> tuple[str, str, str, str]:
     return keys, (head + ", ") if head else "", " ".join(joins), order
 
 
-def _counts_sql() -> str:
-    return """count(*) AS cases,
-                   count(*) FILTER (WHERE level <> 'open') AS closed,
-                   count(*) FILTER (WHERE level = 'open') AS open,
-                   count(*) FILTER (WHERE level = 'grid') AS grid,
-                   count(*) FILTER (WHERE level = 'community') AS community,
-                   count(*) FILTER (WHERE level = 'street') AS street,
-                   count(*) FILTER (WHERE level = 'district') AS district,
-                   count(*) FILTER (WHERE urgent) AS urgent_cases,
-                   count(*) FILTER (WHERE urgent AND level <> 'open') AS urgent_closed,
-                   count(*) FILTER (WHERE urgent AND level = 'open') AS urgent_open,
-                   count(*) FILTER (WHERE urgent AND level IN ('grid', 'community')) AS urgent_settled_locally"""
+def _count(rolled: bool, condition: str | None = None) -> str:
+    """The number of cases among the `cases` rows (that meet `condition`)."""
+    return rollups.count(rolled, "n", condition)
+
+
+def _counts_sql(rolled: bool = False) -> str:
+    n = lambda condition=None: _count(rolled, condition)  # noqa: E731
+    return f"""{n()} AS cases,
+                   {n("level <> 'open'")} AS closed,
+                   {n("level = 'open'")} AS open,
+                   {n("level = 'grid'")} AS grid,
+                   {n("level = 'community'")} AS community,
+                   {n("level = 'street'")} AS street,
+                   {n("level = 'district'")} AS district,
+                   {n("urgent")} AS urgent_cases,
+                   {n("urgent AND level <> 'open'")} AS urgent_closed,
+                   {n("urgent AND level = 'open'")} AS urgent_open,
+                   {n("urgent AND level IN ('grid', 'community')")} AS urgent_settled_locally"""
 
 
 _RATES_SQL = """s.cases, s.closed, s.open, s.grid, s.community, s.street, s.district,
@@ -136,12 +158,13 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
     in_grid_rate, in_community_rate, urgent_cases, urgent_closed, urgent_open, urgent_in_community_rate.
     """
     by = _check_by(by, RESOLUTION_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
     sql = f"""
         WITH {cases_sql},
         s AS (
-            SELECT {keys}{_counts_sql()}
+            SELECT {keys}{_counts_sql(rolled)}
             FROM cases
             GROUP BY ALL
         ),
@@ -155,11 +178,12 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
 
 def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Category → level for a Sankey diagram: category, level (grid … district, or open), cases."""
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     sql = f"""
         WITH {cases_sql},
         final AS (
-            SELECT category, level, count(*) AS cases FROM cases GROUP BY ALL
+            SELECT category, level, {_count(rolled)} AS cases FROM cases GROUP BY ALL
         )
         SELECT * FROM final ORDER BY category, level"""
     return db.query(con, sql, params)
@@ -206,7 +230,19 @@ def _as_of_sql(as_of) -> tuple[str, dict]:
     return "(SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) FROM grid_cases)", {}
 
 
-def _open_cte(filters, scope, as_of) -> tuple[str, dict]:
+def _open_cte(filters, scope, as_of, rolled: bool = False) -> tuple[str, dict]:
+    if rolled and as_of is None:
+        # At the data's latest moment every case closed by then is closed, so the open ones are exactly
+        # those without closed_at: the small rollup_open_cases, and the moment recorded with it.
+        where, params = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope,
+                                      prefix="k")
+        return f"""moment AS (SELECT (SELECT latest FROM rollup_state WHERE id = 1) AS as_of),
+        open_cases AS (
+            SELECT o.case_id, o.community_id, c.grid_id, o.category, o.urgent, o.reported_at, moment.as_of,
+                   (epoch(moment.as_of) - epoch(o.reported_at)) / 86400.0 AS age_days
+            FROM rollup_open_cases o LEFT JOIN communities c ON c.community_id = o.community_id, moment
+            WHERE {where} AND o.reported_at <= moment.as_of
+        )""", params
     cases_sql, params = _cases_cte(filters, scope)
     moment, moment_params = _as_of_sql(as_of)
     return f"""{cases_sql},
@@ -234,7 +270,7 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None,
     AGE_BUCKETS entry (age_0_7, age_8_30, age_31_90, age_over_90), median_age_days, oldest_age_days,
     as_of."""
     by = _check_by(by, BACKLOG_BY)
-    open_sql, params = _open_cte(filters, scope, as_of)
+    open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     keys, head, joins, order = _group_sql(by)
     buckets = ",\n".join(f"count(*) FILTER (WHERE {_age_condition(low, high)}) AS age_{name}"
                           for name, low, high in AGE_BUCKETS)
@@ -262,7 +298,7 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None,
     """The open cases waiting longest, oldest first: case_id, grid_id, grid_name, community_id,
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
     personal data and this list is for chasing, not for reading."""
-    open_sql, params = _open_cte(filters, scope, as_of)
+    open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     sql = f"""
         WITH {open_sql},
         final AS (
@@ -310,17 +346,25 @@ def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None
     cases, closed, surveyed, response_rate (surveyed ÷ closed), mean_score (1–5), satisfied_share
     (score ≥ 4) and unsatisfied_share (score ≤ 2), both ÷ surveyed."""
     by = _check_by(by, SATISFACTION_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
+    if rolled:
+        survey = """coalesce(CAST(sum(surveyed) AS BIGINT), 0) AS surveyed,
+                   sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score,
+                   coalesce(CAST(sum(satisfied) AS BIGINT), 0) AS satisfied,
+                   coalesce(CAST(sum(unsatisfied) AS BIGINT), 0) AS unsatisfied"""
+    else:
+        survey = """count(satisfaction) AS surveyed,
+                   avg(satisfaction) AS mean_score,
+                   count(*) FILTER (WHERE satisfaction >= 4) AS satisfied,
+                   count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied"""
     sql = f"""
         WITH {cases_sql},
         s AS (
-            SELECT {keys}count(*) AS cases,
-                   count(*) FILTER (WHERE level <> 'open') AS closed,
-                   count(satisfaction) AS surveyed,
-                   avg(satisfaction) AS mean_score,
-                   count(*) FILTER (WHERE satisfaction >= 4) AS satisfied,
-                   count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied
+            SELECT {keys}{_count(rolled)} AS cases,
+                   {_count(rolled, "level <> 'open'")} AS closed,
+                   {survey}
             FROM cases
             GROUP BY ALL
         ),
@@ -481,7 +525,8 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
     metric 'cityscore' row whose score is the mean of the group's CITYSCORE_METRICS scores. Without grid_id in
     `by` the subdistrict-wide target applies."""
     by = _check_by(by, SCORE_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     targets_sql, target_params = _targets_cte(con)
     keys, head, joins, _ = _group_sql(by)
     cols = "".join(f"{b}, " for b in by)
@@ -496,7 +541,7 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
         WITH {cases_sql},
         {targets_sql},
         counted AS (
-            SELECT {keys}{_counts_sql()} FROM cases GROUP BY ALL
+            SELECT {keys}{_counts_sql(rolled)} FROM cases GROUP BY ALL
         ),
         rates AS ({rates}),
         scored AS (
