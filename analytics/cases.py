@@ -17,8 +17,8 @@ Definitions follow ../shared/DESIGN.md, in one place:
 
 Where the answer adds up (counts, rates, satisfaction), the queries read the daily rollup of the cases
 while it is current (analytics.rollups), and the open cases from their own small table when ages are
-measured at the data's latest moment; otherwise, and for the exact percentiles of time_to_close,
-urgent_matters and community_table, they read grid_cases itself. The answer is the same either way.
+measured at the data's latest moment; the exact percentiles come from the bucketed durations
+(analytics.percentiles). Otherwise they read grid_cases itself. The answer is the same either way.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import math
 
 import pandas as pd
 
-from analytics import db, rollups
+from analytics import db, percentiles, rollups
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.filters import Filters
@@ -81,13 +81,15 @@ def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = Fal
                                   scope=scope, prefix="k")
     urgent = " AND k.urgent" if urgent_only else ""
     if rolled:
+        rows, rows_params = rollups.source("cases", [(filters.start, filters.end)], prefix="kr")
         return f"""cases AS (
             SELECT k.community_id, c.grid_id, k.category, k.urgent,
                    CAST(date_trunc('month', k.day) AS DATE) AS month, k.level,
-                   k.cases AS n, k.surveyed, k.satisfaction_sum, k.satisfied, k.unsatisfied
-            FROM rollup_cases k LEFT JOIN communities c ON c.community_id = k.community_id
+                   k.cases AS n, k.surveyed, k.satisfaction_sum, k.satisfied, k.unsatisfied,
+                   k.hours_to_close AS hours_sum
+            FROM {rows} k LEFT JOIN communities c ON c.community_id = k.community_id
             WHERE {where}{urgent}
-        )""", params
+        )""", {**params, **rows_params}
     return f"""cases AS (
             SELECT k.case_id, k.community_id, c.grid_id, k.category, k.urgent, k.satisfaction,
                    k.reported_at, k.closed_at,
@@ -119,6 +121,12 @@ def _group_sql(by: tuple[str, ...]) -> tuple[str, str, str, str]:
 def _count(rolled: bool, condition: str | None = None) -> str:
     """The number of cases among the `cases` rows (that meet `condition`)."""
     return rollups.count(rolled, "n", condition)
+
+
+def _with_percentiles(by: tuple[str, ...], table: str = "counted", pct: str = "pct") -> str:
+    """`table` beside its groups' exact median_hours and p90_hours (from analytics.percentiles)."""
+    on = " AND ".join([f"p.{b} IS NOT DISTINCT FROM t.{b}" for b in by] or ["TRUE"])
+    return f"SELECT t.*, p.median_hours, p.p90_hours FROM {table} t LEFT JOIN {pct} p ON {on}"
 
 
 def _counts_sql(rolled: bool = False) -> str:
@@ -196,8 +204,28 @@ def time_to_close(con, filters: Filters, by=("category",), *, scope: Scope | Non
     month, urgent, level: closed, median_hours, p90_hours, mean_hours, median_days, p90_days.
     See the module docstring for the percentile definitions."""
     by = _check_by(by, TIME_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
+    if rolled:
+        pct_sql, pct_params = percentiles.ctes(filters, scope, by)
+        sql = f"""
+        WITH {cases_sql},
+        counted AS (
+            SELECT {keys}{_count(True)} AS closed, sum(hours_sum) / sum(n) AS mean_hours
+            FROM cases
+            WHERE level <> 'open'
+            GROUP BY ALL
+        ),
+        {pct_sql},
+        s AS ({_with_percentiles(by)}),
+        final AS (
+            SELECT {head}s.closed, s.median_hours, s.p90_hours, s.mean_hours,
+                   s.median_hours / 24 AS median_days, s.p90_hours / 24 AS p90_days
+            FROM s {joins}
+        )
+        SELECT * FROM final {order}"""
+        return db.query(con, sql, {**params, **pct_params})
     sql = f"""
         WITH {cases_sql},
         closed_cases AS (
@@ -319,17 +347,29 @@ def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | Non
     counts per level, in_grid_rate and in_community_rate among the urgent cases, median_hours and
     p90_hours to close."""
     by = _check_by(by, RESOLUTION_BY)
-    cases_sql, params = _cases_cte(filters, scope, urgent_only=True)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, urgent_only=True, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
-    sql = f"""
-        WITH {cases_sql},
+    if rolled:
+        pct_sql, pct_params = percentiles.ctes(filters, scope, by, urgent_only=True)
+        params.update(pct_params)
+        counted = f"""
+        counted AS (
+            SELECT {keys}{_counts_sql(True)} FROM cases GROUP BY ALL
+        ),
+        {pct_sql},
+        s AS ({_with_percentiles(by)}),"""
+    else:
+        counted = f"""
         s AS (
             SELECT {keys}{_counts_sql()},
                    median(hours_to_close) AS median_hours,
                    quantile_disc(hours_to_close, 0.9) AS p90_hours
             FROM cases
             GROUP BY ALL
-        ),
+        ),"""
+    sql = f"""
+        WITH {cases_sql},{counted}
         final AS (
             SELECT {head}s.cases, s.closed, s.open, s.grid, s.community, s.street, s.district,
                    s.grid / nullif(s.closed, 0) AS in_grid_rate,
@@ -384,16 +424,27 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
     """Every community of one grid (also those without cases in the period): community_id,
     community_name, residents, cases, cases_per_1k, closed, open, in_grid_rate, in_community_rate,
     urgent_cases, urgent_in_community_rate, median_hours, p90_hours, mean_score."""
-    cases_sql, params = _cases_cte(filters, scope)
+    # Only this grid's cases can reach a row (`places` keeps the grid's communities that pass the
+    # filters), so only they are read: the exact percentiles are the costly part.
+    mine = filters.replace(grid_ids=(str(grid_id),))
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(mine, scope, rolled=rolled)
     comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
                                             prefix="c")
-    sql = f"""
-        WITH {cases_sql},
-        places AS (
-            SELECT c.community_id, c.name AS community_name, c.residents
-            FROM communities c
-            WHERE c.grid_id = $grid_id AND {comm_where}
+    if rolled:
+        pct_sql, pct_params = percentiles.ctes(mine, scope, ("community_id",))
+        params.update(pct_params)
+        counted = f"""
+        counted AS (
+            SELECT community_id, {_counts_sql(True)},
+                   sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score
+            FROM cases
+            GROUP BY ALL
         ),
+        {pct_sql},
+        s AS ({_with_percentiles(("community_id",))}),"""
+    else:
+        counted = f"""
         s AS (
             SELECT community_id, {_counts_sql()},
                    median(hours_to_close) AS median_hours,
@@ -401,7 +452,14 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
                    avg(satisfaction) AS mean_score
             FROM cases
             GROUP BY ALL
-        ),
+        ),"""
+    sql = f"""
+        WITH {cases_sql},
+        places AS (
+            SELECT c.community_id, c.name AS community_name, c.residents
+            FROM communities c
+            WHERE c.grid_id = $grid_id AND {comm_where}
+        ),{counted}
         final AS (
             SELECT p.community_id, p.community_name, p.residents,
                    coalesce(s.cases, 0) AS cases,

@@ -53,6 +53,11 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
                                          scope=scope, prefix="a")
     case_where, case_params = period.where(date_col="k.day" if rolled else "k.reported_at",
                                            community_col="k.community_id", scope=scope, prefix="k")
+    activities, cases, source_params = "seed_activities", "grid_cases", {}
+    if rolled:
+        activities, act_source = rollups.source("activities", [(start, end)], prefix="ar")
+        cases, case_source = rollups.source("cases", [(start, end)], prefix="kr")
+        source_params = {**act_source, **case_source}
     comm_where, comm_params = period.where(date_col=None, community_col="e.community_id", scope=scope,
                                            prefix="c")
     record = db.query(con, f"""
@@ -64,7 +69,7 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
         uptake AS (
             SELECT a.community_id, {rollups.count(rolled, "a.activities")} AS activities,
                    sum(a.participants) AS participants
-            FROM {"rollup_activities" if rolled else "seed_activities"} a
+            FROM {activities} a
             WHERE {act_where} AND a.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
@@ -73,7 +78,7 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
                    {rollups.count(rolled, "k.cases", rollups.closed(rolled))} AS closed_cases,
                    {rollups.count(rolled, "k.cases", rollups.settled_at(rolled, "grid"))} AS settled_in_grid,
                    {rollups.mean_satisfaction(rolled)} AS satisfaction
-            FROM {"rollup_cases" if rolled else "grid_cases"} k
+            FROM {cases} k
             WHERE {case_where} AND k.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
@@ -86,7 +91,7 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
                    m.satisfaction
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
         )
-        SELECT * FROM final""", {"round_id": round_id, **act_params, **case_params, **comm_params})
+        SELECT * FROM final""", {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params})
     stage = ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
                                                           "rank"]]
     out = stage.merge(record, on="entry_id", how="inner")

@@ -57,6 +57,11 @@ def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, gri
     case_where, case_params = filters.where(date_col="k.day" if rolled else "k.reported_at",
                                             community_col="k.community_id", scope=scope, prefix="pk")
     params = {**comm_params, **act_params, **case_params}
+    activities, cases = "seed_activities", "grid_cases"
+    if rolled:
+        activities, act_source = rollups.source("activities", [(filters.start, filters.end)], prefix="pra")
+        cases, case_source = rollups.source("cases", [(filters.start, filters.end)], prefix="prk")
+        params.update({**act_source, **case_source})
     if per_community:
         units = f"""
             SELECT c.community_id, c.name, c.short_name, c.grid_id, g.name AS grid_name, c.lon, c.lat
@@ -78,7 +83,7 @@ def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, gri
             SELECT c.{unit}, {rollups.count(rolled, "a.activities")} AS activities,
                    CAST(sum(a.participants) AS BIGINT) AS participants,
                    sum(a.volunteer_hours) AS volunteer_hours, count(DISTINCT a.partner_id) AS partners_active
-            FROM {"rollup_activities" if rolled else "seed_activities"} a
+            FROM {activities} a
                 JOIN service_items i ON i.item_id = a.item_id
                 JOIN communities c ON c.community_id = a.community_id
             WHERE {act_where}
@@ -93,7 +98,7 @@ def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, gri
                    {n_cases("k.urgent AND " + rollups.settled_at(rolled, "grid", "community"))}
                        AS urgent_settled_in_community,
                    {rollups.mean_satisfaction(rolled)} AS satisfaction
-            FROM {"rollup_cases" if rolled else "grid_cases"} k JOIN communities c ON c.community_id = k.community_id
+            FROM {cases} k JOIN communities c ON c.community_id = k.community_id
             WHERE {case_where}
             GROUP BY ALL
         ),
@@ -176,10 +181,13 @@ def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Sco
     where, params = filters.replace(grid_ids=(grid_id,)).where(
         date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", colour_col="i.seed_colour",
         scope=scope, prefix="ti")
+    source, source_params = (rollups.source("activities", [(filters.start, filters.end)], prefix="tir") if rolled
+                             else ("seed_activities", {}))
+    params.update(source_params)
     return db.query(con, f"""
         WITH held AS (
             SELECT a.item_id, a.community_id, a.participants{", a.activities" if rolled else ""}
-            FROM {"rollup_activities" if rolled else "seed_activities"} a JOIN service_items i ON i.item_id = a.item_id
+            FROM {source} a JOIN service_items i ON i.item_id = a.item_id
             WHERE {where}
         ),
         final AS (
@@ -199,10 +207,13 @@ def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: 
     where, params = filters.replace(grid_ids=(grid_id,)).where(
         date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", colour_col="i.seed_colour",
         scope=scope, prefix="tp")
+    source, source_params = (rollups.source("activities", [(filters.start, filters.end)], prefix="tpr") if rolled
+                             else ("seed_activities", {}))
+    params.update(source_params)
     return db.query(con, f"""
         WITH held AS (
             SELECT a.partner_id, a.community_id, a.participants{", a.activities" if rolled else ""}
-            FROM {"rollup_activities" if rolled else "seed_activities"} a JOIN service_items i ON i.item_id = a.item_id
+            FROM {source} a JOIN service_items i ON i.item_id = a.item_id
             WHERE {where} AND a.partner_id IS NOT NULL
         ),
         final AS (

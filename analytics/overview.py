@@ -18,11 +18,19 @@ METRICS = ("residents", "activities", "participants", "partners_active", "cases"
 RATE_METRICS = ("in_grid_rate", "in_community_rate")
 
 
-def _sources(rolled: bool) -> dict:
-    """The fact tables (raw or rolled up) and the aggregates over them that these queries use."""
+def _sources(filters: Filters, rolled: bool, prefix: str = "") -> tuple[dict, dict]:
+    """The fact tables (raw, or the rollups for the filters' period) and the aggregates over them that
+    these queries use; and the values the rollups' subqueries bind."""
+    params: dict = {}
+    activities, cases = "seed_activities", "grid_cases"
+    if rolled:
+        period = [(filters.start, filters.end)]
+        activities, act_params = rollups.source("activities", period, prefix=f"{prefix}ra")
+        cases, case_params = rollups.source("cases", period, prefix=f"{prefix}rk")
+        params = {**act_params, **case_params}
     return {
-        "activities": "rollup_activities a" if rolled else "seed_activities a",
-        "cases": "rollup_cases k" if rolled else "grid_cases k",
+        "activities": f"{activities} a",
+        "cases": f"{cases} k",
         "held_on": "a.day" if rolled else "a.held_on",
         "reported_at": "k.day" if rolled else "k.reported_at",
         "n_activities": rollups.count(rolled, "a.activities"),
@@ -31,11 +39,11 @@ def _sources(rolled: bool) -> dict:
         "n_in_community": rollups.count(rolled, "k.cases", rollups.settled_at(rolled, "grid", "community")),
         "n_closed": rollups.count(rolled, "k.cases", rollups.closed(rolled)),
         "satisfaction": rollups.mean_satisfaction(rolled),
-    }
+    }, params
 
 
 def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, rolled: bool = False) -> tuple[str, dict]:
-    src = _sources(rolled)
+    src, src_params = _sources(filters, rolled, prefix)
     act_where, act_params = filters.where(date_col=src["held_on"], community_col="a.community_id",
                                           colour_col="i.seed_colour", scope=scope, prefix=f"{prefix}a")
     case_where, case_params = filters.where(date_col=src["reported_at"], community_col="k.community_id",
@@ -66,7 +74,7 @@ def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, rolled: bool
                settled_in_community / nullif(closed, 0) AS in_community_rate,
                satisfaction
         FROM people, uptake, matters"""
-    return sql, {**act_params, **case_params, **comm_params}
+    return sql, {**act_params, **case_params, **comm_params, **src_params}
 
 
 def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -87,7 +95,7 @@ def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFra
 
 def monthly_trend(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per month of the period with every headline metric that changes over time."""
-    src = _sources(rollups.use(con))
+    src, src_params = _sources(filters, rollups.use(con))
     act_where, act_params = filters.where(date_col=src["held_on"], community_col="a.community_id",
                                           colour_col="i.seed_colour", scope=scope, prefix="a")
     case_where, case_params = filters.where(date_col=src["reported_at"], community_col="k.community_id",
@@ -117,4 +125,4 @@ def monthly_trend(con, filters: Filters, *, scope: Scope | None = None) -> pd.Da
             FROM uptake u FULL OUTER JOIN matters m ON u.month = m.month
         )
         SELECT * FROM final ORDER BY month"""
-    return db.query(con, sql, {**act_params, **case_params})
+    return db.query(con, sql, {**act_params, **case_params, **src_params})

@@ -36,11 +36,11 @@ _FROM = {
         JOIN communities c ON c.community_id = k.community_id
         JOIN grids g ON g.grid_id = c.grid_id""",
 }
-# The same FROM over the daily rollups (analytics/schema/60_rollups.sql): a row is a day × community ×
-# item × partner (activities) or a day × community × category × level × urgent (cases) with its count.
+# The same FROM over the rollups (analytics.rollups.source; analytics/schema/60_rollups.sql): a row is a
+# day or month × community × item × partner (activities) or × category × level × urgent (cases) with its count.
 _FROM_ROLLED = {
-    "activities": _FROM["activities"].replace("seed_activities a", "rollup_activities a"),
-    "cases": _FROM["cases"].replace("grid_cases k", "rollup_cases k"),
+    "activities": _FROM["activities"].replace("seed_activities a", "{rows} a"),
+    "cases": _FROM["cases"].replace("grid_cases k", "{rows} k"),
 }
 _DATE = {"activities": "a.held_on", "cases": "k.reported_at"}
 _DATE_ROLLED = {"activities": "a.day", "cases": "k.day"}
@@ -199,9 +199,14 @@ def build_sql(spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = Fal
     bases = sorted({measures[m].split(":", 1)[1] for m in per_1k})
     aggregates = [f"{measures[m]} AS {m}" for m in spec.measures if m not in per_1k]
     aggregates += [f"{measures[b]} AS base_{b}" for b in bases]
+    source = _FROM[subject]
+    if rolled:
+        rows, rows_params = rollups.source(subject, [(spec.filters.start, spec.filters.end)], prefix="rows")
+        source = _FROM_ROLLED[subject].format(rows=rows)
+        params.update(rows_params)
     facts = f"""facts AS (
     SELECT {_LIST.join(dims + sorts + aggregates)}
-    FROM {(_FROM_ROLLED if rolled else _FROM)[subject]}
+    FROM {source}
     WHERE {" AND ".join(conditions)}
     GROUP BY ALL
 )"""

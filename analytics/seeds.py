@@ -94,8 +94,12 @@ def _count(rolled: bool, condition: str | None = None) -> str:
 
 
 def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool,
-               rolled: bool = False) -> tuple[str, dict]:
-    """The `facts` step: activities of the period (and the previous one) with colour and grid."""
+               rolled: bool = False, grain: str = "month", needs: tuple[str, ...] = ("seed_colour", "grid_id")
+               ) -> tuple[str, dict]:
+    """The `facts` step: activities of the period (and the previous one) with colour and grid.
+    Rolled up, the colour and grid are joined only when the caller `needs` them (or a colour filter
+    does); otherwise those columns are NULL. Both joins are LEFT joins, so leaving one out changes no
+    count."""
     where, params = filters.where(date_col=None, community_col="a.community_id", colour_col="i.seed_colour",
                                   scope=scope, prefix="f")
     current, current_params = _period(filters, "cur")
@@ -106,17 +110,25 @@ def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool,
         params.update(previous_params)
         period = f"(({current}) OR ({previous}))"
     if rolled:   # the period conditions name held_on: the rollup's day, under that name
-        source = """(SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
-                            volunteer_hours, activities AS n FROM rollup_activities)"""
+        periods = [(filters.start, filters.end)] + ([(filters.previous().start, filters.previous().end)]
+                                                    if with_previous else [])
+        rows, rows_params = rollups.source("activities", periods, grain=grain, prefix="fr")
+        params.update(rows_params)
+        source = f"""(SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
+                            volunteer_hours, activities AS n FROM {rows})"""
     else:
         source = "seed_activities"
+    colour = not rolled or "seed_colour" in needs or filters.seed_colours is not None
+    grid = not rolled or "grid_id" in needs
     sql = f"""
         facts AS (
             SELECT a.held_on, a.community_id, a.item_id, a.partner_id, a.participants, a.volunteers,
-                   a.volunteer_hours, i.seed_colour, c.grid_id, ({current}) AS is_current{", a.n" if rolled else ""}
+                   a.volunteer_hours, {"i.seed_colour" if colour else "CAST(NULL AS VARCHAR) AS seed_colour"},
+                   {"c.grid_id" if grid else "CAST(NULL AS VARCHAR) AS grid_id"},
+                   ({current}) AS is_current{", a.n" if rolled else ""}
             FROM {source} a
-            LEFT JOIN service_items i ON i.item_id = a.item_id
-            LEFT JOIN communities c ON c.community_id = a.community_id
+            {"LEFT JOIN service_items i ON i.item_id = a.item_id" if colour else ""}
+            {"LEFT JOIN communities c ON c.community_id = a.community_id" if grid else ""}
             WHERE {where} AND {period}
         )"""
     return sql, params
@@ -148,7 +160,8 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
     dims = _dimensions(by)
     with_previous = not set(dims) & set(TIME_DIMENSIONS) and filters.previous() is not None
     rolled = rollups.use(con)
-    facts, params = _facts_sql(filters, scope, with_previous=with_previous, rolled=rolled)
+    facts, params = _facts_sql(filters, scope, with_previous=with_previous, rolled=rolled,
+                               grain="day" if "week" in dims else "month", needs=dims)
 
     keys = ", ".join(f"{DIMENSIONS[d]} AS {d}" for d in dims)
     aggregates = _aggregates("", "is_current", rolled)
@@ -270,7 +283,7 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     item_name_en, activities, participants, volunteer_hours, communities_reached, rank_in_colour,
     share_of_colour (the item's share of its colour's participants, 0–1)."""
     rolled = rollups.use(con)
-    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled)
+    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
     item_where = "TRUE"
     if filters.seed_colours is not None:
         item_where = "list_contains($item_colours, seed_colour)"
@@ -310,7 +323,7 @@ def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     Monday), weekday (0 = Monday … 6 = Sunday), activities, participants. An open-ended period runs
     from the first to the last day with an activity."""
     rolled = rollups.use(con)
-    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled)
+    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, grain="day", needs=())
     sql = f"""
         WITH {facts},
         final AS (
@@ -347,7 +360,7 @@ def _pairings_sql(filters: Filters, scope: Scope | None) -> tuple[str, dict]:
 
 
 def _partner_steps(filters: Filters, scope: Scope | None, rolled: bool = False) -> tuple[str, dict]:
-    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled)
+    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
     paired, paired_params = _pairings_sql(filters, scope)
     return f"""{facts},{paired},
         per_pair AS (
