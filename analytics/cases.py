@@ -14,6 +14,11 @@ Definitions follow ../shared/DESIGN.md, in one place:
 - satisfaction: mean of the 1–5 scores of surveyed cases; satisfied = score ≥ 4, unsatisfied = score ≤ 2;
 - targets follow Boston's CityScore: score = actual ÷ target, so 1.0 is exactly on target; a place's
   overall score (`cityscore`) is the mean of its in-grid and in-community scores (CITYSCORE_METRICS).
+
+Where the answer adds up (counts, rates, satisfaction), the queries read the daily rollup of the cases
+while it is current (analytics.rollups), and the open cases from their own small table when ages are
+measured at the data's latest moment; the exact percentiles come from the bucketed durations
+(analytics.percentiles). Otherwise they read grid_cases itself. The answer is the same either way.
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import math
 
 import pandas as pd
 
-from analytics import db, privacy
+from analytics import db, percentiles, privacy, rollups
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.filters import Filters
@@ -67,11 +72,24 @@ def _check_by(by, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return by
 
 
-def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = False) -> tuple[str, dict]:
-    """The `cases` CTE: the cases reported in the period that the filters and the scope let through."""
-    where, params = filters.where(date_col="k.reported_at", community_col="k.community_id", scope=scope,
-                                  prefix="k")
+def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = False,
+               rolled: bool = False) -> tuple[str, dict]:
+    """The `cases` CTE: the cases reported in the period that the filters and the scope let through.
+    Rolled up (`rolled`), a row is a day × community × category × level × urgent with its count in `n`
+    and satisfaction's count, sum and bands; count them with `_count`."""
+    where, params = filters.where(date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id",
+                                  scope=scope, prefix="k")
     urgent = " AND k.urgent" if urgent_only else ""
+    if rolled:
+        rows, rows_params = rollups.source("cases", [(filters.start, filters.end)], prefix="kr")
+        return f"""cases AS (
+            SELECT k.community_id, c.grid_id, k.category, k.urgent,
+                   CAST(date_trunc('month', k.day) AS DATE) AS month, k.level,
+                   k.cases AS n, k.surveyed, k.satisfaction_sum, k.satisfied, k.unsatisfied,
+                   k.hours_to_close AS hours_sum
+            FROM {rows} k LEFT JOIN communities c ON c.community_id = k.community_id
+            WHERE {where}{urgent}
+        )""", {**params, **rows_params}
     return f"""cases AS (
             SELECT k.case_id, k.community_id, c.grid_id, k.category, k.urgent, k.satisfaction,
                    k.reported_at, k.closed_at,
@@ -100,18 +118,30 @@ def _group_sql(by: tuple[str, ...]) -> tuple[str, str, str, str]:
     return keys, (head + ", ") if head else "", " ".join(joins), order
 
 
-def _counts_sql() -> str:
-    return """count(*) AS cases,
-                   count(*) FILTER (WHERE level <> 'open') AS closed,
-                   count(*) FILTER (WHERE level = 'open') AS open,
-                   count(*) FILTER (WHERE level = 'grid') AS grid,
-                   count(*) FILTER (WHERE level = 'community') AS community,
-                   count(*) FILTER (WHERE level = 'street') AS street,
-                   count(*) FILTER (WHERE level = 'district') AS district,
-                   count(*) FILTER (WHERE urgent) AS urgent_cases,
-                   count(*) FILTER (WHERE urgent AND level <> 'open') AS urgent_closed,
-                   count(*) FILTER (WHERE urgent AND level = 'open') AS urgent_open,
-                   count(*) FILTER (WHERE urgent AND level IN ('grid', 'community')) AS urgent_settled_locally"""
+def _count(rolled: bool, condition: str | None = None) -> str:
+    """The number of cases among the `cases` rows (that meet `condition`)."""
+    return rollups.count(rolled, "n", condition)
+
+
+def _with_percentiles(by: tuple[str, ...], table: str = "counted", pct: str = "pct") -> str:
+    """`table` beside its groups' exact median_hours and p90_hours (from analytics.percentiles)."""
+    on = " AND ".join([f"p.{b} IS NOT DISTINCT FROM t.{b}" for b in by] or ["TRUE"])
+    return f"SELECT t.*, p.median_hours, p.p90_hours FROM {table} t LEFT JOIN {pct} p ON {on}"
+
+
+def _counts_sql(rolled: bool = False) -> str:
+    n = lambda condition=None: _count(rolled, condition)  # noqa: E731
+    return f"""{n()} AS cases,
+                   {n("level <> 'open'")} AS closed,
+                   {n("level = 'open'")} AS open,
+                   {n("level = 'grid'")} AS grid,
+                   {n("level = 'community'")} AS community,
+                   {n("level = 'street'")} AS street,
+                   {n("level = 'district'")} AS district,
+                   {n("urgent")} AS urgent_cases,
+                   {n("urgent AND level <> 'open'")} AS urgent_closed,
+                   {n("urgent AND level = 'open'")} AS urgent_open,
+                   {n("urgent AND level IN ('grid', 'community')")} AS urgent_settled_locally"""
 
 
 _RATES_SQL = """s.cases, s.closed, s.open, s.grid, s.community, s.street, s.district,
@@ -139,12 +169,13 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
     in_grid_rate, in_community_rate, urgent_cases, urgent_closed, urgent_open, urgent_in_community_rate.
     """
     by = _check_by(by, RESOLUTION_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
     sql = f"""
         WITH {cases_sql},
         s AS (
-            SELECT {keys}{_counts_sql()}
+            SELECT {keys}{_counts_sql(rolled)}
             FROM cases
             GROUP BY ALL
         ),
@@ -159,11 +190,12 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
 @privacy.suppress_small_disputes("cases")
 def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Category → level for a Sankey diagram: category, level (grid … district, or open), cases."""
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     sql = f"""
         WITH {cases_sql},
         final AS (
-            SELECT category, level, count(*) AS cases FROM cases GROUP BY ALL
+            SELECT category, level, {_count(rolled)} AS cases FROM cases GROUP BY ALL
         )
         SELECT * FROM final ORDER BY category, level"""
     return db.query(con, sql, params)
@@ -177,8 +209,28 @@ def time_to_close(con, filters: Filters, by=("category",), *, scope: Scope | Non
     month, urgent, level: closed, median_hours, p90_hours, mean_hours, median_days, p90_days.
     See the module docstring for the percentile definitions."""
     by = _check_by(by, TIME_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
+    if rolled:
+        pct_sql, pct_params = percentiles.ctes(filters, scope, by)
+        sql = f"""
+        WITH {cases_sql},
+        counted AS (
+            SELECT {keys}{_count(True)} AS closed, sum(hours_sum) / sum(n) AS mean_hours
+            FROM cases
+            WHERE level <> 'open'
+            GROUP BY ALL
+        ),
+        {pct_sql},
+        s AS ({_with_percentiles(by)}),
+        final AS (
+            SELECT {head}s.closed, s.median_hours, s.p90_hours, s.mean_hours,
+                   s.median_hours / 24 AS median_days, s.p90_hours / 24 AS p90_days
+            FROM s {joins}
+        )
+        SELECT * FROM final {order}"""
+        return db.query(con, sql, {**params, **pct_params})
     sql = f"""
         WITH {cases_sql},
         closed_cases AS (
@@ -211,7 +263,19 @@ def _as_of_sql(as_of) -> tuple[str, dict]:
     return "(SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) FROM grid_cases)", {}
 
 
-def _open_cte(filters, scope, as_of) -> tuple[str, dict]:
+def _open_cte(filters, scope, as_of, rolled: bool = False) -> tuple[str, dict]:
+    if rolled and as_of is None:
+        # At the data's latest moment every case closed by then is closed, so the open ones are exactly
+        # those without closed_at: the small rollup_open_cases, and the moment recorded with it.
+        where, params = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope,
+                                      prefix="k")
+        return f"""moment AS (SELECT (SELECT latest FROM rollup_state WHERE id = 1) AS as_of),
+        open_cases AS (
+            SELECT o.case_id, o.community_id, c.grid_id, o.category, o.urgent, o.reported_at, moment.as_of,
+                   (epoch(moment.as_of) - epoch(o.reported_at)) / 86400.0 AS age_days
+            FROM rollup_open_cases o LEFT JOIN communities c ON c.community_id = o.community_id, moment
+            WHERE {where} AND o.reported_at <= moment.as_of
+        )""", params
     cases_sql, params = _cases_cte(filters, scope)
     moment, moment_params = _as_of_sql(as_of)
     return f"""{cases_sql},
@@ -240,7 +304,7 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None,
     AGE_BUCKETS entry (age_0_7, age_8_30, age_31_90, age_over_90), median_age_days, oldest_age_days,
     as_of."""
     by = _check_by(by, BACKLOG_BY)
-    open_sql, params = _open_cte(filters, scope, as_of)
+    open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     keys, head, joins, order = _group_sql(by)
     buckets = ",\n".join(f"count(*) FILTER (WHERE {_age_condition(low, high)}) AS age_{name}"
                           for name, low, high in AGE_BUCKETS)
@@ -268,7 +332,7 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None,
     """The open cases waiting longest, oldest first: case_id, grid_id, grid_name, community_id,
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
     personal data and this list is for chasing, not for reading."""
-    open_sql, params = _open_cte(filters, scope, as_of)
+    open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     sql = f"""
         WITH {open_sql},
         final AS (
@@ -290,17 +354,29 @@ def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | Non
     counts per level, in_grid_rate and in_community_rate among the urgent cases, median_hours and
     p90_hours to close."""
     by = _check_by(by, RESOLUTION_BY)
-    cases_sql, params = _cases_cte(filters, scope, urgent_only=True)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, urgent_only=True, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
-    sql = f"""
-        WITH {cases_sql},
+    if rolled:
+        pct_sql, pct_params = percentiles.ctes(filters, scope, by, urgent_only=True)
+        params.update(pct_params)
+        counted = f"""
+        counted AS (
+            SELECT {keys}{_counts_sql(True)} FROM cases GROUP BY ALL
+        ),
+        {pct_sql},
+        s AS ({_with_percentiles(by)}),"""
+    else:
+        counted = f"""
         s AS (
             SELECT {keys}{_counts_sql()},
                    median(hours_to_close) AS median_hours,
                    quantile_disc(hours_to_close, 0.9) AS p90_hours
             FROM cases
             GROUP BY ALL
-        ),
+        ),"""
+    sql = f"""
+        WITH {cases_sql},{counted}
         final AS (
             SELECT {head}s.cases, s.closed, s.open, s.grid, s.community, s.street, s.district,
                    s.grid / nullif(s.closed, 0) AS in_grid_rate,
@@ -318,17 +394,25 @@ def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None
     cases, closed, surveyed, response_rate (surveyed ÷ closed), mean_score (1–5), satisfied_share
     (score ≥ 4) and unsatisfied_share (score ≤ 2), both ÷ surveyed."""
     by = _check_by(by, SATISFACTION_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
+    if rolled:
+        survey = """coalesce(CAST(sum(surveyed) AS BIGINT), 0) AS surveyed,
+                   sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score,
+                   coalesce(CAST(sum(satisfied) AS BIGINT), 0) AS satisfied,
+                   coalesce(CAST(sum(unsatisfied) AS BIGINT), 0) AS unsatisfied"""
+    else:
+        survey = """count(satisfaction) AS surveyed,
+                   avg(satisfaction) AS mean_score,
+                   count(*) FILTER (WHERE satisfaction >= 4) AS satisfied,
+                   count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied"""
     sql = f"""
         WITH {cases_sql},
         s AS (
-            SELECT {keys}count(*) AS cases,
-                   count(*) FILTER (WHERE level <> 'open') AS closed,
-                   count(satisfaction) AS surveyed,
-                   avg(satisfaction) AS mean_score,
-                   count(*) FILTER (WHERE satisfaction >= 4) AS satisfied,
-                   count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied
+            SELECT {keys}{_count(rolled)} AS cases,
+                   {_count(rolled, "level <> 'open'")} AS closed,
+                   {survey}
             FROM cases
             GROUP BY ALL
         ),
@@ -348,16 +432,27 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
     """Every community of one grid (also those without cases in the period): community_id,
     community_name, residents, cases, cases_per_1k, closed, open, in_grid_rate, in_community_rate,
     urgent_cases, urgent_in_community_rate, median_hours, p90_hours, mean_score."""
-    cases_sql, params = _cases_cte(filters, scope)
+    # Only this grid's cases can reach a row (`places` keeps the grid's communities that pass the
+    # filters), so only they are read: the exact percentiles are the costly part.
+    mine = filters.replace(grid_ids=(str(grid_id),))
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(mine, scope, rolled=rolled)
     comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
                                             prefix="c")
-    sql = f"""
-        WITH {cases_sql},
-        places AS (
-            SELECT c.community_id, c.name AS community_name, c.residents
-            FROM communities c
-            WHERE c.grid_id = $grid_id AND {comm_where}
+    if rolled:
+        pct_sql, pct_params = percentiles.ctes(mine, scope, ("community_id",))
+        params.update(pct_params)
+        counted = f"""
+        counted AS (
+            SELECT community_id, {_counts_sql(True)},
+                   sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score
+            FROM cases
+            GROUP BY ALL
         ),
+        {pct_sql},
+        s AS ({_with_percentiles(("community_id",))}),"""
+    else:
+        counted = f"""
         s AS (
             SELECT community_id, {_counts_sql()},
                    median(hours_to_close) AS median_hours,
@@ -365,7 +460,14 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
                    avg(satisfaction) AS mean_score
             FROM cases
             GROUP BY ALL
-        ),
+        ),"""
+    sql = f"""
+        WITH {cases_sql},
+        places AS (
+            SELECT c.community_id, c.name AS community_name, c.residents
+            FROM communities c
+            WHERE c.grid_id = $grid_id AND {comm_where}
+        ),{counted}
         final AS (
             SELECT p.community_id, p.community_name, p.residents,
                    coalesce(s.cases, 0) AS cases,
@@ -489,7 +591,8 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
     metric 'cityscore' row whose score is the mean of the group's CITYSCORE_METRICS scores. Without grid_id in
     `by` the subdistrict-wide target applies."""
     by = _check_by(by, SCORE_BY)
-    cases_sql, params = _cases_cte(filters, scope)
+    rolled = rollups.use(con)
+    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     targets_sql, target_params = _targets_cte(con)
     keys, head, joins, _ = _group_sql(by)
     cols = "".join(f"{b}, " for b in by)
@@ -504,7 +607,7 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
         WITH {cases_sql},
         {targets_sql},
         counted AS (
-            SELECT {keys}{_counts_sql()} FROM cases GROUP BY ALL
+            SELECT {keys}{_counts_sql(rolled)} FROM cases GROUP BY ALL
         ),
         rates AS ({rates}),
         scored AS (

@@ -10,13 +10,14 @@ day before the round) and follows the metric definitions of ../shared/DESIGN.md:
 
 `stage_work_match` gives Spearman's rank correlation between the stage score and each measure over every
 entry of the round (an aggregate, so every scope reads it); `stage_vs_work` rows are limited to the
-communities the scope may read in detail.
+communities the scope may read in detail. The record comes from the daily rollups while they are current
+(analytics.rollups), else from the raw tables: the same answer either way.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, rollups
 from analytics.access import Scope
 from analytics.contest import ranking, round_window, rounds
 from analytics.errors import DataError
@@ -47,10 +48,16 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
     window_end. Sorted by stage rank."""
     start, end = window(con, round_id, months)
     period = Filters(start=start, end=end)
-    act_where, act_params = period.where(date_col="a.held_on", community_col="a.community_id", scope=scope,
-                                         prefix="a")
-    case_where, case_params = period.where(date_col="k.reported_at", community_col="k.community_id",
-                                           scope=scope, prefix="k")
+    rolled = rollups.use(con)
+    act_where, act_params = period.where(date_col="a.day" if rolled else "a.held_on", community_col="a.community_id",
+                                         scope=scope, prefix="a")
+    case_where, case_params = period.where(date_col="k.day" if rolled else "k.reported_at",
+                                           community_col="k.community_id", scope=scope, prefix="k")
+    activities, cases, source_params = "seed_activities", "grid_cases", {}
+    if rolled:
+        activities, act_source = rollups.source("activities", [(start, end)], prefix="ar")
+        cases, case_source = rollups.source("cases", [(start, end)], prefix="kr")
+        source_params = {**act_source, **case_source}
     comm_where, comm_params = period.where(date_col=None, community_col="e.community_id", scope=scope,
                                            prefix="c")
     record = db.query(con, f"""
@@ -60,17 +67,18 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
             WHERE e.round_id = $round_id AND {comm_where}
         ),
         uptake AS (
-            SELECT a.community_id, count(*) AS activities, sum(a.participants) AS participants
-            FROM seed_activities a
+            SELECT a.community_id, {rollups.count(rolled, "a.activities")} AS activities,
+                   sum(a.participants) AS participants
+            FROM {activities} a
             WHERE {act_where} AND a.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
         matters AS (
             SELECT k.community_id,
-                   count(*) FILTER (WHERE k.resolved_level IS NOT NULL) AS closed_cases,
-                   count(*) FILTER (WHERE k.resolved_level = 'grid') AS settled_in_grid,
-                   avg(k.satisfaction) AS satisfaction
-            FROM grid_cases k
+                   {rollups.count(rolled, "k.cases", rollups.closed(rolled))} AS closed_cases,
+                   {rollups.count(rolled, "k.cases", rollups.settled_at(rolled, "grid"))} AS settled_in_grid,
+                   {rollups.mean_satisfaction(rolled)} AS satisfaction
+            FROM {cases} k
             WHERE {case_where} AND k.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
@@ -83,7 +91,7 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
                    m.satisfaction
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
         )
-        SELECT * FROM final""", {"round_id": round_id, **act_params, **case_params, **comm_params})
+        SELECT * FROM final""", {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params})
     stage = ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
                                                           "rank"]]
     out = stage.merge(record, on="entry_id", how="inner")

@@ -21,6 +21,12 @@ from analytics.errors import DataError
 log = logging.getLogger(__name__)
 
 ENV_DB_PATH = "JIANGCHUAN_DB"
+# DuckDB's own limits for every connection this module opens (the app's included). Without a memory
+# limit DuckDB may keep up to 80% of the machine's memory as cache; the app shares its server with
+# other work. Values are DuckDB's: "1GB", "512MB", "50%"…; threads: a whole number (default: cores).
+ENV_MEMORY_LIMIT = "JIANGCHUAN_DUCKDB_MEMORY"
+ENV_THREADS = "JIANGCHUAN_DUCKDB_THREADS"
+DEFAULT_MEMORY_LIMIT = "1GB"
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "jiangchuan.duckdb"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 
@@ -57,6 +63,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.Error as exc:
         raise DataError(f"无法打开数据库 {target}：{exc}。如另一个程序正在写入，请关闭后重试。") from exc
+    configure(con)
     if not read_only:
         create_schema(con)
     if is_new and not in_memory:
@@ -71,6 +78,22 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             Path(str(target) + ".wal").unlink(missing_ok=True)
             raise
     return con
+
+
+def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None,
+              threads: int | None = None) -> None:
+    """DuckDB's memory limit and thread count: the arguments, else $JIANGCHUAN_DUCKDB_MEMORY /
+    $JIANGCHUAN_DUCKDB_THREADS, else 1GB and DuckDB's default (one thread per core). Both settings are
+    the database instance's, so they hold for every cursor of the connection."""
+    memory_limit = memory_limit or os.environ.get(ENV_MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
+    threads = threads or os.environ.get(ENV_THREADS)
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": str(memory_limit)})
+        if threads:
+            con.execute("SET threads = $threads", {"threads": int(threads)})
+    except (duckdb.Error, ValueError) as exc:
+        raise DataError(f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={threads!r}）："
+                        f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。") from exc
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -118,9 +141,11 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None =
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *,
-           in_transaction: bool = False):
-    """The first column of the first row of a query, or None."""
-    _record(sql, params)
+           in_transaction: bool = False, record: bool = True):
+    """The first column of the first row of a query, or None. `record=False` keeps bookkeeping queries
+    (such as whether the rollups are current) out of `capture_sql()`, which shows a chart's SQL."""
+    if record:
+        _record(sql, params)
     cur = con if in_transaction else con.cursor()
     try:
         rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
@@ -166,10 +191,13 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None
     _log_slow(sql, started)
 
 
+DATA_VERSION_SQL = ("SELECT count(*) || '/' || coalesce(max(imported_at)::VARCHAR, '') || '/'"
+                    " || count(*) FILTER (WHERE status = 'undone') FROM import_batches")
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes whenever data is imported or undone; caches key on it so they never serve stale data."""
-    return str(scalar(con, "SELECT count(*) || '/' || coalesce(max(imported_at)::VARCHAR, '') || '/'"
-                           " || count(*) FILTER (WHERE status = 'undone') FROM import_batches"))
+    return str(scalar(con, DATA_VERSION_SQL))
 
 
 def meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:

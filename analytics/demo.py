@@ -19,7 +19,7 @@ import pyarrow as pa
 import shapely
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
 
-from analytics import db
+from analytics import db, rollups
 from analytics import demo_world as W
 
 BOUNDARY_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_grid_boundaries.geojson"
@@ -113,6 +113,8 @@ def build(con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.
         for key, value in {"world": "demo", "demo_seed": str(seed), "demo_scale": str(scale),
                            "data_start": W.ACTION_START.isoformat(), "data_end": W.DATA_END.isoformat()}.items():
             db.set_meta(con, key, value)
+        report(0.95, "rollups")
+        rollups.refresh(con, transaction=False)   # in this transaction: the world and its rollups commit together
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

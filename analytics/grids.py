@@ -7,12 +7,15 @@ the filters, so grids of different sizes compare fairly.
 
 A drill-down into one grid uses the shared filters with the grid selection replaced by that grid: the
 user picked it on the map, so it is shown even when the sidebar narrowed the grids to others.
+
+Counts and sums come from the daily rollups while they are current (analytics.rollups), else from the
+raw tables: the same answer either way.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db, overview
+from analytics import db, overview, rollups
 from analytics.access import Scope
 from analytics.filters import Filters
 
@@ -42,16 +45,23 @@ def _check_metric(metric: str) -> str:
     return metric
 
 
-def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, grid_id: str | None) -> tuple[str, dict]:
+def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, grid_id: str | None,
+              rolled: bool = False) -> tuple[str, dict]:
     """The shared CTE pipeline: one row per grid (all of them) or per community (those that pass the
-    filters, optionally of one grid). `unit` is grid_id or community_id."""
+    filters, optionally of one grid). `unit` is grid_id or community_id. `rolled`: read the rollups."""
     unit = "community_id" if per_community else "grid_id"
+    n_cases = lambda condition=None: rollups.count(rolled, "k.cases", condition)  # noqa: E731
     comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="pc")
-    act_where, act_params = filters.where(date_col="a.held_on", community_col="a.community_id",
+    act_where, act_params = filters.where(date_col="a.day" if rolled else "a.held_on", community_col="a.community_id",
                                           colour_col="i.seed_colour", scope=scope, prefix="pa")
-    case_where, case_params = filters.where(date_col="k.reported_at", community_col="k.community_id",
-                                            scope=scope, prefix="pk")
+    case_where, case_params = filters.where(date_col="k.day" if rolled else "k.reported_at",
+                                            community_col="k.community_id", scope=scope, prefix="pk")
     params = {**comm_params, **act_params, **case_params}
+    activities, cases = "seed_activities", "grid_cases"
+    if rolled:
+        activities, act_source = rollups.source("activities", [(filters.start, filters.end)], prefix="pra")
+        cases, case_source = rollups.source("cases", [(filters.start, filters.end)], prefix="prk")
+        params.update({**act_source, **case_source})
     if per_community:
         units = f"""
             SELECT c.community_id, c.name, c.short_name, c.grid_id, g.name AS grid_name, c.lon, c.lat
@@ -70,24 +80,25 @@ def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, gri
             GROUP BY ALL
         ),
         uptake AS (
-            SELECT c.{unit}, count(*) AS activities, CAST(sum(a.participants) AS BIGINT) AS participants,
+            SELECT c.{unit}, {rollups.count(rolled, "a.activities")} AS activities,
+                   CAST(sum(a.participants) AS BIGINT) AS participants,
                    sum(a.volunteer_hours) AS volunteer_hours, count(DISTINCT a.partner_id) AS partners_active
-            FROM seed_activities a
+            FROM {activities} a
                 JOIN service_items i ON i.item_id = a.item_id
                 JOIN communities c ON c.community_id = a.community_id
             WHERE {act_where}
             GROUP BY ALL
         ),
         matters AS (
-            SELECT c.{unit}, count(*) AS cases,
-                   count(*) FILTER (WHERE k.resolved_level IS NOT NULL) AS closed,
-                   count(*) FILTER (WHERE k.resolved_level = 'grid') AS settled_in_grid,
-                   count(*) FILTER (WHERE k.resolved_level IN ('grid', 'community')) AS settled_in_community,
-                   count(*) FILTER (WHERE k.urgent AND k.resolved_level IS NOT NULL) AS urgent_closed,
-                   count(*) FILTER (WHERE k.urgent AND k.resolved_level IN ('grid', 'community'))
+            SELECT c.{unit}, {n_cases()} AS cases,
+                   {n_cases(rollups.closed(rolled))} AS closed,
+                   {n_cases(rollups.settled_at(rolled, "grid"))} AS settled_in_grid,
+                   {n_cases(rollups.settled_at(rolled, "grid", "community"))} AS settled_in_community,
+                   {n_cases("k.urgent AND " + rollups.closed(rolled))} AS urgent_closed,
+                   {n_cases("k.urgent AND " + rollups.settled_at(rolled, "grid", "community"))}
                        AS urgent_settled_in_community,
-                   avg(k.satisfaction) AS satisfaction
-            FROM grid_cases k JOIN communities c ON c.community_id = k.community_id
+                   {rollups.mean_satisfaction(rolled)} AS satisfaction
+            FROM {cases} k JOIN communities c ON c.community_id = k.community_id
             WHERE {case_where}
             GROUP BY ALL
         ),
@@ -129,7 +140,7 @@ def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     """A row per grid — all of them, also those without activity or outside the grid filter (their
     `selected` is False and their counts are zero) — with the columns of SUMMARY_COLUMNS. Rates are
     shares 0–1 (NaN without closed cases); satisfaction is the mean 1–5 score of surveyed cases."""
-    sql, params = _pipeline(filters, scope, per_community=False, grid_id=None)
+    sql, params = _pipeline(filters, scope, per_community=False, grid_id=None, rolled=rollups.use(con))
     columns = ", ".join(SUMMARY_COLUMNS)
     return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY grid_id", params)
 
@@ -138,7 +149,7 @@ def community_summary(con, filters: Filters, *, grid_id: str | None = None,
                       scope: Scope | None = None) -> pd.DataFrame:
     """A row per community that passes the filters (of one grid if given): the grid_summary columns
     plus community_id, short_name, grid_name, lon and lat."""
-    sql, params = _pipeline(filters, scope, per_community=True, grid_id=grid_id)
+    sql, params = _pipeline(filters, scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con))
     columns = ", ".join(("community_id", "short_name", "grid_name", "lon", "lat", *SUMMARY_COLUMNS))
     return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY community_id", params)
 
@@ -149,7 +160,7 @@ def community_ranking(con, filters: Filters, grid_id: str, metric: str = "in_gri
     (ties share a rank) and every other column of community_summary."""
     metric = _check_metric(metric)
     direction = "ASC" if METRICS[metric] is False else "DESC"
-    sql, params = _pipeline(filters.replace(grid_ids=(grid_id,)), scope, per_community=True, grid_id=grid_id)
+    sql, params = _pipeline(filters.replace(grid_ids=(grid_id,)), scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con))
     columns = ", ".join(("community_id", "short_name", "grid_name", "lon", "lat", *SUMMARY_COLUMNS))
     return db.query(con, f"""{sql}
         SELECT rank() OVER (ORDER BY {metric} {direction} NULLS LAST) AS rank, {columns}
@@ -166,16 +177,21 @@ def grid_trend(con, filters: Filters, grid_id: str, *, scope: Scope | None = Non
 def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
     """The service items held most often in one grid: item_id, name, seed_colour, activities,
     participants, communities (how many of the grid's communities held it)."""
+    rolled = rollups.use(con)
     where, params = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.held_on", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="ti")
+        date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", colour_col="i.seed_colour",
+        scope=scope, prefix="ti")
+    source, source_params = (rollups.source("activities", [(filters.start, filters.end)], prefix="tir") if rolled
+                             else ("seed_activities", {}))
+    params.update(source_params)
     return db.query(con, f"""
         WITH held AS (
-            SELECT a.item_id, a.community_id, a.participants
-            FROM seed_activities a JOIN service_items i ON i.item_id = a.item_id
+            SELECT a.item_id, a.community_id, a.participants{", a.activities" if rolled else ""}
+            FROM {source} a JOIN service_items i ON i.item_id = a.item_id
             WHERE {where}
         ),
         final AS (
-            SELECT i.item_id, i.name, i.seed_colour, count(*) AS activities,
+            SELECT i.item_id, i.name, i.seed_colour, {rollups.count(rolled, "h.activities")} AS activities,
                    CAST(sum(h.participants) AS BIGINT) AS participants, count(DISTINCT h.community_id) AS communities
             FROM held h JOIN service_items i ON i.item_id = h.item_id
             GROUP BY ALL
@@ -187,16 +203,21 @@ def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Sco
 def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
     """The partner units that took part in most activities in one grid: partner_id, name, kind,
     activities, participants, communities (how many of the grid's communities they served)."""
+    rolled = rollups.use(con)
     where, params = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.held_on", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="tp")
+        date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", colour_col="i.seed_colour",
+        scope=scope, prefix="tp")
+    source, source_params = (rollups.source("activities", [(filters.start, filters.end)], prefix="tpr") if rolled
+                             else ("seed_activities", {}))
+    params.update(source_params)
     return db.query(con, f"""
         WITH held AS (
-            SELECT a.partner_id, a.community_id, a.participants
-            FROM seed_activities a JOIN service_items i ON i.item_id = a.item_id
+            SELECT a.partner_id, a.community_id, a.participants{", a.activities" if rolled else ""}
+            FROM {source} a JOIN service_items i ON i.item_id = a.item_id
             WHERE {where} AND a.partner_id IS NOT NULL
         ),
         final AS (
-            SELECT p.partner_id, p.name, p.kind, count(*) AS activities,
+            SELECT p.partner_id, p.name, p.kind, {rollups.count(rolled, "h.activities")} AS activities,
                    CAST(sum(h.participants) AS BIGINT) AS participants, count(DISTINCT h.community_id) AS communities
             FROM held h JOIN partners p ON p.partner_id = h.partner_id
             GROUP BY ALL

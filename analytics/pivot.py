@@ -7,6 +7,9 @@ show it, and the analyst can paste it into the console (with `explore.inline_par
 Measures follow ../shared/DESIGN.md: rates count closed matters only; a matter belongs to the period
 it was reported in; per-1,000 measures divide by the residents of the row's community or grid (or of
 every community in the selection when the rows are not split by place).
+
+While the daily rollups are current (analytics.rollups) the query reads them instead of the fact tables
+(`rolled`): every measure here adds up, so the answer is the same, and the SQL shown is the one that ran.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics import db, explore
+from analytics import db, explore, rollups
 from analytics.access import Scope
 from analytics.errors import DataError
 from analytics.filters import Filters
@@ -33,7 +36,14 @@ _FROM = {
         JOIN communities c ON c.community_id = k.community_id
         JOIN grids g ON g.grid_id = c.grid_id""",
 }
+# The same FROM over the rollups (analytics.rollups.source; analytics/schema/60_rollups.sql): a row is a
+# day or month × community × item × partner (activities) or × category × level × urgent (cases) with its count.
+_FROM_ROLLED = {
+    "activities": _FROM["activities"].replace("seed_activities a", "{rows} a"),
+    "cases": _FROM["cases"].replace("grid_cases k", "{rows} k"),
+}
 _DATE = {"activities": "a.held_on", "cases": "k.reported_at"}
+_DATE_ROLLED = {"activities": "a.day", "cases": "k.day"}
 _COMMUNITY = {"activities": "a.community_id", "cases": "k.community_id"}
 _COLOUR = {"activities": "i.seed_colour", "cases": None}
 
@@ -48,6 +58,7 @@ KINDS = ("enterprise", "hospital", "school", "agency", "social_org")
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS = ("grid", "community", "street", "district", "open")
 _LEVEL = "coalesce(k.resolved_level, 'open')"
+_LEVEL_ROLLED = "k.level"
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,29 @@ MEASURES: dict[str, dict[str, str]] = {
         "cases_per_1k": "per_1k:cases",
     },
 }
+_CLOSED_ROLLED = "coalesce(CAST(sum(k.cases) FILTER (WHERE k.level <> 'open') AS BIGINT), 0)"
+MEASURES_ROLLED: dict[str, dict[str, str]] = {
+    "activities": {
+        **MEASURES["activities"],
+        "activities": "coalesce(CAST(sum(a.activities) AS BIGINT), 0)",
+    },
+    "cases": {
+        **MEASURES["cases"],
+        "cases": "coalesce(CAST(sum(k.cases) AS BIGINT), 0)",
+        "closed": _CLOSED_ROLLED,
+        "open": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.level = 'open') AS BIGINT), 0)",
+        "urgent_cases": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent) AS BIGINT), 0)",
+        "in_grid_rate": f"coalesce(CAST(sum(k.cases) FILTER (WHERE k.level = 'grid') AS BIGINT), 0)"
+                        f" / nullif({_CLOSED_ROLLED}, 0)",
+        "in_community_rate": f"coalesce(CAST(sum(k.cases) FILTER (WHERE k.level IN ('grid', 'community')) AS BIGINT), 0)"
+                             f" / nullif({_CLOSED_ROLLED}, 0)",
+        "urgent_in_community_rate": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent AND k.level IN ('grid', 'community'))"
+                                    " AS BIGINT), 0) / nullif(coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent"
+                                    " AND k.level <> 'open') AS BIGINT), 0), 0)",
+        "satisfaction": "sum(k.satisfaction_sum) / nullif(sum(k.surveyed), 0)",
+        "days_to_close": "sum(k.minutes_to_close) / nullif(sum(k.cases) FILTER (WHERE k.level <> 'open'), 0) / 1440.0",
+    },
+}
 RATE_MEASURES = ("in_grid_rate", "in_community_rate", "urgent_in_community_rate")
 
 
@@ -142,35 +176,43 @@ def filterable_for(subject: str) -> list[str]:
 
 def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
     """A row per combination of the spec's dimensions (in their natural order) with its measures."""
-    sql, params = build_sql(spec, scope=scope)
+    sql, params = build_sql(spec, scope=scope, rolled=rollups.use(con))
     return PivotResult(db.query(con, sql, params), sql, params)
 
 
-def build_sql(spec: PivotSpec, *, scope: Scope | None = None) -> tuple[str, dict]:
+def build_sql(spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False) -> tuple[str, dict]:
+    """The pivot's SQL and its bound values; `rolled` reads the daily rollups instead of the fact tables."""
     _validate(spec)
     subject = spec.subject
-    where, params = spec.filters.where(date_col=_DATE[subject], community_col=_COMMUNITY[subject],
-                                       colour_col=_COLOUR[subject], scope=scope, prefix="f")
+    measures = (MEASURES_ROLLED if rolled else MEASURES)[subject]
+    where, params = spec.filters.where(date_col=(_DATE_ROLLED if rolled else _DATE)[subject],
+                                       community_col=_COMMUNITY[subject], colour_col=_COLOUR[subject], scope=scope,
+                                       prefix="f")
     conditions = [where]
     for n, (name, values) in enumerate(spec.keep):
-        conditions.append(f"list_contains($keep_{n}, {_expr(name, subject)})")
+        conditions.append(f"list_contains($keep_{n}, {_expr(name, subject, rolled=rolled)})")
         params[f"keep_{n}"] = list(values)
 
-    dims = [f"{_expr(d, subject)} AS {d}" for d in spec.rows]
-    sorts = [f"min({_expr(d, subject, sort=True)}) AS sort_{d}" for d in spec.rows]
-    per_1k = [m for m in spec.measures if MEASURES[subject][m].startswith("per_1k:")]
-    bases = sorted({MEASURES[subject][m].split(":", 1)[1] for m in per_1k})
-    aggregates = [f"{MEASURES[subject][m]} AS {m}" for m in spec.measures if m not in per_1k]
-    aggregates += [f"{MEASURES[subject][b]} AS base_{b}" for b in bases]
+    dims = [f"{_expr(d, subject, rolled=rolled)} AS {d}" for d in spec.rows]
+    sorts = [f"min({_expr(d, subject, sort=True, rolled=rolled)}) AS sort_{d}" for d in spec.rows]
+    per_1k = [m for m in spec.measures if measures[m].startswith("per_1k:")]
+    bases = sorted({measures[m].split(":", 1)[1] for m in per_1k})
+    aggregates = [f"{measures[m]} AS {m}" for m in spec.measures if m not in per_1k]
+    aggregates += [f"{measures[b]} AS base_{b}" for b in bases]
+    source = _FROM[subject]
+    if rolled:
+        rows, rows_params = rollups.source(subject, [(spec.filters.start, spec.filters.end)], prefix="rows")
+        source = _FROM_ROLLED[subject].format(rows=rows)
+        params.update(rows_params)
     facts = f"""facts AS (
     SELECT {_LIST.join(dims + sorts + aggregates)}
-    FROM {_FROM[subject]}
+    FROM {source}
     WHERE {" AND ".join(conditions)}
     GROUP BY ALL
 )"""
     ctes = [facts]
     outputs = [f"f.{d}" for d in spec.rows] + [f"f.{m}" if m not in per_1k else
-                                                f"f.base_{MEASURES[subject][m].split(':', 1)[1]} * 1000.0"
+                                                f"f.base_{measures[m].split(':', 1)[1]} * 1000.0"
                                                 f" / nullif(r.residents, 0) AS {m}" for m in spec.measures]
     source = "facts f"
     if per_1k:
@@ -196,9 +238,10 @@ def build_sql(spec: PivotSpec, *, scope: Scope | None = None) -> tuple[str, dict
     return sql, params
 
 
-def _expr(name: str, subject: str, *, sort: bool = False) -> str:
+def _expr(name: str, subject: str, *, sort: bool = False, rolled: bool = False) -> str:
     dim = DIMENSIONS[name]
-    return (dim.sort if sort else dim.expr).format(date=_DATE[subject])
+    text = (dim.sort if sort else dim.expr).format(date=(_DATE_ROLLED if rolled else _DATE)[subject])
+    return text.replace(_LEVEL, _LEVEL_ROLLED) if rolled else text
 
 
 def _validate(spec: PivotSpec) -> None:

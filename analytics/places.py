@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, rollups
 from analytics.access import Scope
 
 
@@ -32,11 +32,17 @@ def partner_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
 
 def data_range(con, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day that any activity or case falls on (today's date if there is none)."""
-    row = db.query(con, """
-        WITH spans AS (
-            SELECT min(held_on) AS first_day, max(held_on) AS last_day FROM seed_activities
+    if rollups.use(con):   # the days of the daily rollups are the days of the facts
+        spans = """SELECT min(day) AS first_day, max(day) AS last_day FROM rollup_activities
             UNION ALL
-            SELECT min(reported_at)::DATE, max(reported_at)::DATE FROM grid_cases
+            SELECT min(day), max(day) FROM rollup_cases"""
+    else:
+        spans = """SELECT min(held_on) AS first_day, max(held_on) AS last_day FROM seed_activities
+            UNION ALL
+            SELECT min(reported_at)::DATE, max(reported_at)::DATE FROM grid_cases"""
+    row = db.query(con, f"""
+        WITH spans AS (
+            {spans}
         )
         SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM spans""").iloc[0]
     if pd.isna(row["first_day"]):

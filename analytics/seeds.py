@@ -6,6 +6,11 @@ activities (场次), participants (服务居民人次), volunteers (志愿者人
 communities or grids of different sizes are compared it is also given per 1,000 residents. A colour
 filter applies to the activity's service item; grid and community filters and the caller's scope to the
 community the activity was held in.
+
+The activities are read from the daily rollup while it is current (analytics.rollups), else from
+seed_activities itself: the same answer either way. Every step below works on `facts`, whose rows are
+activities (raw) or days × community × item × partner with their count in `n` (rolled up); `_count`
+counts either.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics import db, funnel
+from analytics import db, funnel, rollups
 from analytics.access import Scope
 from analytics.filters import Filters
 
@@ -83,8 +88,18 @@ def _period(filters: Filters, prefix: str) -> tuple[str, dict]:
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool) -> tuple[str, dict]:
-    """The `facts` step: activities of the period (and the previous one) with colour and grid."""
+def _count(rolled: bool, condition: str | None = None) -> str:
+    """The number of activities among the `facts` rows (that meet `condition`)."""
+    return rollups.count(rolled, "n", condition)
+
+
+def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool,
+               rolled: bool = False, grain: str = "month", needs: tuple[str, ...] = ("seed_colour", "grid_id")
+               ) -> tuple[str, dict]:
+    """The `facts` step: activities of the period (and the previous one) with colour and grid.
+    Rolled up, the colour and grid are joined only when the caller `needs` them (or a colour filter
+    does); otherwise those columns are NULL. Both joins are LEFT joins, so leaving one out changes no
+    count."""
     where, params = filters.where(date_col=None, community_col="a.community_id", colour_col="i.seed_colour",
                                   scope=scope, prefix="f")
     current, current_params = _period(filters, "cur")
@@ -94,21 +109,34 @@ def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool) ->
         previous, previous_params = _period(filters.previous(), "prev")
         params.update(previous_params)
         period = f"(({current}) OR ({previous}))"
+    if rolled:   # the period conditions name held_on: the rollup's day, under that name
+        periods = [(filters.start, filters.end)] + ([(filters.previous().start, filters.previous().end)]
+                                                    if with_previous else [])
+        rows, rows_params = rollups.source("activities", periods, grain=grain, prefix="fr")
+        params.update(rows_params)
+        source = f"""(SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
+                            volunteer_hours, activities AS n FROM {rows})"""
+    else:
+        source = "seed_activities"
+    colour = not rolled or "seed_colour" in needs or filters.seed_colours is not None
+    grid = not rolled or "grid_id" in needs
     sql = f"""
         facts AS (
             SELECT a.held_on, a.community_id, a.item_id, a.partner_id, a.participants, a.volunteers,
-                   a.volunteer_hours, i.seed_colour, c.grid_id, ({current}) AS is_current
-            FROM seed_activities a
-            LEFT JOIN service_items i ON i.item_id = a.item_id
-            LEFT JOIN communities c ON c.community_id = a.community_id
+                   a.volunteer_hours, {"i.seed_colour" if colour else "CAST(NULL AS VARCHAR) AS seed_colour"},
+                   {"c.grid_id" if grid else "CAST(NULL AS VARCHAR) AS grid_id"},
+                   ({current}) AS is_current{", a.n" if rolled else ""}
+            FROM {source} a
+            {"LEFT JOIN service_items i ON i.item_id = a.item_id" if colour else ""}
+            {"LEFT JOIN communities c ON c.community_id = a.community_id" if grid else ""}
             WHERE {where} AND {period}
         )"""
     return sql, params
 
 
-def _aggregates(suffix: str, condition: str) -> str:
+def _aggregates(suffix: str, condition: str, rolled: bool = False) -> str:
     return f"""
-               count(*) FILTER (WHERE {condition}) AS activities{suffix},
+               {_count(rolled, condition)} AS activities{suffix},
                CAST(coalesce(sum(participants) FILTER (WHERE {condition}), 0) AS BIGINT) AS participants{suffix},
                CAST(coalesce(sum(volunteers) FILTER (WHERE {condition}), 0) AS BIGINT) AS volunteers{suffix},
                coalesce(sum(volunteer_hours) FILTER (WHERE {condition}), 0) AS volunteer_hours{suffix}"""
@@ -131,12 +159,14 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
     """
     dims = _dimensions(by)
     with_previous = not set(dims) & set(TIME_DIMENSIONS) and filters.previous() is not None
-    facts, params = _facts_sql(filters, scope, with_previous=with_previous)
+    rolled = rollups.use(con)
+    facts, params = _facts_sql(filters, scope, with_previous=with_previous, rolled=rolled,
+                               grain="day" if "week" in dims else "month", needs=dims)
 
     keys = ", ".join(f"{DIMENSIONS[d]} AS {d}" for d in dims)
-    aggregates = _aggregates("", "is_current")
+    aggregates = _aggregates("", "is_current", rolled)
     if with_previous:
-        aggregates += "," + _aggregates("_prev", "NOT is_current")
+        aggregates += "," + _aggregates("_prev", "NOT is_current", rolled)
     grouped = f"""
         grouped AS (
             SELECT {keys + "," if keys else ""} {aggregates}
@@ -252,7 +282,8 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     Every item of the selected colours appears, zeros included. Columns: seed_colour, item_id, item_name,
     item_name_en, activities, participants, volunteer_hours, communities_reached, rank_in_colour,
     share_of_colour (the item's share of its colour's participants, 0–1)."""
-    facts, params = _facts_sql(filters, scope, with_previous=False)
+    rolled = rollups.use(con)
+    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
     item_where = "TRUE"
     if filters.seed_colours is not None:
         item_where = "list_contains($item_colours, seed_colour)"
@@ -260,7 +291,7 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     sql = f"""
         WITH {facts},
         per_item AS (
-            SELECT item_id, count(*) AS activities, CAST(sum(participants) AS BIGINT) AS participants,
+            SELECT item_id, {_count(rolled)} AS activities, CAST(sum(participants) AS BIGINT) AS participants,
                    sum(volunteer_hours) AS volunteer_hours, count(DISTINCT community_id) AS communities_reached
             FROM facts
             GROUP BY ALL
@@ -291,11 +322,12 @@ def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per day of the period (every day, zeros included) for a calendar heatmap: day, week (its
     Monday), weekday (0 = Monday … 6 = Sunday), activities, participants. An open-ended period runs
     from the first to the last day with an activity."""
-    facts, params = _facts_sql(filters, scope, with_previous=False)
+    rolled = rollups.use(con)
+    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, grain="day", needs=())
     sql = f"""
         WITH {facts},
         final AS (
-            SELECT held_on AS day, count(*) AS activities, CAST(sum(participants) AS BIGINT) AS participants
+            SELECT held_on AS day, {_count(rolled)} AS activities, CAST(sum(participants) AS BIGINT) AS participants
             FROM facts
             GROUP BY ALL
         )
@@ -327,12 +359,12 @@ def _pairings_sql(filters: Filters, scope: Scope | None) -> tuple[str, dict]:
         )""", params
 
 
-def _partner_steps(filters: Filters, scope: Scope | None) -> tuple[str, dict]:
-    facts, params = _facts_sql(filters, scope, with_previous=False)
+def _partner_steps(filters: Filters, scope: Scope | None, rolled: bool = False) -> tuple[str, dict]:
+    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
     paired, paired_params = _pairings_sql(filters, scope)
     return f"""{facts},{paired},
         per_pair AS (
-            SELECT partner_id, community_id, count(*) AS activities,
+            SELECT partner_id, community_id, {_count(rolled)} AS activities,
                    CAST(sum(participants) AS BIGINT) AS participants, sum(volunteer_hours) AS volunteer_hours
             FROM facts
             WHERE partner_id IS NOT NULL
@@ -345,11 +377,12 @@ def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -
     the filters — partner_id, partner_name, kind, activities, participants, volunteer_hours,
     communities_reached, paired_communities, idle_pairings (paired communities it held nothing in),
     share_of_activities (its share of all seed activities in the filters, 0–1). Most active first."""
-    steps, params = _partner_steps(filters, scope)
+    rolled = rollups.use(con)
+    steps, params = _partner_steps(filters, scope, rolled)
     sql = f"""
         WITH {steps},
         totals AS (
-            SELECT count(*) AS all_activities FROM facts
+            SELECT {_count(rolled)} AS all_activities FROM facts
         ),
         per_partner AS (
             SELECT partner_id, sum(activities) AS activities, sum(participants) AS participants,
@@ -388,7 +421,7 @@ def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.D
     partner_name, kind, community_id, community_name, community_short_name, grid_id, grid_name, paired, since,
     activities, participants, status — delivered (paired and active), idle (paired, nothing held in the
     period, of the selected colours if a colour filter is set), unpaired (active without a pairing)."""
-    steps, params = _partner_steps(filters, scope)
+    steps, params = _partner_steps(filters, scope, rollups.use(con))
     sql = f"""
         WITH {steps},
         cells AS (
@@ -422,14 +455,15 @@ def uncovered_communities(con, filters: Filters, *, scope: Scope | None = None) 
     """Communities in the filters where no partner took part in any activity in the period: community_id,
     community_name, community_short_name, grid_id, grid_name, residents, activities (held without a
     partner), paired_partners (pairings in force)."""
-    steps, params = _partner_steps(filters, scope)
+    rolled = rollups.use(con)
+    steps, params = _partner_steps(filters, scope, rolled)
     where, community_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
                                             prefix="cm")
     sql = f"""
         WITH {steps},
         per_community AS (
-            SELECT community_id, count(*) AS activities,
-                   count(*) FILTER (WHERE partner_id IS NOT NULL) AS partner_activities
+            SELECT community_id, {_count(rolled)} AS activities,
+                   {_count(rolled, "partner_id IS NOT NULL")} AS partner_activities
             FROM facts
             GROUP BY ALL
         ),

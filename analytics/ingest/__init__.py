@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, rollups
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.ingest import load
@@ -284,6 +284,9 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
         outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress)
     report.batch_id = outcome["batch_id"]
     report.rows_imported = outcome["inserted"]
+    if outcome["inserted"]:
+        report_progress(0.95, "更新汇总表")
+        rollups.refresh(con)  # pages read rollups only while they match the facts (analytics.rollups)
     report.skipped = outcome["skipped"]
     report.conflicts = outcome["conflicts"][:MAX_LISTED]
     if report.skipped:
@@ -297,7 +300,9 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
 def undo_batch(con, batch_id: str, *, scope: Scope | None = None) -> int:
     """Remove the rows batch `batch_id` added (one transaction); returns how many were removed."""
     _require(scope)
-    return load.undo_batch(con, batch_id)
+    removed = load.undo_batch(con, batch_id)
+    rollups.refresh(con)
+    return removed
 
 
 def history(con, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -311,7 +316,9 @@ def history(con, *, scope: Scope | None = None) -> pd.DataFrame:
 def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None) -> dict[str, int]:
     """Delete the demo world's simulated rows and mark the database real (see load.clear_demo)."""
     _require(scope)
-    return load.clear_demo(con, reference_lists=reference_lists)
+    cleared = load.clear_demo(con, reference_lists=reference_lists)
+    rollups.refresh(con)
+    return cleared
 
 
 

@@ -220,3 +220,20 @@ def test_kill_minus_nine_during_the_insert_leaves_the_database_as_before(real_co
     finally:
         reopened.close()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_rollups_follow_imports_and_undo(real_con, tmp_path):
+    """Pages read the rollups only while they match the facts: an import and an undo keep them current."""
+    from analytics import cases as cases_module
+    from analytics import rollups
+    from analytics.filters import Filters
+
+    rollups.refresh(real_con)
+    batch = ingest.import_file(real_con, write_csv(tmp_path / "r.csv", [CASE_HEADER, *case_rows(3, "R")]),
+                               "grid_cases").batch_id
+    assert rollups.ready(real_con)
+    with rollups.raw():
+        raw = cases_module.resolution(real_con, Filters(), ())
+    pd.testing.assert_frame_equal(cases_module.resolution(real_con, Filters(), ()), raw, check_dtype=False)
+    ingest.undo_batch(real_con, batch)
+    assert rollups.ready(real_con)
