@@ -445,3 +445,13 @@ def test_memory_limit_and_threads_come_from_the_environment(tmp_path, monkeypatc
     monkeypatch.setenv(db.ENV_MEMORY_LIMIT, "lots")
     with pytest.raises(DataError, match="JIANGCHUAN_DUCKDB_MEMORY"):
         db.connect(":memory:")
+
+
+def test_the_table_browser_explains_every_rollup_column(demo_con):
+    from analytics import catalog
+
+    listing = catalog.tables(demo_con).set_index("table_name")
+    for table in (*rollups.TABLES, "rollup_state"):
+        assert listing.loc[table, "meaning_zh"] != "—"
+        notes = catalog.columns(demo_con, table)
+        assert (notes["meaning_zh"] != "—").all(), table
