@@ -279,6 +279,15 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
         same(fn, con, *args, scope=None)
 
 
+def test_rollups_built_by_other_definitions_are_not_read(fresh_con, monkeypatch):
+    """A new version of the code that changes (or adds) a rollup finds the stored ones stale."""
+    assert rollups.ready(fresh_con)
+    monkeypatch.setattr(rollups, "DEFINITION", "another-version")
+    assert not rollups.ready(fresh_con)
+    rollups.refresh(fresh_con)
+    assert rollups.ready(fresh_con)
+
+
 def test_rows_written_without_a_new_batch_make_the_rollups_stale(fresh_con):
     """A direct insert leaves the data version alone, but not the row counts."""
     assert rollups.ready(fresh_con)
