@@ -155,6 +155,71 @@ COLUMN_NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("saved_queries", "saved_at"): ("保存时间", "Saved at"),
 }
 
+# The rollups (analytics/schema/60_rollups.sql): sums of the fact tables that the pages read at city
+# scale, rebuilt from them by analytics.rollups.refresh after every import.
+_ROLLUP = ("（汇总表，由事实表自动生成，勿手工修改）", " (a rollup, rebuilt from the fact tables; do not edit)")
+_CASE_KEYS = {
+    "community_id": _ID["community_id"],
+    "category": ("事务类别", "Category"),
+    "level": ("办结层级；open 表示未办结", "Level settled; open while open"),
+    "urgent": ("是否急事", "Urgent"),
+}
+_CASE_SUMS = {
+    "cases": ("事务件数", "Matters"),
+    "surveyed": ("有满意度评分的件数", "Matters with a satisfaction score"),
+    "satisfaction_sum": ("满意度评分之和", "Sum of satisfaction scores"),
+    "satisfied": ("满意（4–5分）件数", "Satisfied (4–5)"),
+    "unsatisfied": ("不满意（1–2分）件数", "Unsatisfied (1–2)"),
+    "hours_to_close": ("办结用时之和（小时，仅已办结）", "Sum of hours to close (closed only)"),
+    "minutes_to_close": ("办结用时之和（分钟，仅已办结）", "Sum of minutes to close (closed only)"),
+}
+_ACTIVITY_COLUMNS = {
+    "community_id": _ID["community_id"],
+    "item_id": _ID["item_id"],
+    "partner_id": ("合伙人单位编号（空 = 居民区自办）", "Partner (empty = the community alone)"),
+    "activities": ("活动场次", "Activities"),
+    "participants": ("服务居民人次之和", "Residents served"),
+    "volunteers": ("志愿者人次之和", "Volunteers"),
+    "volunteer_hours": ("志愿服务时长之和（小时）", "Volunteer hours"),
+}
+_HOURS_KEYS = {**_CASE_KEYS, "level": ("办结层级", "Level settled"),
+               "bucket": ("办结用时分档（每翻一倍分8档）", "Time-to-close bucket (eight per doubling)")}
+TABLE_NOTES.update({
+    "rollup_cases": ("网格事务日汇总：按上报日期、居民区、类别、层级、急事" + _ROLLUP[0],
+                     "Grid matters per day reported, community, category, level, urgent" + _ROLLUP[1]),
+    "rollup_cases_monthly": ("网格事务月汇总" + _ROLLUP[0], "Grid matters per month" + _ROLLUP[1]),
+    "rollup_activities": ("四色种子活动日汇总：按日期、居民区、项目、合伙人" + _ROLLUP[0],
+                          "Seed activities per day, community, item, partner" + _ROLLUP[1]),
+    "rollup_activities_monthly": ("四色种子活动月汇总" + _ROLLUP[0], "Seed activities per month" + _ROLLUP[1]),
+    "rollup_open_cases": ("未办结的网格事务（不含个人信息）" + _ROLLUP[0], "Open matters, no personal data" + _ROLLUP[1]),
+    "rollup_case_hours": ("已办结事务的办结用时，用于精确计算中位数和90%分位数" + _ROLLUP[0],
+                          "Time to close of each closed matter, for exact medians and 90th percentiles" + _ROLLUP[1]),
+    "rollup_case_hours_monthly": ("办结用时分档的月计数" + _ROLLUP[0], "Time-to-close buckets counted per month" + _ROLLUP[1]),
+    "rollup_state": ("汇总表的生成情况：依据的数据版本、行数和生成时间",
+                     "What the rollups were built from: data version, row counts, time"),
+})
+for _table, _columns in {
+    "rollup_cases": {"day": ("上报日期", "Day reported"), **_CASE_KEYS, **_CASE_SUMS},
+    "rollup_cases_monthly": {"month": ("上报月份（当月1日）", "Month reported (its first day)"), **_CASE_KEYS, **_CASE_SUMS},
+    "rollup_activities": {"day": ("活动日期", "Date held"), **_ACTIVITY_COLUMNS},
+    "rollup_activities_monthly": {"month": ("活动月份（当月1日）", "Month held (its first day)"), **_ACTIVITY_COLUMNS},
+    "rollup_open_cases": {"case_id": ("事务编号", "Matter id"), "community_id": _ID["community_id"],
+                          "category": ("事务类别", "Category"), "urgent": ("是否急事", "Urgent"),
+                          "reported_at": ("上报时间", "Reported at")},
+    "rollup_case_hours": {"day": ("上报日期", "Day reported"), **_HOURS_KEYS,
+                          "hours": ("办结用时（小时）", "Hours to close")},
+    "rollup_case_hours_monthly": {"month": ("上报月份（当月1日）", "Month reported (its first day)"), **_HOURS_KEYS,
+                                  "cases": ("事务件数", "Matters")},
+    "rollup_state": {"id": ("固定为1", "Always 1"),
+                     "definition": ("汇总表定义的指纹（程序更新后不符即重建）", "Fingerprint of the rollup definitions"),
+                     "data_version": ("生成时的数据版本", "Data version at the refresh"),
+                     "cases": ("生成时 grid_cases 的行数", "Rows of grid_cases then"),
+                     "activities": ("生成时 seed_activities 的行数", "Rows of seed_activities then"),
+                     "latest": ("数据中最晚的时间（未办结事务的时长从此算起）", "The data's latest moment"),
+                     "refreshed_at": ("生成时间", "Refreshed at"), "seconds": ("生成用时（秒）", "Seconds taken")},
+}.items():
+    COLUMN_NOTES.update({(_table, column): note for column, note in _columns.items()})
+
 # Personal data is masked in the browser's sample for every role (the names and phone numbers of
 # residents who reported a matter). Column names are fixed here, never taken from a user.
 MASKED_COLUMNS = {

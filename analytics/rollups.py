@@ -6,8 +6,9 @@ records.
 
 `refresh(con)` rebuilds every rollup table (analytics/schema/60_rollups.sql) from grid_cases and
 seed_activities in one transaction and records what it was built from (rollup_state). The analysis
-functions read a rollup only while `ready(con)` holds — the data version (analytics.db.data_version)
-and the row counts of both fact tables are still those of the last refresh — and otherwise run the same
+functions read a rollup only while `ready(con)` holds — the data version (analytics.db.data_version),
+the row counts of both fact tables and the rollups' definitions are still those of the last refresh —
+and otherwise run the same
 query over the raw tables. So a forgotten refresh costs speed, never a wrong number, and a database made
 before the rollups existed works as it did until its first refresh.
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -114,15 +116,20 @@ _BUILDS = {
     "rollup_case_hours_monthly": _monthly("case_hours"),
 }
 
+# Which definitions the rollups were built with: a version of the code that changes them (or adds one)
+# finds the stored rollups not ready until they are rebuilt.
+DEFINITION = hashlib.sha256("\n".join(f"{t}:{sql}" for t, sql in _BUILDS.items()).encode()).hexdigest()[:16]
+
 _STATE_SQL = f"""
     INSERT OR REPLACE INTO rollup_state
-    SELECT 1, ({db.DATA_VERSION_SQL}), (SELECT count(*) FROM grid_cases), (SELECT count(*) FROM seed_activities),
+    SELECT 1, $definition, ({db.DATA_VERSION_SQL}), (SELECT count(*) FROM grid_cases), (SELECT count(*) FROM seed_activities),
            (SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) FROM grid_cases),
            $refreshed_at, $seconds"""
 
 _READY_SQL = f"""
     SELECT count(*) = 1 FROM rollup_state s
-    WHERE s.data_version = ({db.DATA_VERSION_SQL})
+    WHERE s.definition = $definition
+      AND s.data_version = ({db.DATA_VERSION_SQL})
       AND s.cases = (SELECT count(*) FROM grid_cases)
       AND s.activities = (SELECT count(*) FROM seed_activities)"""
 
@@ -151,8 +158,8 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
                 db.execute(cur, f"DELETE FROM {table}")
                 db.execute(cur, f"INSERT INTO {table} {select}")
             seconds = time.perf_counter() - started
-            db.execute(cur, _STATE_SQL, {"refreshed_at": dt.datetime.now().replace(microsecond=0),
-                                         "seconds": seconds})
+            db.execute(cur, _STATE_SQL, {"definition": DEFINITION, "seconds": seconds,
+                                         "refreshed_at": dt.datetime.now().replace(microsecond=0)})
             # Counted on this connection itself: a cursor (as db.scalar opens) would not see the rows of
             # this transaction before it commits.
             rows = {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}
@@ -171,7 +178,7 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
 def ready(con) -> bool:
     """True while the rollups describe the fact tables as they are now (see the module docstring)."""
     try:
-        return bool(db.scalar(con, _READY_SQL, record=False))
+        return bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
     except DataError:   # a database file from before the rollups, opened read-only: no rollup_state
         return False
 

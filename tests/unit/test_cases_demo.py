@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import sqlglot
 
-from analytics import cases, db, overview
+from analytics import cases, db, overview, rollups
 from analytics.filters import Filters
 
 YEAR_2024 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -148,18 +148,25 @@ def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con, monkeyp
 
     monkeypatch.setattr(db, "query", spy)
     f = SOME_GRIDS
-    cases.resolution(demo_con, f, by=("month", "community_id"))
-    cases.flows(demo_con, f)
-    cases.time_to_close(demo_con, f, by=("level", "urgent"))
-    cases.open_backlog(demo_con, f, by=("category",))
-    cases.oldest_open(demo_con, f, as_of=dt.datetime(2024, 3, 1))
-    cases.urgent_matters(demo_con, f)
-    cases.satisfaction(demo_con, f)
-    cases.community_table(demo_con, f, "G2")
-    cases.targets(demo_con)
-    cases.scores(demo_con, f, by=("grid_id", "month"))
-    assert len(seen) == 10
+
+    def run_all():
+        cases.resolution(demo_con, f, by=("month", "community_id"))
+        cases.flows(demo_con, f)
+        cases.time_to_close(demo_con, f, by=("level", "urgent"))
+        cases.open_backlog(demo_con, f, by=("category",))
+        cases.oldest_open(demo_con, f, as_of=dt.datetime(2024, 3, 1))
+        cases.urgent_matters(demo_con, f)
+        cases.satisfaction(demo_con, f)
+        cases.community_table(demo_con, f, "G2")
+        cases.targets(demo_con)
+        cases.scores(demo_con, f, by=("grid_id", "month"))
+
+    # from the rollups (exact percentiles from bucketed durations: no quantile function at all) …
+    run_all()
+    with rollups.raw():   # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
+        run_all()
+    assert len(seen) == 20
     for sql in seen:
         spark = sqlglot.transpile(sql, read="duckdb", write="spark", error_level=sqlglot.ErrorLevel.RAISE)[0]
         assert "QUANTILE_CONT" not in spark.upper() and "PERCENTILE_CONT" not in spark.upper()
-    assert any("PERCENTILE_DISC" in sqlglot.transpile(s, read="duckdb", write="spark")[0] for s in seen)
+    assert any("PERCENTILE_DISC" in sqlglot.transpile(s, read="duckdb", write="spark")[0] for s in seen[10:])

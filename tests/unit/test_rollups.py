@@ -279,6 +279,15 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
         same(fn, con, *args, scope=None)
 
 
+def test_rollups_built_by_other_definitions_are_not_read(fresh_con, monkeypatch):
+    """A new version of the code that changes (or adds) a rollup finds the stored ones stale."""
+    assert rollups.ready(fresh_con)
+    monkeypatch.setattr(rollups, "DEFINITION", "another-version")
+    assert not rollups.ready(fresh_con)
+    rollups.refresh(fresh_con)
+    assert rollups.ready(fresh_con)
+
+
 def test_rows_written_without_a_new_batch_make_the_rollups_stale(fresh_con):
     """A direct insert leaves the data version alone, but not the row counts."""
     assert rollups.ready(fresh_con)
@@ -445,3 +454,13 @@ def test_memory_limit_and_threads_come_from_the_environment(tmp_path, monkeypatc
     monkeypatch.setenv(db.ENV_MEMORY_LIMIT, "lots")
     with pytest.raises(DataError, match="JIANGCHUAN_DUCKDB_MEMORY"):
         db.connect(":memory:")
+
+
+def test_the_table_browser_explains_every_rollup_column(demo_con):
+    from analytics import catalog
+
+    listing = catalog.tables(demo_con).set_index("table_name")
+    for table in (*rollups.TABLES, "rollup_state"):
+        assert listing.loc[table, "meaning_zh"] != "—"
+        notes = catalog.columns(demo_con, table)
+        assert (notes["meaning_zh"] != "—").all(), table
