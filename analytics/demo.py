@@ -106,7 +106,9 @@ def build(con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.
         report(0.92, "contest")
         # Its own stream, so contest results do not change with the event volume (scale).
         _build_contest(con, np.random.default_rng([seed, 7]), communities)
-        rows = db.scalar(con, "SELECT (SELECT count(*) FROM seed_activities) + (SELECT count(*) FROM grid_cases)")
+        # on the build's own connection: a fresh cursor would not see the uncommitted rows
+        rows = db.scalar(con, "SELECT (SELECT count(*) FROM seed_activities) + (SELECT count(*) FROM grid_cases)",
+                         in_transaction=True)
         con.execute("INSERT INTO import_batches VALUES (?, 'demo_world', 'analytics/demo.py', ?, ?, ?, 'demo')",
                     [DEMO_BATCH, hashlib.sha256(f"seed={seed};scale={scale}".encode()).hexdigest(), rows,
                      dt.datetime(2025, 1, 1)])

@@ -140,3 +140,8 @@ def test_scale_multiplies_events_only():
     small, large = build(7, 0.01), build(7, 0.03)
     assert db.scalar(large, "SELECT count(*) FROM grid_cases") == 3 * db.scalar(small, "SELECT count(*) FROM grid_cases")
     assert db.scalar(large, "SELECT count(*) FROM communities") == db.scalar(small, "SELECT count(*) FROM communities")
+
+
+def test_demo_batch_counts_its_rows(demo_con):
+    recorded = db.scalar(demo_con, "SELECT rows FROM import_batches WHERE batch_id = 'demo'")
+    assert recorded == db.scalar(demo_con, "SELECT (SELECT count(*) FROM seed_activities) + (SELECT count(*) FROM grid_cases)")
