@@ -127,11 +127,11 @@ _STATE_SQL = f"""
            $refreshed_at, $seconds"""
 
 _READY_SQL = f"""
-    SELECT count(*) = 1 FROM rollup_state s
-    WHERE s.definition = $definition
-      AND s.data_version = ({db.DATA_VERSION_SQL})
-      AND s.cases = (SELECT count(*) FROM grid_cases)
-      AND s.activities = (SELECT count(*) FROM seed_activities)"""
+    SELECT s.definition = $definition
+           AND s.data_version = ({db.DATA_VERSION_SQL})
+           AND s.cases = (SELECT count(*) FROM grid_cases)
+           AND s.activities = (SELECT count(*) FROM seed_activities)
+    FROM rollup_state s"""
 
 _forced_raw: contextvars.ContextVar[bool] = contextvars.ContextVar("rollups_forced_raw", default=False)
 _refresh_lock = threading.Lock()
