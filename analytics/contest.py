@@ -39,6 +39,8 @@ judges' sheets for single entries restrict those rows to the communities a scope
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import inspect
 import math
 import warnings
 from collections.abc import Iterable, Mapping
@@ -46,7 +48,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analytics import db
+from analytics import db, rollups
 from analytics.access import Scope, community_predicate
 from analytics.errors import DataError
 
@@ -86,12 +88,16 @@ def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
 
 def criteria(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """The round's criteria: criterion_id, name, weight, max_score (in criterion_id order)."""
+    return _criteria(con, round_id)
+
+
+def _criteria(con, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
     frame = db.query(con, """
         SELECT criterion_id, name, weight, max_score FROM contest_criteria
-        WHERE round_id = $round_id ORDER BY criterion_id""", {"round_id": round_id})
+        WHERE round_id = $round_id ORDER BY criterion_id""", {"round_id": round_id}, in_transaction=in_transaction)
     if frame.empty:
         known = db.scalar(con, "SELECT count(*) FROM contest_rounds WHERE round_id = $round_id",
-                          {"round_id": round_id})
+                          {"round_id": round_id}, in_transaction=in_transaction)
         if not known:
             raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次，或先导入该场次的评分表。")
         raise DataError(f"擂台场次“{round_id}”还没有评分标准（contest_criteria 表中无此场次的行）。请先导入评分标准。")
@@ -124,6 +130,29 @@ def effective_weights(criteria_frame: pd.DataFrame, weights: Mapping[str, float]
     return {criterion: weight * factor for criterion, weight in merged.items()}
 
 
+def _entries_sql(where: str) -> str:
+    """The CTEs `entries` and `labelled`: the entries of the rounds `where` selects (a condition on
+    `e`, contest_entries) with their number in the round and their label (a community with two entries
+    in a round gets 1号, 2号)."""
+    return f"""entries AS (
+            SELECT e.round_id, e.entry_id, e.community_id, c.name AS community_name,
+                   coalesce(c.short_name, c.name) AS short_name, e.theme,
+                   row_number() OVER (PARTITION BY e.round_id ORDER BY e.entry_id) AS entry_no,
+                   count(*) OVER (PARTITION BY e.round_id, e.community_id) AS entries_of_community
+            FROM contest_entries e JOIN communities c USING (community_id)
+            WHERE {where}
+        ),
+        labelled AS (
+            SELECT round_id, entry_id, community_id, community_name, short_name, theme, entry_no,
+                   CASE WHEN entries_of_community > 1 THEN short_name || '·' || CAST(entry_no AS VARCHAR) || '号'
+                        ELSE short_name END AS label
+            FROM entries
+        )"""
+
+
+_ENTRIES_SQL = _entries_sql("e.round_id = $round_id")
+
+
 def totals_ctes(weights: dict, partial: str) -> tuple[str, dict]:
     """The CTEs every contest query starts with: the round's entries and each judge's weighted total.
     Only generated parameter names are formatted into the SQL; every value is bound."""
@@ -136,20 +165,7 @@ def totals_ctes(weights: dict, partial: str) -> tuple[str, dict]:
                    "rescale": partial == "rescale"})
     sql = f"""
         WITH weights (criterion_id, weight) AS (VALUES {rows}),
-        entries AS (
-            SELECT e.entry_id, e.community_id, c.name AS community_name,
-                   coalesce(c.short_name, c.name) AS short_name, e.theme,
-                   row_number() OVER (ORDER BY e.entry_id) AS entry_no,
-                   count(*) OVER (PARTITION BY e.community_id) AS entries_of_community
-            FROM contest_entries e JOIN communities c USING (community_id)
-            WHERE e.round_id = $round_id
-        ),
-        labelled AS (
-            SELECT entry_id, community_id, community_name, short_name, theme, entry_no,
-                   CASE WHEN entries_of_community > 1 THEN short_name || '·' || CAST(entry_no AS VARCHAR) || '号'
-                        ELSE short_name END AS label
-            FROM entries
-        ),
+        {_ENTRIES_SQL},
         scores AS (
             SELECT s.entry_id, s.judge_id, s.criterion_id, s.score, w.weight
             FROM contest_scores s JOIN weights w USING (criterion_id)
@@ -227,22 +243,22 @@ def _method_scores_sql() -> str:
         SELECT * FROM final ORDER BY entry_no"""
 
 
-def _scores(con, round_id: str, weights, partial: str) -> pd.DataFrame:
-    """Every entry with its score and rank under all three methods (no interval)."""
-    table = effective_weights(criteria(con, round_id), weights)
+def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool = False) -> pd.DataFrame:
+    """Every entry with its score and rank under all three methods (no interval); `table` is the
+    effective weight of every criterion."""
     sql, params = totals_ctes(table, partial)
     params.update({"round_id": round_id, "trim_min": TRIM_MIN_JUDGES, "tie_decimals": TIE_DECIMALS})
-    return db.query(con, sql + _method_scores_sql(), params)
+    return db.query(con, sql + _method_scores_sql(), params, in_transaction=in_transaction)
 
 
-def _totals_matrix(con, round_id: str, weights, partial: str, entry_ids: list[str]) -> np.ndarray:
+def _totals_matrix(con, round_id: str, table: dict, partial: str, entry_ids: list[str],
+                   in_transaction: bool = False) -> np.ndarray:
     """The entry × judge matrix of weighted totals (NaN where a judge has no total for an entry)."""
-    table = effective_weights(criteria(con, round_id), weights)
     sql, params = totals_ctes(table, partial)
     params["round_id"] = round_id
     long = db.query(con, sql + """,
         final AS (SELECT t.entry_id, p.judge_no, t.total FROM totals t JOIN panel p USING (judge_id))
-        SELECT * FROM final WHERE total IS NOT NULL""", params)
+        SELECT * FROM final WHERE total IS NOT NULL""", params, in_transaction=in_transaction)
     judges = int(long["judge_no"].max()) if not long.empty else 0
     matrix = np.full((len(entry_ids), judges), np.nan)
     row = {e: i for i, e in enumerate(entry_ids)}
@@ -304,30 +320,11 @@ def ranking(con, round_id: str, method: str = "trimmed_mean", weights: Mapping[s
     """A row per entry, best first: entry_id, entry_no, community_id, community_name, short_name, label,
     theme, score, rank, rank_low, rank_high, judges_scored, missing_scores.
 
-    `resamples=0` skips the bootstrap (rank_low and rank_high are then NaN). Contest results are public,
+    `resamples=0` skips the bootstrap (rank_low and rank_high are then NA). Contest results are public,
     so every scope reads every row."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    if resamples and resamples < BOOTSTRAP_MIN_RESAMPLES:
-        raise ValueError(f"use at least {BOOTSTRAP_MIN_RESAMPLES} bootstrap resamples (or 0 for none)")
-    frame = _scores(con, round_id, weights, partial)
-    rank_column = {"mean": "mean_rank", "trimmed_mean": "trimmed_rank",
-                   "judge_standardised": "standardised_rank"}[method]
-    out = frame[["entry_id", "entry_no", "community_id", "community_name", "short_name", "label", "theme"]].copy()
-    out["score"] = frame[_SCORE_COLUMN[method]].astype(float)
-    out["rank"] = frame[rank_column].astype("Int64")
-    if resamples:
-        matrix = _totals_matrix(con, round_id, weights, partial, frame["entry_id"].tolist())
-        low, high = bootstrap_intervals(matrix, method, resamples=resamples, seed=seed)
-        rank = out["rank"].astype(float).to_numpy()
-        out["rank_low"] = pd.array(np.fmin(low, rank), dtype="Float64").round().astype("Int64")
-        out["rank_high"] = pd.array(np.fmax(high, rank), dtype="Float64").round().astype("Int64")
-    else:
-        out["rank_low"] = pd.array([pd.NA] * len(out), dtype="Int64")
-        out["rank_high"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out["judges_scored"] = frame["judges_scored"].astype(int)
-    out["missing_scores"] = frame["missing_scores"].astype(int)
-    return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
+    return _one_method(_all_methods(con, round_id, weights, partial, resamples, seed), method)
 
 
 def compare_methods(con, round_id: str, weights: Mapping[str, float] | None = None, *,
@@ -336,19 +333,189 @@ def compare_methods(con, round_id: str, weights: Mapping[str, float] | None = No
     """The ranking under every method side by side: per method `score_<m>`, `rank_<m>`, `rank_low_<m>`,
     `rank_high_<m>`; `rank_spread` (best minus worst rank across methods) and `methods_agree`.
     Sorted by the trimmed mean, the method the contest announces."""
-    base = None
-    for method in METHODS:
-        one = ranking(con, round_id, method, weights, partial=partial, resamples=resamples, scope=scope)
-        one = one.rename(columns={c: f"{c}_{method}" for c in ("score", "rank", "rank_low", "rank_high")})
-        if base is None:
-            base = one
-        else:
-            keep = ["entry_id"] + [f"{c}_{method}" for c in ("score", "rank", "rank_low", "rank_high")]
-            base = base.merge(one[keep], on="entry_id", how="left")
+    every = _all_methods(con, round_id, weights, partial, resamples, BOOTSTRAP_SEED)
+    first, *others = METHODS
+    base = every[_LABELS + [f"{c}_{first}" for c in _PER_METHOD] + ["judges_scored", "missing_scores"]
+                 + [f"{c}_{m}" for m in others for c in _PER_METHOD]].copy()
     ranks = base[[f"rank_{m}" for m in METHODS]].astype(float)
     base["rank_spread"] = (ranks.max(axis=1) - ranks.min(axis=1)).astype("Int64")
     base["methods_agree"] = base["rank_spread"].fillna(0).eq(0)
     return base.sort_values(["rank_trimmed_mean", "entry_no"], na_position="last").reset_index(drop=True)
+
+
+_LABELS = ["entry_id", "entry_no", "community_id", "community_name", "short_name", "label", "theme"]
+_PER_METHOD = ("score", "rank", "rank_low", "rank_high")
+_WIDE = _LABELS + ["judges_scored", "missing_scores"] + [f"{c}_{m}" for m in METHODS for c in _PER_METHOD]
+
+
+def method_ranking(compared: pd.DataFrame, method: str = "trimmed_mean") -> pd.DataFrame:
+    """ranking(…, method) of the same round, weights and rule, taken from its compare_methods frame."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    return _one_method(compared, method)
+
+
+def _one_method(every: pd.DataFrame, method: str) -> pd.DataFrame:
+    out = every[_LABELS].copy()
+    for column in _PER_METHOD:
+        out[column] = every[f"{column}_{method}"]
+    out["judges_scored"] = every["judges_scored"]
+    out["missing_scores"] = every["missing_scores"]
+    return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The wide frame with the same types whether scored now or read from the stored rankings (with its
+    round_id first if it has one), in entry order."""
+    keys = ["round_id"] if "round_id" in frame.columns else []
+    frame = frame.sort_values(keys + ["entry_no"]).reset_index(drop=True)
+    columns = {c: frame[c] for c in keys + _LABELS}
+    for column in ("entry_no", "judges_scored", "missing_scores"):
+        columns[column] = frame[column].astype("int64")
+    for method in METHODS:
+        columns[f"score_{method}"] = frame[f"score_{method}"].astype(float)
+        for column in (f"rank_{method}", f"rank_low_{method}", f"rank_high_{method}"):
+            values = frame[column]
+            columns[column] = (values.astype("Int64") if pd.api.types.is_integer_dtype(values.dtype)
+                               else pd.Series(pd.array(values, dtype="Float64").round().astype("Int64")))
+    return pd.DataFrame({c: columns[c] for c in keys + _WIDE})
+
+
+def _all_methods(con, round_id: str, weights, partial: str, resamples: int, seed: int) -> pd.DataFrame:
+    """Every entry of the round, one row each, with score, rank and rank interval under every method:
+    read from the stored rankings when they answer this question and are current, else scored now."""
+    if resamples and resamples < BOOTSTRAP_MIN_RESAMPLES:
+        raise ValueError(f"use at least {BOOTSTRAP_MIN_RESAMPLES} bootstrap resamples (or 0 for none)")
+    if partial not in PARTIAL_RULES:
+        raise ValueError(f"partial must be one of {PARTIAL_RULES}, not {partial!r}")
+    if partial == STORED_PARTIAL and resamples in (0, BOOTSTRAP_RESAMPLES) and seed == BOOTSTRAP_SEED:
+        own = weights is None
+        if not own:
+            criteria_frame = _criteria(con, round_id)
+            own = _same_weights(effective_weights(criteria_frame, weights), effective_weights(criteria_frame, None))
+        stored = _stored(con, round_id) if own else None
+        if stored is not None:
+            return stored if resamples else _without_intervals(stored)
+    table = effective_weights(_criteria(con, round_id), weights)     # checks the round and the override
+    return _score_now(con, round_id, table, partial, resamples, seed)
+
+
+def _same_weights(a: dict, b: dict) -> bool:
+    """An override that only restates the round's weights (the what-if sliders at rest) up to rounding."""
+    return a.keys() == b.keys() and all(math.isclose(a[k], b[k], rel_tol=1e-12, abs_tol=1e-15) for k in a)
+
+
+def _without_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for method in METHODS:
+        for column in ("rank_low", "rank_high"):
+            out[f"{column}_{method}"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out
+
+
+def _score_now(con, round_id: str, table: dict, partial: str, resamples: int, seed: int,
+               in_transaction: bool = False) -> pd.DataFrame:
+    frame = _scores(con, round_id, table, partial, in_transaction)
+    out = frame[_LABELS + ["judges_scored", "missing_scores"]].copy()
+    matrix = (_totals_matrix(con, round_id, table, partial, frame["entry_id"].tolist(), in_transaction)
+              if resamples else None)
+    rank_column = {"mean": "mean_rank", "trimmed_mean": "trimmed_rank", "judge_standardised": "standardised_rank"}
+    for method in METHODS:
+        out[f"score_{method}"] = frame[_SCORE_COLUMN[method]].astype(float)
+        rank = pd.array(frame[rank_column[method]], dtype="Float64")
+        out[f"rank_{method}"] = rank
+        if resamples:
+            low, high = bootstrap_intervals(matrix, method, resamples=resamples, seed=seed)
+            observed = rank.to_numpy(dtype=float, na_value=np.nan)
+            out[f"rank_low_{method}"] = np.fmin(low, observed)
+            out[f"rank_high_{method}"] = np.fmax(high, observed)
+        else:
+            out[f"rank_low_{method}"] = np.nan
+            out[f"rank_high_{method}"] = np.nan
+    return _typed(out)
+
+
+# --- the stored rankings (analytics/schema/61_contest_rollups.sql) -----------------------------------
+
+STORED_PARTIAL = "rescale"
+# What the stored rankings depend on besides the data: the scoring code and its constants. A version of
+# the code that scores differently finds the stored rankings not current until they are rebuilt.
+_SCORING_CODE = (totals_ctes, _method_scores_sql, _scores, _totals_matrix, _resampled_scores,
+                 competition_ranks, bootstrap_intervals, _score_now, _typed)
+DEFINITION = hashlib.sha256("\n".join(
+    [repr((METHODS, TRIM_MIN_JUDGES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, INTERVAL, TIE_DECIMALS, STORED_PARTIAL))]
+    + [inspect.getsource(f) for f in _SCORING_CODE]).encode()).hexdigest()[:16]
+# The contest tables as they are: every row hashed, summed (order does not matter) and counted.
+_CONTEST_SQL = """
+    SELECT concat_ws('/',
+        (SELECT count(*) || ':' || coalesce(sum(hash(round_id, entry_id, judge_id, criterion_id, score)::HUGEINT), 0)
+         FROM contest_scores),
+        (SELECT count(*) || ':' || coalesce(sum(hash(round_id, criterion_id, weight)::HUGEINT), 0)
+         FROM contest_criteria),
+        (SELECT count(*) || ':' || coalesce(sum(hash(round_id, entry_id, community_id)::HUGEINT), 0)
+         FROM contest_entries))"""
+
+
+_FRESH_SQL = f"""
+    SELECT s.definition = $definition AND s.contest = ({_CONTEST_SQL})
+    FROM rollup_contest_state s WHERE s.id = 1"""
+
+
+def rankings_current(con) -> bool:
+    """True while the stored rankings were scored from the contest tables as they are, by this code."""
+    try:
+        return bool(db.scalar(con, _FRESH_SQL, {"definition": DEFINITION}, record=False))
+    except DataError:   # a database file from before the stored rankings, opened read-only
+        return False
+
+
+def _stored(con, round_id: str | None) -> pd.DataFrame | None:
+    """The stored rankings of a round (of every round, with a round_id column, for None) with today's
+    names; None when they may not be read (stale, missing, or `rollups.raw()`). One query: the freshness
+    check is part of it."""
+    if rollups.forced_raw():
+        return None
+    where, params = ("e.round_id = $round_id", {"round_id": round_id}) if round_id else ("true", {})
+    try:
+        frame = db.query(con, f"""
+            WITH {_entries_sql(where)}
+            SELECT l.*, r.* EXCLUDE (round_id, entry_id)
+            FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)
+            WHERE ({_FRESH_SQL})""", {**params, "definition": DEFINITION})
+    except DataError:   # a database file from before the stored rankings, opened read-only
+        return None
+    if frame.empty:
+        return None
+    return _typed(frame if round_id is None else frame.drop(columns="round_id"))
+
+
+def store_rankings(con, *, in_transaction: bool = False) -> int:
+    """Score every round that has criteria (all three methods, its own weights, torn sheets rescaled,
+    the bootstrap intervals) and store the rankings with the fingerprint of what they were scored from.
+    `in_transaction=True` runs on `con` itself, a cursor inside the caller's transaction (as
+    analytics.rollups.refresh does). Returns the rows stored."""
+    db.execute(con, "DELETE FROM rollup_contest_rankings")
+    round_ids = db.query(con, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id",
+                         in_transaction=in_transaction)["round_id"].tolist()
+    frames = []
+    for round_id in round_ids:
+        table = effective_weights(_criteria(con, round_id, in_transaction), None)
+        one = _score_now(con, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, in_transaction)
+        frames.append(one.assign(round_id=round_id))
+    columns = ["round_id", "entry_id", "judges_scored", "missing_scores"] + [
+        f"{c}_{m}" for m in METHODS for c in _PER_METHOD]
+    rows = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    if len(rows):
+        con.register("contest_rankings_scored", rows)
+        try:
+            db.execute(con, f"INSERT INTO rollup_contest_rankings ({', '.join(columns)}) "
+                            f"SELECT {', '.join(columns)} FROM contest_rankings_scored")
+        finally:
+            con.unregister("contest_rankings_scored")
+    db.execute(con, f"""INSERT OR REPLACE INTO rollup_contest_state
+                        SELECT 1, $definition, ({_CONTEST_SQL}), $refreshed_at""",
+               {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)})
+    return len(rows)
 
 
 def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -386,11 +553,17 @@ def rank_history(con, method: str = "trimmed_mean", *, partial: str = "rescale",
     """How each community placed in every round (public results), oldest round first: community_id,
     community_name, short_name, round_id, round_name, held_on, entries_in_round, score, rank,
     rounds_entered, previous_rank and previous_entries (in the community's previous round, else NA)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    stored = _stored(con, None) if partial == STORED_PARTIAL else None    # every round in one query
     frames = []
     for r in rounds(con).sort_values(["held_on", "round_id"]).itertuples(index=False):
         if r.entries == 0 or r.judges == 0:
             continue
-        one = ranking(con, r.round_id, method, partial=partial, resamples=0)
+        if stored is not None and (stored["round_id"] == r.round_id).any():
+            one = _one_method(stored[stored["round_id"] == r.round_id], method)
+        else:
+            one = ranking(con, r.round_id, method, partial=partial, resamples=0)
         one = one[["community_id", "community_name", "short_name", "score", "rank"]].assign(
             round_id=r.round_id, round_name=r.name, held_on=r.held_on, entries_in_round=int(r.entries))
         frames.append(one)

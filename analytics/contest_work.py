@@ -15,6 +15,8 @@ communities the scope may read in detail. The record comes from the daily rollup
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from analytics import db, rollups
@@ -105,7 +107,11 @@ def stage_work_match(con, round_id: str, method: str = "trimmed_mean", *, months
                      scope: Scope | None = None) -> pd.DataFrame:
     """A row per work measure: measure, rho (Spearman, stage score vs measure, over every entry), entries,
     level ∈ strong, weak, none, opposite, or None with fewer than five entries."""
-    frame = stage_vs_work(con, round_id, method, months=months, scope=None)
+    return work_match(stage_vs_work(con, round_id, method, months=months, scope=None))
+
+
+def work_match(frame: pd.DataFrame) -> pd.DataFrame:
+    """stage_work_match of a stage_vs_work frame of every entry."""
     rows = []
     for measure in WORK_MEASURES:
         pair = frame[["score", measure]].dropna()
@@ -116,3 +122,19 @@ def stage_work_match(con, round_id: str, method: str = "trimmed_mean", *, months
             level = next(name for bound, name in MATCH_LEVELS if rho >= bound)
         rows.append({"measure": measure, "rho": rho, "entries": n, "level": level})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class StageWork:
+    frame: pd.DataFrame     # stage_vs_work: the entries the scope may read in detail
+    match: pd.DataFrame     # stage_work_match: over every entry
+
+
+def stage_and_match(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
+                    scope: Scope | None = None) -> StageWork:
+    """Both answers of the contest page's "stage vs work" tab from one reading of the record: the
+    same as stage_vs_work(…, scope=scope) and stage_work_match(…)."""
+    every = stage_vs_work(con, round_id, method, months=months, scope=None)
+    restricted = scope.restricted_community if scope is not None else None
+    rows = every if restricted is None else every[every["community_id"] == restricted].reset_index(drop=True)
+    return StageWork(rows, work_match(every))

@@ -157,12 +157,15 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
             for table, select in _BUILDS.items():
                 db.execute(cur, f"DELETE FROM {table}")
                 db.execute(cur, f"INSERT INTO {table} {select}")
+            from analytics import contest   # imports this module
+            contest.store_rankings(cur, in_transaction=True)
             seconds = time.perf_counter() - started
             db.execute(cur, _STATE_SQL, {"definition": DEFINITION, "seconds": seconds,
                                          "refreshed_at": dt.datetime.now().replace(microsecond=0)})
             # Counted on this connection itself: a cursor (as db.scalar opens) would not see the rows of
             # this transaction before it commits.
-            rows = {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}
+            rows = {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                    for t in (*TABLES, "rollup_contest_rankings")}
             if transaction:
                 db.execute(cur, "COMMIT")
         except BaseException:
@@ -186,6 +189,11 @@ def ready(con) -> bool:
 def use(con) -> bool:
     """Whether an analysis function should read the rollups now: they are ready and not switched off."""
     return not _forced_raw.get() and ready(con)
+
+
+def forced_raw() -> bool:
+    """Whether this thread is inside `with raw():` (for stored results other than these rollups)."""
+    return _forced_raw.get()
 
 
 @contextlib.contextmanager

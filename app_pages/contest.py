@@ -20,7 +20,7 @@ if int(rounds.set_index("round_id").loc[round_id, "judges"]) == 0:
     st.stop()
 
 compared = data.call(contest.compare_methods, round_id, scope=scope())
-ranked = data.call(contest.ranking, round_id, "trimmed_mean", scope=scope())
+ranked = contest.method_ranking(compared, "trimmed_mean")
 gaps = data.call(contest.missing_scores, round_id, scope=scope())
 panel = data.call(contest_panel.agreement, round_id, scope=scope())
 
@@ -137,8 +137,9 @@ with tabs[3]:
     else:
         st.caption(t("contest.weights.effective", parts="、".join(
             f"{row.name} {fmt.pct(chosen[row.criterion_id] / total, 0)}" for row in crit.itertuples())))
-        what_if = data.call(contest.ranking, round_id, "trimmed_mean", scope=scope(),
-                            weights=tuple(sorted(chosen.items())))
+        # the sliders at rest are the round's own weights: the announced ranking itself
+        what_if = ranked if chosen == own else data.call(contest.ranking, round_id, "trimmed_mean", scope=scope(),
+                                                         weights=tuple(sorted(chosen.items())))
         frame, styled, moved = view.whatif_table(ranked, what_if)
         (st.warning if moved else st.success)(t("contest.weights.moved", n=moved) if moved else t("contest.weights.same"))
         st.dataframe(styled, hide_index=True, key="contest_whatif_table", height=min(38 + 35 * len(frame), 640),
@@ -147,8 +148,8 @@ with tabs[3]:
 
 # --- does the stage match the work? -----------------------------------------------------------------
 with tabs[4]:
-    work = data.call(contest_work.stage_vs_work, round_id, scope=scope())
-    match = data.call(contest_work.stage_work_match, round_id, scope=scope())
+    stage_work = data.call(contest_work.stage_and_match, round_id, scope=scope())
+    work, match = stage_work.frame, stage_work.match
     start, end = data.call(contest_work.window, round_id, scope=scope())
     st.markdown(t("contest.work.intro", start=fmt.date(start), end=fmt.date(end)))
     st.markdown("\n".join(f"- {view.match_sentence(row)}" for _, row in match.iterrows()

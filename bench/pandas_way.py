@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import cases as cases_module
-from analytics import contest, contest_work, funnel
+from analytics import contest, contest_work, funnel, rollups
 from analytics.filters import Filters
 
 LEVELS = ("grid", "community", "street", "district")
@@ -477,7 +477,7 @@ def scores(w: World, f: Filters, by=("grid_id", "month"), *, scope=None) -> pd.D
 
 # ---------------------------------------------------------------------------------------------
 # contest: the record of each entrant's community (the scoring itself is the project's, on a few
-# hundred score rows, and is shared by every approach)
+# hundred score rows, run on the raw contest tables)
 def stage_vs_work(w: World, con, round_id: str, method: str = "trimmed_mean", *, months: int = 12) -> pd.DataFrame:
     start, end = contest_work.window(con, round_id, months)
     period = Filters(start=start, end=end)
@@ -498,12 +498,21 @@ def stage_vs_work(w: World, con, round_id: str, method: str = "trimmed_mean", *,
     out["activities_per_1k"] = 1000.0 * out["activities"] / out["residents"]
     out["participants_per_1k"] = 1000.0 * out["participants"] / out["residents"]
     out["in_grid_rate"] = out["settled"].fillna(0) / out["closed_cases"].replace(0, np.nan)
-    stage = contest.ranking(con, round_id, method, resamples=0)[["entry_id", "score", "rank"]]
+    with rollups.raw():     # the judges' sheets scored, as without the stored rankings
+        stage = contest.ranking(con, round_id, method, resamples=0)[["entry_id", "score", "rank"]]
     return stage.merge(out, on="entry_id")
 
 
 def stage_work_match(w: World, con, round_id: str, method: str = "trimmed_mean") -> pd.DataFrame:
+    return _match(stage_vs_work(w, con, round_id, method))
+
+
+def stage_and_match(w: World, con, round_id: str, method: str = "trimmed_mean") -> contest_work.StageWork:
     frame = stage_vs_work(w, con, round_id, method)
+    return contest_work.StageWork(frame, _match(frame))
+
+
+def _match(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for measure in contest_work.WORK_MEASURES:
         pair = frame[["score", measure]].dropna()

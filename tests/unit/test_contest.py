@@ -274,8 +274,9 @@ def test_bootstrap_interval_widens_where_judges_disagree(empty_con):
 
 
 def test_bootstrap_replays_the_sql_scores_on_the_identity_resample(demo_con):
-    frame = contest._scores(demo_con, "R2024", None, "rescale")
-    matrix = contest._totals_matrix(demo_con, "R2024", None, "rescale", frame["entry_id"].tolist())
+    table = contest.effective_weights(contest.criteria(demo_con, "R2024"), None)
+    frame = contest._scores(demo_con, "R2024", table, "rescale")
+    matrix = contest._totals_matrix(demo_con, "R2024", table, "rescale", frame["entry_id"].tolist())
     identity = np.arange(matrix.shape[1])[None, :]
     for method, column in (("mean", "mean_score"), ("trimmed_mean", "trimmed_score")):
         replay = contest._resampled_scores(matrix, method, identity)[0]

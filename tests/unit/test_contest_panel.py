@@ -5,6 +5,7 @@ import datetime as dt
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -183,6 +184,14 @@ def test_stage_work_match_is_spearman(demo_con):
         assert got.loc[measure, "level"] in {"strong", "weak", "none", "opposite"}
     few = contest_work.stage_work_match(demo_con, "R2023A")
     assert few["level"].isna().all() and (few["entries"] == 3).all()
+
+
+@pytest.mark.parametrize("scope", [None, Scope("leader"), SECRETARY])
+def test_stage_and_match_is_both_answers_from_one_reading(demo_con, scope):
+    both = contest_work.stage_and_match(demo_con, "R2024", scope=scope)
+    pd.testing.assert_frame_equal(both.frame, contest_work.stage_vs_work(demo_con, "R2024", scope=scope))
+    pd.testing.assert_frame_equal(both.match, contest_work.stage_work_match(demo_con, "R2024", scope=scope))
+    assert len(both.frame) == (1 if scope == SECRETARY else len(contest.ranking(demo_con, "R2024", resamples=0)))
 
 
 def test_stage_work_levels():

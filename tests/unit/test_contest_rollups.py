@@ -1,0 +1,144 @@
+"""The stored contest rankings (analytics/schema/61_contest_rollups.sql): after the demo build, after an
+import of score sheets and after its undo they equal the rankings scored from the contest tables, the
+pages read them, and stale ones (the tables changed behind the importer's back, or the scoring code
+changed) are never read."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics import contest, contest_work, db, ingest, rollups
+from tests.unit.ingest_helpers import write_xlsx
+from tests.unit.test_ingest_contest import SCORES_R2, _wide, contest_con, real_con  # noqa: F401 (fixtures)
+
+
+def _reads_stored(fn, *args, **kwargs) -> tuple[pd.DataFrame, bool]:
+    """The answer, and whether the stored rankings were asked (they answer only while current)."""
+    with db.capture_sql() as captured:
+        out = fn(*args, **kwargs)
+    return out, any("rollup_contest_rankings" in sql for sql, _ in captured)
+
+
+def _poison(con) -> None:
+    """Stored scores no judge could give: an answer that shows them was read from the stored rankings."""
+    con.execute("UPDATE rollup_contest_rankings SET score_mean = -1, score_trimmed_mean = -1,"
+                " score_judge_standardised = -1")
+
+
+def _shows_poison(frame: pd.DataFrame) -> bool:
+    return bool((frame["score"] == -1).any())
+
+
+def assert_stored_equal_scored(con) -> None:
+    """Every public ranking answer is the same from the stored rankings as scored now, and is read stored."""
+    round_ids = db.query(con, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY 1")["round_id"].tolist()
+    assert round_ids
+    for round_id in round_ids:
+        for method in contest.METHODS:
+            for resamples in (contest.BOOTSTRAP_RESAMPLES, 0):
+                stored, read = _reads_stored(contest.ranking, con, round_id, method, resamples=resamples)
+                assert read, (round_id, method, resamples)
+                with rollups.raw():
+                    scored, read = _reads_stored(contest.ranking, con, round_id, method, resamples=resamples)
+                assert not read
+                pd.testing.assert_frame_equal(stored, scored)
+        stored, read = _reads_stored(contest.compare_methods, con, round_id)
+        with rollups.raw():
+            scored = contest.compare_methods(con, round_id)
+        assert read
+        pd.testing.assert_frame_equal(stored, scored)
+    history, read = _reads_stored(contest.rank_history, con)
+    with rollups.raw():
+        pd.testing.assert_frame_equal(history, contest.rank_history(con))
+    assert read or history.empty
+
+
+def test_the_demo_builds_its_rankings_and_they_equal_the_scored_ones(demo_con):
+    assert contest.rankings_current(demo_con)
+    assert_stored_equal_scored(demo_con)
+    for round_id in ("R2024", "R2023B"):
+        with rollups.raw():
+            work = contest_work.stage_vs_work(demo_con, round_id)
+        pd.testing.assert_frame_equal(contest_work.stage_vs_work(demo_con, round_id), work)
+    # the stored rows really are the scores the demo world's judges gave: the top entry by hand
+    sheet = db.query(demo_con, """
+        SELECT s.entry_id, s.judge_id, sum(s.score * c.weight) AS total
+        FROM contest_scores s JOIN contest_criteria c USING (round_id, criterion_id)
+        WHERE s.round_id = 'R2024' GROUP BY ALL""")
+    complete = sheet.groupby("entry_id")["total"].mean()
+    top = contest.ranking(demo_con, "R2024", "mean").iloc[0]
+    assert top["rank"] == 1 and top["rank_low"] == 1
+    assert top["score"] == pytest.approx(complete.max(), abs=1.0)   # torn sheets are rescaled, so close, not equal
+
+
+def test_the_what_if_sliders_at_rest_read_the_stored_ranking(demo_con):
+    crit = contest.criteria(demo_con, "R2024")
+    percent = tuple(sorted((c, round(w / crit["weight"].sum() * 100)) for c, w in zip(crit["criterion_id"], crit["weight"])))
+    at_rest, read = _reads_stored(contest.ranking, demo_con, "R2024", "trimmed_mean", weights=percent)
+    assert read
+    pd.testing.assert_frame_equal(at_rest, contest.ranking(demo_con, "R2024", "trimmed_mean"))
+    moved = (("K1", 60),) + percent[1:]
+    what_if, read = _reads_stored(contest.ranking, demo_con, "R2024", "trimmed_mean", weights=moved)
+    assert not read
+    assert not what_if["score"].equals(at_rest["score"])
+    # another rule for torn sheets, or another seed, is scored, not read
+    assert not _reads_stored(contest.ranking, demo_con, "R2024", partial="drop")[1]
+    assert not _reads_stored(contest.ranking, demo_con, "R2024", seed=7)[1]
+
+
+def test_an_import_of_score_sheets_and_its_undo_keep_the_rankings_right(contest_con, tmp_path):
+    con = contest_con
+    assert contest.rankings_current(con)
+    assert contest.ranking(con, "R2", "mean")["score"].isna().all()        # entries, no scores yet
+    report = ingest.import_file(con, write_xlsx(tmp_path / "wide.xlsx", {"评分": _wide(SCORES_R2, checks=False)}),
+                                "contest_scores")
+    assert report.ok and report.rows_imported == 15
+    assert contest.rankings_current(con)
+    assert_stored_equal_scored(con)
+    ranked = contest.ranking(con, "R2", "trimmed_mean")
+    assert ranked["community_id"].tolist() == ["C30", "C22", "C01"]          # 鹤北一居 87.67, 红旗一居 82, 北街 73.67
+    assert ranked["score"].round(2).tolist() == [87.67, 82.0, 73.67]
+
+    ingest.undo_batch(con, report.batch_id)
+    assert contest.rankings_current(con)
+    assert contest.ranking(con, "R2", "mean")["score"].isna().all()
+    assert_stored_equal_scored(con)
+
+
+def test_scores_changed_behind_the_importer_are_scored_not_read(fresh_con):
+    con = fresh_con
+    before = contest.ranking(con, "R2024", "mean").dropna(subset=["score"])
+    entry = before.iloc[-1]["entry_id"]                                     # the last of the scored entries
+    con.execute("UPDATE contest_scores SET score = 100 WHERE round_id = 'R2024' AND entry_id = $e", {"e": entry})
+    assert not contest.rankings_current(con)
+    _poison(con)
+    after = contest.ranking(con, "R2024", "mean")
+    assert not _shows_poison(after) and after.iloc[0]["entry_id"] == entry     # the change shows at once
+    rollups.refresh(con)
+    assert contest.rankings_current(con)
+    pd.testing.assert_frame_equal(contest.ranking(con, "R2024", "mean"), after)
+
+
+def test_rankings_scored_by_other_code_are_not_read(fresh_con, monkeypatch):
+    assert contest.rankings_current(fresh_con)
+    _poison(fresh_con)
+    assert _shows_poison(contest.ranking(fresh_con, "R2024"))           # current: read
+    monkeypatch.setattr(contest, "DEFINITION", "another-version")
+    assert not contest.rankings_current(fresh_con)
+    assert not _shows_poison(contest.ranking(fresh_con, "R2024"))       # not current: scored
+    rollups.refresh(fresh_con)
+    assert contest.rankings_current(fresh_con)
+    assert not _shows_poison(contest.ranking(fresh_con, "R2024"))
+
+
+@pytest.mark.parametrize("method", contest.METHODS)
+def test_a_method_ranking_taken_from_the_comparison_is_that_ranking(demo_con, method):
+    """The contest page reads the announced ranking out of compare_methods instead of asking again."""
+    for round_id in ("R2024", "R2023A"):
+        compared = contest.compare_methods(demo_con, round_id)
+        pd.testing.assert_frame_equal(contest.method_ranking(compared, method), contest.ranking(demo_con, round_id, method))
+        with rollups.raw():
+            pd.testing.assert_frame_equal(contest.method_ranking(contest.compare_methods(demo_con, round_id), method),
+                                          contest.ranking(demo_con, round_id, method))
+    with pytest.raises(ValueError):
+        contest.method_ranking(compared, "median")
