@@ -356,19 +356,20 @@ def method_ranking(compared: pd.DataFrame, method: str = "trimmed_mean") -> pd.D
 
 
 def _one_method(every: pd.DataFrame, method: str) -> pd.DataFrame:
-    out = every[_LABELS].copy()
-    for column in _PER_METHOD:
-        out[column] = every[f"{column}_{method}"]
-    out["judges_scored"] = every["judges_scored"]
-    out["missing_scores"] = every["missing_scores"]
-    return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
+    """The ranking columns of one method, best first (entries without a rank last, in entry order)."""
+    rank = every[f"rank_{method}"].to_numpy(dtype=float, na_value=np.inf)
+    order = np.lexsort((every["entry_no"].to_numpy(), rank))
+    out = every[_LABELS + [f"{c}_{method}" for c in _PER_METHOD] + ["judges_scored", "missing_scores"]].take(order)
+    out.columns = _LABELS + list(_PER_METHOD) + ["judges_scored", "missing_scores"]
+    out.index = pd.RangeIndex(len(out))
+    return out
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The wide frame with the same types whether scored now or read from the stored rankings (with its
     round_id first if it has one), in entry order."""
     keys = ["round_id"] if "round_id" in frame.columns else []
-    frame = frame.sort_values(keys + ["entry_no"]).reset_index(drop=True)
+    frame = frame.sort_values(keys + ["entry_no"], ignore_index=True)
     columns = {c: frame[c] for c in keys + _LABELS}
     for column in ("entry_no", "judges_scored", "missing_scores"):
         columns[column] = frame[column].astype("int64")
@@ -487,6 +488,23 @@ def _stored(con, round_id: str | None) -> pd.DataFrame | None:
     if frame.empty:
         return None
     return _typed(frame if round_id is None else frame.drop(columns="round_id"))
+
+
+def stored_stage_ctes(method: str) -> str | None:
+    """CTEs `entries`, `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every
+    entry of round $round_id under `method`) read from the stored rankings, for a query that joins the
+    stage to something else in one go; `stage` is empty unless the stored rankings are current. Binds
+    $round_id and $definition (DEFINITION). None inside `rollups.raw()`."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    if rollups.forced_raw():
+        return None
+    return f"""{_ENTRIES_SQL},
+        stage AS (
+            SELECT l.entry_id, l.entry_no, l.community_id, l.label, r.score_{method} AS score, r.rank_{method} AS rank
+            FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)
+            WHERE ({_FRESH_SQL})
+        )"""
 
 
 def store_rankings(con, *, in_transaction: bool = False) -> int:

@@ -15,10 +15,13 @@ communities the scope may read in detail. The record comes from the daily rollup
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from analytics import contest as contest_module
 from analytics import db, rollups
 from analytics.access import Scope
 from analytics.contest import ranking, round_window, rounds
@@ -31,11 +34,10 @@ MATCH_LEVELS = ((0.5, "strong"), (0.2, "weak"), (-0.2, "none"), (-1.01, "opposit
 
 
 def _held_on(con, round_id: str):
-    found = rounds(con)
-    row = found[found["round_id"] == round_id]
-    if row.empty:
+    held_on = db.scalar(con, "SELECT held_on FROM contest_rounds WHERE round_id = $round_id", {"round_id": round_id})
+    if held_on is None:
         raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次。")
-    return pd.Timestamp(row["held_on"].iloc[0]).date()
+    return pd.Timestamp(held_on).date()
 
 
 def window(con, round_id: str, months: int = 12, *, scope: Scope | None = None):
@@ -62,8 +64,9 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
         source_params = {**act_source, **case_source}
     comm_where, comm_params = period.where(date_col=None, community_col="e.community_id", scope=scope,
                                            prefix="c")
-    record = db.query(con, f"""
-        WITH entrants AS (
+    params = {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params}
+    record_sql = f"""
+        entrants AS (
             SELECT e.entry_id, e.community_id, c.residents
             FROM contest_entries e JOIN communities c USING (community_id)
             WHERE e.round_id = $round_id AND {comm_where}
@@ -92,11 +95,26 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
                    m.settled_in_grid / nullif(m.closed_cases, 0) AS in_grid_rate,
                    m.satisfaction
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
-        )
-        SELECT * FROM final""", {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params})
-    stage = ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
-                                                          "rank"]]
-    out = stage.merge(record, on="entry_id", how="inner")
+        )"""
+    out = None
+    stage_ctes = contest_module.stored_stage_ctes(method)
+    if stage_ctes is not None:
+        # the stage from the stored rankings and the record in one query (empty if they are not current)
+        out = db.query(con, f"""
+            WITH {stage_ctes}, {record_sql}
+            SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""",
+                       {**params, "definition": contest_module.DEFINITION})
+        if out.empty:
+            out = None
+        else:
+            out["entry_no"] = out["entry_no"].astype("int64")
+            out["rank"] = pd.array(out["rank"], dtype="Float64").round().astype("Int64")
+    if out is None:
+        record = db.query(con, f"WITH {record_sql} SELECT * FROM final", params)
+        stage = ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
+                                                              "rank"]]
+        out = stage.merge(record, on="entry_id", how="inner")
+    out["score"] = out["score"].astype(float)
     out["in_grid_rate"] = out["in_grid_rate"].astype(float)
     out["satisfaction"] = out["satisfaction"].astype(float)
     out["window_start"], out["window_end"] = start, end
@@ -113,15 +131,30 @@ def stage_work_match(con, round_id: str, method: str = "trimmed_mean", *, months
 def work_match(frame: pd.DataFrame) -> pd.DataFrame:
     """stage_work_match of a stage_vs_work frame of every entry."""
     rows = []
+    score = frame["score"].to_numpy(dtype=float, na_value=np.nan)
     for measure in WORK_MEASURES:
-        pair = frame[["score", measure]].dropna()
-        n = len(pair)
-        rho = float(pair["score"].rank().corr(pair[measure].rank())) if n >= 3 else float("nan")
+        values = frame[measure].to_numpy(dtype=float, na_value=np.nan)
+        both = ~(np.isnan(score) | np.isnan(values))
+        n = int(both.sum())
+        rho = _pearson(_ranks(score[both]), _ranks(values[both])) if n >= 3 else float("nan")
         level = None
         if n >= MIN_ENTRIES_FOR_MATCH and rho == rho:
             level = next(name for bound, name in MATCH_LEVELS if rho >= bound)
         rows.append({"measure": measure, "rho": rho, "entries": n, "level": level})
     return pd.DataFrame(rows)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties sharing their average rank (as pandas' rank())."""
+    _, position, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return (np.cumsum(counts) - (counts - 1) / 2.0)[position]
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson's r (of ranks: Spearman's rho); NaN when either side is constant."""
+    x, y = x - x.mean(), y - y.mean()
+    denominator = math.sqrt(float((x * x).sum() * (y * y).sum()))
+    return float((x * y).sum() / denominator) if denominator > 0 else float("nan")
 
 
 @dataclass(frozen=True)
