@@ -7,13 +7,16 @@ first visitor of a fresh server who opened a bookmarked page URL got that page w
 """
 import streamlit as st
 
-from ui import auth, data, filters
 from ui.i18n import LANGUAGES, t
 
 st.set_page_config(page_title="江川路街道 · 网格治理看板", page_icon="assets/icon.png", layout="wide")
 
 with st.sidebar:
     st.radio(t("app.language"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
+
+# The heavy libraries (pandas, DuckDB) are imported only now, on a fresh server's first run: the page
+# frame above is already on its way to the browser, which draws it while this process imports them.
+from ui import auth, data, filters  # noqa: E402
 
 data.ensure_database()
 scope = auth.gate()

@@ -18,7 +18,7 @@ with α = 0.05 for the 95 % limits (about 2 standard errors) and α = 0.002 for 
 3). These are Garwood's exact Poisson limits with the expected count in place of the observed one, as
 funnel-plot guides for counts do (e.g. Public Health England's technical guide on funnel plots); for a
 large E they approach p ± z·√(p / n). χ²(q; k) is the q-quantile of the chi-square distribution with k
-degrees of freedom (scipy.stats.chi2.ppf), which accepts the fractional degrees of freedom that a
+degrees of freedom (2 × scipy.special.gammaincinv(k / 2, q)), which accepts the fractional degrees of freedom that a
 non-integer E gives.
 
 Counts must be roughly independent events for the limits to mean anything: activities are, while
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
+from scipy.special import gammaincinv
 
 COVERAGES = {"95": 0.95, "998": 0.998}
 
@@ -40,8 +40,10 @@ def poisson_limits(expected, coverage: float) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("an expected count cannot be negative")
     alpha = 1.0 - coverage
     with np.errstate(invalid="ignore"):
-        lower = np.where(e > 0, chi2.ppf(alpha / 2, 2 * np.where(e > 0, e, 1)) / 2, 0.0)
-    upper = chi2.ppf(1 - alpha / 2, 2 * e + 2) / 2
+        # chi2.ppf(q, 2k) / 2 is the gamma quantile gammaincinv(k, q): the same limits, without importing
+        # scipy.stats (1.4 s on a fresh server, before the first seed page could answer)
+        lower = np.where(e > 0, gammaincinv(np.where(e > 0, e, 1), alpha / 2), 0.0)
+    upper = gammaincinv(e + 1, 1 - alpha / 2)
     return lower, upper
 
 

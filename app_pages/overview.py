@@ -1,8 +1,7 @@
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from analytics import overview
-from ui import charts, data, fmt
+from ui import data, fmt, palette
 from ui.filters import current
 from ui.i18n import has, t
 from ui.layout import page_header
@@ -40,13 +39,10 @@ for row in (overview.METRICS[:4], overview.METRICS[4:]):
         show(metric, column)
 
 st.subheader(t("overview.trend"))
-figure = make_subplots(specs=[[{"secondary_y": True}]])
-figure.add_bar(x=trend["month"], y=trend["activities"], name=t("overview.trend.activities"),
-               marker_color=charts.SEED_COLOURS["blue"], opacity=0.8)
-figure.add_bar(x=trend["month"], y=trend["cases"], name=t("overview.trend.cases"), marker_color="#90A4AE")
-figure.add_scatter(x=trend["month"], y=trend["in_grid_rate"], name=t("overview.trend.in_grid_rate"),
-                   mode="lines+markers", line={"color": charts.PRIMARY, "width": 3}, secondary_y=True)
-figure.update_yaxes(tickformat=".0%", range=[0, 1], secondary_y=True)
-figure.update_layout(barmode="group", height=380, xaxis_title=t("overview.month"))
-st.plotly_chart(figure, key="overview_trend")
-show_sql(overview.monthly_trend, filters, scope=scope())
+trend_data, trend_spec = palette.dual_axis_trend(
+    trend, "month",
+    {"activities": (t("overview.trend.activities"), palette.SEED_COLOURS["blue"]),
+     "cases": (t("overview.trend.cases"), "#90A4AE")},
+    ("in_grid_rate", t("overview.trend.in_grid_rate"), palette.PRIMARY), t("overview.month"))
+st.vega_lite_chart(trend_data, trend_spec, theme=None, key="overview_trend")
+show_sql(overview.monthly_trend, filters, scope=scope(), key="overview_sql")

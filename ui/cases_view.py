@@ -60,20 +60,27 @@ def named(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:
 # ---------------------------------------------------------------------------------------------
 # tables
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for people: codes as words, months as 2024-03, column names in the session's language."""
+    """A copy for people: codes as words, months as 2024-03, column names in the session's language.
+    Each distinct value is translated once (a backlog download has tens of thousands of rows)."""
     out = frame.copy()
+
+    def words(column: str, name) -> None:
+        values = out[column].unique()
+        out[column] = out[column].map(dict(zip(values, (name(v) for v in values))))
+
     for column, kind in (("category", "category"), ("level", "level")):
         if column in out:
-            out[column] = out[column].map(lambda code, k=kind: label(k, code))
+            words(column, lambda code, k=kind: label(k, code))
     if "metric" in out:
-        out["metric"] = out["metric"].map(lambda m: t(f"cases.metric.{m}"))
+        words("metric", lambda m: t(f"cases.metric.{m}"))
     if "source" in out:
-        out["source"] = out["source"].map(lambda s: t(f"cases.source.{s}"))
+        words("source", lambda s: t(f"cases.source.{s}"))
     for column in ("urgent", "on_target"):
         if column in out:
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else t("cases.yes") if v else t("cases.no"))
+            yes, no = t("cases.yes"), t("cases.no")
+            out[column] = out[column].map(lambda v: "" if pd.isna(v) else yes if v else no)
     if "month" in out:
-        out["month"] = out["month"].map(month_label)
+        words("month", month_label)
     if "grid_name" in out:   # a row without a grid is the whole subdistrict (targets, scores)
         out["grid_name"] = out["grid_name"].fillna(t("cases.score.subdistrict"))
     return out.rename(columns={c: t(f"cases.col.{c}") for c in out.columns if has(f"cases.col.{c}")})

@@ -1,9 +1,9 @@
 """SQL for the people who ask for it: the query behind a chart, and the analysts' console.
 
-`show_sql(fn, *args, **kwargs)` puts an expander "查看SQL" under a chart: every query that
+`show_sql(fn, *args, key=..., **kwargs)` puts an expander "查看SQL" under a chart: every query that
 fn(connection, *args, **kwargs) runs, recorded through `analytics.db.capture_sql()`, with its bound
 values written in as literals so it can be copied into the console and run as it stands. The capture
-is cached per arguments and data version, like `ui.data.call`, so it costs one extra run per change.
+is cached per arguments and data version, like `ui.data.call`, and made only once the expander is opened.
 """
 from __future__ import annotations
 
@@ -21,10 +21,15 @@ CONSOLE_TIMEOUT_S = 10
 CONSOLE_MAX_ROWS = 10_000
 
 
-def show_sql(fn, *args, **kwargs) -> None:
-    """An expander with the SQL behind `fn(connection, *args, **kwargs)` (a public analytics function)."""
+def show_sql(fn, *args, key: str, **kwargs) -> None:
+    """An expander with the SQL behind `fn(connection, *args, **kwargs)` (a public analytics function).
+    Its content is made when it is opened (a rerun): a page neither captures its queries again nor
+    ships a code block, and the browser its syntax highlighter (1.5 MB), on every view."""
+    box = st.expander(t("explore.sql.show"), icon=":material/code:", key=key, on_change="rerun")
+    if not box.open:
+        return
     statements = _captured(fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())), data.data_version())
-    with st.expander(t("explore.sql.show"), icon=":material/code:"):
+    with box:
         st.caption(t("explore.sql.caption"))
         for text in statements:
             st.code(text, language="sql", wrap_lines=True)

@@ -191,9 +191,12 @@ def test_in_english(app_db):
 
 
 def test_overview_shows_its_sql_and_it_runs_in_the_console(app_db):
-    at = run_page("app_pages/overview.py")
+    closed = run_page("app_pages/overview.py")
+    assert_clean(closed)
+    assert any(e.label == "查看SQL" for e in closed.expander)
+    assert not closed.code                                     # made only when opened
+    at = run_page("app_pages/overview.py", session_state={"overview_sql": True})   # opened
     assert_clean(at)
-    assert any(e.label == "查看SQL" for e in at.expander)
     shown = at.code[0].value
     assert "$" not in shown
     result = explore.run_readonly(app_db, shown)
