@@ -220,6 +220,35 @@ for _table, _columns in {
 }.items():
     COLUMN_NOTES.update({(_table, column): note for column, note in _columns.items()})
 
+# The stored contest rankings (analytics/schema/61_contest_rollups.sql), scored from the contest tables.
+_METHOD_NAMES = {"mean": ("平均分", "mean"), "trimmed_mean": ("去掉最高最低分后的平均分", "trimmed mean"),
+                 "judge_standardised": ("评委标准化分", "judge-standardised score")}
+TABLE_NOTES.update({
+    "rollup_contest_rankings": ("书记擂台各场次的排名（三种计分方法及排名区间），由评分表自动生成，勿手工修改",
+                                "Contest rankings of every round under the three methods with their rank"
+                                " intervals, scored from the score sheets; do not edit"),
+    "rollup_contest_state": ("擂台排名的生成情况：依据的评分数据和计分程序的指纹",
+                             "What the stored rankings were scored from: fingerprints of the data and the code"),
+})
+COLUMN_NOTES.update({
+    ("rollup_contest_rankings", "round_id"): _ID["round_id"],
+    ("rollup_contest_rankings", "entry_id"): _ID["entry_id"],
+    ("rollup_contest_rankings", "judges_scored"): ("给出总分的评委人数", "Judges with a total for the entry"),
+    ("rollup_contest_rankings", "missing_scores"): ("空缺的评分格数", "Empty judge × criterion cells"),
+    ("rollup_contest_state", "id"): ("固定为1", "Always 1"),
+    ("rollup_contest_state", "definition"): ("计分程序的指纹（程序更新后不符即重新计分）", "Fingerprint of the scoring code"),
+    ("rollup_contest_state", "contest"): ("擂台各表内容的指纹（数据变动后不符即不再读取）",
+                                          "Fingerprint of the contest tables' contents"),
+    ("rollup_contest_state", "refreshed_at"): ("生成时间", "Scored at"),
+})
+for _method, (_zh, _en) in _METHOD_NAMES.items():
+    COLUMN_NOTES.update({
+        ("rollup_contest_rankings", f"score_{_method}"): (f"得分（{_zh}）", f"Score ({_en})"),
+        ("rollup_contest_rankings", f"rank_{_method}"): (f"名次（{_zh}）", f"Rank ({_en})"),
+        ("rollup_contest_rankings", f"rank_low_{_method}"): (f"名次区间下限（{_zh}，95%）", f"Best likely rank ({_en}, 95%)"),
+        ("rollup_contest_rankings", f"rank_high_{_method}"): (f"名次区间上限（{_zh}，95%）", f"Worst likely rank ({_en}, 95%)"),
+    })
+
 # Personal data is masked in the browser's sample for every role (the names and phone numbers of
 # residents who reported a matter). Column names are fixed here, never taken from a user.
 MASKED_COLUMNS = {

@@ -33,6 +33,15 @@ How an entry's score is formed (../shared/DESIGN.md, "contest score of an entry"
 The judges' totals and the method scores are aggregated in DuckDB; only the bootstrap runs in numpy, on
 the small judge × entry matrix of totals.
 
+Stored rankings (issue 11): scoring a round takes two queries and 2,000 resampled panels per method,
+~0.1–0.3 s, on every view of the contest page, the showcase and the stage-vs-work comparison. So
+`store_rankings` (run by analytics.rollups.refresh after the demo build, every import and every undo)
+scores every round with its own weights and `partial="rescale"` into rollup_contest_rankings, and the
+public functions read them — one query, names joined as they are now — whenever the question is that
+one (no other weights, rule or seed) and a fingerprint of the contest tables' contents and of the
+scoring code still equals the one stored with them. Anything else, or `with rollups.raw():`, is scored
+as above; the tests check both give identical frames.
+
 Contest results (scores and ranks) are public: every role reads the whole ranking. Functions that show
 judges' sheets for single entries restrict those rows to the communities a scope may read in detail.
 """

@@ -11,7 +11,9 @@ day before the round) and follows the metric definitions of ../shared/DESIGN.md:
 `stage_work_match` gives Spearman's rank correlation between the stage score and each measure over every
 entry of the round (an aggregate, so every scope reads it); `stage_vs_work` rows are limited to the
 communities the scope may read in detail. The record comes from the daily rollups while they are current
-(analytics.rollups), else from the raw tables: the same answer either way.
+(analytics.rollups), else from the raw tables, and the stage ranking from the stored rankings in the same
+query while they are current (analytics.contest), else scored: the same answer either way.
+`stage_and_match` gives both answers of the page's tab from one reading.
 """
 from __future__ import annotations
 

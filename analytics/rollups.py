@@ -24,8 +24,11 @@ activities rollup. Percentiles (the median and 90th percentile of the time to cl
 up, and they stay exact: they are computed from grid_cases itself, over the cases the filters select
 (the counts beside them still come from the rollups). See bench/README.md for what that costs.
 
-`with rollups.raw():` makes the functions of this thread ignore the rollups (tests and the benchmark
-compare both answers).
+`refresh` also scores and stores the contest rankings (analytics.contest.store_rankings, with their own
+freshness check), in the same transaction.
+
+`with rollups.raw():` makes the functions of this thread ignore the rollups and the stored rankings
+(tests and the benchmark compare both answers).
 
     python -m analytics.rollups [path]     # rebuild the rollups of a database file
 """
