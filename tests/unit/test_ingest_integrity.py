@@ -227,13 +227,18 @@ def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     from analytics import cases as cases_module
     from analytics import rollups
     from analytics.filters import Filters
+    from tests.unit.test_rollups import assert_rollups_match_raw
 
     rollups.refresh(real_con)
     batch = ingest.import_file(real_con, write_csv(tmp_path / "r.csv", [CASE_HEADER, *case_rows(3, "R")]),
                                "grid_cases").batch_id
     assert rollups.ready(real_con)
+    assert_rollups_match_raw(real_con)              # every rollup table against the raw aggregates
+    assert db.scalar(real_con, "SELECT sum(cases) FROM rollup_cases") == 3
     with rollups.raw():
         raw = cases_module.resolution(real_con, Filters(), ())
     pd.testing.assert_frame_equal(cases_module.resolution(real_con, Filters(), ()), raw, check_dtype=False)
     ingest.undo_batch(real_con, batch)
     assert rollups.ready(real_con)
+    assert_rollups_match_raw(real_con)
+    assert db.scalar(real_con, "SELECT count(*) FROM rollup_cases") == 0
