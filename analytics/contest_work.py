@@ -102,13 +102,16 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
     stage_ctes = contest_module.stored_stage_ctes(method)
     if stage_ctes is not None:
         # the stage from the stored rankings and the record in one query (empty if they are not current)
-        out = db.query(con, f"""
-            WITH {stage_ctes}, {record_sql}
-            SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""",
-                       {**params, "definition": contest_module.DEFINITION})
-        if out.empty:
+        try:
+            out = db.query(con, f"""
+                WITH {stage_ctes}, {record_sql}
+                SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""",
+                           {**params, "definition": contest_module.DEFINITION})
+        except DataError:   # a database file from before the stored rankings, opened read-only
             out = None
-        else:
+        if out is not None and out.empty:
+            out = None
+        if out is not None:
             out["entry_no"] = out["entry_no"].astype("int64")
             out["rank"] = pd.array(out["rank"], dtype="Float64").round().astype("Int64")
     if out is None:

@@ -142,3 +142,23 @@ def test_a_method_ranking_taken_from_the_comparison_is_that_ranking(demo_con, me
                                           contest.ranking(demo_con, round_id, method))
     with pytest.raises(ValueError):
         contest.method_ranking(compared, "median")
+
+
+def test_a_database_from_before_the_stored_rankings_is_scored(fresh_con, tmp_path):
+    """A file without the stored-ranking tables, opened read-only (no schema update): everything works."""
+    con = fresh_con
+    expected = {"ranking": contest.ranking(con, "R2024"), "compare": contest.compare_methods(con, "R2024"),
+                "history": contest.rank_history(con), "work": contest_work.stage_vs_work(con, "R2024")}
+    con.execute("DROP TABLE rollup_contest_rankings")
+    con.execute("DROP TABLE rollup_contest_state")
+    path = db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    con.close()
+    old = db.connect(path, read_only=True)
+    try:
+        assert not contest.rankings_current(old)
+        pd.testing.assert_frame_equal(contest.ranking(old, "R2024"), expected["ranking"])
+        pd.testing.assert_frame_equal(contest.compare_methods(old, "R2024"), expected["compare"])
+        pd.testing.assert_frame_equal(contest.rank_history(old), expected["history"])
+        pd.testing.assert_frame_equal(contest_work.stage_vs_work(old, "R2024"), expected["work"])
+    finally:
+        old.close()
