@@ -398,6 +398,7 @@ def _all_methods(con, round_id: str, weights, partial: str, resamples: int, seed
         raise ValueError(f"use at least {BOOTSTRAP_MIN_RESAMPLES} bootstrap resamples (or 0 for none)")
     if partial not in PARTIAL_RULES:
         raise ValueError(f"partial must be one of {PARTIAL_RULES}, not {partial!r}")
+    criteria_frame = None
     if partial == STORED_PARTIAL and resamples in (0, BOOTSTRAP_RESAMPLES) and seed == BOOTSTRAP_SEED:
         own = weights is None
         if not own:
@@ -406,7 +407,9 @@ def _all_methods(con, round_id: str, weights, partial: str, resamples: int, seed
         stored = _stored(con, round_id) if own else None
         if stored is not None:
             return stored if resamples else _without_intervals(stored)
-    table = effective_weights(_criteria(con, round_id), weights)     # checks the round and the override
+    if criteria_frame is None:
+        criteria_frame = _criteria(con, round_id)                     # checks the round
+    table = effective_weights(criteria_frame, weights)                # checks the override
     return _score_now(con, round_id, table, partial, resamples, seed)
 
 
