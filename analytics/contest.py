@@ -378,7 +378,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The wide frame with the same types whether scored now or read from the stored rankings (with its
     round_id first if it has one), in entry order."""
     keys = ["round_id"] if "round_id" in frame.columns else []
-    frame = frame.sort_values(keys + ["entry_no"], ignore_index=True)
+    frame = frame.sort_values([*keys, "entry_no"], ignore_index=True)
     columns = {c: frame[c] for c in keys + _LABELS}
     for column in ("entry_no", "judges_scored", "missing_scores"):
         columns[column] = frame[column].astype("int64")
@@ -429,7 +429,7 @@ def _without_intervals(frame: pd.DataFrame) -> pd.DataFrame:
 def _score_now(con, round_id: str, table: dict, partial: str, resamples: int, seed: int,
                in_transaction: bool = False) -> pd.DataFrame:
     frame = _scores(con, round_id, table, partial, in_transaction)
-    out = frame[_LABELS + ["judges_scored", "missing_scores"]].copy()
+    out = frame[[*_LABELS, "judges_scored", "missing_scores"]].copy()
     matrix = (_totals_matrix(con, round_id, table, partial, frame["entry_id"].tolist(), in_transaction)
               if resamples else None)
     rank_column = {"mean": "mean_rank", "trimmed_mean": "trimmed_rank", "judge_standardised": "standardised_rank"}
@@ -450,6 +450,14 @@ def _score_now(con, round_id: str, table: dict, partial: str, resamples: int, se
 
 # --- the stored rankings (analytics/schema/61_contest_rollups.sql) -----------------------------------
 
+def _source(fn) -> str:
+    """A function's source for the fingerprint (its byte code where the source is not installed)."""
+    try:
+        return inspect.getsource(fn)
+    except OSError:
+        return fn.__code__.co_code.hex()
+
+
 STORED_PARTIAL = "rescale"
 # What the stored rankings depend on besides the data: the scoring code and its constants. A version of
 # the code that scores differently finds the stored rankings not current until they are rebuilt.
@@ -457,7 +465,7 @@ _SCORING_CODE = (totals_ctes, _method_scores_sql, _scores, _totals_matrix, _resa
                  competition_ranks, bootstrap_intervals, _score_now, _typed)
 DEFINITION = hashlib.sha256("\n".join(
     [repr((METHODS, TRIM_MIN_JUDGES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, INTERVAL, TIE_DECIMALS, STORED_PARTIAL))]
-    + [inspect.getsource(f) for f in _SCORING_CODE]).encode()).hexdigest()[:16]
+    + [_source(f) for f in _SCORING_CODE]).encode()).hexdigest()[:16]
 # The contest tables as they are: every row hashed, summed (order does not matter) and counted.
 _CONTEST_SQL = """
     SELECT concat_ws('/',

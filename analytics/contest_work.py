@@ -26,7 +26,7 @@ import pandas as pd
 from analytics import contest as contest_module
 from analytics import db, rollups
 from analytics.access import Scope
-from analytics.contest import ranking, round_window, rounds
+from analytics.contest import ranking, round_window
 from analytics.errors import DataError
 from analytics.filters import Filters
 

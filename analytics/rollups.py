@@ -160,7 +160,7 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
             for table, select in _BUILDS.items():
                 db.execute(cur, f"DELETE FROM {table}")
                 db.execute(cur, f"INSERT INTO {table} {select}")
-            from analytics import contest   # imports this module
+            from analytics import contest  # imports this module
             contest.store_rankings(cur, in_transaction=True)
             seconds = time.perf_counter() - started
             db.execute(cur, _STATE_SQL, {"definition": DEFINITION, "seconds": seconds,

@@ -78,7 +78,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("urgent", "on_target"):
         if column in out:
             yes, no = t("cases.yes"), t("cases.no")
-            out[column] = out[column].map(lambda v: "" if pd.isna(v) else yes if v else no)
+            out[column] = out[column].map(lambda v, yes=yes, no=no: "" if pd.isna(v) else yes if v else no)
     if "month" in out:
         words("month", month_label)
     if "grid_name" in out:   # a row without a grid is the whole subdistrict (targets, scores)

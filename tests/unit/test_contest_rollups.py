@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 
 from analytics import contest, contest_work, db, ingest, rollups
+from tests.unit import test_ingest_contest
 from tests.unit.ingest_helpers import write_xlsx
-from tests.unit.test_ingest_contest import SCORES_R2, _wide, contest_con, real_con  # noqa: F401 (fixtures)
+from tests.unit.test_ingest_contest import SCORES_R2, _wide
+
+contest_con, real_con = test_ingest_contest.contest_con, test_ingest_contest.real_con   # the fixtures
 
 
 def _reads_stored(fn, *args, **kwargs) -> tuple[pd.DataFrame, bool]:
@@ -77,7 +80,7 @@ def test_the_what_if_sliders_at_rest_read_the_stored_ranking(demo_con):
     at_rest, read = _reads_stored(contest.ranking, demo_con, "R2024", "trimmed_mean", weights=percent)
     assert read
     pd.testing.assert_frame_equal(at_rest, contest.ranking(demo_con, "R2024", "trimmed_mean"))
-    moved = (("K1", 60),) + percent[1:]
+    moved = (("K1", 60), *percent[1:])
     what_if, read = _reads_stored(contest.ranking, demo_con, "R2024", "trimmed_mean", weights=moved)
     assert not read
     assert not what_if["score"].equals(at_rest["score"])
