@@ -18,27 +18,33 @@ with st.sidebar:
 # frame above is already on its way to the browser, which draws it while this process imports them.
 from ui import auth, data, filters  # noqa: E402
 
-data.ensure_database()
-scope = auth.gate()
-filters.sidebar()
-
 # Each role sees the pages it may use; the analytics functions enforce the same rules on their own.
-everyone = ("leader", "secretary", "analyst", "admin")
-catalogue = [
-    ("app.section.leaders", "app_pages/overview.py", "overview.nav", ":material/dashboard:", everyone),
-    ("app.section.leaders", "app_pages/grid_map.py", "grid_map.nav", ":material/map:", everyone),
-    ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", everyone),
-    ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", everyone),
-    ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", everyone),
-    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", everyone),
+EVERYONE = ("leader", "secretary", "analyst", "admin")
+CATALOGUE = [
+    ("app.section.leaders", "app_pages/overview.py", "overview.nav", ":material/dashboard:", EVERYONE),
+    ("app.section.leaders", "app_pages/grid_map.py", "grid_map.nav", ":material/map:", EVERYONE),
+    ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", EVERYONE),
+    ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", EVERYONE),
+    ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", EVERYONE),
+    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", EVERYONE),
     ("app.section.work", "app_pages/data_import.py", "import.nav", ":material/upload_file:", ("admin",)),
     ("app.section.work", "app_pages/explorer.py", "explore.nav", ":material/query_stats:", ("leader", "analyst", "admin")),
     ("app.section.work", "app_pages/audit.py", "audit.nav", ":material/policy:", ("leader", "admin")),
 ]
-pages: dict[str, list] = {}
-for section, path, title, icon, roles in catalogue:
-    if scope.role in roles:
-        stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
-        pages.setdefault(t(section), []).append(
-            st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py")))
-st.navigation(pages).run()
+
+
+def pages_for(role: str) -> dict[str, list]:
+    pages: dict[str, list] = {}
+    for section, path, title, icon, roles in CATALOGUE:
+        if role in roles:
+            stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
+            pages.setdefault(t(section), []).append(
+                st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py")))
+    return pages
+
+
+data.ensure_database()
+with data.page_run():   # the rollups' freshness is checked once for the whole run, not once per call
+    scope = auth.gate()
+    filters.sidebar()
+    st.navigation(pages_for(scope.role)).run()

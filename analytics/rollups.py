@@ -137,6 +137,7 @@ _READY_SQL = f"""
     FROM rollup_state s"""
 
 _forced_raw: contextvars.ContextVar[bool] = contextvars.ContextVar("rollups_forced_raw", default=False)
+_run_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rollups_run_memo", default=None)
 _refresh_lock = threading.Lock()
 
 
@@ -152,6 +153,7 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
     `transaction=False` it runs in the caller's open transaction on `con` (e.g. inside an import, so that
     the rows and their rollups commit together)."""
     started = time.perf_counter()
+    _forget_checks()
     with _refresh_lock:
         cur = con.cursor() if transaction else con
         try:
@@ -178,15 +180,43 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
         finally:
             if transaction:
                 cur.close()
+            _forget_checks()
     return Refreshed(time.perf_counter() - started, rows)
 
 
+def _forget_checks() -> None:
+    memo = _run_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
 def ready(con) -> bool:
-    """True while the rollups describe the fact tables as they are now (see the module docstring)."""
+    """True while the rollups describe the fact tables as they are now (see the module docstring).
+    Inside `one_check()` the database is asked once per connection and the answer remembered."""
+    memo = _run_memo.get()
+    if memo is not None and id(con) in memo:
+        return memo[id(con)]
     try:
-        return bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
+        answer = bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
     except DataError:   # a database file from before the rollups, opened read-only: no rollup_state
-        return False
+        answer = False
+    if memo is not None:
+        memo[id(con)] = answer
+    return answer
+
+
+@contextlib.contextmanager
+def one_check():
+    """One freshness check per connection for the calls inside the block — one run of a page — instead
+    of one per call (~2–5 ms each; a page makes up to two dozen calls). Every call of the run then reads
+    the same way: rollups that described the facts when the run began (a transaction elsewhere that
+    commits new rows and then their rollups leaves that state consistent), or the raw tables. A refresh
+    inside the block forgets the answer."""
+    token = _run_memo.set({})
+    try:
+        yield
+    finally:
+        _run_memo.reset(token)
 
 
 def use(con) -> bool:

@@ -300,21 +300,22 @@ def child(approach: str, page: str, db_path: str, out: str, start: str, end: str
             world = pw.World(con, spec.tables)
             timings.append(("load tables", time.perf_counter() - loaded))
             answers.append(None)
-        for call in getattr(spec, view):
-            tick = time.perf_counter()
-            if approach == "pandas" and call.pandas is not None:
-                result = call.pandas(world, con)
-            else:
-                module, name = call.fn.rsplit(".", 1)
-                fn = getattr(importlib.import_module(f"analytics.{module}"), name)
-                if approach == "raw":
-                    with rollups.raw():
-                        result = fn(con, *call.args, **call.kwargs)
+        with rollups.one_check():     # as app.py: one freshness check of the rollups per run of a page
+            for call in getattr(spec, view):
+                tick = time.perf_counter()
+                if approach == "pandas" and call.pandas is not None:
+                    result = call.pandas(world, con)
                 else:
-                    result = fn(con, *call.args, **call.kwargs)
-            timings.append((call.label, time.perf_counter() - tick))
-            answers.append(_frame(result))
-            shared += timings[-1][1] if call.shared else 0.0
+                    module, name = call.fn.rsplit(".", 1)
+                    fn = getattr(importlib.import_module(f"analytics.{module}"), name)
+                    if approach == "raw":
+                        with rollups.raw():
+                            result = fn(con, *call.args, **call.kwargs)
+                    else:
+                        result = fn(con, *call.args, **call.kwargs)
+                timings.append((call.label, time.perf_counter() - tick))
+                answers.append(_frame(result))
+                shared += timings[-1][1] if call.shared else 0.0
         status = _status()
         record["views"][view] = {"seconds": time.perf_counter() - started - shared, "shared": shared,
                                  "calls": timings, "answers": answers, "peak_mb": status["peak"] - baseline}

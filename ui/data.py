@@ -10,7 +10,7 @@ import threading
 
 import streamlit as st
 
-from analytics import db
+from analytics import db, rollups
 from ui.i18n import t
 
 _build_lock = threading.Lock()
@@ -39,6 +39,12 @@ def connection():
 
 def data_version() -> str:
     return db.data_version(connection())
+
+
+def page_run():
+    """The context of one run of the app (app.py): analytics.rollups.one_check — every call of the run
+    reads the rollups, or the raw tables, after one freshness check."""
+    return rollups.one_check()
 
 
 def call(fn, *args, **kwargs):

@@ -464,3 +464,32 @@ def test_the_table_browser_explains_every_rollup_column(demo_con):
         assert listing.loc[table, "meaning_zh"] != "—"
         notes = catalog.columns(demo_con, table)
         assert (notes["meaning_zh"] != "—").all(), table
+
+
+def test_one_check_per_page_run(fresh_con, monkeypatch):
+    """Inside one_check() (one run of a page, app.py) the freshness of the rollups is asked of the
+    database once per connection; a refresh in the run asks again; outside, every call asks."""
+    con = fresh_con
+    asked = []
+    real_scalar = db.scalar
+
+    def counting(c, sql, *args, **kwargs):
+        if sql == rollups._READY_SQL:
+            asked.append(sql)
+        return real_scalar(c, sql, *args, **kwargs)
+
+    monkeypatch.setattr(db, "scalar", counting)
+    f = YEAR.replace(grid_ids=("G3",))
+    with rollups.one_check():
+        first = [overview.headline(con, f), seeds.uptake(con, f, ("seed_colour",)), cases.resolution(con, f, ())]
+        assert len(asked) == 1
+        _import_batch(con, "b-run")                     # rows written in the run, then their rollups
+        rollups.refresh(con)
+        assert rollups.ready(con) and len(asked) == 2   # the refresh forgot the answer
+        con.execute("INSERT INTO seed_activities VALUES ('X9', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')")
+        assert rollups.ready(con)                       # remembered for the rest of the run …
+    assert not rollups.ready(con) and len(asked) == 3   # … and asked again after it
+    with rollups.one_check(), rollups.raw():
+        overview.headline(con, f)
+    assert len(asked) == 3                              # the raw tables need no freshness check
+    assert all(len(frame) for frame in first)
