@@ -483,47 +483,45 @@ _FRESH_SQL = f"""
 
 
 def rankings_current(con) -> bool:
-    """True while the stored rankings were scored from the contest tables as they are, by this code."""
-    try:
-        return bool(db.scalar(con, _FRESH_SQL, {"definition": DEFINITION}, record=False))
-    except DataError:   # a database file from before the stored rankings, opened read-only
-        return False
+    """True while the stored rankings were scored from the contest tables as they are, by this code
+    (asked once per page run inside analytics.rollups.one_check, like the rollups' own check)."""
+    def ask() -> bool:
+        try:
+            return bool(db.scalar(con, _FRESH_SQL, {"definition": DEFINITION}, record=False))
+        except DataError:   # a database file from before the stored rankings, opened read-only
+            return False
+
+    return rollups.remembered(con, "contest rankings", ask)
 
 
 def _stored(con, round_id: str | None) -> pd.DataFrame | None:
     """The stored rankings of a round (of every round, with a round_id column, for None) with today's
-    names; None when they may not be read (stale, missing, or `rollups.raw()`). One query: the freshness
-    check is part of it."""
-    if rollups.forced_raw():
+    names; None when they may not be read (stale, missing, or `rollups.raw()`)."""
+    if rollups.forced_raw() or not rankings_current(con):
         return None
     where, params = ("e.round_id = $round_id", {"round_id": round_id}) if round_id else ("true", {})
-    try:
-        frame = db.query(con, f"""
-            WITH {_entries_sql(where)}
-            SELECT l.*, r.* EXCLUDE (round_id, entry_id)
-            FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)
-            WHERE ({_FRESH_SQL})""", {**params, "definition": DEFINITION})
-    except DataError:   # a database file from before the stored rankings, opened read-only
-        return None
+    frame = db.query(con, f"""
+        WITH {_entries_sql(where)}
+        SELECT l.*, r.* EXCLUDE (round_id, entry_id)
+        FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)""", params)
     if frame.empty:
         return None
     return _typed(frame if round_id is None else frame.drop(columns="round_id"))
 
 
-def stored_stage_ctes(method: str) -> str | None:
+def stored_stage_ctes(con, method: str) -> str | None:
     """CTEs `entries`, `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every
     entry of round $round_id under `method`) read from the stored rankings, for a query that joins the
-    stage to something else in one go; `stage` is empty unless the stored rankings are current. Binds
-    $round_id and $definition (DEFINITION). None inside `rollups.raw()`."""
+    stage to something else in one go (binds $round_id). None when they may not be read (stale,
+    missing, or `rollups.raw()`)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    if rollups.forced_raw():
+    if rollups.forced_raw() or not rankings_current(con):
         return None
     return f"""{_ENTRIES_SQL},
         stage AS (
             SELECT l.entry_id, l.entry_no, l.community_id, l.label, r.score_{method} AS score, r.rank_{method} AS rank
             FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)
-            WHERE ({_FRESH_SQL})
         )"""
 
 

@@ -99,17 +99,13 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
         )"""
     out = None
-    stage_ctes = contest_module.stored_stage_ctes(method)
+    stage_ctes = contest_module.stored_stage_ctes(con, method)
     if stage_ctes is not None:
-        # the stage from the stored rankings and the record in one query (empty if they are not current)
-        try:
-            out = db.query(con, f"""
-                WITH {stage_ctes}, {record_sql}
-                SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""",
-                           {**params, "definition": contest_module.DEFINITION})
-        except DataError:   # a database file from before the stored rankings, opened read-only
-            out = None
-        if out is not None and out.empty:
+        # the stage from the stored rankings and the record in one query
+        out = db.query(con, f"""
+            WITH {stage_ctes}, {record_sql}
+            SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""", params)
+        if out.empty:       # e.g. a round without criteria: scored below, which says why
             out = None
         if out is not None:
             out["entry_no"] = out["entry_no"].astype("int64")

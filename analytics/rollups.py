@@ -193,15 +193,25 @@ def _forget_checks() -> None:
 def ready(con) -> bool:
     """True while the rollups describe the fact tables as they are now (see the module docstring).
     Inside `one_check()` the database is asked once per connection and the answer remembered."""
+    def ask() -> bool:
+        try:
+            return bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
+        except DataError:   # a database file from before the rollups, opened read-only: no rollup_state
+            return False
+
+    return remembered(con, "rollups", ask)
+
+
+def remembered(con, what: str, ask) -> bool:
+    """`ask()`, a freshness check of stored results, asked once per connection inside `one_check()`
+    (the rollups here, the stored contest rankings in analytics.contest), every time outside it."""
     memo = _run_memo.get()
-    if memo is not None and id(con) in memo:
-        return memo[id(con)]
-    try:
-        answer = bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
-    except DataError:   # a database file from before the rollups, opened read-only: no rollup_state
-        answer = False
+    key = (what, id(con))
+    if memo is not None and key in memo:
+        return memo[key]
+    answer = ask()
     if memo is not None:
-        memo[id(con)] = answer
+        memo[key] = answer
     return answer
 
 
