@@ -525,30 +525,32 @@ def stored_stage_ctes(con, method: str) -> str | None:
         )"""
 
 
-def store_rankings(con, *, in_transaction: bool = False) -> int:
+def store_rankings(cur) -> int:
     """Score every round that has criteria (all three methods, its own weights, torn sheets rescaled,
     the bootstrap intervals) and store the rankings with the fingerprint of what they were scored from.
-    `in_transaction=True` runs on `con` itself, a cursor inside the caller's transaction (as
-    analytics.rollups.refresh does). Returns the rows stored."""
-    db.execute(con, "DELETE FROM rollup_contest_rankings")
-    round_ids = db.query(con, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id",
-                         in_transaction=in_transaction)["round_id"].tolist()
+    `cur` is a cursor inside the caller's open transaction (analytics.rollups.refresh): every read and
+    write runs on it, so the rankings describe that transaction's data and commit with it. Returns the
+    rows stored."""
+    db.execute(cur, "DELETE FROM rollup_contest_rankings")
+    round_ids = db.query(cur, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id",
+                         in_transaction=True)["round_id"].tolist()
     frames = []
     for round_id in round_ids:
-        table = effective_weights(_criteria(con, round_id, in_transaction), None)
-        one = _score_now(con, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, in_transaction)
+        table = effective_weights(_criteria(cur, round_id, in_transaction=True), None)
+        one = _score_now(cur, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
+                         in_transaction=True)
         frames.append(one.assign(round_id=round_id))
     columns = ["round_id", "entry_id", "judges_scored", "missing_scores"] + [
         f"{c}_{m}" for m in METHODS for c in _PER_METHOD]
     rows = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     if len(rows):
-        con.register("contest_rankings_scored", rows)
+        cur.register("contest_rankings_scored", rows)
         try:
-            db.execute(con, f"INSERT INTO rollup_contest_rankings ({', '.join(columns)}) "
+            db.execute(cur, f"INSERT INTO rollup_contest_rankings ({', '.join(columns)}) "
                             f"SELECT {', '.join(columns)} FROM contest_rankings_scored")
         finally:
-            con.unregister("contest_rankings_scored")
-    db.execute(con, f"""INSERT OR REPLACE INTO rollup_contest_state
+            cur.unregister("contest_rankings_scored")
+    db.execute(cur, f"""INSERT OR REPLACE INTO rollup_contest_state
                         SELECT 1, $definition, ({_CONTEST_SQL}), $refreshed_at""",
                {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)})
     return len(rows)

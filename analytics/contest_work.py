@@ -23,10 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics import contest as contest_module
-from analytics import db, rollups
+from analytics import contest, db, rollups
 from analytics.access import Scope
-from analytics.contest import ranking, round_window
 from analytics.errors import DataError
 from analytics.filters import Filters
 
@@ -44,7 +42,7 @@ def _held_on(con, round_id: str):
 
 def window(con, round_id: str, months: int = 12, *, scope: Scope | None = None):
     """The first and last day of the operational record compared with a round."""
-    return round_window(_held_on(con, round_id), months)
+    return contest.round_window(_held_on(con, round_id), months)
 
 
 def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
@@ -99,7 +97,7 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
         )"""
     out = None
-    stage_ctes = contest_module.stored_stage_ctes(con, method)
+    stage_ctes = contest.stored_stage_ctes(con, method)
     if stage_ctes is not None:
         # the stage from the stored rankings and the record in one query
         out = db.query(con, f"""
@@ -112,7 +110,7 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
             out["rank"] = pd.array(out["rank"], dtype="Float64").round().astype("Int64")
     if out is None:
         record = db.query(con, f"WITH {record_sql} SELECT * FROM final", params)
-        stage = ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
+        stage = contest.ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
                                                               "rank"]]
         out = stage.merge(record, on="entry_id", how="inner")
     out["score"] = out["score"].astype(float)

@@ -163,7 +163,7 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
                 db.execute(cur, f"DELETE FROM {table}")
                 db.execute(cur, f"INSERT INTO {table} {select}")
             from analytics import contest  # imports this module
-            contest.store_rankings(cur, in_transaction=True)
+            contest.store_rankings(cur)
             seconds = time.perf_counter() - started
             db.execute(cur, _STATE_SQL, {"definition": DEFINITION, "seconds": seconds,
                                          "refreshed_at": dt.datetime.now().replace(microsecond=0)})
