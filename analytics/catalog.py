@@ -241,6 +241,30 @@ COLUMN_NOTES.update({
                                           "Fingerprint of the contest tables' contents"),
     ("rollup_contest_state", "refreshed_at"): ("生成时间", "Scored at"),
 })
+# The stored stage-vs-work record (analytics/schema/62_contest_work_rollups.sql), from the rollups.
+TABLE_NOTES.update({
+    "rollup_contest_work": ("擂台各参赛居民区赛前12个月的工作实绩（活动、办结事务、网格内解决、满意度），由台账自动生成，勿手工修改",
+                            "Each contest entry's record in the twelve months before its round (activities, closed"
+                            " cases, settled in the grid, satisfaction), computed from the ledgers; do not edit"),
+    "rollup_contest_work_state": ("擂台工作实绩的生成情况：计算口径的指纹",
+                                  "What the stored contest record was computed by: a fingerprint of its definition"),
+})
+COLUMN_NOTES.update({
+    ("rollup_contest_work", "round_id"): _ID["round_id"],
+    ("rollup_contest_work", "entry_id"): _ID["entry_id"],
+    ("rollup_contest_work", "community_id"): _ID["community_id"],
+    ("rollup_contest_work", "window_start"): ("统计起始日（赛前12个月的同一天）", "First day of the record (12 months before)"),
+    ("rollup_contest_work", "window_end"): ("统计截止日（比拼前一天）", "Last day of the record (the day before the round)"),
+    ("rollup_contest_work", "activities"): ("期间开展的种子服务活动场次", "Seed activities held in the window"),
+    ("rollup_contest_work", "participants"): ("期间活动参与人次", "Participants of those activities"),
+    ("rollup_contest_work", "closed_cases"): ("期间上报且已办结的事务数", "Cases reported in the window and closed"),
+    ("rollup_contest_work", "settled_in_grid"): ("其中在网格内解决的事务数", "Of those, settled in the grid"),
+    ("rollup_contest_work", "satisfaction"): ("期间上报事务的平均满意度（1–5）", "Mean satisfaction (1–5) of those cases"),
+    ("rollup_contest_work_state", "id"): ("固定为1", "Always 1"),
+    ("rollup_contest_work_state", "definition"): ("计算口径的指纹（程序更新后不符即重新计算）",
+                                                  "Fingerprint of the record's definition"),
+    ("rollup_contest_work_state", "refreshed_at"): ("生成时间", "Computed at"),
+})
 for _method, (_zh, _en) in _METHOD_NAMES.items():
     COLUMN_NOTES.update({
         ("rollup_contest_rankings", f"score_{_method}"): (f"得分（{_zh}）", f"Score ({_en})"),

@@ -466,7 +466,8 @@ _SCORING_CODE = (totals_ctes, _method_scores_sql, _scores, _totals_matrix, _resa
 DEFINITION = hashlib.sha256("\n".join(
     [repr((METHODS, TRIM_MIN_JUDGES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, INTERVAL, TIE_DECIMALS, STORED_PARTIAL))]
     + [_source(f) for f in _SCORING_CODE]).encode()).hexdigest()[:16]
-# The contest tables as they are: every row hashed, summed (order does not matter) and counted.
+# The contest tables as they are: every row hashed, summed (order does not matter) and counted. The rounds'
+# dates do not change a ranking, but the stored stage-vs-work record (analytics.contest_work) is drawn by them.
 _CONTEST_SQL = """
     SELECT concat_ws('/',
         (SELECT count(*) || ':' || coalesce(sum(hash(round_id, entry_id, judge_id, criterion_id, score)::HUGEINT), 0)
@@ -474,7 +475,9 @@ _CONTEST_SQL = """
         (SELECT count(*) || ':' || coalesce(sum(hash(round_id, criterion_id, weight)::HUGEINT), 0)
          FROM contest_criteria),
         (SELECT count(*) || ':' || coalesce(sum(hash(round_id, entry_id, community_id)::HUGEINT), 0)
-         FROM contest_entries))"""
+         FROM contest_entries),
+        (SELECT count(*) || ':' || coalesce(sum(hash(round_id, held_on)::HUGEINT), 0)
+         FROM contest_rounds))"""
 
 
 _FRESH_SQL = f"""

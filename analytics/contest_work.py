@@ -17,6 +17,9 @@ query while they are current (analytics.contest), else scored: the same answer e
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import inspect
 import math
 from dataclasses import dataclass
 
@@ -50,9 +53,43 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
     """A row per entry: entry_id, entry_no, community_id, label, score, rank, residents, activities,
     activities_per_1k, participants_per_1k, closed_cases, in_grid_rate, satisfaction, window_start,
     window_end. Sorted by stage rank."""
-    start, end = window(con, round_id, months)
+    out = _stored_stage_vs_work(con, round_id, method, months, scope)
+    if out is None:
+        start, end = window(con, round_id, months)
+        ctes, params = _record_ctes(round_id, start, end, scope, rollups.use(con))
+        stage_ctes = contest.stored_stage_ctes(con, method)
+        if stage_ctes is not None:
+            # the stage from the stored rankings and the record in one query
+            out = db.query(con, f"""
+                WITH {stage_ctes}, {ctes}, {_FINAL_SQL}
+                SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""", params)
+            if out.empty:       # e.g. a round without criteria: scored below, which says why
+                out = None
+        if out is None:
+            record = db.query(con, f"WITH {ctes}, {_FINAL_SQL} SELECT * FROM final", params)
+            stage = contest.ranking(con, round_id, method, resamples=0)[
+                ["entry_id", "entry_no", "community_id", "label", "score", "rank"]]
+            out = stage.merge(record, on="entry_id", how="inner")
+        out["window_start"], out["window_end"] = start, end
+    return _typed(out)
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the same types however it was read, sorted by stage rank."""
+    out["entry_no"] = out["entry_no"].astype("int64")
+    out["rank"] = pd.array(out["rank"], dtype="Float64").round().astype("Int64")
+    out["score"] = out["score"].astype(float)
+    out["in_grid_rate"] = out["in_grid_rate"].astype(float)
+    out["satisfaction"] = out["satisfaction"].astype(float)
+    return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
+
+
+def _record_ctes(round_id: str, start, end, scope: Scope | None, rolled: bool) -> tuple[str, dict]:
+    """The CTEs `entrants` (the round's entries the scope may read, with their residents) and `record`
+    (entry_id, community_id, residents, activities, participants, closed_cases, settled_in_grid,
+    satisfaction over the days start…end) from the rollups (`rolled`) or the raw tables, and their bound
+    values (binds $round_id)."""
     period = Filters(start=start, end=end)
-    rolled = rollups.use(con)
     act_where, act_params = period.where(date_col="a.day" if rolled else "a.held_on", community_col="a.community_id",
                                          scope=scope, prefix="a")
     case_where, case_params = period.where(date_col="k.day" if rolled else "k.reported_at",
@@ -62,15 +99,9 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
         activities, act_source = rollups.source("activities", [(start, end)], prefix="ar")
         cases, case_source = rollups.source("cases", [(start, end)], prefix="kr")
         source_params = {**act_source, **case_source}
-    comm_where, comm_params = period.where(date_col=None, community_col="e.community_id", scope=scope,
-                                           prefix="c")
+    entrants, comm_params = _entrants_cte(scope)
     params = {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params}
-    record_sql = f"""
-        entrants AS (
-            SELECT e.entry_id, e.community_id, c.residents
-            FROM contest_entries e JOIN communities c USING (community_id)
-            WHERE e.round_id = $round_id AND {comm_where}
-        ),
+    return f"""{entrants},
         uptake AS (
             SELECT a.community_id, {rollups.count(rolled, "a.activities")} AS activities,
                    sum(a.participants) AS participants
@@ -87,37 +118,109 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
             WHERE {case_where} AND k.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
-        final AS (
-            SELECT x.entry_id, x.residents, coalesce(u.activities, 0) AS activities,
-                   1000.0 * coalesce(u.activities, 0) / nullif(x.residents, 0) AS activities_per_1k,
-                   1000.0 * coalesce(u.participants, 0) / nullif(x.residents, 0) AS participants_per_1k,
-                   coalesce(m.closed_cases, 0) AS closed_cases,
-                   m.settled_in_grid / nullif(m.closed_cases, 0) AS in_grid_rate,
-                   m.satisfaction
+        record AS (
+            SELECT x.entry_id, x.community_id, x.residents, coalesce(u.activities, 0) AS activities,
+                   coalesce(u.participants, 0) AS participants, coalesce(m.closed_cases, 0) AS closed_cases,
+                   m.settled_in_grid, m.satisfaction
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
+        )""", params
+
+
+def _entrants_cte(scope: Scope | None) -> tuple[str, dict]:
+    where, params = Filters().where(date_col=None, community_col="e.community_id", scope=scope, prefix="c")
+    return f"""entrants AS (
+            SELECT e.entry_id, e.community_id, c.residents
+            FROM contest_entries e JOIN communities c USING (community_id)
+            WHERE e.round_id = $round_id AND {where}
+        )""", params
+
+
+# The record's measures from `record` (rates per 1,000 residents as they are now).
+_FINAL_SQL = """final AS (
+            SELECT entry_id, residents, activities,
+                   1000.0 * activities / nullif(residents, 0) AS activities_per_1k,
+                   1000.0 * participants / nullif(residents, 0) AS participants_per_1k,
+                   closed_cases, settled_in_grid / nullif(closed_cases, 0) AS in_grid_rate, satisfaction
+            FROM record
         )"""
-    out = None
+
+
+# --- the stored record (analytics/schema/62_contest_work_rollups.sql) --------------------------------
+
+STORED_MONTHS = 12
+# What the stored record depends on besides the data: its SQL over the rollups (the shape of a window
+# with days at both edges) and how a round's window is drawn.
+DEFINITION = hashlib.sha256("\n".join([
+    repr(STORED_MONTHS), _FINAL_SQL, inspect.getsource(contest.round_window),
+    _record_ctes("R", *contest.round_window(dt.date(2024, 6, 15), STORED_MONTHS), None, True)[0],
+]).encode()).hexdigest()[:16]
+
+
+def record_current(con) -> bool:
+    """True while the stored record may be read: the rollups are current (the fact tables are as they
+    were when it was stored, in the same refresh), so are the stored contest rankings (the entries and
+    the rounds' dates are unchanged), it was stored by this definition, and not inside `rollups.raw()`.
+    Asked once per page run inside analytics.rollups.one_check."""
+    if not rollups.use(con) or not contest.rankings_current(con):
+        return False
+
+    def ask() -> bool:
+        try:
+            return bool(db.scalar(con, "SELECT definition = $definition FROM rollup_contest_work_state WHERE id = 1",
+                                  {"definition": DEFINITION}, record=False))
+        except DataError:   # a database file from before the stored record, opened read-only
+            return False
+
+    return rollups.remembered(con, "contest work", ask)
+
+
+def _stored_stage_vs_work(con, round_id: str, method: str, months: int, scope: Scope | None) -> pd.DataFrame | None:
+    """stage_vs_work from the stored rankings and the stored record in one query; None when they may
+    not be read or hold nothing for the round (it is then computed, which also says why)."""
+    if months != STORED_MONTHS or not record_current(con):
+        return None
     stage_ctes = contest.stored_stage_ctes(con, method)
-    if stage_ctes is not None:
-        # the stage from the stored rankings and the record in one query
-        out = db.query(con, f"""
-            WITH {stage_ctes}, {record_sql}
-            SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""", params)
-        if out.empty:       # e.g. a round without criteria: scored below, which says why
-            out = None
-        if out is not None:
-            out["entry_no"] = out["entry_no"].astype("int64")
-            out["rank"] = pd.array(out["rank"], dtype="Float64").round().astype("Int64")
-    if out is None:
-        record = db.query(con, f"WITH {record_sql} SELECT * FROM final", params)
-        stage = contest.ranking(con, round_id, method, resamples=0)[["entry_id", "entry_no", "community_id", "label", "score",
-                                                              "rank"]]
-        out = stage.merge(record, on="entry_id", how="inner")
-    out["score"] = out["score"].astype(float)
-    out["in_grid_rate"] = out["in_grid_rate"].astype(float)
-    out["satisfaction"] = out["satisfaction"].astype(float)
-    out["window_start"], out["window_end"] = start, end
-    return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
+    if stage_ctes is None:
+        return None
+    entrants, params = _entrants_cte(scope)
+    out = db.query(con, f"""
+        WITH {stage_ctes}, {entrants},
+        record AS (
+            SELECT x.entry_id, x.community_id, x.residents, w.activities, w.participants, w.closed_cases,
+                   w.settled_in_grid, w.satisfaction, w.window_start, w.window_end
+            FROM entrants x JOIN rollup_contest_work w ON w.round_id = $round_id AND w.entry_id = x.entry_id
+        ),
+        {_FINAL_SQL}
+        SELECT s.*, f.* EXCLUDE (entry_id), r.window_start, r.window_end
+        FROM stage s JOIN final f USING (entry_id) JOIN record r USING (entry_id)""",
+                   {"round_id": round_id, **params})
+    if out.empty:
+        return None
+    out["window_start"] = pd.Timestamp(out["window_start"].iloc[0]).date()
+    out["window_end"] = pd.Timestamp(out["window_end"].iloc[0]).date()
+    return out
+
+
+def store_record(cur) -> int:
+    """Compute every round's record (the twelve months before it) from the rollups and store it, with
+    the definition it was computed by. `cur` is a cursor inside the caller's open transaction
+    (analytics.rollups.refresh, after the rollups were rebuilt on it): the record describes that
+    transaction's data and commits with it. Returns the rows stored."""
+    db.execute(cur, "DELETE FROM rollup_contest_work")
+    held = db.query(cur, "SELECT round_id, held_on FROM contest_rounds ORDER BY round_id", in_transaction=True)
+    for round_id, held_on in zip(held["round_id"], held["held_on"]):
+        start, end = contest.round_window(pd.Timestamp(held_on).date(), STORED_MONTHS)
+        ctes, params = _record_ctes(round_id, start, end, None, True)
+        db.execute(cur, f"""
+            INSERT INTO rollup_contest_work
+            SELECT * FROM (
+                WITH {ctes}
+                SELECT $round_id, entry_id, community_id, $window_start, $window_end, activities, participants,
+                       closed_cases, settled_in_grid, satisfaction
+                FROM record)""", {**params, "window_start": start, "window_end": end})
+    db.execute(cur, "INSERT OR REPLACE INTO rollup_contest_work_state SELECT 1, $definition, $refreshed_at",
+               {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)})
+    return int(cur.execute("SELECT count(*) FROM rollup_contest_work").fetchone()[0])
 
 
 def stage_work_match(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,

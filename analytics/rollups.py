@@ -25,7 +25,8 @@ up, and they stay exact: they are computed from grid_cases itself, over the case
 (the counts beside them still come from the rollups). See bench/README.md for what that costs.
 
 `refresh` also scores and stores the contest rankings (analytics.contest.store_rankings, with their own
-freshness check), in the same transaction.
+freshness check) and each round's operational record (analytics.contest_work.store_record), in the same
+transaction.
 
 `with rollups.raw():` makes the functions of this thread ignore the rollups and the stored rankings
 (tests and the benchmark compare both answers).
@@ -162,15 +163,16 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
             for table, select in _BUILDS.items():
                 db.execute(cur, f"DELETE FROM {table}")
                 db.execute(cur, f"INSERT INTO {table} {select}")
-            from analytics import contest  # imports this module
+            from analytics import contest, contest_work  # they import this module
             contest.store_rankings(cur)
+            contest_work.store_record(cur)
             seconds = time.perf_counter() - started
             db.execute(cur, _STATE_SQL, {"definition": DEFINITION, "seconds": seconds,
                                          "refreshed_at": dt.datetime.now().replace(microsecond=0)})
             # Counted on this connection itself: a cursor (as db.scalar opens) would not see the rows of
             # this transaction before it commits.
             rows = {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                    for t in (*TABLES, "rollup_contest_rankings")}
+                    for t in (*TABLES, "rollup_contest_rankings", "rollup_contest_work")}
             if transaction:
                 db.execute(cur, "COMMIT")
         except BaseException:

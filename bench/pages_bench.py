@@ -166,9 +166,10 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
         ]
 
     def contest_calls(round_id: str) -> list[Call]:
-        # The rankings: ours reads the stored rankings (analytics/schema/61_contest_rollups.sql); raw DuckDB
-        # and the pandas way score the judges' sheets on every view, as the page did before them (the
-        # pandas way through the project's own scoring: its numpy bootstrap is already vectorised).
+        # The rankings: ours reads the stored rankings (analytics/schema/61_contest_rollups.sql) and the
+        # stored stage-vs-work record (62_contest_work_rollups.sql); raw DuckDB and the pandas way score
+        # the judges' sheets and sum the record on every view, as the page did before them (the pandas way
+        # scores through the project's own code: its numpy bootstrap is already vectorised).
         def scored(fn, *args, **kwargs):
             def run(w, c):
                 with rollups_module.raw():
@@ -403,8 +404,8 @@ def prepare(path: Path, scale: float, refresh: bool) -> dict:
                              check=True, capture_output=True, text=True)
         facts["build"] = json.loads(out.stdout.strip().splitlines()[-1])
     code = ("import json, resource, sys, time; sys.path.insert(0, {root!r});"
-            "from analytics import contest, db, rollups; con = db.connect({path!r});"
-            "fresh = rollups.ready(con) and contest.rankings_current(con);"
+            "from analytics import contest, contest_work, db, rollups; con = db.connect({path!r});"
+            "fresh = rollups.ready(con) and contest.rankings_current(con) and contest_work.record_current(con);"
             "done = rollups.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
             "print(json.dumps({{'was_ready': fresh, 'seconds': done and done.seconds, 'rows': done and done.rows,"
             " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"

@@ -4,12 +4,15 @@ pages read them, and stale ones (the tables changed behind the importer's back, 
 changed) are never read."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
 from analytics import contest, contest_work, db, ingest, rollups
+from analytics.access import Scope
 from tests.unit import test_ingest_contest
-from tests.unit.ingest_helpers import write_xlsx
+from tests.unit.ingest_helpers import CASE_HEADER, write_csv, write_xlsx
 from tests.unit.test_ingest_contest import SCORES_R2, _wide
 
 contest_con, real_con = test_ingest_contest.contest_con, test_ingest_contest.real_con   # the fixtures
@@ -152,16 +155,128 @@ def test_a_database_from_before_the_stored_rankings_is_scored(fresh_con, tmp_pat
     con = fresh_con
     expected = {"ranking": contest.ranking(con, "R2024"), "compare": contest.compare_methods(con, "R2024"),
                 "history": contest.rank_history(con), "work": contest_work.stage_vs_work(con, "R2024")}
-    con.execute("DROP TABLE rollup_contest_rankings")
-    con.execute("DROP TABLE rollup_contest_state")
+    for table in ("rollup_contest_rankings", "rollup_contest_state", "rollup_contest_work", "rollup_contest_work_state"):
+        con.execute(f"DROP TABLE {table}")
     path = db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
     con.close()
     old = db.connect(path, read_only=True)
     try:
-        assert not contest.rankings_current(old)
+        assert not contest.rankings_current(old) and not contest_work.record_current(old)
         pd.testing.assert_frame_equal(contest.ranking(old, "R2024"), expected["ranking"])
         pd.testing.assert_frame_equal(contest.compare_methods(old, "R2024"), expected["compare"])
         pd.testing.assert_frame_equal(contest.rank_history(old), expected["history"])
         pd.testing.assert_frame_equal(contest_work.stage_vs_work(old, "R2024"), expected["work"])
     finally:
         old.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# the stored stage-vs-work record (analytics/schema/62_contest_work_rollups.sql)
+def _reads_record(fn, *args, **kwargs):
+    with db.capture_sql() as captured:
+        out = fn(*args, **kwargs)
+    return out, any("rollup_contest_work" in sql for sql, _ in captured)
+
+
+def assert_record_equal_computed(con, scopes=(None,)) -> None:
+    """stage_vs_work and stage_and_match read the stored record, and it equals the record computed from
+    the raw tables, for every round, method and scope."""
+    round_ids = contest.rounds(con)["round_id"].tolist()
+    assert round_ids
+    for round_id in round_ids:
+        for method in contest.METHODS:
+            for scope in scopes:
+                stored, read = _reads_record(contest_work.stage_vs_work, con, round_id, method, scope=scope)
+                assert read, (round_id, method, scope)
+                with rollups.raw():
+                    computed, read = _reads_record(contest_work.stage_vs_work, con, round_id, method, scope=scope)
+                assert not read
+                pd.testing.assert_frame_equal(stored, computed, rtol=1e-9)
+        both = contest_work.stage_and_match(con, round_id, scope=scopes[-1])
+        with rollups.raw():
+            want = contest_work.stage_and_match(con, round_id, scope=scopes[-1])
+        pd.testing.assert_frame_equal(both.frame, want.frame, rtol=1e-9)
+        pd.testing.assert_frame_equal(both.match, want.match, rtol=1e-9)
+
+
+def _poison_record(con) -> None:
+    """Stored activity counts no community could have: an answer showing them was read from the store."""
+    con.execute("UPDATE rollup_contest_work SET activities = -1")
+
+
+def test_the_demo_stores_every_rounds_record_and_it_equals_the_computed_one(demo_con):
+    assert contest_work.record_current(demo_con)
+    assert_record_equal_computed(demo_con, scopes=(None, Scope("secretary", "C05")))
+    stored = db.query(demo_con, "SELECT round_id, count(*) AS n FROM rollup_contest_work GROUP BY ALL")
+    entries = db.query(demo_con, "SELECT round_id, count(*) AS n FROM contest_entries GROUP BY ALL")
+    assert dict(zip(stored["round_id"], stored["n"])) == dict(zip(entries["round_id"], entries["n"]))
+    # a secretary reads their own entry's row only, from the store
+    mine, read = _reads_record(contest_work.stage_vs_work, demo_con, "R2024", scope=Scope("secretary", "C05"))
+    assert read and mine["community_id"].tolist() == ["C05"]
+    # another window than the stored twelve months is computed
+    six, read = _reads_record(contest_work.stage_vs_work, demo_con, "R2024", months=6)
+    assert not read and (six["window_start"] == dt.date(2024, 5, 20)).all()
+
+
+def test_an_import_of_ledgers_and_its_undo_keep_the_record_right(contest_con, tmp_path):
+    """Round R1 is held on 2025-06-14: its record covers 2024-06-14 … 2025-06-13."""
+    con = contest_con
+    assert contest_work.record_current(con)
+    assert_record_equal_computed(con)
+    before = contest_work.stage_vs_work(con, "R1").set_index("community_id")
+    assert before.loc["C30", "closed_cases"] == 0 and before.loc["C30", "activities"] == 0
+    cases_csv = write_csv(tmp_path / "cases.csv", [CASE_HEADER,
+        ["W1", "鹤北一居", "矛盾化解", "2025-03-01 09:30", "2025-03-01 18:00", "网格", "否", "5"],
+        ["W2", "鹤北一居", "民意征集", "2025-03-02 09:30", "2025-03-09 10:00", "社区", "否", "3"],
+        ["W3", "鹤北一居", "服务代办", "2024-06-13 09:30", "2024-06-13 10:00", "网格", "否", "1"],   # the day before
+        ["W4", "北街", "矛盾化解", "2025-06-13 23:00", None, None, "是", None]])                    # still open
+    acts_csv = write_csv(tmp_path / "acts.csv", [
+        ["活动编号", "活动日期", "居民区", "服务项目", "参与人数", "志愿者人数", "志愿服务时长"],
+        ["V1", "2024-06-14", "鹤北一居", "S01", "40", "3", "6"], ["V2", "2025-06-14", "鹤北一居", "S01", "99", "1", "1"]])
+    batches = []
+    for path, table in ((cases_csv, "grid_cases"), (acts_csv, "seed_activities")):
+        report = ingest.import_file(con, path, table)
+        assert report.ok, report.errors
+        batches.append(report.batch_id)
+    assert contest_work.record_current(con)
+    assert_record_equal_computed(con)
+    after = contest_work.stage_vs_work(con, "R1").set_index("community_id")
+    assert after.loc["C30", "closed_cases"] == 2 and after.loc["C30", "in_grid_rate"] == 0.5
+    assert after.loc["C30", "satisfaction"] == 4.0 and after.loc["C30", "activities"] == 1
+    assert after.loc["C01", "closed_cases"] == 0
+    for batch in reversed(batches):
+        ingest.undo_batch(con, batch)
+    assert contest_work.record_current(con)
+    assert_record_equal_computed(con)
+    pd.testing.assert_frame_equal(contest_work.stage_vs_work(con, "R1").set_index("community_id"), before)
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE contest_rounds SET held_on = DATE '2024-03-01' WHERE round_id = 'R2024'",      # another window
+    "INSERT INTO contest_entries (round_id, entry_id, community_id) VALUES ('R2024', 'R2024-E99', 'C02')",  # an entry
+    "INSERT INTO seed_activities VALUES ('X1', DATE '2024-03-01', 'C30', 'S01', NULL, 9, 1, 1.0, 'x')",  # a new fact
+])
+def test_a_record_changed_behind_the_importer_is_computed_not_read(fresh_con, change):
+    con = fresh_con
+    assert contest_work.record_current(con)
+    con.execute(change)
+    assert not contest_work.record_current(con)
+    _poison_record(con)
+    now, read = _reads_record(contest_work.stage_vs_work, con, "R2024")
+    assert not read and (now["activities"] >= 0).all()
+    with rollups.raw():
+        pd.testing.assert_frame_equal(now, contest_work.stage_vs_work(con, "R2024"), rtol=1e-9)
+    rollups.refresh(con)
+    assert contest_work.record_current(con)
+    pd.testing.assert_frame_equal(contest_work.stage_vs_work(con, "R2024"), now, rtol=1e-9)
+
+
+def test_a_record_stored_by_other_code_is_not_read(fresh_con, monkeypatch):
+    _poison_record(fresh_con)
+    assert (contest_work.stage_vs_work(fresh_con, "R2024")["activities"] == -1).all()    # current: read
+    monkeypatch.setattr(contest_work, "DEFINITION", "another-version")
+    assert not contest_work.record_current(fresh_con)
+    assert (contest_work.stage_vs_work(fresh_con, "R2024")["activities"] >= 0).all()     # computed
+    rollups.refresh(fresh_con)
+    assert contest_work.record_current(fresh_con)
+    assert not _reads_record(contest_work.stage_vs_work, fresh_con, "R2024", months=11)[1]

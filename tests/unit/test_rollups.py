@@ -460,7 +460,8 @@ def test_the_table_browser_explains_every_rollup_column(demo_con):
     from analytics import catalog
 
     listing = catalog.tables(demo_con).set_index("table_name")
-    for table in (*rollups.TABLES, "rollup_state", "rollup_contest_rankings", "rollup_contest_state"):
+    for table in (*rollups.TABLES, "rollup_state", "rollup_contest_rankings", "rollup_contest_state",
+                  "rollup_contest_work", "rollup_contest_work_state"):
         assert listing.loc[table, "meaning_zh"] != "—"
         notes = catalog.columns(demo_con, table)
         assert (notes["meaning_zh"] != "—").all(), table
