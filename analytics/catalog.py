@@ -233,6 +233,9 @@ TABLE_NOTES.update({
 COLUMN_NOTES.update({
     ("rollup_contest_rankings", "round_id"): _ID["round_id"],
     ("rollup_contest_rankings", "entry_id"): _ID["entry_id"],
+    ("rollup_contest_rankings", "entry_no"): ("本场次内的参赛序号", "The entry's number in its round"),
+    ("rollup_contest_rankings", "entries_of_community"): ("该居民区本场次的参赛项目数（2个以上时标1号、2号）",
+                                                          "Entries of its community in the round"),
     ("rollup_contest_rankings", "judges_scored"): ("给出总分的评委人数", "Judges with a total for the entry"),
     ("rollup_contest_rankings", "missing_scores"): ("空缺的评分格数", "Empty judge × criterion cells"),
     ("rollup_contest_state", "id"): ("固定为1", "Always 1"),

@@ -344,12 +344,18 @@ def compare_methods(con, round_id: str, weights: Mapping[str, float] | None = No
     Sorted by the trimmed mean, the method the contest announces."""
     every = _all_methods(con, round_id, weights, partial, resamples, BOOTSTRAP_SEED)
     first, *others = METHODS
-    base = every[_LABELS + [f"{c}_{first}" for c in _PER_METHOD] + ["judges_scored", "missing_scores"]
-                 + [f"{c}_{m}" for m in others for c in _PER_METHOD]].copy()
-    ranks = base[[f"rank_{m}" for m in METHODS]].astype(float)
-    base["rank_spread"] = (ranks.max(axis=1) - ranks.min(axis=1)).astype("Int64")
-    base["methods_agree"] = base["rank_spread"].fillna(0).eq(0)
-    return base.sort_values(["rank_trimmed_mean", "entry_no"], na_position="last").reset_index(drop=True)
+    ranks = np.column_stack([every[f"rank_{m}"].to_numpy(dtype=float, na_value=np.nan) for m in METHODS])
+    # best first by the trimmed mean, entries without a rank last, in entry order
+    order = np.lexsort((every["entry_no"].to_numpy(), np.nan_to_num(ranks[:, METHODS.index("trimmed_mean")], nan=np.inf)))
+    base = every.take(order)[_LABELS + [f"{c}_{first}" for c in _PER_METHOD] + ["judges_scored", "missing_scores"]
+                             + [f"{c}_{m}" for m in others for c in _PER_METHOD]]
+    spread = (np.fmax.reduce(ranks, axis=1) - np.fmin.reduce(ranks, axis=1))[order]   # NaN: no rank at all
+    base.insert(len(base.columns), "rank_spread",
+                pd.arrays.IntegerArray(np.nan_to_num(spread).astype("int64"), np.isnan(spread)))
+    base.insert(len(base.columns), "methods_agree",
+                pd.arrays.BooleanArray(np.nan_to_num(spread) == 0, np.zeros(len(spread), dtype=bool)))
+    base.index = pd.RangeIndex(len(base))
+    return base
 
 
 _LABELS = ["entry_id", "entry_no", "community_id", "community_name", "short_name", "label", "theme"]
@@ -376,18 +382,18 @@ def _one_method(every: pd.DataFrame, method: str) -> pd.DataFrame:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The wide frame with the same types whether scored now or read from the stored rankings (with its
-    round_id first if it has one), in entry order."""
+    round_id first if it has one), in entry order. Built once from numpy arrays: the page asks for it on
+    every round it shows, and per-column pandas conversions of a dozen rows cost more than the query."""
     keys = ["round_id"] if "round_id" in frame.columns else []
-    frame = frame.sort_values([*keys, "entry_no"], ignore_index=True)
-    columns = {c: frame[c] for c in keys + _LABELS}
+    order = np.lexsort([frame["entry_no"].to_numpy(dtype="int64")] + [frame[k].to_numpy(dtype=object) for k in keys])
+    columns = {c: frame[c].to_numpy()[order] for c in keys + _LABELS}
     for column in ("entry_no", "judges_scored", "missing_scores"):
-        columns[column] = frame[column].astype("int64")
+        columns[column] = frame[column].to_numpy(dtype="int64")[order]
     for method in METHODS:
-        columns[f"score_{method}"] = frame[f"score_{method}"].astype(float)
+        columns[f"score_{method}"] = frame[f"score_{method}"].to_numpy(dtype=float, na_value=np.nan)[order]
         for column in (f"rank_{method}", f"rank_low_{method}", f"rank_high_{method}"):
-            values = frame[column]
-            columns[column] = (values.astype("Int64") if pd.api.types.is_integer_dtype(values.dtype)
-                               else pd.Series(pd.array(values, dtype="Float64").round().astype("Int64")))
+            values = np.round(frame[column].to_numpy(dtype=float, na_value=np.nan)[order])
+            columns[column] = pd.arrays.IntegerArray(np.nan_to_num(values).astype("int64"), np.isnan(values))
     return pd.DataFrame({c: columns[c] for c in keys + _WIDE})
 
 
@@ -459,12 +465,15 @@ def _source(fn) -> str:
 
 
 STORED_PARTIAL = "rescale"
+_STORED_COLUMNS = ("round_id", "entry_id", "entry_no", "entries_of_community", "judges_scored", "missing_scores",
+                   *(f"{c}_{m}" for m in METHODS for c in _PER_METHOD))
 # What the stored rankings depend on besides the data: the scoring code and its constants. A version of
 # the code that scores differently finds the stored rankings not current until they are rebuilt.
 _SCORING_CODE = (totals_ctes, _method_scores_sql, _scores, _totals_matrix, _resampled_scores,
                  competition_ranks, bootstrap_intervals, _score_now, _typed)
 DEFINITION = hashlib.sha256("\n".join(
-    [repr((METHODS, TRIM_MIN_JUDGES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, INTERVAL, TIE_DECIMALS, STORED_PARTIAL))]
+    [repr((METHODS, TRIM_MIN_JUDGES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, INTERVAL, TIE_DECIMALS, STORED_PARTIAL,
+           _STORED_COLUMNS))]
     + [_source(f) for f in _SCORING_CODE]).encode()).hexdigest()[:16]
 # The contest tables as they are: every row hashed, summed (order does not matter) and counted. The rounds'
 # dates do not change a ranking, but the stored stage-vs-work record (analytics.contest_work) is drawn by them.
@@ -497,34 +506,49 @@ def rankings_current(con) -> bool:
     return rollups.remembered(con, "contest rankings", ask)
 
 
+def _stored_labelled(where: str) -> str:
+    """The CTE `labelled` of the stored rankings the condition `where` (on `r`) selects: the columns of
+    _entries_sql's `labelled` and the stored ones. The number of an entry in its round and how many
+    entries its community has there are stored with the ranking (the entries are part of its
+    fingerprint): computing them again takes two window functions, most of the time of this query."""
+    return f"""labelled AS (
+            SELECT r.round_id, r.entry_id, e.community_id, c.name AS community_name,
+                   coalesce(c.short_name, c.name) AS short_name, e.theme, r.entry_no,
+                   CASE WHEN r.entries_of_community > 1
+                        THEN coalesce(c.short_name, c.name) || '·' || CAST(r.entry_no AS VARCHAR) || '号'
+                        ELSE coalesce(c.short_name, c.name) END AS label,
+                   r.* EXCLUDE (round_id, entry_id, entry_no, entries_of_community)
+            FROM rollup_contest_rankings r JOIN contest_entries e USING (round_id, entry_id)
+                 JOIN communities c ON c.community_id = e.community_id
+            WHERE {where}
+        )"""
+
+
 def _stored(con, round_id: str | None) -> pd.DataFrame | None:
     """The stored rankings of a round (of every round, with a round_id column, for None) with today's
     names; None when they may not be read (stale, missing, or `rollups.raw()`)."""
     if rollups.forced_raw() or not rankings_current(con):
         return None
-    where, params = ("e.round_id = $round_id", {"round_id": round_id}) if round_id else ("true", {})
-    frame = db.query(con, f"""
-        WITH {_entries_sql(where)}
-        SELECT l.*, r.* EXCLUDE (round_id, entry_id)
-        FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)""", params)
+    where, params = ("r.round_id = $round_id", {"round_id": round_id}) if round_id else ("true", {})
+    frame = db.query(con, f"WITH {_stored_labelled(where)} SELECT * FROM labelled", params)
     if frame.empty:
         return None
     return _typed(frame if round_id is None else frame.drop(columns="round_id"))
 
 
 def stored_stage_ctes(con, method: str) -> str | None:
-    """CTEs `entries`, `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every
-    entry of round $round_id under `method`) read from the stored rankings, for a query that joins the
-    stage to something else in one go (binds $round_id). None when they may not be read (stale,
-    missing, or `rollups.raw()`)."""
+    """CTEs `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every entry of
+    round $round_id under `method`) read from the stored rankings, for a query that joins the stage to
+    something else in one go (binds $round_id). None when they may not be read (stale, missing, or
+    `rollups.raw()`)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if rollups.forced_raw() or not rankings_current(con):
         return None
-    return f"""{_ENTRIES_SQL},
+    return f"""{_stored_labelled("r.round_id = $round_id")},
         stage AS (
-            SELECT l.entry_id, l.entry_no, l.community_id, l.label, r.score_{method} AS score, r.rank_{method} AS rank
-            FROM labelled l JOIN rollup_contest_rankings r USING (round_id, entry_id)
+            SELECT entry_id, entry_no, community_id, label, score_{method} AS score, rank_{method} AS rank
+            FROM labelled
         )"""
 
 
@@ -542,9 +566,9 @@ def store_rankings(cur) -> int:
         table = effective_weights(_criteria(cur, round_id, in_transaction=True), None)
         one = _score_now(cur, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
                          in_transaction=True)
-        frames.append(one.assign(round_id=round_id))
-    columns = ["round_id", "entry_id", "judges_scored", "missing_scores"] + [
-        f"{c}_{m}" for m in METHODS for c in _PER_METHOD]
+        frames.append(one.assign(round_id=round_id,
+                                 entries_of_community=one.groupby("community_id")["entry_id"].transform("count")))
+    columns = list(_STORED_COLUMNS)
     rows = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     if len(rows):
         cur.register("contest_rankings_scored", rows)

@@ -9,6 +9,8 @@
 CREATE TABLE IF NOT EXISTS rollup_contest_rankings (
     round_id                VARCHAR NOT NULL,
     entry_id                VARCHAR NOT NULL,
+    entry_no                INTEGER,        -- the entry's number in its round (as analytics.contest labels it)
+    entries_of_community    INTEGER,        -- entries of its community in the round (2 or more: labelled 1号, 2号)
     judges_scored           INTEGER NOT NULL,
     missing_scores          INTEGER NOT NULL,
     score_mean              DOUBLE,
@@ -24,6 +26,9 @@ CREATE TABLE IF NOT EXISTS rollup_contest_rankings (
     rank_low_judge_standardised   INTEGER,
     rank_high_judge_standardised  INTEGER
 );
+-- a database from before these two columns gets them (NULL until the next refresh, not read until then)
+ALTER TABLE rollup_contest_rankings ADD COLUMN IF NOT EXISTS entry_no INTEGER;
+ALTER TABLE rollup_contest_rankings ADD COLUMN IF NOT EXISTS entries_of_community INTEGER;
 
 CREATE TABLE IF NOT EXISTS rollup_contest_state (
     id           INTEGER PRIMARY KEY,

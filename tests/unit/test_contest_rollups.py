@@ -280,3 +280,28 @@ def test_a_record_stored_by_other_code_is_not_read(fresh_con, monkeypatch):
     rollups.refresh(fresh_con)
     assert contest_work.record_current(fresh_con)
     assert not _reads_record(contest_work.stage_vs_work, fresh_con, "R2024", months=11)[1]
+
+
+def test_a_database_with_the_first_stored_rankings_table_is_brought_up_to_date(fresh_con):
+    """The stored rankings once had no entry_no / entries_of_community: opening such a file adds them,
+    its old rows are not read, and the next refresh (an import, an undo) fills them."""
+    con = fresh_con
+    old_columns = [c for c in contest._STORED_COLUMNS if c not in ("entry_no", "entries_of_community")]
+    con.execute("DROP TABLE rollup_contest_rankings")
+    con.execute("CREATE TABLE rollup_contest_rankings AS SELECT "
+                + ", ".join(f"NULL::{'VARCHAR' if c.endswith('_id') else 'DOUBLE'} AS {c}" for c in old_columns) + " LIMIT 0")
+    con.execute("UPDATE rollup_contest_state SET definition = 'the first version'")
+    path = db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    con.close()
+    reopened = db.connect(path)
+    try:
+        names = db.query(reopened, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'rollup_contest_rankings'")
+        assert {"entry_no", "entries_of_community"} <= set(names["column_name"])
+        assert not contest.rankings_current(reopened)
+        assert not _reads_stored(contest.ranking, reopened, "R2024")[1]
+        rollups.refresh(reopened)
+        assert contest.rankings_current(reopened)
+        assert_stored_equal_scored(reopened)
+        assert_record_equal_computed(reopened)
+    finally:
+        reopened.close()
