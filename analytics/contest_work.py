@@ -10,10 +10,17 @@ day before the round) and follows the metric definitions of ../shared/DESIGN.md:
 
 `stage_work_match` gives Spearman's rank correlation between the stage score and each measure over every
 entry of the round (an aggregate, so every scope reads it); `stage_vs_work` rows are limited to the
-communities the scope may read in detail. The record comes from the daily rollups while they are current
-(analytics.rollups), else from the raw tables, and the stage ranking from the stored rankings in the same
-query while they are current (analytics.contest), else scored: the same answer either way.
-`stage_and_match` gives both answers of the page's tab from one reading.
+communities the scope may read in detail. `stage_and_match` gives both answers of the page's tab from
+one reading.
+
+Where the answer comes from (the same answer either way; the tests compare them):
+- the twelve-month record of every round is stored at each rollup refresh (`store_record`, into
+  rollup_contest_work: a round's window is fixed by its date), and read with the stored rankings in one
+  query while both are current (`record_current`): a round change on the contest page then reads two
+  small tables;
+- otherwise (another number of months, stale, or `rollups.raw()`) the record is summed from the rollups
+  while they are current (analytics.rollups), else from the raw tables, and the stage ranking is read
+  from the stored rankings in the same query while they are current (analytics.contest), else scored.
 """
 from __future__ import annotations
 
