@@ -153,10 +153,15 @@ def _entries_sql(where: str) -> str:
         ),
         labelled AS (
             SELECT round_id, entry_id, community_id, community_name, short_name, theme, entry_no,
-                   CASE WHEN entries_of_community > 1 THEN short_name || '·' || CAST(entry_no AS VARCHAR) || '号'
-                        ELSE short_name END AS label
+                   {_label_sql("short_name", "entry_no", "entries_of_community")} AS label
             FROM entries
         )"""
+
+
+def _label_sql(short_name: str, entry_no: str, entries_of_community: str) -> str:
+    """An entry's label: its community's short name, with 1号, 2号 when the community has several entries."""
+    return (f"CASE WHEN {entries_of_community} > 1 THEN {short_name} || '·' || CAST({entry_no} AS VARCHAR) || '号'"
+            f" ELSE {short_name} END")
 
 
 _ENTRIES_SQL = _entries_sql("e.round_id = $round_id")
@@ -514,9 +519,7 @@ def _stored_labelled(where: str) -> str:
     return f"""labelled AS (
             SELECT r.round_id, r.entry_id, e.community_id, c.name AS community_name,
                    coalesce(c.short_name, c.name) AS short_name, e.theme, r.entry_no,
-                   CASE WHEN r.entries_of_community > 1
-                        THEN coalesce(c.short_name, c.name) || '·' || CAST(r.entry_no AS VARCHAR) || '号'
-                        ELSE coalesce(c.short_name, c.name) END AS label,
+                   {_label_sql("coalesce(c.short_name, c.name)", "r.entry_no", "r.entries_of_community")} AS label,
                    r.* EXCLUDE (round_id, entry_id, entry_no, entries_of_community)
             FROM rollup_contest_rankings r JOIN contest_entries e USING (round_id, entry_id)
                  JOIN communities c ON c.community_id = e.community_id

@@ -305,3 +305,24 @@ def test_a_database_with_the_first_stored_rankings_table_is_brought_up_to_date(f
         assert_record_equal_computed(reopened)
     finally:
         reopened.close()
+
+
+def test_a_community_with_two_entries_reads_them_numbered_from_the_store(fresh_con):
+    """Labels 鹤北一居·1号 / ·N号 come from the stored entry numbers exactly as from the entries themselves."""
+    con = fresh_con
+    first = db.scalar(con, "SELECT entry_id FROM contest_entries WHERE round_id = 'R2024' AND community_id = 'C30'")
+    con.execute("INSERT INTO contest_entries (round_id, entry_id, community_id, theme) VALUES ('R2024', 'R2024-E99', 'C30', '第二个')")
+    con.execute("""INSERT INTO contest_scores (round_id, entry_id, judge_id, criterion_id, score)
+                   SELECT round_id, 'R2024-E99', judge_id, criterion_id, score - 3 FROM contest_scores
+                   WHERE round_id = 'R2024' AND entry_id = $first""", {"first": first})
+    assert not contest.rankings_current(con)
+    rollups.refresh(con)
+    assert_stored_equal_scored(con)
+    assert_record_equal_computed(con)
+    ranked, read = _reads_stored(contest.ranking, con, "R2024")
+    assert read
+    twins = ranked[ranked["community_id"] == "C30"].sort_values("entry_no")
+    short = twins["short_name"].iloc[0]
+    assert twins["label"].tolist() == [f"{short}·{n}号" for n in twins["entry_no"]]
+    assert twins["entry_no"].tolist() == [1, 17]
+    assert (ranked[ranked["community_id"] != "C30"]["label"] == ranked[ranked["community_id"] != "C30"]["short_name"]).all()
