@@ -219,7 +219,8 @@ def store_record(cur) -> int:
         start, end = contest.round_window(pd.Timestamp(held_on).date(), STORED_MONTHS)
         ctes, params = _record_ctes(round_id, start, end, None, True)
         db.execute(cur, f"""
-            INSERT INTO rollup_contest_work
+            INSERT INTO rollup_contest_work (round_id, entry_id, community_id, window_start, window_end, activities,
+                                             participants, closed_cases, settled_in_grid, satisfaction)
             SELECT * FROM (
                 WITH {ctes}
                 SELECT $round_id, entry_id, community_id, $window_start, $window_end, activities, participants,
