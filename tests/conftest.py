@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,16 @@ from analytics import db, demo
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SCALE = 0.1
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_report_header(config):
+    """The browser the browser tests drive, so that a run on a new machine says which one it saw."""
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    try:
+        version = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        version = f"not usable ({exc.__class__.__name__}): the browser tests will be skipped"
+    return f"browser tests: {chromium}: {version or 'no version printed'}"
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,5 @@
 import pytest
 
-from tests.conftest import artifact
-
 pytestmark = pytest.mark.browser
 
 LEDGER = ("江川路街道2024年3月网格事务台账\r\n"
@@ -20,8 +18,8 @@ def test_upload_preview_and_report_in_the_browser(tracked, tmp_path):
     page = tracked.open("data_import?demo_role=admin", wait_for_text="当前是演示数据")
     assert page.get_by_text("清空演示数据").count() >= 1
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
-    page.get_by_text("请先修改文件中的这些问题").wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
+    page.get_by_text("请先修改文件中的这些问题").wait_for()
+    tracked.idle()
     assert page.get_by_text("需修改的错误").count() == 1
     errors = page.locator("[data-testid='stMetric']").nth(4).inner_text()
     assert errors.strip().endswith("3"), errors
@@ -29,7 +27,6 @@ def test_upload_preview_and_report_in_the_browser(tracked, tmp_path):
     assert confirm.is_disabled()
     # Streamlit scrolls inside its main block, so a full-page shot needs a viewport as tall as the page.
     page.set_viewport_size({"width": 1440, "height": 1900})
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(artifact("data_import.png")), full_page=True)
+    tracked.settled_screenshot("data_import.png", full_page=True)
     tracked.assert_no_exception()
     tracked.assert_offline()

@@ -4,31 +4,38 @@ import http.server
 import io
 import json
 import math
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from typing import ClassVar
 
 import pytest
 import shapely
+from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analytics import db, demo, geo
-from tests.browser.conftest import TrackedPage, _free_port
-from tests.conftest import ROOT, artifact
+from tests.browser.conftest import TrackedPage, _free_port, running_app
+from tests.conftest import artifact
 from ui import maps
 
 pytestmark = pytest.mark.browser
 
 
-def wait_for_map(page, timeout_ms: int = 60_000):
-    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=timeout_ms)
-    page.wait_for_timeout(2500)  # deck.gl draws a frame or two after the canvas appears
-    return page.locator("[data-testid='stDeckGlJsonChart']").first.bounding_box()
+def wait_for_map(page, *, colours: int = 6, deadline_s: float = 120):
+    """The map's canvas has drawn the grids: its pixels show several colours and two looks in a row
+    agree (deck.gl draws a frame or two after the canvas appears; a basemap's tiles arrive later)."""
+    chart = page.locator("[data-testid='stDeckGlJsonChart']").first
+    canvas = chart.locator("canvas").first
+    canvas.wait_for(state="visible")
+    previous, ends = None, time.monotonic() + deadline_s
+    while time.monotonic() < ends:
+        shot = canvas.screenshot()
+        few = Image.open(io.BytesIO(shot)).getcolors(colours)  # None: more distinct colours than that
+        if shot == previous and few is None:
+            return chart.bounding_box()
+        previous = shot
+    pytest.fail(f"the map's canvas did not settle on a drawing within {deadline_s:.0f} s")
 
 
 def screen_point(box: dict, lon: float, lat: float) -> tuple[float, float]:
@@ -57,18 +64,19 @@ def test_grid_map_renders_offline_and_opens_a_grid_on_click(tracked):
     assert page.get_by_text("图例：小事不出网格率").count() == 1
     assert page.get_by_text("无数据或不在筛选范围内").count() == 1
     assert page.get_by_text("离线地图").count() == 1
-    page.screenshot(path=str(artifact("grid_map.png")))
+    tracked.settled_screenshot("grid_map.png")
 
     # hovering a grid shows its numbers; clicking it opens its drill-down below the map
     x, y = screen_point(box, *label_of("G7"))
     y += 25  # just below the label, on the polygon
-    page.mouse.move(x, y)
     tooltip = page.get_by_text("小事不出网格率 84.4%")
-    for _ in range(3):
-        if tooltip.count():
+    for nudge in range(4):  # deck.gl picks on pointer moves; a move the busy renderer dropped is made again
+        page.mouse.move(x + nudge, y + nudge)
+        try:
+            tooltip.wait_for(state="visible", timeout=10_000)
             break
-        page.mouse.move(x + 3, y + 3)
-        page.wait_for_timeout(700)
+        except PlaywrightTimeout:
+            continue
     assert tooltip.count() == 1
     # On a busy machine a click can get lost; click again only while the chart shows no selection (its
     # "Clear selection" action appears at once), since a second click on a selected grid deselects it.
@@ -81,12 +89,12 @@ def test_grid_map_renders_offline_and_opens_a_grid_on_click(tracked):
         except PlaywrightTimeout:
             continue
     heading = page.locator("h4", has_text="鹤庆片区网格")
-    heading.wait_for(timeout=60_000)
+    heading.wait_for(state="visible")
+    tracked.idle()
     assert selected.count() >= 1  # the map itself shows the grid as selected
     assert page.get_by_text("居民区排名：小事不出网格率").count() == 1
-    page.wait_for_timeout(1500)
     heading.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifact("grid_map_detail.png")))
+    tracked.settled_screenshot("grid_map_detail.png")
     tracked.assert_no_exception()
     tracked.assert_offline()
 
@@ -95,6 +103,7 @@ def test_grid_map_renders_offline_and_opens_a_grid_on_click(tracked):
 # a configured basemap (GCJ-02), served by a tile server of our own
 class _Tiles(http.server.BaseHTTPRequestHandler):
     hits: ClassVar[list[str]] = []
+    served: ClassVar[threading.Event] = threading.Event()
 
     def do_GET(self):
         from PIL import Image, ImageDraw
@@ -109,6 +118,7 @@ class _Tiles(http.server.BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         self.wfile.write(buffer.getvalue())
+        type(self).served.set()
 
     def log_message(self, *args):
         pass
@@ -121,28 +131,12 @@ def basemap_app(demo_db_path, tmp_path_factory):
     tile_base = f"http://127.0.0.1:{tiles.server_address[1]}"
     path = tmp_path_factory.mktemp("basemap") / "app.duckdb"
     shutil.copy(demo_db_path, path)
-    port = _free_port()
-    env = {**os.environ, db.ENV_DB_PATH: str(path), maps.ENV_URL: tile_base + "/{z}/{x}/{y}.png",
+    env = {db.ENV_DB_PATH: str(path), maps.ENV_URL: tile_base + "/{z}/{x}/{y}.png",
            maps.ENV_CRS: "gcj02", maps.ENV_NAME: "测试底图"}
-    log = open(path.parent / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the basemap app did not start")
-        yield base, tile_base
+        with running_app(env, path.parent / "server.log") as base:
+            yield base, tile_base
     finally:
-        server.terminate()
-        server.wait(timeout=15)
         tiles.shutdown()
 
 
@@ -155,11 +149,8 @@ def test_configured_basemap_loads_tiles_from_that_server_only(browser, basemap_a
         page = tracked.open("grid_map", wait_for_text="七个网格一览")
         wait_for_map(page)
         assert page.get_by_text("测试底图（已按 GCJ-02 偏移叠加）", exact=False).count() == 1
-        for _ in range(20):
-            if _Tiles.hits:
-                break
-            page.wait_for_timeout(500)
-        page.wait_for_timeout(2000)
+        assert _Tiles.served.wait(120), "no tile was asked of the configured basemap server"
+        wait_for_map(page)  # settled again, now with the tiles drawn under the grids
         page.locator("[data-testid='stDeckGlJsonChart']").first.screenshot(path=str(artifact("grid_map_basemap.png")))
         assert _Tiles.hits and all(h.endswith(".png") for h in _Tiles.hits)
         assert {u.split("/")[2] for u in tracked.outside} == {tile_base.split("/")[2]}  # nothing but our tiles

@@ -1,7 +1,5 @@
 import pytest
 
-from tests.conftest import artifact
-
 pytestmark = pytest.mark.browser
 
 
@@ -10,7 +8,7 @@ def test_overview_renders_offline(tracked):
     page.locator("[data-testid='stMetric']").nth(7).wait_for()
     assert page.locator("[data-testid='stMetric']").count() == 8
     assert page.get_by_text("模拟数据").count() >= 1
-    page.screenshot(path=str(artifact("overview.png")), full_page=True)
+    tracked.settled_screenshot("overview.png", full_page=True)
     tracked.assert_no_exception()
     tracked.assert_offline()
 
@@ -19,13 +17,9 @@ def test_grid_filter_in_the_real_sidebar(tracked):
     page = tracked.open("", wait_for_text="网格事务")
     before = page.locator("[data-testid='stMetric']").nth(4).inner_text()
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect'] input").click()
-    page.get_by_role("option", name="鹤庆片区网格").click()
+    with tracked.rerun():
+        page.get_by_role("option", name="鹤庆片区网格").click()
     page.keyboard.press("Escape")
-    metric = page.locator("[data-testid='stMetric']").nth(4)
-    for _ in range(60):  # the rerun takes longer on a loaded machine
-        if metric.inner_text() != before:
-            break
-        page.wait_for_timeout(500)
-    assert metric.inner_text() != before
+    assert page.locator("[data-testid='stMetric']").nth(4).inner_text() != before
     tracked.assert_no_exception()
     tracked.assert_offline()

@@ -3,8 +3,6 @@ import io
 import pandas as pd
 import pytest
 
-from tests.conftest import artifact
-
 pytestmark = pytest.mark.browser
 
 
@@ -15,14 +13,12 @@ def charts(page):
 def test_seeds_page_renders_offline(tracked):
     page = tracked.open("seeds", wait_for_text="漏斗图")
     charts(page).nth(5).wait_for()
-    page.wait_for_timeout(1500)
     assert page.get_by_text("模拟数据").count() >= 1
-    page.screenshot(path=str(artifact("seeds_top.png")))
+    tracked.settled_screenshot("seeds_top.png")
     # Streamlit scrolls inside its own container, so a full-page shot needs a viewport as tall as the page.
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 100, 8000)})
-    page.wait_for_timeout(2500)
-    page.screenshot(path=str(artifact("seeds.png")))
+    tracked.settled_screenshot("seeds.png")
     tracked.assert_no_exception()
     tracked.assert_offline()
 
@@ -39,12 +35,12 @@ def activities(page) -> str:
 def test_clicking_a_colour_then_a_community_filters_the_page(tracked):
     page = tracked.open("seeds", wait_for_text="漏斗图")
     charts(page).nth(0).locator("g.point path").first.wait_for()
-    page.wait_for_timeout(1000)
     everyone = activities(page)
     red_bar = charts(page).nth(0).locator("g.point path").first
-    click_centre(page, red_bar)
-    page.get_by_text("本页已按 红色种子 筛选").wait_for(timeout=20_000)
-    page.wait_for_timeout(1500)
+    with tracked.rerun():
+        click_centre(page, red_bar)
+    page.get_by_text("本页已按 红色种子 筛选").wait_for()
+    tracked.idle()
     only_red = activities(page)
     assert only_red != everyone
     assert int(only_red.replace(",", "")) < int(everyone.replace(",", ""))
@@ -52,19 +48,21 @@ def test_clicking_a_colour_then_a_community_filters_the_page(tracked):
     # a community in the funnel plot narrows further; the banner names both picks
     # charts below the fold mount only once scrolled to
     page.get_by_text("每个点是一个居民区").scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
     dot = charts(page).nth(2).locator("g.scatterlayer g.trace").last.locator("path.point").first
-    click_centre(page, dot)
-    page.get_by_text("本页已按 红色种子 · ").wait_for(timeout=20_000)
-    page.wait_for_timeout(1500)
+    dot.wait_for(state="visible")
+    tracked.idle()
+    with tracked.rerun():
+        click_centre(page, dot)
+    page.get_by_text("本页已按 红色种子 · ").wait_for()
+    tracked.idle()
     assert int(activities(page).replace(",", "")) < int(only_red.replace(",", ""))
     page.get_by_text("本页已按").scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(artifact("seeds_picked.png")))
+    tracked.settled_screenshot("seeds_picked.png")
 
-    page.get_by_role("button", name="清除选择").click()
-    page.get_by_text("提示：点击图中").wait_for(timeout=20_000)
-    page.wait_for_timeout(1500)
+    with tracked.rerun():
+        page.get_by_role("button", name="清除选择").click()
+    page.get_by_text("提示：点击图中").wait_for()
+    tracked.idle()
     assert activities(page) == everyone
     tracked.assert_no_exception()
     tracked.assert_offline()
@@ -73,8 +71,9 @@ def test_clicking_a_colour_then_a_community_filters_the_page(tracked):
 def test_downloaded_csv_opens_with_chinese_intact(tracked):
     page = tracked.open("seeds", wait_for_text="漏斗图")
     page.get_by_text("每个点是一个居民区").scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
     button = page.locator("[data-testid='stDownloadButton']").filter(has_text="下载 CSV").nth(2)   # the funnel table
+    button.wait_for(state="visible")
+    tracked.idle()
     with page.expect_download() as info:
         button.click()
     download = info.value

@@ -2,8 +2,6 @@ import re
 
 import pytest
 
-from tests.conftest import artifact
-
 pytestmark = pytest.mark.browser
 
 
@@ -11,10 +9,9 @@ def test_showcase_page_renders_offline(tracked):
     page = tracked.open("showcase", wait_for_text="亮点")
     page.locator(".js-plotly-plot").first.wait_for()
     assert page.get_by_text("模拟数据").count() >= 1
-    page.screenshot(path=str(artifact("showcase.png")), full_page=False)
+    tracked.settled_screenshot("showcase.png", full_page=False)
     page.set_viewport_size({"width": 1440, "height": 3600})     # the page scrolls inside its own container
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(artifact("showcase_full.png")), full_page=True)
+    tracked.settled_screenshot("showcase_full.png", full_page=True)
     tracked.assert_no_exception()
     tracked.assert_offline()
 
