@@ -81,7 +81,7 @@ async def _session(browser, base: str, role: str, number: int, until: float, tim
         while time.monotonic() < until and count:
             link = links.nth(i % count)
             i += 1
-            name = (await link.inner_text()).strip()
+            name = (await link.inner_text()).strip().splitlines()[-1]  # the icon's name comes first
             started = time.monotonic()
             try:
                 await page.evaluate(_ARM)
