@@ -17,6 +17,8 @@ from pathlib import Path
 from analytics.errors import DataError
 from analytics.store.base import Account, AuditEvent, LimitPolicy, Reservation, StoreBusy
 
+# How long a write waits for other writers before it gives up with StoreBusy (seconds).
+ENV_BUSY_TIMEOUT = "JIANGCHUAN_STORE_TIMEOUT"
 BUSY_TIMEOUT_S = 10.0
 MAX_DETAIL = 2000
 
@@ -60,6 +62,7 @@ class SQLiteStore:
         self.path = Path(path)
         # the accounts file this store replaces: read once, on the first open
         self.legacy_json = Path(legacy_json) if legacy_json else self.path.with_suffix(".json")
+        self._secret: bytes | None = None
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -97,8 +100,11 @@ class SQLiteStore:
 
     def _raw_connect(self) -> sqlite3.Connection:
         try:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            con.execute("PRAGMA foreign_keys = ON")
+            timeout = float(os.environ.get(ENV_BUSY_TIMEOUT) or BUSY_TIMEOUT_S)
+            con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            # WAL with NORMAL sync survives any crash of a process; only a power cut may lose the last
+            # commits, and it saves a disk flush per sign-in attempt and audit event.
+            con.execute("PRAGMA synchronous = NORMAL")
             return con
         except sqlite3.Error as exc:
             raise _explain(exc, self.path) from exc
@@ -221,13 +227,12 @@ class SQLiteStore:
     # sign-in limits
     def secret(self) -> bytes:
         """A random key of this store, for hashing names and addresses before they are kept."""
-        with self._read() as con:
-            row = con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()
-        if row:
-            return bytes.fromhex(row[0])
-        with self._write() as con:
-            con.execute("INSERT OR IGNORE INTO store_meta VALUES ('secret', ?)", (secrets.token_hex(32),))
-            return bytes.fromhex(con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()[0])
+        if self._secret is None:
+            with self._write() as con:
+                con.execute("INSERT OR IGNORE INTO store_meta VALUES ('secret', ?)", (secrets.token_hex(32),))
+                row = con.execute("SELECT value FROM store_meta WHERE key = 'secret'").fetchone()
+            self._secret = bytes.fromhex(row[0])
+        return self._secret
 
     def reserve_attempt(self, policies: Mapping[str, LimitPolicy], now: float) -> Reservation:
         with self._write() as con:
