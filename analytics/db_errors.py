@@ -23,6 +23,10 @@ class DiskFull(DataError):
     """The disk (or the process's file-size limit) refused a write."""
 
 
+class DatabaseInvalidated(DiskFull):
+    """DuckDB stopped the database after a failed write; the process must open it again."""
+
+
 _DISK_FULL = ("no space left", "disk full", "file too large", "disk quota", "out of disk")
 
 
@@ -61,6 +65,9 @@ def open_failure(exc: duckdb.Error, target: Path) -> DataError:
 def write_failure(exc: duckdb.Error) -> DataError | None:
     """A write failed for a reason the user can act on (a full disk, a damaged file), else None."""
     lowered = str(exc).lower()
+    if isinstance(exc, duckdb.FatalException):
+        return DatabaseInvalidated("磁盘空间不足或写入出错，数据库已暂停使用，最后一次操作没有保存。"
+                                   "请清理服务器磁盘空间后刷新页面，程序会重新打开数据库。")
     if _disk_full(lowered):
         return disk_full_error()
     if isinstance(exc, duckdb.IOException):

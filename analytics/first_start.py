@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.db_errors import disk_full_error, open_failure, write_failure
+from analytics.db_errors import DiskFull, disk_full_error, open_failure, write_failure
 
 BUILDING = ".building-"
 
@@ -86,7 +86,10 @@ def build(target: Path, progress=None, *, replace_unfinished: bool = False) -> N
                 raise disk_full_error(target.parent) from exc
             raise
         except duckdb.Error as exc:
-            raise (write_failure(exc) or open_failure(exc, target)) from exc
+            failure = write_failure(exc) or open_failure(exc, target)
+            if isinstance(failure, DiskFull):  # the temporary file is discarded: nothing to reopen
+                failure = disk_full_error(target.parent)
+            raise failure from exc
         finally:
             _remove(temp)
 

@@ -13,7 +13,7 @@ import threading
 
 import streamlit as st
 
-from analytics import db, rollups
+from analytics import db, db_errors, rollups
 from analytics.errors import DataError
 from ui.i18n import t
 
@@ -71,6 +71,8 @@ def page_run():
         try:
             yield
         except DataError as exc:
+            if isinstance(exc, db_errors.DatabaseInvalidated):
+                connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
             st.error(str(exc), icon=":material/error:")
 
 
