@@ -182,3 +182,9 @@ def test_an_existing_database_becomes_the_owners_only(tmp_path, demo_db_path):
     os.chmod(path, 0o644)
     db.connect(path).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_folder_where_no_database_can_be_made_is_explained():
+    for folder in ("/sys/jiangchuan-test", "/proc/jiangchuan-test"):  # refused even to root
+        with pytest.raises(DataError, match="没有权限在文件夹"):
+            db.connect(f"{folder}/jiangchuan.duckdb")
