@@ -130,6 +130,9 @@ def test_a_file_held_by_another_process_names_the_holder(tmp_path, small_world):
             with pytest.raises(DatabaseLocked) as refused:
                 db.connect(path, read_only=read_only)
             assert f"进程号 {proc.pid}" in str(refused.value) and "Conflicting" not in str(refused.value)
+        command = subprocess.run([sys.executable, "-m", "analytics.rollups", str(path)], capture_output=True,
+                                 text=True, cwd=ROOT, timeout=120)  # a command run beside the app
+        assert command.returncode == 1 and "正被另一个程序" in command.stderr and "Traceback" not in command.stderr
     finally:
         proc.stdin.close()
         proc.wait(timeout=60)
