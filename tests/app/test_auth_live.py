@@ -98,9 +98,13 @@ def test_a_database_held_by_another_program_is_explained(app_db, tmp_path, monke
 
 
 def test_files_the_app_makes_are_its_owners_only(app_db, tmp_path):
-    run_page("app_pages/overview.py")
-    made = tmp_path / "made-by-the-app-process.bin"
-    made.write_bytes(b"x")  # snapshots, uploads and exports are written by this process the same way
-    folder = tmp_path / "folder-made-by-the-app-process"
-    folder.mkdir()
+    previous = os.umask(0o022)  # as a shell starts the server; the app must tighten it itself
+    try:
+        run_page("app_pages/overview.py")
+        made = tmp_path / "made-by-the-app-process.bin"
+        made.write_bytes(b"x")  # snapshots, uploads and exports are written by this process the same way
+        folder = tmp_path / "folder-made-by-the-app-process"
+        folder.mkdir()
+    finally:
+        os.umask(previous)
     assert (made.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o600, 0o700)
