@@ -9,6 +9,10 @@ app server.
     base.py     the interface (AccessStore), its records (Account, AuditEvent, LimitPolicy, Reservation)
     sqlite.py   SQLiteStore: the one implementation today; migrates an old accounts.json on first open
     open_store(location=None)  the store named by $JIANGCHUAN_STORE, else beside $JIANGCHUAN_ACCOUNTS
+
+A PostgreSQL class goes beside sqlite.py with the same methods: each one transaction, reserve_attempt
+reading its rows with SELECT … FOR UPDATE, audit_log keyed by a bigserial; open_store picks it when
+$JIANGCHUAN_STORE is a postgresql:// address. Nothing else changes.
 """
 from __future__ import annotations
 
