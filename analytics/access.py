@@ -4,23 +4,31 @@ Every public analysis function takes `scope=` and enforces it in its SQL, so wha
 depends on a page remembering to hide something. `scope=None` is the unrestricted access of someone who
 holds the database file (a notebook, a test, a benchmark).
 
-Accounts live in a JSON file outside the repository ($JIANGCHUAN_ACCOUNTS, default
-~/.config/jiangchuan/accounts.json), passwords hashed with argon2id; manage them with
+Accounts live in the shared store (analytics.store: accounts.sqlite beside $JIANGCHUAN_ACCOUNTS,
+default ~/.config/jiangchuan/), passwords hashed with argon2id; manage them with
 
     python -m analytics.access add-user NAME --role secretary --community C30   # asks for the password
     python -m analytics.access list-users | set-role NAME --role analyst | remove-user NAME
+    python -m analytics.access set-password NAME | unlock NAME
+
+Every change is audited in the same transaction, and works while the app runs: the store is not the
+app's DuckDB file, which the app holds exclusively.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from analytics.errors import DataError
+from analytics.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
+
+# Re-exported: callers and the README know accounts by these names.
+__all__ = ["ENV_ACCOUNTS", "ROLES", "Account", "Scope", "accounts_path", "add_user", "community_predicate",
+           "load_accounts", "main", "remove_user", "set_password", "set_role", "store", "verify"]
+
 ROLES = ("leader", "secretary", "analyst", "admin")
-ENV_ACCOUNTS = "JIANGCHUAN_ACCOUNTS"
 
 
 @dataclass(frozen=True)
@@ -50,42 +58,14 @@ def community_predicate(scope: Scope | None, column: str = "community_id",
 
 # ---------------------------------------------------------------------------------------------
 # accounts
-@dataclass(frozen=True)
-class Account:
-    username: str
-    role: str
-    community_id: str | None = None
-    display_name: str | None = None
-    # None for accounts that sign in through OIDC only; kept out of repr so it never reaches a log
-    password_hash: str | None = field(default=None, repr=False)
-
-    @property
-    def scope(self) -> Scope:
-        return Scope(self.role, self.community_id)
-
-
-def accounts_path() -> Path:
-    return Path(os.environ.get(ENV_ACCOUNTS) or Path.home() / ".config" / "jiangchuan" / "accounts.json")
+def store(path: str | os.PathLike | None = None) -> AccessStore:
+    """The shared store of accounts, sign-in limits and the audit trail (`path`: the accounts file
+    or the store file; None: the configured one)."""
+    return open_store(path)
 
 
 def load_accounts(path: Path | None = None) -> dict[str, Account]:
-    path = path or accounts_path()
-    if not path.exists():
-        return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: Account(username=name, **fields) for name, fields in raw.get("users", {}).items()}
-
-
-def save_accounts(accounts: dict[str, Account], path: Path | None = None) -> None:
-    """Written atomically and readable by the owner only."""
-    path = path or accounts_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"users": {name: {k: v for k, v in asdict(a).items() if k != "username"} for name, a in accounts.items()}}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".accounts-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(body, handle, ensure_ascii=False, indent=1)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    return store(path).accounts()
 
 
 def _hasher():
@@ -99,11 +79,10 @@ def _hasher():
 _DUMMY_HASH = None
 
 
-def verify(username: str, password: str, path: Path | None = None) -> Account | None:
+def check_password(account: Account | None, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     global _DUMMY_HASH
-    account = load_accounts(path).get(username.strip())
     hasher = _hasher()
     if account is None or not account.password_hash:
         _DUMMY_HASH = _DUMMY_HASH or hasher.hash("not-a-password")
@@ -111,49 +90,90 @@ def verify(username: str, password: str, path: Path | None = None) -> Account | 
             hasher.verify(_DUMMY_HASH, password + "x")
         except VerificationError:
             pass
-        return None
+        return False
     try:
-        hasher.verify(account.password_hash, password)
+        return hasher.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
-        return None
-    return account
+        return False
+
+
+def verify(username: str, password: str, path: Path | None = None) -> Account | None:
+    """The account when the password is right, else None. No sign-in limits: the app signs in through
+    analytics.signin.sign_in, which applies them."""
+    account = store(path).account(username.strip())
+    return account if check_password(account, password) else None
+
+
+def _describe(account: Account) -> str:
+    return f"{account.username}: {account.role} {account.community_id or ''}".strip()
+
+
+def _check_password_strength(password: str | None) -> None:
+    if password is not None and len(password) < 10:
+        raise ValueError("a password needs at least 10 characters / 密码至少需要10位")
 
 
 def add_user(username: str, password: str | None, role: str, community_id: str | None = None,
-             display_name: str | None = None, path: Path | None = None) -> Account:
+             display_name: str | None = None, path: Path | None = None, *, actor: str = "system") -> Account:
     Scope(role, community_id)  # validates the role and a secretary's community
     if not username or not username.strip():
         raise ValueError("a user name is required")
-    if password is not None and len(password) < 10:
-        raise ValueError("a password needs at least 10 characters")
-    accounts = load_accounts(path)
+    _check_password_strength(password)
     account = Account(username.strip(), role, community_id, display_name,
                       _hasher().hash(password) if password is not None else None)
-    accounts[account.username] = account
-    save_accounts(accounts, path)
+    store(path).save_account(account, actor=actor, action="role_change", detail=f"added {_describe(account)}")
     return account
 
 
-def set_role(username: str, role: str, community_id: str | None = None, path: Path | None = None) -> Account:
+def _existing(target: AccessStore, username: str) -> Account:
+    account = target.account(username)
+    if account is None:
+        raise KeyError(f"no user {username!r} / 没有用户 {username}")
+    return account
+
+
+def set_role(username: str, role: str, community_id: str | None = None, path: Path | None = None, *,
+             actor: str = "system") -> Account:
     Scope(role, community_id)
-    accounts = load_accounts(path)
-    if username not in accounts:
-        raise KeyError(f"no user {username!r}")
-    old = accounts[username]
-    accounts[username] = Account(username, role, community_id, old.display_name, old.password_hash)
-    save_accounts(accounts, path)
-    return accounts[username]
+    target = store(path)
+    old = _existing(target, username)
+    account = Account(username, role, community_id, old.display_name, old.password_hash)
+    target.save_account(account, actor=actor, action="role_change",
+                        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''}".strip())
+    return account
 
 
-def remove_user(username: str, path: Path | None = None) -> None:
-    accounts = load_accounts(path)
-    accounts.pop(username, None)
-    save_accounts(accounts, path)
+def set_password(username: str, password: str | None, path: Path | None = None, *,
+                 actor: str = "system") -> Account:
+    """A new password (None: OIDC sign-in only). Sessions signed in with the old one are signed out."""
+    _check_password_strength(password)
+    target = store(path)
+    old = _existing(target, username)
+    account = Account(username, old.role, old.community_id, old.display_name,
+                      _hasher().hash(password) if password is not None else None)
+    target.save_account(account, actor=actor, action="password_change", detail=username)
+    return account
+
+
+def remove_user(username: str, path: Path | None = None, *, actor: str = "system") -> bool:
+    return store(path).remove_account(username, actor=actor, detail=f"removed {username}")
+
+
+def _read_password(args) -> str | None:
+    import getpass
+
+    if getattr(args, "oidc_only", False):
+        return None
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise ValueError("the two passwords differ / 两次输入的密码不一致")
+    return password
 
 
 def main(argv=None) -> int:
     import argparse
-    import getpass
 
     parser = argparse.ArgumentParser(prog="python -m analytics.access", description="Manage local accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -168,52 +188,52 @@ def main(argv=None) -> int:
     role.add_argument("username")
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--community")
+    password = sub.add_parser("set-password", help="change a user's password (signs out the user's sessions)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     remove = sub.add_parser("remove-user")
     remove.add_argument("username")
+    unlock = sub.add_parser("unlock", help="lift a user's sign-in lockout")
+    unlock.add_argument("username")
     sub.add_parser("list-users")
     args = parser.parse_args(argv)
+    actor = "cli:" + os.environ.get("USER", "?")
+    try:
+        return _run(args, actor)
+    except (DataError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 1
 
+
+def _run(args, actor: str) -> int:
     if args.command == "add-user":
-        if args.oidc_only:
-            password = None
-        elif args.password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass("password: ")
-            if getpass.getpass("again: ") != password:
-                print("the two passwords differ", file=sys.stderr)
-                return 2
-        account = add_user(args.username, password, args.role, args.community, args.display_name)
-        _audit_role_change(account, "added")
-        print(f"saved {account.username} ({account.role}) in {accounts_path()}")
+        account = add_user(args.username, _read_password(args), args.role, args.community, args.display_name,
+                           actor=actor)
+        print(f"saved {account.username} ({account.role}) in {open_store()}")
     elif args.command == "set-role":
-        account = set_role(args.username, args.role, args.community)
-        _audit_role_change(account, "role set")
+        account = set_role(args.username, args.role, args.community, actor=actor)
         print(f"{account.username} is now {account.role}")
+    elif args.command == "set-password":
+        account = set_password(args.username, _read_password(args), actor=actor)
+        print(f"new password saved for {account.username}")
     elif args.command == "remove-user":
-        remove_user(args.username)
-        _audit_role_change(Account(args.username, "leader"), "removed")
+        if not remove_user(args.username, actor=actor):
+            print(f"no user {args.username!r} / 没有用户 {args.username}", file=sys.stderr)
+            return 1
         print(f"removed {args.username}")
+    elif args.command == "unlock":
+        from analytics import signin
+
+        signin.unlock(args.username, actor=actor)
+        print(f"sign-in limits lifted for {args.username}")
     else:
         for account in load_accounts().values():
             print(f"{account.username}\t{account.role}\t{account.community_id or ''}\t"
                   f"{'password' if account.password_hash else 'oidc'}")
     return 0
-
-
-def _audit_role_change(account: Account, what: str) -> None:
-    """Record the change in the database's audit log when the database exists."""
-    from analytics import audit, db
-
-    path = db.db_path()
-    if str(path) == ":memory:" or not path.exists():
-        return
-    con = db.connect(path)
-    try:
-        audit.record(con, "cli:" + os.environ.get("USER", "?"), "role_change",
-                     f"{account.username}: {what} → {account.role} {account.community_id or ''}".strip())
-    finally:
-        con.close()
 
 
 if __name__ == "__main__":

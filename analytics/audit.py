@@ -1,27 +1,57 @@
-"""The audit trail (table audit_log). Leaders and admins may read it."""
+"""The audit trail. Leaders and admins may read it.
+
+It lives in the shared store (analytics.store), not in the DuckDB file: the app holds that file
+exclusively, so a command-line account change could not be recorded there while the app runs, and the
+analysts' console, which reads the DuckDB file, must not read everyone's activity. Events recorded by
+earlier versions in DuckDB's table audit_log move to the store when the app opens its database
+(adopt_legacy); the table stays, empty, so that older databases keep their schema.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db
+from analytics import access, db
 from analytics.access import Scope
 from analytics.errors import AccessDenied
+from analytics.store import AuditEvent
 
 MAX_DETAIL = 2000
+COLUMNS = ["event_id", "occurred_at", "username", "role", "action", "detail"]
+
+
+def log(username: str, action: str, detail: str | None = None, *, role: str | None = None) -> None:
+    """One event, in the configured store (safe from any thread and any process)."""
+    access.store().record(username or "?", action, (detail or "")[:MAX_DETAIL] or None, role=role)
 
 
 def record(con, username: str, action: str, detail: str | None = None, *, role: str | None = None) -> None:
-    """One event, on its own cursor: downloads record theirs from another thread than the page's."""
-    cur = con.cursor()
-    try:
-        cur.execute("INSERT INTO audit_log (username, role, action, detail) VALUES ($u, $r, $a, $d)",
-                    {"u": username or "?", "r": role, "a": action, "d": (detail or "")[:MAX_DETAIL] or None})
-    finally:
-        cur.close()
+    """log() under the signature the callers used while the trail lived in DuckDB; `con` is not used."""
+    log(username, action, detail, role=role)
 
 
-def recent(con, *, limit: int = 500, scope: Scope | None = None) -> pd.DataFrame:
+def recent(con=None, *, limit: int = 500, scope: Scope | None = None) -> pd.DataFrame:
+    """The latest events first (`con` is not used: the trail is in the store)."""
     if scope is not None and scope.role not in ("leader", "admin"):
         raise AccessDenied("只有领导和管理员可以查看操作日志。")
-    return db.query(con, """SELECT event_id, occurred_at, username, role, action, detail FROM audit_log
-                            ORDER BY event_id DESC LIMIT $limit""", {"limit": int(limit)})
+    events = access.store().recent(limit=int(limit))
+    frame = pd.DataFrame([e.__dict__ for e in events], columns=COLUMNS)
+    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
+    return frame
+
+
+def adopt_legacy(con) -> int:
+    """Move the events an earlier version kept in the DuckDB file into the store; the number moved.
+    Copied first, then deleted, each event keyed by its file and id so a crash in between never
+    counts one twice."""
+    rows = db.query(con, "SELECT event_id, occurred_at, username, role, action, detail FROM audit_log"
+                         " ORDER BY event_id")
+    if rows.empty:
+        return 0
+    source = str(db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()",
+                           record=False))
+    events = [AuditEvent(int(r.event_id), r.occurred_at.to_pydatetime(), r.username,
+                         None if pd.isna(r.role) else r.role, r.action, None if pd.isna(r.detail) else r.detail)
+              for r in rows.itertuples()]
+    access.store().adopt_events(events, source)
+    db.execute(con, "DELETE FROM audit_log WHERE event_id <= $last", {"last": int(rows["event_id"].max())})
+    return len(events)

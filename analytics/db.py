@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.db_errors import open_failure, write_failure
 from analytics.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -49,35 +50,75 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             progress=None) -> duckdb.DuckDBPyConnection:
     """Open the database. A missing file is created and filled with the demo world.
 
-    `progress(fraction, message)` is called while a new demo world is built (the first start takes a
-    few seconds and the app shows it). ":memory:" opens an empty in-memory database with the schema.
+    The world is built in a temporary file in the same folder, renamed into place only when complete,
+    so that a first start killed at any moment leaves no database or a working one; a database that an
+    earlier version left empty or half-built is detected and built anew. `progress(fraction, message)`
+    is called during the build (the first start takes a few seconds and the app shows it). ":memory:"
+    opens an empty in-memory database with the schema.
     """
+    from analytics import first_start  # imported late: it builds through this module
+
     target = db_path(path)
-    in_memory = str(target) == ":memory:"
-    is_new = in_memory or not target.exists()
-    if is_new and read_only and not in_memory:
-        raise DataError(f"数据库文件不存在：{target}。请先不带只读参数启动一次以生成演示数据。")
-    if not in_memory:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except duckdb.Error as exc:
-        raise DataError(f"无法打开数据库 {target}：{exc}。如另一个程序正在写入，请关闭后重试。") from exc
+    if str(target) == ":memory:":
+        con = _open(target, read_only=False)
+        configure(con)
+        create_schema(con)
+        return con
+    if not target.exists() or _empty_file(target):
+        if read_only:
+            raise DataError(f"数据库文件不存在：{target}。请先不带只读参数启动一次以生成演示数据。")
+        first_start.build(target, progress)
+    con = _open(target, read_only=read_only)
+    if unfinished(con):
+        con.close()
+        if read_only:
+            raise DataError(f"数据库文件 {target} 是一次未完成的首次启动留下的空库。"
+                            "请先不带只读参数启动一次，程序会重新生成演示数据。")
+        first_start.build(target, progress, replace_unfinished=True)
+        con = _open(target, read_only=read_only)
     configure(con)
     if not read_only:
+        make_private(target)
         create_schema(con)
-    if is_new and not in_memory:
-        from analytics import demo  # imported late: demo imports this module
-
-        try:
-            demo.build(con, progress=progress)
-        except BaseException:
-            # A half-built world must not be mistaken for a finished one on the next start.
-            con.close()
-            target.unlink(missing_ok=True)
-            Path(str(target) + ".wal").unlink(missing_ok=True)
-            raise
     return con
+
+
+def make_private(target: Path) -> None:
+    """An existing database (and its write-ahead log) made by an earlier version readable by every local
+    user becomes the owner's only; files this version creates are so from the start."""
+    for path in (target, Path(str(target) + ".wal")):
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+
+
+def _open(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(target), read_only=read_only)
+    except duckdb.Error as exc:
+        raise open_failure(exc, target) from exc
+
+
+def _empty_file(target: Path) -> bool:
+    """A zero-byte file: an earlier version was killed between creating the file and writing it."""
+    try:
+        return target.stat().st_size == 0
+    except FileNotFoundError:
+        return False
+
+
+def unfinished(con: duckdb.DuckDBPyConnection) -> bool:
+    """True for a database that holds no data and was never marked as a world: an earlier version's
+    first start, killed after the schema and before the demo world committed. An emptied real database
+    keeps its import_batches rows and its 'world' mark, so it never looks unfinished."""
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if not tables:
+        return True
+    if not {"app_meta", "import_batches", "communities"} <= tables:
+        return False
+    return con.execute("""SELECT NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'world')
+                             AND NOT EXISTS (SELECT 1 FROM import_batches)
+                             AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()[0]
 
 
 def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None,
@@ -132,7 +173,7 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None =
     try:
         frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
     except duckdb.Error as exc:
-        raise DataError(f"查询失败：{exc}") from exc
+        raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
     finally:
         if not in_transaction:
             cur.close()
@@ -150,7 +191,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None 
     try:
         rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
     except duckdb.Error as exc:
-        raise DataError(f"查询失败：{exc}") from exc
+        raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
     finally:
         if not in_transaction:
             cur.close()
@@ -175,6 +216,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             raise
     except duckdb.TransactionException as exc:
         raise DataError(f"另一个写入操作正在进行或刚刚改动了同一批数据，本次操作已全部撤回，请稍后重试。（{exc}）") from exc
+    except duckdb.Error as exc:  # COMMIT itself failed: a full disk or a damaged file
+        failure = write_failure(exc)
+        if failure is None:
+            raise
+        raise failure from exc
     finally:
         cur.close()
 
@@ -187,7 +233,7 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None
     except duckdb.ConstraintException as exc:
         raise DataError(f"数据不符合约束：{exc}") from exc
     except duckdb.Error as exc:
-        raise DataError(f"写入失败：{exc}") from exc
+        raise (write_failure(exc) or DataError(f"写入失败：{exc}")) from exc
     _log_slow(sql, started)
 
 

@@ -39,6 +39,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import hashlib
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -357,11 +358,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics.rollups", description="Rebuild the rollups.")
     parser.add_argument("path", nargs="?", help="the database file (default: $JIANGCHUAN_DB or data/jiangchuan.duckdb)")
     args = parser.parse_args(argv)
-    con = db.connect(args.path)
     try:
-        done = refresh(con)
-    finally:
-        con.close()
+        con = db.connect(args.path)
+        try:
+            done = refresh(con)
+        finally:
+            con.close()
+    except DataError as exc:  # a file held by the running app, a damaged file, a full disk: say so
+        print(exc, file=sys.stderr)
+        return 1
     print(f"rollups rebuilt in {done.seconds:.1f} s: "
           + ", ".join(f"{table} {rows:,} rows" for table, rows in done.rows.items()))
     return 0

@@ -86,6 +86,14 @@ os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ["JIANGCHUAN_ACCOUNTS"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"jiangchuan-test-{os.getpid()}" / "none.json")
 
 
+@pytest.fixture(autouse=True)
+def private_store(tmp_path, monkeypatch) -> None:
+    """Each test its own accounts-and-audit store (analytics.store), so audit rows never leak between
+    tests and the operator's store is never touched."""
+    monkeypatch.delenv("JIANGCHUAN_STORE", raising=False)
+    monkeypatch.setenv("JIANGCHUAN_ACCOUNTS", str(tmp_path / "store" / "none.json"))
+
+
 @pytest.fixture
 def accounts_file(tmp_path, monkeypatch) -> Path:
     """An accounts file with one user per role (password: '<role>-password-1')."""

@@ -1,18 +1,23 @@
 """Sign-in and the session's scope. With no accounts configured the app runs in a labelled demo mode,
-and only on the demo world."""
+and only on the demo world.
+
+Accounts, sign-in limits and the audit trail live in the shared store (analytics.store), read again at
+every run: an account removed, given a new role or a new password from the command line while the app
+runs takes effect at each of its sessions' next run."""
 from __future__ import annotations
 
-import time
+import os
 
 import streamlit as st
 
-from analytics import access, audit
+from analytics import access, audit, signin
 from analytics.access import Scope
 from ui import data
 from ui.i18n import label, t
 
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 60
+# Set to 1 when the app runs behind a reverse proxy that appends the client's address to
+# X-Forwarded-For; otherwise the header is the client's own word and is ignored.
+ENV_TRUST_PROXY = "JIANGCHUAN_TRUST_PROXY"
 
 
 def _oidc_configured() -> bool:
@@ -24,20 +29,21 @@ def _oidc_configured() -> bool:
 
 def gate() -> Scope:
     """Return the signed-in user's scope, or draw the sign-in form and stop the script."""
-    accounts = access.load_accounts()
-    if not accounts and not _oidc_configured():
+    store = access.store()
+    if not store.has_accounts() and not _oidc_configured():
+        st.session_state.pop("auth_account", None)
         return _demo_mode()
-    account = st.session_state.get("auth_account")
+    account = _current(store, st.session_state.get("auth_account"))
     if account is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
-        account = _oidc_account(accounts)
+        account = _oidc_account(store)
     if account is None:
-        _sign_in_form(accounts)
+        _sign_in_form()
         st.stop()
     with st.sidebar:
         st.caption(t("auth.signed_in_as", name=account.display_name or account.username,
                      role=label("role", account.role)))
         if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
-            audit.record(data.connection(), account.username, "sign_out", role=account.role)
+            audit.log(account.username, "sign_out", role=account.role)
             st.session_state.pop("auth_account", None)
             if getattr(st.user, "is_logged_in", False):
                 st.logout()
@@ -46,45 +52,75 @@ def gate() -> Scope:
     return account.scope
 
 
-def _sign_in_form(accounts) -> None:
+def _current(store, signed_in):
+    """The session's account as the store holds it now, or None (and the reason shown) when it was
+    removed or its password changed since this session signed in."""
+    if signed_in is None:
+        return None
+    account = store.account(signed_in.username)
+    if account is not None and account.password_hash == signed_in.password_hash:
+        if account != signed_in:
+            st.session_state["auth_account"] = account  # a new role or community: its scope from now on
+        return account
+    st.session_state.pop("auth_account", None)
+    st.session_state["auth_notice"] = "auth.removed" if account is None else "auth.password_changed"
+    return None
+
+
+def client_address() -> str | None:
+    """The client's address for the sign-in limits (None on the server's own machine)."""
+    try:
+        if os.environ.get(ENV_TRUST_PROXY) == "1":
+            forwarded = st.context.headers.get("X-Forwarded-For")
+            if isinstance(forwarded, str) and forwarded.strip():
+                return forwarded.split(",")[-1].strip()
+        address = st.context.ip_address
+    except (AttributeError, RuntimeError, KeyError):
+        return None
+    return address if isinstance(address, str) else None  # AppTest has no real connection
+
+
+def wait_text(seconds: float) -> str:
+    whole = int(seconds) + 1
+    minutes, rest = divmod(whole, 60)
+    return t("auth.wait_min", minutes=minutes, seconds=rest) if minutes else t("auth.wait_s", seconds=whole)
+
+
+def _sign_in_form() -> None:
     st.title(t("auth.title"))
+    notice = st.session_state.pop("auth_notice", None)
+    if notice:
+        st.warning(t(notice), icon=":material/logout:")
     if _oidc_configured():
         st.button(t("auth.oidc"), key="auth_oidc", on_click=st.login, icon=":material/badge:")
-    locked_until = st.session_state.get("auth_locked_until", 0)
     with st.form("auth_form"):
         username = st.text_input(t("auth.username"), key="auth_username")
         password = st.text_input(t("auth.password"), type="password", key="auth_password")
         submitted = st.form_submit_button(t("auth.submit"), type="primary")
     if not submitted:
         return
-    if time.time() < locked_until:
-        st.error(t("auth.too_many", seconds=int(locked_until - time.time()) + 1))
+    result = signin.sign_in(username or "", password or "", client_address())
+    if result.refused:
+        st.error(t("auth.too_many", wait=wait_text(result.retry_after_s)))
         return
-    account = access.verify(username, password) if username else None
-    con = data.connection()
-    if account is None:
-        failures = st.session_state.get("auth_failures", 0) + 1
-        st.session_state["auth_failures"] = failures
-        if failures >= MAX_FAILURES:
-            st.session_state["auth_locked_until"] = time.time() + LOCKOUT_SECONDS
-            st.session_state["auth_failures"] = 0
-        audit.record(con, username or "?", "sign_in_failed", f"attempt {failures}")
+    if result.account is None:
         st.error(t("auth.failed"))
+        if result.retry_after_s > 0:
+            st.warning(t("auth.next_try", wait=wait_text(result.retry_after_s)))
         return
-    audit.record(con, account.username, "sign_in", role=account.role)
-    st.session_state["auth_account"] = account
-    st.session_state["auth_failures"] = 0
+    st.session_state["auth_account"] = result.account
     st.rerun()
 
 
-def _oidc_account(accounts):
+def _oidc_account(store):
     email = st.user.get("email") or st.user.get("sub")
-    account = accounts.get(email)
+    account = store.account(str(email))
     if account is None:
         st.error(t("auth.oidc_unknown", email=email))
-        audit.record(data.connection(), str(email), "sign_in_failed", "oidc account not provisioned")
+        # the address is a real identity the provider vouched for, not text typed into a form
+        audit.log(str(email), "sign_in_failed", "oidc account not provisioned")
         st.stop()
-    audit.record(data.connection(), account.username, "sign_in", "oidc", role=account.role)
+    audit.log(account.username, "sign_in", "oidc", role=account.role)
     st.session_state["auth_account"] = account
     return account
 

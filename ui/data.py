@@ -5,46 +5,75 @@ an import shows at once and one user's scope never serves another's (issue: who 
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
+import os
 import threading
 
 import streamlit as st
 
-from analytics import db, rollups
+from analytics import db, db_errors, rollups
+from analytics.errors import DataError
 from ui.i18n import t
 
+log = logging.getLogger(__name__)
 _build_lock = threading.Lock()
 
 
 def ensure_database() -> None:
-    """Build the demo world on the very first start, with a progress bar instead of a blank page."""
-    path = db.db_path()
-    if str(path) == ":memory:" or path.exists():
-        return
-    with _build_lock:
-        if path.exists():
-            return
-        bar = st.progress(0.0, text=t("app.building", step="…"))
-        con = db.connect(path, progress=lambda f, step: bar.progress(min(max(f, 0.0), 1.0),
-                                                                     text=t("app.building", step=step)))
-        con.close()
-        bar.empty()
+    """Open the database, building the demo world on the very first start with a progress bar instead
+    of a blank page. A database that cannot be opened (held by another program, damaged, a full disk)
+    is explained with its next step, and the run stops."""
+    # Everything this server writes (the database and its log, snapshots, uploads, exports) is for the
+    # account that runs it only.
+    os.umask(0o077)
+    try:
+        path = db.db_path()
+        if str(path) != ":memory:" and not path.exists():
+            with _build_lock:
+                if not path.exists():
+                    bar = st.progress(0.0, text=t("app.building", step="…"))
+                    con = db.connect(path, progress=lambda f, step: bar.progress(
+                        min(max(f, 0.0), 1.0), text=t("app.building", step=step)))
+                    con.close()
+                    bar.empty()
+        connection()
+    except DataError as exc:
+        st.title(t("app.db_unavailable"))
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
 def connection():
     """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db)."""
-    return db.connect()
+    con = db.connect()
+    try:
+        from analytics import audit
+
+        audit.adopt_legacy(con)
+    except DataError:
+        log.warning("the audit events of an earlier version stay in the database for now", exc_info=True)
+    return con
 
 
 def data_version() -> str:
     return db.data_version(connection())
 
 
+@contextlib.contextmanager
 def page_run():
     """The context of one run of the app (app.py): analytics.rollups.one_check — every call of the run
-    reads the rollups, or the raw tables, after one freshness check."""
-    return rollups.one_check()
+    reads the rollups, or the raw tables, after one freshness check. A DataError no page caught (a full
+    disk, a damaged file) is shown as its own message, never as Streamlit's error page."""
+    with rollups.one_check():
+        try:
+            yield
+        except DataError as exc:
+            if isinstance(exc, db_errors.DatabaseInvalidated):
+                connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
+            st.error(str(exc), icon=":material/error:")
 
 
 def call(fn, *args, **kwargs):

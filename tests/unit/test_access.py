@@ -24,9 +24,10 @@ def test_scope_validates_roles():
 def test_passwords_are_hashed_and_verified(tmp_path):
     path = tmp_path / "accounts.json"
     access.add_user("wang", "a long enough secret", "secretary", "C30", path=path)
-    text = path.read_text(encoding="utf-8")
-    assert "a long enough secret" not in text and "$argon2id$" in text
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    stored = path.with_suffix(".sqlite")  # the shared store beside where the accounts file was
+    text = b"".join(p.read_bytes() for p in tmp_path.glob("accounts.sqlite*"))
+    assert b"a long enough secret" not in text and b"$argon2id$" in text
+    assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
     assert access.verify("wang", "a long enough secret", path).scope == Scope("secretary", "C30")
     assert access.verify("wang", "wrong", path) is None
     assert access.verify("nobody", "a long enough secret", path) is None

@@ -1,6 +1,7 @@
 STRINGS = {
     "app.title": ("江川路街道 · 党建引领网格治理", "Jiangchuan Road · Party-led grid governance"),
     "app.language": ("语言 / Language", "语言 / Language"),
+    "app.db_unavailable": ("数据库暂时无法使用", "The database cannot be used right now"),
     "app.building": ("首次启动：正在生成江川路街道演示数据（{step}）…", "First start: generating the Jiangchuan demo world ({step})…"),
     "app.section.leaders": ("领导看板", "Dashboards"),
     "app.section.work": ("工作台", "Workbench"),
