@@ -21,9 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from analytics.errors import DataError
+from analytics.ingest.inspect import Refused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
 
 HEAD_ROWS = 40                 # header search looks at this many rows from the top
@@ -32,8 +34,9 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 
 
-class FileRefused(DataError):
-    """The file cannot be read at all (size, encoding, format); nothing in it was looked at further."""
+class FileRefused(Refused):
+    """The file cannot be read at all (size, encoding, format, declared size, a parser that failed);
+    nothing in it was looked at further."""
 
 
 class Sheet:
@@ -106,14 +109,115 @@ def sniff_kind(path: Path, data_head: bytes) -> str:
 
 
 def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str | None = None) -> Workbook:
+    """The file's sheets, read in a worker process (analytics.ingest.isolate): this process only ever
+    holds the sheet names, the first rows and the rows asked for, as Arrow tables."""
     path = Path(path)
     check_size(path, max_bytes)
     name = file_name or path.name
+    info = _isolated("describe", path, name)
+    if info["kind"] == "csv":
+        head = info["head"]
+        sheet = Sheet(name, lambda: (head, [], []), lambda start, width: _split(
+            _isolated("csv_body", path, name, start, width)))
+        return Workbook(name, "csv", [sheet], encoding=info["encoding"])
+    sheets = [_remote_sheet(path, name, sheet) for sheet in info["sheets"]]
+    for sheet in sheets:
+        if sheet.name in info["hidden"]:
+            sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+    return Workbook(name, "excel", sheets, hidden=list(info["hidden"]))
+
+
+def _isolated(task: str, path: Path, name: str, *args):
+    from analytics.ingest import isolate
+
+    try:
+        return isolate.run(task, str(path), name, *args, file_name=name)
+    except FileRefused:
+        raise
+    except DataError as exc:
+        raise FileRefused(str(exc)) from exc
+
+
+def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
+    table_of: dict[str, pa.Table] = {}
+
+    def load():
+        table, merged, notes = _isolated("sheet", path, file_name, sheet_name)
+        table_of["table"] = table
+        head = [list(row) for row in zip(*(table.column(i).slice(0, HEAD_ROWS).to_pylist()
+                                            for i in range(table.num_columns)))]
+        return head, merged, notes
+
+    def body(start: int, width: int):
+        result._get()
+        return _table_body(table_of["table"], start, width)
+
+    result = Sheet(sheet_name, load, body)
+    return result
+
+
+def _table_body(table: pa.Table, start: int, width: int):
+    """`width` columns from row `start` down, as _columns gives them (cells beyond `width` joined in one
+    extra column when any row has them)."""
+    part = table.slice(start)
+    n = part.num_rows
+    columns = [_one_chunk(part.column(i)) if i < part.num_columns else pa.array([""] * n, type=pa.string())
+               for i in range(width)]
+    if part.num_columns > width:
+        beyond = [part.column(i).to_pylist() for i in range(width, part.num_columns)
+                  if pc.any(pc.not_equal(pc.utf8_trim_whitespace(part.column(i)), "")).as_py()]
+        if beyond:
+            columns.append(pa.array(["\t".join(c for c in cells if c.strip()) for cells in zip(*beyond)],
+                                    type=pa.string()))
+    return columns, np.arange(start + 1, start + 1 + n, dtype=np.int64)
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _split(table: pa.Table):
+    rows = table.column("_row").to_numpy()
+    return [_one_chunk(table.column(i)) for i in range(table.num_columns - 1)], rows
+
+
+def _open_local(path: Path, name: str) -> Workbook:
+    """The file read in this process: only ever called inside the worker."""
     with open(path, "rb") as handle:
         head = handle.read(4096)
     if sniff_kind(path, head) == "excel":
+        check_workbook(path, name)
         return _open_excel(path, name)
     return _open_csv(path.read_bytes(), name)
+
+
+def _task_describe(path: str, name: str) -> dict:
+    book = _open_local(Path(path), name)
+    info = {"kind": book.kind, "encoding": book.encoding, "hidden": list(book.hidden),
+            "sheets": [s.name for s in book.sheets]}
+    if book.kind == "csv":
+        info["head"] = book.sheets[0].head
+    return info
+
+
+def _task_sheet(path: str, name: str, sheet_name: str):
+    book = _open_local(Path(path), name)
+    sheet = next(s for s in book.sheets if s.name == sheet_name)
+    grid, merged, notes = sheet._get()
+    width = max((len(row) for row in grid), default=0)
+    columns = [pa.array([row[i] if i < len(row) else "" for row in grid], type=pa.string()) for i in range(width)]
+    grid.clear()
+    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(width)])
+    return table, [tuple(map(tuple, m)) for m in merged], notes
+
+
+def _task_csv_body(path: str, name: str, start: int, width: int) -> pa.Table:
+    book = _open_local(Path(path), name)
+    columns, rows = book.sheets[0].body(start, width)
+    return pa.Table.from_arrays([*columns, pa.array(rows)], names=[*(f"c{i}" for i in range(len(columns))), "_row"])
+
+
+WORKER_TASKS = {"describe": _task_describe, "sheet": _task_sheet, "csv_body": _task_csv_body}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,9 +444,13 @@ def _excel_sheet(book, name: str, path: Path, formula_sheets: set[str]) -> Sheet
 
 def _fill_merged(grid: list[list[str]], merged) -> None:
     """A merged range shows its top-left value in every cell it covers; so does the grid."""
+    # A range reaching past the cells (a whole-sheet merge A1:XFD1048576) fills only the area the
+    # sheet holds: expanding it would be 17 billion cells.
+    width = max((len(row) for row in grid), default=0)
     for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(grid):
+        if r0 >= len(grid) or c0 >= width:
             continue
+        c1 = min(c1, width - 1)
         value = grid[r0][c0] if c0 < len(grid[r0]) else ""
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             row = grid[r]

@@ -1,0 +1,189 @@
+"""Running the parsers of an uploaded file in a worker process with its own memory and time ceilings.
+
+A hostile workbook can make a parser allocate hundreds of gigabytes (calamine then aborts the whole
+process natively), expand a zip bomb, or loop for minutes. Every user shares the app's process, so the
+parsers run in a child forked from a small forkserver (which has the parser libraries imported, so a
+worker starts in a fraction of a second): the child limits its own address space (RLIMIT_AS) and is
+killed at its time limit, and whatever goes wrong in it — an exception, MemoryError, an abort or a
+segfault, the time limit — comes back as one FileRefused with a Chinese message saying what to do.
+
+Small results come back through a pipe; Arrow tables (the rows of a sheet) are written by the child to
+an Arrow IPC file in a private temporary folder and memory-mapped by the parent, so the app's process
+holds no second copy of them.
+
+Limits (environment, read at each call): JIANGCHUAN_PARSE_MEMORY_MB (default 1536) and
+JIANGCHUAN_PARSE_SECONDS (default 60).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+
+from analytics.errors import DataError
+
+DEFAULT_MEMORY_MB = 1536
+DEFAULT_SECONDS = 60
+_PRELOAD = ["analytics.ingest.reading", "analytics.ingest.inspect", "pyarrow", "pyarrow.csv", "numpy",
+            "python_calamine", "openpyxl"]
+_context_lock = threading.Lock()
+_context = None
+
+
+class WorkerFailed(DataError):
+    """The worker died or ran out of time or memory; the message says which and what to do."""
+
+
+def limits() -> tuple[int, float]:
+    """(address-space ceiling in bytes, seconds) from the environment, with the defaults for a 2-core
+    24 GiB server: a legitimate 50 MB ledger parses in well under both."""
+    memory_mb = _env_number("JIANGCHUAN_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB)
+    seconds = _env_number("JIANGCHUAN_PARSE_SECONDS", DEFAULT_SECONDS)
+    return int(memory_mb * 1024 * 1024), float(seconds)
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = default
+    return value if value > 0 else default
+
+
+def _ctx():
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(_PRELOAD)
+            _context = ctx
+        return _context
+
+
+def run(task: str, *args, file_name: str):
+    """`task`(*args) from analytics.ingest.reading's WORKER_TASKS, run in a worker; returns its result
+    with any Arrow tables in it memory-mapped. Raises the worker's own DataError (a refusal the parser
+    chose) or WorkerFailed."""
+    memory, seconds = limits()
+    ctx = _ctx()
+    folder = Path(tempfile.mkdtemp(prefix="jiangchuan_parse_"))
+    os.chmod(folder, 0o700)
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(sender, memory, task, args, str(folder)), daemon=True,
+                          name=f"parse-{task}")
+    try:
+        process.start()
+        sender.close()
+        message = None
+        if receiver.poll(seconds):
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):
+                message = None
+        if message is None:
+            timed_out = process.is_alive()
+            if timed_out:
+                process.kill()
+            process.join(10)
+            raise WorkerFailed(_failure_text(file_name, process.exitcode, timed_out, seconds, memory))
+        process.join(10)
+        status, payload = message
+        if status == "ok":
+            return _restore(payload)
+        if status == "refused":
+            raise DataError(payload)
+        if status == "memory":
+            raise WorkerFailed(_failure_text(file_name, None, False, seconds, memory, out_of_memory=True))
+        # The parser's own words (English, internal) stay out of the message.
+        raise WorkerFailed(f"读取「{file_name}」时出错，文件可能已损坏或格式特殊。"
+                           "请用 Excel 打开确认后另存为 .xlsx（或 CSV UTF-8）再上传。")
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+            process.join(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _failure_text(file_name: str, exitcode, timed_out: bool, seconds: float, memory: int,
+                  out_of_memory: bool = False) -> str:
+    if timed_out:
+        return (f"读取「{file_name}」超过了 {seconds:.0f} 秒仍未完成，已停止。文件可能过大或内容异常（例如大量空行、"
+                "超大的合并区域）。请在 Excel 中删除多余的空行空列后另存为 .xlsx，或按月份拆成较小的文件再上传。")
+    if out_of_memory or exitcode:
+        reason = "需要的内存超过了为读取文件预留的上限" if out_of_memory else "读取程序异常终止"
+        return (f"读取「{file_name}」时{reason}（上限 {memory // (1024 * 1024)} MB，已停止，系统其他功能不受影响）。"
+                "文件声明或包含的表格区域异常巨大，或文件已损坏。请在 Excel 中打开，删除多余的行列和合并单元格，"
+                "另存为新的 .xlsx 后再上传。")
+    return f"读取「{file_name}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。"
+
+
+def _child(sender, memory: int, task: str, args: tuple, folder: str) -> None:
+    # The ceiling covers everything the child maps: Arrow's pools, calamine's vectors, Python objects.
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    try:
+        from analytics.ingest.reading import WORKER_TASKS
+
+        result = WORKER_TASKS[task](*args)
+        payload = _store(result, Path(folder))
+        sender.send(("ok", payload))
+    except MemoryError:
+        _send(sender, ("memory", None))
+    except DataError as exc:
+        _send(sender, ("refused", str(exc)))
+    except BaseException as exc:  # a parser may raise anything, pyo3 panics included
+        _send(sender, ("error", f"{type(exc).__name__}: {str(exc)[:200]}"))
+    finally:
+        sender.close()
+
+
+def _send(sender, message) -> None:
+    try:
+        sender.send(message)
+    except (OSError, MemoryError):
+        os._exit(3)
+
+
+class _TableRef(tuple):
+    """A table the child wrote to an Arrow IPC file: (path,)."""
+
+
+def _store(value, folder: Path, counter=None):
+    counter = counter if counter is not None else [0]
+    if isinstance(value, pa.Table):
+        counter[0] += 1
+        path = folder / f"t{counter[0]}.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, value.schema) as writer:
+            writer.write_table(value)
+        return _TableRef((str(path),))
+    if isinstance(value, tuple) and not isinstance(value, _TableRef):
+        return tuple(_store(v, folder, counter) for v in value)
+    if isinstance(value, list):
+        return [_store(v, folder, counter) for v in value]
+    if isinstance(value, dict):
+        return {k: _store(v, folder, counter) for k, v in value.items()}
+    return value
+
+
+def _restore(value):
+    if isinstance(value, _TableRef):
+        path = value[0]
+        # Memory-mapped and unlinked at once: the pages stay readable and leave with the last reference.
+        table = pa.ipc.open_file(pa.memory_map(path, "r")).read_all()
+        os.unlink(path)
+        return table
+    if isinstance(value, tuple):
+        return tuple(_restore(v) for v in value)
+    if isinstance(value, list):
+        return [_restore(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _restore(v) for k, v in value.items()}
+    return value
