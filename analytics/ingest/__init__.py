@@ -103,9 +103,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sheet_names(path: str | os.PathLike, *, max_bytes: int | None = None) -> tuple[list[str], list[str]]:
-    """(visible sheets, hidden sheets) of a workbook; a CSV has one sheet named after the file."""
-    book = open_file(path, max_bytes=max_bytes)
+def sheet_names(path: str | os.PathLike, *, max_bytes: int | None = None,
+                file_name: str | None = None) -> tuple[list[str], list[str]]:
+    """(visible sheets, hidden sheets) of a workbook; a CSV has one sheet named after the file.
+    `file_name` is the name the user gave the file, for messages."""
+    book = open_file(path, max_bytes=max_bytes, file_name=file_name)
     hidden = set(book.hidden)
     return [s.name for s in book.sheets if s.name not in hidden], list(book.hidden)
 
@@ -200,7 +202,7 @@ def _open(con, path, table, *, scope, max_bytes, file_name):
     _require(scope)
     spec = _spec(table)
     path = Path(path)
-    check_size(path, max_bytes)
+    check_size(path, max_bytes, file_name)
     sha = _sha256(path)
     book = open_file(path, max_bytes=max_bytes, file_name=file_name)
     return spec, sha, book

@@ -141,7 +141,7 @@ def _scan(archive, info):
 
 
 def _check_sheet(archive, info, file_name: str) -> None:
-    sheet = info.filename.rsplit("/", 1)[-1]
+    sheet = f"（内部文件 {info.filename.rsplit('/', 1)[-1][:40]}）"
     budget = max_cells()
     max_row = max_col = merges = 0
     first = True
@@ -197,4 +197,4 @@ def _check_ods(archive, info, file_name: str) -> None:
                 biggest_rows = max(biggest_rows, count)
             else:
                 biggest_cols = max(biggest_cols, count)
-    _check_extent(biggest_rows, biggest_cols, file_name, "content.xml", "重复声明的")
+    _check_extent(biggest_rows, biggest_cols, file_name, "", "重复声明的")

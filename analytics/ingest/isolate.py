@@ -16,12 +16,16 @@ JIANGCHUAN_PARSE_SECONDS (default 60).
 """
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import resource
 import shutil
 import tempfile
 import threading
+import time
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+from multiprocessing.context import ForkServerProcess, set_spawning_popen
 from pathlib import Path
 
 import pyarrow as pa
@@ -57,6 +61,35 @@ def _env_number(name: str, default: float) -> float:
     return value if value > 0 else default
 
 
+class _Popen(popen_forkserver.Popen):
+    """The forkserver's launch without the main-module fix-up: Streamlit (and AppTest) run the app as
+    `__main__`, and a worker must not run the app again before parsing. Otherwise CPython's own
+    Popen._launch (3.11–3.13)."""
+
+    def _launch(self, process_obj):
+        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items()
+                     if k not in ("init_main_from_path", "init_main_from_name")}
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _Process(ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
+
+
 def _ctx():
     global _context
     with _context_lock:
@@ -76,19 +109,20 @@ def run(task: str, *args, file_name: str):
     folder = Path(tempfile.mkdtemp(prefix="jiangchuan_parse_"))
     os.chmod(folder, 0o700)
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(sender, memory, task, args, str(folder)), daemon=True,
+    # The forkserver's environment is the one it started with: hand over today's limits.
+    settings = {k: v for k, v in os.environ.items() if k.startswith("JIANGCHUAN_PARSE_")}
+    process = _Process(target=_child, args=(sender, memory, task, args, str(folder), settings), daemon=True,
                           name=f"parse-{task}")
     try:
         process.start()
         sender.close()
-        message = None
-        if receiver.poll(seconds):
+        message, timed_out = None, not _wait(receiver, process.pid, seconds)
+        if not timed_out:
             try:
                 message = receiver.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError):     # died without a word: an abort, a segfault, the OOM killer
                 message = None
         if message is None:
-            timed_out = process.is_alive()
             if timed_out:
                 process.kill()
             process.join(10)
@@ -112,6 +146,35 @@ def run(task: str, *args, file_name: str):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _wait(receiver, pid: int, seconds: float) -> bool:
+    """Whether the worker answered (or closed the pipe) in time; notes its peak resident memory on the
+    way (stats.worker_peak_kb, the most seen in this thread since it was reset), for the benchmark."""
+    deadline = time.monotonic() + seconds
+    while True:
+        _note_peak(pid)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if receiver.poll(min(left, 0.05)):
+            _note_peak(pid)
+            return True
+
+
+stats = threading.local()
+
+
+def _note_peak(pid: int) -> None:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    peak = int(line.split()[1])
+                    stats.worker_peak_kb = max(getattr(stats, "worker_peak_kb", 0), peak)
+                    return
+    except (OSError, ValueError):
+        return
+
+
 def _failure_text(file_name: str, exitcode, timed_out: bool, seconds: float, memory: int,
                   out_of_memory: bool = False) -> str:
     if timed_out:
@@ -125,7 +188,11 @@ def _failure_text(file_name: str, exitcode, timed_out: bool, seconds: float, mem
     return f"读取「{file_name}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。"
 
 
-def _child(sender, memory: int, task: str, args: tuple, folder: str) -> None:
+def _child(sender, memory: int, task: str, args: tuple, folder: str, settings: dict) -> None:
+    for key in [k for k in os.environ if k.startswith("JIANGCHUAN_PARSE_")]:
+        del os.environ[key]
+    os.environ.update(settings)
+    os.environ["RUST_BACKTRACE"] = "0"   # one line in the log for a native abort, not a page of frames
     # The ceiling covers everything the child maps: Arrow's pools, calamine's vectors, Python objects.
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

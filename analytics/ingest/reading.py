@@ -79,13 +79,14 @@ class Workbook:
     encoding: str | None = None
 
 
-def check_size(path: Path, max_bytes: int | None) -> int:
+def check_size(path: Path, max_bytes: int | None, file_name: str | None = None) -> int:
     size = path.stat().st_size
+    name = file_name or path.name
     if max_bytes is not None and size > max_bytes:
-        raise FileRefused(f"文件「{path.name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。"
+        raise FileRefused(f"文件「{name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。"
                           "请按月份或网格拆成几个较小的文件分别导入。")
     if size == 0:
-        raise FileRefused(f"文件「{path.name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
+        raise FileRefused(f"文件「{name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
     return size
 
 
@@ -93,17 +94,18 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
-def sniff_kind(path: Path, data_head: bytes) -> str:
+def sniff_kind(path: Path, data_head: bytes, file_name: str | None = None) -> str:
+    name = file_name or path.name
     if data_head.startswith(b"PK\x03\x04"):
         return "excel"
     if data_head.startswith(b"\xd0\xcf\x11\xe0"):
         return "excel"
     lowered = data_head[:512].lstrip().lower()
     if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) or b"<html" in lowered[:200]:
-        raise FileRefused(f"「{path.name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
+        raise FileRefused(f"「{name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
                           "常见于业务系统的“导出 Excel”。请用 Excel 打开它，另存为 .xlsx 后再上传。")
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        raise FileRefused(f"「{path.name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
+        raise FileRefused(f"「{name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
                           "请用 Excel 打开确认后另存为 .xlsx 再上传。")
     return "csv"
 
@@ -112,8 +114,8 @@ def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str 
     """The file's sheets, read in a worker process (analytics.ingest.isolate): this process only ever
     holds the sheet names, the first rows and the rows asked for, as Arrow tables."""
     path = Path(path)
-    check_size(path, max_bytes)
     name = file_name or path.name
+    check_size(path, max_bytes, name)
     info = _isolated("describe", path, name)
     if info["kind"] == "csv":
         head = info["head"]
@@ -185,7 +187,7 @@ def _open_local(path: Path, name: str) -> Workbook:
     """The file read in this process: only ever called inside the worker."""
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if sniff_kind(path, head) == "excel":
+    if sniff_kind(path, head, name) == "excel":
         check_workbook(path, name)
         return _open_excel(path, name)
     return _open_csv(path.read_bytes(), name)
