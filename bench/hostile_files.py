@@ -143,6 +143,22 @@ def empty_rows_xlsx(path: Path, rows: int, *, styled_cell: bool = False) -> Path
     return xlsx(path, sheet_stream=stream())
 
 
+def corrupt_xls(p: Path) -> Path:
+    data = bytearray((ROOT / "tests/data/ingest/cases.xls").read_bytes())
+    for i in range(1200, len(data), 97):
+        data[i] = (data[i] * 31 + 7) % 256
+    p.write_bytes(bytes(data))
+    return p
+
+def xls_huge_dimensions(p: Path) -> Path:
+    data = bytearray((ROOT / "tests/data/ingest/cases.xls").read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")        # DIMENSIONS record: rwMic, rwMac (4 bytes each), colMic, colMac
+    if at >= 0:
+        data[at + 4: at + 18] = (0).to_bytes(4, "little") + (0xFFFFFFFF).to_bytes(4, "little") + b"\x00\x00\xff\xff\x00\x00"
+    p.write_bytes(bytes(data))
+    return p
+
+
 def csv_bytes(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     return "".join(",".join(row) + "\r\n" for row in rows).encode(encoding)
 
@@ -177,22 +193,10 @@ def corpus():
     def many_merges(p):
         xlsx(p, sheet(ledger_rows(2), merges=[f"J{r}:K{r}" for r in range(1, 150_001)]))
 
-    def corrupt_xls(p):
-        data = bytearray((ROOT / "tests/data/ingest/cases.xls").read_bytes())
-        for i in range(1200, len(data), 97):
-            data[i] = (data[i] * 31 + 7) % 256
-        p.write_bytes(bytes(data))
-
-    def xls_huge_dimensions(p):
-        data = bytearray((ROOT / "tests/data/ingest/cases.xls").read_bytes())
-        at = data.find(b"\x00\x02\x0e\x00")        # DIMENSIONS record: rwMic, rwMac (4 bytes each), colMic, colMac
-        if at >= 0:
-            data[at + 4: at + 18] = (0).to_bytes(4, "little") + (0xFFFFFFFF).to_bytes(4, "little") + b"\x00\x00\xff\xff\x00\x00"
-        p.write_bytes(bytes(data))
-
     def ods_repeat(p):
-        content = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-                   'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        oasis = "urn:oasis:names:tc:opendocument:xmlns"
+        content = (f'<?xml version="1.0"?><office:document-content xmlns:office="{oasis}:office:1.0" '
+                   f'xmlns:table="{oasis}:table:1.0" xmlns:text="{oasis}:text:1.0">'
                    '<office:body><office:spreadsheet><table:table table:name="S">'
                    '<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" '
                    'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
@@ -200,7 +204,7 @@ def corpus():
         with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
             z.writestr("content.xml", content)
-            z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            z.writestr("META-INF/manifest.xml", f'<?xml version="1.0"?><manifest:manifest xmlns:manifest="{oasis}:manifest:1.0">'
                        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
 
@@ -256,7 +260,8 @@ def corpus():
         ("Latin-1 that decodes as GBK", "gbk_lookalike.csv", "grid_cases", gbk_lookalike),
         ("cp1252 with curly quotes", "cp1252.csv", "grid_cases",
          raw(csv_bytes([["Name", "Note"], ["O’Brien", "“urgent” – call back"], ["Zoë", "€5 fee"]] * 3, "cp1252"))),
-        ("Shift-JIS", "sjis.csv", "grid_cases", raw(csv_bytes([["氏名", "住所"], ["山田太郎", "東京都新宿区"], ["佐藤花子", "大阪市北区"]], "shift_jis"))),
+        ("Shift-JIS", "sjis.csv", "grid_cases",
+         raw(csv_bytes([["氏名", "住所"], ["山田太郎", "東京都新宿区"], ["佐藤花子", "大阪市北区"]], "shift_jis"))),
         ("Big5", "big5.csv", "grid_cases", raw(csv_bytes([["姓名", "地址"], ["陳大文", "臺北市信義區"], ["林小華", "高雄市"]], "big5"))),
         ("markdown and HTML in the file name", "[x](http://e.com)![i](http://e.com/a.png)<b>x</b>.csv", "grid_cases",
          raw(csv_bytes(ledger_rows(3)))),
@@ -297,8 +302,11 @@ def hwm_kb():
 
 def digest(con):
     out = {{}}
-    for (table,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' AND table_type='BASE TABLE' ORDER BY 1").fetchall():
-        out[table] = con.execute(f'SELECT count(*), coalesce(md5(string_agg(CAST(t AS VARCHAR), \'|\' ORDER BY CAST(t AS VARCHAR))), \'\') FROM "{{table}}" t').fetchone()
+    tables = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' "
+                         "AND table_type='BASE TABLE' ORDER BY 1").fetchall()
+    for (table,) in tables:
+        out[table] = con.execute("SELECT count(*), coalesce(md5(string_agg(CAST(t AS VARCHAR), '|' "
+                                 f"ORDER BY CAST(t AS VARCHAR))), '') FROM \"{{table}}\" t").fetchone()
     return out
 
 con = db.connect(base)
@@ -353,7 +361,8 @@ def run_one(code: Path, path: Path, kind: str, name: str, base: Path, timeout: f
     for line in done.stdout.splitlines():
         if line.startswith("RESULT"):
             return json.loads(line[6:])
-    last = (done.stderr.strip().splitlines() or [""])[-1][:120]
+    lines = done.stderr.strip().splitlines() or [""]
+    last = next((line for line in lines if "memory allocation" in line or "Error" in line), lines[-1])[:120]
     if done.returncode < 0 or done.returncode == 134:
         outcome = f"SERVER DIED (exit {done.returncode}): {last}"
     else:

@@ -241,12 +241,66 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
             line = data[: exc2.start].count(b"\n") + 1
             raise FileRefused(
                 f"无法识别「{file_name}」的文字编码（第 {line} 行附近有无法解读的字节）：它既不是 UTF-8，"
-                "也不是 GBK/GB18030 或带 BOM 的 UTF-16。请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）”，"
-                "再上传；如果它不是表格文件，请上传正确的文件。") from exc2
+                f"也不是 GBK/GB18030 或带 BOM 的 UTF-16{_likely_encoding(data)}。请用 Excel 打开后“另存为”→"
+                "“CSV UTF-8（逗号分隔）”，再上传；如果它不是表格文件，请上传正确的文件。") from exc2
+        _refuse_garbled_gbk(data, text, file_name)
     if "\x00" in text:
         raise FileRefused(f"「{file_name}」含有空字符（\\0），它可能是不带 BOM 的 UTF-16 文件或不是文本文件。"
                           "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传。")
     return text, encoding
+
+
+def _common_chinese(ch: str) -> bool:
+    """A character of GB2312's first level (the 3,755 most used hanzi) or its punctuation rows."""
+    try:
+        code = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(code) == 2 and (0xB0 <= code[0] <= 0xD7 or 0xA1 <= code[0] <= 0xA3)
+
+
+def _refuse_garbled_gbk(data: bytes, text: str, file_name: str) -> None:
+    """Latin-1, Shift-JIS or Big5 bytes often decode as GBK too, into rare characters (Pr閚om, 巵柤):
+    real Chinese ledgers are mostly common characters. Refuse when most of them are rare."""
+    sample = [ch for ch in text[:200_000] if ord(ch) > 0x7F]
+    if not sample:
+        return
+    common = sum(1 for ch in sample if _common_chinese(ch))
+    if (len(sample) >= 6 and common * 2 < len(sample)) or (len(sample) < 6 and common == 0):
+        raise FileRefused(
+            f"「{file_name}」的文字不像 GBK 编码的中文（按 GBK 读出的多是生僻字，如「{''.join(sample[:8])}」），"
+            f"按 GBK 导入会变成乱码{_likely_encoding(data)}。请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）”，"
+            "再上传。")
+
+
+_CANDIDATES = (("cp1252", "Latin-1/Windows-1252（西欧文字）"), ("shift_jis", "Shift-JIS（日文）"),
+               ("big5", "Big5（繁体中文）"))
+
+
+def _likely_encoding(data: bytes) -> str:
+    """'，看起来是 X 编码' for the encoding under which the file reads most plausibly, or ''."""
+    sample = data[:200_000]
+    if sample.count(b"\x00") * 4 > len(sample):
+        return "，看起来是不带 BOM 的 UTF-16 编码"
+    best, best_score = "", 0.0
+    for codec, label in _CANDIDATES:
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        wide = [ch for ch in text if ord(ch) > 0x7F]
+        if not wide:
+            continue
+        if codec == "cp1252":
+            fits = sum(1 for ch in wide if ch.isalpha() or ch in "‘’“”–—€…·°")
+        elif codec == "shift_jis":
+            fits = sum(1 for ch in wide if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff")
+        else:
+            fits = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff")
+        score = fits / len(wide)
+        if score > best_score + 0.05:
+            best, best_score = label, score
+    return f"，看起来是 {best} 编码" if best_score >= 0.8 else ""
 
 
 def _strict(data: bytes, encoding: str, file_name: str) -> str:
