@@ -267,6 +267,7 @@ def corpus():
          raw(csv_bytes(ledger_rows(3)))),
         ("one 45 MB line", "line.csv", "grid_cases", raw(lambda: b"A" * (45 << 20))),
         ("1,000,000 commas on one line", "commas.csv", "grid_cases", raw(lambda: b"," * 1_000_000 + b"\n")),
+        ("20,001 columns", "wide.csv", "grid_cases", raw(b"a," * 20_000 + b"\r\n")),
         ("45 MB of empty lines", "newlines.csv", "grid_cases", raw(lambda: b"\n" * (45 << 20))),
         ("a 100,000-character cell", "long_cell.csv", "grid_cases", overlong_cell),
     ]

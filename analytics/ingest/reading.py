@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from analytics.errors import DataError
-from analytics.ingest.inspect import Refused, check_workbook
+from analytics.ingest.inspect import EXCEL_COLUMNS, Refused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
 
 HEAD_ROWS = 40                 # header search looks at this many rows from the top
@@ -190,7 +190,23 @@ def _open_local(path: Path, name: str) -> Workbook:
     if sniff_kind(path, head, name) == "excel":
         check_workbook(path, name)
         return _open_excel(path, name)
-    return _open_csv(path.read_bytes(), name)
+    book = _open_csv(path.read_bytes(), name)
+    widest = max((len(row) for row in book.sheets[0].head), default=0)
+    if widest > EXCEL_COLUMNS:
+        raise FileRefused(f"「{name}」的一行有 {widest:,} 列，超过了 Excel 的上限 {EXCEL_COLUMNS:,} 列"
+                          "（通常是分隔符或引号错乱）。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。")
+    return book
+
+
+def _csv_errors(task):
+    """Python's csv reader stops at a cell over 131,072 characters: say so, in the user's terms."""
+    def run(path: str, name: str, *args):
+        try:
+            return task(path, name, *args)
+        except csv.Error as exc:
+            raise FileRefused(f"「{name}」里有一行或一格长得异常（超过 13 万个字符），通常是文件损坏、引号不成对或"
+                              "整份文件没有换行。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。") from exc
+    return run
 
 
 def _task_describe(path: str, name: str) -> dict:
@@ -219,7 +235,7 @@ def _task_csv_body(path: str, name: str, start: int, width: int) -> pa.Table:
     return pa.Table.from_arrays([*columns, pa.array(rows)], names=[*(f"c{i}" for i in range(len(columns))), "_row"])
 
 
-WORKER_TASKS = {"describe": _task_describe, "sheet": _task_sheet, "csv_body": _task_csv_body}
+WORKER_TASKS = {"describe": _csv_errors(_task_describe), "sheet": _task_sheet, "csv_body": _csv_errors(_task_csv_body)}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,6 +116,18 @@ def test_a_zip_that_is_not_a_workbook_is_refused(real_con, tmp_path):
     assert "不是 Excel 工作簿" in refused(real_con, path)
 
 
+def test_a_csv_wider_than_excel_is_refused(real_con, tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(b"a," * 20_000 + b"\r\n")
+    assert "20,001 列" in refused(real_con, path)
+
+
+def test_a_csv_line_longer_than_the_reader_takes_is_refused(real_con, tmp_path):
+    path = tmp_path / "line.csv"
+    path.write_bytes(b"A" * 300_000)
+    assert "长得异常" in refused(real_con, path)
+
+
 def test_the_worker_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("JIANGCHUAN_PARSE_MEMORY_MB", "800")
     monkeypatch.setenv("JIANGCHUAN_PARSE_SECONDS", "nonsense")
