@@ -218,7 +218,20 @@ def corpus():
         p.write_bytes(csv_bytes([["Nom", "Prénom", "Ville"], ["Lefèvre", "Hélène", "Orléans"],
                                  ["Béranger", "Thérèse", "Besançon"]], "latin-1"))
 
+    def legit_xlsx(p, n=200_000):
+        def stream():
+            yield f'<?xml version="1.0"?><worksheet {NS}><sheetData>'.encode()
+            rows = ledger_rows(n)
+            for start in range(0, len(rows), 20_000):
+                yield "".join(f'<row r="{r}">' + "".join(cell(f"{column_letters(c)}{r}", v) for c, v in enumerate(row, 1))
+                              + "</row>" for r, row in enumerate(rows[start:start + 20_000], start + 1)).encode()
+            yield b"</sheetData></worksheet>"
+        xlsx(p, sheet_stream=stream())
+
     return [
+        ("legit: 200,000-row ledger (.xlsx)", "legit.xlsx", "grid_cases", legit_xlsx),
+        ("legit: 200,000-row ledger (CSV, GBK)", "legit_gbk.csv", "grid_cases",
+         lambda p: p.write_bytes(csv_bytes(ledger_rows(200_000), "gbk"))),
         ("native abort: cells at A1 and XFD1048576 (<2 KB)", "台账.xlsx", "grid_cases", crashing_xlsx),
         ("cell beyond Excel's limits (ZZZZ99999999)", "beyond.xlsx", "grid_cases",
          lambda p: xlsx(p, sheet(ledger_rows(1), extra_rows=f'<row r="99999999">{cell("ZZZZ99999999", "y")}</row>'))),

@@ -166,23 +166,24 @@ def _check_sheet(archive, info, file_name: str) -> None:
                 continue
             _check_extent(ref[1][0], ref[1][1], file_name, sheet, "合并单元格")
             if _area(ref) > budget:
-                raise Refused(f"「{file_name}」的工作表 {sheet} 有一个合并单元格 {match.group(1).decode()[:40]} "
+                raise Refused(f"「{file_name}」的工作表{sheet}有一个合并单元格 {match.group(1).decode()[:40]} "
                               f"覆盖 {_area(ref):,} 个单元格（几乎整张表），已拒绝。"
                               "请在 Excel 中取消这个合并（开始 → 合并后居中 → 取消合并），另存后再上传。")
         _check_extent(max_row, max_col, file_name, sheet, "")
     if merges > MAX_MERGES:
-        raise Refused(f"「{file_name}」的工作表 {sheet} 有 {merges:,} 个合并单元格，已拒绝。"
+        raise Refused(f"「{file_name}」的工作表{sheet}有 {merges:,} 个合并单元格，已拒绝。"
                       "请在 Excel 中全选后取消合并，另存后再上传。")
     area = max_row * max(max_col, 26)
     if area > budget:
-        raise Refused(f"「{file_name}」的工作表 {sheet} 的数据区域到第 {max_row:,} 行、第 {max(max_col, 26):,} 列，"
+        raise Refused(f"「{file_name}」的工作表{sheet}的数据区域到第 {max_row:,} 行、第 {max(max_col, 26):,} 列，"
                       f"约 {area:,} 个单元格，超过可读取的上限 {budget:,}。这通常是远处某个单元格有内容或格式；"
                       "请在 Excel 中删除数据下方和右侧的空行空列（或只复制数据区域到新工作簿），另存后再上传。")
 
 
 def _check_extent(row: int, col: int, file_name: str, sheet: str, what: str) -> None:
     if row > EXCEL_ROWS or col > EXCEL_COLUMNS:
-        raise Refused(f"「{file_name}」的工作表 {sheet} {what}区域到第 {row:,} 行、第 {col:,} 列，"
+        reach = f"第 {row:,} 行、第 {col:,} 列" if col else f"第 {row:,} 行"
+        raise Refused(f"「{file_name}」的工作表{sheet}{what}区域到{reach}，"
                       f"超出了 Excel 本身的上限（{EXCEL_ROWS:,} 行 × {EXCEL_COLUMNS:,} 列），文件是损坏或伪造的，已拒绝。"
                       "请用 Excel 打开后另存为新的 .xlsx 再上传。")
 

@@ -13,8 +13,11 @@ import csv
 import datetime as dt
 import html
 import io
+import os
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +119,7 @@ def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str 
     path = Path(path)
     name = file_name or path.name
     check_size(path, max_bytes, name)
-    info = _isolated("describe", path, name)
+    info = _described(path, name)
     if info["kind"] == "csv":
         head = info["head"]
         sheet = Sheet(name, lambda: (head, [], []), lambda start, width: _split(
@@ -127,6 +130,35 @@ def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str 
         if sheet.name in info["hidden"]:
             sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
     return Workbook(name, "excel", sheets, hidden=list(info["hidden"]))
+
+
+_describe_lock = threading.Lock()
+_describe_cache: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def _described(path: Path, name: str) -> dict:
+    """The worker's description of a file (or its refusal), kept for the few files being looked at: the
+    import page asks for the sheet names on every rerun, and the same bytes get the same answer."""
+    stat = path.stat()
+    limits = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("JIANGCHUAN_PARSE_")))
+    key = (str(path), stat.st_size, stat.st_mtime_ns, name, limits)
+    with _describe_lock:
+        info = _describe_cache.get(key)
+        if info is not None:
+            _describe_cache.move_to_end(key)
+    if info is None:
+        try:
+            info = _isolated("describe", path, name)
+        except FileRefused as exc:
+            # A refusal is remembered too: a file that ran into the time limit must not cost it again.
+            info = {"refused": str(exc)}
+        with _describe_lock:
+            _describe_cache[key] = info
+            while len(_describe_cache) > 8:
+                _describe_cache.popitem(last=False)
+    if "refused" in info:
+        raise FileRefused(info["refused"])
+    return info
 
 
 def _isolated(task: str, path: Path, name: str, *args):
