@@ -11,8 +11,8 @@ Small results come back through a pipe; Arrow tables (the rows of a sheet) are w
 an Arrow IPC file in a private temporary folder and memory-mapped by the parent, so the app's process
 holds no second copy of them.
 
-Limits (environment, read at each call): JIANGCHUAN_PARSE_MEMORY_MB (default 1536) and
-JIANGCHUAN_PARSE_SECONDS (default 60).
+Limits (environment, read at each call): JIANGCHUAN_PARSE_MEMORY_MB (default 1536: address space the
+worker may map beyond what it holds at start) and JIANGCHUAN_PARSE_SECONDS (default 60).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -193,8 +194,11 @@ def _child(sender, memory: int, task: str, args: tuple, folder: str, settings: d
         del os.environ[key]
     os.environ.update(settings)
     os.environ["RUST_BACKTRACE"] = "0"   # one line in the log for a native abort, not a page of frames
-    # The ceiling covers everything the child maps: Arrow's pools, calamine's vectors, Python objects.
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # The ceiling covers everything the child maps from now on: Arrow's pools, calamine's vectors,
+    # Python objects. It is counted from what the child has mapped at start (the parser libraries and
+    # their thread pools reserve about a gigabyte of address space that they never touch).
+    ceiling = _mapped_bytes() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
         from analytics.ingest.reading import WORKER_TASKS
@@ -207,9 +211,28 @@ def _child(sender, memory: int, task: str, args: tuple, folder: str, settings: d
     except DataError as exc:
         _send(sender, ("refused", str(exc)))
     except BaseException as exc:  # a parser may raise anything, pyo3 panics included
-        _send(sender, ("error", f"{type(exc).__name__}: {str(exc)[:200]}"))
+        if _out_of_memory(exc):
+            _send(sender, ("memory", None))
+            return
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        print(f"parse worker ({task}): {detail}", file=sys.stderr)   # for the server log, not the user
+        _send(sender, ("error", detail))
     finally:
         sender.close()
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Arrow says so in words: an allocation, or a thread it could not start, refused at the ceiling."""
+    text = str(exc).lower()
+    return "failed to launch worker thread" in text or "failed to allocate" in text or "out of memory" in text
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/status", "rb") as handle:
+        for line in handle:
+            if line.startswith(b"VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _send(sender, message) -> None:

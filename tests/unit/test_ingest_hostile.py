@@ -71,6 +71,14 @@ def test_an_xls_declaring_four_billion_rows_is_refused(real_con, tmp_path, monke
     assert "「dims.xls」" in message and ("异常终止" in message or "仍未完成" in message)
 
 
+def test_a_parser_that_needs_more_memory_than_allowed_is_stopped(real_con, tmp_path, monkeypatch):
+    path = ingest_helpers.write_csv(tmp_path / "big.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(100_000)],
+                                    encoding="gbk")   # decoded in Python: a few hundred MB of objects
+    monkeypatch.setenv("JIANGCHUAN_PARSE_MEMORY_MB", "48")
+    message = refused(real_con, path)
+    assert "上限 48 MB" in message and "big.csv" in message
+
+
 def test_a_cell_beyond_excel_limits_is_refused(real_con, tmp_path):
     path = xlsx(tmp_path / "b.xlsx", sheet(ledger_rows(1), extra_rows=f'<row r="99999999">{cell("ZZZZ99999999", "y")}</row>'))
     assert "超出了 Excel 本身的上限" in refused(real_con, path)
