@@ -418,7 +418,7 @@ def main(argv=None) -> None:
             result = run_one(args.code, path, kind, name, copy, args.timeout)
             shutil.rmtree(folder)
             copy.unlink()
-            fmt = lambda v: "—" if v is None else f"{v:,.0f}"  # noqa: E731
+            fmt = lambda v: "—" if v is None else f"{max(v, 0):,.0f}"  # noqa: E731 - a shrink shows as 0
             outcome = result["outcome"].replace("|", "/").replace("\n", " ")
             outcome = outcome[:150] + ("…" if len(outcome) > 150 else "")
             unchanged = {True: "yes", False: "**NO**", None: "—"}[result["db_unchanged"]]
