@@ -153,3 +153,20 @@ def test_a_workbook_that_aborts_its_parser_is_refused_and_the_app_goes_on(app_db
     assert "异常终止" in at.error[0].value and "三月台账" in at.error[0].value
     upload(at, "三月.csv", GOOD)             # the same server process reads the next file
     assert not at.exception and metric(at, "将导入") == "2"
+
+
+def test_an_upload_is_kept_where_only_the_app_can_read_it(app_db, admin):
+    import os
+    import stat
+
+    from ui import uploads
+
+    for old in uploads.UPLOAD_DIR.glob("*/四月.csv"):    # left by an earlier run of this test
+        old.unlink()
+    at = run_page(PAGE, session_state=admin)
+    upload(at, "四月.csv", GOOD)
+    assert not at.exception
+    assert stat.S_IMODE(os.stat(uploads.UPLOAD_DIR).st_mode) == 0o700
+    saved = list(uploads.UPLOAD_DIR.glob("*/四月.csv"))
+    assert saved and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in saved)
+    assert all(stat.S_IMODE(p.parent.stat().st_mode) == 0o700 for p in saved)
