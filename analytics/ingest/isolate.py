@@ -35,7 +35,7 @@ from analytics.errors import DataError
 
 DEFAULT_MEMORY_MB = 1536
 DEFAULT_SECONDS = 60
-_PRELOAD = ["analytics.ingest.reading", "analytics.ingest.inspect", "pyarrow", "pyarrow.csv", "numpy",
+_PRELOAD = ["analytics.ingest.reading", "analytics.ingest.inspect", "analytics.ingest.encodings", "pyarrow", "pyarrow.csv", "numpy",
             "python_calamine", "openpyxl"]
 _context_lock = threading.Lock()
 _context = None
