@@ -85,8 +85,16 @@ def _area(ref) -> int:
     return (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
 
 
+XLS_ROWS, XLS_COLUMNS = 65_536, 256
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def check_workbook(path: Path, file_name: str) -> None:
-    """Refuse a zip-based workbook whose directory or sheets declare more than can be read safely."""
+    """Refuse a workbook whose directory or sheets declare more than can be read safely."""
+    with open(path, "rb") as handle:
+        if handle.read(8) == _OLE:
+            _check_xls(path, file_name)
+            return
     if not zipfile.is_zipfile(path):
         return
     try:
@@ -201,3 +209,33 @@ def _check_ods(archive, info, file_name: str) -> None:
             else:
                 biggest_cols = max(biggest_cols, count)
     _check_extent(biggest_rows, biggest_cols, file_name, "", "重复声明的")
+
+
+def _check_xls(path: Path, file_name: str) -> None:
+    """An .xls (BIFF8) holds its sheets' records in the compound file's Workbook stream: walk the
+    records (4-byte headers, no parsing of their content) and check each sheet's DIMENSIONS record
+    against what the format itself can hold. A file xlrd cannot even locate the stream in is left to
+    the parser, which refuses it."""
+    from xlrd import compdoc
+
+    try:
+        with open(os.devnull, "w") as quiet:
+            document = compdoc.CompDoc(path.read_bytes(), logfile=quiet)
+            memory, start, length = document.locate_named_stream("Workbook")
+    except Exception:  # a damaged compound file: the parser gives the message
+        return
+    if not memory:
+        return
+    position, end = start, start + length
+    while position + 4 <= end:
+        kind = int.from_bytes(memory[position:position + 2], "little")
+        size = int.from_bytes(memory[position + 2:position + 4], "little")
+        body = memory[position + 4:position + 4 + size]
+        if kind == 0x0200 and size >= 14:     # DIMENSIONS: first row, last row + 1, first col, last col + 1
+            rows = int.from_bytes(body[4:8], "little")
+            cols = int.from_bytes(body[10:12], "little")
+            if rows > XLS_ROWS or cols > XLS_COLUMNS:
+                raise FileRefused(f"「{file_name}」声明有 {rows:,} 行、{cols:,} 列，超出了 .xls 格式本身的上限"
+                                  f"（{XLS_ROWS:,} 行 × {XLS_COLUMNS} 列），文件是损坏或伪造的，已拒绝。"
+                                  "请用 Excel 打开后另存为新的 .xlsx 再上传。")
+        position += 4 + size
