@@ -12,7 +12,8 @@ an Arrow IPC file in a private temporary folder and memory-mapped by the parent,
 holds no second copy of them.
 
 Limits (environment, read at each call): JIANGCHUAN_PARSE_MEMORY_MB (default 1536: address space the
-worker may map beyond what it holds at start) and JIANGCHUAN_PARSE_SECONDS (default 60).
+worker may map beyond what it holds at start) and JIANGCHUAN_PARSE_SECONDS (default 60); at most
+JIANGCHUAN_PARSE_WORKERS (default 2, read at start) workers run at once, others wait up to that time.
 """
 from __future__ import annotations
 
@@ -37,12 +38,25 @@ DEFAULT_MEMORY_MB = 1536
 DEFAULT_SECONDS = 60
 _PRELOAD = ["analytics.ingest.reading", "analytics.ingest.inspect", "analytics.ingest.encodings", "pyarrow", "pyarrow.csv", "numpy",
             "python_calamine", "openpyxl"]
+PARALLEL = 2                    # parsers running at once (JIANGCHUAN_PARSE_WORKERS)
 _context_lock = threading.Lock()
 _context = None
 
 
+def _parallel() -> int:
+    raw = os.environ.get("JIANGCHUAN_PARSE_WORKERS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else PARALLEL
+
+
+_slots = threading.BoundedSemaphore(_parallel())   # read once, at start
+
+
 class WorkerFailed(DataError):
     """The worker died or ran out of time or memory; the message says which and what to do."""
+
+
+class Busy(WorkerFailed):
+    """No worker could be had just now (all slots taken, no process could start): nothing about the file."""
 
 
 def limits() -> tuple[int, float]:
@@ -106,6 +120,16 @@ def run(task: str, *args, file_name: str):
     with any Arrow tables in it memory-mapped. Raises the worker's own DataError (a refusal the parser
     chose) or WorkerFailed."""
     memory, seconds = limits()
+    # Two cores: more parsers at once would only slow each other and stack their memory ceilings.
+    if not _slots.acquire(timeout=seconds):
+        raise Busy(f"服务器正在读取其他上传的文件，暂时无法读取「{file_name}」。请稍等一两分钟后刷新页面重试。")
+    try:
+        return _run(task, args, file_name, memory, seconds)
+    finally:
+        _slots.release()
+
+
+def _run(task: str, args: tuple, file_name: str, memory: int, seconds: float):
     ctx = _ctx()
     folder = Path(tempfile.mkdtemp(prefix="jiangchuan_parse_"))
     os.chmod(folder, 0o700)
@@ -113,10 +137,15 @@ def run(task: str, *args, file_name: str):
     # The forkserver's environment is the one it started with: hand over today's limits.
     settings = {k: v for k, v in os.environ.items() if k.startswith("JIANGCHUAN_PARSE_")}
     process = _Process(target=_child, args=(sender, memory, task, args, str(folder), settings), daemon=True,
-                          name=f"parse-{task}")
+                       name=f"parse-{task}")
     try:
-        process.start()
-        sender.close()
+        try:
+            process.start()
+        except OSError as exc:      # no process could be started: too many, or no memory for one
+            raise Busy(f"服务器暂时无法启动读取「{file_name}」的程序（系统资源不足）。请稍后重试；"
+                               "如果反复出现，请联系系统管理员。") from exc
+        finally:
+            sender.close()
         message, timed_out = None, not _wait(receiver, process.pid, seconds)
         if not timed_out:
             try:

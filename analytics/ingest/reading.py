@@ -152,6 +152,10 @@ def _described(path: Path, name: str) -> dict:
         try:
             info = _isolated("describe", path, name)
         except FileRefused as exc:
+            from analytics.ingest.isolate import Busy
+
+            if isinstance(exc.__cause__, Busy):
+                raise
             # A refusal is remembered too: a file that ran into the time limit must not cost it again.
             info = {"refused": str(exc)}
         with _describe_lock:

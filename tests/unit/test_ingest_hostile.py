@@ -143,6 +143,21 @@ def test_a_csv_line_longer_than_the_reader_takes_is_refused(real_con, tmp_path):
     assert "长得异常" in refused(real_con, path)
 
 
+def test_when_every_parser_slot_is_taken_the_next_file_waits_then_is_told(real_con, tmp_path, monkeypatch):
+    good = ingest_helpers.write_csv(tmp_path / "good.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(2)])
+    monkeypatch.setenv("JIANGCHUAN_PARSE_SECONDS", "1")
+    taken = 0
+    while isolate._slots.acquire(blocking=False):    # as if other uploads were being parsed
+        taken += 1
+    try:
+        assert "服务器正在读取其他上传的文件" in refused(real_con, good)
+    finally:
+        for _ in range(taken):
+            isolate._slots.release()
+    assert taken == isolate.PARALLEL
+    assert ingest.import_file(real_con, good, "grid_cases").rows_imported == 2
+
+
 def test_the_worker_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("JIANGCHUAN_PARSE_MEMORY_MB", "800")
     monkeypatch.setenv("JIANGCHUAN_PARSE_SECONDS", "nonsense")
