@@ -4,6 +4,7 @@ import streamlit as st
 from analytics import access, audit, ingest
 from analytics.errors import DataError
 from ui import data, downloads, uploads
+from ui.contest_view import md
 from ui.i18n import t
 from ui.layout import page_header
 from ui.session import scope, username
@@ -49,7 +50,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
     path, digest = uploads.saved(upload)
     limit = uploads.max_upload_bytes()
     try:
-        visible, hidden = ingest.sheet_names(path, max_bytes=limit)
+        visible, hidden = ingest.sheet_names(path, max_bytes=limit, file_name=upload.name)
         sheet = None
         if len(visible) + len(hidden) > 1 or (hidden and not visible):
             sheet = st.selectbox(t("import.sheet"), [*visible, *hidden], key="import_sheet",
@@ -66,7 +67,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 file_name=upload.name))
             st.session_state["import_preview"] = (cache_key, report)
     except DataError as exc:
-        st.error(t("import.refused", message=str(exc)), icon=":material/block:")
+        st.error(t("import.refused", message=md(exc)), icon=":material/block:")
         return
 
     cols = st.columns(5)
@@ -90,7 +91,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
     if report.notes:
         with st.expander(t("import.notes"), expanded=not report.errors):
             for note in report.notes:
-                st.markdown(f"- {note}")
+                st.markdown(f"- {md(note)}")  # notes quote sheet names and header cells
     if report.preview is not None and not report.errors:
         st.caption(t("import.preview", n=len(report.preview)))
         st.dataframe(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
@@ -106,7 +107,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
                 file_name=upload.name))
         except DataError as exc:
-            st.error(t("import.refused", message=str(exc)), icon=":material/block:")
+            st.error(t("import.refused", message=md(exc)), icon=":material/block:")
             return
         if done.errors:
             st.error(t("import.errors"), icon=":material/error:")
@@ -190,7 +191,7 @@ with history_tab:
                 try:
                     removed = ingest.undo_batch(con, chosen, scope=who)
                 except DataError as exc:
-                    st.error(str(exc), icon=":material/block:")
+                    st.error(md(exc), icon=":material/block:")
                 else:
                     audit.record(con, username(), "undo_import", f"batch {chosen}: {removed} rows", role=who.role)
                     st.session_state["import_flash"] = t("import.undo.done", batch=chosen, n=f"{removed:,}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -28,12 +29,20 @@ def saved(upload) -> tuple[Path, str]:
     so reruns reuse it; folders older than a day are removed."""
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
+    # Residents' data: the folder and the files are the app's account's only (mkdir's mode covers only
+    # the last folder, and a folder left by an older version may be wider).
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(UPLOAD_DIR, 0o700)
     folder = UPLOAD_DIR / digest[:32]
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(exist_ok=True, mode=0o700)
     name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(upload.name).name)[-120:] or "upload"
     path = folder / name
     if not path.exists():
-        path.write_bytes(data)
+        # Whole or not at all, also when two sessions upload the same file at once (mkstemp: mode 0600).
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
     _tidy()
     return path, digest
 

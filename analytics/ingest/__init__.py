@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from analytics import db, rollups
@@ -103,9 +106,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sheet_names(path: str | os.PathLike, *, max_bytes: int | None = None) -> tuple[list[str], list[str]]:
-    """(visible sheets, hidden sheets) of a workbook; a CSV has one sheet named after the file."""
-    book = open_file(path, max_bytes=max_bytes)
+def sheet_names(path: str | os.PathLike, *, max_bytes: int | None = None,
+                file_name: str | None = None) -> tuple[list[str], list[str]]:
+    """(visible sheets, hidden sheets) of a workbook; a CSV has one sheet named after the file.
+    `file_name` is the name the user gave the file, for messages."""
+    book = open_file(path, max_bytes=max_bytes, file_name=file_name)
     hidden = set(book.hidden)
     return [s.name for s in book.sheets if s.name not in hidden], list(book.hidden)
 
@@ -200,7 +205,7 @@ def _open(con, path, table, *, scope, max_bytes, file_name):
     _require(scope)
     spec = _spec(table)
     path = Path(path)
-    check_size(path, max_bytes)
+    check_size(path, max_bytes, file_name)
     sha = _sha256(path)
     book = open_file(path, max_bytes=max_bytes, file_name=file_name)
     return spec, sha, book
@@ -275,7 +280,7 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
         report = _report(spec, book, sha, None, [f"这个文件已经导入过（批次 {duplicate}），本次没有增加任何数据"])
         report.duplicate_of, report.sheet = duplicate, chosen.name
         return report
-    with db.transaction(con) as cur:
+    with _one_import_of(sha, book.file_name), _write_failures(book.file_name), db.transaction(con) as cur:
         prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
         report = _report(spec, book, sha, prepared, notes)
         if prepared.errors or prepared.rows is None:
@@ -295,6 +300,45 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
         report.notes.append(f"{len(outcome['conflicts']):,} 行与已有记录编号相同但内容不同，未导入（见冲突列表）")
     report_progress(1.0, "完成")
     return report
+
+
+_importing_lock = threading.Lock()
+_importing: set[str] = set()
+
+
+@contextmanager
+def _one_import_of(sha: str, file_name: str):
+    """One import of a given file at a time in this server: two administrators (or two clicks) racing
+    with one file would otherwise both pass the duplicate check before either commits."""
+    with _importing_lock:
+        if sha in _importing:
+            raise DataError(f"「{file_name}」正在导入中（另一位管理员或另一个页面刚刚开始导入同一个文件）。"
+                            "请等它完成后刷新页面，在“导入记录”中查看；同一文件再次导入不会增加数据。")
+        _importing.add(sha)
+    try:
+        yield
+    finally:
+        with _importing_lock:
+            _importing.discard(sha)
+
+
+@contextmanager
+def _write_failures(file_name: str):
+    """The engine's words for a failed write, as the administrator's next step. The transaction has
+    rolled back by then: nothing of the file was stored."""
+    try:
+        yield
+    except duckdb.ConstraintException as exc:
+        raise DataError(f"导入「{file_name}」时，另一个同时进行的导入写入了编号相同的记录，本次导入已全部撤回，"
+                        "数据库没有变化。请刷新页面，重新上传这个文件：已有的记录会显示为“相同”或“冲突”。") from exc
+    except duckdb.IOException as exc:
+        raise DataError(f"导入「{file_name}」时无法写入数据库文件（磁盘可能已满或没有写权限），本次导入已全部撤回。"
+                        "请联系系统管理员清理磁盘空间后再导入。") from exc
+    except DataError as exc:
+        if isinstance(exc.__cause__, duckdb.TransactionException):
+            raise DataError(f"导入「{file_name}」时另一个写入操作同时改动了同一批数据，本次导入已全部撤回，数据库没有变化。"
+                            "请稍候刷新页面，在“导入记录”中确认后再试。") from exc
+        raise
 
 
 def undo_batch(con, batch_id: str, *, scope: Scope | None = None) -> int:

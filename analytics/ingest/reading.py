@@ -5,6 +5,12 @@ else GB18030, the superset of GBK); a file that is none of these is refused rath
 body of a large CSV is split by Arrow's reader; workbooks (.xlsx, .xlsm, .xls, .ods) are read with
 calamine, which returns the values Excel saved: formulas are never executed, and a formula cell with
 no saved value is marked so that validation can say so.
+
+All of that runs in a worker process (analytics.ingest.isolate) after a check of what a workbook
+declares (analytics.ingest.inspect): `open_file` in the app's process only asks the worker for the sheet
+names, the first rows and the rows of the chosen sheet, which come back as Arrow tables. A CSV that
+decodes as GBK into mostly rare characters (Latin-1, Shift-JIS or Big5 bytes) is refused, naming the
+encoding it more likely is.
 """
 from __future__ import annotations
 
@@ -13,27 +19,29 @@ import csv
 import datetime as dt
 import html
 import io
+import os
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from analytics.errors import DataError
+from analytics.ingest.encodings import decode
+from analytics.ingest.inspect import EXCEL_COLUMNS, FileRefused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
 
 HEAD_ROWS = 40                 # header search looks at this many rows from the top
 CSV_DELIMITERS = (",", "\t", ";", "|")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-
-
-class FileRefused(DataError):
-    """The file cannot be read at all (size, encoding, format); nothing in it was looked at further."""
 
 
 class Sheet:
@@ -76,13 +84,14 @@ class Workbook:
     encoding: str | None = None
 
 
-def check_size(path: Path, max_bytes: int | None) -> int:
+def check_size(path: Path, max_bytes: int | None, file_name: str | None = None) -> int:
     size = path.stat().st_size
+    name = file_name or path.name
     if max_bytes is not None and size > max_bytes:
-        raise FileRefused(f"文件「{path.name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。"
+        raise FileRefused(f"文件「{name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。"
                           "请按月份或网格拆成几个较小的文件分别导入。")
     if size == 0:
-        raise FileRefused(f"文件「{path.name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
+        raise FileRefused(f"文件「{name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
     return size
 
 
@@ -90,80 +99,185 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
-def sniff_kind(path: Path, data_head: bytes) -> str:
+def sniff_kind(path: Path, data_head: bytes, file_name: str | None = None) -> str:
+    name = file_name or path.name
     if data_head.startswith(b"PK\x03\x04"):
         return "excel"
     if data_head.startswith(b"\xd0\xcf\x11\xe0"):
         return "excel"
     lowered = data_head[:512].lstrip().lower()
     if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) or b"<html" in lowered[:200]:
-        raise FileRefused(f"「{path.name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
+        raise FileRefused(f"「{name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
                           "常见于业务系统的“导出 Excel”。请用 Excel 打开它，另存为 .xlsx 后再上传。")
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        raise FileRefused(f"「{path.name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
+        raise FileRefused(f"「{name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
                           "请用 Excel 打开确认后另存为 .xlsx 再上传。")
     return "csv"
 
 
 def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str | None = None) -> Workbook:
+    """The file's sheets, read in a worker process (analytics.ingest.isolate): this process only ever
+    holds the sheet names, the first rows and the rows asked for, as Arrow tables."""
     path = Path(path)
-    check_size(path, max_bytes)
     name = file_name or path.name
+    check_size(path, max_bytes, name)
+    info = _described(path, name)
+    if info["kind"] == "csv":
+        head = info["head"]
+        sheet = Sheet(name, lambda: (head, [], []), lambda start, width: _split(
+            _isolated("csv_body", path, name, start, width)))
+        return Workbook(name, "csv", [sheet], encoding=info["encoding"])
+    sheets = [_remote_sheet(path, name, sheet) for sheet in info["sheets"]]
+    for sheet in sheets:
+        if sheet.name in info["hidden"]:
+            sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+    return Workbook(name, "excel", sheets, hidden=list(info["hidden"]))
+
+
+_describe_lock = threading.Lock()
+_describe_cache: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def _described(path: Path, name: str) -> dict:
+    """The worker's description of a file (or its refusal), kept for the few files being looked at: the
+    import page asks for the sheet names on every rerun, and the same bytes get the same answer."""
+    stat = path.stat()
+    limits = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("JIANGCHUAN_PARSE_")))
+    key = (str(path), stat.st_size, stat.st_mtime_ns, name, limits)
+    with _describe_lock:
+        info = _describe_cache.get(key)
+        if info is not None:
+            _describe_cache.move_to_end(key)
+    if info is None:
+        try:
+            info = _isolated("describe", path, name)
+        except FileRefused as exc:
+            from analytics.ingest.isolate import Busy
+
+            if isinstance(exc.__cause__, Busy):
+                raise
+            # A refusal is remembered too: a file that ran into the time limit must not cost it again.
+            info = {"refused": str(exc)}
+        with _describe_lock:
+            _describe_cache[key] = info
+            while len(_describe_cache) > 8:
+                _describe_cache.popitem(last=False)
+    if "refused" in info:
+        raise FileRefused(info["refused"])
+    return info
+
+
+def _isolated(task: str, path: Path, name: str, *args):
+    from analytics.ingest import isolate
+
+    try:
+        return isolate.run(task, str(path), name, *args, file_name=name)
+    except FileRefused:
+        raise
+    except DataError as exc:
+        raise FileRefused(str(exc)) from exc
+
+
+def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
+    table_of: dict[str, pa.Table] = {}
+
+    def load():
+        table, merged, notes = _isolated("sheet", path, file_name, sheet_name)
+        table_of["table"] = table
+        head = [list(row) for row in zip(*(table.column(i).slice(0, HEAD_ROWS).to_pylist()
+                                            for i in range(table.num_columns)))]
+        return head, merged, notes
+
+    def body(start: int, width: int):
+        result._get()
+        return _table_body(table_of["table"], start, width)
+
+    result = Sheet(sheet_name, load, body)
+    return result
+
+
+def _table_body(table: pa.Table, start: int, width: int):
+    """`width` columns from row `start` down, as _columns gives them (cells beyond `width` joined in one
+    extra column when any row has them)."""
+    part = table.slice(start)
+    n = part.num_rows
+    columns = [_one_chunk(part.column(i)) if i < part.num_columns else pa.array([""] * n, type=pa.string())
+               for i in range(width)]
+    if part.num_columns > width:
+        beyond = [part.column(i).to_pylist() for i in range(width, part.num_columns)
+                  if pc.any(pc.not_equal(pc.utf8_trim_whitespace(part.column(i)), "")).as_py()]
+        if beyond:
+            columns.append(pa.array(["\t".join(c for c in cells if c.strip()) for cells in zip(*beyond)],
+                                    type=pa.string()))
+    return columns, np.arange(start + 1, start + 1 + n, dtype=np.int64)
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _split(table: pa.Table):
+    rows = table.column("_row").to_numpy()
+    return [_one_chunk(table.column(i)) for i in range(table.num_columns - 1)], rows
+
+
+def _open_local(path: Path, name: str) -> Workbook:
+    """The file read in this process: only ever called inside the worker."""
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if sniff_kind(path, head) == "excel":
+    if sniff_kind(path, head, name) == "excel":
+        check_workbook(path, name)
         return _open_excel(path, name)
-    return _open_csv(path.read_bytes(), name)
+    book = _open_csv(path.read_bytes(), name)
+    widest = max((len(row) for row in book.sheets[0].head), default=0)
+    if widest > EXCEL_COLUMNS:
+        raise FileRefused(f"「{name}」的一行有 {widest:,} 列，超过了 Excel 的上限 {EXCEL_COLUMNS:,} 列"
+                          "（通常是分隔符或引号错乱）。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。")
+    return book
+
+
+def _csv_errors(task):
+    """Python's csv reader stops at a cell over 131,072 characters: say so, in the user's terms."""
+    def run(path: str, name: str, *args):
+        try:
+            return task(path, name, *args)
+        except csv.Error as exc:
+            raise FileRefused(f"「{name}」里有一行或一格长得异常（超过 13 万个字符），通常是文件损坏、引号不成对或"
+                              "整份文件没有换行。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。") from exc
+    return run
+
+
+def _task_describe(path: str, name: str) -> dict:
+    book = _open_local(Path(path), name)
+    info = {"kind": book.kind, "encoding": book.encoding, "hidden": list(book.hidden),
+            "sheets": [s.name for s in book.sheets]}
+    if book.kind == "csv":
+        info["head"] = book.sheets[0].head
+    return info
+
+
+def _task_sheet(path: str, name: str, sheet_name: str):
+    book = _open_local(Path(path), name)
+    sheet = next(s for s in book.sheets if s.name == sheet_name)
+    grid, merged, notes = sheet._get()
+    width = max((len(row) for row in grid), default=0)
+    columns = [pa.array([row[i] if i < len(row) else "" for row in grid], type=pa.string()) for i in range(width)]
+    grid.clear()
+    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(width)])
+    return table, [tuple(map(tuple, m)) for m in merged], notes
+
+
+def _task_csv_body(path: str, name: str, start: int, width: int) -> pa.Table:
+    book = _open_local(Path(path), name)
+    columns, rows = book.sheets[0].body(start, width)
+    return pa.Table.from_arrays([*columns, pa.array(rows)], names=[*(f"c{i}" for i in range(len(columns))), "_row"])
+
+
+WORKER_TASKS = {"describe": _csv_errors(_task_describe), "sheet": _task_sheet, "csv_body": _csv_errors(_task_csv_body)}
 
 
 # ---------------------------------------------------------------------------------------------
 # text files
-def decode(data: bytes, file_name: str) -> tuple[str, str]:
-    """(text, encoding name). UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030; anything else is
-    refused, and so is a UTF-8 file with a few broken bytes (decoding it as GB18030 would garble it)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", file_name), "UTF-8 (BOM)"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", file_name), "UTF-16"
-    try:
-        text, encoding = data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as exc:
-        _refuse_broken_utf8(data, exc, file_name)
-        try:
-            text, encoding = data.decode("gb18030"), "GB18030/GBK"
-        except UnicodeDecodeError as exc2:
-            line = data[: exc2.start].count(b"\n") + 1
-            raise FileRefused(
-                f"无法识别「{file_name}」的文字编码（第 {line} 行附近有无法解读的字节）：它既不是 UTF-8，"
-                "也不是 GBK/GB18030 或带 BOM 的 UTF-16。请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）”，"
-                "再上传；如果它不是表格文件，请上传正确的文件。") from exc2
-    if "\x00" in text:
-        raise FileRefused(f"「{file_name}」含有空字符（\\0），它可能是不带 BOM 的 UTF-16 文件或不是文本文件。"
-                          "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传。")
-    return text, encoding
-
-
-def _strict(data: bytes, encoding: str, file_name: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(f"「{file_name}」声明为 {encoding.upper()} 编码，但第 {line} 行附近有损坏的字节。"
-                          "请重新导出文件后再上传。") from exc
-
-
-def _refuse_broken_utf8(data: bytes, exc: UnicodeDecodeError, file_name: str) -> None:
-    """Mostly-valid UTF-8 with a few bad bytes is a damaged UTF-8 file, not GBK: say where it breaks."""
-    sample = data[: 4 * 1024 * 1024]
-    replaced = sample.decode("utf-8", errors="replace")
-    bad = replaced.count("\ufffd")
-    multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F and ch != "\ufffd")
-    if multibyte >= 20 and bad * 50 <= multibyte:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(f"「{file_name}」是 UTF-8 编码，但第 {line} 行有损坏的字节（共约 {bad} 处）。"
-                          "系统不会猜测这些字，请修正或重新导出文件后再上传。") from exc
-
-
 def _sniff_delimiter(lines: list[str]) -> str:
     best, best_score = ",", -1
     for delimiter in CSV_DELIMITERS:
@@ -340,9 +454,13 @@ def _excel_sheet(book, name: str, path: Path, formula_sheets: set[str]) -> Sheet
 
 def _fill_merged(grid: list[list[str]], merged) -> None:
     """A merged range shows its top-left value in every cell it covers; so does the grid."""
+    # A range reaching past the cells (a whole-sheet merge A1:XFD1048576) fills only the area the
+    # sheet holds: expanding it would be 17 billion cells.
+    width = max((len(row) for row in grid), default=0)
     for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(grid):
+        if r0 >= len(grid) or c0 >= width:
             continue
+        c1 = min(c1, width - 1)
         value = grid[r0][c0] if c0 < len(grid[r0]) else ""
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             row = grid[r]

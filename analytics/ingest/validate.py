@@ -20,6 +20,9 @@ from analytics.ingest.specs import TableSpec
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "合计:", "总计:", "total", "sum", "grandtotal", "subtotal"}
 NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "填报", "负责人", "联系人", "数据来源", "统计时间")
 MAX_INT = 2_000_000_000
+# A cell longer than this is a paste gone wrong or an attack, not a ledger entry (the longest real
+# descriptions are a few hundred characters); reported with its length, never quoted whole.
+MAX_CELL_CHARS = 5_000
 
 Error = tuple[int | None, str | None, str | None, str]
 
@@ -128,8 +131,23 @@ class Pipeline:
             columns = columns[: layout.width]
         while len(columns) < layout.width:
             columns.append(pa.array([""] * len(rows), type=pa.string()))
+        columns = [self._too_long(c, i, rows, result) for i, c in enumerate(columns)]
         result.source_rows = len(rows)
         return columns, rows
+
+    def _too_long(self, column: pa.Array, position: int, rows, result: Prepared) -> pa.Array:
+        column = V.as_strings(column)
+        lengths = pc.utf8_length(column)
+        if not len(column) or (pc.max(lengths).as_py() or 0) <= MAX_CELL_CHARS:
+            return column
+        long_cells = pc.greater(lengths, MAX_CELL_CHARS)
+        label = result.layout.labels.get(position) if result.layout else None
+        for i in np.flatnonzero(long_cells.to_numpy(zero_copy_only=False))[:1000]:
+            result.errors.append((int(rows[i]), label, column[int(i)].as_py()[:30] + "…",
+                                  f"这个单元格有 {lengths[int(i)].as_py():,} 个字，超过了 {MAX_CELL_CHARS:,} 字的上限"
+                                  "（可能是粘贴出错）。请检查并缩短这一格后再导入"))
+        # Later checks then quote the first characters only, not the whole cell.
+        return pc.if_else(long_cells, pc.utf8_slice_codeunits(column, 0, 30), column)
 
     def skip_rows(self, columns, rows, result: Prepared, mapped: list[int]):
         kinds = classify_rows(columns, mapped)

@@ -124,3 +124,49 @@ def test_an_unreadable_file_is_refused_and_the_page_goes_on(app_db, admin):
     assert "无法识别" in at.error[0].value
     assert at.dataframe or at.info                  # the history tab still renders below
     assert len(at.get("download_button")) == 11
+
+
+MARKDOWN_NAME = "[x](http://e.com)![i](http://e.com/a.png)<b>x</b>.xlsx"
+
+
+def test_a_markdown_file_name_shows_as_text(app_db, admin):
+    at = run_page(PAGE, session_state=admin)
+    upload(at, MARKDOWN_NAME, GOOD)            # CSV bytes under an .xlsx name: refused, naming the file
+    assert not at.exception
+    shown = at.error[0].value
+    assert "不是有效的 Excel 文件" in shown
+    # Every markdown and HTML character of the name is escaped: it reads as the name, no link, no image.
+    assert r"\[x\]\(http://e\.com\)\!\[i\]\(http://e\.com/a\.png\)\<b\>x\</b\>\.xlsx" in shown
+    assert "[x](" not in shown and "![i]" not in shown and "<b>" not in shown
+
+
+def test_a_workbook_that_aborts_its_parser_is_refused_and_the_app_goes_on(app_db, admin, tmp_path, monkeypatch):
+    from bench.hostile_files import crashing_xlsx
+
+    # Past the declared-size check, so that the parser itself meets the file and aborts (in its worker).
+    monkeypatch.setenv("JIANGCHUAN_PARSE_MAX_CELLS", str(10**12))
+    content = crashing_xlsx(tmp_path / "c.xlsx").read_bytes()
+    assert len(content) < 2048
+    at = run_page(PAGE, session_state=admin)
+    upload(at, "三月台账.xlsx", content)
+    assert not at.exception
+    assert "异常终止" in at.error[0].value and "三月台账" in at.error[0].value
+    upload(at, "三月.csv", GOOD)             # the same server process reads the next file
+    assert not at.exception and metric(at, "将导入") == "2"
+
+
+def test_an_upload_is_kept_where_only_the_app_can_read_it(app_db, admin):
+    import os
+    import stat
+
+    from ui import uploads
+
+    for old in uploads.UPLOAD_DIR.glob("*/四月.csv"):    # left by an earlier run of this test
+        old.unlink()
+    at = run_page(PAGE, session_state=admin)
+    upload(at, "四月.csv", GOOD)
+    assert not at.exception
+    assert stat.S_IMODE(os.stat(uploads.UPLOAD_DIR).st_mode) == 0o700
+    saved = list(uploads.UPLOAD_DIR.glob("*/四月.csv"))
+    assert saved and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in saved)
+    assert all(stat.S_IMODE(p.parent.stat().st_mode) == 0o700 for p in saved)
