@@ -215,7 +215,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
                 pass  # a failed COMMIT has already ended the transaction
             raise
     except duckdb.TransactionException as exc:
-        raise DataError(f"另一个写入操作正在进行或刚刚改动了同一批数据，本次操作已全部撤回，请稍后重试。（{exc}）") from exc
+        raise DataError("另一个写入操作正在进行或刚刚改动了同一批数据，本次操作已全部撤回，请稍后重试。") from exc
     except duckdb.Error as exc:  # COMMIT itself failed: a full disk or a damaged file
         failure = write_failure(exc)
         if failure is None:

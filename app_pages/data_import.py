@@ -47,9 +47,9 @@ def with_progress(label: str, run):
 
 def review(upload, kind: str, round_id: str | None) -> None:
     """Preview, validation report and the confirm button for one uploaded file."""
-    path, digest = uploads.saved(upload)
     limit = uploads.max_upload_bytes()
     try:
+        path, digest = uploads.saved(upload)
         visible, hidden = ingest.sheet_names(path, max_bytes=limit, file_name=upload.name)
         sheet = None
         if len(visible) + len(hidden) > 1 or (hidden and not visible):

@@ -1,17 +1,22 @@
 """Uploaded files as the analytics layer reads them: a path on disk, and the size limit in bytes."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
 
 import streamlit as st
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "jiangchuan_uploads"
+from analytics.errors import DataError
+
+# One folder per local account: /tmp is shared, and a folder another user made first must not be used.
+UPLOAD_DIR = Path(tempfile.gettempdir()) / f"jiangchuan_uploads-{os.getuid()}"
 KEEP_SECONDS = 24 * 3600
 
 
@@ -29,13 +34,20 @@ def saved(upload) -> tuple[Path, str]:
     so reruns reuse it; folders older than a day are removed."""
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
+    try:
+        return _write(upload.name, data, digest), digest
+    except OSError as exc:  # a full disk, a folder of someone else's
+        reason = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}.get(exc.errno, exc.strerror or str(exc))
+        raise DataError(f"上传的文件无法保存到服务器的临时文件夹（{reason}）。请管理员检查磁盘空间和"
+                        f"文件夹 {UPLOAD_DIR} 的权限后重新上传；数据库没有任何改动。") from exc
+
+
+def _write(file_name: str, data: bytes, digest: str) -> Path:
     # Residents' data: the folder and the files are the app's account's only (mkdir's mode covers only
     # the last folder, and a folder left by an older version may be wider).
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(UPLOAD_DIR, 0o700)
-    folder = UPLOAD_DIR / digest[:32]
+    folder = _private_dir() / digest[:32]
     folder.mkdir(exist_ok=True, mode=0o700)
-    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(upload.name).name)[-120:] or "upload"
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(file_name).name)[-120:] or "upload"
     path = folder / name
     if not path.exists():
         # Whole or not at all, also when two sessions upload the same file at once (mkstemp: mode 0600).
@@ -44,7 +56,18 @@ def saved(upload) -> tuple[Path, str]:
             handle.write(data)
         os.replace(temporary, path)
     _tidy()
-    return path, digest
+    return path
+
+
+def _private_dir() -> Path:
+    """The upload folder, made owner-only; refused when it is a link or belongs to someone else (a local
+    user who created it first could otherwise read the residents' files)."""
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    info = os.lstat(UPLOAD_DIR)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise PermissionError(errno.EPERM, "它不是运行看板的账户自己的文件夹", str(UPLOAD_DIR))
+    os.chmod(UPLOAD_DIR, 0o700)
+    return UPLOAD_DIR
 
 
 def _tidy() -> None:

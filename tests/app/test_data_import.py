@@ -170,3 +170,25 @@ def test_an_upload_is_kept_where_only_the_app_can_read_it(app_db, admin):
     saved = list(uploads.UPLOAD_DIR.glob("*/四月.csv"))
     assert saved and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in saved)
     assert all(stat.S_IMODE(p.parent.stat().st_mode) == 0o700 for p in saved)
+
+
+def test_an_upload_folder_that_is_not_the_apps_own_is_refused_in_words(tmp_path, monkeypatch):
+    """/tmp is shared: a link (or another user's folder) where the uploads go is never written through."""
+    from analytics.errors import DataError
+    from ui import uploads
+
+    elsewhere = tmp_path / "someone_elses"
+    elsewhere.mkdir()
+    link = tmp_path / "uploads"
+    link.symlink_to(elsewhere)
+    monkeypatch.setattr(uploads, "UPLOAD_DIR", link)
+
+    class Upload:
+        name = "四月.csv"
+
+        def getvalue(self):
+            return "事务编号\r\nB1\r\n".encode("gbk")
+
+    with pytest.raises(DataError, match="无法保存到服务器的临时文件夹（它不是运行看板的账户自己的文件夹）"):
+        uploads.saved(Upload())
+    assert list(elsewhere.iterdir()) == []
