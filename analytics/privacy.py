@@ -1,23 +1,20 @@
 """Personal data in ledgers (reporter names, phone numbers, ID numbers, free text) and who may see it.
 
 Masking happens in SQL (`masked_sql`) so that a masked value never reaches Python, a cache or an
-export for a role that may not see it; the Python twins (`mask_*`) serve files and tests, and a test
-keeps both in agreement.
+export for a role that may not see it; the Python twins (`mask_*`) serve files and tests. Both are
+made from the same patterns (analytics.masking), and tests/unit/test_privacy_corpus.py keeps them in
+agreement on a corpus of how people really write phone numbers, ID numbers and names.
 """
 from __future__ import annotations
 
 import functools
-import re
+import hashlib
 
 import pandas as pd
 
+from analytics import masking
 from analytics.access import Scope
-
-PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-ID_RE = re.compile(r"(?<![\dXx])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dXx])")
-# DuckDB uses RE2, which has no look-around: the SQL twins match a non-digit or an edge explicitly.
-_PHONE_SQL = r"(^|[^0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})([^0-9]|$)"
-_ID_SQL = r"(^|[^0-9Xx])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])([^0-9Xx]|$)"
+from analytics.masking import mask_name, mask_phone, mask_text  # noqa: F401  (the Python twins, re-exported)
 
 # Counts of dispute cases below this are suppressed for roles other than leader (a small count can
 # identify the households involved).
@@ -34,54 +31,36 @@ def suppresses_small_counts(scope: Scope | None) -> bool:
     return scope is not None and scope.role != "leader"
 
 
-def mask_name(name: str | None) -> str | None:
-    if not name:
-        return name
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return phone
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 def mask_id_number(number: str | None) -> str | None:
     if not number:
         return number
     return number[:6] + "*" * max(0, len(number) - 10) + number[-4:] if len(number) > 10 else "*" * len(number)
 
 
-def mask_text(text: str | None) -> str | None:
-    """Phone numbers and ID numbers inside free text."""
-    if not text:
-        return text
-    text = ID_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
-    return PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-
-
 def masked_sql(column: str, kind: str, scope: Scope | None) -> str:
     """A SELECT expression for a personal column: the column itself for roles that may see it, else
     its masked form. `column` is an allow-listed column name of the calling module."""
-    if sees_personal_data(scope):
-        return column
+    return column if sees_personal_data(scope) else masking_sql(column, kind)
+
+
+def masking_sql(column: str, kind: str) -> str:
+    """The masked form of a personal column, whoever asks (the table browser masks for every role)."""
     if kind == "name":
-        return f"CASE WHEN {column} IS NULL OR {column} = '' THEN {column} ELSE left({column}, 1) || repeat('*', length({column}) - 1) END"
+        return masking.name_sql(column)
     if kind == "phone":
-        digits = f"regexp_replace({column}, '[^0-9]', '', 'g')"
-        return (f"CASE WHEN {column} IS NULL THEN NULL WHEN length({digits}) < 7 THEN repeat('*', length({digits})) "
-                f"ELSE left({digits}, 3) || repeat('*', length({digits}) - 7) || right({digits}, 4) END")
+        return masking.phone_sql(column)
     if kind == "text":
-        # Applied twice: two numbers separated by a single character share it as their boundary.
-        masked = column
-        for _ in range(2):
-            masked = f"regexp_replace({masked}, '{_ID_SQL}', '\\1\\2********\\3\\4', 'g')"
-            masked = f"regexp_replace({masked}, '{_PHONE_SQL}', '\\1\\2****\\3\\4', 'g')"
-        return masked
+        return masking.text_sql(column)
     raise ValueError(f"unknown personal-data kind {kind!r}")
+
+
+# The personal columns of the data model and how each is masked: one list for the table browser's
+# sample and the console's masked snapshot.
+PERSONAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "grid_cases": (("reporter_name", "name"), ("reporter_phone", "phone"), ("description", "text")),
+}
+# Changes whenever the masking rules or the personal columns do: stored masked copies carry it.
+MASKING_FINGERPRINT = hashlib.sha256(repr((masking.RULES, masking.PASSES, PERSONAL_COLUMNS)).encode()).hexdigest()[:8]
 
 
 def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = (),
