@@ -4,11 +4,12 @@ combination of the two (a linear program, tests/unit/differencing.py, finds each
 possible range; it must hold more than one value)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 
-from analytics import cases, pivot, privacy
+from analytics import cases, pivot, privacy, showcase
 from analytics.access import Scope
 from analytics.filters import Filters
 from tests.unit.differencing import ranges
@@ -117,3 +118,15 @@ def test_pivots_without_disputes_are_untouched(demo_con):
                            (("category", ("opinion", "service_proxy")),))
     pd.testing.assert_frame_equal(pivot.pivot(demo_con, spec, scope=Scope("analyst")).frame,
                                   pivot.pivot(demo_con, spec, scope=Scope("leader")).frame)
+
+
+def test_the_showcase_says_nothing_about_disputes_alone(demo_con):
+    """The showcase counts matters of every category together: no number in it is a count of disputes."""
+    built = showcase.content(demo_con, "C06", start=QUARTER.start, end=QUARTER.end, scope=Scope("secretary", "C06"))
+    for item in dataclasses.fields(built):
+        value = getattr(built, item.name)
+        if isinstance(value, pd.DataFrame):
+            assert "category" not in value.columns and not value.astype(str).isin(["dispute"]).any().any()
+        elif isinstance(value, dict | pd.Series):
+            assert not any("dispute" in str(key) for key in value.keys())
+    assert not any("矛盾" in line or "dispute" in line for line in built.highlights)
