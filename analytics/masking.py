@@ -11,9 +11,10 @@ agree by construction; tests/unit/test_privacy_corpus.py checks it on the corpus
 What is masked, keeping enough to recognise the kind of value:
 - ID numbers (18 characters, lowercase x too, spaces between the groups): the 8 digits of the birth
   date, `310112********1234`;
-- mobile numbers with +86 / 0086 / (+86) / 86 prefixes, separators (- . space) and full-width digits:
-  the middle 4 digits, `138-****-5678`;
-- landlines with an area code (021-64300000, (021)6430 0000, 02164300000, extensions kept), a local
+- mobile numbers with +86 / 0086 / (+86) / 86 prefixes, separators (- . space; 3-4-4, 3-8, 7-4, 4-3-4)
+  and full-width digits: the middle 4 digits, `138-****-5678`;
+- landlines with an area code (021-64300000, (021)6430 0000, 02164300000, +86 21 6430 0000, extensions
+  kept), a local
   number with an extension (64300000-8012, 6430 0000转8012) or after a word such as 电话 / 座机:
   the first 3–4 digits of the local number, `021-****0000`;
 - the name after a marker such as 联系人 / 反映人 / 姓名 / 户主 / 当事人 / 申请人 / 报告人, with or
@@ -63,7 +64,11 @@ RULES: tuple[tuple[str, str], ...] = (
      "\\1\\2\\3********\\4\\5\\6"),
     (f"(^|{_NOT_DIGIT}|86|８６)([1１][3-9３-９]{_DIGIT})({_SEP}?){_DIGIT}{{4}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
      "\\1\\2\\3****\\4\\5\\6"),
-    (f"(^|{_NOT_DIGIT})([(（]?[0０]{_DIGIT}{{2,3}}?[)）]?{_SEP}?)[2-9２-９]{_DIGIT}{{2,3}}({_SEP}?)({_DIGIT}{{4}})"
+    # written 4-3-4 (1381-234-5678): the three digits and the one before them
+    (f"(^|{_NOT_DIGIT}|86|８６)([1１][3-9３-９]{_DIGIT}){_DIGIT}({_SEP}){_DIGIT}{{3}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
+     "\\1\\2*\\3***\\4\\5\\6"),
+    (f"(^|{_NOT_DIGIT})((?:[(（]?[0０]{_DIGIT}{{2,3}}?[)）]?|(?:[+＋]|00)?86{_SEP}?[1-9１-９]{_DIGIT}{{1,2}}?){_SEP}?)"
+     f"[2-9２-９]{_DIGIT}{{2,3}}({_SEP}?)({_DIGIT}{{4}})"
      f"({_NOT_DIGIT}|$)",
      "\\1\\2****\\3\\4\\5"),
     # A local number with an extension; not starting 19 / 20, which a date with a suffix does.
