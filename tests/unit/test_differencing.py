@@ -130,3 +130,16 @@ def test_the_showcase_says_nothing_about_disputes_alone(demo_con):
         elif isinstance(value, dict | pd.Series):
             assert not any("dispute" in str(key) for key in value.keys())
     assert not any("矛盾" in line or "dispute" in line for line in built.highlights)
+
+
+def test_the_list_of_open_matters_cannot_be_counted_into_disputes(demo_con):
+    """The oldest-open list (and its download) itemises matters: analysts and admins get it without
+    category; the leader and the community's own secretary, who chase them, with it."""
+    for role in ("analyst", "admin"):
+        listed = cases.oldest_open(demo_con, QUARTER, limit=100_000, scope=Scope(role))
+        assert len(listed) > 0 and listed["category"].isna().all()
+    leader = cases.oldest_open(demo_con, QUARTER, limit=100_000, scope=Scope("leader"))
+    assert "dispute" in set(leader["category"])
+    own = leader["community_id"].iloc[0]
+    secretary = cases.oldest_open(demo_con, QUARTER, limit=100_000, scope=Scope("secretary", own))
+    assert secretary["category"].notna().all()
