@@ -331,7 +331,9 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None,
                 scope: Scope | None = None) -> pd.DataFrame:
     """The open cases waiting longest, oldest first: case_id, grid_id, grid_name, community_id,
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
-    personal data and this list is for chasing, not for reading."""
+    personal data and this list is for chasing, not for reading. Roles that work on masked data
+    (analyst, admin) get no category: counting a list's dispute rows per community would give the
+    small counts of disputes back that every table hides from them (analytics.privacy)."""
     open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     sql = f"""
         WITH {open_sql},
@@ -343,7 +345,10 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None,
             LEFT JOIN communities cm ON cm.community_id = o.community_id
         )
         SELECT * FROM final ORDER BY age_days DESC, case_id LIMIT $limit"""
-    return db.query(con, sql, {**params, "limit": max(0, int(limit))})
+    frame = db.query(con, sql, {**params, "limit": max(0, int(limit))})
+    if privacy.suppresses_small_counts(scope) and not privacy.sees_personal_data(scope):
+        frame["category"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return frame
 
 
 # ---------------------------------------------------------------------------------------------

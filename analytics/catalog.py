@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db
+from analytics import db, privacy
 from analytics.access import Scope, community_predicate
 
 TABLE_NOTES: dict[str, tuple[str, str]] = {
@@ -276,14 +276,10 @@ for _method, (_zh, _en) in _METHOD_NAMES.items():
         ("rollup_contest_rankings", f"rank_high_{_method}"): (f"名次区间上限（{_zh}，95%）", f"Worst likely rank ({_en}, 95%)"),
     })
 
-# Personal data is masked in the browser's sample for every role (the names and phone numbers of
-# residents who reported a matter). Column names are fixed here, never taken from a user.
-MASKED_COLUMNS = {
-    ("grid_cases", "reporter_name"): "CASE WHEN reporter_name IS NULL THEN NULL"
-                                     " ELSE left(reporter_name, 1) || repeat('*', length(reporter_name) - 1) END",
-    ("grid_cases", "reporter_phone"): "regexp_replace(reporter_phone, '^(\\d{3})\\d+(\\d{4})$', '\\1****\\2')",
-    ("grid_cases", "description"): "regexp_replace(description, '(1\\d{2})\\d{4}(\\d{4})', '\\1****\\2', 'g')",
-}
+# Personal data is masked in the browser's sample for every role (nobody needs a resident's phone
+# number to learn a table's shape), by the same masker as the console's (analytics.privacy).
+MASKED_COLUMNS = {(table, column): privacy.masking_sql(column, kind)
+                  for table, personal in privacy.PERSONAL_COLUMNS.items() for column, kind in personal}
 
 
 def tables(con, *, scope: Scope | None = None) -> pd.DataFrame:

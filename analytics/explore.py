@@ -183,7 +183,7 @@ def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
 _snapshot_lock = threading.Lock()
 
 
-MASKED_COLUMNS = (("reporter_name", "name"), ("reporter_phone", "phone"), ("description", "text"))
+MASKED_COLUMNS = privacy.PERSONAL_COLUMNS["grid_cases"]
 
 
 def _masked_snapshot(path: Path) -> Path:
@@ -198,7 +198,8 @@ def _masked_snapshot(path: Path) -> Path:
         fingerprint = source.stem.rsplit("-", 1)[-1]
     except duckdb.IOException as exc:
         raise QueryRefused("另一个程序正以读写方式打开该数据库，控制台无法读取。", "busy") from exc
-    target = path.with_name(f"{path.stem}.explore-masked-{fingerprint}.duckdb")
+    # The masker's fingerprint in the name: a copy masked by older, weaker rules is never reused.
+    target = path.with_name(f"{path.stem}.explore-masked-{fingerprint}-{privacy.MASKING_FINGERPRINT}.duckdb")
     with _snapshot_lock:
         if target.exists():
             return target

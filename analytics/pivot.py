@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics import db, explore, rollups
+from analytics import db, explore, privacy, rollups
 from analytics.access import Scope
 from analytics.errors import DataError
 from analytics.filters import Filters
@@ -175,16 +175,61 @@ def filterable_for(subject: str) -> list[str]:
 
 
 def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
-    """A row per combination of the spec's dimensions (in their natural order) with its measures."""
-    sql, params = build_sql(spec, scope=scope, rolled=rollups.use(con))
-    return PivotResult(db.query(con, sql, params), sql, params)
+    """A row per combination of the spec's dimensions (in their natural order) with its measures.
+    For roles other than leader, small counts of disputes are suppressed (`_suppressed`)."""
+    rolled = rollups.use(con)
+    sql, params = build_sql(spec, scope=scope, rolled=rolled)
+    frame = db.query(con, sql, params)
+    if privacy.suppresses_small_counts(scope) and spec.subject == "cases":
+        frame = _suppressed(con, spec, frame, scope=scope, rolled=rolled)
+    return PivotResult(frame, sql, params)
 
 
-def build_sql(spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False) -> tuple[str, dict]:
-    """The pivot's SQL and its bound values; `rolled` reads the daily rollups instead of the fact tables."""
-    _validate(spec)
+# The counts behind the measures of matters, read for suppression alone (analytics.privacy.suppress_pivot).
+_AUDIT = {
+    "cases": "count(*)", "closed": _CLOSED, "open": MEASURES["cases"]["open"],
+    "urgent_cases": MEASURES["cases"]["urgent_cases"],
+    "grid": "count(*) FILTER (WHERE k.resolved_level = 'grid')",
+    "local": "count(*) FILTER (WHERE k.resolved_level IN ('grid', 'community'))",
+    "urgent_closed": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IS NOT NULL)",
+    "urgent_local": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IN ('grid', 'community'))",
+    "surveyed": "count(k.satisfaction)",
+}
+_AUDIT_ROLLED = {name: f"coalesce(CAST(sum(k.cases) FILTER (WHERE {condition}) AS BIGINT), 0)" for name, condition in {
+    "cases": "TRUE", "closed": "k.level <> 'open'", "open": "k.level = 'open'", "urgent_cases": "k.urgent",
+    "grid": "k.level = 'grid'", "local": "k.level IN ('grid', 'community')",
+    "urgent_closed": "k.urgent AND k.level <> 'open'", "urgent_local": "k.urgent AND k.level IN ('grid', 'community')",
+}.items()} | {"surveyed": "coalesce(CAST(sum(k.surveyed) AS BIGINT), 0)"}
+
+
+def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, rolled: bool) -> pd.DataFrame:
+    """The pivot with small dispute counts hidden, and what would give them back: the rows count
+    disputes alone where category is a dimension (its dispute rows) or the only category kept."""
+    kept = dict(spec.keep).get("category")
+    if "category" in spec.rows:
+        sensitive = frame["category"] == "dispute"
+    elif kept is not None and set(kept) == {"dispute"}:
+        sensitive = pd.Series(True, index=frame.index)
+    else:
+        return frame
+    if not sensitive.any():
+        return frame
+    audit = PivotSpec(spec.subject, spec.rows, tuple(_AUDIT), spec.filters, spec.keep)
+    sql, params = build_sql(audit, scope=scope, rolled=rolled, measures=_AUDIT_ROLLED if rolled else _AUDIT)
+    counts = db.query(con, sql, params)
+    rows = list(spec.rows)
+    counts = (frame[rows].merge(counts, on=rows, how="left") if rows else counts).drop(columns=rows)
+    counts.index = frame.index
+    return privacy.suppress_pivot(frame, counts.fillna(0).astype("int64"), sensitive, spec.rows)
+
+
+def build_sql(spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False,
+              measures: dict[str, str] | None = None) -> tuple[str, dict]:
+    """The pivot's SQL and its bound values; `rolled` reads the daily rollups instead of the fact tables.
+    `measures` replaces the measures' definitions (the counts read for suppression)."""
+    _validate(spec, measures)
     subject = spec.subject
-    measures = (MEASURES_ROLLED if rolled else MEASURES)[subject]
+    measures = measures or (MEASURES_ROLLED if rolled else MEASURES)[subject]
     where, params = spec.filters.where(date_col=(_DATE_ROLLED if rolled else _DATE)[subject],
                                        community_col=_COMMUNITY[subject], colour_col=_COLOUR[subject], scope=scope,
                                        prefix="f")
@@ -244,7 +289,7 @@ def _expr(name: str, subject: str, *, sort: bool = False, rolled: bool = False) 
     return text.replace(_LEVEL, _LEVEL_ROLLED) if rolled else text
 
 
-def _validate(spec: PivotSpec) -> None:
+def _validate(spec: PivotSpec, measures: dict[str, str] | None = None) -> None:
     if spec.subject not in SUBJECTS:
         raise DataError(f"未知的分析对象：{spec.subject}（可选：{'、'.join(SUBJECTS)}）")
     allowed = dimensions_for(spec.subject)
@@ -258,7 +303,7 @@ def _validate(spec: PivotSpec) -> None:
     if not spec.measures:
         raise DataError("请至少选择一个指标。")
     for name in spec.measures:
-        if name not in MEASURES[spec.subject]:
+        if name not in (measures or MEASURES[spec.subject]):
             raise DataError(f"指标 {name} 不适用于 {spec.subject}。")
     if len(set(spec.measures)) != len(spec.measures):
         raise DataError("同一个指标只能选一次。")

@@ -203,3 +203,22 @@ def test_overview_shows_its_sql_and_it_runs_in_the_console(app_db):
     result = explore.run_readonly(app_db, shown)
     months = len(result.frame)
     assert months >= 12 and {"month", "activities", "in_grid_rate"} <= set(result.frame.columns)
+
+
+def test_an_analysts_pivot_hides_small_dispute_counts(app_db):
+    """The table an analyst sees (and downloads: the same frame) blanks the dispute counts under five
+    that the leader sees, and hides more than those alone (complementary suppression)."""
+    tables = {}
+    for role in ("leader", "analyst"):
+        at = run_page(PAGE, session_state={"auth_demo_role": role})
+        at.radio(key="explorer_subject").set_value("cases").run()
+        at.multiselect(key="explorer_rows_cases").set_value(["month", "community", "category"]).run()
+        at.multiselect(key="explorer_measures_cases").set_value(["cases"]).run()
+        assert_clean(at)
+        tables[role] = frame_of(at, "explorer_pivot_table")
+    leader, analyst = tables["leader"], tables["analyst"]
+    assert list(leader.columns) == list(analyst.columns) and len(leader) == len(analyst)
+    small = (leader["事务类别"] == "矛盾化解") & (leader["事务件数"] < 5)
+    assert small.any() and analyst.loc[small, "事务件数"].isna().all()
+    assert analyst["事务件数"].isna().sum() > small.sum()
+    assert analyst["事务件数"].notna().any()
