@@ -41,18 +41,21 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from analytics import db, privacy
+from analytics import console_runner, db, privacy, readable
 from analytics.access import Scope
 from analytics.errors import DataError
 
 MEMORY_LIMIT = "1GB"
 THREADS = 2
+MAX_BYTES = 50 * 2**20  # of Arrow data a console answer may hold (besides the row cap)
 SNAPSHOT_MAX_AGE_S = 600
 ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT: "SELECT", duckdb.StatementType.EXPLAIN: "EXPLAIN"}
 
@@ -75,19 +78,24 @@ LOCKED_CONFIG = {
 
 class QueryRefused(DataError):
     """The console would not run a query, or stopped it. `reason` says why, for tests and logs:
-    empty, syntax, multiple, statement, read_only, external, config, timeout, memory, busy, error."""
+    empty, syntax, multiple, statement, read_only, external, config, timeout, memory, busy, cancelled,
+    access, error."""
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)
         self.reason = reason
+        self.worker_peak_rss: int | None = None  # set when a worker ran: its peak resident memory, bytes
 
 
 @dataclass(frozen=True)
 class QueryResult:
     frame: pd.DataFrame
-    truncated: bool   # True when the query had more than max_rows rows and the frame holds the first ones
+    truncated: bool   # True when the query had more rows than the frame holds (cut at max_rows or max_bytes)
     elapsed: float    # seconds the query ran (snapshot making not included)
-    source: str       # "file": the database file itself; "snapshot": a copy, the file being busy in this process
+    source: str       # "file": the database file itself; "snapshot": a copy, the file being busy in this
+    #                   process; "masked": the role's masked copy
+    truncated_by: str | None = None  # "rows" or "bytes" when truncated
+    worker_peak_rss: int = 0         # the worker process's peak resident memory, bytes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,65 +138,102 @@ def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> s
 # ---------------------------------------------------------------------------------------------
 # running
 def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
-                 max_rows: int = 10_000, scope: Scope | None = None) -> QueryResult:
-    """Run one read-only query on its own locked-down DuckDB instance (see the module's docstring).
+                 max_rows: int = 10_000, max_bytes: int = MAX_BYTES, scope: Scope | None = None,
+                 owner: str | None = None, on_wait: Callable[[float], bool | None] | None = None) -> QueryResult:
+    """Run one read-only query on its own locked-down DuckDB instance, in a worker process of its own
+    (analytics.console_runner: memory capped as a whole, killed at the time limit, one query per
+    `owner`, a few at once). The answer stops at `max_rows` rows or `max_bytes` bytes of data.
 
     For a role that may not see personal data (analyst, admin) the query reads a masked copy, in which
-    reporter names, phone numbers and the numbers inside descriptions are already masked: no SQL can
-    reach the clear values, whatever it selects."""
+    reporter names, phone numbers and the numbers inside descriptions are already masked, and which
+    holds only the tables the role may read (analytics.readable): no SQL can reach the rest."""
     path = Path(db_path).resolve()
     if not path.exists():
         raise QueryRefused(f"数据库文件不存在：{path}", "busy")
+    if scope is not None and not can_use_console(scope):
+        raise QueryRefused("SQL 控制台只对领导、分析人员和管理员开放。", "access")
     check_statement(sql)
     if privacy.sees_personal_data(scope):
-        con, source = _open_locked(path)
+        source_path, source = _plain_source(path)
     else:
-        con, source = duckdb.connect(str(_masked_snapshot(path)), read_only=True, config=LOCKED_CONFIG), "masked"
-    interrupted = threading.Event()
-
-    def stop() -> None:
-        interrupted.set()
-        con.interrupt()
-
-    timer = threading.Timer(timeout_s, stop)
-    timer.daemon = True
-    started = time.perf_counter()
+        source_path, source = _masked_snapshot(path, scope.role), "masked"
+    request = {"path": str(source_path), "sql": sql, "config": LOCKED_CONFIG, "max_rows": int(max_rows)}
     try:
-        timer.start()
-        cur = con.execute(sql)
-        rows = cur.fetchmany(max_rows + 1) if cur.description else []
-        description = cur.description or []
-    except duckdb.Error as exc:
-        raise _refusal(exc, timed_out=interrupted.is_set(), timeout_s=timeout_s) from exc
-    finally:
-        timer.cancel()
-        elapsed = time.perf_counter() - started
-        con.close()
-    truncated = len(rows) > max_rows
-    return QueryResult(_frame(rows[:max_rows], description), truncated, elapsed, source)
+        answer = console_runner.run(request, timeout_s=timeout_s, max_bytes=int(max_bytes), owner=owner,
+                                    on_wait=on_wait)
+    except console_runner.WorkerError as error:
+        raise _worker_refusal(error, timeout_s, max_bytes) from error
+    header = answer.header
+    if not header["ok"]:
+        refusal = _refusal(header["error"], header["message"], timed_out=header["interrupted"], timeout_s=timeout_s)
+        refusal.worker_peak_rss = answer.peak_rss
+        raise refusal
+    return QueryResult(_frame(answer.body), header["cut"] is not None, header["elapsed"], source,
+                       header["cut"], answer.peak_rss)
 
 
-def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
+def _plain_source(path: Path) -> tuple[Path, str]:
+    """The file itself when nothing in this process holds it, else a snapshot (module docstring)."""
     try:
-        return duckdb.connect(str(path), read_only=True, config=LOCKED_CONFIG), "file"
+        duckdb.connect(str(path), read_only=True, config=LOCKED_CONFIG).close()
+        return path, "file"
     except duckdb.ConnectionException:
         pass  # this process has the file open with another configuration: the app's own connection
     except duckdb.IOException as exc:
         raise QueryRefused("另一个程序正以读写方式打开该数据库（例如正在运行的看板），控制台无法读取。"
                            "请在看板的“数据探索”页里运行查询，或先关闭那个程序。", "busy") from exc
-    snapshot = _snapshot(path)
-    return duckdb.connect(str(snapshot), read_only=True, config=LOCKED_CONFIG), "snapshot"
+    return _snapshot(path), "snapshot"
+
+
+def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """The locked instance on what a worker would read, opened in this process (the tests' proof that
+    the engine alone refuses what the parser let through)."""
+    source_path, source = _plain_source(path)
+    return duckdb.connect(str(source_path), read_only=True, config=LOCKED_CONFIG), source
 
 
 _snapshot_lock = threading.Lock()
 
 
 MASKED_COLUMNS = (("reporter_name", "name"), ("reporter_phone", "phone"), ("description", "text"))
+# Free text of the bookkeeping an administrator reads: the audit trail logs console queries, which may
+# quote a phone number.
+MASKED_BOOKKEEPING = {"audit_log": (("detail", "text"),)}
 
 
-def _masked_snapshot(path: Path) -> Path:
-    """A copy of the database with personal fields of grid_cases masked, rebuilt when the data changes.
-    Made from the plain snapshot when this process holds the file, else from the file itself."""
+def _masking_statements(con: duckdb.DuckDBPyConnection, role: str) -> list[str]:
+    """What turns a copy of the database into `role`'s masked copy: the tables it may not read
+    dropped (analytics.readable), personal fields masked, account names in data tables blanked."""
+    scope, analyst = Scope(role), Scope("analyst")
+    tables = con.execute("""SELECT table_name, table_type FROM information_schema.tables
+                            WHERE table_catalog = current_database() AND table_schema = 'main'
+                            ORDER BY table_name""").fetchall()
+    statements = []
+    for name, kind in tables:
+        ident = '"' + name.replace('"', '""') + '"'
+        if not readable.may_read(name, scope):
+            statements.append(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {ident}")
+            continue
+        masked = [(c, k) for c, k in MASKED_COLUMNS if name == "grid_cases"] + list(MASKED_BOOKKEEPING.get(name, ()))
+        assignments = [f"{c} = {privacy.masked_sql(c, k, analyst)}" for c, k in masked]
+        assignments += [f"{c} = NULL" for c in readable.hidden_columns(name, scope)]
+        if assignments and kind != "VIEW":
+            statements.append(f"UPDATE {ident} SET {', '.join(assignments)}")
+    return statements
+
+
+def _rules_signature() -> str:
+    """Changes when the rules of the masked copies change, so that an upgrade rebuilds them."""
+    analyst = Scope("analyst")
+    rules = [sorted(readable.DATA_TABLES), sorted(readable.BOOKKEEPING.items()), sorted(readable.USER_COLUMNS.items()),
+             sorted(MASKED_BOOKKEEPING.items()), [privacy.masked_sql(c, k, analyst) for c, k in MASKED_COLUMNS]]
+    return hashlib.sha256(repr(rules).encode()).hexdigest()[:8]
+
+
+def _masked_snapshot(path: Path, role: str) -> Path:
+    """A copy of the database as `role` may read it (see _masking_statements), rebuilt when the data
+    or the rules change. Made from the plain snapshot when this process holds the file, else from the
+    file itself."""
     try:
         probe = duckdb.connect(str(path), read_only=True, config=LOCKED_CONFIG)
         probe.close()
@@ -198,18 +243,18 @@ def _masked_snapshot(path: Path) -> Path:
         fingerprint = source.stem.rsplit("-", 1)[-1]
     except duckdb.IOException as exc:
         raise QueryRefused("另一个程序正以读写方式打开该数据库，控制台无法读取。", "busy") from exc
-    target = path.with_name(f"{path.stem}.explore-masked-{fingerprint}.duckdb")
+    prefix = f"{path.stem}.explore-masked-{role}-"
+    target = path.with_name(f"{prefix}{fingerprint}-{_rules_signature()}.duckdb")
     with _snapshot_lock:
         if target.exists():
             return target
         building = path.with_name(f"{path.stem}.explore-building-{uuid.uuid4().hex[:8]}.duckdb")
         shutil.copyfile(source, building)
-        analyst = Scope("analyst")
-        assignments = ", ".join(f"{column} = {privacy.masked_sql(column, kind, analyst)}"
-                                for column, kind in MASKED_COLUMNS)
-        masker = duckdb.connect(str(building))
+        os.chmod(building, 0o600)  # personal data, masked or not: the owner's only
+        masker = duckdb.connect(str(building), config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
         try:
-            masker.execute(f"UPDATE grid_cases SET {assignments}")
+            for statement in _masking_statements(masker, role):
+                masker.execute(statement)
             masker.execute("CHECKPOINT")
         except duckdb.Error as exc:
             masker.close()
@@ -217,7 +262,7 @@ def _masked_snapshot(path: Path) -> Path:
             raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(exc)}", "busy") from exc
         masker.close()
         os.replace(building, target)
-        for old in path.parent.glob(f"{path.stem}.explore-masked-*.duckdb"):
+        for old in path.parent.glob(f"{prefix}*.duckdb"):
             if old != target:
                 try:
                     old.unlink()
@@ -268,6 +313,7 @@ def _snapshot(path: Path) -> Path:
             raise QueryRefused(f"无法为控制台准备数据副本：{_first_line(exc)}", "busy") from exc
         finally:
             source.close()
+        os.chmod(building, 0o600)  # personal data: the owner's only
         os.replace(building, target)
         for old in snapshot_files(path):
             if old != target:
@@ -333,32 +379,67 @@ def _connect_same_instance(path: Path) -> duckdb.DuckDBPyConnection:
     raise QueryRefused("数据库已被本程序以特殊设置打开，控制台无法读取。请重启看板后重试。", "busy")
 
 
-def _refusal(exc: duckdb.Error, *, timed_out: bool, timeout_s: float) -> QueryRefused:
-    detail = _first_line(exc)
-    if isinstance(exc, duckdb.InterruptException) or timed_out:
+def _refusal(error: str, message: str, *, timed_out: bool, timeout_s: float) -> QueryRefused:
+    """The analyst's wording of an error the worker reported (`error`: the exception's class name)."""
+    detail = message.strip().splitlines()[0] if message.strip() else error
+    if error == "InterruptException" or timed_out:
         return QueryRefused(f"查询超过 {timeout_s:g} 秒的时限，已中止。请缩小范围（加 WHERE 条件、先聚合）"
                             "后重试。", "timeout")
-    if isinstance(exc, duckdb.OutOfMemoryException):
+    if error in ("OutOfMemoryException", "MemoryError", "ArrowMemoryError") or "bad_alloc" in message:
         return QueryRefused(f"查询需要的内存超过上限（{MEMORY_LIMIT}），已中止。请先聚合或缩小范围。", "memory")
-    if isinstance(exc, duckdb.PermissionException):
+    if error == "PermissionException":
         return QueryRefused("出于安全考虑，控制台不能读写服务器上的文件、连接其他数据库，也不能安装或加载扩展。"
                             f"（{detail}）", "external")
-    if "configuration has been locked" in str(exc):
+    if "configuration has been locked" in message:
         return QueryRefused(f"控制台的运行设置已锁定，不能用 SET / RESET 修改。（{detail}）", "config")
-    if "read-only" in str(exc) or "read_only" in str(exc):
+    if "read-only" in message or "read_only" in message:
         return QueryRefused(f"控制台是只读的，不能修改数据库。修改数据请使用“数据导入”功能。（{detail}）",
                             "read_only")
-    if isinstance(exc, duckdb.ParserException):
+    if error == "ParserException":
         return QueryRefused(f"SQL 语法错误，请检查后重试：{detail}", "syntax")
     return QueryRefused(f"查询出错：{detail}", "error")
 
 
-def _frame(rows: list[tuple], description) -> pd.DataFrame:
-    names = _unique_names([d[0] for d in description])
-    frame = pd.DataFrame.from_records(rows, columns=names) if names else pd.DataFrame()
-    for name, column in zip(names, description):
-        if str(column[1]).startswith("DECIMAL"):
-            frame[name] = pd.to_numeric(frame[name])
+def _worker_refusal(error: console_runner.WorkerError, timeout_s: float, max_bytes: int) -> QueryRefused:
+    """The analyst's wording of a worker that did not answer (killed, or refused a place)."""
+    if error.kind == "busy":
+        refusal = QueryRefused(f"控制台正忙：已有 {console_runner.max_concurrent()} 个查询在运行。请稍等片刻再试。",
+                               "busy")
+    elif error.kind == "timeout":
+        refusal = QueryRefused(f"查询超过 {timeout_s:g} 秒的时限，已强制中止。请缩小范围（加 WHERE 条件、先聚合）"
+                               "后重试。", "timeout")
+    elif error.kind == "cancelled":
+        refusal = QueryRefused("查询已取消：同一用户开始了新的查询，或离开了页面。", "cancelled")
+    elif error.kind == "too_big":
+        refusal = QueryRefused(f"查询结果超过 {max_bytes / 2**20:g} MB 的上限，已中止。请只选需要的列、先聚合。",
+                               "memory")
+    elif error.kind == "memory":
+        refusal = QueryRefused(f"查询用尽了控制台进程的内存上限（{console_runner.memory_cap() // 2**20} MB），"
+                               "已中止。请先聚合或缩小范围。", "memory")
+    else:
+        refusal = QueryRefused(f"查询进程意外结束（{error}），已中止。请缩小范围后重试。", "error")
+    refusal.worker_peak_rss = error.peak_rss
+    return refusal
+
+
+def _frame(body: bytes) -> pd.DataFrame:
+    """The worker's Arrow stream as a frame. Nested values (lists, structs, maps) stay in Arrow memory
+    (pd.ArrowDtype) instead of becoming millions of Python objects; DECIMAL becomes a number."""
+    table = pa.ipc.open_stream(pa.py_buffer(body)).read_all()
+    table = table.rename_columns(_unique_names(table.column_names))
+
+    def mapper(kind: pa.DataType):
+        nested = pa.types.is_nested(kind) and not pa.types.is_dictionary(kind)
+        return pd.ArrowDtype(kind) if nested else None
+
+    frame = table.to_pandas(types_mapper=mapper)
+    for name, field in zip(table.column_names, table.schema):
+        if pa.types.is_decimal(field.type):
+            if field.type.scale == 0:  # HUGEINT and whole DECIMALs: exact integers, as DuckDB holds them
+                frame[name] = pd.Series([None if v is None else int(v) for v in frame[name]], index=frame.index,
+                                        dtype=object)
+            else:
+                frame[name] = pd.to_numeric(frame[name])
     return frame
 
 
