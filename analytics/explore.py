@@ -520,14 +520,19 @@ def tidy_sql(sql: str) -> str:
 NAME_MAX = 60
 
 
-def saved_queries(con, *, scope: Scope | None = None) -> pd.DataFrame:
-    """Every saved query, newest first: name, sql, note, saved_by, saved_at."""
-    return db.query(con, """
-        SELECT name, sql, note, saved_by, saved_at FROM saved_queries ORDER BY saved_at DESC, name""")
+def saved_queries(con, *, scope: Scope | None = None, user: str | None = None) -> pd.DataFrame:
+    """Saved queries, newest first: name, sql, note, saved_by, saved_at — `user`'s own, or every one
+    when no user is named (a notebook holding the file)."""
+    where, params = ("owner = $user", {"user": user}) if user is not None else ("TRUE", {})
+    return db.query(con, f"""
+        SELECT name, sql, note, saved_by, saved_at FROM saved_queries WHERE {where}
+        ORDER BY saved_at DESC, name""", params)
 
 
-def save_query(con, name: str, sql: str, *, note: str | None = None, scope: Scope | None = None) -> None:
-    """Save (or replace) a query under `name`; only a query the console would run can be saved."""
+def save_query(con, name: str, sql: str, *, note: str | None = None, scope: Scope | None = None,
+               user: str | None = None) -> None:
+    """Save (or replace) a query under `name`; only a query the console would run can be saved, and
+    only its owner replaces it."""
     name = (name or "").strip()
     if not name:
         raise QueryRefused("请给查询起一个名字再保存。", "empty")
@@ -536,19 +541,24 @@ def save_query(con, name: str, sql: str, *, note: str | None = None, scope: Scop
     check_statement(sql)
     cur = con.cursor()
     try:
+        taken = db.query(con, "SELECT owner FROM saved_queries WHERE name = $name", {"name": name})
+        if user is not None and len(taken) and taken["owner"].iloc[0] != user:
+            raise QueryRefused("这个名字已被其他用户的查询使用，请换一个名字。", "error")
         db.execute(cur, """
-            INSERT OR REPLACE INTO saved_queries (name, sql, note, saved_by, saved_at)
-            VALUES ($name, $sql, $note, $saved_by, now()::TIMESTAMP)""",
+            INSERT OR REPLACE INTO saved_queries (name, sql, note, saved_by, saved_at, owner)
+            VALUES ($name, $sql, $note, $saved_by, now()::TIMESTAMP, $owner)""",
                    {"name": name, "sql": sql.strip(), "note": (note or "").strip() or None,
-                    "saved_by": scope.role if scope else None})
+                    "saved_by": scope.role if scope else None, "owner": user})
     finally:
         cur.close()
 
 
-def delete_saved_query(con, name: str, *, scope: Scope | None = None) -> None:
+def delete_saved_query(con, name: str, *, scope: Scope | None = None, user: str | None = None) -> None:
+    """Delete `user`'s query `name` (any query of that name when no user is named)."""
+    where, params = ("AND owner = $user", {"user": user}) if user is not None else ("", {})
     cur = con.cursor()
     try:
-        db.execute(cur, "DELETE FROM saved_queries WHERE name = $name", {"name": name})
+        db.execute(cur, f"DELETE FROM saved_queries WHERE name = $name {where}", {"name": name, **params})
     finally:
         cur.close()
 
@@ -569,7 +579,11 @@ def flat_for_export(frame: pd.DataFrame) -> pd.DataFrame:
     text, so CSV, Excel and Parquet all accept them."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        dtype = out[column].dtype
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_nested(dtype.pyarrow_dtype):
+            values = pa.array(out[column]).to_pylist()
+            out[column] = pd.Series([_flat_cell(v) for v in values], index=out.index, dtype=object)
+        elif pd.api.types.is_object_dtype(dtype):
             out[column] = out[column].map(_flat_cell)
     return out
 

@@ -107,6 +107,11 @@ STRINGS = {
     "explore.console.snapshot": ("（读取的是数据库的只读副本）", "(read from a read-only copy of the database)"),
     "explore.console.truncated": ("结果超过 {rows} 行，只显示并导出前 {rows} 行。请加条件或先聚合。",
                                   "More than {rows} rows: only the first {rows} are shown and exported. Add conditions or aggregate."),
+    "explore.console.truncated_bytes": ("结果超过 {mb} MB，只显示并导出前 {rows} 行。请只选需要的列、加条件或先聚合。",
+                                        "The result is over {mb} MB: only the first {rows} rows are shown and exported."
+                                        " Select fewer columns, add conditions or aggregate."),
+    "explore.console.running": ("正在运行… {seconds:.0f} 秒（最长 {timeout} 秒；离开本页或运行新查询会取消它）",
+                                "Running… {seconds:.0f} s (at most {timeout} s; leaving the page or running another query cancels it)"),
     "explore.console.tables_hint": ("可查询的表：{tables}", "Tables: {tables}"),
 
     "explore.download_name.pivot": ("数据透视", "pivot"),
