@@ -55,7 +55,7 @@ class WorkerError(Exception):
 @dataclass
 class Answer:
     header: dict      # the worker's header: ok, rows, bytes, cut, elapsed / error, message, interrupted
-    body: bytes       # the Arrow IPC stream (empty for an error)
+    body: _Chunks   # the Arrow IPC stream, read once (empty for an error)
     peak_rss: int     # the worker's peak resident memory, bytes (from the kernel at reaping)
     started_s: float  # seconds from spawning the worker to its first byte of answer
 
@@ -210,16 +210,56 @@ def _run(job: _Job, request: dict, on_wait) -> Answer:
         raise
     finally:
         proc.stdout.close()
-    data = b"".join(chunks)
-    del chunks
     peak = _reap_soon(job)
-    newline = data.find(b"\n", 0, HEADER_MAX)
-    if newline < 0:
+    if job.cancelled.is_set():  # killed by cancel() between two looks: its end is not an answer
+        raise WorkerError("cancelled", peak_rss=peak)
+    body = _Chunks(chunks)
+    header = body.readline(HEADER_MAX)
+    if not header.endswith(b"\n"):
         code = proc.returncode
         kind = "memory" if code in (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS) else "crashed"
         raise WorkerError(kind, f"worker ended with {code}", peak_rss=peak)
-    header = json.loads(data[:newline])
-    return Answer(header, data[newline + 1:], peak or 0, first_byte or 0.0)
+    return Answer(json.loads(header), body, peak or 0, first_byte or 0.0)
+
+
+class _Chunks:
+    """The answer as read from the pipe, read once like a file: each chunk is dropped as soon as it
+    has been read, so the answer is never held twice (joined bytes beside their pieces)."""
+
+    def __init__(self, chunks: list[bytes]):
+        self._chunks = chunks
+        self._chunks.reverse()
+        self.closed = False
+
+    def readline(self, limit: int) -> bytes:
+        line = bytearray()
+        while self._chunks and len(line) < limit:
+            chunk = self._chunks.pop()
+            end = chunk.find(b"\n")
+            if end >= 0:
+                line += chunk[:end + 1]
+                if end + 1 < len(chunk):
+                    self._chunks.append(chunk[end + 1:])
+                break
+            line += chunk
+        return bytes(line)
+
+    def read(self, size: int = -1) -> bytearray:
+        out = bytearray()
+        while self._chunks and (size < 0 or len(out) < size):
+            chunk = self._chunks.pop()
+            want = len(chunk) if size < 0 else size - len(out)
+            out += chunk[:want]
+            if want < len(chunk):
+                self._chunks.append(chunk[want:])
+        return out
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+        self._chunks.clear()
 
 
 def _reap_soon(job: _Job) -> int | None:

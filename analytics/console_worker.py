@@ -41,6 +41,15 @@ def _rows_within(batch, budget: int) -> int:
     return low
 
 
+def _parts(batch, size: int = 4 * 2**20):
+    """`batch` in messages of about `size` bytes (at least one row each), so that the server can read
+    the answer message by message instead of needing one buffer as large as the whole answer."""
+    while batch.num_rows:
+        take = max(1, _rows_within(batch, size))
+        yield batch.slice(0, take)
+        batch = batch.slice(take)
+
+
 def run(request: dict, out) -> None:
     import duckdb
     import pyarrow as pa
@@ -88,7 +97,8 @@ def run(request: dict, out) -> None:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, schema) as writer:
             for piece in kept:
-                writer.write_batch(piece)
+                for part in _parts(piece):
+                    writer.write_batch(part)
         body = sink.getvalue()
         header = {"ok": True, "rows": rows, "bytes": size, "cut": cut,
                   "elapsed": time.perf_counter() - started, "peak_rss": _peak_rss()}

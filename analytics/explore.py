@@ -168,6 +168,11 @@ def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
         refusal = _refusal(header["error"], header["message"], timed_out=header["interrupted"], timeout_s=timeout_s)
         refusal.worker_peak_rss = answer.peak_rss
         raise refusal
+    if header["cut"] == "bytes" and header["rows"] == 0:
+        refusal = QueryRefused(f"查询结果的第一行就超过了 {max_bytes / 2**20:g} MB 的上限，无法显示。"
+                               "请只选需要的列，或用 left()、length() 等取其一部分。", "memory")
+        refusal.worker_peak_rss = answer.peak_rss
+        raise refusal
     return QueryResult(_frame(answer.body), header["cut"] is not None, header["elapsed"], source,
                        header["cut"], answer.peak_rss)
 
@@ -385,7 +390,8 @@ def _refusal(error: str, message: str, *, timed_out: bool, timeout_s: float) -> 
     if error == "InterruptException" or timed_out:
         return QueryRefused(f"查询超过 {timeout_s:g} 秒的时限，已中止。请缩小范围（加 WHERE 条件、先聚合）"
                             "后重试。", "timeout")
-    if error in ("OutOfMemoryException", "MemoryError", "ArrowMemoryError") or "bad_alloc" in message:
+    if (error in ("OutOfMemoryException", "MemoryError", "ArrowMemoryError") or "bad_alloc" in message
+            or "Out of Memory" in message):
         return QueryRefused(f"查询需要的内存超过上限（{MEMORY_LIMIT}），已中止。请先聚合或缩小范围。", "memory")
     if error == "PermissionException":
         return QueryRefused("出于安全考虑，控制台不能读写服务器上的文件、连接其他数据库，也不能安装或加载扩展。"
@@ -422,18 +428,22 @@ def _worker_refusal(error: console_runner.WorkerError, timeout_s: float, max_byt
     return refusal
 
 
-def _frame(body: bytes) -> pd.DataFrame:
+def _frame(body) -> pd.DataFrame:
     """The worker's Arrow stream as a frame. Nested values (lists, structs, maps) stay in Arrow memory
     (pd.ArrowDtype) instead of becoming millions of Python objects; DECIMAL becomes a number."""
-    table = pa.ipc.open_stream(pa.py_buffer(body)).read_all()
+    with pa.ipc.open_stream(pa.PythonFile(body, mode="r")) as reader:
+        table = reader.read_all()
     table = table.rename_columns(_unique_names(table.column_names))
 
     def mapper(kind: pa.DataType):
         nested = pa.types.is_nested(kind) and not pa.types.is_dictionary(kind)
         return pd.ArrowDtype(kind) if nested else None
 
-    frame = table.to_pandas(types_mapper=mapper)
-    for name, field in zip(table.column_names, table.schema):
+    schema = table.schema
+    frame = table.to_pandas(types_mapper=mapper, split_blocks=True, self_destruct=True)
+    del table  # self_destruct: the Arrow buffers went away column by column as pandas took them
+    for field in schema:
+        name = field.name
         if pa.types.is_decimal(field.type):
             if field.type.scale == 0:  # HUGEINT and whole DECIMALs: exact integers, as DuckDB holds them
                 frame[name] = pd.Series([None if v is None else int(v) for v in frame[name]], index=frame.index,
