@@ -61,7 +61,13 @@ def run(request: dict, out) -> None:
     started = time.perf_counter()
     con = None
     try:
-        con = duckdb.connect(request["path"], read_only=True, config=request["config"])
+        con = duckdb.connect(request["path"], read_only=request["path"] != ":memory:", config=request["config"])
+        statements = con.extract_statements(request["sql"])  # the verdict first: one SELECT or EXPLAIN
+        kind = statements[0].type.name if statements else None
+        if len(statements) != 1 or kind not in request["allowed"] or request.get("parse_only"):
+            verdict = {"verdict": True, "count": len(statements), "type": kind}
+            out.write(json.dumps({"ok": True, **verdict}).encode() + b"\n")
+            return
 
         def stop() -> None:
             interrupted.set()

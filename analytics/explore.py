@@ -99,40 +99,57 @@ class QueryResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# parsing: DuckDB's own parser gives the verdict
-_parser_lock = threading.Lock()
-_parser_con: list[duckdb.DuckDBPyConnection] = []
-
-
-def _parser() -> duckdb.DuckDBPyConnection:
-    """An empty, locked in-memory instance that only parses (opening one costs ~30 ms, so it is kept)."""
-    if not _parser_con:
-        _parser_con.append(duckdb.connect(":memory:", config=LOCKED_CONFIG))
-    return _parser_con[0]
+# parsing: DuckDB's own parser gives the verdict, in the worker too: parsing alone can cost gigabytes
+# (a million nested parentheses, 2 MB of text, took DuckDB's parser 7 GB before it refused them)
+MAX_SQL_CHARS = 200_000
 
 
 def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
-    """The type of the one SELECT or EXPLAIN statement in `sql` ("SELECT" / "EXPLAIN"), or QueryRefused."""
+    """The type of the one SELECT or EXPLAIN statement in `sql` ("SELECT" / "EXPLAIN"), or QueryRefused.
+    Parsed on `con` when given, else in a worker process (analytics.console_runner)."""
+    _check_text(sql)
+    if con is not None:
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryRefused(f"SQL 语法错误，请检查后重试：{_first_line(exc)}", "syntax") from exc
+        return _verdict(len(statements), statements[0].type.name if statements else None)
+    request = {"path": ":memory:", "sql": sql, "config": LOCKED_CONFIG, "max_rows": 0, "parse_only": True,
+               "allowed": sorted(ALLOWED_STATEMENTS.values())}
+    try:
+        answer = console_runner.run(request, timeout_s=10, max_bytes=0)
+    except console_runner.WorkerError as error:
+        raise _worker_refusal(error, 10, 0) from error
+    _raise_for(answer.header, timeout_s=10)
+    return answer.header["type"]
+
+
+def _check_text(sql: str) -> None:
     if not sql or not sql.strip():
         raise QueryRefused("请先输入一条查询语句。", "empty")
-    try:
-        if con is not None:
-            statements = con.extract_statements(sql)
-        else:
-            with _parser_lock:
-                statements = _parser().extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryRefused(f"SQL 语法错误，请检查后重试：{_first_line(exc)}", "syntax") from exc
-    if not statements:
+    if len(sql) > MAX_SQL_CHARS:
+        raise QueryRefused(f"语句太长（{len(sql):,} 个字符，上限 {MAX_SQL_CHARS:,}），请精简后重试。", "syntax")
+
+
+def _verdict(count: int, kind: str | None) -> str:
+    """What DuckDB's parser found (how many statements, the first one's type) as the console's verdict."""
+    if not count:
         raise QueryRefused("没有找到可运行的语句（只有注释？）。", "empty")
-    if len(statements) > 1:
-        raise QueryRefused(f"一次只能运行一条语句，这里有 {len(statements)} 条。请删去多余的语句"
+    if count > 1:
+        raise QueryRefused(f"一次只能运行一条语句，这里有 {count} 条。请删去多余的语句"
                            "（分号后面的部分）。", "multiple")
-    kind = statements[0].type
-    if kind not in ALLOWED_STATEMENTS:
+    if kind not in ALLOWED_STATEMENTS.values():
         raise QueryRefused(f"控制台只能运行查询（SELECT、FROM、WITH … SELECT、EXPLAIN 等），这是一条"
-                           f" {kind.name} 语句，已拒绝。修改数据请使用“数据导入”功能。", "statement")
-    return ALLOWED_STATEMENTS[kind]
+                           f" {kind} 语句，已拒绝。修改数据请使用“数据导入”功能。", "statement")
+    return kind
+
+
+def _raise_for(header: dict, *, timeout_s: float) -> None:
+    """QueryRefused for a worker's answer that is not rows: the parser's verdict, or an error."""
+    if "verdict" in header:
+        _verdict(header["count"], header["type"])
+    if not header["ok"]:
+        raise _refusal(header["error"], header["message"], timed_out=header["interrupted"], timeout_s=timeout_s)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,22 +169,24 @@ def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
         raise QueryRefused(f"数据库文件不存在：{path}", "busy")
     if scope is not None and not can_use_console(scope):
         raise QueryRefused("SQL 控制台只对领导、分析人员和管理员开放。", "access")
-    check_statement(sql)
+    _check_text(sql)
     if privacy.sees_personal_data(scope):
         source_path, source = _plain_source(path)
     else:
         source_path, source = _masked_snapshot(path, scope.role), "masked"
-    request = {"path": str(source_path), "sql": sql, "config": LOCKED_CONFIG, "max_rows": int(max_rows)}
+    request = {"path": str(source_path), "sql": sql, "config": LOCKED_CONFIG, "max_rows": int(max_rows),
+               "allowed": sorted(ALLOWED_STATEMENTS.values())}
     try:
         answer = console_runner.run(request, timeout_s=timeout_s, max_bytes=int(max_bytes), owner=owner,
                                     on_wait=on_wait)
     except console_runner.WorkerError as error:
         raise _worker_refusal(error, timeout_s, max_bytes) from error
     header = answer.header
-    if not header["ok"]:
-        refusal = _refusal(header["error"], header["message"], timed_out=header["interrupted"], timeout_s=timeout_s)
+    try:
+        _raise_for(header, timeout_s=timeout_s)
+    except QueryRefused as refusal:
         refusal.worker_peak_rss = answer.peak_rss
-        raise refusal
+        raise
     if header["cut"] == "bytes" and header["rows"] == 0:
         refusal = QueryRefused(f"查询结果的第一行就超过了 {max_bytes / 2**20:g} MB 的上限，无法显示。"
                                "请只选需要的列，或用 left()、length() 等取其一部分。", "memory")

@@ -214,3 +214,20 @@ def test_the_worker_keeps_the_engine_locked_while_the_app_holds_the_file(demo_db
         assert refused.value.reason == "external"
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("depth", [90_000, 400_000], ids=["under-the-length-cap", "over-the-length-cap"])
+def test_deep_nesting_is_parsed_outside_the_server(free_db, depth):
+    """DuckDB's parser needs gigabytes for a million nested parentheses before it refuses them: the
+    server parses nothing itself (and refuses over-long text outright)."""
+    sql = "SELECT " + "(" * depth + "1" + ")" * depth
+    explore.run_readonly(free_db, "SELECT 1")
+    reset_peak()
+    before = status("VmRSS")
+    for check in (lambda: explore.run_readonly(free_db, sql, timeout_s=30), lambda: explore.check_statement(sql)):
+        with pytest.raises(explore.QueryRefused) as refused:
+            check()
+        assert refused.value.reason in {"syntax", "memory"}, str(refused.value)
+    growth = status("VmHWM") - before
+    assert growth < 200 * 2**20, f"the server grew by {growth / 2**20:.0f} MB"
+    assert not workers()
