@@ -422,6 +422,10 @@ def _refusal(error: str, message: str, *, timed_out: bool, timeout_s: float) -> 
                             "read_only")
     if error == "ParserException":
         return QueryRefused(f"SQL 语法错误，请检查后重试：{detail}", "syntax")
+    hidden = re.search(r"Table with name (\w+) does not exist", message)
+    if hidden and hidden.group(1) in readable.BOOKKEEPING:  # not in this role's copy: say why, not just "missing"
+        return QueryRefused(f"当前角色不能查询表 {hidden.group(1)}：操作日志、导入记录和他人保存的查询只对 README"
+                            "所列的角色开放。", "error")
     return QueryRefused(f"查询出错：{detail}", "error")
 
 
