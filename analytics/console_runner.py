@@ -172,9 +172,12 @@ def run(request: dict, *, timeout_s: float, max_bytes: int, owner: str | None = 
 def _run(job: _Job, request: dict, on_wait) -> Answer:
     timeout_s = float(request["timeout_s"])
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-I", str(WORKER), str(memory_cap())], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
-                            start_new_session=True)
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", str(WORKER), str(memory_cap())], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
+                                start_new_session=True)
+    except OSError as exc:  # no process to be had (memory, process limit): a refusal, not a crash
+        raise WorkerError("crashed", f"cannot start a worker: {exc}") from exc
     job.attach(proc)
     try:
         proc.stdin.write(json.dumps(request).encode() + b"\n")

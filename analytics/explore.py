@@ -9,11 +9,20 @@ instance configured so that the engine itself refuses:
   EXPORT DATABASE, ATTACH, INSTALL / LOAD, Python variables as tables);
 - extensions: no autoload / autoinstall, no community or unsigned extensions;
 - changing any of that: `lock_configuration=true`, so SET / RESET of anything fail;
-- exhausting the server: a memory limit, a thread limit, no spilling to disk, a timer thread that
-  interrupts the query after `timeout_s`, and a row cap that says when it cut the result.
+- exhausting the server: the server never runs the SQL, nor even parses it. Each query runs in a
+  worker process of its own (analytics.console_runner, analytics.console_worker) whose address space
+  is capped as a whole (RLIMIT_AS: DuckDB's memory and the result alike), on an instance with a
+  memory limit, a thread limit and no spilling to disk; the worker interrupts the query at
+  `timeout_s` and is killed outright shortly after; the answer stops at a row cap and at a byte cap
+  (Arrow data) and says so; one query per user (a new one kills the old), a few at once.
 
-DuckDB's own parser counts the statements (one per run) and names their type (SELECT or EXPLAIN
-only), which turns an accident into a clear message before the engine is even asked.
+DuckDB's own parser (in the worker: a million nested parentheses cost it 7 GB) counts the statements
+(one per run) and names their type (SELECT or EXPLAIN only), which turns an accident into a clear
+message before the engine is even asked.
+
+What each role reads: a leader the file (or its snapshot); an analyst or an admin a masked copy that
+holds only the tables the role may read (analytics.readable: no audit trail, import bookkeeping or
+saved queries for an analyst), so that no SQL, however written, reaches the rest.
 
 The same file open read-write in this process (the app's own connection): DuckDB keeps one instance
 per file per process and refuses a second one with another configuration ("Can't open a connection to

@@ -38,7 +38,7 @@ STATEMENTS: list[tuple[str, str]] = [
     ("analyst", "SELECT string_agg(description, ' ') AS s FROM grid_cases, range(30)"),
     ("analyst", "SELECT list(range) AS l FROM range(100000000)"),
     ("analyst", "SELECT range(0, 5000000) AS l FROM range(40)"),
-    ("analyst", "SELECT list_transform(range(6000), x -> range(x)) AS l"),
+    ("analyst", "SELECT list_transform(range(6000), lambda x: range(x)) AS l"),
     ("analyst", "SELECT list({'a': range, 'b': repeat('y', 100)}) AS l FROM range(5000000)"),
     ("analyst", "SELECT array_agg(t) AS a FROM grid_cases t, range(20)"),
     ("analyst", "SELECT * FROM range(10000000000000)"),
