@@ -68,9 +68,7 @@ def _sign_in_form(accounts) -> None:
         if failures >= MAX_FAILURES:
             st.session_state["auth_locked_until"] = time.time() + LOCKOUT_SECONDS
             st.session_state["auth_failures"] = 0
-        # The name only when it is an account: text typed into the box may be a password or anything else.
-        known = username.strip() if username and username.strip() in accounts else "?"
-        audit.record(con, known, "sign_in_failed", f"attempt {failures}")
+        audit.record(con, username or "?", "sign_in_failed", f"attempt {failures}")
         st.error(t("auth.failed"))
         return
     audit.record(con, account.username, "sign_in", role=account.role)
