@@ -247,7 +247,7 @@ def main(argv=None) -> int:
             role, statement = STATEMENTS[index]
             row = run_one(index, Path(args.code), db_path, args.server_cap_mb * 2**20, args.wall_cap)
             shown = statement if len(statement) <= 70 else statement[:60] + f"… ({len(statement):,} chars)"
-            message = row["message"].replace("|", "/")
+            shown, message = shown.replace("|", "\\|"), row["message"].replace("|", "/")
             print(f"| {index + 1} | {role} | `{shown}` | {row['outcome']} | {message} | {mb(row['server_growth'])} |"
                   f" {mb(row['worker'])} | {row['seconds']:.1f} | {row['workers_left']} |", flush=True)
     finally:
