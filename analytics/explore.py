@@ -65,6 +65,7 @@ from analytics.errors import DataError
 MEMORY_LIMIT = "1GB"
 THREADS = 2
 MAX_BYTES = 50 * 2**20  # of Arrow data a console answer may hold (besides the row cap)
+MASKING_TIMEOUT_S = 600  # making a role's masked copy (city scale: an UPDATE of ten million cases)
 SNAPSHOT_MAX_AGE_S = 600
 ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT: "SELECT", duckdb.StatementType.EXPLAIN: "EXPLAIN"}
 
@@ -284,16 +285,25 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         building = path.with_name(f"{path.stem}.explore-building-{uuid.uuid4().hex[:8]}.duckdb")
         shutil.copyfile(source, building)
         os.chmod(building, 0o600)  # personal data, masked or not: the owner's only
-        masker = duckdb.connect(str(building), config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
         try:
-            for statement in _masking_statements(masker, role):
-                masker.execute(statement)
-            masker.execute("CHECKPOINT")
-        except duckdb.Error as exc:
-            masker.close()
+            lister = duckdb.connect(str(building), read_only=True, config={"threads": 1})
+            try:
+                statements = _masking_statements(lister, role)
+            finally:
+                lister.close()
+            # the masking itself (an UPDATE of every case) runs in a worker: its memory is not the server's
+            answer = console_runner.run({"mode": "script", "path": str(building), "statements": statements,
+                                         "config": {"memory_limit": MEMORY_LIMIT, "threads": THREADS}},
+                                        timeout_s=MASKING_TIMEOUT_S, max_bytes=0)
+            if not answer.header["ok"]:
+                raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(Exception(answer.header['message']))}"
+                                   "。请稍后再试。", "busy")
+        except (duckdb.Error, console_runner.WorkerError) as exc:
             building.unlink(missing_ok=True)
-            raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(exc)}", "busy") from exc
-        masker.close()
+            raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(exc)}。请稍后再试。", "busy") from exc
+        except QueryRefused:
+            building.unlink(missing_ok=True)
+            raise
         os.replace(building, target)
         for old in path.parent.glob(f"{prefix}*.duckdb"):
             if old != target:
