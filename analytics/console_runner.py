@@ -11,7 +11,8 @@ space is capped as a whole (RLIMIT_AS: DuckDB's memory and the result alike), wh
 - the caller's `on_wait` callback says so or raises (the app's session ended or moved on).
 
 At most `max_concurrent()` workers run at once in this process; an app user beyond that gets a
-"busy" refusal at once, while a caller without an owner (a notebook, a test) waits for a slot.
+"busy" refusal at once, while a caller without an owner (a notebook, a test, the statement check of a
+saved query, the masking of a role's copy: see analytics.explore) waits for a slot.
 
 A fresh worker costs a process start and the import of duckdb and pyarrow: measured 0.17 s on the
 idle 2-core test machine, 0.3–0.6 s under load (bench/hostile_sql.py prints it), so workers are

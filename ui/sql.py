@@ -61,6 +61,9 @@ def run_console(sql: str, scope: Scope, on_wait=None) -> explore.QueryResult:
     except explore.QueryRefused as refused:
         audit.record(con, user, "sql_query", f"refused ({refused.reason}): {sql}", role=scope.role)
         raise
+    except BaseException:  # Streamlit stopped the run (a rerun, another page, the session closed): killed
+        audit.record(con, user, "sql_query", f"stopped (the page was left): {sql}", role=scope.role)
+        raise
     audit.record(con, user, "sql_query", sql, role=scope.role)
     return result
 

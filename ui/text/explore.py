@@ -87,9 +87,10 @@ STRINGS = {
 
     # console
     "explore.console.intro": ("用 DuckDB SQL 查询任意数据。控制台只读且在受限的独立引擎中运行：不能修改数据、不能读写服务器文件、不能安装扩展；"
-                              "每条查询最长 {timeout} 秒、最多返回 {rows} 行。",
+                              "每条查询在独立进程中运行，最长 {timeout} 秒、最多返回 {rows} 行或 50 MB；同时只运行您的一条查询。",
                               "Query any data in DuckDB SQL. The console is read-only and runs on its own locked engine: no changes, no server files, "
-                              "no extensions; each query runs at most {timeout} s and returns at most {rows} rows."),
+                              "no extensions; each query runs in a process of its own, at most {timeout} s, and returns at most {rows} rows or 50 MB;"
+                              " one query of yours runs at a time."),
     "explore.console.not_allowed": ("SQL 控制台仅对数据分析人员、管理员和领导开放。", "The SQL console is open to analysts, administrators and leaders."),
     "explore.console.saved": ("已保存的查询", "Saved queries"),
     "explore.console.new": ("（新查询）", "(new query)"),
