@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db, privacy
+from analytics import db, privacy, readable
 from analytics.access import Scope, community_predicate
+from analytics.errors import AccessDenied
 
 TABLE_NOTES: dict[str, tuple[str, str]] = {
     "app_meta": ("系统信息：数据库的版本、演示数据的参数等键值对", "System facts: key-value pairs such as the demo world's parameters"),
@@ -153,6 +154,7 @@ COLUMN_NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("saved_queries", "note"): ("说明", "Note"),
     ("saved_queries", "saved_by"): ("保存者的角色", "Role that saved it"),
     ("saved_queries", "saved_at"): ("保存时间", "Saved at"),
+    ("saved_queries", "owner"): ("保存者的账户名（各人只看到自己的查询）", "Account that saved it (each sees only their own)"),
 }
 
 # The rollups (analytics/schema/60_rollups.sql): sums of the fact tables that the pages read at city
@@ -293,6 +295,7 @@ def tables(con, *, scope: Scope | None = None) -> pd.DataFrame:
         WHERE t.table_catalog = current_database() AND t.table_schema = 'main'
         GROUP BY ALL
         ORDER BY kind, t.table_name""")
+    listing = listing[[readable.may_read(n, scope) for n in listing["table_name"]]].reset_index(drop=True)
     base = listing.loc[listing["kind"] == "table", "table_name"].tolist()
     counts = {}
     if base:
@@ -307,7 +310,7 @@ def tables(con, *, scope: Scope | None = None) -> pd.DataFrame:
 
 def columns(con, table: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """The columns of `table` in order: column_name, data_type, nullable, meaning_zh, meaning_en."""
-    _known(con, table)
+    _known(con, table, scope)
     frame = db.query(con, """
         SELECT column_name, data_type, is_nullable = 'YES' AS nullable
         FROM information_schema.columns
@@ -321,17 +324,21 @@ def columns(con, table: str, *, scope: Scope | None = None) -> pd.DataFrame:
 def sample(con, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.DataFrame:
     """The first `n` rows of `table` (in storage order), personal data masked; a secretary's scope
     sees only the own community's rows of tables that have a community_id."""
-    _known(con, table)
-    names = columns(con, table)["column_name"].tolist()
+    _known(con, table, scope)
+    names = columns(con, table, scope=scope)["column_name"].tolist()
+    hidden = readable.hidden_columns(table, scope)
     select = ", ".join(f"{MASKED_COLUMNS[(table, c)]} AS {_ident(c)}" if (table, c) in MASKED_COLUMNS
-                       else _ident(c) for c in names)
+                       else f"NULL AS {_ident(c)}" if c in hidden else _ident(c) for c in names)
     where, params = community_predicate(scope) if "community_id" in names else ("TRUE", {})
     return db.query(con, f"SELECT {select} FROM {_ident(table)} WHERE {where} LIMIT $n",
                     {**params, "n": int(n)})
 
 
-def _known(con, table: str) -> None:
-    """`table` must be a table or view of the database: names are checked before they reach SQL."""
+def _known(con, table: str, scope: Scope | None = None) -> None:
+    """`table` must be a table or view of the database that `scope` may read (analytics.readable):
+    names are checked before they reach SQL."""
+    if not readable.may_read(table, scope):
+        raise AccessDenied(f"当前角色不能查看表 {table}（操作日志、导入记录和他人保存的查询只对相应角色开放）。")
     names = set(db.query(con, """
         SELECT table_name FROM information_schema.tables
         WHERE table_catalog = current_database() AND table_schema = 'main'""")["table_name"])

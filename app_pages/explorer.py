@@ -156,17 +156,22 @@ def console_section() -> None:
     if run:
         st.session_state.pop("explorer_result", None)
         st.session_state.pop("explorer_error", None)
+        progress = st.empty()
         try:
-            st.session_state["explorer_result"] = sql.run_console(text, scope())
+            st.session_state["explorer_result"] = sql.run_console(text, scope(), on_wait=lambda s: progress.caption(
+                t("explore.console.running", seconds=s, timeout=sql.CONSOLE_TIMEOUT_S)))
         except explore.QueryRefused as refusal:
             st.session_state["explorer_error"] = str(refusal)
+        progress.empty()
     if "explorer_error" in st.session_state:
         st.error(st.session_state["explorer_error"], icon=":material/block:")
     result = st.session_state.get("explorer_result")
     if result is not None:
         note = t("explore.console.snapshot") if result.source == "snapshot" else ""
         st.caption(t("explore.console.stats", rows=f"{len(result.frame):,}", seconds=result.elapsed) + note)
-        if result.truncated:
+        if result.truncated_by == "bytes":
+            st.warning(t("explore.console.truncated_bytes", mb=sql.CONSOLE_MAX_BYTES // 2**20, rows=f"{len(result.frame):,}"))
+        elif result.truncated:
             st.warning(t("explore.console.truncated", rows=f"{sql.CONSOLE_MAX_ROWS:,}"))
         st.dataframe(result.frame, hide_index=True, key="explorer_console_table")
         downloads.buttons(explore.flat_for_export(result.frame), t("explore.download_name.console"),

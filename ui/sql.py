@@ -19,6 +19,7 @@ from ui.i18n import t
 
 CONSOLE_TIMEOUT_S = 10
 CONSOLE_MAX_ROWS = 10_000
+CONSOLE_MAX_BYTES = explore.MAX_BYTES
 
 
 def show_sql(fn, *args, key: str, **kwargs) -> None:
@@ -45,28 +46,65 @@ def _captured(module: str, name: str, args: tuple, kwargs: tuple, version: str) 
     return [explore.tidy_sql(explore.inline_params(sql, params)) for sql, params in captured]
 
 
-def run_console(sql: str, scope: Scope) -> explore.QueryResult:
-    """Run an analyst's query on the console's locked read-only engine (raises QueryRefused). Every
-    query is recorded in the audit log, refused ones too."""
+def run_console(sql: str, scope: Scope, on_wait=None) -> explore.QueryResult:
+    """Run an analyst's query on the console's locked read-only engine, in a worker process (raises
+    QueryRefused). One query per user: a new one cancels the user's previous one, wherever it runs.
+    `on_wait(seconds)` is called while the query runs (the page shows progress with it); the run is
+    cancelled when the session is gone. Every query is recorded in the audit log, refused ones too."""
     con = data.connection()  # the app's own connection exists first, so the console reads a snapshot of it
+    user = session.username()
+    owner = user if not user.startswith("demo:") else f"{user}:{_session_id()}"
     try:
         result = explore.run_readonly(db.db_path(), sql, timeout_s=CONSOLE_TIMEOUT_S,
-                                      max_rows=CONSOLE_MAX_ROWS, scope=scope)
+                                      max_rows=CONSOLE_MAX_ROWS, max_bytes=CONSOLE_MAX_BYTES, scope=scope,
+                                      owner=owner, on_wait=_while_running(on_wait))
     except explore.QueryRefused as refused:
-        audit.record(con, session.username(), "sql_query", f"refused ({refused.reason}): {sql}", role=scope.role)
+        audit.record(con, user, "sql_query", f"refused ({refused.reason}): {sql}", role=scope.role)
         raise
-    audit.record(con, session.username(), "sql_query", sql, role=scope.role)
+    except BaseException:  # Streamlit stopped the run (a rerun, another page, the session closed): killed
+        audit.record(con, user, "sql_query", f"stopped (the page was left): {sql}", role=scope.role)
+        raise
+    audit.record(con, user, "sql_query", sql, role=scope.role)
     return result
 
 
+def _session_id() -> str:
+    """This browser session's id (demo users share one name: each session is its own owner)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else "-"
+
+
+def _while_running(on_wait):
+    """Called every fraction of a second while the worker runs. Touching the session state (or
+    drawing) is where Streamlit stops a script run whose user reran, left the page or whose session
+    was closed: its exception unwinds through analytics.console_runner, which kills the worker. A
+    session no longer connected (the browser tab closed) cancels the query too."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+
+    def check(seconds: float) -> bool:
+        "scope" in st.session_state  # noqa: B015 - the yield point where a pending rerun or stop is raised
+        if on_wait is not None and seconds >= 1:
+            on_wait(seconds)
+        if ctx is not None and Runtime.exists() and not Runtime.instance().is_active_session(ctx.session_id):
+            return False
+        return True
+
+    return check
+
+
 def saved_queries(scope: Scope) -> pd.DataFrame:
-    """Never cached: a query saved a moment ago must show at once."""
-    return explore.saved_queries(data.connection(), scope=scope)
+    """The user's own saved queries. Never cached: a query saved a moment ago must show at once."""
+    return explore.saved_queries(data.connection(), scope=scope, user=session.username())
 
 
 def save_query(name: str, sql: str, scope: Scope) -> None:
-    explore.save_query(data.connection(), name, sql, scope=scope)
+    explore.save_query(data.connection(), name, sql, scope=scope, user=session.username())
 
 
 def delete_saved_query(name: str, scope: Scope) -> None:
-    explore.delete_saved_query(data.connection(), name, scope=scope)
+    explore.delete_saved_query(data.connection(), name, scope=scope, user=session.username())

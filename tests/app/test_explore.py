@@ -222,3 +222,19 @@ def test_an_analysts_pivot_hides_small_dispute_counts(app_db):
     assert small.any() and analyst.loc[small, "事务件数"].isna().all()
     assert analyst["事务件数"].isna().sum() > small.sum()
     assert analyst["事务件数"].notna().any()
+def test_an_analyst_reads_no_bookkeeping_in_the_explorer(app_db):
+    """The page's own paths for an analyst: the table browser's list, and the console."""
+    at = run_page(PAGE, session_state={"auth_demo_role": "analyst"})
+    at.segmented_control(key="explorer_section").set_value("tables").run()
+    assert_clean(at)
+    listing = set(frame_of(at, "explorer_tables_list")["表名"])
+    assert "grid_cases" in listing and not listing & {"audit_log", "saved_queries", "import_batches"}
+    options = at.selectbox(key="explorer_table").options
+    assert any(o.startswith("grid_cases") for o in options)
+    assert not any(o.startswith(("audit_log", "saved_queries", "import_batch")) for o in options)
+    at.segmented_control(key="explorer_section").set_value("console").run()
+    for sql in ("SELECT * FROM audit_log", "SELECT * FROM saved_queries", "SELECT file_name FROM import_batches"):
+        at.text_area(key="explorer_sql").set_value(sql).run()
+        at.button(key="explorer_run").click().run()
+        assert not at.exception and len(at.error) == 1, sql
+        assert frame_of(at, "explorer_console_table") is None

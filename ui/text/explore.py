@@ -87,9 +87,10 @@ STRINGS = {
 
     # console
     "explore.console.intro": ("用 DuckDB SQL 查询任意数据。控制台只读且在受限的独立引擎中运行：不能修改数据、不能读写服务器文件、不能安装扩展；"
-                              "每条查询最长 {timeout} 秒、最多返回 {rows} 行。",
+                              "每条查询在独立进程中运行，最长 {timeout} 秒、最多返回 {rows} 行或 50 MB；同时只运行您的一条查询。",
                               "Query any data in DuckDB SQL. The console is read-only and runs on its own locked engine: no changes, no server files, "
-                              "no extensions; each query runs at most {timeout} s and returns at most {rows} rows."),
+                              "no extensions; each query runs in a process of its own, at most {timeout} s, and returns at most {rows} rows or 50 MB;"
+                              " one query of yours runs at a time."),
     "explore.console.not_allowed": ("SQL 控制台仅对数据分析人员、管理员和领导开放。", "The SQL console is open to analysts, administrators and leaders."),
     "explore.console.saved": ("已保存的查询", "Saved queries"),
     "explore.console.new": ("（新查询）", "(new query)"),
@@ -107,6 +108,11 @@ STRINGS = {
     "explore.console.snapshot": ("（读取的是数据库的只读副本）", "(read from a read-only copy of the database)"),
     "explore.console.truncated": ("结果超过 {rows} 行，只显示并导出前 {rows} 行。请加条件或先聚合。",
                                   "More than {rows} rows: only the first {rows} are shown and exported. Add conditions or aggregate."),
+    "explore.console.truncated_bytes": ("结果超过 {mb} MB，只显示并导出前 {rows} 行。请只选需要的列、加条件或先聚合。",
+                                        "The result is over {mb} MB: only the first {rows} rows are shown and exported."
+                                        " Select fewer columns, add conditions or aggregate."),
+    "explore.console.running": ("正在运行… {seconds:.0f} 秒（最长 {timeout} 秒；离开本页或运行新查询会取消它）",
+                                "Running… {seconds:.0f} s (at most {timeout} s; leaving the page or running another query cancels it)"),
     "explore.console.tables_hint": ("可查询的表：{tables}", "Tables: {tables}"),
 
     "explore.download_name.pivot": ("数据透视", "pivot"),
