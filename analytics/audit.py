@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import access, db
+from analytics import access, db, privacy
 from analytics.access import Scope
 from analytics.errors import AccessDenied
 from analytics.store import AuditEvent
@@ -36,6 +36,9 @@ def recent(con=None, *, limit: int = 500, scope: Scope | None = None) -> pd.Data
     events = access.store().recent(limit=int(limit))
     frame = pd.DataFrame([e.__dict__ for e in events], columns=COLUMNS)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])
+    if not privacy.sees_personal_data(scope):
+        # the trail quotes console queries and file names, which may hold a resident's phone or name
+        frame["detail"] = frame["detail"].map(privacy.mask_text)
     return frame
 
 

@@ -125,3 +125,14 @@ def test_audit_events_of_an_earlier_version_move_to_the_store(tmp_path):
     log = audit.recent(scope=Scope("admin"))
     assert list(log["action"]) == ["sql_query", "export"] and log["occurred_at"].notna().all()
     con.close()
+
+
+def test_an_admin_reads_the_trail_with_personal_data_masked_a_leader_in_full(tmp_path, monkeypatch):
+    from analytics import audit
+    from analytics.access import Scope
+
+    audit.log("lead1", "sql", "SELECT * FROM grid_cases WHERE reporter_phone = '138-0013-8000'", role="leader")
+    leader = audit.recent(scope=Scope("leader")).iloc[0]["detail"]
+    admin = audit.recent(scope=Scope("admin")).iloc[0]["detail"]
+    assert "138-0013-8000" in leader
+    assert "0013" not in admin and admin.startswith("SELECT * FROM grid_cases")
