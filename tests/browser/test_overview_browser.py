@@ -1,4 +1,7 @@
 import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import SIGNAL_MS
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +20,11 @@ def test_grid_filter_in_the_real_sidebar(tracked):
     page = tracked.open("", wait_for_text="网格事务")
     before = page.locator("[data-testid='stMetric']").nth(4).inner_text()
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect'] input").click()
+    # The pick reaches the server on the click or when the list closes: the run is awaited around both.
     with tracked.rerun():
         page.get_by_role("option", name="鹤庆片区网格").click()
-    page.keyboard.press("Escape")
-    assert page.locator("[data-testid='stMetric']").nth(4).inner_text() != before
+        page.keyboard.press("Escape")
+    expect(page.locator("[data-testid='stMetric']").nth(4)).not_to_have_text(before, timeout=SIGNAL_MS)
+    tracked.idle()
     tracked.assert_no_exception()
     tracked.assert_offline()
