@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import cases, contest, db, grids, ingest, pivot, rollups
+from analytics import cases, contest, db, grids, ingest, pivot, rollups, suppression
 from analytics.access import Scope
 from analytics.filters import Filters
 
@@ -191,6 +191,46 @@ def test_a_dispute_count_of_four_is_hidden_and_five_is_shown(empty_con, disputes
             assert alone["cases"] == expected["dispute"], scope
         else:
             assert pd.isna(alone["cases"]) and pd.isna(alone["in_grid_rate"]), scope
+
+
+def _oracle_hidden_on_one_line(counts: list[int], small: int = 5) -> set[int]:
+    """Primary and complementary suppression of one line of dispute counts, from the definition: hide
+    counts 1…small-1, then, while the line's hidden non-zero cells are fewer than two or sum to less
+    than `small`, hide the smallest non-zero count still shown (zeros are no cover)."""
+    hidden = {i for i, n in enumerate(counts) if 1 <= n < small}
+    while hidden:
+        amounts = [counts[i] for i in hidden if counts[i] > 0]
+        if not amounts or (len(amounts) >= 2 and sum(amounts) >= small):
+            break
+        shown = [i for i, n in enumerate(counts) if i not in hidden and n > 0]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda i: counts[i]))
+    return hidden
+
+
+@pytest.mark.parametrize(("counts", "by_hand"), [
+    ([2, 3, 7, 9], {0, 1}),       # two hidden cells summing to exactly five: enough, 7 stays shown
+    ([1, 3, 7, 9], {0, 1, 2}),    # four is not enough: the next smallest (7) is hidden too
+    ([4, 8, 9], {0, 1}),          # one primary cell takes one cover
+    ([0, 4, 0, 6], {1, 3}),       # zeros are no cover
+    ([5, 6, 40], set()),          # five is not small: nothing hidden
+    ([4, 0, 0], {0}),             # nothing to cover with
+])
+def test_complementary_suppression_of_one_line_agrees_with_the_definition(counts, by_hand):
+    frame = pd.DataFrame({"month": [f"2024-{m:02d}" for m in range(1, len(counts) + 1)], "cases": counts})
+    hidden = suppression.hidden_cells(frame, pd.Series(True, index=frame.index), keys=("month",))
+    assert _oracle_hidden_on_one_line(counts) == by_hand
+    assert set(np.flatnonzero(hidden["cases"].to_numpy()).tolist()) == by_hand
+
+
+def test_a_hidden_zero_needs_no_cover():
+    # m1's basis (4 cases) is small, so its whole row is hidden, its zero settled-in-grid count too; a
+    # zero beside a known total gives nothing away, so the grid column of the other months stays shown
+    frame = pd.DataFrame({"month": ["m1", "m2", "m3"], "cases": [4, 9, 8], "grid": [0, 6, 7]})
+    hidden = suppression.hidden_cells(frame, pd.Series(True, index=frame.index), keys=("month",), basis="cases")
+    assert hidden["cases"].tolist() == [True, False, True]      # 4 with its smallest cover, 8
+    assert hidden["grid"].tolist() == [True, False, False]
 
 
 # --- the importer: closed before reported ----------------------------------------------------
