@@ -82,6 +82,8 @@ async def _session(browser, base: str, role: str, number: int, until: float, tim
             link = links.nth(i % count)
             i += 1
             name = (await link.inner_text()).strip().splitlines()[-1]  # the icon's name comes first
+            if await link.get_attribute("aria-current") == "page" or (await link.get_attribute("href")) == page.url:
+                continue   # the page already open: its link runs nothing
             started = time.monotonic()
             try:
                 await page.evaluate(_ARM)
