@@ -229,7 +229,7 @@ def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
 _snapshot_lock = threading.Lock()
 
 
-MASKED_COLUMNS = privacy.PERSONAL_COLUMNS["grid_cases"]
+MASKED_COLUMNS = privacy.PERSONAL_COLUMNS
 # Free text of the bookkeeping an administrator reads: the audit trail logs console queries, which may
 # quote a phone number.
 MASKED_BOOKKEEPING = {"audit_log": (("detail", "text"),)}
@@ -248,7 +248,7 @@ def _masking_statements(con: duckdb.DuckDBPyConnection, role: str) -> list[str]:
         if not readable.may_read(name, scope):
             statements.append(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {ident}")
             continue
-        masked = [(c, k) for c, k in MASKED_COLUMNS if name == "grid_cases"] + list(MASKED_BOOKKEEPING.get(name, ()))
+        masked = list(MASKED_COLUMNS.get(name, ())) + list(MASKED_BOOKKEEPING.get(name, ()))
         assignments = [f"{c} = {privacy.masked_sql(c, k, analyst)}" for c, k in masked]
         assignments += [f"{c} = NULL" for c in readable.hidden_columns(name, scope)]
         if assignments and kind != "VIEW":
@@ -260,7 +260,7 @@ def _rules_signature() -> str:
     """Changes when the rules of the masked copies change, so that an upgrade rebuilds them."""
     analyst = Scope("analyst")
     rules = [sorted(readable.DATA_TABLES), sorted(readable.BOOKKEEPING.items()), sorted(readable.USER_COLUMNS.items()),
-             sorted(MASKED_BOOKKEEPING.items()), [privacy.masked_sql(c, k, analyst) for c, k in MASKED_COLUMNS],
+             sorted(MASKED_BOOKKEEPING.items()), [privacy.masked_sql(c, k, analyst) for cols in MASKED_COLUMNS.values() for c, k in cols],
              privacy.MASKING_FINGERPRINT]
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:8]
 

@@ -47,3 +47,35 @@ def test_masking_does_not_touch_the_real_database(held_db):
     clear = explore.run_readonly(held_db, "SELECT count(*) AS n FROM grid_cases WHERE reporter_phone LIKE '%*%'",
                                  scope=Scope("leader")).frame
     assert clear["n"].iloc[0] == 0
+
+
+FREE_TEXT = "联系人：王小明 电话 138-1234-5678，身份证 310101199001011234"
+
+
+@pytest.fixture
+def free_text_db(demo_db_path, tmp_path):
+    """Free text outside the case ledger: a secretary's showcase story and an imported contest theme
+    quoting a resident, as people write them."""
+    path = tmp_path / "free.duckdb"
+    shutil.copy(demo_db_path, path)
+    con = db.connect(path)
+    con.execute("INSERT OR REPLACE INTO showcase_stories VALUES ('C01', $s, now(), 'sec1')", {"s": FREE_TEXT})
+    con.execute("UPDATE contest_entries SET theme = $s WHERE entry_id = (SELECT min(entry_id) FROM contest_entries)",
+                {"s": FREE_TEXT})
+    yield path
+    con.close()
+
+
+@pytest.mark.parametrize("role", ["analyst", "admin"])
+@pytest.mark.parametrize("sql", ["SELECT story AS text FROM showcase_stories",
+                                 "SELECT theme AS text FROM contest_entries WHERE theme IS NOT NULL"])
+def test_free_text_of_every_table_reaches_masked_roles_masked(free_text_db, role, sql):
+    texts = explore.run_readonly(free_text_db, sql, scope=Scope(role)).frame["text"]
+    joined = "\n".join(texts)
+    assert "王小明" not in joined and "1234-5678" not in joined and "19900101" not in joined
+    assert any("联系人" in text for text in texts)  # the text is there, masked
+
+
+def test_leaders_read_free_text_as_written(free_text_db):
+    texts = explore.run_readonly(free_text_db, "SELECT story FROM showcase_stories", scope=Scope("leader")).frame
+    assert FREE_TEXT in set(texts["story"])

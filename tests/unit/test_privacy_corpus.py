@@ -105,5 +105,7 @@ def test_the_console_reads_the_corpus_masked_as_python_does(tmp_path):
         assert rows_of(frame) == expected_rows()
     leader = explore.run_readonly(path, sql, scope=Scope("leader")).frame
     assert leader["description"].tolist() == [text for text, _ in EVERY]
-    masked_copies = list(tmp_path.glob("corpus.explore-masked-*.duckdb"))
-    assert len(masked_copies) == 1 and privacy.MASKING_FINGERPRINT in masked_copies[0].name
+    # one masked copy per role, named by the rules (the masking's fingerprint among them): new rules, new copies
+    masked_copies = sorted(p.name for p in tmp_path.glob("corpus.explore-masked-*.duckdb"))
+    assert [name.split("-")[2] for name in masked_copies] == ["admin", "analyst"]
+    assert all(explore._rules_signature() in name for name in masked_copies)
