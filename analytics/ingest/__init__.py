@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import db, rollups
+from analytics import db, privacy, rollups
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.ingest import load
@@ -201,6 +201,20 @@ def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: li
     return report
 
 
+_MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
+
+
+def _masked_preview(spec, preview: pd.DataFrame) -> pd.DataFrame:
+    """The preview as the README says an administrator reads personal fields: masked, like every page."""
+    labels = {c.name: c.label for c in spec.columns}
+    preview = preview.copy()
+    for column, kind in privacy.PERSONAL_COLUMNS.get(spec.table, ()):
+        label = labels.get(column, column)
+        if label in preview.columns:
+            preview[label] = preview[label].map(lambda v, mask=_MASKERS[kind]: mask(v) if isinstance(v, str) else v)
+    return preview
+
+
 def _open(con, path, table, *, scope, max_bytes, file_name):
     _require(scope)
     spec = _spec(table)
@@ -223,6 +237,8 @@ def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = Non
     try:
         prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
         report = _report(spec, book, sha, prepared, notes)
+        if report.preview is not None and not privacy.sees_personal_data(scope):
+            report.preview = _masked_preview(spec, report.preview)
         report.duplicate_of = load.find_duplicate(con, spec.table, sha, prepared.sheet)
         if prepared.rows is not None and not prepared.errors:
             report_progress(0.6, "与数据库中已有的数据比对")

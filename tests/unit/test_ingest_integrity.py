@@ -242,3 +242,16 @@ def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     assert rollups.ready(real_con)
     assert_rollups_match_raw(real_con)
     assert db.scalar(real_con, "SELECT count(*) FROM rollup_cases") == 0
+
+
+def test_an_administrators_preview_shows_personal_fields_masked(real_con, tmp_path):
+    """The README: an administrator imports the ledgers but reads personal fields masked, the import
+    page's preview of a file included (the file's own words, before anything is stored)."""
+    header = [*CASE_HEADER, "反映人", "联系电话", "情况描述"]
+    rows = [[*row, "王小明", "138-1234-5678", "联系人：李四 电话13912345678"] for row in case_rows(3)]
+    path = write_csv(tmp_path / "people.csv", [header, *rows])
+    shown = ingest.preview(real_con, path, "grid_cases", scope=Scope("admin")).preview.to_csv()
+    assert "王小明" not in shown and "1234-5678" not in shown and "李四" not in shown and "13912345678" not in shown
+    assert "联系人" in shown and "王" in shown  # masked, not dropped
+    clear = ingest.preview(real_con, path, "grid_cases").preview.to_csv()  # whoever holds the file itself
+    assert "王小明" in clear and "13912345678" in clear
