@@ -197,7 +197,7 @@ def main(argv=None) -> int:
     unlock.add_argument("username")
     sub.add_parser("list-users")
     args = parser.parse_args(argv)
-    actor = "cli:" + os.environ.get("USER", "?")
+    actor = "cli:" + _system_user()
     try:
         return _run(args, actor)
     except (DataError, ValueError) as exc:
@@ -206,6 +206,17 @@ def main(argv=None) -> int:
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 1
+
+
+def _system_user() -> str:
+    """Who ran the command, for the audit row: $USER is often unset under cron or sudo; the account
+    the process runs as is not."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def _run(args, actor: str) -> int:
