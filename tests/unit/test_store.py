@@ -136,3 +136,20 @@ def test_an_admin_reads_the_trail_with_personal_data_masked_a_leader_in_full(tmp
     admin = audit.recent(scope=Scope("admin")).iloc[0]["detail"]
     assert "138-0013-8000" in leader
     assert "0013" not in admin and admin.startswith("SELECT * FROM grid_cases")
+
+
+def test_an_earlier_versions_failed_sign_ins_move_without_the_text_typed(tmp_path, accounts_file):
+    """Earlier versions logged a failed sign-in under whatever was typed as the name, a password typed
+    into the name box included: the store keeps the name only when it is an account."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    db.create_schema(con)
+    con.execute("INSERT INTO audit_log (username, role, action, detail) VALUES"
+                " ('Hunter2-secret!', NULL, 'sign_in_failed', 'attempt 1'),"
+                " ('analyst1', NULL, 'sign_in_failed', 'attempt 1'), ('Hunter2-secret!', NULL, 'export', 'x.csv')")
+    assert audit.adopt_legacy(con) == 3
+    con.close()
+    log = audit.recent(scope=Scope("leader"))
+    failed = log[log["action"] == "sign_in_failed"]
+    assert sorted(failed["username"]) == ["?", "analyst1"]
+    assert "Hunter2-secret!" in set(log["username"])  # not a failed sign-in: whoever it was, as recorded
