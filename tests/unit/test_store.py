@@ -111,6 +111,7 @@ def test_unknown_users_and_bad_input_are_messages(env):
                  ("set-role", "x", "--role", "secretary")):
         out = cli(*args, env=env)
         assert out.returncode != 0 and out.stderr and "Traceback" not in out.stderr, args
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in out.stderr), (args, out.stderr)  # said in Chinese too
 
 
 def test_audit_events_of_an_earlier_version_move_to_the_store(tmp_path):
