@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import errno
 import hashlib
 import math
 import os
@@ -284,8 +285,14 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         if target.exists():
             return target
         building = path.with_name(f"{path.stem}.explore-building-{uuid.uuid4().hex[:8]}.duckdb")
-        shutil.copyfile(source, building)
-        os.chmod(building, 0o600)  # personal data, masked or not: the owner's only
+        try:
+            shutil.copyfile(source, building)
+            os.chmod(building, 0o600)  # personal data, masked or not: the owner's only
+        except OSError as exc:  # a full disk, mostly: no partial copy of the residents' data stays behind
+            building.unlink(missing_ok=True)
+            full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+            raise QueryRefused(("磁盘空间不足，" if full else f"无法写入文件夹 {path.parent}（{exc.strerror}），")
+                               + "控制台无法准备脱敏数据副本。请清理磁盘空间或检查文件夹权限后再试。", "busy") from exc
         try:
             lister = duckdb.connect(str(building), read_only=True, config={"threads": 1})
             try:

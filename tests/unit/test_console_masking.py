@@ -79,3 +79,31 @@ def test_free_text_of_every_table_reaches_masked_roles_masked(free_text_db, role
 def test_leaders_read_free_text_as_written(free_text_db):
     texts = explore.run_readonly(free_text_db, "SELECT story FROM showcase_stories", scope=Scope("leader")).frame
     assert FREE_TEXT in set(texts["story"])
+
+
+def test_no_room_for_the_masked_copy_is_a_refusal_and_leaves_no_copy(demo_db_path, tmp_path):
+    """A disk too full for the role's masked copy: the console says so in Chinese (not Streamlit's error
+    page) and no partial copy of the residents' data stays beside the database."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "full.duckdb"
+    shutil.copy(demo_db_path, path)
+    script = textwrap.dedent(f"""
+        import resource, signal
+        from analytics import explore
+        from analytics.access import Scope
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+        try:
+            explore.run_readonly({str(path)!r}, "SELECT 1 AS one", scope=Scope("analyst"))
+        except explore.QueryRefused as refused:
+            print(refused.reason, refused)
+        """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "磁盘" in out.stdout, out.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full.duckdb"]
