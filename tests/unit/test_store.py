@@ -55,8 +55,11 @@ def test_an_old_accounts_file_moves_in_once(tmp_path):
     hashed = access.load_accounts(tmp_path / "other.json")["wang"].password_hash
     old.write_text(json.dumps({"users": {"wang": {"role": "analyst", "community_id": None,
                                                   "display_name": "王", "password_hash": hashed}}}))
+    os.chmod(old, 0o644)  # as an earlier version may have left it
     assert access.verify("wang", "a long enough secret", old).display_name == "王"
     assert not old.exists() and (tmp_path / "accounts.json.imported").exists()
+    # the renamed file still holds the password hashes: the owner's only
+    assert stat.S_IMODE(os.stat(tmp_path / "accounts.json.imported").st_mode) == 0o600
     assert store_path(old) == tmp_path / "accounts.sqlite"
     assert "1 accounts moved" in access.store(old).recent()[0].detail
 
