@@ -120,7 +120,7 @@ def save() -> None:
         sql.save_query(name, st.session_state.get("explorer_sql", ""), scope())
         st.session_state["explorer_notice"] = ("ok", t("explore.console.saved_ok", name=md(name.strip())))
     except explore.QueryRefused as refusal:
-        st.session_state["explorer_notice"] = ("warning", str(refusal))
+        st.session_state["explorer_notice"] = ("warning", md(refusal))
 
 
 def delete() -> None:
@@ -165,7 +165,7 @@ def console_section() -> None:
             st.session_state["explorer_error"] = str(refusal)
         progress.empty()
     if "explorer_error" in st.session_state:
-        st.error(st.session_state["explorer_error"], icon=":material/block:")
+        st.error(md(st.session_state["explorer_error"]), icon=":material/block:")  # quotes the query
     result = st.session_state.get("explorer_result")
     if result is not None:
         note = t("explore.console.snapshot") if result.source == "snapshot" else ""

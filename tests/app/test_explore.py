@@ -254,3 +254,15 @@ def test_a_saved_query_name_shows_as_text(app_db):
     assert_clean(at)
     notices = [toast.value for toast in at.toast]
     assert notices and not any("![i](" in n or "[x](" in n for n in notices), notices
+
+
+def test_a_refused_querys_text_shows_as_text(app_db):
+    """The engine's message quotes the query, and a leader may run a query someone else saved: what it
+    quotes shows as text, no image fetched."""
+    at = run_page(PAGE)
+    at.segmented_control(key="explorer_section").set_value("console").run()
+    at.text_area(key="explorer_sql").set_value('SELECT * FROM "![i](http://e.com/a.png)"').run()
+    at.button(key="explorer_run").click().run()
+    assert not at.exception
+    shown = [e.value for e in at.error]
+    assert shown and not any("![i](" in text for text in shown), shown
