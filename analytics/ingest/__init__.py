@@ -201,17 +201,15 @@ def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: li
     return report
 
 
-_MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
-
-
 def _masked_preview(spec, preview: pd.DataFrame) -> pd.DataFrame:
     """The preview as the README says an administrator reads personal fields: masked, like every page."""
     labels = {c.name: c.label for c in spec.columns}
     preview = preview.copy()
-    for column, kind in privacy.PERSONAL_COLUMNS.get(spec.table, ()):
+    for column, _ in privacy.PERSONAL_COLUMNS.get(spec.table, ()):
         label = labels.get(column, column)
         if label in preview.columns:
-            preview[label] = preview[label].map(lambda v, mask=_MASKERS[kind]: mask(v) if isinstance(v, str) else v)
+            mask = load.masker(spec.table, column)
+            preview[label] = preview[label].map(lambda v, mask=mask: mask(v) if isinstance(v, str) else v)
     return preview
 
 
@@ -244,7 +242,7 @@ def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = Non
             report_progress(0.6, "与数据库中已有的数据比对")
             cur.register("ingest_rows", prepared.rows)
             try:
-                insert, identical, conflicts = load.compare(cur, prepared)
+                insert, identical, conflicts = load.compare(cur, prepared, masked=not privacy.sees_personal_data(scope))
             finally:
                 cur.unregister("ingest_rows")
             report.rows_ready = int(insert.sum())
@@ -302,7 +300,8 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
         if prepared.errors or prepared.rows is None:
             return report
         report_progress(0.6, "与数据库中已有的数据比对")
-        outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress)
+        outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress,
+                                  masked=not privacy.sees_personal_data(scope))
     report.batch_id = outcome["batch_id"]
     report.rows_imported = outcome["inserted"]
     if outcome["inserted"]:
