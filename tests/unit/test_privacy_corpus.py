@@ -93,7 +93,7 @@ def test_the_table_browser_sample_uses_the_same_masker_for_every_role(empty_con)
     assert "9001011234" not in text and "64300000" not in text  # the two leaks of the old browser masker
 
 
-def test_the_console_reads_the_corpus_masked_as_python_does(tmp_path):
+def test_the_console_reads_the_corpus_masked_as_python_does(tmp_path, monkeypatch):
     path = tmp_path / "corpus.duckdb"
     con = duckdb.connect(str(path))
     db.create_schema(con)
@@ -105,7 +105,11 @@ def test_the_console_reads_the_corpus_masked_as_python_does(tmp_path):
         assert rows_of(frame) == expected_rows()
     leader = explore.run_readonly(path, sql, scope=Scope("leader")).frame
     assert leader["description"].tolist() == [text for text, _ in EVERY]
-    # one masked copy per role, named by the rules (the masking's fingerprint among them): new rules, new copies
+    # one masked copy per masked role, named by the rules that made it: a copy masked by older, weaker
+    # rules is never reused
     masked_copies = sorted(p.name for p in tmp_path.glob("corpus.explore-masked-*.duckdb"))
     assert [name.split("-")[2] for name in masked_copies] == ["admin", "analyst"]
-    assert all(explore._rules_signature() in name for name in masked_copies)
+    assert all(name.endswith(f"-{explore._rules_signature()}.duckdb") for name in masked_copies)
+    signature = explore._rules_signature()
+    monkeypatch.setattr(privacy, "MASKING_FINGERPRINT", "0ther000")
+    assert explore._rules_signature() != signature
