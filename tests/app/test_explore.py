@@ -241,8 +241,8 @@ def test_an_analyst_reads_no_bookkeeping_in_the_explorer(app_db):
 
 
 def test_a_saved_query_name_shows_as_text(app_db):
-    """Names typed by one user reach another's screen (a leader deletes an analyst's query): the notices
-    show them as text, no link or image."""
+    """A saved query's name is user text: the notices show it as text, no link or image (a name copied
+    from elsewhere must not make the browser fetch anything)."""
     name = "![i](http://e.com/a.png)[x](http://e.com)"
     at = run_page(PAGE)
     at.segmented_control(key="explorer_section").set_value("console").run()
@@ -257,8 +257,8 @@ def test_a_saved_query_name_shows_as_text(app_db):
 
 
 def test_a_refused_querys_text_shows_as_text(app_db):
-    """The engine's message quotes the query, and a leader may run a query someone else saved: what it
-    quotes shows as text, no image fetched."""
+    """The engine's message quotes the query, which may be pasted from anywhere (a leader's console also
+    reads every saved query): what it quotes shows as text, no image fetched."""
     at = run_page(PAGE)
     at.segmented_control(key="explorer_section").set_value("console").run()
     at.text_area(key="explorer_sql").set_value('SELECT * FROM "![i](http://e.com/a.png)"').run()
