@@ -38,9 +38,10 @@ class Scope:
 
     def __post_init__(self):
         if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES}")
+            raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES} / 没有角色 {self.role}")
         if self.role == "secretary" and not self.community_id:
-            raise ValueError("a secretary's scope names the secretary's community")
+            raise ValueError("a secretary's scope names the secretary's community (--community C30)"
+                             " / 书记账户须用 --community 指定所在居民区，例如 C30")
 
     @property
     def restricted_community(self) -> str | None:
@@ -117,7 +118,7 @@ def add_user(username: str, password: str | None, role: str, community_id: str |
              display_name: str | None = None, path: Path | None = None, *, actor: str = "system") -> Account:
     Scope(role, community_id)  # validates the role and a secretary's community
     if not username or not username.strip():
-        raise ValueError("a user name is required")
+        raise ValueError("a user name is required / 请填写用户名")
     _check_password_strength(password)
     account = Account(username.strip(), role, community_id, display_name,
                       _hasher().hash(password) if password is not None else None)
@@ -197,7 +198,7 @@ def main(argv=None) -> int:
     unlock.add_argument("username")
     sub.add_parser("list-users")
     args = parser.parse_args(argv)
-    actor = "cli:" + os.environ.get("USER", "?")
+    actor = "cli:" + _system_user()
     try:
         return _run(args, actor)
     except (DataError, ValueError) as exc:
@@ -206,6 +207,17 @@ def main(argv=None) -> int:
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 1
+
+
+def _system_user() -> str:
+    """Who ran the command, for the audit row: $USER is often unset under cron or sudo; the account
+    the process runs as is not."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def _run(args, actor: str) -> int:

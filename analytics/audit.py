@@ -52,9 +52,20 @@ def adopt_legacy(con) -> int:
         return 0
     source = str(db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()",
                            record=False))
-    events = [AuditEvent(int(r.event_id), r.occurred_at.to_pydatetime(), r.username,
+    store = access.store()
+    events = [AuditEvent(int(r.event_id), r.occurred_at.to_pydatetime(), _legacy_name(store, r.action, r.username),
                          None if pd.isna(r.role) else r.role, r.action, None if pd.isna(r.detail) else r.detail)
               for r in rows.itertuples()]
-    access.store().adopt_events(events, source)
+    store.adopt_events(events, source)
     db.execute(con, "DELETE FROM audit_log WHERE event_id <= $last", {"last": int(rows["event_id"].max())})
     return len(events)
+
+
+def _legacy_name(store, action: str, username: str) -> str:
+    """Earlier versions logged a failed sign-in under the text typed as the name, sometimes a password
+    typed into the wrong box: it moves under the account's name only when that account exists."""
+    if action == "sign_in_failed" and store.account(username) is None:
+        from analytics.signin import UNKNOWN_NAME
+
+        return UNKNOWN_NAME
+    return username

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import errno
 import hashlib
 import math
 import os
@@ -229,7 +230,7 @@ def _open_locked(path: Path) -> tuple[duckdb.DuckDBPyConnection, str]:
 _snapshot_lock = threading.Lock()
 
 
-MASKED_COLUMNS = privacy.PERSONAL_COLUMNS["grid_cases"]
+MASKED_COLUMNS = privacy.PERSONAL_COLUMNS
 # Free text of the bookkeeping an administrator reads: the audit trail logs console queries, which may
 # quote a phone number.
 MASKED_BOOKKEEPING = {"audit_log": (("detail", "text"),)}
@@ -248,7 +249,7 @@ def _masking_statements(con: duckdb.DuckDBPyConnection, role: str) -> list[str]:
         if not readable.may_read(name, scope):
             statements.append(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {ident}")
             continue
-        masked = [(c, k) for c, k in MASKED_COLUMNS if name == "grid_cases"] + list(MASKED_BOOKKEEPING.get(name, ()))
+        masked = list(MASKED_COLUMNS.get(name, ())) + list(MASKED_BOOKKEEPING.get(name, ()))
         assignments = [f"{c} = {privacy.masked_sql(c, k, analyst)}" for c, k in masked]
         assignments += [f"{c} = NULL" for c in readable.hidden_columns(name, scope)]
         if assignments and kind != "VIEW":
@@ -260,7 +261,7 @@ def _rules_signature() -> str:
     """Changes when the rules of the masked copies change, so that an upgrade rebuilds them."""
     analyst = Scope("analyst")
     rules = [sorted(readable.DATA_TABLES), sorted(readable.BOOKKEEPING.items()), sorted(readable.USER_COLUMNS.items()),
-             sorted(MASKED_BOOKKEEPING.items()), [privacy.masked_sql(c, k, analyst) for c, k in MASKED_COLUMNS],
+             sorted(MASKED_BOOKKEEPING.items()), [privacy.masked_sql(c, k, analyst) for cols in MASKED_COLUMNS.values() for c, k in cols],
              privacy.MASKING_FINGERPRINT]
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:8]
 
@@ -284,8 +285,14 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         if target.exists():
             return target
         building = path.with_name(f"{path.stem}.explore-building-{uuid.uuid4().hex[:8]}.duckdb")
-        shutil.copyfile(source, building)
-        os.chmod(building, 0o600)  # personal data, masked or not: the owner's only
+        try:
+            shutil.copyfile(source, building)
+            os.chmod(building, 0o600)  # personal data, masked or not: the owner's only
+        except OSError as exc:  # a full disk, mostly: no partial copy of the residents' data stays behind
+            building.unlink(missing_ok=True)
+            full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+            raise QueryRefused(("磁盘空间不足，" if full else f"无法写入文件夹 {path.parent}（{exc.strerror}），")
+                               + "控制台无法准备脱敏数据副本。请清理磁盘空间或检查文件夹权限后再试。", "busy") from exc
         try:
             lister = duckdb.connect(str(building), read_only=True, config={"threads": 1})
             try:

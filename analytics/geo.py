@@ -216,6 +216,25 @@ def read_boundary_file(data: bytes, file_name: str):
     return frame
 
 
+def read_boundary_file_isolated(data: bytes, file_name: str):
+    """read_boundary_file in the parse worker (analytics.ingest.isolate): GDAL's memory for a hostile
+    file (a 50 MB GeoJSON took the server ~900 MB) and any crash stay out of the server's process."""
+    from analytics.ingest import isolate
+
+    try:
+        answer = isolate.run("boundary", data, file_name, file_name=file_name)
+    except isolate.Busy:
+        raise  # no worker just now: its message says to try again, nothing about the file
+    except isolate.WorkerFailed as exc:
+        memory_mb = isolate.limits()[0] // 2**20
+        raise BoundaryError("too_large", f"读取边界文件「{file_name}」时超出了为读取文件预留的内存或时间（{memory_mb} MB），"
+                                         "已停止，系统其他功能不受影响。网格边界文件通常只有几 MB：请在 GIS 软件中简化"
+                                         "边界（减少折点）后重新导出 GeoJSON、Shapefile（压缩为 .zip）或 GeoPackage 再上传。") from exc
+    if answer[0] == "refused":
+        raise BoundaryError(answer[1], answer[2])
+    return answer[1]
+
+
 def _unpack_zip(archive: Path, target: Path, file_name: str) -> Path:
     """The one dataset inside a zip (a Shapefile with its side files, or a GeoPackage / GeoJSON)."""
     try:
@@ -389,7 +408,7 @@ def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, 
         raise AccessDenied("只有管理员可以上传网格边界。")
     if isinstance(valid_from, dt.datetime):
         valid_from = valid_from.date()
-    frame = read_boundary_file(data, file_name)
+    frame = read_boundary_file_isolated(data, file_name)
     checked = check_boundaries(con, frame, file_name, repair=repair)
     sha = hashlib.sha256(data).hexdigest()
     latest = db.query(con, "SELECT max(version) AS version, max(valid_from) AS valid_from FROM grid_boundaries").iloc[0]

@@ -58,6 +58,9 @@ def masking_sql(column: str, kind: str) -> str:
 # sample and the console's masked snapshot.
 PERSONAL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "grid_cases": (("reporter_name", "name"), ("reporter_phone", "phone"), ("description", "text")),
+    # free text written by people outside the ledger: a story or a theme may quote a resident too
+    "showcase_stories": (("story", "text"),),
+    "contest_entries": (("theme", "text"),),
 }
 # Changes whenever the masking rules or the personal columns do: stored masked copies carry it.
 MASKING_FINGERPRINT = hashlib.sha256(repr((masking.RULES, masking.PASSES, PERSONAL_COLUMNS)).encode()).hexdigest()[:8]

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from analytics import db
 from analytics.errors import DataError
+from analytics.first_start import owner_only
 
 TABLES = ("rollup_cases", "rollup_activities", "rollup_cases_monthly", "rollup_activities_monthly",
           "rollup_open_cases", "rollup_case_hours", "rollup_case_hours_monthly")
@@ -359,11 +360,14 @@ def main(argv=None) -> int:
     parser.add_argument("path", nargs="?", help="the database file (default: $JIANGCHUAN_DB or data/jiangchuan.duckdb)")
     args = parser.parse_args(argv)
     try:
-        con = db.connect(args.path)
-        try:
-            done = refresh(con)
-        finally:
-            con.close()
+        # the write-ahead log DuckDB creates while the rollups are written holds the residents' data: the
+        # owner's only, whatever umask the shell (or cron) gives this command
+        with owner_only():
+            con = db.connect(args.path)
+            try:
+                done = refresh(con)
+            finally:
+                con.close()
     except DataError as exc:  # a file held by the running app, a damaged file, a full disk: say so
         print(exc, file=sys.stderr)
         return 1

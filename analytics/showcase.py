@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics import audit, cases, contest, db, grids, places, seeds
+from analytics import audit, cases, contest, db, grids, places, privacy, seeds
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.filters import Filters
@@ -152,7 +152,10 @@ def get_story(con, community_id: str, *, scope: Scope | None = None) -> Story:
     if row.empty:
         return Story()
     first = row.iloc[0]
-    return Story(str(first["story"]), pd.Timestamp(first["updated_at"]).to_pydatetime(),
+    story = str(first["story"])
+    if scope is not None and scope.role not in STORY_EDITORS and not privacy.sees_personal_data(scope):
+        story = privacy.mask_text(story)  # a story may quote a resident; editors read it whole to edit it
+    return Story(story, pd.Timestamp(first["updated_at"]).to_pydatetime(),
                  None if pd.isna(first["updated_by"]) else str(first["updated_by"]))
 
 

@@ -3,6 +3,7 @@ import streamlit as st
 from analytics import catalog, explore, pivot
 from ui import data, downloads, sql
 from ui import explore as view
+from ui.contest_view import md  # names typed by users: text in notices, never markdown
 from ui.filters import current
 from ui.i18n import lang, t
 from ui.layout import page_header
@@ -117,9 +118,9 @@ def save() -> None:
     name = st.session_state.get("explorer_save_name", "")
     try:
         sql.save_query(name, st.session_state.get("explorer_sql", ""), scope())
-        st.session_state["explorer_notice"] = ("ok", t("explore.console.saved_ok", name=name.strip()))
+        st.session_state["explorer_notice"] = ("ok", t("explore.console.saved_ok", name=md(name.strip())))
     except explore.QueryRefused as refusal:
-        st.session_state["explorer_notice"] = ("warning", str(refusal))
+        st.session_state["explorer_notice"] = ("warning", md(refusal))
 
 
 def delete() -> None:
@@ -127,7 +128,7 @@ def delete() -> None:
     if name:
         sql.delete_saved_query(name, scope())
         st.session_state["explorer_saved"] = ""
-        st.session_state["explorer_notice"] = ("ok", t("explore.console.deleted", name=name))
+        st.session_state["explorer_notice"] = ("ok", t("explore.console.deleted", name=md(name)))
 
 
 def console_section() -> None:
@@ -164,7 +165,7 @@ def console_section() -> None:
             st.session_state["explorer_error"] = str(refusal)
         progress.empty()
     if "explorer_error" in st.session_state:
-        st.error(st.session_state["explorer_error"], icon=":material/block:")
+        st.error(md(st.session_state["explorer_error"]), icon=":material/block:")  # quotes the query
     result = st.session_state.get("explorer_result")
     if result is not None:
         note = t("explore.console.snapshot") if result.source == "snapshot" else ""

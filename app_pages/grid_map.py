@@ -7,6 +7,7 @@ from plotly.subplots import make_subplots
 from analytics import geo, grids, places
 from analytics.errors import DataError
 from ui import charts, data, downloads, fmt, maps
+from ui.contest_view import md
 from ui.filters import current
 from ui.i18n import label, t
 from ui.layout import page_header
@@ -235,7 +236,7 @@ if scope().role == "admin":
                 try:
                     result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
                 except DataError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))  # quotes the file's name and its members' names: text, never markdown
                     st.caption(t("grid_map.admin.refused"))
                 else:
                     message = t("grid_map.admin.saved", version=result.version, grids=result.grids,

@@ -4,6 +4,7 @@ from analytics import places, seeds
 from ui import data, downloads, fmt
 from ui import seed_charts as charts
 from ui import seed_selection as selection
+from ui.contest_view import md  # imported names: text, never markdown
 from ui.filters import current
 from ui.i18n import label, t
 from ui.layout import page_header
@@ -93,7 +94,7 @@ with notes:
         names = result.points[result.points["band"].isin(bands)].sort_values("activities_per_1k", ascending=side == "low")
         if len(names):
             st.markdown(f"**{t(f'seeds.funnel.{side}')}**")
-            st.caption("、".join(f"{n}（{v:.1f}）" for n, v in zip(names["community_short_name"],
+            st.caption("、".join(f"{md(n)}（{v:.1f}）" for n, v in zip(names["community_short_name"],
                                                                   names["activities_per_1k"])))
     if not result.points["band"].isin(["high_998", "low_998"]).any():
         st.caption(t("seeds.funnel.none_outside"))

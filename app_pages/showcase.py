@@ -50,7 +50,7 @@ if not s.totals.get("activities") and not s.grid_work.get("cases"):
     st.info(t("showcase.no_activity"))
 
 # --- the showcase, as the files show it ------------------------------------------------------------
-st.subheader(f"{s.name} · {s.t('title')}")
+st.subheader(f"{md(s.name)} · {s.t('title')}")  # an imported name: text, not markdown
 st.caption(" · ".join([facts.period_text(s), facts.compared_text(s)]))
 
 st.markdown(f"#### {s.t('section.highlights')}")

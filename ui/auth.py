@@ -13,6 +13,7 @@ import streamlit as st
 from analytics import access, audit, signin
 from analytics.access import Scope
 from ui import data
+from ui.contest_view import md
 from ui.i18n import label, t
 
 # Set to 1 when the app runs behind a reverse proxy that appends the client's address to
@@ -116,9 +117,12 @@ def _oidc_account(store):
     email = st.user.get("email") or st.user.get("sub")
     account = store.account(str(email))
     if account is None:
-        st.error(t("auth.oidc_unknown", email=email))
-        # the address is a real identity the provider vouched for, not text typed into a form
-        audit.log(str(email), "sign_in_failed", "oidc account not provisioned")
+        st.error(t("auth.oidc_unknown", email=md(email)))  # the provider's text: shown as text
+        # the address is a real identity the provider vouched for, not text typed into a form; once per
+        # session, not once per rerun of its pages
+        if st.session_state.get("auth_oidc_refused") != email:
+            st.session_state["auth_oidc_refused"] = email
+            audit.log(str(email), "sign_in_failed", "oidc account not provisioned")
         st.stop()
     audit.log(account.username, "sign_in", "oidc", role=account.role)
     st.session_state["auth_account"] = account

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import db, rollups
+from analytics import db, privacy, rollups
 from analytics.access import Scope
 from analytics.errors import AccessDenied, DataError
 from analytics.ingest import load
@@ -201,6 +201,18 @@ def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: li
     return report
 
 
+def _masked_preview(spec, preview: pd.DataFrame) -> pd.DataFrame:
+    """The preview as the README says an administrator reads personal fields: masked, like every page."""
+    labels = {c.name: c.label for c in spec.columns}
+    preview = preview.copy()
+    for column, _ in privacy.PERSONAL_COLUMNS.get(spec.table, ()):
+        label = labels.get(column, column)
+        if label in preview.columns:
+            mask = load.masker(spec.table, column)
+            preview[label] = preview[label].map(lambda v, mask=mask: mask(v) if isinstance(v, str) else v)
+    return preview
+
+
 def _open(con, path, table, *, scope, max_bytes, file_name):
     _require(scope)
     spec = _spec(table)
@@ -223,12 +235,14 @@ def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = Non
     try:
         prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
         report = _report(spec, book, sha, prepared, notes)
+        if report.preview is not None and not privacy.sees_personal_data(scope):
+            report.preview = _masked_preview(spec, report.preview)
         report.duplicate_of = load.find_duplicate(con, spec.table, sha, prepared.sheet)
         if prepared.rows is not None and not prepared.errors:
             report_progress(0.6, "与数据库中已有的数据比对")
             cur.register("ingest_rows", prepared.rows)
             try:
-                insert, identical, conflicts = load.compare(cur, prepared)
+                insert, identical, conflicts = load.compare(cur, prepared, masked=not privacy.sees_personal_data(scope))
             finally:
                 cur.unregister("ingest_rows")
             report.rows_ready = int(insert.sum())
@@ -286,7 +300,8 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
         if prepared.errors or prepared.rows is None:
             return report
         report_progress(0.6, "与数据库中已有的数据比对")
-        outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress)
+        outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress,
+                                  masked=not privacy.sees_personal_data(scope))
     report.batch_id = outcome["batch_id"]
     report.rows_imported = outcome["inserted"]
     if outcome["inserted"]:

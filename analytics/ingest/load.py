@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics import db
+from analytics import db, privacy
 from analytics.errors import DataError
 from analytics.ingest.specs import TABLES, TableSpec
 from analytics.ingest.validate import Prepared
@@ -26,9 +26,19 @@ def find_duplicate(con, table: str, sha256: str, sheet: str | None) -> str | Non
         ORDER BY b.imported_at DESC LIMIT 1""", {"sha": sha256, "table": table, "sheet": sheet})
 
 
-def compare(cur, prepared: Prepared) -> tuple[np.ndarray, np.ndarray, list]:
+_MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
+
+
+def masker(table: str, column: str):
+    """How a personal column of `table` is shown to a role that reads personal data masked (None: as is)."""
+    kinds = dict(privacy.PERSONAL_COLUMNS.get(table, ()))
+    return _MASKERS[kinds[column]] if column in kinds else None
+
+
+def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarray, np.ndarray, list]:
     """(rows to insert mask, rows identical to stored ones mask, conflicts) against the database.
-    `prepared.rows` must be registered on `cur` as ingest_rows."""
+    `prepared.rows` must be registered on `cur` as ingest_rows. With `masked`, the conflicts quote the
+    personal fields (stored and incoming) masked: a conflict must not be a way to read stored data."""
     spec = prepared.spec
     table = prepared.rows
     n = table.num_rows
@@ -57,6 +67,9 @@ def compare(cur, prepared: Prepared) -> tuple[np.ndarray, np.ndarray, list]:
         for c in content:
             stored, incoming = getattr(record, f"db_{c}"), getattr(record, f"file_{c}")
             if _text(stored) != _text(incoming):
+                mask = masker(spec.table, c) if masked else None
+                if mask is not None:
+                    stored, incoming = mask(_text(stored)), mask(_text(incoming))
                 differs.append(f"{prepared.label(c)}：库中为 {_text(stored) or '空'}，文件中为 {_text(incoming) or '空'}")
         where = f"（来自导入批次 {record.batch_id}）" if getattr(record, "batch_id", None) else ""
         key_text = " / ".join(str(v) for v in key_values.iloc[i].tolist())
@@ -96,7 +109,7 @@ def new_batch_id(cur, sha256: str) -> str:
     return candidate
 
 
-def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress=None) -> dict:
+def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress=None, masked: bool = False) -> dict:
     """Insert the new rows of `prepared` on `cur`, a cursor inside the import's transaction (the caller
     commits or rolls back). Returns batch_id (None when nothing was new), rows inserted, rows skipped as
     already present, and the conflicts."""
@@ -104,7 +117,7 @@ def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress
     spec: TableSpec = prepared.spec
     cur.register("ingest_rows", prepared.rows)
     try:
-        insert, identical, conflicts = compare(cur, prepared)
+        insert, identical, conflicts = compare(cur, prepared, masked=masked)
     finally:
         cur.unregister("ingest_rows")
     new = prepared.rows.filter(pa.array(insert)).drop_columns(["_row"])

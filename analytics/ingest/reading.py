@@ -273,7 +273,19 @@ def _task_csv_body(path: str, name: str, start: int, width: int) -> pa.Table:
     return pa.Table.from_arrays([*columns, pa.array(rows)], names=[*(f"c{i}" for i in range(len(columns))), "_row"])
 
 
-WORKER_TASKS = {"describe": _csv_errors(_task_describe), "sheet": _task_sheet, "csv_body": _csv_errors(_task_csv_body)}
+def _task_boundary(data: bytes, name: str):
+    """A boundary upload read by GDAL (analytics.geo): ("ok", frame) or ("refused", reason, message), so
+    that the refusal keeps the check that made it."""
+    from analytics import geo
+
+    try:
+        return ("ok", geo.read_boundary_file(data, name))
+    except geo.BoundaryError as exc:
+        return ("refused", exc.reason, str(exc))
+
+
+WORKER_TASKS = {"describe": _csv_errors(_task_describe), "sheet": _task_sheet, "csv_body": _csv_errors(_task_csv_body),
+                "boundary": _task_boundary}
 
 
 # ---------------------------------------------------------------------------------------------

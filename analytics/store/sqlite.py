@@ -163,7 +163,10 @@ class SQLiteStore:
             with contextlib.suppress(sqlite3.Error):
                 con.execute("ROLLBACK")
             raise
-        self.legacy_json.replace(self.legacy_json.with_name(self.legacy_json.name + ".imported"))
+        kept = self.legacy_json.with_name(self.legacy_json.name + ".imported")
+        self.legacy_json.replace(kept)
+        with contextlib.suppress(OSError):
+            os.chmod(kept, 0o600)  # it still holds the password hashes; an earlier version may have left it 0644
 
     # -----------------------------------------------------------------------------------------
     # accounts

@@ -93,3 +93,28 @@ def test_audit_page_lists_failed_sign_ins(app_db):
     at = run_page("app_pages/audit.py", clear_caches=False)
     assert_clean(at)
     assert next(m for m in at.metric if m.label == "近期登录失败").value == "1"
+
+
+def test_an_unprovisioned_oidc_identity_is_named_as_text_and_audited_once(app_db, accounts_file):
+    """The identity provider's address for someone without an account: shown as text (no image), and one
+    audit row per session however often its pages rerun."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from analytics import audit
+    from tests.conftest import ROOT
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "c", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.user = {"is_logged_in": True, "email": "![i](http://e.com/a.png)"}
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "尚未在本系统开通" in shown and "![i](" not in shown
+    log = audit.recent()
+    assert (log["action"] == "sign_in_failed").sum() == 1

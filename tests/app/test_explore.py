@@ -238,3 +238,31 @@ def test_an_analyst_reads_no_bookkeeping_in_the_explorer(app_db):
         at.button(key="explorer_run").click().run()
         assert not at.exception and len(at.error) == 1, sql
         assert frame_of(at, "explorer_console_table") is None
+
+
+def test_a_saved_query_name_shows_as_text(app_db):
+    """A saved query's name is user text: the notices show it as text, no link or image (a name copied
+    from elsewhere must not make the browser fetch anything)."""
+    name = "![i](http://e.com/a.png)[x](http://e.com)"
+    at = run_page(PAGE)
+    at.segmented_control(key="explorer_section").set_value("console").run()
+    at.text_area(key="explorer_sql").set_value("SELECT 1 AS one").run()
+    at.text_input(key="explorer_save_name").set_value(name).run()
+    at.button(key="explorer_save").click().run()
+    at.selectbox(key="explorer_saved").set_value(name).run()
+    at.button(key="explorer_delete").click().run()
+    assert_clean(at)
+    notices = [toast.value for toast in at.toast]
+    assert notices and not any("![i](" in n or "[x](" in n for n in notices), notices
+
+
+def test_a_refused_querys_text_shows_as_text(app_db):
+    """The engine's message quotes the query, which may be pasted from anywhere (a leader's console also
+    reads every saved query): what it quotes shows as text, no image fetched."""
+    at = run_page(PAGE)
+    at.segmented_control(key="explorer_section").set_value("console").run()
+    at.text_area(key="explorer_sql").set_value('SELECT * FROM "![i](http://e.com/a.png)"').run()
+    at.button(key="explorer_run").click().run()
+    assert not at.exception
+    shown = [e.value for e in at.error]
+    assert shown and not any("![i](" in text for text in shown), shown

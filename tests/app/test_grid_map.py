@@ -166,3 +166,17 @@ def test_boundary_management_lists_versions(app_db):
     versions = at.dataframe[1].value
     assert versions.iloc[0].tolist()[:4] == ["v1", "2022年11月5日", "当前", "演示数据（示意边界）"]
     assert at.date_input(key="grid_map_valid_from") is not None and at.checkbox(key="grid_map_repair").value is False
+
+
+MARKDOWN_ZIP = "[x](http://e.com)![i](http://e.com/a.png)<b>x</b>.zip"
+
+
+def test_a_markdown_boundary_file_name_shows_as_text(app_db):
+    """A refused boundary file is named in the error box as text: no link, no image fetched."""
+    at = run_page(PAGE, session_state={"auth_demo_role": "admin"})
+    at.file_uploader(key="grid_map_file").set_value((MARKDOWN_ZIP, b"not a shapefile", "application/octet-stream"))
+    next(b for b in at.button if "grid_map_upload" in (b.form_id or "")).click().run()
+    assert not at.exception, [(e.message, e.stack_trace) for e in at.exception]
+    shown = [e.value for e in at.error]
+    assert any("zip" in s for s in shown)
+    assert not any("[x](" in s or "![i]" in s or "<b>" in s for s in shown)

@@ -82,3 +82,17 @@ def test_showcase_in_english(app_db):
     assert at.title[0].value.startswith("Showcase")
     assert "Residents served" in [m.label for m in at.metric]
     assert at.download_button[0].label == "Slides (PPTX)"
+
+
+def test_an_imported_community_name_shows_as_text(app_db):
+    """Community names come from imported files: the page's heading shows them as text, no link."""
+    from analytics import db
+
+    con = db.connect(app_db)
+    con.execute("""INSERT INTO communities SELECT * REPLACE ('C99' AS community_id, '[x](http://e.com)北街' AS name)
+                   FROM communities WHERE community_id = 'C01'""")
+    con.close()
+    at = run_page(PAGE, session_state={"showcase_community": "C99"})
+    assert_clean(at)
+    heading = at.subheader[0].value
+    assert "北街" in heading and "[x](" not in heading

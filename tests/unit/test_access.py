@@ -85,3 +85,17 @@ def test_names_and_phones_masked_for_roles_that_may_not_see_them():
         row = duckdb.connect().execute(f"SELECT {privacy.masked_sql('n', 'name', scope)}, {privacy.masked_sql('p', 'phone', scope)} "
                          "FROM (SELECT '张三' AS n, '13812341234' AS p)").fetchone()
         assert row == (("张*", "138****1234") if masked else ("张三", "13812341234"))
+
+
+def test_a_cli_change_names_the_system_user_who_made_it(tmp_path):
+    """Cron and sudo often run without $USER: the audit row still says which system account it was."""
+    import pwd
+
+    path = tmp_path / "accounts.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("USER", "LOGNAME", "LNAME", "USERNAME")}
+    env.update({access.ENV_ACCOUNTS: str(path), "JIANGCHUAN_DB": str(tmp_path / "none.duckdb")})
+    subprocess.run([sys.executable, "-m", "analytics.access", "add-user", "zhao", "--role", "analyst",
+                    "--password-stdin"], input="correct horse battery\n", capture_output=True, text=True,
+                   cwd=ROOT, env=env, check=True)
+    actors = [event.username for event in access.store(path).recent(limit=10)]
+    assert actors == ["cli:" + pwd.getpwuid(os.getuid()).pw_name]

@@ -244,3 +244,15 @@ def test_no_grids_no_boundaries(empty_con, demo_frame, tmp_path):
     assert geo.boundaries_for_period(empty_con, None, dt.date(2024, 1, 1)).empty
     data, name = as_bytes(demo_frame, tmp_path, "geojson")
     refuse(empty_con, data, name, "no_grids")
+
+
+def test_a_boundary_file_is_read_in_a_capped_worker(fresh_con, monkeypatch):
+    """Reading a boundary file happens in the parse worker with its memory ceiling (analytics.ingest.
+    isolate), like a ledger's: one polygon of 600,000 vertices is well formed, and the server process
+    would read it, but the worker's 64 MB is not enough for it, and the refusal says so and what to do."""
+    monkeypatch.setenv("JIANGCHUAN_PARSE_MEMORY_MB", "64")
+    ring = ",".join(f"[121.{i % 999999:06d},31.{(i * 7) % 999999:06d}]" for i in range(600_000))
+    data = ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"grid_id":"G1"},'
+            '"geometry":{"type":"Polygon","coordinates":[[' + ring + ',[121.000000,31.000000]]]}}]}').encode()
+    message = refuse(fresh_con, data, "huge.geojson", "too_large")
+    assert "huge.geojson" in message and "内存" in message and "Excel" not in message

@@ -47,3 +47,63 @@ def test_masking_does_not_touch_the_real_database(held_db):
     clear = explore.run_readonly(held_db, "SELECT count(*) AS n FROM grid_cases WHERE reporter_phone LIKE '%*%'",
                                  scope=Scope("leader")).frame
     assert clear["n"].iloc[0] == 0
+
+
+FREE_TEXT = "联系人：王小明 电话 138-1234-5678，身份证 310101199001011234"
+
+
+@pytest.fixture
+def free_text_db(demo_db_path, tmp_path):
+    """Free text outside the case ledger: a secretary's showcase story and an imported contest theme
+    quoting a resident, as people write them."""
+    path = tmp_path / "free.duckdb"
+    shutil.copy(demo_db_path, path)
+    con = db.connect(path)
+    con.execute("INSERT OR REPLACE INTO showcase_stories VALUES ('C01', $s, now(), 'sec1')", {"s": FREE_TEXT})
+    con.execute("UPDATE contest_entries SET theme = $s WHERE entry_id = (SELECT min(entry_id) FROM contest_entries)",
+                {"s": FREE_TEXT})
+    yield path
+    con.close()
+
+
+@pytest.mark.parametrize("role", ["analyst", "admin"])
+@pytest.mark.parametrize("sql", ["SELECT story AS text FROM showcase_stories",
+                                 "SELECT theme AS text FROM contest_entries WHERE theme IS NOT NULL"])
+def test_free_text_of_every_table_reaches_masked_roles_masked(free_text_db, role, sql):
+    texts = explore.run_readonly(free_text_db, sql, scope=Scope(role)).frame["text"]
+    joined = "\n".join(texts)
+    assert "王小明" not in joined and "1234-5678" not in joined and "19900101" not in joined
+    assert any("联系人" in text for text in texts)  # the text is there, masked
+
+
+def test_leaders_read_free_text_as_written(free_text_db):
+    texts = explore.run_readonly(free_text_db, "SELECT story FROM showcase_stories", scope=Scope("leader")).frame
+    assert FREE_TEXT in set(texts["story"])
+
+
+def test_no_room_for_the_masked_copy_is_a_refusal_and_leaves_no_copy(demo_db_path, tmp_path):
+    """A disk too full for the role's masked copy: the console says so in Chinese (not Streamlit's error
+    page) and no partial copy of the residents' data stays beside the database."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "full.duckdb"
+    shutil.copy(demo_db_path, path)
+    script = textwrap.dedent(f"""
+        import resource, signal
+        from analytics import explore
+        from analytics.access import Scope
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+        try:
+            explore.run_readonly({str(path)!r}, "SELECT 1 AS one", scope=Scope("analyst"))
+        except explore.QueryRefused as refused:
+            print(refused.reason, refused)
+        """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "磁盘" in out.stdout, out.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full.duckdb"]

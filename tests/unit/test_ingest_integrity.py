@@ -242,3 +242,32 @@ def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     assert rollups.ready(real_con)
     assert_rollups_match_raw(real_con)
     assert db.scalar(real_con, "SELECT count(*) FROM rollup_cases") == 0
+
+
+def test_an_administrators_preview_shows_personal_fields_masked(real_con, tmp_path):
+    """The README: an administrator imports the ledgers but reads personal fields masked, the import
+    page's preview of a file included (the file's own words, before anything is stored)."""
+    header = [*CASE_HEADER, "反映人", "联系电话", "情况描述"]
+    rows = [[*row, "王小明", "138-1234-5678", "联系人：李四 电话13912345678"] for row in case_rows(3)]
+    path = write_csv(tmp_path / "people.csv", [header, *rows])
+    shown = ingest.preview(real_con, path, "grid_cases", scope=Scope("admin")).preview.to_csv()
+    assert "王小明" not in shown and "1234-5678" not in shown and "李四" not in shown and "13912345678" not in shown
+    assert "联系人" in shown and "王" in shown  # masked, not dropped
+    clear = ingest.preview(real_con, path, "grid_cases").preview.to_csv()  # whoever holds the file itself
+    assert "王小明" in clear and "13912345678" in clear
+
+
+def test_a_conflict_is_no_way_for_an_administrator_to_read_stored_personal_data(real_con, tmp_path):
+    """A file reusing a stored case's number with other contents: the conflict says what differs, with
+    the stored (and the incoming) name, phone and description masked as the administrator reads them."""
+    header = [*CASE_HEADER, "反映人", "联系电话", "情况描述"]
+    stored = [[*row, "王小明", "13812345678", "联系人：李四"] for row in case_rows(2)]
+    ingest.import_file(real_con, write_csv(tmp_path / "a.csv", [header, *stored]), "grid_cases")
+    probe = write_csv(tmp_path / "b.csv", [header, *[[*row, "某", "1", "x"] for row in case_rows(2)]])
+    for report in (ingest.preview(real_con, probe, "grid_cases", scope=Scope("admin")),
+                   ingest.import_file(real_con, probe, "grid_cases", scope=Scope("admin"))):
+        said = report.conflict_frame().to_csv()
+        assert len(report.conflicts) == 2 and "联系电话" in said
+        assert "王小明" not in said and "13812345678" not in said and "李四" not in said
+    clear = ingest.preview(real_con, probe, "grid_cases").conflict_frame().to_csv()  # whoever holds the file
+    assert "王小明" in clear and "13812345678" in clear

@@ -252,3 +252,15 @@ def test_numbers_are_written_as_the_ui_writes_them():
     for value in (0, 7, 1234, 9999.6, 13245, 5934):
         assert showcase_text.number(value) == fmt.number(value)
     assert showcase_text.pct(0.8751) == fmt.pct(0.8751) == "87.5%"
+
+
+def test_an_analyst_reads_a_story_with_personal_data_masked(fresh_con):
+    """An analyst reads every community's story (and its files) as she reads any free text: masked.
+    Those who edit it read it as written, or an edit would save the masks."""
+    text = "感谢热心居民，联系人：王小明 138-1234-5678"
+    showcase.set_story(fresh_con, C30, text, updated_by="sec30", scope=Scope("secretary", C30))
+    shown = showcase.get_story(fresh_con, C30, scope=Scope("analyst")).story
+    assert "王小明" not in shown and "1234-5678" not in shown and shown.startswith("感谢热心居民")
+    assert showcase.content(fresh_con, C30, scope=Scope("analyst")).story.story == shown
+    for editor in (Scope("secretary", C30), Scope("leader"), Scope("admin")):
+        assert showcase.get_story(fresh_con, C30, scope=editor).story == text

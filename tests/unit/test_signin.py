@@ -101,3 +101,13 @@ def test_limits_survive_a_restart(store_file):
             f"r = signin.sign_in('sec30', 'secretary-password-1', store=SQLiteStore({str(store_file)!r}),"
             f" now={T0 + 460}); sys.exit(3 if r.refused else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120).returncode == 3
+
+
+def test_a_guesser_cannot_tell_which_names_are_accounts(store_file):
+    """A name that is no account meets the same answers, waits and lockout as one that is, so that
+    trying names reveals nothing about who has an account."""
+    def answers(name, address):
+        return [(result.account, result.refused, round(result.retry_after_s))
+                for result in (attempt(store_file, name, f"guess-{t}", address, T0 + t) for t in range(0, 120, 5))]
+
+    assert answers("sec30", "10.1.1.1") == answers("nobody-here", "10.2.2.2")

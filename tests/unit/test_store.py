@@ -55,8 +55,11 @@ def test_an_old_accounts_file_moves_in_once(tmp_path):
     hashed = access.load_accounts(tmp_path / "other.json")["wang"].password_hash
     old.write_text(json.dumps({"users": {"wang": {"role": "analyst", "community_id": None,
                                                   "display_name": "王", "password_hash": hashed}}}))
+    os.chmod(old, 0o644)  # as an earlier version may have left it
     assert access.verify("wang", "a long enough secret", old).display_name == "王"
     assert not old.exists() and (tmp_path / "accounts.json.imported").exists()
+    # the renamed file still holds the password hashes: the owner's only
+    assert stat.S_IMODE(os.stat(tmp_path / "accounts.json.imported").st_mode) == 0o600
     assert store_path(old) == tmp_path / "accounts.sqlite"
     assert "1 accounts moved" in access.store(old).recent()[0].detail
 
@@ -111,6 +114,7 @@ def test_unknown_users_and_bad_input_are_messages(env):
                  ("set-role", "x", "--role", "secretary")):
         out = cli(*args, env=env)
         assert out.returncode != 0 and out.stderr and "Traceback" not in out.stderr, args
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in out.stderr), (args, out.stderr)  # said in Chinese too
 
 
 def test_audit_events_of_an_earlier_version_move_to_the_store(tmp_path):
@@ -136,3 +140,20 @@ def test_an_admin_reads_the_trail_with_personal_data_masked_a_leader_in_full(tmp
     admin = audit.recent(scope=Scope("admin")).iloc[0]["detail"]
     assert "138-0013-8000" in leader
     assert "0013" not in admin and admin.startswith("SELECT * FROM grid_cases")
+
+
+def test_an_earlier_versions_failed_sign_ins_move_without_the_text_typed(tmp_path, accounts_file):
+    """Earlier versions logged a failed sign-in under whatever was typed as the name, a password typed
+    into the name box included: the store keeps the name only when it is an account."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    db.create_schema(con)
+    con.execute("INSERT INTO audit_log (username, role, action, detail) VALUES"
+                " ('Hunter2-secret!', NULL, 'sign_in_failed', 'attempt 1'),"
+                " ('analyst1', NULL, 'sign_in_failed', 'attempt 1'), ('Hunter2-secret!', NULL, 'export', 'x.csv')")
+    assert audit.adopt_legacy(con) == 3
+    con.close()
+    log = audit.recent(scope=Scope("leader"))
+    failed = log[log["action"] == "sign_in_failed"]
+    assert sorted(failed["username"]) == ["?", "analyst1"]
+    assert "Hunter2-secret!" in set(log["username"])  # not a failed sign-in: whoever it was, as recorded
