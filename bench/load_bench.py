@@ -2,6 +2,7 @@
 
     python bench/load_bench.py                         # 20 sessions for 120 s on a copy of the demo world
     python bench/load_bench.py --sessions 5 --seconds 30 --db data/jiangchuan.duckdb
+    git worktree add /tmp/before b48270f && python bench/load_bench.py --code /tmp/before   # BEFORE
 
 Each session is its own browser context (its own Streamlit session) in one headless Chromium; it opens
 the sidebar pages in turn as the demo role it was given (leaders, secretaries, analysts) and times each
@@ -120,6 +121,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--db", type=Path, help="database file to copy (default: a fresh demo world at scale 1)")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the checkout whose app is served (e.g. a worktree of an earlier commit, for BEFORE)")
     args = parser.parse_args(argv)
 
     from analytics import db
@@ -128,15 +131,16 @@ def main(argv=None) -> int:
     path = work / "app.duckdb"
     if args.db:
         shutil.copy(args.db, path)
-    else:
-        db.connect(path).close()   # builds the demo world
+    else:   # the demo world, built by the served checkout's own code
+        subprocess.run([sys.executable, "-c", "import sys; from analytics import db; db.connect(sys.argv[1]).close()",
+                        str(path)], cwd=args.code, check=True)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, db.ENV_DB_PATH: str(path)}
     log = open(work / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                                "--server.port", str(port), "--server.address", "127.0.0.1",
-                               "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
+                               "--browser.gatherUsageStats", "false"], cwd=args.code, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
