@@ -16,6 +16,13 @@ TEST_SCALE = 0.1
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests start a server and a browser: never part of the fast tier (`pytest -m "not slow"`)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_report_header(config):
     """The browser the browser tests drive, so that a run on a new machine says which one it saw."""
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -40,6 +40,7 @@ def test_failed_sign_in_is_refused_and_recorded(app_db, accounts_file):
     assert "wrong-password" not in " ".join(str(v) for v in log.astype(str).values.ravel())
 
 
+@pytest.mark.slow
 def test_sign_in_gives_the_account_its_scope(app_db, accounts_file):
     at = run_page("app_pages/overview.py")
     at.text_input(key="auth_username").input("sec30")
@@ -77,6 +78,7 @@ def test_pages_follow_the_role(app_db, role, allowed, refused):
         assert at.title[0].value == "江川路街道 · 总览"
 
 
+@pytest.mark.slow
 def test_only_admins_manage_boundaries(app_db):
     admin = run_page("app_pages/grid_map.py", session_state={"auth_demo_role": "admin"})
     leader = run_page("app_pages/grid_map.py", session_state={"auth_demo_role": "leader"})
@@ -95,6 +97,7 @@ def test_audit_page_lists_failed_sign_ins(app_db):
     assert next(m for m in at.metric if m.label == "近期登录失败").value == "1"
 
 
+@pytest.mark.slow
 def test_an_unprovisioned_oidc_identity_is_named_as_text_and_audited_once(app_db, accounts_file):
     """The identity provider's address for someone without an account: shown as text (no image), and one
     audit row per session however often its pages rerun."""

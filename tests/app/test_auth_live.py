@@ -5,6 +5,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from analytics import audit
 from tests.app.helpers import assert_clean, run_page
 from tests.conftest import ROOT
@@ -30,6 +32,7 @@ def errors(at):
     return " ".join(e.value for e in at.error)
 
 
+@pytest.mark.slow
 def test_guessing_from_new_sessions_is_locked_out(app_db, accounts_file):
     # a new browser session for every guess
     sessions = [sign_in("sec30", f"guess-{i}", clear_caches=i == 0) for i in range(8)]
@@ -42,6 +45,7 @@ def test_guessing_from_new_sessions_is_locked_out(app_db, accounts_file):
     assert not log["detail"].fillna("").str.contains("guess-").any()
 
 
+@pytest.mark.slow
 def test_a_removed_user_is_signed_out_at_the_next_run(app_db, accounts_file):
     at = sign_in("sec30", "secretary-password-1", clear_caches=True)
     assert_clean(at)
@@ -53,6 +57,7 @@ def test_a_removed_user_is_signed_out_at_the_next_run(app_db, accounts_file):
     assert audit.recent().iloc[0]["detail"] == "removed sec30"
 
 
+@pytest.mark.slow
 def test_a_changed_role_gets_its_new_scope_at_the_next_run(app_db, accounts_file):
     at = sign_in("analyst1", "analyst-password-1", clear_caches=True)
     assert at.session_state["scope"].role == "analyst"
@@ -64,6 +69,7 @@ def test_a_changed_role_gets_its_new_scope_at_the_next_run(app_db, accounts_file
     assert next(m for m in at.metric if m.label == "常住人口").value == "6,589" != everyone
 
 
+@pytest.mark.slow
 def test_a_changed_password_signs_the_session_out(app_db, accounts_file):
     at = sign_in("leader1", "leader-password-1", clear_caches=True)
     assert at.session_state["scope"].role == "leader"

@@ -36,6 +36,7 @@ def leader_page(demo_db_path, tmp_path_factory):
         yield run_page(PAGE)
 
 
+@pytest.mark.slow
 def test_page_shows_title_motto_and_headline(leader_page):
     at = leader_page
     assert_clean(at)
@@ -81,6 +82,7 @@ def test_downloads_and_targets_editor_read_only_for_a_leader(leader_page):
     assert targets.iloc[0]["网格"] == "全街道" and len(targets) == 8 * 3
 
 
+@pytest.mark.slow
 def test_heatmap_metric_and_community_grid_can_be_changed(app_db):
     at = run_page(PAGE)
     before = table_with(at, "每千人事务数")
@@ -101,6 +103,7 @@ def heatmap_hover(at) -> str:
     return " ".join(str(h) for row in heatmap["customdata"] for h in row)
 
 
+@pytest.mark.slow
 def test_sidebar_grid_filter_narrows_the_page(app_db):
     at = run_page(PAGE, session_state={"filters_grids": ["G7"]})
     assert_clean(at)
@@ -110,6 +113,7 @@ def test_sidebar_grid_filter_narrows_the_page(app_db):
     assert "鹤庆" in [m.label for m in at.metric] and "北街河东" not in [m.label for m in at.metric]
 
 
+@pytest.mark.slow
 def test_in_english(app_db):
     # The page script alone: run_page's second run (the switch from the default page) makes AppTest
     # format the sidebar's options outside the session, in Chinese, and fail to find the English value.
@@ -119,6 +123,7 @@ def test_in_english(app_db):
     assert "Settled in the grid" in [m.label for m in at.metric]
 
 
+@pytest.mark.slow
 def test_admin_sets_a_grid_target_and_the_score_follows(app_db):
     at = run_page(PAGE, session_state={"auth_demo_role": "admin"})
     assert_clean(at)

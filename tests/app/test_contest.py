@@ -1,4 +1,6 @@
 """The contest page (书记擂台) under AppTest."""
+import pytest
+
 from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/contest.py"
@@ -13,6 +15,7 @@ def frame_texts(at) -> str:
     return " ".join(str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel())
 
 
+@pytest.mark.slow
 def test_contest_page_shows_the_ranking(app_db):
     at = run_page(PAGE)
     assert_clean(at)
@@ -32,6 +35,7 @@ def test_contest_page_shows_the_ranking(app_db):
     assert "鹤北一居" in texts
 
 
+@pytest.mark.slow
 def test_weight_slider_reranks(app_db):
     at = run_page(PAGE)
     before = table_with(at, "名次变化")
@@ -47,6 +51,7 @@ def test_weight_slider_reranks(app_db):
     assert (table_with(at, "名次变化")["名次变化"] == "—").all()
 
 
+@pytest.mark.slow
 def test_round_picker_and_head_to_head(app_db):
     at = run_page(PAGE)
     at.selectbox(key="contest_round").set_value("R2023A").run()
@@ -59,6 +64,7 @@ def test_round_picker_and_head_to_head(app_db):
     assert len(options) == 3
 
 
+@pytest.mark.slow
 def test_secretary_sees_public_results_and_only_own_sheets(app_db):
     at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
     assert_clean(at)

@@ -50,6 +50,7 @@ def upload(at, name: str, content: bytes, kind: str = "grid_cases"):
     return at
 
 
+@pytest.mark.slow
 def test_demo_world_must_be_cleared_before_importing(app_db, admin):
     at = run_page(PAGE, session_state=admin)
     assert_clean(at)
@@ -72,6 +73,7 @@ def test_demo_world_must_be_cleared_before_importing(app_db, admin):
     assert scalar(app_db, "SELECT value FROM app_meta WHERE key = 'world'") == "real"
 
 
+@pytest.mark.slow
 def test_errors_are_listed_and_block_the_import(app_db, admin):
     at = clear_demo(run_page(PAGE, session_state=admin))
     upload(at, "错误.csv", BAD)
@@ -82,6 +84,7 @@ def test_errors_are_listed_and_block_the_import(app_db, admin):
     assert button(at, "import_confirm").disabled
 
 
+@pytest.mark.slow
 def test_history_and_undo(app_db, admin):
     at = clear_demo(run_page(PAGE, session_state=admin))
     upload(at, "三月.csv", GOOD)
@@ -95,6 +98,7 @@ def test_history_and_undo(app_db, admin):
     assert scalar(app_db, "SELECT count(*) FROM grid_cases") == 0
 
 
+@pytest.mark.slow
 def test_same_file_again_says_so(app_db, admin):
     at = clear_demo(run_page(PAGE, session_state=admin))
     upload(at, "三月.csv", GOOD)
@@ -104,12 +108,14 @@ def test_same_file_again_says_so(app_db, admin):
     assert button(at, "import_confirm").disabled
 
 
+@pytest.mark.slow
 def test_a_template_for_every_kind(app_db, admin):
     at = run_page(PAGE, session_state=admin)
     assert_clean(at)
     assert len(at.get("download_button")) == 11
 
 
+@pytest.mark.slow
 def test_a_secretary_cannot_import(app_db, admin):
     at = run_page(PAGE, session_state={"auth_account": access.load_accounts()["sec30"]})
     assert not at.exception
@@ -117,6 +123,7 @@ def test_a_secretary_cannot_import(app_db, admin):
     assert not at.file_uploader
 
 
+@pytest.mark.slow
 def test_an_unreadable_file_is_refused_and_the_page_goes_on(app_db, admin):
     at = run_page(PAGE, session_state=admin)
     upload(at, "乱码.csv", b"\x80\x81\xff\xfe garbage \x81\x00" * 10)
@@ -129,6 +136,7 @@ def test_an_unreadable_file_is_refused_and_the_page_goes_on(app_db, admin):
 MARKDOWN_NAME = "[x](http://e.com)![i](http://e.com/a.png)<b>x</b>.xlsx"
 
 
+@pytest.mark.slow
 def test_a_markdown_file_name_shows_as_text(app_db, admin):
     at = run_page(PAGE, session_state=admin)
     upload(at, MARKDOWN_NAME, GOOD)            # CSV bytes under an .xlsx name: refused, naming the file
@@ -140,6 +148,7 @@ def test_a_markdown_file_name_shows_as_text(app_db, admin):
     assert "[x](" not in shown and "![i]" not in shown and "<b>" not in shown
 
 
+@pytest.mark.slow
 def test_a_workbook_that_aborts_its_parser_is_refused_and_the_app_goes_on(app_db, admin, tmp_path, monkeypatch):
     from bench.hostile_files import crashing_xlsx
 
@@ -155,6 +164,7 @@ def test_a_workbook_that_aborts_its_parser_is_refused_and_the_app_goes_on(app_db
     assert not at.exception and metric(at, "将导入") == "2"
 
 
+@pytest.mark.slow
 def test_an_upload_is_kept_where_only_the_app_can_read_it(app_db, admin):
     import os
     import stat

@@ -54,6 +54,7 @@ def test_pivot_answers_agree_with_direct_sql(app_db):
     assert any(e.label == "查看SQL" for e in at.expander)
 
 
+@pytest.mark.slow
 def test_cases_by_category_and_open_in_console(app_db):
     at = run_page(PAGE)
     at.radio(key="explorer_subject").set_value("cases").run()
@@ -98,6 +99,7 @@ def test_no_measure_and_no_split(app_db):
     assert any("请至少选择一个指标" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_console_runs_refuses_and_changes_nothing(app_db):
     at = run_page(PAGE)
     at.segmented_control(key="explorer_section").set_value("console").run()
@@ -121,6 +123,7 @@ def test_console_runs_refuses_and_changes_nothing(app_db):
     assert after == before
 
 
+@pytest.mark.slow
 def test_console_caps_rows(app_db):
     at = run_page(PAGE)
     at.segmented_control(key="explorer_section").set_value("console").run()
@@ -130,6 +133,7 @@ def test_console_caps_rows(app_db):
     assert any("只显示并导出前" in w.value for w in at.warning)
 
 
+@pytest.mark.slow
 def test_saved_queries(app_db):
     at = run_page(PAGE)
     at.segmented_control(key="explorer_section").set_value("console").run()
@@ -191,6 +195,7 @@ def test_in_english(app_db):
     assert "Area grid" in frame_of(at, "explorer_pivot_table").columns
 
 
+@pytest.mark.slow
 def test_overview_shows_its_sql_and_it_runs_in_the_console(app_db):
     closed = run_page("app_pages/overview.py")
     assert_clean(closed)
@@ -205,6 +210,7 @@ def test_overview_shows_its_sql_and_it_runs_in_the_console(app_db):
     assert months >= 12 and {"month", "activities", "in_grid_rate"} <= set(result.frame.columns)
 
 
+@pytest.mark.slow
 def test_an_analysts_pivot_hides_small_dispute_counts(app_db):
     """The table an analyst sees (and downloads: the same frame) blanks the dispute counts under five
     that the leader sees, and hides more than those alone (complementary suppression)."""
@@ -222,6 +228,7 @@ def test_an_analysts_pivot_hides_small_dispute_counts(app_db):
     assert small.any() and analyst.loc[small, "事务件数"].isna().all()
     assert analyst["事务件数"].isna().sum() > small.sum()
     assert analyst["事务件数"].notna().any()
+@pytest.mark.slow
 def test_an_analyst_reads_no_bookkeeping_in_the_explorer(app_db):
     """The page's own paths for an analyst: the table browser's list, and the console."""
     at = run_page(PAGE, session_state={"auth_demo_role": "analyst"})

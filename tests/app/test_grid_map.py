@@ -77,6 +77,7 @@ def test_tooltip_template_is_fixed_and_values_are_plain_text(app_db):
     assert "小事不出网格率" in g7["properties"]["tip_body"] and "<" not in g7["properties"]["tip_body"]
 
 
+@pytest.mark.slow
 def test_drill_down_and_side_by_side(app_db):
     at = run_page(PAGE)
     assert at.info[0].value.startswith("在地图上点击一个网格")

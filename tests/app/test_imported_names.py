@@ -30,6 +30,7 @@ def named_world(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_imported_community_names_render_as_text(named_world, tmp_path, monkeypatch, page):
     path = tmp_path / "app.duckdb"

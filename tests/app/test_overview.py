@@ -1,3 +1,5 @@
+import pytest
+
 from tests.app.helpers import assert_clean, run_page
 
 
@@ -29,6 +31,7 @@ def test_grid_filter_narrows_the_numbers(app_db):
     assert int(one_grid.replace(",", "")) < int(everyone.replace(",", ""))
 
 
+@pytest.mark.slow
 def test_first_start_builds_the_demo_world(tmp_path, monkeypatch):
     monkeypatch.setattr("analytics.demo.ACTIVITIES_PER_SCALE", 300)
     monkeypatch.setattr("analytics.demo.CASES_PER_SCALE", 900)

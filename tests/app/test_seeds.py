@@ -3,6 +3,8 @@ and a pick can be cleared. AppTest cannot click inside a plotly chart: the brows
 and tests/unit/test_seed_selection.py covers the click-to-pick logic as plain functions."""
 import datetime as dt
 
+import pytest
+
 from analytics import seeds
 from analytics.access import Scope
 from analytics.filters import Filters
@@ -36,6 +38,7 @@ def test_page_renders_every_section(app_db, demo_con):
     assert any("提示：点击图中" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_time_step_and_layout_toggles(app_db):
     at = run_page(PAGE)
     at.segmented_control(key="seeds_grain").set_value("week").run()
@@ -46,6 +49,7 @@ def test_time_step_and_layout_toggles(app_db):
     assert_clean(at)
 
 
+@pytest.mark.slow
 def test_a_picked_colour_filters_the_page_until_cleared(app_db, demo_con):
     at = run_page(PAGE, session_state={"seeds_pick_colour": "red"})
     assert_clean(at)
@@ -86,6 +90,7 @@ def test_a_secretary_sees_their_own_community(app_db, demo_con):
     assert activities(at) == expected(demo_con, LAST12, mine)
 
 
+@pytest.mark.slow
 def test_page_in_english(app_db):
     # Switch language after the page has run once in Chinese: AppTest formats the sidebar's selectbox value
     # with the app's format_func outside the script run (where the language reads as the default, Chinese),

@@ -1,4 +1,6 @@
 """The showcase page (擂台展示) under AppTest."""
+import pytest
+
 from analytics import audit, showcase
 from analytics.showcase_text import number, pct
 from tests.app.helpers import assert_clean, run_page
@@ -16,6 +18,7 @@ def _metric(at, label):
     return next(m for m in at.metric if m.label == label)
 
 
+@pytest.mark.slow
 def test_leader_sees_a_community_with_downloads(app_db):
     at = run_page(PAGE)
     assert_clean(at)
@@ -30,6 +33,7 @@ def test_leader_sees_a_community_with_downloads(app_db):
     assert at.text_area(key="showcase_story_C01").value == ""
 
 
+@pytest.mark.slow
 def test_the_page_shows_the_numbers_the_files_print(app_db):
     at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
     assert_clean(at)
@@ -50,6 +54,7 @@ def test_a_secretary_is_fixed_to_her_own_community(app_db):
     assert at.subheader[0].value.startswith("鹤北新村第一居民区")
 
 
+@pytest.mark.slow
 def test_story_is_saved_from_the_page(app_db):
     at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
     at.text_area(key="showcase_story_C30").set_value("楼组长带着志愿者，一年服务居民近六千人次。<b>x</b>").run()
@@ -62,6 +67,7 @@ def test_story_is_saved_from_the_page(app_db):
     assert any("上次保存" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_analyst_reads_but_does_not_edit_the_story(app_db):
     at = run_page(PAGE, session_state={"auth_demo_role": "analyst"})
     assert_clean(at)
@@ -69,6 +75,7 @@ def test_analyst_reads_but_does_not_edit_the_story(app_db):
     assert not [b for b in at.button if b.key == "showcase_story_save"]
 
 
+@pytest.mark.slow
 def test_a_contest_window_as_the_period(app_db):
     at = run_page(PAGE)
     at.selectbox(key="showcase_period").set_value("R2024").run()

@@ -67,6 +67,7 @@ def stored(con, version: int) -> dict[str, shapely.Geometry]:
 
 # ---------------------------------------------------------------------------------------------
 # accepted files
+@pytest.mark.slow
 @pytest.mark.parametrize(("epsg", "kind"), [(3857, "geojson"), (4549, "shp"), (4547, "gpkg")])
 def test_projected_files_are_reprojected_to_wgs84(fresh_con, demo_frame, tmp_path, epsg, kind):
     data, name = as_bytes(demo_frame.to_crs(epsg), tmp_path, kind)
@@ -139,6 +140,7 @@ def test_repair_is_opt_in_and_reported(fresh_con, demo_frame, tmp_path):
 
 # ---------------------------------------------------------------------------------------------
 # refused files: each with its own reason and message, nothing changed
+@pytest.mark.slow
 def test_each_refusal_has_its_own_clear_message(fresh_con, demo_frame, tmp_path):
     messages = {}
 

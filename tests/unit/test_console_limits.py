@@ -90,6 +90,7 @@ def free_db(demo_db_path, tmp_path_factory):
     "SELECT string_agg(repeat('x', 1000), ',') AS s FROM range(200000)",  # one 200 MB value
     "SELECT list(range) AS l FROM range(30000000)",                       # one 240 MB list
 ], ids=["many-large-values", "one-huge-string", "one-huge-list"])
+@pytest.mark.slow
 def test_a_large_answer_is_cut_or_refused_with_the_server_memory_bounded(free_db, sql):
     explore.run_readonly(free_db, "SELECT 1")  # imports and caches warmed outside the measured part
     reset_peak()
@@ -124,6 +125,7 @@ def test_a_worker_over_its_memory_cap_is_a_clear_refusal(free_db, monkeypatch):
     assert not workers()
 
 
+@pytest.mark.slow
 def test_a_long_query_stops_at_its_limit_and_its_worker_is_gone(free_db):
     started = time.perf_counter()
     with pytest.raises(explore.QueryRefused) as refused:
@@ -133,6 +135,7 @@ def test_a_long_query_stops_at_its_limit_and_its_worker_is_gone(free_db):
     assert not workers()
 
 
+@pytest.mark.slow
 def test_a_worker_that_does_not_answer_is_killed(free_db):
     """A worker frozen mid-query (SIGSTOP: its own interrupt cannot fire) is killed outright."""
     run = Background(free_db, LONG, timeout_s=1)
@@ -180,6 +183,7 @@ def test_callers_without_an_owner_wait_for_a_place(free_db, monkeypatch):
         assert run.error is None and run.result.frame["n"].iloc[0] > 0
 
 
+@pytest.mark.slow
 def test_a_caller_that_gives_up_kills_the_worker(free_db):
     """The app's wait callback returns False when the session is gone, or raises when Streamlit stops
     the script run (a rerun, another page): either way the worker dies with it."""
@@ -216,6 +220,7 @@ def test_the_worker_keeps_the_engine_locked_while_the_app_holds_the_file(demo_db
         app.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("depth", [90_000, 400_000], ids=["under-the-length-cap", "over-the-length-cap"])
 def test_deep_nesting_is_parsed_outside_the_server(free_db, depth):
     """DuckDB's parser needs gigabytes for a million nested parentheses before it refuses them: the

@@ -24,6 +24,7 @@ def held_db(demo_db_path, tmp_path):
     con.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["analyst", "admin"])
 def test_masked_roles_never_read_clear_phone_numbers(held_db, role):
     plain = explore.run_readonly(held_db, QUERIES["plain"], scope=Scope(role)).frame
@@ -42,6 +43,7 @@ def test_leaders_read_the_ledger_as_it_is(held_db):
     assert plain["reporter_phone"].str.fullmatch(r"1\d{10}").all()
 
 
+@pytest.mark.slow
 def test_masking_does_not_touch_the_real_database(held_db):
     explore.run_readonly(held_db, QUERIES["plain"], scope=Scope("analyst"))
     clear = explore.run_readonly(held_db, "SELECT count(*) AS n FROM grid_cases WHERE reporter_phone LIKE '%*%'",
@@ -69,6 +71,7 @@ def free_text_db(demo_db_path, tmp_path):
 @pytest.mark.parametrize("role", ["analyst", "admin"])
 @pytest.mark.parametrize("sql", ["SELECT story AS text FROM showcase_stories",
                                  "SELECT theme AS text FROM contest_entries WHERE theme IS NOT NULL"])
+@pytest.mark.slow
 def test_free_text_of_every_table_reaches_masked_roles_masked(free_text_db, role, sql):
     texts = explore.run_readonly(free_text_db, sql, scope=Scope(role)).frame["text"]
     joined = "\n".join(texts)

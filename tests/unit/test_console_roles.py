@@ -39,6 +39,7 @@ def refused(path, sql, role):
     return refusal.value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", BOOKKEEPING)
 def test_an_analyst_console_has_no_bookkeeping_tables(held_db, table):
     path, _ = held_db
@@ -48,6 +49,7 @@ def test_an_analyst_console_has_no_bookkeeping_tables(held_db, table):
     assert "grid_cases" in set(listed["table_name"]) and "rollup_cases" in set(listed["table_name"])
 
 
+@pytest.mark.slow
 def test_an_analyst_finds_no_bookkeeping_by_any_route(held_db):
     path, _ = held_db
     for sql in ("SELECT * FROM main.audit_log", 'SELECT * FROM "audit_log"',
@@ -63,6 +65,7 @@ def test_an_analyst_finds_no_bookkeeping_by_any_route(held_db):
     assert targets["set_by"].isna().all()
 
 
+@pytest.mark.slow
 def test_an_admin_reads_the_audit_trail_masked_but_not_saved_queries(held_db):
     path, _ = held_db
     log = explore.run_readonly(path, "SELECT username, detail FROM audit_log", scope=Scope("admin")).frame
@@ -74,6 +77,7 @@ def test_an_admin_reads_the_audit_trail_masked_but_not_saved_queries(held_db):
     assert refused(path, "SELECT * FROM saved_queries", "admin").reason == "error"
 
 
+@pytest.mark.slow
 def test_a_leader_reads_everything(held_db):
     path, _ = held_db
     saved = explore.run_readonly(path, "SELECT name, sql FROM saved_queries", scope=Scope("leader")).frame
@@ -82,6 +86,7 @@ def test_a_leader_reads_everything(held_db):
     assert log["detail"].str.contains(PHONE, regex=False).any()
 
 
+@pytest.mark.slow
 def test_a_secretary_has_no_console(held_db):
     path, _ = held_db
     with pytest.raises(explore.QueryRefused) as refusal:
@@ -89,6 +94,7 @@ def test_a_secretary_has_no_console(held_db):
     assert refusal.value.reason == "access"
 
 
+@pytest.mark.slow
 def test_the_table_browser_lists_and_samples_only_what_the_role_may_read(held_db):
     _, con = held_db
     for role in ("analyst", "admin", "leader"):
@@ -122,6 +128,7 @@ def test_the_pivot_only_names_data_tables():
         pivot.build_sql(pivot.PivotSpec("cases", ("username",), ("cases",), Filters()))
 
 
+@pytest.mark.slow
 def test_saved_queries_belong_to_their_author(held_db):
     _, con = held_db
     mine = explore.saved_queries(con, scope=Scope("analyst"), user="analyst1")
@@ -145,6 +152,7 @@ def test_every_table_of_the_schema_is_classified(demo_con):
     assert readable.may_read("some_future_table", Scope("leader"))
 
 
+@pytest.mark.slow
 def test_masked_copies_are_the_owners_only(held_db):
     path, _ = held_db
     explore.run_readonly(path, "SELECT 1", scope=Scope("analyst"))

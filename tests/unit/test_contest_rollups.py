@@ -59,6 +59,7 @@ def assert_stored_equal_scored(con) -> None:
     assert read or history.empty
 
 
+@pytest.mark.slow
 def test_the_demo_builds_its_rankings_and_they_equal_the_scored_ones(demo_con):
     assert contest.rankings_current(demo_con)
     assert_stored_equal_scored(demo_con)
@@ -92,6 +93,7 @@ def test_the_what_if_sliders_at_rest_read_the_stored_ranking(demo_con):
     assert not _reads_stored(contest.ranking, demo_con, "R2024", seed=7)[1]
 
 
+@pytest.mark.slow
 def test_an_import_of_score_sheets_and_its_undo_keep_the_rankings_right(contest_con, tmp_path):
     con = contest_con
     assert contest.rankings_current(con)
@@ -204,6 +206,7 @@ def _poison_record(con) -> None:
     con.execute("UPDATE rollup_contest_work SET activities = -1")
 
 
+@pytest.mark.slow
 def test_the_demo_stores_every_rounds_record_and_it_equals_the_computed_one(demo_con):
     assert contest_work.record_current(demo_con)
     assert_record_equal_computed(demo_con, scopes=(None, Scope("secretary", "C05")))
@@ -218,6 +221,7 @@ def test_the_demo_stores_every_rounds_record_and_it_equals_the_computed_one(demo
     assert not read and (six["window_start"] == dt.date(2024, 5, 20)).all()
 
 
+@pytest.mark.slow
 def test_an_import_of_ledgers_and_its_undo_keep_the_record_right(contest_con, tmp_path):
     """Round R1 is held on 2025-06-14: its record covers 2024-06-14 … 2025-06-13."""
     con = contest_con
@@ -256,6 +260,7 @@ def test_an_import_of_ledgers_and_its_undo_keep_the_record_right(contest_con, tm
     "INSERT INTO contest_entries (round_id, entry_id, community_id) VALUES ('R2024', 'R2024-E99', 'C02')",  # an entry
     "INSERT INTO seed_activities VALUES ('X1', DATE '2024-03-01', 'C30', 'S01', NULL, 9, 1, 1.0, 'x')",  # a new fact
 ])
+@pytest.mark.slow
 def test_a_record_changed_behind_the_importer_is_computed_not_read(fresh_con, change):
     con = fresh_con
     assert contest_work.record_current(con)
@@ -282,6 +287,7 @@ def test_a_record_stored_by_other_code_is_not_read(fresh_con, monkeypatch):
     assert not _reads_record(contest_work.stage_vs_work, fresh_con, "R2024", months=11)[1]
 
 
+@pytest.mark.slow
 def test_a_database_with_the_first_stored_rankings_table_is_brought_up_to_date(fresh_con):
     """The stored rankings once had no entry_no / entries_of_community: opening such a file adds them,
     its old rows are not read, and the next refresh (an import, an undo) fills them."""
@@ -307,6 +313,7 @@ def test_a_database_with_the_first_stored_rankings_table_is_brought_up_to_date(f
         reopened.close()
 
 
+@pytest.mark.slow
 def test_a_community_with_two_entries_reads_them_numbered_from_the_store(fresh_con):
     """Labels 鹤北一居·1号 / ·N号 come from the stored entry numbers exactly as from the entries themselves."""
     con = fresh_con

@@ -130,12 +130,14 @@ def test_shipped_boundary_file_matches_the_generator():
     assert shipped == json.loads(json.dumps(demo.boundaries_geojson()))
 
 
+@pytest.mark.slow
 def test_same_seed_same_world_other_seed_other_world():
     first, second, other = checksums(build(7)), checksums(build(7)), checksums(build(8))
     assert first == second
     assert first["grid_cases"] != other["grid_cases"] and first["seed_activities"] != other["seed_activities"]
 
 
+@pytest.mark.slow
 def test_scale_multiplies_events_only():
     small, large = build(7, 0.01), build(7, 0.03)
     assert db.scalar(large, "SELECT count(*) FROM grid_cases") == 3 * db.scalar(small, "SELECT count(*) FROM grid_cases")

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from analytics import cases, pivot, privacy, showcase
 from analytics.access import Scope
@@ -82,6 +83,7 @@ def pivot_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@pytest.mark.slow
 def test_the_pivot_hides_small_dispute_counts_and_what_gives_them_back(demo_con):
     spec = pivot.PivotSpec("cases", ("community", "category"), ("cases", "closed", "open", "in_grid_rate"), QUARTER)
     truth = pivot_counts(pivot.pivot(demo_con, spec, scope=Scope("leader")).frame)

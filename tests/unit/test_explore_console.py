@@ -111,6 +111,7 @@ def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sql", "reasons"), HOSTILE, ids=[s[:40] for s, _ in HOSTILE])
 def test_hostile_statement_refused_on_a_free_file(free_db, free_baseline, tmp_path, sql, reasons):
     before_tables, before_bytes = free_baseline
@@ -124,6 +125,7 @@ def test_hostile_statement_refused_on_a_free_file(free_db, free_baseline, tmp_pa
     assert list(tmp_path.iterdir()) == []  # nothing written anywhere
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sql", "reasons"), HOSTILE, ids=[s[:40] for s, _ in HOSTILE])
 def test_hostile_statement_refused_while_the_app_holds_the_file(app_db_open, tmp_path, sql, reasons):
     path, app_con, before = app_db_open
@@ -175,6 +177,7 @@ def test_python_variables_are_not_tables(free_db):
     "SELECT sum(a.range * b.range) FROM range(1000000) a CROSS JOIN range(1000000) b",
     "SELECT count(*) FROM grid_cases a, grid_cases b, grid_cases c",
 ], ids=["range-count", "range-sort", "cross-join-bomb", "fact-cross-join"])
+@pytest.mark.slow
 @pytest.mark.parametrize("situation", ["free", "app"])
 def test_runaway_queries_are_interrupted_within_the_time_limit(free_db, app_db_open, sql, situation):
     path = free_db if situation == "free" else app_db_open[0]
@@ -188,6 +191,7 @@ def test_runaway_queries_are_interrupted_within_the_time_limit(free_db, app_db_o
     assert wall < 4, f"took {wall:.1f} s with a 0.5 s limit"  # generous: the test machine is shared
 
 
+@pytest.mark.slow
 def test_a_memory_bomb_is_stopped(free_db):
     started = time.perf_counter()
     with pytest.raises(explore.QueryRefused) as refused:
@@ -232,6 +236,7 @@ def test_explain_and_describe_are_allowed(free_db):
 
 # ---------------------------------------------------------------------------------------------
 # the in-app situation
+@pytest.mark.slow
 def test_in_app_situation_reads_a_snapshot_and_cannot_write(demo_db_path, tmp_path):
     """The app's connection (analytics.db.connect, read-write) is open; run_readonly on the same path
     works, sees what the app committed, and cannot change anything."""
@@ -322,6 +327,7 @@ def test_another_process_holding_the_file_is_a_clear_refusal(demo_db_path, tmp_p
         holder.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_parser_verdicts():
     assert explore.check_statement("SELECT 1") == "SELECT"
     assert explore.check_statement("  with x as (select 1) select * from x; ") == "SELECT"

@@ -58,6 +58,7 @@ def build_and_kill(path, kill_at: float):
         proc.stdout.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_at", [0.02, 0.35, 0.92, 0.95, 1.0])
 def test_a_killed_first_start_leaves_nothing_or_a_working_database(tmp_path, small_world, kill_at):
     path = tmp_path / "data" / "jiangchuan.duckdb"
@@ -69,6 +70,7 @@ def test_a_killed_first_start_leaves_nothing_or_a_working_database(tmp_path, sma
     assert_usable(path)  # the next start builds (or opens) a working database and clears leftovers
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_first_start_killed_at_a_random_moment_leaves_nothing_or_a_working_database(tmp_path, small_world, seed):
     path = tmp_path / "jiangchuan.duckdb"
@@ -85,6 +87,7 @@ def test_a_first_start_killed_at_a_random_moment_leaves_nothing_or_a_working_dat
     assert_usable(path)
 
 
+@pytest.mark.slow
 def test_a_database_left_empty_by_an_earlier_version_is_built_anew(tmp_path, small_world):
     zero = tmp_path / "zero.duckdb"
     zero.touch()
@@ -118,6 +121,7 @@ def test_a_damaged_file_is_explained_and_left_alone(tmp_path):
     assert path.read_bytes() == b"\x00garbage" * 4096
 
 
+@pytest.mark.slow
 def test_a_file_held_by_another_process_names_the_holder(tmp_path, small_world):
     path = tmp_path / "held.duckdb"
     db.connect(path).close()
@@ -138,6 +142,7 @@ def test_a_file_held_by_another_process_names_the_holder(tmp_path, small_world):
         proc.wait(timeout=60)
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_the_first_start_leaves_nothing(tmp_path):
     path = tmp_path / "full" / "jiangchuan.duckdb"
     script = SMALL + textwrap.dedent(f"""
@@ -156,6 +161,7 @@ def test_a_full_disk_during_the_first_start_leaves_nothing(tmp_path):
     assert not path.exists() and first_start.temp_files(path) == []
 
 
+@pytest.mark.slow
 def test_a_write_on_a_full_disk_is_explained(tmp_path, demo_db_path):
     path = tmp_path / "app.duckdb"
     path.write_bytes(demo_db_path.read_bytes())

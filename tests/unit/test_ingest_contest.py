@@ -39,6 +39,7 @@ def test_reference_tables_for_a_contest(contest_con):
     assert db.scalar(contest_con, "SELECT held_on FROM contest_rounds WHERE round_id = 'R1'").isoformat() == "2025-06-14"
 
 
+@pytest.mark.slow
 def test_long_form_scores(contest_con, tmp_path):
     rows = [["场次", "参赛居民区", "评委", "评分标准", "得分"], ["R1", "鹤北一居", "评委1", "思想美", "92"],
             ["R1", "鹤北新村第一居民区", "J2", "K2", "88.5"], ["R1", "北街", "评委3（专家）", "环境美", "101"],
@@ -66,6 +67,7 @@ def _wide(scores: dict, *, checks: bool, final_override: dict | None = None) -> 
     return rows
 
 
+@pytest.mark.slow
 def test_wide_sheet_without_check_columns(contest_con, tmp_path):
     path = write_xlsx(tmp_path / "wide.xlsx", {"评分": _wide(SCORES_R2, checks=False)})
     report = ingest.import_file(contest_con, path, "contest_scores")
@@ -75,6 +77,7 @@ def test_wide_sheet_without_check_columns(contest_con, tmp_path):
     assert got["score"].tolist() == [81, 83, 85, 80, 82] and set(got["judge_id"]) == {"J1", "J2", "J3", "J4", "J5"}
 
 
+@pytest.mark.slow
 def test_wide_sheet_with_correct_check_columns(contest_con, tmp_path):
     path = write_xlsx(tmp_path / "wide_checks.xlsx", {"评分": _wide(SCORES_R2, checks=True)})
     report = ingest.import_file(contest_con, path, "contest_scores")
@@ -82,6 +85,7 @@ def test_wide_sheet_with_correct_check_columns(contest_con, tmp_path):
     assert report.rows_imported == 15
 
 
+@pytest.mark.slow
 def test_wide_sheet_with_wrong_final_score(contest_con, tmp_path):
     path = write_xlsx(tmp_path / "wide_wrong.xlsx", {"评分": _wide(SCORES_R2, checks=True, final_override={"北街": 80.5})})
     report = ingest.import_file(contest_con, path, "contest_scores")
@@ -99,6 +103,7 @@ def test_wide_sheet_wrong_highest_score(contest_con, tmp_path):
     assert error[:3] == (3, "最高分", "95") and "92.00" in error[3]
 
 
+@pytest.mark.slow
 def test_wide_sheet_judge_by_criterion_under_merged_judges(contest_con, tmp_path):
     rows = [["参赛居民区", "评委1", None, "评委2", None, "最后得分"],
             [None, "思想美", "环境美", "思想美", "环境美", None],
@@ -112,6 +117,7 @@ def test_wide_sheet_judge_by_criterion_under_merged_judges(contest_con, tmp_path
     assert got.values.tolist() == [["J1", "K1", 90.0], ["J1", "K2", 80.0], ["J2", "K1", 70.0], ["J2", "K2", 60.0]]
 
 
+@pytest.mark.slow
 def test_wide_sheet_needs_a_round(contest_con, tmp_path):
     rows = _wide(SCORES_R2, checks=False)[1:]      # no title row naming the round
     report = ingest.preview(contest_con, write_xlsx(tmp_path / "noround.xlsx", {"评分": rows}), "contest_scores")
@@ -120,6 +126,7 @@ def test_wide_sheet_needs_a_round(contest_con, tmp_path):
                           round_id="书记擂台·总分场").ok
 
 
+@pytest.mark.slow
 def test_unknown_judge_column_is_an_error_not_ignored(contest_con, tmp_path):
     rows = _wide(SCORES_R2, checks=False)
     rows[1][6] = "评委9"

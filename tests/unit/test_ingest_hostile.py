@@ -57,6 +57,7 @@ def test_a_native_abort_in_the_parser_becomes_a_refusal(real_con, tmp_path, monk
     assert ingest.import_file(real_con, good, "grid_cases").rows_imported == 2
 
 
+@pytest.mark.slow
 def test_a_parser_that_runs_too_long_is_stopped(real_con, tmp_path, monkeypatch):
     # A million rows of empty cells: several seconds of parsing, far more than the one second allowed.
     path = empty_rows_xlsx(tmp_path / "rows.xlsx", 1_000_000, styled_cell=True)
@@ -78,6 +79,7 @@ def test_a_genuine_xls_still_reads():
     assert book.kind == "excel" and book.sheets[0].head
 
 
+@pytest.mark.slow
 def test_a_parser_that_needs_more_memory_than_allowed_is_stopped(real_con, tmp_path, monkeypatch):
     path = ingest_helpers.write_csv(tmp_path / "big.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(100_000)],
                                     encoding="gbk")   # decoded in Python: a few hundred MB of objects
@@ -143,6 +145,7 @@ def test_a_csv_line_longer_than_the_reader_takes_is_refused(real_con, tmp_path):
     assert "长得异常" in refused(real_con, path)
 
 
+@pytest.mark.slow
 def test_when_every_parser_slot_is_taken_the_next_file_waits_then_is_told(real_con, tmp_path, monkeypatch):
     good = ingest_helpers.write_csv(tmp_path / "good.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(2)])
     monkeypatch.setenv("JIANGCHUAN_PARSE_SECONDS", "1")

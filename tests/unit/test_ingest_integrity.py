@@ -185,6 +185,7 @@ KILLED_CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_during_the_insert_leaves_the_database_as_before(real_con, demo_db_path, tmp_path):
     ingest.import_file(real_con, write_csv(tmp_path / "base.csv", [CASE_HEADER, *case_rows(5, "B")]), "grid_cases")
     real_con.execute("CHECKPOINT")

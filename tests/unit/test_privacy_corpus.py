@@ -93,6 +93,7 @@ def test_the_table_browser_sample_uses_the_same_masker_for_every_role(empty_con)
     assert "9001011234" not in text and "64300000" not in text  # the two leaks of the old browser masker
 
 
+@pytest.mark.slow
 def test_the_console_reads_the_corpus_masked_as_python_does(tmp_path, monkeypatch):
     path = tmp_path / "corpus.duckdb"
     con = duckdb.connect(str(path))

@@ -180,12 +180,14 @@ def _calls(f: Filters):
 @pytest.mark.parametrize("f, scope", [(f, None) for f in FILTERS] + [(f, SECRETARY) for f in FILTERS[1:4]],
                          ids=lambda v: f"{v.start}..{v.end}/{v.grid_ids}/{v.community_ids}" if isinstance(v, Filters)
                          else str(v and v.community_id))
+@pytest.mark.slow
 def test_every_function_answers_the_same_from_the_rollups(demo_con, f, scope):
     assert rollups.ready(demo_con)
     for fn, args in _calls(f):
         same(fn, demo_con, *args, scope=scope)
 
 
+@pytest.mark.slow
 def test_contest_record_pivot_and_data_range_answer_the_same(demo_con):
     for round_id in contest.rounds(demo_con)["round_id"]:
         for scope in SCOPES:
@@ -245,6 +247,7 @@ def _known_item_and_partner(con) -> None:
     assert {"S01", "S05"} <= items and "P02" in partners
 
 
+@pytest.mark.slow
 def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
     con = fresh_con
     _known_item_and_partner(con)
@@ -356,6 +359,7 @@ def _durations_world(con, hours_per_group: dict[tuple[str, str], list[float]]) -
                         [f"K{n}", community, category, reported, closed, None if h is None else "grid", n % 3 == 0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_percentiles_are_exactly_duckdbs(empty_con, seed):
     rng = np.random.default_rng(seed)
@@ -410,6 +414,7 @@ def test_period_splits_into_whole_months_and_edge_days():
 
 # ---------------------------------------------------------------------------------------------
 # the SQL stays portable and honest
+@pytest.mark.slow
 def test_rolled_up_sql_transpiles_to_spark(demo_con):
     for subject in pivot.SUBJECTS:
         dims = pivot.dimensions_for(subject)

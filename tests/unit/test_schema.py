@@ -66,6 +66,7 @@ def test_create_schema_is_idempotent(empty_con):
     assert db.scalar(empty_con, "SELECT count(*) FROM communities") == 1
 
 
+@pytest.mark.slow
 def test_connect_creates_a_missing_database_with_the_demo_world(tmp_path, monkeypatch):
     monkeypatch.setattr("analytics.demo.ACTIVITIES_PER_SCALE", 200)
     monkeypatch.setattr("analytics.demo.CASES_PER_SCALE", 500)

@@ -113,6 +113,7 @@ def test_unknown_community_and_reversed_period(demo_con):
 
 # --- who may build what ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_secretary_builds_only_her_own_community(demo_con):
     own = Scope("secretary", C30)
     s = showcase.content(demo_con, C30, start=YEAR[0], end=YEAR[1], scope=own)

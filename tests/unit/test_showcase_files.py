@@ -60,6 +60,7 @@ def expected_numbers(con) -> list[str]:
 
 # --- pptx ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_slides(files, world):
     from pptx import Presentation
 
@@ -126,6 +127,7 @@ def test_pdf_page_renders_without_missing_glyphs(files, tmp_path):
     assert 0.02 < dark < 0.6
 
 
+@pytest.mark.slow
 def test_a_story_of_full_length_keeps_the_brief_on_two_pages(content, files):
     from dataclasses import replace
 

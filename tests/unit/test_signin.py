@@ -26,6 +26,7 @@ def attempt(store_file, name, password, address, now):
     return signin.sign_in(name, password, address, store=SQLiteStore(store_file), now=now)
 
 
+@pytest.mark.slow
 def test_a_guesser_gets_a_handful_of_tries_per_account_per_quarter_hour(store_file):
     checked = [t for t in range(0, 2 * QUARTER_HOUR, 3)       # a guess every 3 s for half an hour,
                if not attempt(store_file, "sec30", f"guess-{t}", f"10.0.{t % 250}.{t // 250}",  # each from a new address
@@ -35,6 +36,7 @@ def test_a_guesser_gets_a_handful_of_tries_per_account_per_quarter_hour(store_fi
     assert len(checked) >= 5  # the owner's own typos are not refused at once
 
 
+@pytest.mark.slow
 def test_one_address_guessing_many_names_is_slowed_too(store_file):
     checked = [t for t in range(0, QUARTER_HOUR, 2)
                if not attempt(store_file, f"name{t}", "guess", "10.9.9.9", T0 + t).refused]
@@ -42,6 +44,7 @@ def test_one_address_guessing_many_names_is_slowed_too(store_file):
     assert not attempt(store_file, "name-x", "guess", "10.9.9.9", T0 + QUARTER_HOUR).account
 
 
+@pytest.mark.slow
 def test_a_locked_account_refuses_even_the_right_password_until_the_wait_is_over(store_file):
     for t in range(5):
         result = attempt(store_file, "sec30", "wrong", "10.0.0.1", T0 + 100 * t)
@@ -65,6 +68,7 @@ def test_an_administrator_can_lift_a_lockout(store_file):
     assert SQLiteStore(store_file).recent()[1].action == "sign_in_unlocked"
 
 
+@pytest.mark.slow
 def test_failures_and_lockouts_are_audited_without_the_typed_text(store_file):
     attempt(store_file, "my-secret-password", "x", "10.0.0.1", T0)          # a password in the name box
     for t in range(1, 6):
@@ -88,6 +92,7 @@ def _guess_in_parallel(args):
     return not signin.sign_in("sec30", f"parallel-{index}", f"10.1.1.{index}", store=SQLiteStore(store_file)).refused
 
 
+@pytest.mark.slow
 def test_parallel_guesses_cannot_slip_past_the_count(store_file):
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         checked = pool.map(_guess_in_parallel, [(store_file, i) for i in range(16)])
@@ -103,6 +108,7 @@ def test_limits_survive_a_restart(store_file):
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120).returncode == 3
 
 
+@pytest.mark.slow
 def test_a_guesser_cannot_tell_which_names_are_accounts(store_file):
     """A name that is no account meets the same answers, waits and lockout as one that is, so that
     trying names reveals nothing about who has an account."""

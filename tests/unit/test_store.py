@@ -78,6 +78,7 @@ def test_an_account_change_and_its_audit_row_commit_together(tmp_path):
     assert access.load_accounts(path) == {}
 
 
+@pytest.mark.slow
 def test_commands_work_and_are_audited_while_the_app_holds_the_database(env, app_db):
     assert cli("add-user", "zhao", "--role", "analyst", "--password-stdin", env=env,
                stdin="correct horse battery\n").returncode == 0
