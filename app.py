@@ -5,6 +5,7 @@ the entry file as the old auto-discovered app until some session has called st.n
 first visitor of a fresh server who opened a bookmarked page URL got that page without this router
 (no filters, no sign-in).
 """
+
 import streamlit as st
 
 from ui.i18n import LANGUAGES, t
@@ -28,7 +29,13 @@ CATALOGUE = [
     ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", EVERYONE),
     ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", EVERYONE),
     ("app.section.work", "app_pages/data_import.py", "import.nav", ":material/upload_file:", ("admin",)),
-    ("app.section.work", "app_pages/explorer.py", "explore.nav", ":material/query_stats:", ("leader", "analyst", "admin")),
+    (
+        "app.section.work",
+        "app_pages/explorer.py",
+        "explore.nav",
+        ":material/query_stats:",
+        ("leader", "analyst", "admin"),
+    ),
     ("app.section.work", "app_pages/audit.py", "audit.nav", ":material/policy:", ("leader", "admin")),
 ]
 
@@ -39,12 +46,13 @@ def pages_for(role: str) -> dict[str, list]:
         if role in roles:
             stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
             pages.setdefault(t(section), []).append(
-                st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py")))
+                st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py"))
+            )
     return pages
 
 
 data.ensure_database()
-with data.page_run():   # the rollups' freshness is checked once for the whole run, not once per call
+with data.page_run():  # the rollups' freshness is checked once for the whole run, not once per call
     scope = auth.gate()
     filters.sidebar()
     st.navigation(pages_for(scope.role)).run()

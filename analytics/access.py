@@ -14,6 +14,7 @@ default ~/.config/jiangchuan/), passwords hashed with argon2id; manage them with
 Every change is audited in the same transaction, and works while the app runs: the store is not the
 app's DuckDB file, which the app holds exclusively.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,22 @@ from analytics.errors import DataError
 from analytics.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
 
 # Re-exported: callers and the README know accounts by these names.
-__all__ = ["ENV_ACCOUNTS", "ROLES", "Account", "Scope", "accounts_path", "add_user", "community_predicate",
-           "load_accounts", "main", "remove_user", "set_password", "set_role", "store", "verify"]
+__all__ = [
+    "ENV_ACCOUNTS",
+    "ROLES",
+    "Account",
+    "Scope",
+    "accounts_path",
+    "add_user",
+    "community_predicate",
+    "load_accounts",
+    "main",
+    "remove_user",
+    "set_password",
+    "set_role",
+    "store",
+    "verify",
+]
 
 ROLES = ("leader", "secretary", "analyst", "admin")
 
@@ -40,8 +55,10 @@ class Scope:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES} / 没有角色 {self.role}")
         if self.role == "secretary" and not self.community_id:
-            raise ValueError("a secretary's scope names the secretary's community (--community C30)"
-                             " / 书记账户须用 --community 指定所在居民区，例如 C30")
+            raise ValueError(
+                "a secretary's scope names the secretary's community (--community C30)"
+                " / 书记账户须用 --community 指定所在居民区，例如 C30"
+            )
 
     @property
     def restricted_community(self) -> str | None:
@@ -49,8 +66,9 @@ class Scope:
         return self.community_id if self.role == "secretary" else None
 
 
-def community_predicate(scope: Scope | None, column: str = "community_id",
-                        param: str = "scope_community") -> tuple[str, dict]:
+def community_predicate(
+    scope: Scope | None, column: str = "community_id", param: str = "scope_community"
+) -> tuple[str, dict]:
     """SQL that keeps only the rows `scope` may read in detail (`column` is an allow-listed name)."""
     if scope is None or scope.restricted_community is None:
         return "TRUE", {}
@@ -114,14 +132,23 @@ def _check_password_strength(password: str | None) -> None:
         raise ValueError("a password needs at least 10 characters / 密码至少需要10位")
 
 
-def add_user(username: str, password: str | None, role: str, community_id: str | None = None,
-             display_name: str | None = None, path: Path | None = None, *, actor: str = "system") -> Account:
+def add_user(
+    username: str,
+    password: str | None,
+    role: str,
+    community_id: str | None = None,
+    display_name: str | None = None,
+    path: Path | None = None,
+    *,
+    actor: str = "system",
+) -> Account:
     Scope(role, community_id)  # validates the role and a secretary's community
     if not username or not username.strip():
         raise ValueError("a user name is required / 请填写用户名")
     _check_password_strength(password)
-    account = Account(username.strip(), role, community_id, display_name,
-                      _hasher().hash(password) if password is not None else None)
+    account = Account(
+        username.strip(), role, community_id, display_name, _hasher().hash(password) if password is not None else None
+    )
     store(path).save_account(account, actor=actor, action="role_change", detail=f"added {_describe(account)}")
     return account
 
@@ -133,25 +160,34 @@ def _existing(target: AccessStore, username: str) -> Account:
     return account
 
 
-def set_role(username: str, role: str, community_id: str | None = None, path: Path | None = None, *,
-             actor: str = "system") -> Account:
+def set_role(
+    username: str, role: str, community_id: str | None = None, path: Path | None = None, *, actor: str = "system"
+) -> Account:
     Scope(role, community_id)
     target = store(path)
     old = _existing(target, username)
     account = Account(username, role, community_id, old.display_name, old.password_hash)
-    target.save_account(account, actor=actor, action="role_change",
-                        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''}".strip())
+    target.save_account(
+        account,
+        actor=actor,
+        action="role_change",
+        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''}".strip(),
+    )
     return account
 
 
-def set_password(username: str, password: str | None, path: Path | None = None, *,
-                 actor: str = "system") -> Account:
+def set_password(username: str, password: str | None, path: Path | None = None, *, actor: str = "system") -> Account:
     """A new password (None: OIDC sign-in only). Sessions signed in with the old one are signed out."""
     _check_password_strength(password)
     target = store(path)
     old = _existing(target, username)
-    account = Account(username, old.role, old.community_id, old.display_name,
-                      _hasher().hash(password) if password is not None else None)
+    account = Account(
+        username,
+        old.role,
+        old.community_id,
+        old.display_name,
+        _hasher().hash(password) if password is not None else None,
+    )
     target.save_account(account, actor=actor, action="password_change", detail=username)
     return account
 
@@ -222,8 +258,9 @@ def _system_user() -> str:
 
 def _run(args, actor: str) -> int:
     if args.command == "add-user":
-        account = add_user(args.username, _read_password(args), args.role, args.community, args.display_name,
-                           actor=actor)
+        account = add_user(
+            args.username, _read_password(args), args.role, args.community, args.display_name, actor=actor
+        )
         print(f"saved {account.username} ({account.role}) in {open_store()}")
     elif args.command == "set-role":
         account = set_role(args.username, args.role, args.community, actor=actor)
@@ -243,8 +280,10 @@ def _run(args, actor: str) -> int:
         print(f"sign-in limits lifted for {args.username}")
     else:
         for account in load_accounts().values():
-            print(f"{account.username}\t{account.role}\t{account.community_id or ''}\t"
-                  f"{'password' if account.password_hash else 'oidc'}")
+            print(
+                f"{account.username}\t{account.role}\t{account.community_id or ''}\t"
+                f"{'password' if account.password_hash else 'oidc'}"
+            )
     return 0
 
 

@@ -6,6 +6,7 @@ analysts' console, which reads the DuckDB file, must not read everyone's activit
 earlier versions in DuckDB's table audit_log move to the store when the app opens its database
 (adopt_legacy); the table stays, empty, so that older databases keep their schema.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -46,16 +47,26 @@ def adopt_legacy(con) -> int:
     """Move the events an earlier version kept in the DuckDB file into the store; the number moved.
     Copied first, then deleted, each event keyed by its file and id so a crash in between never
     counts one twice."""
-    rows = db.query(con, "SELECT event_id, occurred_at, username, role, action, detail FROM audit_log"
-                         " ORDER BY event_id")
+    rows = db.query(
+        con, "SELECT event_id, occurred_at, username, role, action, detail FROM audit_log ORDER BY event_id"
+    )
     if rows.empty:
         return 0
-    source = str(db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()",
-                           record=False))
+    source = str(
+        db.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()", record=False)
+    )
     store = access.store()
-    events = [AuditEvent(int(r.event_id), r.occurred_at.to_pydatetime(), _legacy_name(store, r.action, r.username),
-                         None if pd.isna(r.role) else r.role, r.action, None if pd.isna(r.detail) else r.detail)
-              for r in rows.itertuples()]
+    events = [
+        AuditEvent(
+            int(r.event_id),
+            r.occurred_at.to_pydatetime(),
+            _legacy_name(store, r.action, r.username),
+            None if pd.isna(r.role) else r.role,
+            r.action,
+            None if pd.isna(r.detail) else r.detail,
+        )
+        for r in rows.itertuples()
+    ]
     store.adopt_events(events, source)
     db.execute(con, "DELETE FROM audit_log WHERE event_id <= $last", {"last": int(rows["event_id"].max())})
     return len(events)

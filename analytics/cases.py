@@ -20,6 +20,7 @@ while it is current (analytics.rollups), and the open cases from their own small
 measured at the data's latest moment; the exact percentiles come from the bucketed durations
 (analytics.percentiles). Otherwise they read grid_cases itself. The answer is the same either way.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,14 @@ LEVELS_AND_OPEN = (*LEVELS, "open")
 
 # The groupings each function accepts: name → expression over the `cases` CTE. Only these names are
 # ever formatted into SQL.
-_GROUPS = {"grid_id": "grid_id", "community_id": "community_id", "category": "category", "month": "month",
-           "urgent": "urgent", "level": "level"}
+_GROUPS = {
+    "grid_id": "grid_id",
+    "community_id": "community_id",
+    "category": "category",
+    "month": "month",
+    "urgent": "urgent",
+    "level": "level",
+}
 RESOLUTION_BY = ("grid_id", "community_id", "category", "month")
 TIME_BY = (*RESOLUTION_BY, "urgent", "level")
 SATISFACTION_BY = (*RESOLUTION_BY, "urgent", "level")
@@ -56,10 +63,24 @@ DEFAULT_TARGETS = {"in_grid_rate": 0.70, "in_community_rate": 0.90, "urgent_in_c
 CITYSCORE_METRICS = ("in_grid_rate", "in_community_rate")
 
 _RESOLUTION_COLUMNS = (
-    "cases", "closed", "open", "grid", "community", "street", "district",
-    "share_grid", "share_community", "share_street", "share_district",
-    "in_grid_rate", "in_community_rate", "urgent_cases", "urgent_closed", "urgent_open",
-    "urgent_in_community_rate")
+    "cases",
+    "closed",
+    "open",
+    "grid",
+    "community",
+    "street",
+    "district",
+    "share_grid",
+    "share_community",
+    "share_street",
+    "share_district",
+    "in_grid_rate",
+    "in_community_rate",
+    "urgent_cases",
+    "urgent_closed",
+    "urgent_open",
+    "urgent_in_community_rate",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,25 +93,31 @@ def _check_by(by, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return by
 
 
-def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = False,
-               rolled: bool = False) -> tuple[str, dict]:
+def _cases_cte(
+    filters: Filters, scope: Scope | None, *, urgent_only: bool = False, rolled: bool = False
+) -> tuple[str, dict]:
     """The `cases` CTE: the cases reported in the period that the filters and the scope let through.
     Rolled up (`rolled`), a row is a day × community × category × level × urgent with its count in `n`
     and satisfaction's count, sum and bands; count them with `_count`."""
-    where, params = filters.where(date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id",
-                                  scope=scope, prefix="k")
+    where, params = filters.where(
+        date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id", scope=scope, prefix="k"
+    )
     urgent = " AND k.urgent" if urgent_only else ""
     if rolled:
         rows, rows_params = rollups.source("cases", [(filters.start, filters.end)], prefix="kr")
-        return f"""cases AS (
+        return (
+            f"""cases AS (
             SELECT k.community_id, c.grid_id, k.category, k.urgent,
                    CAST(date_trunc('month', k.day) AS DATE) AS month, k.level,
                    k.cases AS n, k.surveyed, k.satisfaction_sum, k.satisfied, k.unsatisfied,
                    k.hours_to_close AS hours_sum
             FROM {rows} k LEFT JOIN communities c ON c.community_id = k.community_id
             WHERE {where}{urgent}
-        )""", {**params, **rows_params}
-    return f"""cases AS (
+        )""",
+            {**params, **rows_params},
+        )
+    return (
+        f"""cases AS (
             SELECT k.case_id, k.community_id, c.grid_id, k.category, k.urgent, k.satisfaction,
                    k.reported_at, k.closed_at,
                    CAST(date_trunc('month', k.reported_at) AS DATE) AS month,
@@ -98,7 +125,9 @@ def _cases_cte(filters: Filters, scope: Scope | None, *, urgent_only: bool = Fal
                    (epoch(k.closed_at) - epoch(k.reported_at)) / 3600.0 AS hours_to_close
             FROM grid_cases k LEFT JOIN communities c ON c.community_id = k.community_id
             WHERE {where}{urgent}
-        )""", params
+        )""",
+        params,
+    )
 
 
 def _group_sql(by: tuple[str, ...]) -> tuple[str, str, str, str]:
@@ -158,8 +187,10 @@ _RATES_SQL = """s.cases, s.closed, s.open, s.grid, s.community, s.street, s.dist
 # ---------------------------------------------------------------------------------------------
 # where matters are settled
 @privacy.suppress_small_disputes(
-    "cases", counts=("grid", "community", "street", "district", "open", "urgent_cases", "urgent_closed", "urgent_open"),
-    shares={level: f"share_{level}" for level in ("grid", "community", "street", "district")})
+    "cases",
+    counts=("grid", "community", "street", "district", "open", "urgent_cases", "urgent_closed", "urgent_open"),
+    shares={level: f"share_{level}" for level in ("grid", "community", "street", "district")},
+)
 def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = None) -> pd.DataFrame:
     """Counts per resolved level and open, and the rates, per group of `by` ⊆ grid_id, community_id,
     category, month (in that order of columns as given; () gives one total row).
@@ -267,18 +298,21 @@ def _open_cte(filters, scope, as_of, rolled: bool = False) -> tuple[str, dict]:
     if rolled and as_of is None:
         # At the data's latest moment every case closed by then is closed, so the open ones are exactly
         # those without closed_at: the small rollup_open_cases, and the moment recorded with it.
-        where, params = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope,
-                                      prefix="k")
-        return f"""moment AS (SELECT (SELECT latest FROM rollup_state WHERE id = 1) AS as_of),
+        where, params = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope, prefix="k")
+        return (
+            f"""moment AS (SELECT (SELECT latest FROM rollup_state WHERE id = 1) AS as_of),
         open_cases AS (
             SELECT o.case_id, o.community_id, c.grid_id, o.category, o.urgent, o.reported_at, moment.as_of,
                    (epoch(moment.as_of) - epoch(o.reported_at)) / 86400.0 AS age_days
             FROM rollup_open_cases o LEFT JOIN communities c ON c.community_id = o.community_id, moment
             WHERE {where} AND o.reported_at <= moment.as_of
-        )""", params
+        )""",
+            params,
+        )
     cases_sql, params = _cases_cte(filters, scope)
     moment, moment_params = _as_of_sql(as_of)
-    return f"""{cases_sql},
+    return (
+        f"""{cases_sql},
         moment AS (SELECT {moment} AS as_of),
         open_cases AS (
             SELECT cases.*, moment.as_of,
@@ -286,7 +320,9 @@ def _open_cte(filters, scope, as_of, rolled: bool = False) -> tuple[str, dict]:
             FROM cases, moment
             WHERE cases.reported_at <= moment.as_of
               AND (cases.closed_at IS NULL OR cases.closed_at > moment.as_of)
-        )""", {**params, **moment_params}
+        )""",
+        {**params, **moment_params},
+    )
 
 
 def _age_condition(low: int, high: int | None) -> str:
@@ -297,8 +333,7 @@ def _age_condition(low: int, high: int | None) -> str:
 
 
 @privacy.suppress_small_disputes("open", counts=("urgent_open", "age_0_7", "age_8_30", "age_31_90", "age_over_90"))
-def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None,
-                 scope: Scope | None = None) -> pd.DataFrame:
+def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None, scope: Scope | None = None) -> pd.DataFrame:
     """Cases reported in the period and still open at `as_of` (default: the data's latest timestamp),
     per group of `by` ⊆ grid_id, community_id, category, urgent: open, urgent_open, one count per
     AGE_BUCKETS entry (age_0_7, age_8_30, age_31_90, age_over_90), median_age_days, oldest_age_days,
@@ -306,8 +341,9 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None,
     by = _check_by(by, BACKLOG_BY)
     open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     keys, head, joins, order = _group_sql(by)
-    buckets = ",\n".join(f"count(*) FILTER (WHERE {_age_condition(low, high)}) AS age_{name}"
-                          for name, low, high in AGE_BUCKETS)
+    buckets = ",\n".join(
+        f"count(*) FILTER (WHERE {_age_condition(low, high)}) AS age_{name}" for name, low, high in AGE_BUCKETS
+    )
     bucket_cols = ", ".join(f"s.age_{name}" for name, _, _ in AGE_BUCKETS)
     sql = f"""
         WITH {open_sql},
@@ -327,8 +363,7 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None,
     return db.query(con, sql, params)
 
 
-def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None,
-                scope: Scope | None = None) -> pd.DataFrame:
+def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Scope | None = None) -> pd.DataFrame:
     """The open cases waiting longest, oldest first: case_id, grid_id, grid_name, community_id,
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
     personal data and this list is for chasing, not for reading. Roles that work on masked data
@@ -442,8 +477,7 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
     mine = filters.replace(grid_ids=(str(grid_id),))
     rolled = rollups.use(con)
     cases_sql, params = _cases_cte(mine, scope, rolled=rolled)
-    comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
-                                            prefix="c")
+    comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="c")
     if rolled:
         pct_sql, pct_params = percentiles.ctes(mine, scope, ("community_id",))
         params.update(pct_params)
@@ -494,13 +528,18 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
 def _targets_cte(con) -> tuple[str, dict]:
     """`effective`: a row per place (grid_id NULL = the whole subdistrict, then every grid) and metric
     with the target in force and where it comes from (grid, subdistrict or default)."""
-    defaults = " UNION ALL ".join(f"SELECT '{m}' AS metric, CAST($default_{m} AS DOUBLE) AS target"
-                                  for m in TARGET_METRICS)
+    defaults = " UNION ALL ".join(
+        f"SELECT '{m}' AS metric, CAST($default_{m} AS DOUBLE) AS target" for m in TARGET_METRICS
+    )
     params = {f"default_{m}": DEFAULT_TARGETS[m] for m in TARGET_METRICS}
-    stored = ("SELECT metric, grid_id, target, set_at FROM case_targets" if _has_target_table(con) else
-              "SELECT NULL::VARCHAR AS metric, NULL::VARCHAR AS grid_id, NULL::DOUBLE AS target,"
-              " NULL::TIMESTAMP AS set_at WHERE false")
-    return f"""defaults AS ({defaults}),
+    stored = (
+        "SELECT metric, grid_id, target, set_at FROM case_targets"
+        if _has_target_table(con)
+        else "SELECT NULL::VARCHAR AS metric, NULL::VARCHAR AS grid_id, NULL::DOUBLE AS target,"
+        " NULL::TIMESTAMP AS set_at WHERE false"
+    )
+    return (
+        f"""defaults AS ({defaults}),
         stored AS ({stored}),
         latest AS (
             SELECT metric, grid_id, arg_max(target, set_at) AS target, max(set_at) AS set_at
@@ -518,7 +557,9 @@ def _targets_cte(con) -> tuple[str, dict]:
             FROM places p CROSS JOIN defaults d
             LEFT JOIN latest whole ON whole.metric = d.metric AND whole.grid_id IS NULL
             LEFT JOIN latest own ON own.metric = d.metric AND own.grid_id = p.grid_id
-        )""", params
+        )""",
+        params,
+    )
 
 
 def _has_target_table(con) -> bool:
@@ -546,13 +587,19 @@ def _check_target_change(con, metric: str, grid_id: str | None, scope: Scope | N
         raise AccessDenied("只有管理员可以设置网格事务目标。")
     if metric not in TARGET_METRICS:
         raise DataError(f"未知的目标指标“{metric}”。可设置的指标：{'、'.join(TARGET_METRICS)}。")
-    if grid_id is not None and not db.scalar(con, "SELECT count(*) FROM grids WHERE grid_id = $g",
-                                             {"g": str(grid_id)}):
+    if grid_id is not None and not db.scalar(con, "SELECT count(*) FROM grids WHERE grid_id = $g", {"g": str(grid_id)}):
         raise DataError(f"没有编号为“{grid_id}”的片区网格，请从列表中选择网格。")
 
 
-def set_target(con, metric: str, target: float, *, grid_id: str | None = None, set_by: str | None = None,
-               scope: Scope | None = None) -> None:
+def set_target(
+    con,
+    metric: str,
+    target: float,
+    *,
+    grid_id: str | None = None,
+    set_by: str | None = None,
+    scope: Scope | None = None,
+) -> None:
     """Set the target of `metric` (one of TARGET_METRICS) as a share in (0, 1] for one grid, or for the
     whole subdistrict when grid_id is None. Only an admin may (scope None = the file's holder)."""
     _check_target_change(con, metric, grid_id, scope)
@@ -562,8 +609,13 @@ def set_target(con, metric: str, target: float, *, grid_id: str | None = None, s
         raise DataError(f"目标值“{target}”不是数字。请填写 0 到 1 之间的比例，例如 0.7 表示 70%。") from exc
     if not math.isfinite(value) or not 0 < value <= 1:
         raise DataError(f"目标值 {target} 超出范围。请填写大于 0、不超过 1 的比例，例如 0.7 表示 70%。")
-    params = {"metric": metric, "grid_id": grid_id, "target": value,
-              "set_at": dt.datetime.now().replace(microsecond=0), "set_by": set_by}
+    params = {
+        "metric": metric,
+        "grid_id": grid_id,
+        "target": value,
+        "set_at": dt.datetime.now().replace(microsecond=0),
+        "set_by": set_by,
+    }
     _replace(con, params, insert=True)
 
 
@@ -577,11 +629,18 @@ def _replace(con, params: dict, *, insert: bool) -> None:
     cur = con.cursor()  # a transaction of its own: the app's connection is shared between sessions
     try:
         db.execute(cur, "BEGIN TRANSACTION")
-        db.execute(cur, "DELETE FROM case_targets WHERE metric = $metric AND grid_id IS NOT DISTINCT FROM $grid_id",
-                   {"metric": params["metric"], "grid_id": params["grid_id"]})
+        db.execute(
+            cur,
+            "DELETE FROM case_targets WHERE metric = $metric AND grid_id IS NOT DISTINCT FROM $grid_id",
+            {"metric": params["metric"], "grid_id": params["grid_id"]},
+        )
         if insert:
-            db.execute(cur, "INSERT INTO case_targets (metric, grid_id, target, set_at, set_by)"
-                            " VALUES ($metric, $grid_id, $target, $set_at, $set_by)", params)
+            db.execute(
+                cur,
+                "INSERT INTO case_targets (metric, grid_id, target, set_at, set_by)"
+                " VALUES ($metric, $grid_id, $target, $set_at, $set_by)",
+                params,
+            )
         db.execute(cur, "COMMIT")
     except BaseException:
         cur.execute("ROLLBACK")
@@ -604,9 +663,12 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
     grid_key = "r.grid_id" if "grid_id" in by else "CAST(NULL AS VARCHAR)"
     rates = " UNION ALL ".join(
         f"SELECT {cols}'{metric}' AS metric, {base} AS base, ({num}) / nullif({base}, 0) AS actual FROM counted"
-        for metric, num, base in (("in_grid_rate", "grid", "closed"),
-                                  ("in_community_rate", "grid + community", "closed"),
-                                  ("urgent_in_community_rate", "urgent_settled_locally", "urgent_closed")))
+        for metric, num, base in (
+            ("in_grid_rate", "grid", "closed"),
+            ("in_community_rate", "grid + community", "closed"),
+            ("urgent_in_community_rate", "urgent_settled_locally", "urgent_closed"),
+        )
+    )
     order = ", ".join([*by, "metric"])
     sql = f"""
         WITH {cases_sql},

@@ -18,6 +18,7 @@ A fresh worker costs a process start and the import of duckdb and pyarrow: measu
 idle 2-core test machine, 0.3–0.6 s under load (bench/hostile_sql.py prints it), so workers are
 started per query rather than kept warm; an idle warm worker would cost ~120 MB of memory.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,8 @@ DEFAULT_CONCURRENCY = 2
 # Address space of a worker: DuckDB's own 1 GB limit, plus ~1.1 GB it reserves at start (thread
 # stacks, allocator arenas: measured VmSize after connect), plus the result's Arrow batches.
 DEFAULT_MEMORY_MB = 2560
-KILL_GRACE_S = 2.0        # after the time limit, before the worker is killed outright
-POLL_S = 0.2              # how often a waiting caller's on_wait is asked
+KILL_GRACE_S = 2.0  # after the time limit, before the worker is killed outright
+POLL_S = 0.2  # how often a waiting caller's on_wait is asked
 HEADER_MAX = 64 * 1024
 WORKER = Path(__file__).with_name("console_worker.py")
 
@@ -55,9 +56,9 @@ class WorkerError(Exception):
 
 @dataclass
 class Answer:
-    header: dict      # the worker's header: ok, rows, bytes, cut, elapsed / error, message, interrupted
-    body: _Chunks   # the Arrow IPC stream, read once (empty for an error)
-    peak_rss: int     # the worker's peak resident memory, bytes (from the kernel at reaping)
+    header: dict  # the worker's header: ok, rows, bytes, cut, elapsed / error, message, interrupted
+    body: _Chunks  # the Arrow IPC stream, read once (empty for an error)
+    peak_rss: int  # the worker's peak resident memory, bytes (from the kernel at reaping)
     started_s: float  # seconds from spawning the worker to its first byte of answer
 
 
@@ -157,8 +158,14 @@ def _release(job: _Job) -> None:
         _lock.notify_all()
 
 
-def run(request: dict, *, timeout_s: float, max_bytes: int, owner: str | None = None,
-        on_wait: Callable[[float], bool | None] | None = None) -> Answer:
+def run(
+    request: dict,
+    *,
+    timeout_s: float,
+    max_bytes: int,
+    owner: str | None = None,
+    on_wait: Callable[[float], bool | None] | None = None,
+) -> Answer:
     """Run `request` (see console_worker.run) in a fresh worker; raises WorkerError when it did not
     answer. `on_wait(seconds)` is called while waiting; returning False (or raising) kills the worker."""
     job = _take_slot(owner)
@@ -174,9 +181,14 @@ def _run(job: _Job, request: dict, on_wait) -> Answer:
     timeout_s = float(request["timeout_s"])
     started = time.perf_counter()
     try:
-        proc = subprocess.Popen([sys.executable, "-I", str(WORKER), str(memory_cap())], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER), str(memory_cap())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+            start_new_session=True,
+        )
     except OSError as exc:  # no process to be had (memory, process limit): a refusal, not a crash
         raise WorkerError("crashed", f"cannot start a worker: {exc}") from exc
     job.attach(proc)
@@ -241,9 +253,9 @@ class _Chunks:
             chunk = self._chunks.pop()
             end = chunk.find(b"\n")
             if end >= 0:
-                line += chunk[:end + 1]
+                line += chunk[: end + 1]
                 if end + 1 < len(chunk):
-                    self._chunks.append(chunk[end + 1:])
+                    self._chunks.append(chunk[end + 1 :])
                 break
             line += chunk
         return bytes(line)

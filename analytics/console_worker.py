@@ -11,6 +11,7 @@ the query ran) by the result as an Arrow IPC stream, and exits. The result stops
 DuckDB at `timeout_s`; an alarm a little later ends the process whatever it is doing, so a worker
 whose server died cannot outlive its limit either.
 """
+
 from __future__ import annotations
 
 import json
@@ -109,14 +110,25 @@ def run(request: dict, out) -> None:
                 for part in _parts(piece):
                     writer.write_batch(part)
         body = sink.getvalue()
-        header = {"ok": True, "rows": rows, "bytes": size, "cut": cut,
-                  "elapsed": time.perf_counter() - started, "peak_rss": _peak_rss()}
+        header = {
+            "ok": True,
+            "rows": rows,
+            "bytes": size,
+            "cut": cut,
+            "elapsed": time.perf_counter() - started,
+            "peak_rss": _peak_rss(),
+        }
         out.write(json.dumps(header).encode() + b"\n")
         out.write(memoryview(body))
     except BaseException as exc:  # everything becomes an answer the server can word for the analyst
-        header = {"ok": False, "error": type(exc).__name__, "message": str(exc)[:4000],
-                  "interrupted": interrupted.is_set(), "elapsed": time.perf_counter() - started,
-                  "peak_rss": _peak_rss()}
+        header = {
+            "ok": False,
+            "error": type(exc).__name__,
+            "message": str(exc)[:4000],
+            "interrupted": interrupted.is_set(),
+            "elapsed": time.perf_counter() - started,
+            "peak_rss": _peak_rss(),
+        }
         out.write(json.dumps(header).encode() + b"\n")
     out.flush()
 
@@ -133,11 +145,23 @@ def _script(request: dict, out) -> None:
             con.execute(statement)
         con.execute("CHECKPOINT")
         con.close()
-        header = {"ok": True, "rows": 0, "bytes": 0, "cut": None, "elapsed": time.perf_counter() - started,
-                  "peak_rss": _peak_rss()}
+        header = {
+            "ok": True,
+            "rows": 0,
+            "bytes": 0,
+            "cut": None,
+            "elapsed": time.perf_counter() - started,
+            "peak_rss": _peak_rss(),
+        }
     except BaseException as exc:
-        header = {"ok": False, "error": type(exc).__name__, "message": str(exc)[:4000], "interrupted": False,
-                  "elapsed": time.perf_counter() - started, "peak_rss": _peak_rss()}
+        header = {
+            "ok": False,
+            "error": type(exc).__name__,
+            "message": str(exc)[:4000],
+            "interrupted": False,
+            "elapsed": time.perf_counter() - started,
+            "peak_rss": _peak_rss(),
+        }
     out.write(json.dumps(header).encode() + b"\n")
 
 

@@ -45,6 +45,7 @@ as above; the tests check both give identical frames.
 Contest results (scores and ranks) are public: every role reads the whole ranking. Functions that show
 judges' sheets for single entries restrict those rows to the communities a scope may read in detail.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,21 +67,35 @@ PARTIAL_RULES = ("rescale", "drop")
 TRIM_MIN_JUDGES = 5
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_MIN_RESAMPLES = 1000
-BOOTSTRAP_SEED = 20221105          # the day the 美好社区·幸福家园 action started
+BOOTSTRAP_SEED = 20221105  # the day the 美好社区·幸福家园 action started
 INTERVAL = (0.025, 0.975)
 TIE_DECIMALS = 6
-HISTORY_COLUMNS = ["community_id", "community_name", "short_name", "round_id", "round_name", "held_on",
-                   "entries_in_round", "score", "rank", "rounds_entered", "previous_rank", "previous_entries"]
+HISTORY_COLUMNS = [
+    "community_id",
+    "community_name",
+    "short_name",
+    "round_id",
+    "round_name",
+    "held_on",
+    "entries_in_round",
+    "score",
+    "rank",
+    "rounds_entered",
+    "previous_rank",
+    "previous_entries",
+]
 
-_SCORE_COLUMN = {"mean": "mean_score", "trimmed_mean": "trimmed_score",
-                 "judge_standardised": "standardised_score"}
+_SCORE_COLUMN = {"mean": "mean_score", "trimmed_mean": "trimmed_score", "judge_standardised": "standardised_score"}
 
 
 # --- the round, its criteria and the weights -----------------------------------------------------
 
+
 def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per round, newest first: round_id, name, held_on, entries, judges."""
-    return db.query(con, """
+    return db.query(
+        con,
+        """
         WITH entries AS (
             SELECT round_id, count(*) AS entries FROM contest_entries GROUP BY ALL
         ),
@@ -92,7 +107,8 @@ def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
                    coalesce(p.judges, 0) AS judges
             FROM contest_rounds r LEFT JOIN entries e USING (round_id) LEFT JOIN panel p USING (round_id)
         )
-        SELECT * FROM final ORDER BY held_on DESC, round_id""")
+        SELECT * FROM final ORDER BY held_on DESC, round_id""",
+    )
 
 
 def criteria(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -101,12 +117,21 @@ def criteria(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
 
 
 def _criteria(con, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
-    frame = db.query(con, """
+    frame = db.query(
+        con,
+        """
         SELECT criterion_id, name, weight, max_score FROM contest_criteria
-        WHERE round_id = $round_id ORDER BY criterion_id""", {"round_id": round_id}, in_transaction=in_transaction)
+        WHERE round_id = $round_id ORDER BY criterion_id""",
+        {"round_id": round_id},
+        in_transaction=in_transaction,
+    )
     if frame.empty:
-        known = db.scalar(con, "SELECT count(*) FROM contest_rounds WHERE round_id = $round_id",
-                          {"round_id": round_id}, in_transaction=in_transaction)
+        known = db.scalar(
+            con,
+            "SELECT count(*) FROM contest_rounds WHERE round_id = $round_id",
+            {"round_id": round_id},
+            in_transaction=in_transaction,
+        )
         if not known:
             raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次，或先导入该场次的评分表。")
         raise DataError(f"擂台场次“{round_id}”还没有评分标准（contest_criteria 表中无此场次的行）。请先导入评分标准。")
@@ -160,8 +185,10 @@ def _entries_sql(where: str) -> str:
 
 def _label_sql(short_name: str, entry_no: str, entries_of_community: str) -> str:
     """An entry's label: its community's short name, with 1号, 2号 when the community has several entries."""
-    return (f"CASE WHEN {entries_of_community} > 1 THEN {short_name} || '·' || CAST({entry_no} AS VARCHAR) || '号'"
-            f" ELSE {short_name} END")
+    return (
+        f"CASE WHEN {entries_of_community} > 1 THEN {short_name} || '·' || CAST({entry_no} AS VARCHAR) || '号'"
+        f" ELSE {short_name} END"
+    )
 
 
 _ENTRIES_SQL = _entries_sql("e.round_id = $round_id")
@@ -175,8 +202,9 @@ def totals_ctes(weights: dict, partial: str) -> tuple[str, dict]:
     rows = ", ".join(f"(CAST($wc{i} AS VARCHAR), CAST($ww{i} AS DOUBLE))" for i in range(len(weights)))
     params = {f"wc{i}": c for i, c in enumerate(weights)}
     params.update({f"ww{i}": w for i, w in enumerate(weights.values())})
-    params.update({"criteria_count": len(weights), "weight_total": float(sum(weights.values())),
-                   "rescale": partial == "rescale"})
+    params.update(
+        {"criteria_count": len(weights), "weight_total": float(sum(weights.values())), "rescale": partial == "rescale"}
+    )
     sql = f"""
         WITH weights (criterion_id, weight) AS (VALUES {rows}),
         {_ENTRIES_SQL},
@@ -265,14 +293,21 @@ def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool 
     return db.query(con, sql + _method_scores_sql(), params, in_transaction=in_transaction)
 
 
-def _totals_matrix(con, round_id: str, table: dict, partial: str, entry_ids: list[str],
-                   in_transaction: bool = False) -> np.ndarray:
+def _totals_matrix(
+    con, round_id: str, table: dict, partial: str, entry_ids: list[str], in_transaction: bool = False
+) -> np.ndarray:
     """The entry × judge matrix of weighted totals (NaN where a judge has no total for an entry)."""
     sql, params = totals_ctes(table, partial)
     params["round_id"] = round_id
-    long = db.query(con, sql + """,
+    long = db.query(
+        con,
+        sql
+        + """,
         final AS (SELECT t.entry_id, p.judge_no, t.total FROM totals t JOIN panel p USING (judge_id))
-        SELECT * FROM final WHERE total IS NOT NULL""", params, in_transaction=in_transaction)
+        SELECT * FROM final WHERE total IS NOT NULL""",
+        params,
+        in_transaction=in_transaction,
+    )
     judges = int(long["judge_no"].max()) if not long.empty else 0
     matrix = np.full((len(entry_ids), judges), np.nan)
     row = {e: i for i, e in enumerate(entry_ids)}
@@ -283,23 +318,25 @@ def _totals_matrix(con, round_id: str, table: dict, partial: str, entry_ids: lis
 
 # --- the bootstrap over judges ------------------------------------------------------------------
 
+
 def _resampled_scores(matrix: np.ndarray, method: str, picks: np.ndarray) -> np.ndarray:
     """Method scores of every entry in every resample: picks is (resamples, judges) of judge columns;
     returns (resamples, entries). For judge_standardised the result is the mean z (same ranks)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN slices are expected and give NaN
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices are expected and give NaN
         if method == "judge_standardised":
             centre = np.nanmean(matrix, axis=0)
             sd = np.nanstd(matrix, axis=0)
             sd = np.where(sd > 0, sd, np.nan)
-            values = ((matrix - centre) / sd)[:, picks]          # (entries, resamples, judges)
+            values = ((matrix - centre) / sd)[:, picks]  # (entries, resamples, judges)
             return np.nanmean(values, axis=2).T
         values = matrix[:, picks]
         if method == "mean":
             return np.nanmean(values, axis=2).T
         count = np.sum(~np.isnan(values), axis=2)
-        trimmed = (np.nansum(values, axis=2) - np.nanmax(values, axis=2) - np.nanmin(values, axis=2)) \
-            / np.where(count > 2, count - 2, 1)
+        trimmed = (np.nansum(values, axis=2) - np.nanmax(values, axis=2) - np.nanmin(values, axis=2)) / np.where(
+            count > 2, count - 2, 1
+        )
         return np.where(count >= TRIM_MIN_JUDGES, trimmed, np.nanmean(values, axis=2)).T
 
 
@@ -310,8 +347,9 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(rounded), np.nan, 1.0 + better)
 
 
-def bootstrap_intervals(matrix: np.ndarray, method: str, *, resamples: int = BOOTSTRAP_RESAMPLES,
-                        seed: int = BOOTSTRAP_SEED) -> tuple[np.ndarray, np.ndarray]:
+def bootstrap_intervals(
+    matrix: np.ndarray, method: str, *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED
+) -> tuple[np.ndarray, np.ndarray]:
     """The 95% interval (low, high) of each entry's rank when the judges are resampled with replacement."""
     entries, judges = matrix.shape
     if judges == 0 or entries == 0:
@@ -320,7 +358,7 @@ def bootstrap_intervals(matrix: np.ndarray, method: str, *, resamples: int = BOO
     picks = np.random.default_rng(seed).integers(0, judges, size=(resamples, judges))
     ranks = competition_ranks(_resampled_scores(matrix, method, picks))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # an entry never scored in any resample
+        warnings.simplefilter("ignore", RuntimeWarning)  # an entry never scored in any resample
         low = np.nanquantile(ranks, INTERVAL[0], axis=0, method="lower")
         high = np.nanquantile(ranks, INTERVAL[1], axis=0, method="higher")
     return low, high
@@ -328,9 +366,18 @@ def bootstrap_intervals(matrix: np.ndarray, method: str, *, resamples: int = BOO
 
 # --- public functions ----------------------------------------------------------------------------
 
-def ranking(con, round_id: str, method: str = "trimmed_mean", weights: Mapping[str, float] | None = None, *,
-            partial: str = "rescale", resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
-            scope: Scope | None = None) -> pd.DataFrame:
+
+def ranking(
+    con,
+    round_id: str,
+    method: str = "trimmed_mean",
+    weights: Mapping[str, float] | None = None,
+    *,
+    partial: str = "rescale",
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    scope: Scope | None = None,
+) -> pd.DataFrame:
     """A row per entry, best first: entry_id, entry_no, community_id, community_name, short_name, label,
     theme, score, rank, rank_low, rank_high, judges_scored, missing_scores.
 
@@ -341,9 +388,15 @@ def ranking(con, round_id: str, method: str = "trimmed_mean", weights: Mapping[s
     return _one_method(_all_methods(con, round_id, weights, partial, resamples, seed), method)
 
 
-def compare_methods(con, round_id: str, weights: Mapping[str, float] | None = None, *,
-                    partial: str = "rescale", resamples: int = BOOTSTRAP_RESAMPLES,
-                    scope: Scope | None = None) -> pd.DataFrame:
+def compare_methods(
+    con,
+    round_id: str,
+    weights: Mapping[str, float] | None = None,
+    *,
+    partial: str = "rescale",
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    scope: Scope | None = None,
+) -> pd.DataFrame:
     """The ranking under every method side by side: per method `score_<m>`, `rank_<m>`, `rank_low_<m>`,
     `rank_high_<m>`; `rank_spread` (best minus worst rank across methods) and `methods_agree`.
     Sorted by the trimmed mean, the method the contest announces."""
@@ -351,14 +404,26 @@ def compare_methods(con, round_id: str, weights: Mapping[str, float] | None = No
     first, *others = METHODS
     ranks = np.column_stack([every[f"rank_{m}"].to_numpy(dtype=float, na_value=np.nan) for m in METHODS])
     # best first by the trimmed mean, entries without a rank last, in entry order
-    order = np.lexsort((every["entry_no"].to_numpy(), np.nan_to_num(ranks[:, METHODS.index("trimmed_mean")], nan=np.inf)))
-    base = every.take(order)[_LABELS + [f"{c}_{first}" for c in _PER_METHOD] + ["judges_scored", "missing_scores"]
-                             + [f"{c}_{m}" for m in others for c in _PER_METHOD]]
-    spread = (np.fmax.reduce(ranks, axis=1) - np.fmin.reduce(ranks, axis=1))[order]   # NaN: no rank at all
-    base.insert(len(base.columns), "rank_spread",
-                pd.arrays.IntegerArray(np.nan_to_num(spread).astype("int64"), np.isnan(spread)))
-    base.insert(len(base.columns), "methods_agree",
-                pd.arrays.BooleanArray(np.nan_to_num(spread) == 0, np.zeros(len(spread), dtype=bool)))
+    order = np.lexsort(
+        (every["entry_no"].to_numpy(), np.nan_to_num(ranks[:, METHODS.index("trimmed_mean")], nan=np.inf))
+    )
+    base = every.take(order)[
+        _LABELS
+        + [f"{c}_{first}" for c in _PER_METHOD]
+        + ["judges_scored", "missing_scores"]
+        + [f"{c}_{m}" for m in others for c in _PER_METHOD]
+    ]
+    spread = (np.fmax.reduce(ranks, axis=1) - np.fmin.reduce(ranks, axis=1))[order]  # NaN: no rank at all
+    base.insert(
+        len(base.columns),
+        "rank_spread",
+        pd.arrays.IntegerArray(np.nan_to_num(spread).astype("int64"), np.isnan(spread)),
+    )
+    base.insert(
+        len(base.columns),
+        "methods_agree",
+        pd.arrays.BooleanArray(np.nan_to_num(spread) == 0, np.zeros(len(spread), dtype=bool)),
+    )
     base.index = pd.RangeIndex(len(base))
     return base
 
@@ -419,8 +484,8 @@ def _all_methods(con, round_id: str, weights, partial: str, resamples: int, seed
         if stored is not None:
             return stored if resamples else _without_intervals(stored)
     if criteria_frame is None:
-        criteria_frame = _criteria(con, round_id)                     # checks the round
-    table = effective_weights(criteria_frame, weights)                # checks the override
+        criteria_frame = _criteria(con, round_id)  # checks the round
+    table = effective_weights(criteria_frame, weights)  # checks the override
     return _score_now(con, round_id, table, partial, resamples, seed)
 
 
@@ -437,12 +502,14 @@ def _without_intervals(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _score_now(con, round_id: str, table: dict, partial: str, resamples: int, seed: int,
-               in_transaction: bool = False) -> pd.DataFrame:
+def _score_now(
+    con, round_id: str, table: dict, partial: str, resamples: int, seed: int, in_transaction: bool = False
+) -> pd.DataFrame:
     frame = _scores(con, round_id, table, partial, in_transaction)
     out = frame[[*_LABELS, "judges_scored", "missing_scores"]].copy()
-    matrix = (_totals_matrix(con, round_id, table, partial, frame["entry_id"].tolist(), in_transaction)
-              if resamples else None)
+    matrix = (
+        _totals_matrix(con, round_id, table, partial, frame["entry_id"].tolist(), in_transaction) if resamples else None
+    )
     rank_column = {"mean": "mean_rank", "trimmed_mean": "trimmed_rank", "judge_standardised": "standardised_rank"}
     for method in METHODS:
         out[f"score_{method}"] = frame[_SCORE_COLUMN[method]].astype(float)
@@ -461,6 +528,7 @@ def _score_now(con, round_id: str, table: dict, partial: str, resamples: int, se
 
 # --- the stored rankings (analytics/schema/61_contest_rollups.sql) -----------------------------------
 
+
 def _source(fn) -> str:
     """A function's source for the fingerprint (its byte code where the source is not installed)."""
     try:
@@ -470,16 +538,47 @@ def _source(fn) -> str:
 
 
 STORED_PARTIAL = "rescale"
-_STORED_COLUMNS = ("round_id", "entry_id", "entry_no", "entries_of_community", "judges_scored", "missing_scores",
-                   *(f"{c}_{m}" for m in METHODS for c in _PER_METHOD))
+_STORED_COLUMNS = (
+    "round_id",
+    "entry_id",
+    "entry_no",
+    "entries_of_community",
+    "judges_scored",
+    "missing_scores",
+    *(f"{c}_{m}" for m in METHODS for c in _PER_METHOD),
+)
 # What the stored rankings depend on besides the data: the scoring code and its constants. A version of
 # the code that scores differently finds the stored rankings not current until they are rebuilt.
-_SCORING_CODE = (totals_ctes, _method_scores_sql, _scores, _totals_matrix, _resampled_scores,
-                 competition_ranks, bootstrap_intervals, _score_now, _typed)
-DEFINITION = hashlib.sha256("\n".join(
-    [repr((METHODS, TRIM_MIN_JUDGES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, INTERVAL, TIE_DECIMALS, STORED_PARTIAL,
-           _STORED_COLUMNS))]
-    + [_source(f) for f in _SCORING_CODE]).encode()).hexdigest()[:16]
+_SCORING_CODE = (
+    totals_ctes,
+    _method_scores_sql,
+    _scores,
+    _totals_matrix,
+    _resampled_scores,
+    competition_ranks,
+    bootstrap_intervals,
+    _score_now,
+    _typed,
+)
+DEFINITION = hashlib.sha256(
+    "\n".join(
+        [
+            repr(
+                (
+                    METHODS,
+                    TRIM_MIN_JUDGES,
+                    BOOTSTRAP_RESAMPLES,
+                    BOOTSTRAP_SEED,
+                    INTERVAL,
+                    TIE_DECIMALS,
+                    STORED_PARTIAL,
+                    _STORED_COLUMNS,
+                )
+            )
+        ]
+        + [_source(f) for f in _SCORING_CODE]
+    ).encode()
+).hexdigest()[:16]
 # The contest tables as they are: every row hashed, summed (order does not matter) and counted. The rounds'
 # dates do not change a ranking, but the stored stage-vs-work record (analytics.contest_work) is drawn by them.
 _CONTEST_SQL = """
@@ -502,10 +601,11 @@ _FRESH_SQL = f"""
 def rankings_current(con) -> bool:
     """True while the stored rankings were scored from the contest tables as they are, by this code
     (asked once per page run inside analytics.rollups.one_check, like the rollups' own check)."""
+
     def ask() -> bool:
         try:
             return bool(db.scalar(con, _FRESH_SQL, {"definition": DEFINITION}, record=False))
-        except DataError:   # a database file from before the stored rankings, opened read-only
+        except DataError:  # a database file from before the stored rankings, opened read-only
             return False
 
     return rollups.remembered(con, "contest rankings", ask)
@@ -562,27 +662,36 @@ def store_rankings(cur) -> int:
     write runs on it, so the rankings describe that transaction's data and commit with it. Returns the
     rows stored."""
     db.execute(cur, "DELETE FROM rollup_contest_rankings")
-    round_ids = db.query(cur, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id",
-                         in_transaction=True)["round_id"].tolist()
+    round_ids = db.query(cur, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id", in_transaction=True)[
+        "round_id"
+    ].tolist()
     frames = []
     for round_id in round_ids:
         table = effective_weights(_criteria(cur, round_id, in_transaction=True), None)
-        one = _score_now(cur, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
-                         in_transaction=True)
-        frames.append(one.assign(round_id=round_id,
-                                 entries_of_community=one.groupby("community_id")["entry_id"].transform("count")))
+        one = _score_now(cur, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, in_transaction=True)
+        frames.append(
+            one.assign(
+                round_id=round_id, entries_of_community=one.groupby("community_id")["entry_id"].transform("count")
+            )
+        )
     columns = list(_STORED_COLUMNS)
     rows = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     if len(rows):
         cur.register("contest_rankings_scored", rows)
         try:
-            db.execute(cur, f"INSERT INTO rollup_contest_rankings ({', '.join(columns)}) "
-                            f"SELECT {', '.join(columns)} FROM contest_rankings_scored")
+            db.execute(
+                cur,
+                f"INSERT INTO rollup_contest_rankings ({', '.join(columns)}) "
+                f"SELECT {', '.join(columns)} FROM contest_rankings_scored",
+            )
         finally:
             cur.unregister("contest_rankings_scored")
-    db.execute(cur, f"""INSERT OR REPLACE INTO rollup_contest_state
+    db.execute(
+        cur,
+        f"""INSERT OR REPLACE INTO rollup_contest_state
                         SELECT 1, $definition, ({_CONTEST_SQL}), $refreshed_at""",
-               {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)})
+        {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
+    )
     return len(rows)
 
 
@@ -594,7 +703,10 @@ def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.Data
     sql, params = totals_ctes(table, "rescale")
     where, scope_params = community_predicate(scope, "e.community_id", "scope_community")
     params.update({"round_id": round_id, **scope_params})
-    return db.query(con, sql + f""",
+    return db.query(
+        con,
+        sql
+        + f""",
         expected AS (
             SELECT e.entry_id, p.judge_id, c.criterion_id, c.name
             FROM labelled e CROSS JOIN panel p
@@ -613,17 +725,20 @@ def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.Data
             FROM gaps g JOIN labelled e USING (entry_id) JOIN panel p USING (judge_id)
             LEFT JOIN judges j USING (judge_id)
         )
-        SELECT * FROM final ORDER BY entry_no, judge_no""", params)
+        SELECT * FROM final ORDER BY entry_no, judge_no""",
+        params,
+    )
 
 
-def rank_history(con, method: str = "trimmed_mean", *, partial: str = "rescale",
-                 scope: Scope | None = None) -> pd.DataFrame:
+def rank_history(
+    con, method: str = "trimmed_mean", *, partial: str = "rescale", scope: Scope | None = None
+) -> pd.DataFrame:
     """How each community placed in every round (public results), oldest round first: community_id,
     community_name, short_name, round_id, round_name, held_on, entries_in_round, score, rank,
     rounds_entered, previous_rank and previous_entries (in the community's previous round, else NA)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    stored = _stored(con, None) if partial == STORED_PARTIAL else None    # every round in one query
+    stored = _stored(con, None) if partial == STORED_PARTIAL else None  # every round in one query
     frames = []
     for r in rounds(con).sort_values(["held_on", "round_id"]).itertuples(index=False):
         if r.entries == 0 or r.judges == 0:
@@ -633,7 +748,8 @@ def rank_history(con, method: str = "trimmed_mean", *, partial: str = "rescale",
         else:
             one = ranking(con, r.round_id, method, partial=partial, resamples=0)
         one = one[["community_id", "community_name", "short_name", "score", "rank"]].assign(
-            round_id=r.round_id, round_name=r.name, held_on=r.held_on, entries_in_round=int(r.entries))
+            round_id=r.round_id, round_name=r.name, held_on=r.held_on, entries_in_round=int(r.entries)
+        )
         frames.append(one)
     if not frames:
         return pd.DataFrame(columns=HISTORY_COLUMNS)

@@ -18,6 +18,7 @@ Judges are named by role only: `judge_no` (1, 2, … in judge_id order within th
 Rows about single entries are limited to the communities the scope may read in detail; the judges'
 leniency and the panel's agreement are about judges, not communities, and use every entry.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -54,24 +55,46 @@ _DEVIATIONS = """,
         )"""
 
 
-def judge_matrix(con, round_id: str, weights: Mapping[str, float] | None = None, *, partial: str = "rescale",
-                 scope: Scope | None = None) -> pd.DataFrame:
+def judge_matrix(
+    con,
+    round_id: str,
+    weights: Mapping[str, float] | None = None,
+    *,
+    partial: str = "rescale",
+    scope: Scope | None = None,
+) -> pd.DataFrame:
     """A row per entry × judge of the panel: entry_id, entry_no, community_id, label, judge_id, judge_no,
     judge_kind, criteria_scored, total (NaN where the judge has no total), deviation (total minus the
     mean of the other judges' totals for that entry)."""
     sql, params = _prepared(con, round_id, weights, partial)
     where, scope_params = community_predicate(scope, "community_id", "scope_community")
-    return db.query(con, sql + _DEVIATIONS + f"""
-        SELECT * FROM cells WHERE {where} ORDER BY entry_no, judge_no""", {**params, **scope_params})
+    return db.query(
+        con,
+        sql
+        + _DEVIATIONS
+        + f"""
+        SELECT * FROM cells WHERE {where} ORDER BY entry_no, judge_no""",
+        {**params, **scope_params},
+    )
 
 
-def judge_leniency(con, round_id: str, weights: Mapping[str, float] | None = None, *,
-                   partial: str = "rescale", scope: Scope | None = None) -> pd.DataFrame:
+def judge_leniency(
+    con,
+    round_id: str,
+    weights: Mapping[str, float] | None = None,
+    *,
+    partial: str = "rescale",
+    scope: Scope | None = None,
+) -> pd.DataFrame:
     """A row per judge: judge_id, judge_no, judge_kind, entries_scored, mean_total, leniency (mean
     deviation from the other judges on the same entries, in points), spread (standard deviation of the
     judge's totals)."""
     sql, params = _prepared(con, round_id, weights, partial)
-    return db.query(con, sql + _DEVIATIONS + """,
+    return db.query(
+        con,
+        sql
+        + _DEVIATIONS
+        + """,
         final AS (
             SELECT judge_id, judge_no, judge_kind, count(total) AS entries_scored,
                    round(avg(total), 9) AS mean_total, round(avg(deviation), 9) AS leniency,
@@ -79,7 +102,9 @@ def judge_leniency(con, round_id: str, weights: Mapping[str, float] | None = Non
             FROM cells
             GROUP BY ALL
         )
-        SELECT * FROM final ORDER BY judge_no""", params)
+        SELECT * FROM final ORDER BY judge_no""",
+        params,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,11 +120,20 @@ class Agreement:
     level: str | None
 
 
-def agreement(con, round_id: str, weights: Mapping[str, float] | None = None, *, partial: str = "rescale",
-              scope: Scope | None = None) -> Agreement:
+def agreement(
+    con,
+    round_id: str,
+    weights: Mapping[str, float] | None = None,
+    *,
+    partial: str = "rescale",
+    scope: Scope | None = None,
+) -> Agreement:
     """How far the judges agree on the order of the entries (Kendall's W, tie-corrected)."""
     sql, params = _prepared(con, round_id, weights, partial)
-    row = db.query(con, sql + """,
+    row = db.query(
+        con,
+        sql
+        + """,
         complete AS (
             SELECT entry_id FROM totals WHERE total IS NOT NULL
             GROUP BY ALL HAVING count(*) = (SELECT count(*) FROM panel)
@@ -124,15 +158,17 @@ def agreement(con, round_id: str, weights: Mapping[str, float] | None = None, *,
                    -- Σ over tie groups of (t³ − t) equals Σ over the tied rows of (t² − 1)
                    (SELECT coalesce(sum(tied * tied - 1), 0) FROM ranked) AS tie_term
         )
-        SELECT * FROM final""", params).iloc[0]
+        SELECT * FROM final""",
+        params,
+    ).iloc[0]
     m, n = int(row["judges"]), int(row["entries"])
     left_out = int(row["all_entries"]) - n
-    denominator = m * m * (n ** 3 - n) - m * float(row["tie_term"])
+    denominator = m * m * (n**3 - n) - m * float(row["tie_term"])
     if m < 2 or n < 2 or denominator <= 0:
         return Agreement(float("nan"), float("nan"), float("nan"), m, n, left_out, None)
     w = 12 * float(row["deviation_squares"]) / denominator
     chi_square = m * (n - 1) * w
-    p_value = float(chdtrc(n - 1, chi_square))   # chi2.sf without importing scipy.stats
+    p_value = float(chdtrc(n - 1, chi_square))  # chi2.sf without importing scipy.stats
     level = next(name for bound, name in AGREEMENT_LEVELS if w >= bound)
     return Agreement(w, chi_square, p_value, m, n, left_out, level)
 
@@ -143,7 +179,10 @@ def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.D
     round's entry means)."""
     sql, params = _prepared(con, round_id, None, "rescale")
     where, scope_params = community_predicate(scope, "e.community_id", "scope_community")
-    return db.query(con, sql + f""",
+    return db.query(
+        con,
+        sql
+        + f""",
         entry_criteria AS (
             SELECT entry_id, criterion_id, round(avg(score), 9) AS entry_mean, count(*) AS judges
             FROM scores GROUP BY ALL
@@ -160,4 +199,6 @@ def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.D
             LEFT JOIN round_criteria r ON r.criterion_id = c.criterion_id
             WHERE {where}
         )
-        SELECT * FROM final ORDER BY entry_no, criterion_id""", {**params, **scope_params})
+        SELECT * FROM final ORDER BY entry_no, criterion_id""",
+        {**params, **scope_params},
+    )

@@ -22,6 +22,7 @@ Where the answer comes from (the same answer either way; the tests compare them)
   while they are current (analytics.rollups), else from the raw tables, and the stage ranking is read
   from the stored rankings in the same query while they are current (analytics.contest), else scored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,9 @@ def window(con, round_id: str, months: int = 12, *, scope: Scope | None = None):
     return contest.round_window(_held_on(con, round_id), months)
 
 
-def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
-                  scope: Scope | None = None) -> pd.DataFrame:
+def stage_vs_work(
+    con, round_id: str, method: str = "trimmed_mean", *, months: int = 12, scope: Scope | None = None
+) -> pd.DataFrame:
     """A row per entry: entry_id, entry_no, community_id, label, score, rank, residents, activities,
     activities_per_1k, participants_per_1k, closed_cases, in_grid_rate, satisfaction, window_start,
     window_end. Sorted by stage rank."""
@@ -67,15 +69,20 @@ def stage_vs_work(con, round_id: str, method: str = "trimmed_mean", *, months: i
         stage_ctes = contest.stored_stage_ctes(con, method)
         if stage_ctes is not None:
             # the stage from the stored rankings and the record in one query
-            out = db.query(con, f"""
+            out = db.query(
+                con,
+                f"""
                 WITH {stage_ctes}, {ctes}, {_FINAL_SQL}
-                SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""", params)
-            if out.empty:       # e.g. a round without criteria: scored below, which says why
+                SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""",
+                params,
+            )
+            if out.empty:  # e.g. a round without criteria: scored below, which says why
                 out = None
         if out is None:
             record = db.query(con, f"WITH {ctes}, {_FINAL_SQL} SELECT * FROM final", params)
             stage = contest.ranking(con, round_id, method, resamples=0)[
-                ["entry_id", "entry_no", "community_id", "label", "score", "rank"]]
+                ["entry_id", "entry_no", "community_id", "label", "score", "rank"]
+            ]
             out = stage.merge(record, on="entry_id", how="inner")
         out["window_start"], out["window_end"] = start, end
     return _typed(out)
@@ -97,10 +104,12 @@ def _record_ctes(round_id: str, start, end, scope: Scope | None, rolled: bool) -
     satisfaction over the days start…end) from the rollups (`rolled`) or the raw tables, and their bound
     values (binds $round_id)."""
     period = Filters(start=start, end=end)
-    act_where, act_params = period.where(date_col="a.day" if rolled else "a.held_on", community_col="a.community_id",
-                                         scope=scope, prefix="a")
-    case_where, case_params = period.where(date_col="k.day" if rolled else "k.reported_at",
-                                           community_col="k.community_id", scope=scope, prefix="k")
+    act_where, act_params = period.where(
+        date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", scope=scope, prefix="a"
+    )
+    case_where, case_params = period.where(
+        date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id", scope=scope, prefix="k"
+    )
     activities, cases, source_params = "seed_activities", "grid_cases", {}
     if rolled:
         activities, act_source = rollups.source("activities", [(start, end)], prefix="ar")
@@ -108,7 +117,8 @@ def _record_ctes(round_id: str, start, end, scope: Scope | None, rolled: bool) -
         source_params = {**act_source, **case_source}
     entrants, comm_params = _entrants_cte(scope)
     params = {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params}
-    return f"""{entrants},
+    return (
+        f"""{entrants},
         uptake AS (
             SELECT a.community_id, {rollups.count(rolled, "a.activities")} AS activities,
                    sum(a.participants) AS participants
@@ -130,16 +140,21 @@ def _record_ctes(round_id: str, start, end, scope: Scope | None, rolled: bool) -
                    coalesce(u.participants, 0) AS participants, coalesce(m.closed_cases, 0) AS closed_cases,
                    m.settled_in_grid, m.satisfaction
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
-        )""", params
+        )""",
+        params,
+    )
 
 
 def _entrants_cte(scope: Scope | None) -> tuple[str, dict]:
     where, params = Filters().where(date_col=None, community_col="e.community_id", scope=scope, prefix="c")
-    return f"""entrants AS (
+    return (
+        f"""entrants AS (
             SELECT e.entry_id, e.community_id, c.residents
             FROM contest_entries e JOIN communities c USING (community_id)
             WHERE e.round_id = $round_id AND {where}
-        )""", params
+        )""",
+        params,
+    )
 
 
 # The record's measures from `record` (rates per 1,000 residents as they are now).
@@ -157,10 +172,16 @@ _FINAL_SQL = """final AS (
 STORED_MONTHS = 12
 # What the stored record depends on besides the data: its SQL over the rollups (the shape of a window
 # with days at both edges) and how a round's window is drawn.
-DEFINITION = hashlib.sha256("\n".join([
-    repr(STORED_MONTHS), _FINAL_SQL, inspect.getsource(contest.round_window),
-    _record_ctes("R", *contest.round_window(dt.date(2024, 6, 15), STORED_MONTHS), None, True)[0],
-]).encode()).hexdigest()[:16]
+DEFINITION = hashlib.sha256(
+    "\n".join(
+        [
+            repr(STORED_MONTHS),
+            _FINAL_SQL,
+            inspect.getsource(contest.round_window),
+            _record_ctes("R", *contest.round_window(dt.date(2024, 6, 15), STORED_MONTHS), None, True)[0],
+        ]
+    ).encode()
+).hexdigest()[:16]
 
 
 def record_current(con) -> bool:
@@ -173,9 +194,15 @@ def record_current(con) -> bool:
 
     def ask() -> bool:
         try:
-            return bool(db.scalar(con, "SELECT definition = $definition FROM rollup_contest_work_state WHERE id = 1",
-                                  {"definition": DEFINITION}, record=False))
-        except DataError:   # a database file from before the stored record, opened read-only
+            return bool(
+                db.scalar(
+                    con,
+                    "SELECT definition = $definition FROM rollup_contest_work_state WHERE id = 1",
+                    {"definition": DEFINITION},
+                    record=False,
+                )
+            )
+        except DataError:  # a database file from before the stored record, opened read-only
             return False
 
     return rollups.remembered(con, "contest work", ask)
@@ -190,7 +217,9 @@ def _stored_stage_vs_work(con, round_id: str, method: str, months: int, scope: S
     if stage_ctes is None:
         return None
     entrants, params = _entrants_cte(scope)
-    out = db.query(con, f"""
+    out = db.query(
+        con,
+        f"""
         WITH {stage_ctes}, {entrants},
         record AS (
             SELECT x.entry_id, x.community_id, x.residents, w.activities, w.participants, w.closed_cases,
@@ -200,7 +229,8 @@ def _stored_stage_vs_work(con, round_id: str, method: str, months: int, scope: S
         {_FINAL_SQL}
         SELECT s.*, f.* EXCLUDE (entry_id), r.window_start, r.window_end
         FROM stage s JOIN final f USING (entry_id) JOIN record r USING (entry_id)""",
-                   {"round_id": round_id, **params})
+        {"round_id": round_id, **params},
+    )
     if out.empty:
         return None
     out["window_start"] = pd.Timestamp(out["window_start"].iloc[0]).date()
@@ -218,21 +248,29 @@ def store_record(cur) -> int:
     for round_id, held_on in zip(held["round_id"], held["held_on"]):
         start, end = contest.round_window(pd.Timestamp(held_on).date(), STORED_MONTHS)
         ctes, params = _record_ctes(round_id, start, end, None, True)
-        db.execute(cur, f"""
+        db.execute(
+            cur,
+            f"""
             INSERT INTO rollup_contest_work (round_id, entry_id, community_id, window_start, window_end, activities,
                                              participants, closed_cases, settled_in_grid, satisfaction)
             SELECT * FROM (
                 WITH {ctes}
                 SELECT $round_id, entry_id, community_id, $window_start, $window_end, activities, participants,
                        closed_cases, settled_in_grid, satisfaction
-                FROM record)""", {**params, "window_start": start, "window_end": end})
-    db.execute(cur, "INSERT OR REPLACE INTO rollup_contest_work_state SELECT 1, $definition, $refreshed_at",
-               {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)})
+                FROM record)""",
+            {**params, "window_start": start, "window_end": end},
+        )
+    db.execute(
+        cur,
+        "INSERT OR REPLACE INTO rollup_contest_work_state SELECT 1, $definition, $refreshed_at",
+        {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
+    )
     return int(cur.execute("SELECT count(*) FROM rollup_contest_work").fetchone()[0])
 
 
-def stage_work_match(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
-                     scope: Scope | None = None) -> pd.DataFrame:
+def stage_work_match(
+    con, round_id: str, method: str = "trimmed_mean", *, months: int = 12, scope: Scope | None = None
+) -> pd.DataFrame:
     """A row per work measure: measure, rho (Spearman, stage score vs measure, over every entry), entries,
     level ∈ strong, weak, none, opposite, or None with fewer than five entries."""
     return work_match(stage_vs_work(con, round_id, method, months=months, scope=None))
@@ -269,12 +307,13 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class StageWork:
-    frame: pd.DataFrame     # stage_vs_work: the entries the scope may read in detail
-    match: pd.DataFrame     # stage_work_match: over every entry
+    frame: pd.DataFrame  # stage_vs_work: the entries the scope may read in detail
+    match: pd.DataFrame  # stage_work_match: over every entry
 
 
-def stage_and_match(con, round_id: str, method: str = "trimmed_mean", *, months: int = 12,
-                    scope: Scope | None = None) -> StageWork:
+def stage_and_match(
+    con, round_id: str, method: str = "trimmed_mean", *, months: int = 12, scope: Scope | None = None
+) -> StageWork:
     """Both answers of the contest page's "stage vs work" tab from one reading of the record: the
     same as stage_vs_work(…, scope=scope) and stage_work_match(…)."""
     every = stage_vs_work(con, round_id, method, months=months, scope=None)

@@ -3,6 +3,7 @@
 Every query of the project goes through `query()` (or `execute()` for statements), so binding, error
 mapping and timing live in one place, and a distributed engine could later plug in here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,8 +47,9 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(os.environ.get(ENV_DB_PATH) or DEFAULT_DB_PATH)
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
-            progress=None) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike | None = None, *, read_only: bool = False, progress=None
+) -> duckdb.DuckDBPyConnection:
     """Open the database. A missing file is created and filled with the demo world.
 
     The world is built in a temporary file in the same folder, renamed into place only when complete,
@@ -72,8 +74,10 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     if unfinished(con):
         con.close()
         if read_only:
-            raise DataError(f"数据库文件 {target} 是一次未完成的首次启动留下的空库。"
-                            "请先不带只读参数启动一次，程序会重新生成演示数据。")
+            raise DataError(
+                f"数据库文件 {target} 是一次未完成的首次启动留下的空库。"
+                "请先不带只读参数启动一次，程序会重新生成演示数据。"
+            )
         first_start.build(target, progress, replace_unfinished=True)
         con = _open(target, read_only=read_only)
     configure(con)
@@ -121,8 +125,7 @@ def unfinished(con: duckdb.DuckDBPyConnection) -> bool:
                              AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()[0]
 
 
-def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None,
-              threads: int | None = None) -> None:
+def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None, threads: int | None = None) -> None:
     """DuckDB's memory limit and thread count: the arguments, else $JIANGCHUAN_DUCKDB_MEMORY /
     $JIANGCHUAN_DUCKDB_THREADS, else 1GB and DuckDB's default (one thread per core). Both settings are
     the database instance's, so they hold for every cursor of the connection."""
@@ -133,8 +136,10 @@ def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None
         if threads:
             con.execute("SET threads = $threads", {"threads": int(threads)})
     except (duckdb.Error, ValueError) as exc:
-        raise DataError(f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={threads!r}）："
-                        f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。") from exc
+        raise DataError(
+            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={threads!r}）："
+            f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。"
+        ) from exc
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -161,8 +166,9 @@ def _record(sql: str, params) -> None:
         captured.append((sql, dict(params) if isinstance(params, dict) else list(params or [])))
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *,
-          in_transaction: bool = False) -> pd.DataFrame:
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *, in_transaction: bool = False
+) -> pd.DataFrame:
     """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame.
 
     `in_transaction=True` runs it on `con` itself (a cursor from `transaction()`), so that it sees the
@@ -181,8 +187,14 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None =
     return frame
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *,
-           in_transaction: bool = False, record: bool = True):
+def scalar(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict | list | None = None,
+    *,
+    in_transaction: bool = False,
+    record: bool = True,
+):
     """The first column of the first row of a query, or None. `record=False` keeps bookkeeping queries
     (such as whether the rollups are current) out of `capture_sql()`, which shows a chart's SQL."""
     if record:
@@ -237,8 +249,10 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None
     _log_slow(sql, started)
 
 
-DATA_VERSION_SQL = ("SELECT count(*) || '/' || coalesce(max(imported_at)::VARCHAR, '') || '/'"
-                    " || count(*) FILTER (WHERE status = 'undone') FROM import_batches")
+DATA_VERSION_SQL = (
+    "SELECT count(*) || '/' || coalesce(max(imported_at)::VARCHAR, '') || '/'"
+    " || count(*) FILTER (WHERE status = 'undone') FROM import_batches"
+)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:

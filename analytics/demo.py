@@ -6,6 +6,7 @@ Events are drawn with vectorised numpy in chunks and handed to DuckDB as Arrow t
 
     python -m analytics.demo --write-boundaries    # refresh data/demo_grid_boundaries.geojson
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,15 @@ def _to_lonlat(x_km: float, y_km: float) -> tuple[float, float]:
 
 
 def _km_polygon_to_lonlat(poly: Polygon) -> Polygon:
-    return shapely.transform(poly, lambda xy: np.column_stack([
-        np.round(W.OFFICE_LON + xy[:, 0] / W.KM_PER_DEG_LON, 6),
-        np.round(W.OFFICE_LAT + xy[:, 1] / W.KM_PER_DEG_LAT, 6)]))
+    return shapely.transform(
+        poly,
+        lambda xy: np.column_stack(
+            [
+                np.round(W.OFFICE_LON + xy[:, 0] / W.KM_PER_DEG_LON, 6),
+                np.round(W.OFFICE_LAT + xy[:, 1] / W.KM_PER_DEG_LAT, 6),
+            ]
+        ),
+    )
 
 
 def grid_polygons_km() -> dict[str, Polygon]:
@@ -58,13 +65,24 @@ def boundaries_geojson() -> dict:
     features = []
     polys = grid_polygons_km()
     for grid_id, name, name_en, *_ in W.GRIDS:
-        features.append({"type": "Feature",
-                         "properties": {"grid_id": grid_id, "name": name, "name_en": name_en,
-                                        "note": "示意边界，非官方 / illustrative, not official"},
-                         "geometry": mapping(_km_polygon_to_lonlat(polys[grid_id]))})
-    return {"type": "FeatureCollection", "name": "jiangchuan_demo_grids",
-            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-            "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "grid_id": grid_id,
+                    "name": name,
+                    "name_en": name_en,
+                    "note": "示意边界，非官方 / illustrative, not official",
+                },
+                "geometry": mapping(_km_polygon_to_lonlat(polys[grid_id])),
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": "jiangchuan_demo_grids",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "features": features,
+    }
 
 
 def _place_points(rng, polygon: Polygon, n: int, min_km: float) -> list[tuple[float, float]]:
@@ -77,8 +95,7 @@ def _place_points(rng, polygon: Polygon, n: int, min_km: float) -> list[tuple[fl
         tries += 1
         x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
         spacing = min_km if tries < 5000 else min_km / 2
-        if inner.contains(Point(x, y)) and all((x - px) ** 2 + (y - py) ** 2 >= spacing ** 2
-                                               for px, py in points):
+        if inner.contains(Point(x, y)) and all((x - px) ** 2 + (y - py) ** 2 >= spacing**2 for px, py in points):
             points.append((x, y))
     return points
 
@@ -107,16 +124,30 @@ def build(con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.
         # Its own stream, so contest results do not change with the event volume (scale).
         _build_contest(con, np.random.default_rng([seed, 7]), communities)
         # on the build's own connection: a fresh cursor would not see the uncommitted rows
-        rows = db.scalar(con, "SELECT (SELECT count(*) FROM seed_activities) + (SELECT count(*) FROM grid_cases)",
-                         in_transaction=True)
-        con.execute("INSERT INTO import_batches VALUES (?, 'demo_world', 'analytics/demo.py', ?, ?, ?, 'demo')",
-                    [DEMO_BATCH, hashlib.sha256(f"seed={seed};scale={scale}".encode()).hexdigest(), rows,
-                     dt.datetime(2025, 1, 1)])
-        for key, value in {"world": "demo", "demo_seed": str(seed), "demo_scale": str(scale),
-                           "data_start": W.ACTION_START.isoformat(), "data_end": W.DATA_END.isoformat()}.items():
+        rows = db.scalar(
+            con,
+            "SELECT (SELECT count(*) FROM seed_activities) + (SELECT count(*) FROM grid_cases)",
+            in_transaction=True,
+        )
+        con.execute(
+            "INSERT INTO import_batches VALUES (?, 'demo_world', 'analytics/demo.py', ?, ?, ?, 'demo')",
+            [
+                DEMO_BATCH,
+                hashlib.sha256(f"seed={seed};scale={scale}".encode()).hexdigest(),
+                rows,
+                dt.datetime(2025, 1, 1),
+            ],
+        )
+        for key, value in {
+            "world": "demo",
+            "demo_seed": str(seed),
+            "demo_scale": str(scale),
+            "data_start": W.ACTION_START.isoformat(),
+            "data_end": W.DATA_END.isoformat(),
+        }.items():
             db.set_meta(con, key, value)
         report(0.95, "rollups")
-        rollups.refresh(con, transaction=False)   # in this transaction: the world and its rollups commit together
+        rollups.refresh(con, transaction=False)  # in this transaction: the world and its rollups commit together
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -151,23 +182,44 @@ def _build_places(con, rng) -> list[dict]:
     for i, c in enumerate(communities, start=1):
         c["community_id"] = f"C{i:02d}"
         c["households"] = int(round(c["residents"] / rng.uniform(2.3, 2.8)))
-        c["built_year"] = W.NEWER_ESTATES.get(c["name"]) or W.OLD_STREETS.get(c["name"]) or int(rng.integers(1978, 2000))
-        c["sample_tier"] = ("city" if c["name"] == W.CITY_SAMPLE
-                            else "jiangchuan" if c["name"] in W.JIANGCHUAN_SAMPLES else None)
+        c["built_year"] = (
+            W.NEWER_ESTATES.get(c["name"]) or W.OLD_STREETS.get(c["name"]) or int(rng.integers(1978, 2000))
+        )
+        c["sample_tier"] = (
+            "city" if c["name"] == W.CITY_SAMPLE else "jiangchuan" if c["name"] in W.JIANGCHUAN_SAMPLES else None
+        )
         c["lon"], c["lat"] = _to_lonlat(c["x"], c["y"])
         # Hidden traits that make communities differ in ways a leader can find in the data.
-        c["activity"] = W.GRID_ACTIVITY[c["grid_id"]] * float(rng.lognormal(0, 0.3)) * (
-            1.6 if c["sample_tier"] == "city" else 1.25 if c["sample_tier"] else 1.0)
-        c["competence"] = W.GRID_COMPETENCE[c["grid_id"]] + float(rng.normal(0, 0.25)) + (
-            0.3 if c["sample_tier"] else 0.0)
+        c["activity"] = (
+            W.GRID_ACTIVITY[c["grid_id"]]
+            * float(rng.lognormal(0, 0.3))
+            * (1.6 if c["sample_tier"] == "city" else 1.25 if c["sample_tier"] else 1.0)
+        )
+        c["competence"] = (
+            W.GRID_COMPETENCE[c["grid_id"]] + float(rng.normal(0, 0.25)) + (0.3 if c["sample_tier"] else 0.0)
+        )
         c["case_rate"] = float(rng.lognormal(0, 0.2)) * (1.25 if c["built_year"] < 1990 else 1.0)
-        con.execute("INSERT INTO communities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [c["community_id"], W.full_name(c["name"]), W.short_name(c["name"]), c["grid_id"],
-                     c["households"], c["residents"], c["party_members"], c["built_year"],
-                     c["sample_tier"], c["lon"], c["lat"]])
+        con.execute(
+            "INSERT INTO communities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                c["community_id"],
+                W.full_name(c["name"]),
+                W.short_name(c["name"]),
+                c["grid_id"],
+                c["households"],
+                c["residents"],
+                c["party_members"],
+                c["built_year"],
+                c["sample_tier"],
+                c["lon"],
+                c["lat"],
+            ],
+        )
         since = dt.date(int(rng.integers(2012, 2023)), int(rng.integers(1, 13)), 1)
-        con.execute("INSERT INTO secretaries VALUES (?, ?, ?, ?)",
-                    [f"S{i:02d}", c["community_id"], f"{W.full_name(c['name'])}书记", since])
+        con.execute(
+            "INSERT INTO secretaries VALUES (?, ?, ?, ?)",
+            [f"S{i:02d}", c["community_id"], f"{W.full_name(c['name'])}书记", since],
+        )
     return communities
 
 
@@ -197,7 +249,9 @@ def _build_partners(con, rng, communities) -> list[tuple[str, str, dt.date, bool
 
 
 def _day_weights(days: np.ndarray, growth: float, month_factor: dict[int, float]) -> np.ndarray:
-    months = (np.datetime64(W.ACTION_START) + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12 + 1
+    months = (np.datetime64(W.ACTION_START) + days.astype("timedelta64[D]")).astype("datetime64[M]").astype(
+        int
+    ) % 12 + 1
     weekday = (np.datetime64(W.ACTION_START) + days.astype("timedelta64[D]")).astype("datetime64[D]").astype(int) % 7
     weekend = np.isin(weekday, [2, 3])  # 1970-01-01 was a Thursday: 2 = Saturday, 3 = Sunday
     trend = 1 + growth * days / days.max()
@@ -220,8 +274,11 @@ def _chunks(total: int):
 def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
     n_days = (W.DATA_END - W.ACTION_START).days + 1
     days = np.arange(n_days)
-    day_p = _day_weights(days, 0.8, {1: 0.75, 2: 0.55, 3: 1.2, 4: 1.15, 5: 1.05, 6: 1.0, 7: 0.85,
-                                     8: 0.8, 9: 1.05, 10: 0.95, 11: 1.1, 12: 1.0})
+    day_p = _day_weights(
+        days,
+        0.8,
+        {1: 0.75, 2: 0.55, 3: 1.2, 4: 1.15, 5: 1.05, 6: 1.0, 7: 0.85, 8: 0.8, 9: 1.05, 10: 0.95, 11: 1.1, 12: 1.0},
+    )
     day_p /= day_p.sum()
     comm_p = np.array([c["residents"] * c["activity"] for c in communities])
     comm_p /= comm_p.sum()
@@ -243,7 +300,9 @@ def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
     total = max(1, round(ACTIVITIES_PER_SCALE * scale))
     for start, n in _chunks(total):
         day = np.sort(rng.choice(n_days, size=n, p=day_p))
-        month = (np.datetime64(W.ACTION_START) + day.astype("timedelta64[D]")).astype("datetime64[M]").astype(int) % 12 + 1
+        month = (np.datetime64(W.ACTION_START) + day.astype("timedelta64[D]")).astype("datetime64[M]").astype(
+            int
+        ) % 12 + 1
         comm = rng.choice(len(communities), size=n, p=comm_p)
         season = np.ones((n, 4))
         season[:, 1] = np.where(np.isin(month, [3, 4]), 2.2, np.where(np.isin(month, [7, 8, 1, 2]), 0.5, 1.0))
@@ -272,17 +331,25 @@ def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
         participants = np.maximum(3, np.round(base * rng.lognormal(0, 0.35, n) * np.where(with_partner, 1.3, 1.0)))
         volunteers = 1 + rng.poisson(np.where(colour == 3, 9, 4))
         hours = volunteers * rng.choice([1.5, 2.0, 2.5, 3.0, 4.0], size=n)
-        table = pa.table({
-            "seq": np.arange(start + 1, start + n + 1), "held_on": held.astype("datetime64[D]"),
-            "community_id": [communities[i]["community_id"] for i in comm], "item_id": item.astype(str),
-            "partner_id": partner.tolist(), "participants": participants.astype(np.int32),
-            "volunteers": volunteers.astype(np.int32), "volunteer_hours": hours,
-        })
+        table = pa.table(
+            {
+                "seq": np.arange(start + 1, start + n + 1),
+                "held_on": held.astype("datetime64[D]"),
+                "community_id": [communities[i]["community_id"] for i in comm],
+                "item_id": item.astype(str),
+                "partner_id": partner.tolist(),
+                "participants": participants.astype(np.int32),
+                "volunteers": volunteers.astype(np.int32),
+                "volunteer_hours": hours,
+            }
+        )
         con.register("demo_chunk", table)
-        con.execute("""INSERT INTO seed_activities
+        con.execute(
+            """INSERT INTO seed_activities
                        SELECT 'A' || lpad(seq::VARCHAR, 9, '0'), held_on, community_id, item_id, partner_id,
                               participants, volunteers, volunteer_hours, $batch FROM demo_chunk""",
-                    {"batch": DEMO_BATCH})
+            {"batch": DEMO_BATCH},
+        )
         con.unregister("demo_chunk")
         progress((start + n) / total)
 
@@ -290,8 +357,11 @@ def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
 def _build_cases(con, rng, communities, scale, progress) -> None:
     n_days = (W.DATA_END - W.ACTION_START).days + 1
     days = np.arange(n_days)
-    day_p = _day_weights(days, 0.35, {1: 0.85, 2: 0.7, 3: 1.0, 4: 1.0, 5: 1.05, 6: 1.15, 7: 1.25,
-                                      8: 1.2, 9: 1.0, 10: 0.95, 11: 1.0, 12: 0.95})
+    day_p = _day_weights(
+        days,
+        0.35,
+        {1: 0.85, 2: 0.7, 3: 1.0, 4: 1.0, 5: 1.05, 6: 1.15, 7: 1.25, 8: 1.2, 9: 1.0, 10: 0.95, 11: 1.0, 12: 0.95},
+    )
     day_p /= day_p.sum()
     comm_p = np.array([c["residents"] * c["case_rate"] for c in communities])
     comm_p /= comm_p.sum()
@@ -301,10 +371,10 @@ def _build_cases(con, rng, communities, scale, progress) -> None:
     lat = np.array([c["lat"] for c in communities])
     end_ts = np.datetime64(W.DATA_END) + np.timedelta64(1, "D")
     urgent_p = np.array([0.01, 0.03, 0.05, 0.15])
-    cat_shift = np.array([0.6, 0.2, -0.3, -0.5])          # party work is settled at home, disputes climb
+    cat_shift = np.array([0.6, 0.2, -0.3, -0.5])  # party work is settled at home, disputes climb
     median_hours = np.array([18.0, 60.0, 160.0, 400.0])
     cat_duration = np.array([0.8, 1.0, 1.2, 1.4])
-    thresholds = np.array([-0.5, -2.0, -3.6])            # latent above t0: grid; above t1: community; ...
+    thresholds = np.array([-0.5, -2.0, -3.6])  # latent above t0: grid; above t1: community; ...
 
     surnames = "".join(W.SURNAMES)
     given = "".join(W.GIVEN_CHARS)
@@ -315,38 +385,56 @@ def _build_cases(con, rng, communities, scale, progress) -> None:
     for start, n in _chunks(total):
         day = np.sort(rng.choice(n_days, size=n, p=day_p))
         minutes = rng.integers(8 * 60, 20 * 60, n)
-        reported = (np.datetime64(W.ACTION_START) + day.astype("timedelta64[D]")).astype("datetime64[m]") + minutes.astype("timedelta64[m]")
+        reported = (np.datetime64(W.ACTION_START) + day.astype("timedelta64[D]")).astype(
+            "datetime64[m]"
+        ) + minutes.astype("timedelta64[m]")
         month = reported.astype("datetime64[M]").astype(int) % 12 + 1
         comm = rng.choice(len(communities), size=n, p=comm_p)
         summer = np.ones((n, 4))
         summer[:, 3] = np.where(np.isin(month, [6, 7, 8]), 1.4, 1.0)
         cat = _sample_categorical(rng, cat_pref[comm] * summer)
         urgent = rng.random(n) < urgent_p[cat]
-        latent = (competence[comm] + cat_shift[cat] + 0.5 * day / n_days - np.where(urgent, 1.1, 0.0)
-                  + rng.logistic(0, 0.8, n))
-        level = (latent < thresholds[:, None]).sum(axis=0)      # 0 grid … 3 district
+        latent = (
+            competence[comm]
+            + cat_shift[cat]
+            + 0.5 * day / n_days
+            - np.where(urgent, 1.1, 0.0)
+            + rng.logistic(0, 0.8, n)
+        )
+        level = (latent < thresholds[:, None]).sum(axis=0)  # 0 grid … 3 district
         hours = median_hours[level] * cat_duration[cat] * np.where(urgent, 0.4, 1.0) * rng.lognormal(0, 0.6, n)
         closed = reported + np.round(hours * 60).astype("timedelta64[m]")
         is_open = (closed >= end_ts) | (rng.random(n) < 0.004)
-        satisfaction = np.clip(np.round(4.4 - 0.45 * level - 0.15 * np.log1p(hours / 24)
-                                        + 0.3 * competence[comm] + rng.normal(0, 0.7, n)), 1, 5)
+        satisfaction = np.clip(
+            np.round(4.4 - 0.45 * level - 0.15 * np.log1p(hours / 24) + 0.3 * competence[comm] + rng.normal(0, 0.7, n)),
+            1,
+            5,
+        )
         no_survey = is_open | (rng.random(n) < 0.25)
         has_location = rng.random(n) > 0.08
-        table = pa.table({
-            "seq": np.arange(start + 1, start + n + 1),
-            "community_id": [communities[i]["community_id"] for i in comm],
-            "category": np.array(W.CASE_CATEGORIES)[cat], "reported_at": reported.astype("datetime64[s]"),
-            "closed_at": pa.array(closed.astype("datetime64[s]"), mask=is_open), "level": pa.array(np.array(W.LEVELS)[level], mask=is_open),
-            "urgent": urgent, "satisfaction": pa.array(satisfaction.astype(np.int8), mask=no_survey),
-            "lon": pa.array(np.round(lon[comm] + rng.normal(0, 0.0018, n), 6), mask=~has_location),
-            "lat": pa.array(np.round(lat[comm] + rng.normal(0, 0.0015, n), 6), mask=~has_location),
-            "surname": rng.integers(0, len(surnames), n), "given1": rng.integers(0, len(given), n),
-            "given2": rng.integers(-8, len(given), n),  # about one name in five has a single given character
-            "phone": rng.integers(0, 10**8, n) + np.array([130, 135, 138, 139, 150, 158, 186, 189])[rng.integers(0, 8, n)] * 10**8,
-            "template": cat * per_cat + rng.integers(0, per_cat, n),
-        })
+        table = pa.table(
+            {
+                "seq": np.arange(start + 1, start + n + 1),
+                "community_id": [communities[i]["community_id"] for i in comm],
+                "category": np.array(W.CASE_CATEGORIES)[cat],
+                "reported_at": reported.astype("datetime64[s]"),
+                "closed_at": pa.array(closed.astype("datetime64[s]"), mask=is_open),
+                "level": pa.array(np.array(W.LEVELS)[level], mask=is_open),
+                "urgent": urgent,
+                "satisfaction": pa.array(satisfaction.astype(np.int8), mask=no_survey),
+                "lon": pa.array(np.round(lon[comm] + rng.normal(0, 0.0018, n), 6), mask=~has_location),
+                "lat": pa.array(np.round(lat[comm] + rng.normal(0, 0.0015, n), 6), mask=~has_location),
+                "surname": rng.integers(0, len(surnames), n),
+                "given1": rng.integers(0, len(given), n),
+                "given2": rng.integers(-8, len(given), n),  # about one name in five has a single given character
+                "phone": rng.integers(0, 10**8, n)
+                + np.array([130, 135, 138, 139, 150, 158, 186, 189])[rng.integers(0, 8, n)] * 10**8,
+                "template": cat * per_cat + rng.integers(0, per_cat, n),
+            }
+        )
         con.register("demo_chunk", table)
-        con.execute("""INSERT INTO grid_cases
+        con.execute(
+            """INSERT INTO grid_cases
             SELECT 'K' || lpad(seq::VARCHAR, 9, '0'), community_id, category, reported_at, closed_at, level,
                    urgent, satisfaction, lon, lat,
                    substr($surnames, surname + 1, 1) || substr($given, given1 + 1, 1)
@@ -354,7 +442,9 @@ def _build_cases(con, rng, communities, scale, progress) -> None:
                    phone::VARCHAR,
                    replace(list_extract($templates, template + 1), '{phone}', phone::VARCHAR),
                    $batch
-            FROM demo_chunk""", {"surnames": surnames, "given": given, "templates": templates, "batch": DEMO_BATCH})
+            FROM demo_chunk""",
+            {"surnames": surnames, "given": given, "templates": templates, "batch": DEMO_BATCH},
+        )
         con.unregister("demo_chunk")
         progress((start + n) / total)
 
@@ -369,14 +459,18 @@ def _build_contest(con, rng, communities) -> None:
     for round_no, (round_id, name, held_on, judges, names) in enumerate(W.ROUNDS):
         con.execute("INSERT INTO contest_rounds VALUES (?, ?, ?)", [round_id, name, held_on])
         for crit_id, crit_name, weight in W.CRITERIA:
-            con.execute("INSERT INTO contest_criteria VALUES (?, ?, ?, ?, ?)",
-                        [round_id, crit_id, crit_name, weight, W.CRITERION_MAX])
+            con.execute(
+                "INSERT INTO contest_criteria VALUES (?, ?, ?, ?, ?)",
+                [round_id, crit_id, crit_name, weight, W.CRITERION_MAX],
+            )
         for e, cname in enumerate(names, start=1):
             c = by_name[cname]
             entry_id = f"{round_id}-E{e:02d}"
             sec = f"S{int(c['community_id'][1:]):02d}"
-            con.execute("INSERT INTO contest_entries VALUES (?, ?, ?, ?, ?)",
-                        [round_id, entry_id, c["community_id"], sec, W.THEMES[int(rng.integers(0, len(W.THEMES)))]])
+            con.execute(
+                "INSERT INTO contest_entries VALUES (?, ?, ?, ?, ?)",
+                [round_id, entry_id, c["community_id"], sec, W.THEMES[int(rng.integers(0, len(W.THEMES)))]],
+            )
             quality = 74 + 6 * c["competence"] + 4 * np.log(c["activity"]) + flair[c["community_id"]] + 1.5 * round_no
             crit_offsets = rng.normal(0, 3, len(W.CRITERIA))
             for jid in judges:
@@ -388,8 +482,10 @@ def _build_contest(con, rng, communities) -> None:
                     if round_id == "R2024" and jid == "J3" and e == 9 and crit_id == "K4":
                         continue
                     score = np.clip(quality + crit_offsets[k] + leniency + rng.normal(0, noise), 40, 100)
-                    con.execute("INSERT INTO contest_scores VALUES (?, ?, ?, ?, ?)",
-                                [round_id, entry_id, jid, crit_id, float(np.round(score * 2) / 2)])
+                    con.execute(
+                        "INSERT INTO contest_scores VALUES (?, ?, ?, ?, ?)",
+                        [round_id, entry_id, jid, crit_id, float(np.round(score * 2) / 2)],
+                    )
 
 
 def main(argv=None) -> None:
@@ -399,7 +495,9 @@ def main(argv=None) -> None:
     parser.add_argument("--write-boundaries", action="store_true", help="write " + str(BOUNDARY_FILE))
     args = parser.parse_args(argv)
     if args.write_boundaries:
-        BOUNDARY_FILE.write_text(json.dumps(boundaries_geojson(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        BOUNDARY_FILE.write_text(
+            json.dumps(boundaries_geojson(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print("wrote", BOUNDARY_FILE)
 
 

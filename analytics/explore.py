@@ -38,6 +38,7 @@ minutes old). Measured on the shared 2-core test machine under load (first query
 file copy 0.2 s at demo scale 0.1 and 1, 0.3 s at scale 10 (640,000 cases, 73 MB); COPY FROM
 DATABASE 0.5 s, 1.8 s and 9 s. A query on a snapshot or a free file costs ~0.1–0.3 s of opening.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -101,12 +102,12 @@ class QueryRefused(DataError):
 @dataclass(frozen=True)
 class QueryResult:
     frame: pd.DataFrame
-    truncated: bool   # True when the query had more rows than the frame holds (cut at max_rows or max_bytes)
-    elapsed: float    # seconds the query ran (snapshot making not included)
-    source: str       # "file": the database file itself; "snapshot": a copy, the file being busy in this
+    truncated: bool  # True when the query had more rows than the frame holds (cut at max_rows or max_bytes)
+    elapsed: float  # seconds the query ran (snapshot making not included)
+    source: str  # "file": the database file itself; "snapshot": a copy, the file being busy in this
     #                   process; "masked": the role's masked copy
     truncated_by: str | None = None  # "rows" or "bytes" when truncated
-    worker_peak_rss: int = 0         # the worker process's peak resident memory, bytes
+    worker_peak_rss: int = 0  # the worker process's peak resident memory, bytes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,8 +126,14 @@ def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> s
         except duckdb.Error as exc:
             raise QueryRefused(f"SQL 语法错误，请检查后重试：{_first_line(exc)}", "syntax") from exc
         return _verdict(len(statements), statements[0].type.name if statements else None)
-    request = {"path": ":memory:", "sql": sql, "config": LOCKED_CONFIG, "max_rows": 0, "parse_only": True,
-               "allowed": sorted(ALLOWED_STATEMENTS.values())}
+    request = {
+        "path": ":memory:",
+        "sql": sql,
+        "config": LOCKED_CONFIG,
+        "max_rows": 0,
+        "parse_only": True,
+        "allowed": sorted(ALLOWED_STATEMENTS.values()),
+    }
     try:
         answer = console_runner.run(request, timeout_s=10, max_bytes=0)
     except console_runner.WorkerError as error:
@@ -147,11 +154,13 @@ def _verdict(count: int, kind: str | None) -> str:
     if not count:
         raise QueryRefused("没有找到可运行的语句（只有注释？）。", "empty")
     if count > 1:
-        raise QueryRefused(f"一次只能运行一条语句，这里有 {count} 条。请删去多余的语句"
-                           "（分号后面的部分）。", "multiple")
+        raise QueryRefused(f"一次只能运行一条语句，这里有 {count} 条。请删去多余的语句（分号后面的部分）。", "multiple")
     if kind not in ALLOWED_STATEMENTS.values():
-        raise QueryRefused(f"控制台只能运行查询（SELECT、FROM、WITH … SELECT、EXPLAIN 等），这是一条"
-                           f" {kind} 语句，已拒绝。修改数据请使用“数据导入”功能。", "statement")
+        raise QueryRefused(
+            f"控制台只能运行查询（SELECT、FROM、WITH … SELECT、EXPLAIN 等），这是一条"
+            f" {kind} 语句，已拒绝。修改数据请使用“数据导入”功能。",
+            "statement",
+        )
     return kind
 
 
@@ -165,9 +174,17 @@ def _raise_for(header: dict, *, timeout_s: float) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # running
-def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
-                 max_rows: int = 10_000, max_bytes: int = MAX_BYTES, scope: Scope | None = None,
-                 owner: str | None = None, on_wait: Callable[[float], bool | None] | None = None) -> QueryResult:
+def run_readonly(
+    db_path: str | os.PathLike,
+    sql: str,
+    *,
+    timeout_s: float = 10,
+    max_rows: int = 10_000,
+    max_bytes: int = MAX_BYTES,
+    scope: Scope | None = None,
+    owner: str | None = None,
+    on_wait: Callable[[float], bool | None] | None = None,
+) -> QueryResult:
     """Run one read-only query on its own locked-down DuckDB instance, in a worker process of its own
     (analytics.console_runner: memory capped as a whole, killed at the time limit, one query per
     `owner`, a few at once). The answer stops at `max_rows` rows or `max_bytes` bytes of data.
@@ -185,11 +202,17 @@ def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
         source_path, source = _plain_source(path)
     else:
         source_path, source = _masked_snapshot(path, scope.role), "masked"
-    request = {"path": str(source_path), "sql": sql, "config": LOCKED_CONFIG, "max_rows": int(max_rows),
-               "allowed": sorted(ALLOWED_STATEMENTS.values())}
+    request = {
+        "path": str(source_path),
+        "sql": sql,
+        "config": LOCKED_CONFIG,
+        "max_rows": int(max_rows),
+        "allowed": sorted(ALLOWED_STATEMENTS.values()),
+    }
     try:
-        answer = console_runner.run(request, timeout_s=timeout_s, max_bytes=int(max_bytes), owner=owner,
-                                    on_wait=on_wait)
+        answer = console_runner.run(
+            request, timeout_s=timeout_s, max_bytes=int(max_bytes), owner=owner, on_wait=on_wait
+        )
     except console_runner.WorkerError as error:
         raise _worker_refusal(error, timeout_s, max_bytes) from error
     header = answer.header
@@ -199,12 +222,16 @@ def run_readonly(db_path: str | os.PathLike, sql: str, *, timeout_s: float = 10,
         refusal.worker_peak_rss = answer.peak_rss
         raise
     if header["cut"] == "bytes" and header["rows"] == 0:
-        refusal = QueryRefused(f"查询结果的第一行就超过了 {max_bytes / 2**20:g} MB 的上限，无法显示。"
-                               "请只选需要的列，或用 left()、length() 等取其一部分。", "memory")
+        refusal = QueryRefused(
+            f"查询结果的第一行就超过了 {max_bytes / 2**20:g} MB 的上限，无法显示。"
+            "请只选需要的列，或用 left()、length() 等取其一部分。",
+            "memory",
+        )
         refusal.worker_peak_rss = answer.peak_rss
         raise refusal
-    return QueryResult(_frame(answer.body), header["cut"] is not None, header["elapsed"], source,
-                       header["cut"], answer.peak_rss)
+    return QueryResult(
+        _frame(answer.body), header["cut"] is not None, header["elapsed"], source, header["cut"], answer.peak_rss
+    )
 
 
 def _plain_source(path: Path) -> tuple[Path, str]:
@@ -215,8 +242,11 @@ def _plain_source(path: Path) -> tuple[Path, str]:
     except duckdb.ConnectionException:
         pass  # this process has the file open with another configuration: the app's own connection
     except duckdb.IOException as exc:
-        raise QueryRefused("另一个程序正以读写方式打开该数据库（例如正在运行的看板），控制台无法读取。"
-                           "请在看板的“数据探索”页里运行查询，或先关闭那个程序。", "busy") from exc
+        raise QueryRefused(
+            "另一个程序正以读写方式打开该数据库（例如正在运行的看板），控制台无法读取。"
+            "请在看板的“数据探索”页里运行查询，或先关闭那个程序。",
+            "busy",
+        ) from exc
     return _snapshot(path), "snapshot"
 
 
@@ -260,9 +290,14 @@ def _masking_statements(con: duckdb.DuckDBPyConnection, role: str) -> list[str]:
 def _rules_signature() -> str:
     """Changes when the rules of the masked copies change, so that an upgrade rebuilds them."""
     analyst = Scope("analyst")
-    rules = [sorted(readable.DATA_TABLES), sorted(readable.BOOKKEEPING.items()), sorted(readable.USER_COLUMNS.items()),
-             sorted(MASKED_BOOKKEEPING.items()), [privacy.masked_sql(c, k, analyst) for cols in MASKED_COLUMNS.values() for c, k in cols],
-             privacy.MASKING_FINGERPRINT]
+    rules = [
+        sorted(readable.DATA_TABLES),
+        sorted(readable.BOOKKEEPING.items()),
+        sorted(readable.USER_COLUMNS.items()),
+        sorted(MASKED_BOOKKEEPING.items()),
+        [privacy.masked_sql(c, k, analyst) for cols in MASKED_COLUMNS.values() for c, k in cols],
+        privacy.MASKING_FINGERPRINT,
+    ]
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:8]
 
 
@@ -291,8 +326,11 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         except OSError as exc:  # a full disk, mostly: no partial copy of the residents' data stays behind
             building.unlink(missing_ok=True)
             full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-            raise QueryRefused(("磁盘空间不足，" if full else f"无法写入文件夹 {path.parent}（{exc.strerror}），")
-                               + "控制台无法准备脱敏数据副本。请清理磁盘空间或检查文件夹权限后再试。", "busy") from exc
+            raise QueryRefused(
+                ("磁盘空间不足，" if full else f"无法写入文件夹 {path.parent}（{exc.strerror}），")
+                + "控制台无法准备脱敏数据副本。请清理磁盘空间或检查文件夹权限后再试。",
+                "busy",
+            ) from exc
         try:
             lister = duckdb.connect(str(building), read_only=True, config={"threads": 1})
             try:
@@ -300,12 +338,20 @@ def _masked_snapshot(path: Path, role: str) -> Path:
             finally:
                 lister.close()
             # the masking itself (an UPDATE of every case) runs in a worker: its memory is not the server's
-            answer = console_runner.run({"mode": "script", "path": str(building), "statements": statements,
-                                         "config": {"memory_limit": MEMORY_LIMIT, "threads": THREADS}},
-                                        timeout_s=MASKING_TIMEOUT_S, max_bytes=0)
+            answer = console_runner.run(
+                {
+                    "mode": "script",
+                    "path": str(building),
+                    "statements": statements,
+                    "config": {"memory_limit": MEMORY_LIMIT, "threads": THREADS},
+                },
+                timeout_s=MASKING_TIMEOUT_S,
+                max_bytes=0,
+            )
             if not answer.header["ok"]:
-                raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(Exception(answer.header['message']))}"
-                                   "。请稍后再试。", "busy")
+                raise QueryRefused(
+                    f"无法准备脱敏数据副本：{_first_line(Exception(answer.header['message']))}。请稍后再试。", "busy"
+                )
         except (duckdb.Error, console_runner.WorkerError) as exc:
             building.unlink(missing_ok=True)
             raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(exc)}。请稍后再试。", "busy") from exc
@@ -434,44 +480,57 @@ def _refusal(error: str, message: str, *, timed_out: bool, timeout_s: float) -> 
     """The analyst's wording of an error the worker reported (`error`: the exception's class name)."""
     detail = message.strip().splitlines()[0] if message.strip() else error
     if error == "InterruptException" or timed_out:
-        return QueryRefused(f"查询超过 {timeout_s:g} 秒的时限，已中止。请缩小范围（加 WHERE 条件、先聚合）"
-                            "后重试。", "timeout")
-    if (error in ("OutOfMemoryException", "MemoryError", "ArrowMemoryError") or "bad_alloc" in message
-            or "Out of Memory" in message):
+        return QueryRefused(
+            f"查询超过 {timeout_s:g} 秒的时限，已中止。请缩小范围（加 WHERE 条件、先聚合）后重试。", "timeout"
+        )
+    if (
+        error in ("OutOfMemoryException", "MemoryError", "ArrowMemoryError")
+        or "bad_alloc" in message
+        or "Out of Memory" in message
+    ):
         return QueryRefused(f"查询需要的内存超过上限（{MEMORY_LIMIT}），已中止。请先聚合或缩小范围。", "memory")
     if error == "PermissionException":
-        return QueryRefused("出于安全考虑，控制台不能读写服务器上的文件、连接其他数据库，也不能安装或加载扩展。"
-                            f"（{detail}）", "external")
+        return QueryRefused(
+            f"出于安全考虑，控制台不能读写服务器上的文件、连接其他数据库，也不能安装或加载扩展。（{detail}）",
+            "external",
+        )
     if "configuration has been locked" in message:
         return QueryRefused(f"控制台的运行设置已锁定，不能用 SET / RESET 修改。（{detail}）", "config")
     if "read-only" in message or "read_only" in message:
-        return QueryRefused(f"控制台是只读的，不能修改数据库。修改数据请使用“数据导入”功能。（{detail}）",
-                            "read_only")
+        return QueryRefused(f"控制台是只读的，不能修改数据库。修改数据请使用“数据导入”功能。（{detail}）", "read_only")
     if error == "ParserException":
         return QueryRefused(f"SQL 语法错误，请检查后重试：{detail}", "syntax")
     hidden = re.search(r"Table with name (\w+) does not exist", message)
     if hidden and hidden.group(1) in readable.BOOKKEEPING:  # not in this role's copy: say why, not just "missing"
-        return QueryRefused(f"当前角色不能查询表 {hidden.group(1)}：操作日志、导入记录和他人保存的查询只对 README"
-                            "所列的角色开放。", "error")
+        return QueryRefused(
+            f"当前角色不能查询表 {hidden.group(1)}：操作日志、导入记录和他人保存的查询只对 README所列的角色开放。",
+            "error",
+        )
     return QueryRefused(f"查询出错：{detail}", "error")
 
 
 def _worker_refusal(error: console_runner.WorkerError, timeout_s: float, max_bytes: int) -> QueryRefused:
     """The analyst's wording of a worker that did not answer (killed, or refused a place)."""
     if error.kind == "busy":
-        refusal = QueryRefused(f"控制台正忙：已有 {console_runner.max_concurrent()} 个查询在运行。请稍等片刻再试。",
-                               "busy")
+        refusal = QueryRefused(
+            f"控制台正忙：已有 {console_runner.max_concurrent()} 个查询在运行。请稍等片刻再试。", "busy"
+        )
     elif error.kind == "timeout":
-        refusal = QueryRefused(f"查询超过 {timeout_s:g} 秒的时限，已强制中止。请缩小范围（加 WHERE 条件、先聚合）"
-                               "后重试。", "timeout")
+        refusal = QueryRefused(
+            f"查询超过 {timeout_s:g} 秒的时限，已强制中止。请缩小范围（加 WHERE 条件、先聚合）后重试。", "timeout"
+        )
     elif error.kind == "cancelled":
         refusal = QueryRefused("查询已取消：同一用户开始了新的查询，或离开了页面。", "cancelled")
     elif error.kind == "too_big":
-        refusal = QueryRefused(f"查询结果超过 {max_bytes / 2**20:g} MB 的上限，已中止。请只选需要的列、先聚合。",
-                               "memory")
+        refusal = QueryRefused(
+            f"查询结果超过 {max_bytes / 2**20:g} MB 的上限，已中止。请只选需要的列、先聚合。", "memory"
+        )
     elif error.kind == "memory":
-        refusal = QueryRefused(f"查询用尽了控制台进程的内存上限（{console_runner.memory_cap() // 2**20} MB），"
-                               "已中止。请先聚合或缩小范围。", "memory")
+        refusal = QueryRefused(
+            f"查询用尽了控制台进程的内存上限（{console_runner.memory_cap() // 2**20} MB），"
+            "已中止。请先聚合或缩小范围。",
+            "memory",
+        )
     else:
         refusal = QueryRefused(f"查询进程意外结束（{error}），已中止。请缩小范围后重试。", "error")
     refusal.worker_peak_rss = error.peak_rss
@@ -496,8 +555,9 @@ def _frame(body) -> pd.DataFrame:
         name = field.name
         if pa.types.is_decimal(field.type):
             if field.type.scale == 0:  # HUGEINT and whole DECIMALs: exact integers, as DuckDB holds them
-                frame[name] = pd.Series([None if v is None else int(v) for v in frame[name]], index=frame.index,
-                                        dtype=object)
+                frame[name] = pd.Series(
+                    [None if v is None else int(v) for v in frame[name]], index=frame.index, dtype=object
+                )
             else:
                 frame[name] = pd.to_numeric(frame[name])
     return frame
@@ -522,8 +582,7 @@ def _quote(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # the SQL behind a chart, written so it can be pasted into the console
-_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$([A-Za-z_]\w*)|\$(\d+)|\?""",
-                     re.DOTALL)
+_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$([A-Za-z_]\w*)|\$(\d+)|\?""", re.DOTALL)
 
 
 def sql_literal(value) -> str:
@@ -584,13 +643,18 @@ def saved_queries(con, *, scope: Scope | None = None, user: str | None = None) -
     """Saved queries, newest first: name, sql, note, saved_by, saved_at — `user`'s own, or every one
     when no user is named (a notebook holding the file)."""
     where, params = ("owner = $user", {"user": user}) if user is not None else ("TRUE", {})
-    return db.query(con, f"""
+    return db.query(
+        con,
+        f"""
         SELECT name, sql, note, saved_by, saved_at FROM saved_queries WHERE {where}
-        ORDER BY saved_at DESC, name""", params)
+        ORDER BY saved_at DESC, name""",
+        params,
+    )
 
 
-def save_query(con, name: str, sql: str, *, note: str | None = None, scope: Scope | None = None,
-               user: str | None = None) -> None:
+def save_query(
+    con, name: str, sql: str, *, note: str | None = None, scope: Scope | None = None, user: str | None = None
+) -> None:
     """Save (or replace) a query under `name`; only a query the console would run can be saved, and
     only its owner replaces it."""
     name = (name or "").strip()
@@ -604,11 +668,19 @@ def save_query(con, name: str, sql: str, *, note: str | None = None, scope: Scop
         taken = db.query(con, "SELECT owner FROM saved_queries WHERE name = $name", {"name": name})
         if user is not None and len(taken) and taken["owner"].iloc[0] != user:
             raise QueryRefused("这个名字已被其他用户的查询使用，请换一个名字。", "error")
-        db.execute(cur, """
+        db.execute(
+            cur,
+            """
             INSERT OR REPLACE INTO saved_queries (name, sql, note, saved_by, saved_at, owner)
             VALUES ($name, $sql, $note, $saved_by, now()::TIMESTAMP, $owner)""",
-                   {"name": name, "sql": sql.strip(), "note": (note or "").strip() or None,
-                    "saved_by": scope.role if scope else None, "owner": user})
+            {
+                "name": name,
+                "sql": sql.strip(),
+                "note": (note or "").strip() or None,
+                "saved_by": scope.role if scope else None,
+                "owner": user,
+            },
+        )
     finally:
         cur.close()
 

@@ -4,6 +4,7 @@ Spreadsheet programs run a cell that starts with = + - @ (or a tab / carriage re
 a hostile name in a ledger could become a formula in a leader's Excel. Text cells that start so are
 prefixed with an apostrophe (OWASP's advice); numbers stay numbers.
 """
+
 from __future__ import annotations
 
 import io

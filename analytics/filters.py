@@ -1,4 +1,5 @@
 """The filters every page shares (period, grids, communities, seed colours) and their SQL."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,17 +45,24 @@ class Filters:
         if self.days is None:
             return None
         end = self.start - dt.timedelta(days=1)
-        return Filters(end - dt.timedelta(days=self.days - 1), end, self.grid_ids,
-                       self.community_ids, self.seed_colours)
+        return Filters(
+            end - dt.timedelta(days=self.days - 1), end, self.grid_ids, self.community_ids, self.seed_colours
+        )
 
     def replace(self, **changes) -> Filters:
         values = {k: getattr(self, k) for k in ("start", "end", "grid_ids", "community_ids", "seed_colours")}
         values.update(changes)
         return Filters(**values)
 
-    def where(self, *, date_col: str | None, community_col: str = "community_id",
-              colour_col: str | None = None, scope: Scope | None = None,
-              prefix: str = "f") -> tuple[str, dict]:
+    def where(
+        self,
+        *,
+        date_col: str | None,
+        community_col: str = "community_id",
+        colour_col: str | None = None,
+        scope: Scope | None = None,
+        prefix: str = "f",
+    ) -> tuple[str, dict]:
         """A WHERE condition and its bound values. Column names come from the calling module's own
         SQL (never from users); every value is bound under a name starting with `prefix`."""
         parts, params = [], {}
@@ -65,8 +73,10 @@ class Filters:
             parts.append(f"{date_col} < ${prefix}_end_excl")
             params[f"{prefix}_end_excl"] = self.end + dt.timedelta(days=1)
         if self.grid_ids is not None:
-            parts.append(f"{community_col} IN (SELECT community_id FROM communities"
-                         f" WHERE list_contains(${prefix}_grids, grid_id))")
+            parts.append(
+                f"{community_col} IN (SELECT community_id FROM communities"
+                f" WHERE list_contains(${prefix}_grids, grid_id))"
+            )
             params[f"{prefix}_grids"] = list(self.grid_ids)
         if self.community_ids is not None:
             parts.append(f"list_contains(${prefix}_communities, {community_col})")

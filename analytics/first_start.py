@@ -6,6 +6,7 @@ at any moment leaves either no database or a working one; leftovers of killed bu
 the next build. A lock file in the folder keeps two processes starting at once from building twice.
 Database files are the owner's only from their first moment.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -72,8 +73,10 @@ def build(target: Path, progress=None, *, replace_unfinished: bool = False) -> N
         if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             raise disk_full_error(target.parent) from exc
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
-            raise DataError(f"没有权限在文件夹 {target.parent} 中创建数据库文件。请用启动看板的系统用户检查该文件夹的"
-                            "权限，或用环境变量 JIANGCHUAN_DB 指定一个可写的位置。") from exc
+            raise DataError(
+                f"没有权限在文件夹 {target.parent} 中创建数据库文件。请用启动看板的系统用户检查该文件夹的"
+                "权限，或用环境变量 JIANGCHUAN_DB 指定一个可写的位置。"
+            ) from exc
         raise
 
 

@@ -24,6 +24,7 @@ non-integer E gives.
 Counts must be roughly independent events for the limits to mean anything: activities are, while
 participants come in clusters of dozens per activity and would need an over-dispersion factor.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,5 +68,8 @@ def band(observed, expected) -> np.ndarray:
     o = np.asarray(observed, dtype=float)
     lower95, upper95 = poisson_limits(expected, COVERAGES["95"])
     lower998, upper998 = poisson_limits(expected, COVERAGES["998"])
-    return np.select([o > upper998, o > upper95, o < lower998, o < lower95],
-                     ["high_998", "high_95", "low_998", "low_95"], default="within")
+    return np.select(
+        [o > upper998, o > upper95, o < lower998, o < lower95],
+        ["high_998", "high_95", "low_998", "low_95"],
+        default="within",
+    )

@@ -14,6 +14,7 @@
 Every refusal is a BoundaryError (a DataError) with its own `reason` and a Chinese message saying what
 is wrong and what to do; a refused upload changes nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,8 @@ from analytics.errors import AccessDenied, DataError
 
 # ---------------------------------------------------------------------------------------------
 # WGS-84 ↔ GCJ-02
-_A = 6378245.0                      # Krasovsky 1940 semi-major axis, as the public algorithm uses
-_EE = 0.00669342162296594323        # its first eccentricity squared
+_A = 6378245.0  # Krasovsky 1940 semi-major axis, as the public algorithm uses
+_EE = 0.00669342162296594323  # its first eccentricity squared
 
 
 def out_of_china(lon, lat):
@@ -51,12 +52,28 @@ def _offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The GCJ-02 offset (degrees) at a WGS-84 position."""
     x, y = lon - 105.0, lat - 35.0
     common = (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-    d_lat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x)) + common
-             + (20.0 * np.sin(y * math.pi) + 40.0 * np.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-             + (160.0 * np.sin(y / 12.0 * math.pi) + 320.0 * np.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
-    d_lon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x)) + common
-             + (20.0 * np.sin(x * math.pi) + 40.0 * np.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-             + (150.0 * np.sin(x / 12.0 * math.pi) + 300.0 * np.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+    d_lat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * np.sqrt(np.abs(x))
+        + common
+        + (20.0 * np.sin(y * math.pi) + 40.0 * np.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+        + (160.0 * np.sin(y / 12.0 * math.pi) + 320.0 * np.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    )
+    d_lon = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * np.sqrt(np.abs(x))
+        + common
+        + (20.0 * np.sin(x * math.pi) + 40.0 * np.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+        + (150.0 * np.sin(x / 12.0 * math.pi) + 300.0 * np.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    )
     rad_lat = lat / 180.0 * math.pi
     magic = 1 - _EE * np.sin(rad_lat) ** 2
     sqrt_magic = np.sqrt(magic)
@@ -141,8 +158,13 @@ _VALIDITY_REASONS = {
 }
 
 
-_GEOMETRY_NAMES = {"Point": "点（Point）", "MultiPoint": "多点（MultiPoint）", "LineString": "线（LineString）",
-                   "MultiLineString": "多线（MultiLineString）", "GeometryCollection": "几何集合（GeometryCollection）"}
+_GEOMETRY_NAMES = {
+    "Point": "点（Point）",
+    "MultiPoint": "多点（MultiPoint）",
+    "LineString": "线（LineString）",
+    "MultiLineString": "多线（MultiLineString）",
+    "GeometryCollection": "几何集合（GeometryCollection）",
+}
 
 
 def _cn_date(day: dt.date) -> str:
@@ -187,11 +209,17 @@ def read_boundary_file(data: bytes, file_name: str):
 
     suffix = PurePosixPath(file_name.lower()).suffix
     if suffix == ".shp":
-        raise BoundaryError("unsupported_type", f"文件「{file_name}」是单独的 .shp：Shapefile 由 .shp、.shx、.dbf、.prj "
-                                                "等多个文件组成，请把它们一起压缩成一个 .zip 文件后上传。")
+        raise BoundaryError(
+            "unsupported_type",
+            f"文件「{file_name}」是单独的 .shp：Shapefile 由 .shp、.shx、.dbf、.prj "
+            "等多个文件组成，请把它们一起压缩成一个 .zip 文件后上传。",
+        )
     if suffix not in ACCEPTED_SUFFIXES:
-        raise BoundaryError("unsupported_type", f"文件「{file_name}」的类型（{suffix or '无扩展名'}）不是边界文件。"
-                                                "请上传 GeoJSON（.geojson）、压缩的 Shapefile（.zip）或 GeoPackage（.gpkg）。")
+        raise BoundaryError(
+            "unsupported_type",
+            f"文件「{file_name}」的类型（{suffix or '无扩展名'}）不是边界文件。"
+            "请上传 GeoJSON（.geojson）、压缩的 Shapefile（.zip）或 GeoPackage（.gpkg）。",
+        )
     if not data:
         raise BoundaryError("empty", f"文件「{file_name}」是空的，请选择正确的边界文件重新上传。")
     with tempfile.TemporaryDirectory(prefix="boundary-") as tmp:
@@ -202,17 +230,25 @@ def read_boundary_file(data: bytes, file_name: str):
             path = _unpack_zip(path, Path(tmp) / "unzipped", file_name)
         try:
             layers = pyogrio.list_layers(path)
-            layer = next((name for name, kind in layers if kind and "polygon" in str(kind).lower()),
-                         layers[0][0] if len(layers) else None)
+            layer = next(
+                (name for name, kind in layers if kind and "polygon" in str(kind).lower()),
+                layers[0][0] if len(layers) else None,
+            )
             frame = gpd.read_file(path, layer=layer, engine="pyogrio")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, IndexError, ValueError) as exc:
             detail = _short(exc).replace(str(path), file_name)
-            raise BoundaryError("not_spatial", f"文件「{file_name}」无法作为地理数据读取（{detail}）。"
-                                               "它可能是改了扩展名的表格或文本文件。请从 GIS 软件导出 GeoJSON、"
-                                               "Shapefile（压缩为 .zip）或 GeoPackage 后上传。") from exc
+            raise BoundaryError(
+                "not_spatial",
+                f"文件「{file_name}」无法作为地理数据读取（{detail}）。"
+                "它可能是改了扩展名的表格或文本文件。请从 GIS 软件导出 GeoJSON、"
+                "Shapefile（压缩为 .zip）或 GeoPackage 后上传。",
+            ) from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise BoundaryError("not_spatial", f"文件「{file_name}」里没有任何几何图形（可能是普通表格）。"
-                                           "请上传带网格边界面的 GeoJSON、Shapefile 或 GeoPackage。")
+        raise BoundaryError(
+            "not_spatial",
+            f"文件「{file_name}」里没有任何几何图形（可能是普通表格）。"
+            "请上传带网格边界面的 GeoJSON、Shapefile 或 GeoPackage。",
+        )
     return frame
 
 
@@ -227,9 +263,12 @@ def read_boundary_file_isolated(data: bytes, file_name: str):
         raise  # no worker just now: its message says to try again, nothing about the file
     except isolate.WorkerFailed as exc:
         memory_mb = isolate.limits()[0] // 2**20
-        raise BoundaryError("too_large", f"读取边界文件「{file_name}」时超出了为读取文件预留的内存或时间（{memory_mb} MB），"
-                                         "已停止，系统其他功能不受影响。网格边界文件通常只有几 MB：请在 GIS 软件中简化"
-                                         "边界（减少折点）后重新导出 GeoJSON、Shapefile（压缩为 .zip）或 GeoPackage 再上传。") from exc
+        raise BoundaryError(
+            "too_large",
+            f"读取边界文件「{file_name}」时超出了为读取文件预留的内存或时间（{memory_mb} MB），"
+            "已停止，系统其他功能不受影响。网格边界文件通常只有几 MB：请在 GIS 软件中简化"
+            "边界（减少折点）后重新导出 GeoJSON、Shapefile（压缩为 .zip）或 GeoPackage 再上传。",
+        ) from exc
     if answer[0] == "refused":
         raise BoundaryError(answer[1], answer[2])
     return answer[1]
@@ -239,8 +278,13 @@ def _unpack_zip(archive: Path, target: Path, file_name: str) -> Path:
     """The one dataset inside a zip (a Shapefile with its side files, or a GeoPackage / GeoJSON)."""
     try:
         with zipfile.ZipFile(archive) as zf:
-            members = [m for m in zf.infolist() if not m.is_dir() and not PurePosixPath(m.filename).name.startswith(".")
-                       and "__MACOSX" not in m.filename]
+            members = [
+                m
+                for m in zf.infolist()
+                if not m.is_dir()
+                and not PurePosixPath(m.filename).name.startswith(".")
+                and "__MACOSX" not in m.filename
+            ]
             if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
                 raise BoundaryError("too_large", f"压缩包「{file_name}」解压后超过 200 MB，不像是网格边界文件。")
             by_suffix: dict[str, list[zipfile.ZipInfo]] = {}
@@ -250,14 +294,19 @@ def _unpack_zip(archive: Path, target: Path, file_name: str) -> Path:
                 found = by_suffix.get(suffix, [])
                 if len(found) > 1:
                     names = "、".join(PurePosixPath(m.filename).name for m in found)
-                    raise BoundaryError("ambiguous_zip", f"压缩包「{file_name}」里有多个{suffix}文件（{names}），"
-                                                         "请每次只上传一套网格边界。")
+                    raise BoundaryError(
+                        "ambiguous_zip",
+                        f"压缩包「{file_name}」里有多个{suffix}文件（{names}），请每次只上传一套网格边界。",
+                    )
                 if found:
                     main = PurePosixPath(found[0].filename)
                     break
             else:
-                raise BoundaryError("not_spatial", f"压缩包「{file_name}」里没有 .shp、.gpkg 或 .geojson 文件。"
-                                                   "Shapefile 请连同 .shx、.dbf、.prj 一起压缩后上传。")
+                raise BoundaryError(
+                    "not_spatial",
+                    f"压缩包「{file_name}」里没有 .shp、.gpkg 或 .geojson 文件。"
+                    "Shapefile 请连同 .shx、.dbf、.prj 一起压缩后上传。",
+                )
             target.mkdir()
             # Extract only the dataset's own files, under fixed names (no paths from the archive).
             for m in members:
@@ -299,8 +348,11 @@ def _to_wgs84(frame, file_name: str):
 
     crs = frame.crs
     if crs is None:
-        raise BoundaryError("no_crs", f"文件「{file_name}」没有声明坐标系（Shapefile 缺少 .prj 文件，或 GeoPackage 图层"
-                                      "未设坐标系）。无法判断坐标含义，请在 GIS 软件中设置正确的坐标系后重新导出。")
+        raise BoundaryError(
+            "no_crs",
+            f"文件「{file_name}」没有声明坐标系（Shapefile 缺少 .prj 文件，或 GeoPackage 图层"
+            "未设坐标系）。无法判断坐标含义，请在 GIS 软件中设置正确的坐标系后重新导出。",
+        )
     name = crs.to_string()
     try:
         if crs.equals(pyproj.CRS.from_epsg(4326)) or crs.equals(pyproj.CRS.from_user_input("OGC:CRS84")):
@@ -310,16 +362,21 @@ def _to_wgs84(frame, file_name: str):
             return frame.set_crs(4326, allow_override=True), name
         return frame.to_crs(4326), name
     except (pyproj.exceptions.CRSError, ValueError) as exc:
-        raise BoundaryError("bad_crs", f"文件「{file_name}」的坐标系（{name}）无法转换为 WGS-84：{_short(exc)}。") from exc
+        raise BoundaryError(
+            "bad_crs", f"文件「{file_name}」的坐标系（{name}）无法转换为 WGS-84：{_short(exc)}。"
+        ) from exc
 
 
 def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[int, shapely.Geometry]]:
     columns = {str(c).strip().lower(): c for c in frame.columns if c != frame.geometry.name}
     keys = [columns[c] for c in (*ID_COLUMNS, *NAME_COLUMNS) if c in columns]
     if not keys:
-        raise BoundaryError("no_key_column", f"文件「{file_name}」的属性表里没有网格编号或名称列（例如 grid_id 或 name），"
-                                             f"无法知道每个面是哪个网格。现有的列：{'、'.join(map(str, columns.values())) or '无'}。"
-                                             "请在属性表中加一列 grid_id（如 G1）或 name（网格名称）后重新导出。")
+        raise BoundaryError(
+            "no_key_column",
+            f"文件「{file_name}」的属性表里没有网格编号或名称列（例如 grid_id 或 name），"
+            f"无法知道每个面是哪个网格。现有的列：{'、'.join(map(str, columns.values())) or '无'}。"
+            "请在属性表中加一列 grid_id（如 G1）或 name（网格名称）后重新导出。",
+        )
     by_id = dict(zip(grids["grid_id"], grids["grid_id"]))
     by_name = dict(zip(grids["name"], grids["grid_id"]))
     known = "、".join(f"{g} {n}" for g, n in zip(grids["grid_id"], grids["name"]))
@@ -329,21 +386,33 @@ def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[
         hits = {by_id.get(v) or by_name.get(v) for v in values} - {None}
         shown = "、".join(f"「{v}」" for v in values) or "（空白）"
         if not hits:
-            raise BoundaryError("unknown_grid", f"文件「{file_name}」第 {row_no} 个要素的编号/名称{shown}不是已知网格。"
-                                                f"已知网格：{known}。请把属性表中的 grid_id 或 name 改成其中之一。")
+            raise BoundaryError(
+                "unknown_grid",
+                f"文件「{file_name}」第 {row_no} 个要素的编号/名称{shown}不是已知网格。"
+                f"已知网格：{known}。请把属性表中的 grid_id 或 name 改成其中之一。",
+            )
         if len(hits) > 1:
-            raise BoundaryError("conflicting_grid", f"文件「{file_name}」第 {row_no} 个要素的编号和名称{shown}指向不同的网格"
-                                                    f"（{'、'.join(sorted(hits))}），请改正其中一项。")
+            raise BoundaryError(
+                "conflicting_grid",
+                f"文件「{file_name}」第 {row_no} 个要素的编号和名称{shown}指向不同的网格"
+                f"（{'、'.join(sorted(hits))}），请改正其中一项。",
+            )
         grid_id = hits.pop()
         if grid_id in matched:
-            raise BoundaryError("duplicate_grid", f"文件「{file_name}」中网格 {grid_id} 出现了不止一次（第 {matched[grid_id][0]} 和第 "
-                                                  f"{row_no} 个要素）。一个网格只能有一个要素；由几块组成的网格请合并为一个多部分面。")
+            raise BoundaryError(
+                "duplicate_grid",
+                f"文件「{file_name}」中网格 {grid_id} 出现了不止一次（第 {matched[grid_id][0]} 和第 "
+                f"{row_no} 个要素）。一个网格只能有一个要素；由几块组成的网格请合并为一个多部分面。",
+            )
         matched[grid_id] = (row_no, row[frame.geometry.name])
     missing = [g for g in grids["grid_id"] if g not in matched]
     if missing:
         names = "、".join(f"{g} {grids.set_index('grid_id').at[g, 'name']}" for g in missing)
-        raise BoundaryError("missing_grid", f"文件「{file_name}」缺少网格：{names}。每次上传须包含全部 {len(grids)} 个网格的边界"
-                                            "（未变化的网格也要包含），以免地图上出现空缺。请补齐后重新上传。")
+        raise BoundaryError(
+            "missing_grid",
+            f"文件「{file_name}」缺少网格：{names}。每次上传须包含全部 {len(grids)} 个网格的边界"
+            "（未变化的网格也要包含），以免地图上出现空缺。请补齐后重新上传。",
+        )
     return matched
 
 
@@ -353,8 +422,10 @@ def _check_polygon(geometry, label: str, *, repair: bool) -> tuple[shapely.Geome
     geometry = shapely.force_2d(geometry)
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
         kind = _GEOMETRY_NAMES.get(geometry.geom_type, geometry.geom_type)
-        raise BoundaryError("not_polygon", f"{label}是{kind}，网格边界必须是面（Polygon / MultiPolygon）。"
-                                           "请导出网格的面图层后重新上传。")
+        raise BoundaryError(
+            "not_polygon",
+            f"{label}是{kind}，网格边界必须是面（Polygon / MultiPolygon）。请导出网格的面图层后重新上传。",
+        )
     if geometry.is_valid:
         return geometry, False
     reason = shapely.is_valid_reason(geometry)
@@ -368,14 +439,19 @@ def _check_polygon(geometry, label: str, *, repair: bool) -> tuple[shapely.Geome
         except ValueError:
             place = ""
     if not repair:
-        raise BoundaryError("invalid_geometry", f"{label}的边界无效：{explained}{place}。请在 GIS 软件中修复"
-                                                "（如 QGIS“修复几何图形”），或勾选“自动修复无效边界”后重新上传。")
+        raise BoundaryError(
+            "invalid_geometry",
+            f"{label}的边界无效：{explained}{place}。请在 GIS 软件中修复"
+            "（如 QGIS“修复几何图形”），或勾选“自动修复无效边界”后重新上传。",
+        )
     fixed = shapely.make_valid(geometry)
     polygons = [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
     fixed = shapely.union_all(polygons) if polygons else None
     if fixed is None or fixed.is_empty or fixed.area < geometry.envelope.area * 1e-6:
-        raise BoundaryError("invalid_geometry", f"{label}的边界无效（{explained}{place}），自动修复后不剩任何面，"
-                                                "请在 GIS 软件中重新绘制。")
+        raise BoundaryError(
+            "invalid_geometry",
+            f"{label}的边界无效（{explained}{place}），自动修复后不剩任何面，请在 GIS 软件中重新绘制。",
+        )
     return fixed, True
 
 
@@ -384,23 +460,37 @@ def _check_location(con, geometries: list, file_name: str) -> None:
     from the communities (a projected file declared as WGS-84, or the wrong projection zone)."""
     minx, miny, maxx, maxy = shapely.union_all(geometries).bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BoundaryError("far_away", f"文件「{file_name}」的坐标（例如 {minx:.0f}, {miny:.0f}）不是经纬度，"
-                                        "但文件声明的是经纬度坐标系：坐标系标注有误。请在 GIS 软件中设置文件真实的坐标系"
-                                        "（例如 CGCS2000 高斯投影）后重新导出。")
+        raise BoundaryError(
+            "far_away",
+            f"文件「{file_name}」的坐标（例如 {minx:.0f}, {miny:.0f}）不是经纬度，"
+            "但文件声明的是经纬度坐标系：坐标系标注有误。请在 GIS 软件中设置文件真实的坐标系"
+            "（例如 CGCS2000 高斯投影）后重新导出。",
+        )
     anchor = db.query(con, "SELECT avg(lon) AS lon, avg(lat) AS lat FROM communities WHERE lon IS NOT NULL").iloc[0]
     if pd.isna(anchor["lon"]):
         return
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     km = float(distance_m(anchor["lon"], anchor["lat"], cx, cy)) / 1000
     if km > MAX_SHIFT_KM:
-        raise BoundaryError("far_away", f"文件「{file_name}」的边界位于经度 {cx:.4f}、纬度 {cy:.4f} 附近，离本街道的居民区约 "
-                                        f"{km:,.0f} 公里，坐标系可能标注错误（例如投影带或坐标系选错）。请检查后重新导出。")
+        raise BoundaryError(
+            "far_away",
+            f"文件「{file_name}」的边界位于经度 {cx:.4f}、纬度 {cy:.4f} 附近，离本街道的居民区约 "
+            f"{km:,.0f} 公里，坐标系可能标注错误（例如投影带或坐标系选错）。请检查后重新导出。",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # boundary versions in the database
-def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, repair: bool = False,
-                      uploaded_by: str | None = None, scope: Scope | None = None) -> BoundaryUpload:
+def upload_boundaries(
+    con,
+    data: bytes,
+    file_name: str,
+    valid_from: dt.date,
+    *,
+    repair: bool = False,
+    uploaded_by: str | None = None,
+    scope: Scope | None = None,
+) -> BoundaryUpload:
     """Check an uploaded boundary file and store it as a new version valid from `valid_from`, all in one
     transaction: the previous current version ends on that date, older versions stay as they are.
     Only administrators may (scope None: whoever holds the database file)."""
@@ -415,9 +505,12 @@ def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, 
     previous = None if pd.isna(latest["version"]) else int(latest["version"])
     if previous is not None and valid_from <= pd.Timestamp(latest["valid_from"]).date():
         latest_day = pd.Timestamp(latest["valid_from"]).date()
-        raise BoundaryError("bad_date", f"生效日期{_cn_date(valid_from)}不晚于当前边界版本 v{previous} 的生效日期"
-                                        f"{_cn_date(latest_day)}：新版本只能接在现有版本之后。请选择{_cn_date(latest_day)}"
-                                        "之后的日期。")
+        raise BoundaryError(
+            "bad_date",
+            f"生效日期{_cn_date(valid_from)}不晚于当前边界版本 v{previous} 的生效日期"
+            f"{_cn_date(latest_day)}：新版本只能接在现有版本之后。请选择{_cn_date(latest_day)}"
+            "之后的日期。",
+        )
     version = (previous or 0) + 1
     batch_id = f"boundary-v{version}-{sha[:10]}"
     now = dt.datetime.now().replace(microsecond=0)
@@ -429,15 +522,33 @@ def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, 
         if previous is not None:
             db.execute(cur, "UPDATE grid_boundaries SET valid_to = $day WHERE valid_to IS NULL", {"day": valid_from})
         for grid_id, geometry in checked.geometries.items():
-            db.execute(cur, "INSERT INTO grid_boundaries VALUES ($grid_id, $version, $day, NULL, $geometry)",
-                       {"grid_id": grid_id, "version": version, "day": valid_from, "geometry": geometry})
-        db.execute(cur, "INSERT INTO import_batches VALUES ($batch, 'grid_boundaries', $file, $sha, $rows, $now, 'imported')",
-                   {"batch": batch_id, "file": file_name, "sha": sha, "rows": len(checked.geometries), "now": now})
-        db.execute(cur, """INSERT INTO boundary_uploads VALUES ($version, $batch, $file, $sha, $crs, $day, $now, $repaired,
+            db.execute(
+                cur,
+                "INSERT INTO grid_boundaries VALUES ($grid_id, $version, $day, NULL, $geometry)",
+                {"grid_id": grid_id, "version": version, "day": valid_from, "geometry": geometry},
+            )
+        db.execute(
+            cur,
+            "INSERT INTO import_batches VALUES ($batch, 'grid_boundaries', $file, $sha, $rows, $now, 'imported')",
+            {"batch": batch_id, "file": file_name, "sha": sha, "rows": len(checked.geometries), "now": now},
+        )
+        db.execute(
+            cur,
+            """INSERT INTO boundary_uploads VALUES ($version, $batch, $file, $sha, $crs, $day, $now, $repaired,
                                                                  $features, $by)""",
-                   {"version": version, "batch": batch_id, "file": file_name, "sha": sha, "crs": checked.source_crs,
-                    "day": valid_from, "now": now, "repaired": ",".join(checked.repaired),
-                    "features": checked.feature_count, "by": uploaded_by})
+            {
+                "version": version,
+                "batch": batch_id,
+                "file": file_name,
+                "sha": sha,
+                "crs": checked.source_crs,
+                "day": valid_from,
+                "now": now,
+                "repaired": ",".join(checked.repaired),
+                "features": checked.feature_count,
+                "by": uploaded_by,
+            },
+        )
         db.execute(cur, "COMMIT")
     except BaseException:
         try:
@@ -447,21 +558,26 @@ def upload_boundaries(con, data: bytes, file_name: str, valid_from: dt.date, *, 
         raise
     finally:
         cur.close()
-    return BoundaryUpload(version, valid_from, previous, len(checked.geometries), checked.source_crs,
-                          checked.repaired, batch_id)
+    return BoundaryUpload(
+        version, valid_from, previous, len(checked.geometries), checked.source_crs, checked.repaired, batch_id
+    )
 
 
-def boundary_version_for(con, start: dt.date | None = None, end: dt.date | None = None, *,
-                         scope: Scope | None = None) -> int | None:
+def boundary_version_for(
+    con, start: dt.date | None = None, end: dt.date | None = None, *, scope: Scope | None = None
+) -> int | None:
     """The boundary version a period is drawn with: the one in force on the period's last day (the
     current version for an open-ended period; the first version for a period before any). None when no
     boundaries are stored."""
     if end is None:
         version = db.scalar(con, "SELECT max(version) FROM grid_boundaries WHERE valid_to IS NULL")
     else:
-        version = db.scalar(con, """SELECT max(version) FROM grid_boundaries
+        version = db.scalar(
+            con,
+            """SELECT max(version) FROM grid_boundaries
                                     WHERE valid_from <= $day AND (valid_to IS NULL OR valid_to > $day)""",
-                            {"day": end})
+            {"day": end},
+        )
         if version is None:
             version = db.scalar(con, "SELECT min(version) FROM grid_boundaries WHERE valid_from > $day", {"day": end})
     return None if version is None else int(version)
@@ -470,7 +586,9 @@ def boundary_version_for(con, start: dt.date | None = None, end: dt.date | None 
 def boundaries(con, version: int | None = None, *, scope: Scope | None = None) -> pd.DataFrame:
     """The grids' boundaries of one version (default: the current one): grid_id, name, version,
     valid_from, valid_to, geometry (GeoJSON text, WGS-84). Boundaries are public, so scope is not applied."""
-    return db.query(con, """
+    return db.query(
+        con,
+        """
         WITH chosen AS (
             SELECT coalesce($version, (SELECT max(version) FROM grid_boundaries)) AS version
         ),
@@ -478,11 +596,14 @@ def boundaries(con, version: int | None = None, *, scope: Scope | None = None) -
             SELECT b.grid_id, g.name, b.version, b.valid_from, b.valid_to, b.geometry
             FROM grid_boundaries b JOIN grids g ON g.grid_id = b.grid_id JOIN chosen c ON c.version = b.version
         )
-        SELECT * FROM final ORDER BY grid_id""", {"version": version})
+        SELECT * FROM final ORDER BY grid_id""",
+        {"version": version},
+    )
 
 
-def boundaries_for_period(con, start: dt.date | None = None, end: dt.date | None = None, *,
-                          scope: Scope | None = None) -> pd.DataFrame:
+def boundaries_for_period(
+    con, start: dt.date | None = None, end: dt.date | None = None, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """The boundaries in force for a period (see boundary_version_for)."""
     version = boundary_version_for(con, start, end)
     if version is None:
@@ -493,7 +614,9 @@ def boundaries_for_period(con, start: dt.date | None = None, end: dt.date | None
 def boundary_versions(con, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every stored version: version, valid_from, valid_to, grids, file_name, uploaded_at, source_crs,
     repaired (comma-separated grid ids). Version 1 of the demo world has no upload record."""
-    return db.query(con, """
+    return db.query(
+        con,
+        """
         WITH versions AS (
             SELECT version, min(valid_from) AS valid_from, max(valid_to) AS valid_to, count(*) AS grids
             FROM grid_boundaries GROUP BY ALL
@@ -502,4 +625,5 @@ def boundary_versions(con, *, scope: Scope | None = None) -> pd.DataFrame:
             SELECT v.version, v.valid_from, v.valid_to, v.grids, u.file_name, u.uploaded_at, u.source_crs, u.repaired
             FROM versions v LEFT JOIN boundary_uploads u ON u.version = v.version
         )
-        SELECT * FROM final ORDER BY version""")
+        SELECT * FROM final ORDER BY version""",
+    )

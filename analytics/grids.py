@@ -11,6 +11,7 @@ user picked it on the map, so it is shown even when the sidebar narrowed the gri
 Counts and sums come from the daily rollups while they are current (analytics.rollups), else from the
 raw tables: the same answer either way.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,10 +34,27 @@ METRICS: dict[str, bool | None] = {
 }
 RATE_METRICS = ("in_grid_rate", "in_community_rate", "urgent_in_community_rate")
 
-SUMMARY_COLUMNS = ("grid_id", "name", "selected", "residents", "communities", "cases", "closed", "in_grid_rate",
-                   "in_community_rate", "urgent_closed", "urgent_in_community_rate", "satisfaction", "activities",
-                   "participants", "volunteer_hours", "activities_per_1k", "participants_per_1k", "cases_per_1k",
-                   "partners_active")
+SUMMARY_COLUMNS = (
+    "grid_id",
+    "name",
+    "selected",
+    "residents",
+    "communities",
+    "cases",
+    "closed",
+    "in_grid_rate",
+    "in_community_rate",
+    "urgent_closed",
+    "urgent_in_community_rate",
+    "satisfaction",
+    "activities",
+    "participants",
+    "volunteer_hours",
+    "activities_per_1k",
+    "participants_per_1k",
+    "cases_per_1k",
+    "partners_active",
+)
 
 
 def _check_metric(metric: str) -> str:
@@ -45,17 +63,24 @@ def _check_metric(metric: str) -> str:
     return metric
 
 
-def _pipeline(filters: Filters, scope: Scope | None, *, per_community: bool, grid_id: str | None,
-              rolled: bool = False) -> tuple[str, dict]:
+def _pipeline(
+    filters: Filters, scope: Scope | None, *, per_community: bool, grid_id: str | None, rolled: bool = False
+) -> tuple[str, dict]:
     """The shared CTE pipeline: one row per grid (all of them) or per community (those that pass the
     filters, optionally of one grid). `unit` is grid_id or community_id. `rolled`: read the rollups."""
     unit = "community_id" if per_community else "grid_id"
     n_cases = lambda condition=None: rollups.count(rolled, "k.cases", condition)  # noqa: E731
     comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="pc")
-    act_where, act_params = filters.where(date_col="a.day" if rolled else "a.held_on", community_col="a.community_id",
-                                          colour_col="i.seed_colour", scope=scope, prefix="pa")
-    case_where, case_params = filters.where(date_col="k.day" if rolled else "k.reported_at",
-                                            community_col="k.community_id", scope=scope, prefix="pk")
+    act_where, act_params = filters.where(
+        date_col="a.day" if rolled else "a.held_on",
+        community_col="a.community_id",
+        colour_col="i.seed_colour",
+        scope=scope,
+        prefix="pa",
+    )
+    case_where, case_params = filters.where(
+        date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id", scope=scope, prefix="pk"
+    )
     params = {**comm_params, **act_params, **case_params}
     activities, cases = "seed_activities", "grid_cases"
     if rolled:
@@ -145,8 +170,7 @@ def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY grid_id", params)
 
 
-def community_summary(con, filters: Filters, *, grid_id: str | None = None,
-                      scope: Scope | None = None) -> pd.DataFrame:
+def community_summary(con, filters: Filters, *, grid_id: str | None = None, scope: Scope | None = None) -> pd.DataFrame:
     """A row per community that passes the filters (of one grid if given): the grid_summary columns
     plus community_id, short_name, grid_name, lon and lat."""
     sql, params = _pipeline(filters, scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con))
@@ -154,18 +178,25 @@ def community_summary(con, filters: Filters, *, grid_id: str | None = None,
     return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY community_id", params)
 
 
-def community_ranking(con, filters: Filters, grid_id: str, metric: str = "in_grid_rate", *,
-                      scope: Scope | None = None) -> pd.DataFrame:
+def community_ranking(
+    con, filters: Filters, grid_id: str, metric: str = "in_grid_rate", *, scope: Scope | None = None
+) -> pd.DataFrame:
     """The communities of one grid ranked on `metric` (best first; missing values last), with `rank`
     (ties share a rank) and every other column of community_summary."""
     metric = _check_metric(metric)
     direction = "ASC" if METRICS[metric] is False else "DESC"
-    sql, params = _pipeline(filters.replace(grid_ids=(grid_id,)), scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con))
+    sql, params = _pipeline(
+        filters.replace(grid_ids=(grid_id,)), scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con)
+    )
     columns = ", ".join(("community_id", "short_name", "grid_name", "lon", "lat", *SUMMARY_COLUMNS))
-    return db.query(con, f"""{sql}
+    return db.query(
+        con,
+        f"""{sql}
         SELECT rank() OVER (ORDER BY {metric} {direction} NULLS LAST) AS rank, {columns}
         FROM final
-        ORDER BY rank, community_id""", params)
+        ORDER BY rank, community_id""",
+        params,
+    )
 
 
 def grid_trend(con, filters: Filters, grid_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -179,12 +210,21 @@ def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Sco
     participants, communities (how many of the grid's communities held it)."""
     rolled = rollups.use(con)
     where, params = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", colour_col="i.seed_colour",
-        scope=scope, prefix="ti")
-    source, source_params = (rollups.source("activities", [(filters.start, filters.end)], prefix="tir") if rolled
-                             else ("seed_activities", {}))
+        date_col="a.day" if rolled else "a.held_on",
+        community_col="a.community_id",
+        colour_col="i.seed_colour",
+        scope=scope,
+        prefix="ti",
+    )
+    source, source_params = (
+        rollups.source("activities", [(filters.start, filters.end)], prefix="tir")
+        if rolled
+        else ("seed_activities", {})
+    )
     params.update(source_params)
-    return db.query(con, f"""
+    return db.query(
+        con,
+        f"""
         WITH held AS (
             SELECT a.item_id, a.community_id, a.participants{", a.activities" if rolled else ""}
             FROM {source} a JOIN service_items i ON i.item_id = a.item_id
@@ -197,7 +237,8 @@ def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Sco
             GROUP BY ALL
         )
         SELECT * FROM final ORDER BY activities DESC, participants DESC, item_id LIMIT $limit""",
-                    {**params, "limit": int(limit)})
+        {**params, "limit": int(limit)},
+    )
 
 
 def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
@@ -205,12 +246,21 @@ def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: 
     activities, participants, communities (how many of the grid's communities they served)."""
     rolled = rollups.use(con)
     where, params = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", colour_col="i.seed_colour",
-        scope=scope, prefix="tp")
-    source, source_params = (rollups.source("activities", [(filters.start, filters.end)], prefix="tpr") if rolled
-                             else ("seed_activities", {}))
+        date_col="a.day" if rolled else "a.held_on",
+        community_col="a.community_id",
+        colour_col="i.seed_colour",
+        scope=scope,
+        prefix="tp",
+    )
+    source, source_params = (
+        rollups.source("activities", [(filters.start, filters.end)], prefix="tpr")
+        if rolled
+        else ("seed_activities", {})
+    )
     params.update(source_params)
-    return db.query(con, f"""
+    return db.query(
+        con,
+        f"""
         WITH held AS (
             SELECT a.partner_id, a.community_id, a.participants{", a.activities" if rolled else ""}
             FROM {source} a JOIN service_items i ON i.item_id = a.item_id
@@ -223,4 +273,5 @@ def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: 
             GROUP BY ALL
         )
         SELECT * FROM final ORDER BY activities DESC, participants DESC, partner_id LIMIT $limit""",
-                    {**params, "limit": int(limit)})
+        {**params, "limit": int(limit)},
+    )

@@ -23,6 +23,7 @@ What is masked, keeping enough to recognise the kind of value:
 A bare 7–8 digit number with neither area code, extension nor phone word stays: it is as likely a
 date (20240601), an amount or a file number as a telephone.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,10 +38,44 @@ _CJK = f"[{_CJK_LO}-{_CJK_HI}]"
 _NOT_SURNAME = "电手的及和与等均称说反投来信姓名不未无已暂家提要为是对在于将把被向"
 # What may follow a given name: a non-Chinese character, the end, or a word that begins the report. Not
 # `*`, and at least one character masked otherwise, so that masked text is left as it is (idempotent).
-_AFTER_NAME = ["[^\u4e00-\u9fff*]", "$", "称", "说", "反映", "表示", "投诉", "来电", "电话", "手机", "联系",
-               "先生", "女士", "同志", "老师", "师傅", "阿姨"]
-MARKERS = ("联系人", "反映人", "姓名", "户主", "当事人", "申请人", "报告人", "投诉人", "举报人", "来电人",
-           "求助人", "来访人", "上报人", "代理人", "监护人", "报案人", "承租人")
+_AFTER_NAME = [
+    "[^\u4e00-\u9fff*]",
+    "$",
+    "称",
+    "说",
+    "反映",
+    "表示",
+    "投诉",
+    "来电",
+    "电话",
+    "手机",
+    "联系",
+    "先生",
+    "女士",
+    "同志",
+    "老师",
+    "师傅",
+    "阿姨",
+]
+MARKERS = (
+    "联系人",
+    "反映人",
+    "姓名",
+    "户主",
+    "当事人",
+    "申请人",
+    "报告人",
+    "投诉人",
+    "举报人",
+    "来电人",
+    "求助人",
+    "来访人",
+    "上报人",
+    "代理人",
+    "监护人",
+    "报案人",
+    "承租人",
+)
 PHONE_WORDS = ("电话", "座机", "固话", "手机", "联系方式", "Tel", "tel", "TEL")
 
 
@@ -59,27 +94,41 @@ def _cjk_except(excluded: str) -> str:
 _ID_NEAR = "[0-9０-９XxＸｘ]"
 # (pattern, replacement); order matters: ID numbers before the phone numbers hidden in their digits.
 RULES: tuple[tuple[str, str], ...] = (
-    (f"(^|[^0-9０-９XxＸｘ])({_DIGIT}{{6}})({_SEP}?)(?:{_DIGIT}{{8}}|{_DIGIT}{{4}}{_SEP}{_DIGIT}{{4}})({_SEP}?)"
-     f"({_DIGIT}{{3}}{_ID_NEAR})([^0-9０-９XxＸｘ]|$)",
-     "\\1\\2\\3********\\4\\5\\6"),
-    (f"(^|{_NOT_DIGIT}|86|８６)([1１][3-9３-９]{_DIGIT})({_SEP}?){_DIGIT}{{4}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
-     "\\1\\2\\3****\\4\\5\\6"),
+    (
+        f"(^|[^0-9０-９XxＸｘ])({_DIGIT}{{6}})({_SEP}?)(?:{_DIGIT}{{8}}|{_DIGIT}{{4}}{_SEP}{_DIGIT}{{4}})({_SEP}?)"
+        f"({_DIGIT}{{3}}{_ID_NEAR})([^0-9０-９XxＸｘ]|$)",
+        "\\1\\2\\3********\\4\\5\\6",
+    ),
+    (
+        f"(^|{_NOT_DIGIT}|86|８６)([1１][3-9３-９]{_DIGIT})({_SEP}?){_DIGIT}{{4}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
+        "\\1\\2\\3****\\4\\5\\6",
+    ),
     # written 4-3-4 (1381-234-5678): the three digits and the one before them
-    (f"(^|{_NOT_DIGIT}|86|８６)([1１][3-9３-９]{_DIGIT}){_DIGIT}({_SEP}){_DIGIT}{{3}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
-     "\\1\\2*\\3***\\4\\5\\6"),
-    (f"(^|{_NOT_DIGIT})((?:[(（]?[0０]{_DIGIT}{{2,3}}?[)）]?|(?:[+＋]|00)?86{_SEP}?[1-9１-９]{_DIGIT}{{1,2}}?){_SEP}?)"
-     f"[2-9２-９]{_DIGIT}{{2,3}}({_SEP}?)({_DIGIT}{{4}})"
-     f"({_NOT_DIGIT}|$)",
-     "\\1\\2****\\3\\4\\5"),
+    (
+        f"(^|{_NOT_DIGIT}|86|８６)([1１][3-9３-９]{_DIGIT}){_DIGIT}({_SEP}){_DIGIT}{{3}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
+        "\\1\\2*\\3***\\4\\5\\6",
+    ),
+    (
+        f"(^|{_NOT_DIGIT})((?:[(（]?[0０]{_DIGIT}{{2,3}}?[)）]?|(?:[+＋]|00)?86{_SEP}?[1-9１-９]{_DIGIT}{{1,2}}?){_SEP}?)"
+        f"[2-9２-９]{_DIGIT}{{2,3}}({_SEP}?)({_DIGIT}{{4}})"
+        f"({_NOT_DIGIT}|$)",
+        "\\1\\2****\\3\\4\\5",
+    ),
     # A local number with an extension; not starting 19 / 20, which a date with a suffix does.
-    (f"(^|{_NOT_DIGIT})(?:[3-9３-９]{_DIGIT}|[2２][1-9１-９]){_DIGIT}{{2}}({_SEP}?)({_DIGIT}{{4}})"
-     f"([-－]|转|分机|ext\\.?|EXT\\.?)({_DIGIT}{{1,5}})({_NOT_DIGIT}|$)",
-     "\\1****\\2\\3\\4\\5\\6"),
-    (f"({'|'.join(PHONE_WORDS)})([：:]?[ 　]*)[2-9２-９]{_DIGIT}{{2,3}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
-     "\\1\\2****\\3\\4\\5"),
-    (f"({'|'.join(MARKERS)})([：:]?[ 　]*(?:为|是)?[ 　]*)({_cjk_except(_NOT_SURNAME)})"
-     f"(?:{_CJK}{{0,3}}?({'|'.join(_AFTER_NAME)})|{_CJK}{{1,3}})",
-     "\\1\\2\\3**\\4"),
+    (
+        f"(^|{_NOT_DIGIT})(?:[3-9３-９]{_DIGIT}|[2２][1-9１-９]){_DIGIT}{{2}}({_SEP}?)({_DIGIT}{{4}})"
+        f"([-－]|转|分机|ext\\.?|EXT\\.?)({_DIGIT}{{1,5}})({_NOT_DIGIT}|$)",
+        "\\1****\\2\\3\\4\\5\\6",
+    ),
+    (
+        f"({'|'.join(PHONE_WORDS)})([：:]?[ 　]*)[2-9２-９]{_DIGIT}{{2,3}}({_SEP}?)({_DIGIT}{{4}})({_NOT_DIGIT}|$)",
+        "\\1\\2****\\3\\4\\5",
+    ),
+    (
+        f"({'|'.join(MARKERS)})([：:]?[ 　]*(?:为|是)?[ 　]*)({_cjk_except(_NOT_SURNAME)})"
+        f"(?:{_CJK}{{0,3}}?({'|'.join(_AFTER_NAME)})|{_CJK}{{1,3}})",
+        "\\1\\2\\3**\\4",
+    ),
 )
 PASSES = 2
 
@@ -120,9 +169,11 @@ def mask_phone(phone: str | None) -> str | None:
 
 def phone_sql(column: str) -> str:
     digits = f"regexp_replace(translate({column}, '０１２３４５６７８９', '0123456789'), '[^0-9]', '', 'g')"
-    return (f"CASE WHEN {column} IS NULL OR {column} = '' THEN {column} WHEN length({digits}) < 7 "
-            f"THEN repeat('*', length({digits})) "
-            f"ELSE left({digits}, 3) || repeat('*', length({digits}) - 7) || right({digits}, 4) END")
+    return (
+        f"CASE WHEN {column} IS NULL OR {column} = '' THEN {column} WHEN length({digits}) < 7 "
+        f"THEN repeat('*', length({digits})) "
+        f"ELSE left({digits}, 3) || repeat('*', length({digits}) - 7) || right({digits}, 4) END"
+    )
 
 
 def mask_name(name: str | None) -> str | None:
@@ -132,8 +183,10 @@ def mask_name(name: str | None) -> str | None:
 
 
 def name_sql(column: str) -> str:
-    return (f"CASE WHEN {column} IS NULL OR {column} = '' THEN {column} WHEN length({column}) = 1 THEN '*' "
-            f"ELSE left({column}, 1) || repeat('*', length({column}) - 1) END")
+    return (
+        f"CASE WHEN {column} IS NULL OR {column} = '' THEN {column} WHEN length({column}) = 1 THEN '*' "
+        f"ELSE left({column}, 1) || repeat('*', length({column}) - 1) END"
+    )
 
 
 def _sql_string(text: str) -> str:

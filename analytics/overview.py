@@ -5,6 +5,7 @@ closed cases only (open ones are never in a denominator); uptake counts activiti
 Both read the daily rollups while they are current (analytics.rollups), else the raw tables: the same
 answer either way.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,16 @@ from analytics import db, rollups
 from analytics.access import Scope
 from analytics.filters import Filters
 
-METRICS = ("residents", "activities", "participants", "partners_active", "cases", "in_grid_rate",
-           "in_community_rate", "satisfaction")
+METRICS = (
+    "residents",
+    "activities",
+    "participants",
+    "partners_active",
+    "cases",
+    "in_grid_rate",
+    "in_community_rate",
+    "satisfaction",
+)
 RATE_METRICS = ("in_grid_rate", "in_community_rate")
 
 
@@ -44,12 +53,19 @@ def _sources(filters: Filters, rolled: bool, prefix: str = "") -> tuple[dict, di
 
 def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, rolled: bool = False) -> tuple[str, dict]:
     src, src_params = _sources(filters, rolled, prefix)
-    act_where, act_params = filters.where(date_col=src["held_on"], community_col="a.community_id",
-                                          colour_col="i.seed_colour", scope=scope, prefix=f"{prefix}a")
-    case_where, case_params = filters.where(date_col=src["reported_at"], community_col="k.community_id",
-                                            scope=scope, prefix=f"{prefix}k")
-    comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
-                                            prefix=f"{prefix}c")
+    act_where, act_params = filters.where(
+        date_col=src["held_on"],
+        community_col="a.community_id",
+        colour_col="i.seed_colour",
+        scope=scope,
+        prefix=f"{prefix}a",
+    )
+    case_where, case_params = filters.where(
+        date_col=src["reported_at"], community_col="k.community_id", scope=scope, prefix=f"{prefix}k"
+    )
+    comm_where, comm_params = filters.where(
+        date_col=None, community_col="c.community_id", scope=scope, prefix=f"{prefix}c"
+    )
     sql = f"""
         WITH people AS (
             SELECT sum(c.residents) AS residents FROM communities c WHERE {comm_where}
@@ -88,18 +104,24 @@ def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFra
         previous = db.query(con, sql, params).iloc[0]
     else:
         previous = pd.Series({m: float("nan") for m in METRICS})
-    return pd.DataFrame({"metric": list(METRICS),
-                         "current": [float(current[m]) if pd.notna(current[m]) else float("nan") for m in METRICS],
-                         "previous": [float(previous[m]) if pd.notna(previous[m]) else float("nan") for m in METRICS]})
+    return pd.DataFrame(
+        {
+            "metric": list(METRICS),
+            "current": [float(current[m]) if pd.notna(current[m]) else float("nan") for m in METRICS],
+            "previous": [float(previous[m]) if pd.notna(previous[m]) else float("nan") for m in METRICS],
+        }
+    )
 
 
 def monthly_trend(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per month of the period with every headline metric that changes over time."""
     src, src_params = _sources(filters, rollups.use(con))
-    act_where, act_params = filters.where(date_col=src["held_on"], community_col="a.community_id",
-                                          colour_col="i.seed_colour", scope=scope, prefix="a")
-    case_where, case_params = filters.where(date_col=src["reported_at"], community_col="k.community_id",
-                                            scope=scope, prefix="k")
+    act_where, act_params = filters.where(
+        date_col=src["held_on"], community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="a"
+    )
+    case_where, case_params = filters.where(
+        date_col=src["reported_at"], community_col="k.community_id", scope=scope, prefix="k"
+    )
     sql = f"""
         WITH uptake AS (
             SELECT date_trunc('month', {src["held_on"]}) AS month, {src["n_activities"]} AS activities,

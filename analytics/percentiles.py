@@ -18,6 +18,7 @@ functions, unnest, list aggregation and joins are used, which SQLGlot writes for
 `ctes(...)` returns CTEs ending in `{prefix}` with the group keys, `closed`, `median_hours` and
 `p90_hours`, to be joined to the counts a function computes from the other rollups.
 """
+
 from __future__ import annotations
 
 from analytics import rollups
@@ -25,8 +26,14 @@ from analytics.access import Scope
 from analytics.filters import Filters
 
 # Group keys a caller may ask for: name → expression over a rollup row `r` joined to its community `c`.
-KEYS = {"grid_id": "c.grid_id", "community_id": "r.community_id", "category": "r.category",
-        "month": "CAST(date_trunc('month', r.day) AS DATE)", "urgent": "r.urgent", "level": "r.level"}
+KEYS = {
+    "grid_id": "c.grid_id",
+    "community_id": "r.community_id",
+    "category": "r.category",
+    "month": "CAST(date_trunc('month', r.day) AS DATE)",
+    "urgent": "r.urgent",
+    "level": "r.level",
+}
 
 _RANK_LOW = "CAST(floor((total - 1) * CAST(0.5 AS DOUBLE)) AS BIGINT) + 1"
 _RANK_HIGH = "CAST(ceil((total - 1) * CAST(0.5 AS DOUBLE)) AS BIGINT) + 1"
@@ -34,8 +41,9 @@ _RANK_P90 = "greatest(1, total - CAST(floor(total - total * CAST(0.9 AS DOUBLE))
 _FRACTION = "((k.total - 1) * CAST(0.5 AS DOUBLE) - floor((k.total - 1) * CAST(0.5 AS DOUBLE)))"
 
 
-def ctes(filters: Filters, scope: Scope | None, by: tuple[str, ...], *, urgent_only: bool = False,
-         prefix: str = "pct") -> tuple[str, dict]:
+def ctes(
+    filters: Filters, scope: Scope | None, by: tuple[str, ...], *, urgent_only: bool = False, prefix: str = "pct"
+) -> tuple[str, dict]:
     """CTEs (text to follow `WITH` or a comma) whose last, named `prefix`, holds a row per group of `by`
     (⊆ KEYS) with closed (the closed cases counted), median_hours and p90_hours of the closed cases
     reported in the filters' period that the filters and the scope let through (urgent ones only with
@@ -57,8 +65,10 @@ def ctes(filters: Filters, scope: Scope | None, by: tuple[str, ...], *, urgent_o
     # Only a grid can be unknown (a community missing from `communities`): the other keys are NOT NULL
     # columns of the rollups and join on plain equality, which DuckDB hashes faster.
     def same(a: str, b: str) -> str:
-        return " AND ".join([f"{a}.{k} IS NOT DISTINCT FROM {b}.{k}" if k == "grid_id" else f"{a}.{k} = {b}.{k}"
-                             for k in keys] or ["TRUE"])
+        return " AND ".join(
+            [f"{a}.{k} IS NOT DISTINCT FROM {b}.{k}" if k == "grid_id" else f"{a}.{k} = {b}.{k}" for k in keys]
+            or ["TRUE"]
+        )
 
     grid = "LEFT JOIN communities c ON c.community_id = r.community_id" if "grid_id" in keys else ""
 

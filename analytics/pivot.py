@@ -11,6 +11,7 @@ every community in the selection when the rows are not split by place).
 While the daily rollups are current (analytics.rollups) the query reads them instead of the fact tables
 (`rolled`): every measure here adds up, so the answer is the same, and the SQL shown is the one that ran.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ _DATE_ROLLED = {"activities": "a.day", "cases": "k.day"}
 _COMMUNITY = {"activities": "a.community_id", "cases": "k.community_id"}
 _COLOUR = {"activities": "i.seed_colour", "cases": None}
 
+
 def _in_order(expr: str, codes: tuple[str, ...]) -> str:
     """Sort `expr` in the domain's order of its codes (the seed plan's colours, the levels upwards…)."""
     whens = " ".join(f"WHEN '{code}' THEN {n}" for n, code in enumerate(codes, start=1))
@@ -63,10 +65,10 @@ _LEVEL_ROLLED = "k.level"
 
 @dataclass(frozen=True)
 class Dimension:
-    expr: str                  # the value shown; {date} is the subject's date column
-    sort: str                  # what rows are ordered by
+    expr: str  # the value shown; {date} is the subject's date column
+    sort: str  # what rows are ordered by
     subjects: tuple[str, ...] = SUBJECTS
-    place: bool = False        # a place: per-1,000 measures divide by its residents
+    place: bool = False  # a place: per-1,000 measures divide by its residents
     codes: tuple | None = None  # the values a filter may keep (codes that ui.i18n.label names)
 
 
@@ -105,7 +107,7 @@ MEASURES: dict[str, dict[str, str]] = {
         "in_grid_rate": f"count(*) FILTER (WHERE k.resolved_level = 'grid') / nullif({_CLOSED}, 0)",
         "in_community_rate": f"count(*) FILTER (WHERE k.resolved_level IN ('grid', 'community')) / nullif({_CLOSED}, 0)",
         "urgent_in_community_rate": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IN ('grid', 'community'))"
-                                    " / nullif(count(*) FILTER (WHERE k.urgent AND k.resolved_level IS NOT NULL), 0)",
+        " / nullif(count(*) FILTER (WHERE k.urgent AND k.resolved_level IS NOT NULL), 0)",
         "satisfaction": "avg(k.satisfaction)",
         "days_to_close": "avg(date_diff('minute', k.reported_at, k.closed_at)) / 1440.0",
         "cases_per_1k": "per_1k:cases",
@@ -124,12 +126,12 @@ MEASURES_ROLLED: dict[str, dict[str, str]] = {
         "open": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.level = 'open') AS BIGINT), 0)",
         "urgent_cases": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent) AS BIGINT), 0)",
         "in_grid_rate": f"coalesce(CAST(sum(k.cases) FILTER (WHERE k.level = 'grid') AS BIGINT), 0)"
-                        f" / nullif({_CLOSED_ROLLED}, 0)",
+        f" / nullif({_CLOSED_ROLLED}, 0)",
         "in_community_rate": f"coalesce(CAST(sum(k.cases) FILTER (WHERE k.level IN ('grid', 'community')) AS BIGINT), 0)"
-                             f" / nullif({_CLOSED_ROLLED}, 0)",
+        f" / nullif({_CLOSED_ROLLED}, 0)",
         "urgent_in_community_rate": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent AND k.level IN ('grid', 'community'))"
-                                    " AS BIGINT), 0) / nullif(coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent"
-                                    " AND k.level <> 'open') AS BIGINT), 0), 0)",
+        " AS BIGINT), 0) / nullif(coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent"
+        " AND k.level <> 'open') AS BIGINT), 0), 0)",
         "satisfaction": "sum(k.satisfaction_sum) / nullif(sum(k.surveyed), 0)",
         "days_to_close": "sum(k.minutes_to_close) / nullif(sum(k.cases) FILTER (WHERE k.level <> 'open'), 0) / 1440.0",
     },
@@ -187,7 +189,9 @@ def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
 
 # The counts behind the measures of matters, read for suppression alone (analytics.privacy.suppress_pivot).
 _AUDIT = {
-    "cases": "count(*)", "closed": _CLOSED, "open": MEASURES["cases"]["open"],
+    "cases": "count(*)",
+    "closed": _CLOSED,
+    "open": MEASURES["cases"]["open"],
     "urgent_cases": MEASURES["cases"]["urgent_cases"],
     "grid": "count(*) FILTER (WHERE k.resolved_level = 'grid')",
     "local": "count(*) FILTER (WHERE k.resolved_level IN ('grid', 'community'))",
@@ -195,11 +199,19 @@ _AUDIT = {
     "urgent_local": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IN ('grid', 'community'))",
     "surveyed": "count(k.satisfaction)",
 }
-_AUDIT_ROLLED = {name: f"coalesce(CAST(sum(k.cases) FILTER (WHERE {condition}) AS BIGINT), 0)" for name, condition in {
-    "cases": "TRUE", "closed": "k.level <> 'open'", "open": "k.level = 'open'", "urgent_cases": "k.urgent",
-    "grid": "k.level = 'grid'", "local": "k.level IN ('grid', 'community')",
-    "urgent_closed": "k.urgent AND k.level <> 'open'", "urgent_local": "k.urgent AND k.level IN ('grid', 'community')",
-}.items()} | {"surveyed": "coalesce(CAST(sum(k.surveyed) AS BIGINT), 0)"}
+_AUDIT_ROLLED = {
+    name: f"coalesce(CAST(sum(k.cases) FILTER (WHERE {condition}) AS BIGINT), 0)"
+    for name, condition in {
+        "cases": "TRUE",
+        "closed": "k.level <> 'open'",
+        "open": "k.level = 'open'",
+        "urgent_cases": "k.urgent",
+        "grid": "k.level = 'grid'",
+        "local": "k.level IN ('grid', 'community')",
+        "urgent_closed": "k.urgent AND k.level <> 'open'",
+        "urgent_local": "k.urgent AND k.level IN ('grid', 'community')",
+    }.items()
+} | {"surveyed": "coalesce(CAST(sum(k.surveyed) AS BIGINT), 0)"}
 
 
 def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, rolled: bool) -> pd.DataFrame:
@@ -223,16 +235,21 @@ def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | Non
     return privacy.suppress_pivot(frame, counts.fillna(0).astype("int64"), sensitive, spec.rows)
 
 
-def build_sql(spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False,
-              measures: dict[str, str] | None = None) -> tuple[str, dict]:
+def build_sql(
+    spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False, measures: dict[str, str] | None = None
+) -> tuple[str, dict]:
     """The pivot's SQL and its bound values; `rolled` reads the daily rollups instead of the fact tables.
     `measures` replaces the measures' definitions (the counts read for suppression)."""
     _validate(spec, measures)
     subject = spec.subject
     measures = measures or (MEASURES_ROLLED if rolled else MEASURES)[subject]
-    where, params = spec.filters.where(date_col=(_DATE_ROLLED if rolled else _DATE)[subject],
-                                       community_col=_COMMUNITY[subject], colour_col=_COLOUR[subject], scope=scope,
-                                       prefix="f")
+    where, params = spec.filters.where(
+        date_col=(_DATE_ROLLED if rolled else _DATE)[subject],
+        community_col=_COMMUNITY[subject],
+        colour_col=_COLOUR[subject],
+        scope=scope,
+        prefix="f",
+    )
     conditions = [where]
     for n, (name, values) in enumerate(spec.keep):
         conditions.append(f"list_contains($keep_{n}, {_expr(name, subject, rolled=rolled)})")
@@ -256,14 +273,18 @@ def build_sql(spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = Fal
     GROUP BY ALL
 )"""
     ctes = [facts]
-    outputs = [f"f.{d}" for d in spec.rows] + [f"f.{m}" if m not in per_1k else
-                                                f"f.base_{measures[m].split(':', 1)[1]} * 1000.0"
-                                                f" / nullif(r.residents, 0) AS {m}" for m in spec.measures]
+    outputs = [f"f.{d}" for d in spec.rows] + [
+        f"f.{m}"
+        if m not in per_1k
+        else f"f.base_{measures[m].split(':', 1)[1]} * 1000.0 / nullif(r.residents, 0) AS {m}"
+        for m in spec.measures
+    ]
     source = "facts f"
     if per_1k:
         place = next((d for d in ("community", "grid") if d in spec.rows), None)
-        people_where, people_params = spec.filters.where(date_col=None, community_col="c.community_id",
-                                                         scope=scope, prefix="r")
+        people_where, people_params = spec.filters.where(
+            date_col=None, community_col="c.community_id", scope=scope, prefix="r"
+        )
         params.update(people_params)
         key = f"{_expr(place, subject)} AS place, " if place else ""
         ctes.append(f"""people AS (

@@ -1,4 +1,5 @@
 """Reference lists: grids, communities, partners, service items, and the span of the data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,11 +16,14 @@ def grid_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
 
 def community_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every community with its grid (names and sizes are public; no personal data here)."""
-    return db.query(con, """
+    return db.query(
+        con,
+        """
         SELECT c.community_id, c.name, c.short_name, c.grid_id, g.name AS grid_name, c.households,
                c.residents, c.party_members, c.built_year, c.sample_tier, c.lon, c.lat
         FROM communities c JOIN grids g USING (grid_id)
-        ORDER BY c.community_id""")
+        ORDER BY c.community_id""",
+    )
 
 
 def item_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -32,7 +36,7 @@ def partner_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
 
 def data_range(con, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day that any activity or case falls on (today's date if there is none)."""
-    if rollups.use(con):   # the days of the daily rollups are the days of the facts
+    if rollups.use(con):  # the days of the daily rollups are the days of the facts
         spans = """SELECT min(day) AS first_day, max(day) AS last_day FROM rollup_activities
             UNION ALL
             SELECT min(day), max(day) FROM rollup_cases"""
@@ -40,11 +44,14 @@ def data_range(con, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
         spans = """SELECT min(held_on) AS first_day, max(held_on) AS last_day FROM seed_activities
             UNION ALL
             SELECT min(reported_at)::DATE, max(reported_at)::DATE FROM grid_cases"""
-    row = db.query(con, f"""
+    row = db.query(
+        con,
+        f"""
         WITH spans AS (
             {spans}
         )
-        SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM spans""").iloc[0]
+        SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM spans""",
+    ).iloc[0]
     if pd.isna(row["first_day"]):
         today = dt.date.today()
         return today, today

@@ -5,6 +5,7 @@ export for a role that may not see it; the Python twins (`mask_*`) serve files a
 made from the same patterns (analytics.masking), and tests/unit/test_privacy_corpus.py keeps them in
 agreement on a corpus of how people really write phone numbers, ID numbers and names.
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,12 +72,33 @@ MASKING_FINGERPRINT = hashlib.sha256(repr((masking.RULES, masking.PASSES, PERSON
 # computed from (it is hidden with them: a rate times its denominator gives its numerator back).
 _KEYS = ("grid_id", "community_id", "category", "month", "urgent", "level")
 _AGES = ("age_0_7", "age_8_30", "age_31_90", "age_over_90")
-_COUNTS = ("cases", "closed", "open", "grid", "community", "street", "district", "urgent_cases", "urgent_closed",
-           "urgent_open", "urgent_local", "urgent_elsewhere", "surveyed", "satisfied", "unsatisfied", "neutral",
-           *_AGES)
-_IDENTITIES = (("cases", ("closed", "open")), ("closed", ("grid", "community", "street", "district")),
-               ("urgent_cases", ("urgent_closed", "urgent_open")), ("urgent_closed", ("urgent_local", "urgent_elsewhere")),
-               ("open", _AGES), ("surveyed", ("satisfied", "unsatisfied", "neutral")))
+_COUNTS = (
+    "cases",
+    "closed",
+    "open",
+    "grid",
+    "community",
+    "street",
+    "district",
+    "urgent_cases",
+    "urgent_closed",
+    "urgent_open",
+    "urgent_local",
+    "urgent_elsewhere",
+    "surveyed",
+    "satisfied",
+    "unsatisfied",
+    "neutral",
+    *_AGES,
+)
+_IDENTITIES = (
+    ("cases", ("closed", "open")),
+    ("closed", ("grid", "community", "street", "district")),
+    ("urgent_cases", ("urgent_closed", "urgent_open")),
+    ("urgent_closed", ("urgent_local", "urgent_elsewhere")),
+    ("open", _AGES),
+    ("surveyed", ("satisfied", "unsatisfied", "neutral")),
+)
 _DERIVED = {
     **{f"share_{level}": (level, "closed") for level in ("grid", "community", "street", "district")},
     "in_grid_rate": ("grid", "closed"),
@@ -103,8 +125,9 @@ def _hidden_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return extra
 
 
-def suppress_disputes(frame: pd.DataFrame, basis: str = "cases", *, counts: tuple[str, ...] = (),
-                      shares: dict[str, str] | None = None) -> pd.DataFrame:
+def suppress_disputes(
+    frame: pd.DataFrame, basis: str = "cases", *, counts: tuple[str, ...] = (), shares: dict[str, str] | None = None
+) -> pd.DataFrame:
     """`frame` (a table of analytics.cases with a `category` column) as a non-leader may see it: the
     dispute counts from 1 to SMALL_COUNT - 1 hidden, with the cells that would give them back
     (analytics.suppression: complementary suppression along every dimension and within each row) and
@@ -112,16 +135,26 @@ def suppress_disputes(frame: pd.DataFrame, basis: str = "cases", *, counts: tupl
     derived = {**_DERIVED, **{share: (count, "closed") for count, share in (shares or {}).items()}}
     keys = [k for k in _KEYS if k in frame.columns]
     count_columns = [c for c in dict.fromkeys((basis, *counts, *_COUNTS)) if c in frame.columns]
-    return suppression.suppress(frame, frame["category"] == "dispute", counts=count_columns, keys=keys,
-                                basis=basis, identities=_IDENTITIES, derived=derived,
-                                extra=_hidden_counts(frame), small=SMALL_COUNT)
+    return suppression.suppress(
+        frame,
+        frame["category"] == "dispute",
+        counts=count_columns,
+        keys=keys,
+        basis=basis,
+        identities=_IDENTITIES,
+        derived=derived,
+        extra=_hidden_counts(frame),
+        small=SMALL_COUNT,
+    )
 
 
-def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = (),
-                            shares: dict[str, str] | None = None):
+def suppress_small_disputes(
+    basis: str = "cases", *, counts: tuple[str, ...] = (), shares: dict[str, str] | None = None
+):
     """Decorate a public function returning a frame with a `category` column: for roles other than
     leader, the frame goes through `suppress_disputes` (`shares` maps a count column to its share
     column, hidden with it)."""
+
     def wrap(fn):
         @functools.wraps(fn)
         def inner(*args, scope: Scope | None = None, **kwargs):
@@ -137,9 +170,14 @@ def suppress_small_disputes(basis: str = "cases", *, counts: tuple[str, ...] = (
 
 
 # The pivot's counts of matters (analytics.pivot), with the counts its rates and means are made of.
-_PIVOT_IDENTITIES = (("cases", ("closed", "open")), ("closed", ("grid", "not_grid")), ("closed", ("local", "not_local")),
-                     ("urgent_cases", ("urgent_closed", "urgent_open")),
-                     ("urgent_closed", ("urgent_local", "urgent_elsewhere")), ("cases", ("surveyed", "not_surveyed")))
+_PIVOT_IDENTITIES = (
+    ("cases", ("closed", "open")),
+    ("closed", ("grid", "not_grid")),
+    ("closed", ("local", "not_local")),
+    ("urgent_cases", ("urgent_closed", "urgent_open")),
+    ("urgent_closed", ("urgent_local", "urgent_elsewhere")),
+    ("cases", ("surveyed", "not_surveyed")),
+)
 _PIVOT_DERIVED = {
     "in_grid_rate": ("grid", "not_grid", "closed"),
     "in_community_rate": ("local", "not_local", "closed"),
@@ -150,8 +188,9 @@ _PIVOT_DERIVED = {
 }
 
 
-def suppress_pivot(frame: pd.DataFrame, counts: pd.DataFrame, sensitive: pd.Series,
-                   keys: tuple[str, ...]) -> pd.DataFrame:
+def suppress_pivot(
+    frame: pd.DataFrame, counts: pd.DataFrame, sensitive: pd.Series, keys: tuple[str, ...]
+) -> pd.DataFrame:
     """A pivot of matters as a non-leader may see it. `counts` holds, for each row of `frame`, the
     counts behind every measure (cases, closed, open, urgent_cases, grid, local, urgent_closed,
     urgent_local, surveyed), shown or not, so that what is hidden does not depend on which measures
@@ -162,6 +201,14 @@ def suppress_pivot(frame: pd.DataFrame, counts: pd.DataFrame, sensitive: pd.Seri
     extra["urgent_open"] = extra["urgent_cases"] - extra["urgent_closed"]
     extra["urgent_elsewhere"] = extra["urgent_closed"] - extra["urgent_local"]
     extra["not_surveyed"] = extra["cases"] - extra["surveyed"]
-    return suppression.suppress(frame, sensitive, counts=tuple(extra.columns), keys=keys, basis="cases",
-                                identities=_PIVOT_IDENTITIES, derived=_PIVOT_DERIVED, extra=extra,
-                                small=SMALL_COUNT)
+    return suppression.suppress(
+        frame,
+        sensitive,
+        counts=tuple(extra.columns),
+        keys=keys,
+        basis="cases",
+        identities=_PIVOT_IDENTITIES,
+        derived=_PIVOT_DERIVED,
+        extra=extra,
+        small=SMALL_COUNT,
+    )

@@ -9,16 +9,33 @@ are their authors' own: only a leader reads everyone's.
 The list is an allow-list: a table that no line below names (one another module adds later) is read
 by leaders only until it is classified here, so a new table of user names cannot leak by default.
 """
+
 from __future__ import annotations
 
 from analytics.access import Scope
 
 # The subdistrict's data: what the dashboards show, plus the rollups derived from it.
-DATA_TABLES = frozenset({
-    "app_meta", "grids", "grid_boundaries", "communities", "secretaries", "partners", "pairings",
-    "service_items", "seed_activities", "grid_cases", "contest_rounds", "contest_criteria",
-    "contest_entries", "judges", "contest_scores", "case_targets", "showcase_stories",
-})
+DATA_TABLES = frozenset(
+    {
+        "app_meta",
+        "grids",
+        "grid_boundaries",
+        "communities",
+        "secretaries",
+        "partners",
+        "pairings",
+        "service_items",
+        "seed_activities",
+        "grid_cases",
+        "contest_rounds",
+        "contest_criteria",
+        "contest_entries",
+        "judges",
+        "contest_scores",
+        "case_targets",
+        "showcase_stories",
+    }
+)
 DERIVED_PREFIX = "rollup_"
 
 # Bookkeeping: who did what, which file came in, under whose name. Read by the roles named.

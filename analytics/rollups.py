@@ -33,6 +33,7 @@ transaction.
 
     python -m analytics.rollups [path]     # rebuild the rollups of a database file
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -48,8 +49,15 @@ from analytics import db
 from analytics.errors import DataError
 from analytics.first_start import owner_only
 
-TABLES = ("rollup_cases", "rollup_activities", "rollup_cases_monthly", "rollup_activities_monthly",
-          "rollup_open_cases", "rollup_case_hours", "rollup_case_hours_monthly")
+TABLES = (
+    "rollup_cases",
+    "rollup_activities",
+    "rollup_cases_monthly",
+    "rollup_activities_monthly",
+    "rollup_open_cases",
+    "rollup_case_hours",
+    "rollup_case_hours_monthly",
+)
 KINDS = ("cases", "activities", "case_hours")
 # The time to close of a closed case, in hours (as analytics.cases computes it), and its bucket: eight
 # per doubling, so a bucket holds the durations within 9% of each other (analytics.percentiles).
@@ -57,13 +65,24 @@ HOURS_SQL = "(epoch(closed_at) - epoch(reported_at)) / 3600.0"
 BUCKETS_PER_DOUBLING = 8
 BUCKET_SQL = f"CAST(floor(log2(greatest(hours, 1.0 / 3600)) * {BUCKETS_PER_DOUBLING}) AS SMALLINT)"
 # The columns of each kind's rollups after the date: keys, then what adds up.
-_KEYS = {"cases": ("community_id", "category", "level", "urgent"),
-         "activities": ("community_id", "item_id", "partner_id"),
-         "case_hours": ("community_id", "category", "level", "urgent", "bucket")}
-_SUMS = {"cases": ("cases", "surveyed", "satisfaction_sum", "satisfied", "unsatisfied", "hours_to_close",
-                   "minutes_to_close"),
-         "activities": ("activities", "participants", "volunteers", "volunteer_hours"),
-         "case_hours": ("cases",)}
+_KEYS = {
+    "cases": ("community_id", "category", "level", "urgent"),
+    "activities": ("community_id", "item_id", "partner_id"),
+    "case_hours": ("community_id", "category", "level", "urgent", "bucket"),
+}
+_SUMS = {
+    "cases": (
+        "cases",
+        "surveyed",
+        "satisfaction_sum",
+        "satisfied",
+        "unsatisfied",
+        "hours_to_close",
+        "minutes_to_close",
+    ),
+    "activities": ("activities", "participants", "volunteers", "volunteer_hours"),
+    "case_hours": ("cases",),
+}
 # What a daily row of each kind reads as its sums (a row of rollup_case_hours is one case).
 _DAILY_SUMS = {**{k: ", ".join(v) for k, v in _SUMS.items()}, "case_hours": "1 AS cases"}
 
@@ -71,9 +90,14 @@ _DAILY_SUMS = {**{k: ", ".join(v) for k, v in _SUMS.items()}, "case_hours": "1 A
 def _monthly(kind: str) -> str:
     """A monthly rollup from its daily one (integer sums stay BIGINT, as in the daily table)."""
     keys = ", ".join(_KEYS[kind])
-    sums = ", ".join("count(*) AS cases" if kind == "case_hours" else
-                     f"sum({c})" if c in ("hours_to_close", "volunteer_hours") else f"CAST(sum({c}) AS BIGINT)"
-                     for c in _SUMS[kind])
+    sums = ", ".join(
+        "count(*) AS cases"
+        if kind == "case_hours"
+        else f"sum({c})"
+        if c in ("hours_to_close", "volunteer_hours")
+        else f"CAST(sum({c}) AS BIGINT)"
+        for c in _SUMS[kind]
+    )
     return f"""
         SELECT CAST(date_trunc('month', day) AS DATE) AS month, {keys}, {sums}
         FROM rollup_{kind}
@@ -147,7 +171,7 @@ _refresh_lock = threading.Lock()
 @dataclass(frozen=True)
 class Refreshed:
     seconds: float
-    rows: dict[str, int]        # rollup table → rows after the refresh
+    rows: dict[str, int]  # rollup table → rows after the refresh
 
 
 def refresh(con, *, transaction: bool = True) -> Refreshed:
@@ -166,15 +190,25 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
                 db.execute(cur, f"DELETE FROM {table}")
                 db.execute(cur, f"INSERT INTO {table} {select}")
             from analytics import contest, contest_work  # they import this module
+
             contest.store_rankings(cur)
             contest_work.store_record(cur)
             seconds = time.perf_counter() - started
-            db.execute(cur, _STATE_SQL, {"definition": DEFINITION, "seconds": seconds,
-                                         "refreshed_at": dt.datetime.now().replace(microsecond=0)})
+            db.execute(
+                cur,
+                _STATE_SQL,
+                {
+                    "definition": DEFINITION,
+                    "seconds": seconds,
+                    "refreshed_at": dt.datetime.now().replace(microsecond=0),
+                },
+            )
             # Counted on this connection itself: a cursor (as db.scalar opens) would not see the rows of
             # this transaction before it commits.
-            rows = {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                    for t in (*TABLES, "rollup_contest_rankings", "rollup_contest_work")}
+            rows = {
+                t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                for t in (*TABLES, "rollup_contest_rankings", "rollup_contest_work")
+            }
             if transaction:
                 db.execute(cur, "COMMIT")
         except BaseException:
@@ -197,10 +231,11 @@ def _forget_checks() -> None:
 def ready(con) -> bool:
     """True while the rollups describe the fact tables as they are now (see the module docstring).
     Inside `one_check()` the database is asked once per connection and the answer remembered."""
+
     def ask() -> bool:
         try:
             return bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
-        except DataError:   # a database file from before the rollups, opened read-only: no rollup_state
+        except DataError:  # a database file from before the rollups, opened read-only: no rollup_state
             return False
 
     return remembered(con, "rollups", ask)
@@ -305,11 +340,14 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
         days.extend(edges)
     branches = []
     if months:
-        where = " OR ".join(f"({_range('month', lo, hi, f'{prefix}_m{i}', params)})"
-                            for i, (lo, hi) in enumerate(months))
+        where = " OR ".join(
+            f"({_range('month', lo, hi, f'{prefix}_m{i}', params)})" for i, (lo, hi) in enumerate(months)
+        )
         branches.append(f"SELECT month AS day, {columns} FROM rollup_{kind}_monthly WHERE {where}")
-    for i, (lo, hi) in enumerate(days):   # one branch per range, so the zone maps on day skip the rest
-        branches.append(f"SELECT day, {daily} FROM rollup_{kind} WHERE {_range('day', lo, hi, f'{prefix}_d{i}', params)}")
+    for i, (lo, hi) in enumerate(days):  # one branch per range, so the zone maps on day skip the rest
+        branches.append(
+            f"SELECT day, {daily} FROM rollup_{kind} WHERE {_range('day', lo, hi, f'{prefix}_d{i}', params)}"
+        )
     return "(" + "\n            UNION ALL ".join(branches) + ")", params
 
 
@@ -371,8 +409,10 @@ def main(argv=None) -> int:
     except DataError as exc:  # a file held by the running app, a damaged file, a full disk: say so
         print(exc, file=sys.stderr)
         return 1
-    print(f"rollups rebuilt in {done.seconds:.1f} s: "
-          + ", ".join(f"{table} {rows:,} rows" for table, rows in done.rows.items()))
+    print(
+        f"rollups rebuilt in {done.seconds:.1f} s: "
+        + ", ".join(f"{table} {rows:,} rows" for table, rows in done.rows.items())
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ seed_activities itself: the same answer either way. Every step below works on `f
 activities (raw) or days × community × item × partner with their count in `n` (rolled up); `_count`
 counts either.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,7 @@ from analytics.filters import Filters
 
 COLOURS = ("red", "green", "white", "blue")
 METRICS = ("activities", "participants", "volunteers", "volunteer_hours")
-RATE_METRICS = ("activities", "participants")          # the ones given per 1,000 residents
+RATE_METRICS = ("activities", "participants")  # the ones given per 1,000 residents
 
 # The allow-list of `by` dimensions: name → SQL over the `facts` step of the pipeline below.
 DIMENSIONS = {
@@ -36,7 +37,7 @@ DIMENSIONS = {
     "item_id": "item_id",
     "partner_id": "partner_id",
     "month": "CAST(date_trunc('month', held_on) AS DATE)",
-    "week": "CAST(date_trunc('week', held_on) AS DATE)",   # ISO weeks, starting on Monday
+    "week": "CAST(date_trunc('week', held_on) AS DATE)",  # ISO weeks, starting on Monday
 }
 TIME_DIMENSIONS = ("month", "week")
 PLACE_DIMENSIONS = ("grid_id", "community_id")
@@ -71,8 +72,7 @@ def _order(dimension: str, column: str | None = None) -> str:
     """Sort seed colours in the plan's order (red, green, white, blue), everything else as it comes."""
     column = column or dimension
     if dimension == "seed_colour":
-        return (f"CASE {column} " + " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(COLOURS))
-                + " END NULLS LAST")
+        return f"CASE {column} " + " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(COLOURS)) + " END NULLS LAST"
     return f"{column} NULLS LAST"
 
 
@@ -93,15 +93,22 @@ def _count(rolled: bool, condition: str | None = None) -> str:
     return rollups.count(rolled, "n", condition)
 
 
-def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool,
-               rolled: bool = False, grain: str = "month", needs: tuple[str, ...] = ("seed_colour", "grid_id")
-               ) -> tuple[str, dict]:
+def _facts_sql(
+    filters: Filters,
+    scope: Scope | None,
+    *,
+    with_previous: bool,
+    rolled: bool = False,
+    grain: str = "month",
+    needs: tuple[str, ...] = ("seed_colour", "grid_id"),
+) -> tuple[str, dict]:
     """The `facts` step: activities of the period (and the previous one) with colour and grid.
     Rolled up, the colour and grid are joined only when the caller `needs` them (or a colour filter
     does); otherwise those columns are NULL. Both joins are LEFT joins, so leaving one out changes no
     count."""
-    where, params = filters.where(date_col=None, community_col="a.community_id", colour_col="i.seed_colour",
-                                  scope=scope, prefix="f")
+    where, params = filters.where(
+        date_col=None, community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="f"
+    )
     current, current_params = _period(filters, "cur")
     params.update(current_params)
     period = current
@@ -109,9 +116,10 @@ def _facts_sql(filters: Filters, scope: Scope | None, *, with_previous: bool,
         previous, previous_params = _period(filters.previous(), "prev")
         params.update(previous_params)
         period = f"(({current}) OR ({previous}))"
-    if rolled:   # the period conditions name held_on: the rollup's day, under that name
-        periods = [(filters.start, filters.end)] + ([(filters.previous().start, filters.previous().end)]
-                                                    if with_previous else [])
+    if rolled:  # the period conditions name held_on: the rollup's day, under that name
+        periods = [(filters.start, filters.end)] + (
+            [(filters.previous().start, filters.previous().end)] if with_previous else []
+        )
         rows, rows_params = rollups.source("activities", periods, grain=grain, prefix="fr")
         params.update(rows_params)
         source = f"""(SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
@@ -160,8 +168,14 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
     dims = _dimensions(by)
     with_previous = not set(dims) & set(TIME_DIMENSIONS) and filters.previous() is not None
     rolled = rollups.use(con)
-    facts, params = _facts_sql(filters, scope, with_previous=with_previous, rolled=rolled,
-                               grain="day" if "week" in dims else "month", needs=dims)
+    facts, params = _facts_sql(
+        filters,
+        scope,
+        with_previous=with_previous,
+        rolled=rolled,
+        grain="day" if "week" in dims else "month",
+        needs=dims,
+    )
 
     keys = ", ".join(f"{DIMENSIONS[d]} AS {d}" for d in dims)
     aggregates = _aggregates("", "is_current", rolled)
@@ -178,8 +192,9 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
     metric_cols = [f"g.{m}" for m in METRICS] + ([f"g.{m}_prev" for m in METRICS] if with_previous else [])
     steps = [facts, grouped]
     if places:
-        people_where, people_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
-                                                    prefix="p")
+        people_where, people_params = filters.where(
+            date_col=None, community_col="c.community_id", scope=scope, prefix="p"
+        )
         params.update(people_params)
         place_keys = ", ".join(f"c.{d}" for d in places)
         steps.append(f"""
@@ -191,10 +206,10 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
         )""")
         using = ", ".join(places)
         other = [d for d in dims if d not in places]
-        if other:   # sparse: a row per observed combination
+        if other:  # sparse: a row per observed combination
             source = f"grouped g LEFT JOIN people p USING ({using})"
             key_cols = [f"g.{d}" for d in dims]
-        else:       # dense: every community / grid of the filters, zeros where nothing was held
+        else:  # dense: every community / grid of the filters, zeros where nothing was held
             source = f"people p FULL JOIN grouped g USING ({using})"
             key_cols = list(dims)
         metrics = [f"coalesce({c}, 0) AS {c[2:]}" for c in metric_cols]
@@ -214,13 +229,15 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
     if places:
         derived += [f"joined.{m} * 1000.0 / nullif(joined.residents, 0) AS {m}_per_1k" for m in RATE_METRICS]
         if with_previous:
-            derived += [f"joined.{m}_prev * 1000.0 / nullif(joined.residents, 0) AS {m}_per_1k_prev"
-                        for m in RATE_METRICS]
+            derived += [
+                f"joined.{m}_prev * 1000.0 / nullif(joined.residents, 0) AS {m}_per_1k_prev" for m in RATE_METRICS
+            ]
     if with_previous:
         derived += [f"(joined.{m} - joined.{m}_prev) / nullif(joined.{m}_prev, 0) AS {m}_change" for m in METRICS]
     joins = "\n".join(NAME_JOINS[d] for d in dims if d in NAME_JOINS)
-    carried = list(METRICS) + ([f"{m}_prev" for m in METRICS] if with_previous else []) + (
-        ["residents"] if places else [])
+    carried = (
+        list(METRICS) + ([f"{m}_prev" for m in METRICS] if with_previous else []) + (["residents"] if places else [])
+    )
     columns = [f"joined.{c}" for c in (*dims,)] + names + [f"joined.{c}" for c in carried] + derived
     steps.append(f"""
         final AS (
@@ -258,13 +275,24 @@ def community_funnel(con, filters: Filters, *, scope: Scope | None = None, steps
     limits for its size. A community outside the 99.8 % band differs by more than chance."""
     frame = uptake(con, filters, ("grid_id", "community_id"), scope=scope)
     frame = frame[frame["residents"] > 0]
-    columns = ["community_id", "community_name", "community_short_name", "grid_id", "grid_name", "residents",
-               "activities", "activities_per_1k"]
+    columns = [
+        "community_id",
+        "community_name",
+        "community_short_name",
+        "grid_id",
+        "grid_name",
+        "residents",
+        "activities",
+        "activities_per_1k",
+    ]
     points = frame[columns].reset_index(drop=True)
     if points.empty:
         empty = funnel.rate_limits(0.0, np.array([]))
-        return Funnel(points.assign(**{c: pd.Series(dtype=float) for c in empty.columns[1:]}, band=pd.Series(dtype=str)),
-                      empty, float("nan"))
+        return Funnel(
+            points.assign(**{c: pd.Series(dtype=float) for c in empty.columns[1:]}, band=pd.Series(dtype=str)),
+            empty,
+            float("nan"),
+        )
     pooled = points["activities"].sum() / points["residents"].sum()
     limits = funnel.rate_limits(pooled, points["residents"])
     points = pd.concat([points, limits.drop(columns="residents")], axis=1)
@@ -337,8 +365,13 @@ def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     first = pd.Timestamp(filters.start) if filters.start else counts["day"].min()
     last = pd.Timestamp(filters.end) if filters.end else counts["day"].max()
     days = pd.date_range(first, last, freq="D") if pd.notna(first) and pd.notna(last) else pd.DatetimeIndex([])
-    frame = (counts.set_index("day").reindex(days, fill_value=0).rename_axis("day").reset_index()
-             .astype({"activities": "int64", "participants": "int64"}))
+    frame = (
+        counts.set_index("day")
+        .reindex(days, fill_value=0)
+        .rename_axis("day")
+        .reset_index()
+        .astype({"activities": "int64", "participants": "int64"})
+    )
     frame["weekday"] = frame["day"].dt.day_of_week
     frame["week"] = frame["day"] - pd.to_timedelta(frame["weekday"], unit="D")
     return frame[["day", "week", "weekday", "activities", "participants"]]
@@ -353,23 +386,29 @@ def _pairings_sql(filters: Filters, scope: Scope | None) -> tuple[str, dict]:
     if filters.end:
         where += " AND (pr.since IS NULL OR pr.since <= $pr_end)"
         params["pr_end"] = filters.end
-    return f"""
+    return (
+        f"""
         paired AS (
             SELECT pr.partner_id, pr.community_id, pr.since FROM pairings pr WHERE {where}
-        )""", params
+        )""",
+        params,
+    )
 
 
 def _partner_steps(filters: Filters, scope: Scope | None, rolled: bool = False) -> tuple[str, dict]:
     facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
     paired, paired_params = _pairings_sql(filters, scope)
-    return f"""{facts},{paired},
+    return (
+        f"""{facts},{paired},
         per_pair AS (
             SELECT partner_id, community_id, {_count(rolled)} AS activities,
                    CAST(sum(participants) AS BIGINT) AS participants, sum(volunteer_hours) AS volunteer_hours
             FROM facts
             WHERE partner_id IS NOT NULL
             GROUP BY ALL
-        )""", {**params, **paired_params}
+        )""",
+        {**params, **paired_params},
+    )
 
 
 def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -457,8 +496,7 @@ def uncovered_communities(con, filters: Filters, *, scope: Scope | None = None) 
     partner), paired_partners (pairings in force)."""
     rolled = rollups.use(con)
     steps, params = _partner_steps(filters, scope, rolled)
-    where, community_params = filters.where(date_col=None, community_col="c.community_id", scope=scope,
-                                            prefix="cm")
+    where, community_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="cm")
     sql = f"""
         WITH {steps},
         per_community AS (

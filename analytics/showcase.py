@@ -21,6 +21,7 @@ communities ranked. No other community's row is ever returned. Contest results a
 The story is the secretary's own text, saved per community (table showcase_stories). It is user text:
 every format writes it as plain text (escaped in HTML), never as markup.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,12 @@ from analytics.filters import Filters
 from analytics.showcase_text import number, pct, points, text
 
 FORMATS = ("pptx", "pdf", "png", "html")
-MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "pdf": "application/pdf", "png": "image/png", "html": "text/html"}
+MIME = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "html": "text/html",
+}
 COLOURS = seeds.COLOURS
 MAX_STORY_CHARS = 800
 STORY_EDITORS = ("secretary", "leader", "admin")
@@ -45,8 +50,14 @@ DEFAULT_MONTHS = 12
 TOP_ITEMS = 5
 TOP_PARTNERS = 2
 # Measures on which the community is ranked among all communities (higher is better for each).
-RANK_MEASURES = ("activities_per_1k", "participants_per_1k", "volunteer_hours_per_1k", "in_grid_rate",
-                 "in_community_rate", "satisfaction")
+RANK_MEASURES = (
+    "activities_per_1k",
+    "participants_per_1k",
+    "volunteer_hours_per_1k",
+    "in_grid_rate",
+    "in_community_rate",
+    "satisfaction",
+)
 RATE_MEASURES = ("in_grid_rate", "in_community_rate")
 
 
@@ -112,6 +123,7 @@ class Showcase:
 
 # --- access and period ---------------------------------------------------------------------------
 
+
 def check_access(community_id: str, scope: Scope | None) -> None:
     """A secretary may read her own community's showcase only."""
     own = scope.restricted_community if scope is not None else None
@@ -138,6 +150,7 @@ def _period(con, start, end) -> tuple[dt.date, dt.date]:
 
 # --- the story -----------------------------------------------------------------------------------
 
+
 def _has_story_table(con) -> bool:
     return bool(db.scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'showcase_stories'"))
 
@@ -147,16 +160,20 @@ def get_story(con, community_id: str, *, scope: Scope | None = None) -> Story:
     check_access(community_id, scope)
     if not _has_story_table(con):
         return Story()
-    row = db.query(con, "SELECT story, updated_at, updated_by FROM showcase_stories WHERE community_id = $c",
-                   {"c": community_id})
+    row = db.query(
+        con, "SELECT story, updated_at, updated_by FROM showcase_stories WHERE community_id = $c", {"c": community_id}
+    )
     if row.empty:
         return Story()
     first = row.iloc[0]
     story = str(first["story"])
     if scope is not None and scope.role not in STORY_EDITORS and not privacy.sees_personal_data(scope):
         story = privacy.mask_text(story)  # a story may quote a resident; editors read it whole to edit it
-    return Story(story, pd.Timestamp(first["updated_at"]).to_pydatetime(),
-                 None if pd.isna(first["updated_by"]) else str(first["updated_by"]))
+    return Story(
+        story,
+        pd.Timestamp(first["updated_at"]).to_pydatetime(),
+        None if pd.isna(first["updated_by"]) else str(first["updated_by"]),
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -168,8 +185,9 @@ def clean_story(story: str) -> str:
     return _CONTROL.sub("", story).strip()
 
 
-def set_story(con, community_id: str, story: str, *, updated_by: str | None = None,
-              scope: Scope | None = None) -> Story:
+def set_story(
+    con, community_id: str, story: str, *, updated_by: str | None = None, scope: Scope | None = None
+) -> Story:
     """Save the community's story (an empty text removes it) and record the edit in the audit log.
 
     Secretaries edit their own community's story; leaders and admins any; analysts read only."""
@@ -183,17 +201,22 @@ def set_story(con, community_id: str, story: str, *, updated_by: str | None = No
     if not exists:
         raise DataError(f"没有编号为 {community_id} 的居民区，故事未保存。请刷新页面后重新选择居民区。")
     if story:
-        db.execute(con, """INSERT OR REPLACE INTO showcase_stories (community_id, story, updated_at, updated_by)
+        db.execute(
+            con,
+            """INSERT OR REPLACE INTO showcase_stories (community_id, story, updated_at, updated_by)
                            VALUES ($c, $s, current_timestamp::TIMESTAMP, $u)""",
-                   {"c": community_id, "s": story, "u": updated_by})
+            {"c": community_id, "s": story, "u": updated_by},
+        )
     else:
         db.execute(con, "DELETE FROM showcase_stories WHERE community_id = $c", {"c": community_id})
-    audit.record(con, updated_by or "?", "story_edit", f"{community_id}: {len(story)} 字",
-                 role=scope.role if scope else None)
+    audit.record(
+        con, updated_by or "?", "story_edit", f"{community_id}: {len(story)} 字", role=scope.role if scope else None
+    )
     return get_story(con, community_id, scope=scope)
 
 
 # --- gathering the content -----------------------------------------------------------------------
+
 
 def _plain(value):
     """numpy scalars as Python numbers, missing values as None."""
@@ -218,8 +241,9 @@ def _ranks(con, start: dt.date, end: dt.date, community_id: str) -> pd.DataFrame
     """This community's place among all communities on each RANK_MEASURES measure (1 = best; ties share).
     Reads every community (scope=None) and returns this community's rank and the count only."""
     every = grids.community_summary(con, Filters(start, end))
-    every = every.assign(volunteer_hours_per_1k=1000.0 * every["volunteer_hours"] / every["residents"].where(
-        every["residents"] > 0))
+    every = every.assign(
+        volunteer_hours_per_1k=1000.0 * every["volunteer_hours"] / every["residents"].where(every["residents"] > 0)
+    )
     rows = []
     for measure in RANK_MEASURES:
         values = pd.to_numeric(every[measure], errors="coerce")
@@ -227,8 +251,14 @@ def _ranks(con, start: dt.date, end: dt.date, community_id: str) -> pd.DataFrame
         mine = every["community_id"] == community_id
         if not mine.any() or values[mine].isna().all():
             continue
-        rows.append({"metric": measure, "value": float(values[mine].iloc[0]), "rank": int(ranked[mine].iloc[0]),
-                     "of": int(values.notna().sum())})
+        rows.append(
+            {
+                "metric": measure,
+                "value": float(values[mine].iloc[0]),
+                "rank": int(ranked[mine].iloc[0]),
+                "of": int(values.notna().sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=["metric", "value", "rank", "of"])
 
 
@@ -238,17 +268,18 @@ def _partner_stories(con, filters: Filters, scope) -> pd.DataFrame:
     frame = frame[frame["partner_id"].notna() & (frame["activities"] > 0)]
     if frame.empty:
         return pd.DataFrame(columns=["partner_id", "partner_name", "activities", "participants", "item_name"])
-    top_item = (frame.sort_values(["partner_id", "activities", "participants", "item_id"],
-                                  ascending=[True, False, False, True])
-                .drop_duplicates("partner_id")[["partner_id", "item_name"]])
+    top_item = frame.sort_values(
+        ["partner_id", "activities", "participants", "item_id"], ascending=[True, False, False, True]
+    ).drop_duplicates("partner_id")[["partner_id", "item_name"]]
     per_partner = frame.groupby(["partner_id", "partner_name"], as_index=False)[["activities", "participants"]].sum()
-    return (per_partner.merge(top_item, on="partner_id")
-            .sort_values(["activities", "participants", "partner_id"], ascending=[False, False, True])
-            .reset_index(drop=True))
+    return (
+        per_partner.merge(top_item, on="partner_id")
+        .sort_values(["activities", "participants", "partner_id"], ascending=[False, False, True])
+        .reset_index(drop=True)
+    )
 
 
-def content(con, community_id: str, *, start=None, end=None, lang: str = "zh",
-            scope: Scope | None = None) -> Showcase:
+def content(con, community_id: str, *, start=None, end=None, lang: str = "zh", scope: Scope | None = None) -> Showcase:
     """Everything the showcase of `community_id` says for the period (see Showcase)."""
     check_access(community_id, scope)
     start, end = _period(con, start, end)
@@ -262,17 +293,21 @@ def content(con, community_id: str, *, start=None, end=None, lang: str = "zh",
     profile = _first(row.drop(columns=["lon", "lat"]))
 
     matrix = seeds.pairing_matrix(con, filters, scope=scope)
-    partners = matrix[matrix["paired"]][["partner_id", "partner_name", "kind", "since", "activities",
-                                         "participants", "status"]].reset_index(drop=True)
+    partners = matrix[matrix["paired"]][
+        ["partner_id", "partner_name", "kind", "since", "activities", "participants", "status"]
+    ].reset_index(drop=True)
     totals = _first(seeds.uptake(con, filters, (), scope=scope))
     services = _services(con, filters, scope)
     monthly = seeds.uptake(con, filters, ("month", "seed_colour"), scope=scope)[
-        ["month", "seed_colour", "activities", "participants"]]
+        ["month", "seed_colour", "activities", "participants"]
+    ]
     items = seeds.item_ranking(con, filters, scope=scope)
-    top_items = (items[items["activities"] > 0]
-                 .sort_values(["participants", "activities", "item_id"], ascending=[False, False, True])
-                 .head(TOP_ITEMS)[["seed_colour", "item_id", "item_name", "activities", "participants"]]
-                 .reset_index(drop=True))
+    top_items = (
+        items[items["activities"] > 0]
+        .sort_values(["participants", "activities", "item_id"], ascending=[False, False, True])
+        .head(TOP_ITEMS)[["seed_colour", "item_id", "item_name", "activities", "participants"]]
+        .reset_index(drop=True)
+    )
     grid_work = _first(cases.resolution(con, filters, (), scope=scope))
     grid_work_prev = _first(cases.resolution(con, previous, (), scope=scope))
     # aggregates over every community: totals only, never another community's row (module docstring)
@@ -286,40 +321,77 @@ def content(con, community_id: str, *, start=None, end=None, lang: str = "zh",
     partner_stories = _partner_stories(con, filters, scope)
 
     showcase = Showcase(
-        community_id=community_id, lang=lang, start=start, end=end,
-        previous_start=previous.start, previous_end=previous.end, profile=profile, partners=partners,
-        totals=totals, services=services, monthly=monthly, top_items=top_items, grid_work=grid_work,
-        grid_work_prev=grid_work_prev, subdistrict=subdistrict, ranks=ranks, contest=history, highlights=(),
-        story=story, demo=db.is_demo(con))
+        community_id=community_id,
+        lang=lang,
+        start=start,
+        end=end,
+        previous_start=previous.start,
+        previous_end=previous.end,
+        profile=profile,
+        partners=partners,
+        totals=totals,
+        services=services,
+        monthly=monthly,
+        top_items=top_items,
+        grid_work=grid_work,
+        grid_work_prev=grid_work_prev,
+        subdistrict=subdistrict,
+        ranks=ranks,
+        contest=history,
+        highlights=(),
+        story=story,
+        demo=db.is_demo(con),
+    )
     return _with_highlights(showcase, partner_stories)
 
 
 # --- highlights ----------------------------------------------------------------------------------
+
 
 def _with_highlights(s: Showcase, partner_stories: pd.DataFrame) -> Showcase:
     from dataclasses import replace
 
     lang, lines = s.lang, []
     # the largest growth of residents served among the colours (or in total)
-    grown = s.services[(s.services["participants_prev"] > 0) & (s.services["participants_change"] > 0)] \
-        if "participants_change" in s.services else s.services.iloc[0:0]
+    grown = (
+        s.services[(s.services["participants_prev"] > 0) & (s.services["participants_change"] > 0)]
+        if "participants_change" in s.services
+        else s.services.iloc[0:0]
+    )
     if len(grown):
         best = grown.sort_values("participants_change", ascending=False).iloc[0]
-        lines.append(s.t("highlight.growth", colour=text(f"colour.{best['seed_colour']}", lang),
-                         now=number(best["participants"], lang), before=number(best["participants_prev"], lang),
-                         change=pct(best["participants_change"])))
+        lines.append(
+            s.t(
+                "highlight.growth",
+                colour=text(f"colour.{best['seed_colour']}", lang),
+                now=number(best["participants"], lang),
+                before=number(best["participants_prev"], lang),
+                change=pct(best["participants_change"]),
+            )
+        )
     elif (s.totals.get("participants_change") or 0) > 0:
-        lines.append(s.t("highlight.growth_total", now=number(s.totals["participants"], lang),
-                         change=pct(s.totals["participants_change"])))
+        lines.append(
+            s.t(
+                "highlight.growth_total",
+                now=number(s.totals["participants"], lang),
+                change=pct(s.totals["participants_change"]),
+            )
+        )
     # the best-ranked measure among all communities, when it is in the upper half (and not a zero
     # that ties with others)
     ranked = s.ranks[s.ranks["value"] > 0]
     if len(ranked):
         best = ranked.assign(order=range(len(ranked))).sort_values(["rank", "order"]).iloc[0]
         if best["rank"] <= (best["of"] + 1) // 2:
-            lines.append(s.t("highlight.rank", measure=s.t(f"rank.{best['metric']}"),
-                             value=measure_value(best["metric"], best["value"], lang), n=int(best["of"]),
-                             rank=int(best["rank"])))
+            lines.append(
+                s.t(
+                    "highlight.rank",
+                    measure=s.t(f"rank.{best['metric']}"),
+                    value=measure_value(best["metric"], best["value"], lang),
+                    n=int(best["of"]),
+                    rank=int(best["rank"]),
+                )
+            )
     # settled in the grid above the subdistrict
     mine, all_ = s.grid_work.get("in_grid_rate"), s.subdistrict.get("in_grid_rate")
     if mine is not None and all_ is not None and mine > all_:
@@ -336,9 +408,16 @@ def _with_highlights(s: Showcase, partner_stories: pd.DataFrame) -> Showcase:
     kinds = dict(zip(s.partners["partner_id"], s.partners["kind"]))
     for story in partner_stories.head(TOP_PARTNERS).itertuples(index=False):
         kind = kinds.get(story.partner_id)
-        lines.append(s.t("highlight.partner", partner=story.partner_name,
-                         kind=text(f"kind.{kind}", lang) if kind else "—", item=story.item_name,
-                         activities=number(story.activities, lang), participants=number(story.participants, lang)))
+        lines.append(
+            s.t(
+                "highlight.partner",
+                partner=story.partner_name,
+                kind=text(f"kind.{kind}", lang) if kind else "—",
+                item=story.item_name,
+                activities=number(story.activities, lang),
+                participants=number(story.participants, lang),
+            )
+        )
     return replace(s, highlights=tuple(lines) or (s.t("highlight.none"),))
 
 
@@ -351,6 +430,7 @@ def measure_value(metric: str, value, lang: str = "zh") -> str:
 
 
 # --- the files -----------------------------------------------------------------------------------
+
 
 def file_name(s: Showcase, fmt: str) -> str:
     return f"{s.short_name}_{s.t('title')}_{s.start:%Y%m%d}-{s.end:%Y%m%d}.{fmt}".replace(" ", "_")
@@ -367,8 +447,9 @@ def render(s: Showcase, fmt: str) -> bytes:
     return showcase_files.WRITERS[fmt](s, pictures)
 
 
-def build(con, community_id: str, fmt: str, *, start=None, end=None, lang: str = "zh",
-          scope: Scope | None = None) -> bytes:
+def build(
+    con, community_id: str, fmt: str, *, start=None, end=None, lang: str = "zh", scope: Scope | None = None
+) -> bytes:
     """The showcase of `community_id` for the period as pptx, pdf, png or html bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")

@@ -10,6 +10,7 @@ from the plotly package, behind a dead proxy, so rendering never asks the networ
 This module imports plotly only (never streamlit); its palette and font repeat ui/charts.py, and a
 unit test keeps them equal.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,31 +29,42 @@ from analytics.showcase_text import label, number, pct, text
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 SEED_COLOURS = {"red": "#C62828", "green": "#2E7D32", "white": "#ECEFF1", "blue": "#1565C0"}
 SEED_OUTLINE = {"red": "#8E0000", "green": "#005005", "white": "#546E7A", "blue": "#003C8F"}
-LEVEL_COLOURS = {"grid": "#2E7D32", "community": "#81C784", "street": "#FFB74D", "district": "#E53935",
-                 "open": "#B0BEC5"}
+LEVEL_COLOURS = {
+    "grid": "#2E7D32",
+    "community": "#81C784",
+    "street": "#FFB74D",
+    "district": "#E53935",
+    "open": "#B0BEC5",
+}
 PRIMARY = "#B71C1C"
 INK = "#263238"
 
-WIDTH = 900          # layout pixels of every figure; images are SCALE times larger
+WIDTH = 900  # layout pixels of every figure; images are SCALE times larger
 SCALE = 2.5
 CHROMIUM = Path("/usr/bin/chromium")
 RENDER_TIMEOUT_S = 90
 _CACHE_SIZE = 96
 _cache: collections.OrderedDict[str, bytes] = collections.OrderedDict()
 _cache_lock = threading.Lock()
-_render_lock = threading.Lock()    # one Chromium at a time: the server has few cores
+_render_lock = threading.Lock()  # one Chromium at a time: the server has few cores
 
 
 # --- figures -------------------------------------------------------------------------------------
 
+
 def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     fig.update_layout(
-        template="plotly_white", width=WIDTH, height=height,
+        template="plotly_white",
+        width=WIDTH,
+        height=height,
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 21, "color": INK}},
         font={"family": FONT_FAMILY, "size": 17, "color": INK},
         margin={"l": 20, "r": 30, "t": 70, "b": 20},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None, "traceorder": "normal"},
-        paper_bgcolor="white", plot_bgcolor="white", **extra)
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        **extra,
+    )
     fig.update_xaxes(gridcolor="#ECEFF1", automargin=True)
     fig.update_yaxes(gridcolor="#ECEFF1", automargin=True)
     return fig
@@ -65,16 +77,31 @@ def services_figure(s) -> go.Figure:
     names = [label("colour", c, lang) for c in frame["seed_colour"]]
     fig = go.Figure()
     if "participants_prev" in frame:
-        fig.add_bar(x=names, y=frame["participants_prev"], name=text("chart.previous_period", lang),
-                    marker={"color": [SEED_COLOURS[c] for c in frame["seed_colour"]], "opacity": 0.35,
-                            "line": {"color": [SEED_OUTLINE[c] for c in frame["seed_colour"]], "width": 1}},
-                    text=[number(v, lang) for v in frame["participants_prev"]], textposition="outside",
-                    textfont={"color": "#78909C"})
-    fig.add_bar(x=names, y=frame["participants"], name=text("chart.this_period", lang),
-                marker={"color": [SEED_COLOURS[c] for c in frame["seed_colour"]],
-                        "line": {"color": [SEED_OUTLINE[c] for c in frame["seed_colour"]], "width": 1.5}},
-                text=[number(v, lang) for v in frame["participants"]], textposition="outside",
-                textfont={"color": INK, "size": 18})
+        fig.add_bar(
+            x=names,
+            y=frame["participants_prev"],
+            name=text("chart.previous_period", lang),
+            marker={
+                "color": [SEED_COLOURS[c] for c in frame["seed_colour"]],
+                "opacity": 0.35,
+                "line": {"color": [SEED_OUTLINE[c] for c in frame["seed_colour"]], "width": 1},
+            },
+            text=[number(v, lang) for v in frame["participants_prev"]],
+            textposition="outside",
+            textfont={"color": "#78909C"},
+        )
+    fig.add_bar(
+        x=names,
+        y=frame["participants"],
+        name=text("chart.this_period", lang),
+        marker={
+            "color": [SEED_COLOURS[c] for c in frame["seed_colour"]],
+            "line": {"color": [SEED_OUTLINE[c] for c in frame["seed_colour"]], "width": 1.5},
+        },
+        text=[number(v, lang) for v in frame["participants"]],
+        textposition="outside",
+        textfont={"color": INK, "size": 18},
+    )
     top = max([1.0, *frame["participants"].tolist(), *frame.get("participants_prev", pd.Series(dtype=float)).tolist()])
     fig.update_yaxes(range=[0, top * 1.18], showticklabels=False)
     return _layout(fig, text("chart.services", lang), 430, barmode="group", bargap=0.25, showlegend=False)
@@ -90,9 +117,12 @@ def monthly_figure(s) -> go.Figure:
     frame["month"] = pd.to_datetime(frame["month"])
     for colour in ("red", "green", "white", "blue"):
         part = frame[frame["seed_colour"] == colour].set_index("month").reindex(months)
-        fig.add_bar(x=[pd.Timestamp(m).strftime("%Y-%m") for m in months], y=part["activities"].fillna(0),
-                    name=label("colour", colour, lang),
-                    marker={"color": SEED_COLOURS[colour], "line": {"color": SEED_OUTLINE[colour], "width": 1}})
+        fig.add_bar(
+            x=[pd.Timestamp(m).strftime("%Y-%m") for m in months],
+            y=part["activities"].fillna(0),
+            name=label("colour", colour, lang),
+            marker={"color": SEED_COLOURS[colour], "line": {"color": SEED_OUTLINE[colour], "width": 1}},
+        )
     fig.update_xaxes(type="category", tickangle=-45 if len(months) > 8 else 0)
     return _layout(fig, text("chart.monthly", lang), 400, barmode="stack", bargap=0.2)
 
@@ -101,11 +131,20 @@ def items_figure(s) -> go.Figure:
     """The service items that reached most residents."""
     lang = s.lang
     frame = s.top_items.iloc[::-1]
-    fig = go.Figure(go.Bar(
-        y=[f"{name} " for name in frame["item_name"]], x=frame["participants"], orientation="h",
-        marker={"color": [SEED_COLOURS[c] for c in frame["seed_colour"]],
-                "line": {"color": [SEED_OUTLINE[c] for c in frame["seed_colour"]], "width": 1.5}},
-        text=[number(v, lang) for v in frame["participants"]], textposition="outside", showlegend=False))
+    fig = go.Figure(
+        go.Bar(
+            y=[f"{name} " for name in frame["item_name"]],
+            x=frame["participants"],
+            orientation="h",
+            marker={
+                "color": [SEED_COLOURS[c] for c in frame["seed_colour"]],
+                "line": {"color": [SEED_OUTLINE[c] for c in frame["seed_colour"]], "width": 1.5},
+            },
+            text=[number(v, lang) for v in frame["participants"]],
+            textposition="outside",
+            showlegend=False,
+        )
+    )
     top = max([1.0, *frame["participants"].tolist()])
     fig.update_xaxes(range=[0, top * 1.15], showticklabels=False, title=None)
     return _layout(fig, text("chart.items", lang), 90 + 56 * max(len(frame), 1), bargap=0.3)
@@ -118,10 +157,17 @@ def grid_work_figure(s) -> go.Figure:
     fig = go.Figure()
     for level in ("grid", "community", "street", "district"):
         shares = [(row.get(f"share_{level}") or 0.0) for _, row in rows]
-        fig.add_bar(y=[name for name, _ in rows], x=shares, orientation="h", name=label("level", level, lang),
-                    marker={"color": LEVEL_COLOURS[level]},
-                    text=[pct(v, 0) if v >= 0.06 else "" for v in shares], textposition="inside",
-                    insidetextanchor="middle", textfont={"color": "white" if level in ("grid", "district") else INK})
+        fig.add_bar(
+            y=[name for name, _ in rows],
+            x=shares,
+            orientation="h",
+            name=label("level", level, lang),
+            marker={"color": LEVEL_COLOURS[level]},
+            text=[pct(v, 0) if v >= 0.06 else "" for v in shares],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": "white" if level in ("grid", "district") else INK},
+        )
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     return _layout(fig, text("chart.grid_work", lang), 300, barmode="stack", bargap=0.35)
 
@@ -130,16 +176,29 @@ def contest_figure(s) -> go.Figure:
     """The community's place in each contest round it entered (1 = first)."""
     lang = s.lang
     frame = s.contest
-    fig = go.Figure(go.Scatter(
-        x=[f"{r}<br>{pd.Timestamp(d):%Y-%m}" for r, d in zip(frame["round_name"], frame["held_on"])],
-        y=frame["rank"].astype(float), mode="lines+markers+text",
-        text=[f"{int(r)}/{int(n)}" for r, n in zip(frame["rank"], frame["entries_in_round"])],
-        textposition="top center", line={"color": PRIMARY, "width": 3}, marker={"size": 14, "color": PRIMARY},
-        cliponaxis=False, showlegend=False))
+    fig = go.Figure(
+        go.Scatter(
+            x=[f"{r}<br>{pd.Timestamp(d):%Y-%m}" for r, d in zip(frame["round_name"], frame["held_on"])],
+            y=frame["rank"].astype(float),
+            mode="lines+markers+text",
+            text=[f"{int(r)}/{int(n)}" for r, n in zip(frame["rank"], frame["entries_in_round"])],
+            textposition="top center",
+            line={"color": PRIMARY, "width": 3},
+            marker={"size": 14, "color": PRIMARY},
+            cliponaxis=False,
+            showlegend=False,
+        )
+    )
     worst = int(max(frame["entries_in_round"].max(), frame["rank"].max()))
     step = max(1, round(worst / 6))
-    fig.update_yaxes(autorange=False, range=[worst + 0.8, -0.6], title=text("chart.rank_axis", lang),
-                     tickmode="array", tickvals=[1, *range(1 + step, worst + 1, step)], zeroline=False)
+    fig.update_yaxes(
+        autorange=False,
+        range=[worst + 0.8, -0.6],
+        title=text("chart.rank_axis", lang),
+        tickmode="array",
+        tickvals=[1, *range(1 + step, worst + 1, step)],
+        zeroline=False,
+    )
     fig.update_xaxes(type="category")
     return _layout(fig, text("chart.contest", lang), 360)
 
@@ -160,6 +219,7 @@ def figures(s) -> dict[str, go.Figure]:
 
 # --- images --------------------------------------------------------------------------------------
 
+
 def _key(fig: go.Figure, scale: float) -> str:
     return hashlib.sha256(f"{scale}|{fig.to_json()}".encode()).hexdigest()
 
@@ -171,7 +231,7 @@ def images(figs: dict[str, go.Figure], *, scale: float = SCALE) -> dict[str, byt
     found = _cached(keys)
     missing = {name: fig for name, fig in figs.items() if name not in found}
     if missing:
-        with _render_lock:            # another session may have rendered them while this one waited
+        with _render_lock:  # another session may have rendered them while this one waited
             found.update(_cached({name: keys[name] for name in missing}))
             missing = {name: fig for name, fig in missing.items() if name not in found}
             if missing:
@@ -196,35 +256,44 @@ def _cached(keys: dict[str, str]) -> dict[str, bytes]:
 def _render(figs: list[go.Figure], scale: float) -> list[bytes]:
     if not os.environ.get("BROWSER_PATH"):
         if not CHROMIUM.exists():
-            raise DataError(f"无法生成图表图片：服务器上没有找到 Chromium 浏览器（{CHROMIUM}）。"
-                            "请管理员安装 chromium，或设置环境变量 BROWSER_PATH 指向浏览器程序。")
+            raise DataError(
+                f"无法生成图表图片：服务器上没有找到 Chromium 浏览器（{CHROMIUM}）。"
+                "请管理员安装 chromium，或设置环境变量 BROWSER_PATH 指向浏览器程序。"
+            )
         os.environ["BROWSER_PATH"] = str(CHROMIUM)
     import kaleido
 
-    specs = [(fig.to_dict(), {"format": "png", "width": fig.layout.width or WIDTH,
-                              "height": fig.layout.height or 450, "scale": scale}) for fig in figs]
+    specs = [
+        (
+            fig.to_dict(),
+            {"format": "png", "width": fig.layout.width or WIDTH, "height": fig.layout.height or 450, "scale": scale},
+        )
+        for fig in figs
+    ]
 
     async def run() -> list[bytes]:
         # mathjax=False: kaleido would otherwise load MathJax from a CDN; the dead proxy makes any other
         # request fail at once instead of leaving the machine.
-        async with kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False,
-                                   proxy_server="http://127.0.0.1:9") as k:
+        async with kaleido.Kaleido(
+            n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, proxy_server="http://127.0.0.1:9"
+        ) as k:
             return [await k.calc_fig(fig, opts=opts) for fig, opts in specs]
 
     result: dict = {}
 
-    def in_thread() -> None:   # a fresh event loop, whatever the calling thread runs
+    def in_thread() -> None:  # a fresh event loop, whatever the calling thread runs
         try:
             result["images"] = asyncio.run(run())
-        except BaseException as exc:   # handed to the caller below, whatever it is
+        except BaseException as exc:  # handed to the caller below, whatever it is
             result["error"] = exc
 
     worker = threading.Thread(target=in_thread, name="showcase-kaleido", daemon=True)
     worker.start()
     worker.join(RENDER_TIMEOUT_S * (len(figs) + 1))
     if "error" in result:
-        raise DataError(f"生成图表图片失败：{result['error']}。请稍后重试；如持续失败，请联系管理员检查 Chromium。") \
-            from result["error"]
+        raise DataError(
+            f"生成图表图片失败：{result['error']}。请稍后重试；如持续失败，请联系管理员检查 Chromium。"
+        ) from result["error"]
     if "images" not in result:
         raise DataError("生成图表图片超时。请稍后重试；如持续失败，请联系管理员检查 Chromium。")
     return result["images"]

@@ -2,6 +2,7 @@
 poster and the web page word the same numbers the same way), the system CJK font, and the writer of
 each format.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,10 +14,13 @@ from analytics.errors import DataError
 from analytics.showcase_text import date, label, number, pct
 
 SERVICE_METRICS = ("activities", "participants", "volunteers", "volunteer_hours")
-ENV_FONT = "JIANGCHUAN_CJK_FONT"          # a .ttc/.otf/.ttf with Simplified Chinese, to override the search
+ENV_FONT = "JIANGCHUAN_CJK_FONT"  # a .ttc/.otf/.ttf with Simplified Chinese, to override the search
 FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf", "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Bold.otf"),
+    (
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Bold.otf",
+    ),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", None),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", None),
     ("C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/msyhbd.ttc"),
@@ -24,6 +28,7 @@ FONT_CANDIDATES = (
 
 
 # --- facts and sentences shared by every format ----------------------------------------------------
+
 
 def period_text(s) -> str:
     return s.t("period", start=date(s.start, s.lang), end=date(s.end, s.lang))
@@ -47,9 +52,12 @@ def profile_facts(s) -> list[tuple[str, str]]:
 
 
 def partner_names(s) -> list[str]:
-    return [f"{row.partner_name}（{label('kind', row.kind, s.lang)}）" if s.lang == "zh"
-            else f"{row.partner_name} ({label('kind', row.kind, s.lang)})"
-            for row in s.partners.itertuples(index=False)]
+    return [
+        f"{row.partner_name}（{label('kind', row.kind, s.lang)}）"
+        if s.lang == "zh"
+        else f"{row.partner_name} ({label('kind', row.kind, s.lang)})"
+        for row in s.partners.itertuples(index=False)
+    ]
 
 
 def change_text(s, values: dict, metric: str) -> str:
@@ -61,8 +69,7 @@ def change_text(s, values: dict, metric: str) -> str:
 
 def service_numbers(s) -> list[tuple[str, str, str]]:
     """(label, value, change) of the four uptake measures, as every format prints them."""
-    return [(s.t(f"metric.{m}"), number(s.totals.get(m), s.lang), change_text(s, s.totals, m))
-            for m in SERVICE_METRICS]
+    return [(s.t(f"metric.{m}"), number(s.totals.get(m), s.lang), change_text(s, s.totals, m)) for m in SERVICE_METRICS]
 
 
 def colour_lines(s) -> list[tuple[str, str]]:
@@ -70,8 +77,7 @@ def colour_lines(s) -> list[tuple[str, str]]:
     out = []
     for row in s.services.to_dict("records"):
         activities, people = number(row["activities"], s.lang), number(row["participants"], s.lang)
-        body = (f"{activities}场 · {people}人次" if s.lang == "zh"
-                else f"{activities} activities · {people} residents")
+        body = f"{activities}场 · {people}人次" if s.lang == "zh" else f"{activities} activities · {people} residents"
         out.append((row["seed_colour"], f"{body} · {change_text(s, row, 'participants')}"))
     return out
 
@@ -81,27 +87,48 @@ def grid_numbers(s) -> list[tuple[str, str, str]]:
     work, whole = s.grid_work, s.subdistrict
     return [
         (s.t("metric.cases"), number(work.get("cases"), s.lang), ""),
-        (s.t("metric.in_grid_rate"), pct(work.get("in_grid_rate")),
-         s.t("grid.vs_subdistrict", value=pct(whole.get("in_grid_rate")))),
-        (s.t("metric.in_community_rate"), pct(work.get("in_community_rate")),
-         s.t("grid.vs_subdistrict", value=pct(whole.get("in_community_rate")))),
+        (
+            s.t("metric.in_grid_rate"),
+            pct(work.get("in_grid_rate")),
+            s.t("grid.vs_subdistrict", value=pct(whole.get("in_grid_rate"))),
+        ),
+        (
+            s.t("metric.in_community_rate"),
+            pct(work.get("in_community_rate")),
+            s.t("grid.vs_subdistrict", value=pct(whole.get("in_community_rate"))),
+        ),
     ]
 
 
 def item_lines(s) -> list[str]:
     if s.top_items.empty:
         return [s.t("items.none")]
-    return [s.t("items.row", item=row.item_name, colour=label("colour", row.seed_colour, s.lang),
-                activities=number(row.activities, s.lang), participants=number(row.participants, s.lang))
-            for row in s.top_items.itertuples(index=False)]
+    return [
+        s.t(
+            "items.row",
+            item=row.item_name,
+            colour=label("colour", row.seed_colour, s.lang),
+            activities=number(row.activities, s.lang),
+            participants=number(row.participants, s.lang),
+        )
+        for row in s.top_items.itertuples(index=False)
+    ]
 
 
 def contest_lines(s) -> list[str]:
     if s.contest.empty:
         return [s.t("contest.none")]
-    return [s.t("contest.row", round=row.round_name, date=date(row.held_on, s.lang), rank=int(row.rank),
-                entries=int(row.entries_in_round), score=f"{row.score:.2f}")
-            for row in s.contest.itertuples(index=False)]
+    return [
+        s.t(
+            "contest.row",
+            round=row.round_name,
+            date=date(row.held_on, s.lang),
+            rank=int(row.rank),
+            entries=int(row.entries_in_round),
+            score=f"{row.score:.2f}",
+        )
+        for row in s.contest.itertuples(index=False)
+    ]
 
 
 def story_text(s) -> str:
@@ -113,6 +140,7 @@ def footer_text(s) -> str:
 
 
 # --- the system CJK font -------------------------------------------------------------------------
+
 
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> tuple[tuple[str, int], tuple[str, int]]:
@@ -127,8 +155,10 @@ def cjk_font() -> tuple[tuple[str, int], tuple[str, int]]:
             regular_face = (regular, _sc_face(regular))
             bold_face = (bold, _sc_face(bold)) if bold and Path(bold).is_file() else regular_face
             return regular_face, bold_face
-    raise DataError("导出失败：服务器上没有找到中文字体。请管理员安装 fonts-noto-cjk（Debian/Ubuntu：apt-get install "
-                    f"fonts-noto-cjk），或把环境变量 {ENV_FONT} 设为一个中文字体文件的路径。")
+    raise DataError(
+        "导出失败：服务器上没有找到中文字体。请管理员安装 fonts-noto-cjk（Debian/Ubuntu：apt-get install "
+        f"fonts-noto-cjk），或把环境变量 {ENV_FONT} 设为一个中文字体文件的路径。"
+    )
 
 
 def _sc_face(path: str) -> int:
@@ -180,8 +210,16 @@ def truetype_subset(path: str, index: int, text: str) -> bytes:
         font["glyf"], font["loca"] = glyf, newTable("loca")
         maxp = font["maxp"]
         maxp.tableVersion = 0x00010000
-        for attribute in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                          "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+        for attribute in (
+            "maxTwilightPoints",
+            "maxStorage",
+            "maxFunctionDefs",
+            "maxInstructionDefs",
+            "maxStackElements",
+            "maxSizeOfInstructions",
+            "maxComponentElements",
+            "maxComponentDepth",
+        ):
             setattr(maxp, attribute, 0)
         maxp.maxZones = 1
         post = font["post"]
@@ -197,6 +235,7 @@ def truetype_subset(path: str, index: int, text: str) -> bytes:
 
 
 # --- the writers ---------------------------------------------------------------------------------
+
 
 def _pptx(s, images):
     from analytics.showcase_slides import write_pptx

@@ -10,6 +10,7 @@
   deterministic layout, exact pixel size, the same system font, and no second browser session beyond
   the one that renders the charts.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,12 +37,22 @@ CONTENT_W = A4_W - 2 * MARGIN
 
 # --- PDF -----------------------------------------------------------------------------------------
 
+
 def _every_text(s) -> str:
     """Every character the brief can print: the fixed words, the facts, the story, digits and signs."""
     pieces = [value[1 if s.lang == "en" else 0] for value in STRINGS.values()]
-    pieces += [s.name, facts.period_text(s), facts.compared_text(s), facts.footer_text(s), facts.story_text(s),
-               "、".join(facts.partner_names(s)), *s.highlights, *facts.item_lines(s), *facts.contest_lines(s),
-               str(s.profile.get("grid_name") or "")]
+    pieces += [
+        s.name,
+        facts.period_text(s),
+        facts.compared_text(s),
+        facts.footer_text(s),
+        facts.story_text(s),
+        "、".join(facts.partner_names(s)),
+        *s.highlights,
+        *facts.item_lines(s),
+        *facts.contest_lines(s),
+        str(s.profile.get("grid_name") or ""),
+    ]
     for rows in (facts.profile_facts(s), facts.service_numbers(s), facts.grid_numbers(s)):
         pieces += [part for row in rows for part in row]
     return "".join(pieces) + string.printable + "万：、（）…★·“”"
@@ -155,8 +166,7 @@ def _story(pdf: _Brief, s) -> None:
             break
     else:
         # a story longer than the page (only if MAX_STORY_CHARS were raised): cut at what fits
-        while story and pdf.multi_cell(CONTENT_W, height, story + "…", align="L", dry_run=True,
-                                       output="HEIGHT") > room:
+        while story and pdf.multi_cell(CONTENT_W, height, story + "…", align="L", dry_run=True, output="HEIGHT") > room:
             story = story[:-20]
         story += "…"
     pdf.set_x(MARGIN)
@@ -215,6 +225,7 @@ def _fonts():
     def make(size: int, bold_: bool = False):
         path, index = (bold, bold_index) if bold_ else (regular, regular_index)
         return ImageFont.truetype(path, size, index=index)
+
     return make
 
 
@@ -272,10 +283,12 @@ def write_png(s, images: dict[str, bytes]) -> bytes:
     # four numbers
     services = {caption: (value, note) for caption, value, note in facts.service_numbers(s)}
     grid = facts.grid_numbers(s)
-    cards = [(s.t("metric.activities"), *services[s.t("metric.activities")]),
-             (s.t("metric.participants"), *services[s.t("metric.participants")]),
-             (s.t("metric.volunteer_hours"), *services[s.t("metric.volunteer_hours")]),
-             grid[1]]
+    cards = [
+        (s.t("metric.activities"), *services[s.t("metric.activities")]),
+        (s.t("metric.participants"), *services[s.t("metric.participants")]),
+        (s.t("metric.volunteer_hours"), *services[s.t("metric.volunteer_hours")]),
+        grid[1],
+    ]
     card_w, card_h, gap = (inner - 30) // 2, 196, 30
     for i, (caption, value, note) in enumerate(cards):
         row, col = divmod(i, 2)

@@ -5,6 +5,7 @@ sit in ordinary text boxes the secretary can edit. Text runs name Microsoft YaHe
 Asian script (the font of the Windows/WPS machines the slides are shown on; other systems substitute
 their own CJK font).
 """
+
 from __future__ import annotations
 
 import io
@@ -47,9 +48,22 @@ def _font(run, size: float, *, bold: bool = False, colour: RGBColor = INK) -> No
     run.font.color.rgb = colour
 
 
-def _text(slide, left, top, width, height, lines, *, size: float = 18, bold: bool = False,
-          colour: RGBColor = INK, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, spacing: float = 1.15,
-          name: str | None = None):
+def _text(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    lines,
+    *,
+    size: float = 18,
+    bold: bool = False,
+    colour: RGBColor = INK,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+    spacing: float = 1.15,
+    name: str | None = None,
+):
     """A text box; `lines` is a string or a list of paragraphs, each a string or (text, size, bold, colour)."""
     box = slide.shapes.add_textbox(left, top, width, height)
     if name:
@@ -62,7 +76,7 @@ def _text(slide, left, top, width, height, lines, *, size: float = 18, bold: boo
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.alignment = align
         paragraph.line_spacing = spacing
-        content, run_size, run_bold, run_colour = (line if isinstance(line, tuple) else (line, size, bold, colour))
+        content, run_size, run_bold, run_colour = line if isinstance(line, tuple) else (line, size, bold, colour)
         run = paragraph.add_run()
         run.text = content
         _font(run, run_size, bold=run_bold, colour=run_colour)
@@ -84,8 +98,15 @@ def _rect(slide, left, top, width, height, fill: RGBColor, *, line: RGBColor | N
 def _demo_tag(s, slide, *, on_red: bool = False) -> None:
     if not s.demo:
         return
-    tag = _rect(slide, SLIDE_W - Inches(2.0), Inches(0.25), Inches(1.7), Inches(0.5),
-                WHITE if on_red else RED, shape=MSO_SHAPE.ROUNDED_RECTANGLE)
+    tag = _rect(
+        slide,
+        SLIDE_W - Inches(2.0),
+        Inches(0.25),
+        Inches(1.7),
+        Inches(0.5),
+        WHITE if on_red else RED,
+        shape=MSO_SHAPE.ROUNDED_RECTANGLE,
+    )
     tag.name = "demo_tag"
     frame = tag.text_frame
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -100,12 +121,29 @@ def _slide(prs, s, title: str, number: int):
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _rect(slide, 0, 0, SLIDE_W, Inches(0.12), RED)
     _text(slide, Inches(0.5), Inches(0.3), Inches(10.5), Inches(0.8), title, size=30, bold=True, name="title")
-    _text(slide, Inches(0.5), Inches(0.98), Inches(10.5), Inches(0.4),
-          f"{s.name} · {facts.period_text(s)}", size=13, colour=GREY)
+    _text(
+        slide,
+        Inches(0.5),
+        Inches(0.98),
+        Inches(10.5),
+        Inches(0.4),
+        f"{s.name} · {facts.period_text(s)}",
+        size=13,
+        colour=GREY,
+    )
     footer = f"{s.t('subdistrict')} · {s.t('title')}" + (f" · {s.t('demo')}" if s.demo else "")
     _text(slide, Inches(0.5), SLIDE_H - Inches(0.5), Inches(9), Inches(0.35), footer, size=11, colour=GREY)
-    _text(slide, SLIDE_W - Inches(1.3), SLIDE_H - Inches(0.5), Inches(0.8), Inches(0.35), str(number), size=11,
-          colour=GREY, align=PP_ALIGN.RIGHT)
+    _text(
+        slide,
+        SLIDE_W - Inches(1.3),
+        SLIDE_H - Inches(0.5),
+        Inches(0.8),
+        Inches(0.35),
+        str(number),
+        size=11,
+        colour=GREY,
+        align=PP_ALIGN.RIGHT,
+    )
     _demo_tag(s, slide)
     return slide
 
@@ -129,20 +167,54 @@ def _number_boxes(slide, numbers, top) -> None:
         lines = [(caption, 14, False, GREY), (value, 30, True, RED)]
         if note:
             lines.append((note, 12, False, GREY))
-        _text(slide, x + Inches(0.15), top + Inches(0.08), each - Inches(0.3), height - Inches(0.1), lines,
-              spacing=1.0, name="number")
+        _text(
+            slide,
+            x + Inches(0.15),
+            top + Inches(0.08),
+            each - Inches(0.3),
+            height - Inches(0.1),
+            lines,
+            spacing=1.0,
+            name="number",
+        )
 
 
 def _title_slide(prs, s) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RED)
     _rect(slide, Inches(0.8), Inches(4.55), Inches(2.2), Inches(0.06), WHITE)
-    _text(slide, Inches(0.8), Inches(1.2), Inches(11.5), Inches(0.6),
-          f"{s.t('subdistrict')} · {s.t('title')}", size=22, colour=WHITE)
-    _text(slide, Inches(0.8), Inches(2.0), Inches(11.5), Inches(1.6), s.name, size=54, bold=True, colour=WHITE,
-          name="community_name")
-    _text(slide, Inches(0.8), Inches(3.55), Inches(11.5), Inches(0.9),
-          [s.t("subtitle"), f"{s.profile.get('grid_name') or ''}"], size=18, colour=WHITE)
+    _text(
+        slide,
+        Inches(0.8),
+        Inches(1.2),
+        Inches(11.5),
+        Inches(0.6),
+        f"{s.t('subdistrict')} · {s.t('title')}",
+        size=22,
+        colour=WHITE,
+    )
+    _text(
+        slide,
+        Inches(0.8),
+        Inches(2.0),
+        Inches(11.5),
+        Inches(1.6),
+        s.name,
+        size=54,
+        bold=True,
+        colour=WHITE,
+        name="community_name",
+    )
+    _text(
+        slide,
+        Inches(0.8),
+        Inches(3.55),
+        Inches(11.5),
+        Inches(0.9),
+        [s.t("subtitle"), f"{s.profile.get('grid_name') or ''}"],
+        size=18,
+        colour=WHITE,
+    )
     _text(slide, Inches(0.8), Inches(4.85), Inches(11.5), Inches(0.5), facts.period_text(s), size=20, colour=WHITE)
     if s.demo:
         _text(slide, Inches(0.8), Inches(6.4), Inches(11.5), Inches(0.6), s.t("demo_note"), size=13, colour=WHITE)
@@ -158,12 +230,29 @@ def _profile_slide(prs, s, n: int) -> None:
         x, y = Inches(0.5) + col * (each_w + Inches(0.18)), top + row * (each_h + Inches(0.2))
         _rect(slide, x, y, each_w, each_h, PALE)
         size = 28 if len(value) <= 8 else 18
-        _text(slide, x + Inches(0.15), y + Inches(0.1), each_w - Inches(0.3), each_h - Inches(0.15),
-              [(caption, 14, False, GREY), (value, size, True, RED)], spacing=1.0, name="fact")
+        _text(
+            slide,
+            x + Inches(0.15),
+            y + Inches(0.1),
+            each_w - Inches(0.3),
+            each_h - Inches(0.15),
+            [(caption, 14, False, GREY), (value, size, True, RED)],
+            spacing=1.0,
+            name="fact",
+        )
     partners = facts.partner_names(s) or [s.t("profile.partners_none")]
     _text(slide, Inches(8.6), top, Inches(4.3), Inches(0.5), s.t("profile.partners"), size=18, bold=True)
-    _text(slide, Inches(8.6), top + Inches(0.55), Inches(4.3), Inches(3.5),
-          [f"· {p}" for p in partners[:8]], size=16, spacing=1.3, name="partners")
+    _text(
+        slide,
+        Inches(8.6),
+        top + Inches(0.55),
+        Inches(4.3),
+        Inches(3.5),
+        [f"· {p}" for p in partners[:8]],
+        size=16,
+        spacing=1.3,
+        name="partners",
+    )
     _text(slide, Inches(0.5), Inches(5.35), Inches(12.3), Inches(1.2), facts.compared_text(s), size=13, colour=GREY)
 
 
@@ -173,11 +262,25 @@ def _services_slide(prs, s, images, n: int) -> None:
     _picture(slide, images["services"], Inches(0.5), Inches(3.05), height=Inches(3.75))
     top = Inches(3.3)
     for colour, line in facts.colour_lines(s):
-        _rect(slide, Inches(8.75), top + Inches(0.08), Inches(0.28), Inches(0.28), _rgb(SEED_COLOURS[colour]),
-              line=_rgb(SEED_OUTLINE[colour]))
-        _text(slide, Inches(9.15), top, Inches(3.9), Inches(0.85),
-              [(label("colour", colour, s.lang), 16, True, INK), (line, 13, False, GREY)], spacing=1.0,
-              name="colour_line")
+        _rect(
+            slide,
+            Inches(8.75),
+            top + Inches(0.08),
+            Inches(0.28),
+            Inches(0.28),
+            _rgb(SEED_COLOURS[colour]),
+            line=_rgb(SEED_OUTLINE[colour]),
+        )
+        _text(
+            slide,
+            Inches(9.15),
+            top,
+            Inches(3.9),
+            Inches(0.85),
+            [(label("colour", colour, s.lang), 16, True, INK), (line, 13, False, GREY)],
+            spacing=1.0,
+            name="colour_line",
+        )
         top += Inches(0.85)
 
 
@@ -188,9 +291,17 @@ def _trend_slide(prs, s, images, n: int) -> None:
     if "monthly" in images:
         _picture(slide, images["monthly"], Inches(0.4), Inches(1.6), width=Inches(8.2), max_height=Inches(5.2))
     _text(slide, Inches(8.9), Inches(1.7), Inches(4.1), Inches(0.5), s.t("section.items"), size=20, bold=True)
-    _text(slide, Inches(8.9), Inches(2.3), Inches(4.1), Inches(4.5), [f"{i}. {line}" for i, line in
-                                                                      enumerate(facts.item_lines(s)[:5], start=1)],
-          size=15, spacing=1.25, name="items")
+    _text(
+        slide,
+        Inches(8.9),
+        Inches(2.3),
+        Inches(4.1),
+        Inches(4.5),
+        [f"{i}. {line}" for i, line in enumerate(facts.item_lines(s)[:5], start=1)],
+        size=15,
+        spacing=1.25,
+        name="items",
+    )
 
 
 def _grid_slide(prs, s, images, n: int) -> None:
@@ -208,15 +319,33 @@ def _contest_slide(prs, s, images, n: int) -> None:
     if "contest" in images:
         _picture(slide, images["contest"], Inches(0.5), Inches(1.5), width=Inches(10.2), max_height=Inches(4.1))
     lines = facts.contest_lines(s)
-    _text(slide, Inches(0.5), Inches(5.65), Inches(12.3), Inches(1.3), lines[-3:], size=14 if len(lines) <= 2 else 13,
-          spacing=1.1, name="contest")
+    _text(
+        slide,
+        Inches(0.5),
+        Inches(5.65),
+        Inches(12.3),
+        Inches(1.3),
+        lines[-3:],
+        size=14 if len(lines) <= 2 else 13,
+        spacing=1.1,
+        name="contest",
+    )
 
 
 def _highlights_slide(prs, s, n: int) -> None:
     slide = _slide(prs, s, s.t("section.highlights"), n)
     size = 22 if len(s.highlights) <= 4 else 19
-    _text(slide, Inches(0.7), Inches(1.7), Inches(12), Inches(5.0), [f"★  {line}" for line in s.highlights],
-          size=size, spacing=1.45, name="highlights")
+    _text(
+        slide,
+        Inches(0.7),
+        Inches(1.7),
+        Inches(12),
+        Inches(5.0),
+        [f"★  {line}" for line in s.highlights],
+        size=size,
+        spacing=1.45,
+        name="highlights",
+    )
 
 
 def _story_slide(prs, s, n: int) -> None:
@@ -224,8 +353,18 @@ def _story_slide(prs, s, n: int) -> None:
     story = facts.story_text(s)
     size = 20 if len(story) <= 220 else 16 if len(story) <= 450 else 13
     colour = INK if s.story.story else GREY
-    _text(slide, Inches(0.7), Inches(1.7), Inches(12), Inches(5.1), story.split("\n"), size=size, colour=colour,
-          spacing=1.35, name="story")
+    _text(
+        slide,
+        Inches(0.7),
+        Inches(1.7),
+        Inches(12),
+        Inches(5.1),
+        story.split("\n"),
+        size=size,
+        colour=colour,
+        spacing=1.35,
+        name="story",
+    )
 
 
 def write_pptx(s, images: dict[str, bytes]) -> bytes:
@@ -235,8 +374,12 @@ def write_pptx(s, images: dict[str, bytes]) -> bytes:
     prs.core_properties.subject = facts.period_text(s)
     prs.core_properties.author = s.t("subdistrict")
     _title_slide(prs, s)
-    steps = [lambda n: _profile_slide(prs, s, n), lambda n: _services_slide(prs, s, images, n),
-             lambda n: _trend_slide(prs, s, images, n), lambda n: _grid_slide(prs, s, images, n)]
+    steps = [
+        lambda n: _profile_slide(prs, s, n),
+        lambda n: _services_slide(prs, s, images, n),
+        lambda n: _trend_slide(prs, s, images, n),
+        lambda n: _grid_slide(prs, s, images, n),
+    ]
     if len(s.contest):
         steps.append(lambda n: _contest_slide(prs, s, images, n))
     steps += [lambda n: _highlights_slide(prs, s, n), lambda n: _story_slide(prs, s, n)]

@@ -2,6 +2,7 @@
 external font, stylesheet or image, so it opens offline from a USB stick or a WeChat file. Every piece
 of text — names from the ledgers, the secretary's story — is escaped; nothing is interpreted as markup.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,9 +54,12 @@ def _img(png: bytes, alt: str) -> str:
 def _boxes(numbers) -> str:
     cells = []
     for caption, value, note in numbers:
-        cells.append(f'<div class="box"><div class="label">{escape(caption)}</div>'
-                     f'<div class="value">{escape(value)}</div>'
-                     + (f'<div class="note">{escape(note)}</div>' if note else "") + "</div>")
+        cells.append(
+            f'<div class="box"><div class="label">{escape(caption)}</div>'
+            f'<div class="value">{escape(value)}</div>'
+            + (f'<div class="note">{escape(note)}</div>' if note else "")
+            + "</div>"
+        )
     columns = 3 if len(cells) in (3, 6) else 4
     return f'<div class="boxes cols-{columns}">{"".join(cells)}</div>'
 
@@ -79,26 +83,30 @@ def write_html(s, images: dict[str, bytes]) -> bytes:
         f'<div class="demo">{e(s.t("demo"))}</div>' if s.demo else "",
         "</header>",
         f'<p class="demo-note">{e(s.t("demo_note"))}</p>' if s.demo else "",
-        f'<section><h2>{e(s.t("section.highlights"))}</h2>{_list(s.highlights, "highlights")}</section>',
-        f'<section><h2>{e(s.t("section.profile"))}</h2>',
+        f"<section><h2>{e(s.t('section.highlights'))}</h2>{_list(s.highlights, 'highlights')}</section>",
+        f"<section><h2>{e(s.t('section.profile'))}</h2>",
         _boxes([(caption, value, "") for caption, value in facts.profile_facts(s)]),
-        f'<p><b>{e(s.t("profile.partners"))}：</b>'
-        f'{e("、".join(facts.partner_names(s)) or s.t("profile.partners_none"))}</p></section>',
-        f'<section><h2>{e(s.t("section.services"))}</h2>',
+        f"<p><b>{e(s.t('profile.partners'))}：</b>"
+        f"{e('、'.join(facts.partner_names(s)) or s.t('profile.partners_none'))}</p></section>",
+        f"<section><h2>{e(s.t('section.services'))}</h2>",
         _boxes(facts.service_numbers(s)),
         _img(images["services"], s.t("chart.services")),
-        '<ul class="colours">' + "".join(
+        '<ul class="colours">'
+        + "".join(
             f'<li><span class="swatch" style="background:{SEED_COLOURS[c]};border-color:{SEED_OUTLINE[c]}"></span>'
-            f'<b>{e(label("colour", c, s.lang))}</b>　{e(line)}</li>' for c, line in facts.colour_lines(s)) + "</ul>",
+            f"<b>{e(label('colour', c, s.lang))}</b>　{e(line)}</li>"
+            for c, line in facts.colour_lines(s)
+        )
+        + "</ul>",
         f'<p class="muted">{e(facts.compared_text(s))}</p>',
         _img(images["monthly"], s.t("chart.monthly")) if "monthly" in images else "",
         _img(images["items"], s.t("chart.items")) if "items" in images else "",
         "</section>",
-        f'<section><h2>{e(s.t("section.grid_work"))}</h2>',
+        f"<section><h2>{e(s.t('section.grid_work'))}</h2>",
         _boxes(facts.grid_numbers(s)),
         _img(images["grid_work"], s.t("chart.grid_work")) if "grid_work" in images else f"<p>{e(s.t('grid.none'))}</p>",
         f'<p class="muted">{e(s.t("grid.note"))}</p></section>',
-        f'<section><h2>{e(s.t("section.contest"))}</h2>',
+        f"<section><h2>{e(s.t('section.contest'))}</h2>",
         _img(images["contest"], s.t("chart.contest")) if "contest" in images else "",
         _list(facts.contest_lines(s)),
         "</section>",

@@ -11,6 +11,7 @@ The audit trail records every failure, the start of every lockout and the first 
 wait; a failed sign-in names the account only when it exists, never the text typed otherwise (someone
 types a password into the user-name box). Names and addresses are kept as keyed hashes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,7 +32,7 @@ class SignInResult:
     account: Account | None
     # > 0: how long until the next attempt is allowed (refused now, or the failure just started a wait)
     retry_after_s: float = 0.0
-    refused: bool = False       # True: the limits refused the attempt; the password was not checked
+    refused: bool = False  # True: the limits refused the attempt; the password was not checked
 
 
 def _key(store: AccessStore, kind: str, value: str) -> str:
@@ -39,12 +40,20 @@ def _key(store: AccessStore, kind: str, value: str) -> str:
 
 
 def limit_keys(store: AccessStore, username: str, address: str | None) -> dict[str, LimitPolicy]:
-    return {_key(store, "account", username.strip()): ACCOUNT_LIMIT,
-            _key(store, "address", address or "local"): ADDRESS_LIMIT}
+    return {
+        _key(store, "account", username.strip()): ACCOUNT_LIMIT,
+        _key(store, "address", address or "local"): ADDRESS_LIMIT,
+    }
 
 
-def sign_in(username: str, password: str, address: str | None = None, *, store: AccessStore | None = None,
-            now: float | None = None) -> SignInResult:
+def sign_in(
+    username: str,
+    password: str,
+    address: str | None = None,
+    *,
+    store: AccessStore | None = None,
+    now: float | None = None,
+) -> SignInResult:
     """The account when the name and password are right and the limits allow an attempt now."""
     store = store or access.store()
     now = time.time() if now is None else now
@@ -58,8 +67,9 @@ def sign_in(username: str, password: str, address: str | None = None, *, store: 
     if reservation.refused_key is not None:
         if reservation.first_refusal:
             which = "account" if reservation.refused_key == account_key else "address"
-            store.record(shown, "sign_in_locked",
-                         f"{which} locked, {int(reservation.retry_after_s) + 1} s left; {where}")
+            store.record(
+                shown, "sign_in_locked", f"{which} locked, {int(reservation.retry_after_s) + 1} s left; {where}"
+            )
         return SignInResult(None, reservation.retry_after_s, refused=True)
     if access.check_password(known, password):
         store.release(reset=[account_key], undo=[address_key])

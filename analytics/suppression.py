@@ -13,6 +13,7 @@ What this cannot do: two tables chosen so that their difference is one small cel
 all cases but disputes, say) each look harmless. The pivot and the pages only offer tables of a fixed
 shape; the SQL console offers any table at all (see the README, "Roles and privacy").
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -24,9 +25,15 @@ import pandas as pd
 SMALL_COUNT = 5
 
 
-def hidden_cells(counts: pd.DataFrame, sensitive: pd.Series, *, keys: Sequence[str] = (),
-                 basis: str | None = None, identities: Iterable[tuple[str, Sequence[str]]] = (),
-                 small: int = SMALL_COUNT) -> pd.DataFrame:
+def hidden_cells(
+    counts: pd.DataFrame,
+    sensitive: pd.Series,
+    *,
+    keys: Sequence[str] = (),
+    basis: str | None = None,
+    identities: Iterable[tuple[str, Sequence[str]]] = (),
+    small: int = SMALL_COUNT,
+) -> pd.DataFrame:
     """Which cells of `counts` (rows × additive count columns, integers) to hide: a frame of booleans
     of the same shape.
 
@@ -124,8 +131,15 @@ def _protect(hidden: np.ndarray, values: np.ndarray, col: int, line: np.ndarray,
         added.append((pick, col))
 
 
-def _protect_identity(hidden: np.ndarray, values: np.ndarray, members: list[list[np.ndarray]], row: int,
-                      total: int, parts: list[int], small: int) -> list[tuple[int, int]]:
+def _protect_identity(
+    hidden: np.ndarray,
+    values: np.ndarray,
+    members: list[list[np.ndarray]],
+    row: int,
+    total: int,
+    parts: list[int],
+    small: int,
+) -> list[tuple[int, int]]:
     """Within a row, total = sum of parts: a hidden cell among them must not follow from the others.
     Returns the cells it hid."""
     added = []
@@ -148,10 +162,18 @@ def _protect_identity(hidden: np.ndarray, values: np.ndarray, members: list[list
     return added
 
 
-def suppress(frame: pd.DataFrame, sensitive: pd.Series, *, counts: Sequence[str], keys: Sequence[str] = (),
-             basis: str | None = None, identities: Iterable[tuple[str, Sequence[str]]] = (),
-             derived: dict[str, Sequence[str]] | None = None, extra: pd.DataFrame | None = None,
-             small: int = SMALL_COUNT) -> pd.DataFrame:
+def suppress(
+    frame: pd.DataFrame,
+    sensitive: pd.Series,
+    *,
+    counts: Sequence[str],
+    keys: Sequence[str] = (),
+    basis: str | None = None,
+    identities: Iterable[tuple[str, Sequence[str]]] = (),
+    derived: dict[str, Sequence[str]] | None = None,
+    extra: pd.DataFrame | None = None,
+    small: int = SMALL_COUNT,
+) -> pd.DataFrame:
     """`frame` with its hidden cells blank (NaN): the count columns by `hidden_cells`; a column of
     `derived` (a rate, a share, a mean, a per-1,000 figure) wherever one of the counts it is computed
     from is hidden, since it gives them back (a rate times its denominator is its numerator); every
@@ -164,8 +186,11 @@ def suppress(frame: pd.DataFrame, sensitive: pd.Series, *, counts: Sequence[str]
     hidden = hidden_cells(table, sensitive, keys=keys, basis=basis, identities=identities, small=small)
     counts = [c for c in counts if c in frame.columns]
     out = frame.copy()
-    numeric = [c for c in out.columns if c not in keys and pd.api.types.is_numeric_dtype(out[c])
-               and not pd.api.types.is_bool_dtype(out[c])]
+    numeric = [
+        c
+        for c in out.columns
+        if c not in keys and pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+    ]
     out[numeric] = out[numeric].astype("float64")
     for column in counts:
         out.loc[hidden[column], column] = float("nan")

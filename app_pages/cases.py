@@ -35,10 +35,14 @@ columns = st.columns([0.8, 1.4, 1.4, 1.45, 0.8])
 columns[0].metric(t("cases.kpi.cases"), fmt.number(total["cases"]), border=True)
 for column, metric in zip(columns[1:4], cases.TARGET_METRICS):
     actual, goal = total[metric], whole_targets[metric]
-    column.metric(t(f"cases.kpi.{metric}"), fmt.pct(actual),
-                  None if math.isnan(actual) else t("cases.points", value=(actual - goal) * 100),
-                  delta_description=t("cases.target_value", target=fmt.pct(goal, 0)),
-                  help=t(f"cases.help.{metric}"), border=True)
+    column.metric(
+        t(f"cases.kpi.{metric}"),
+        fmt.pct(actual),
+        None if math.isnan(actual) else t("cases.points", value=(actual - goal) * 100),
+        delta_description=t("cases.target_value", target=fmt.pct(goal, 0)),
+        help=t(f"cases.help.{metric}"),
+        border=True,
+    )
 columns[4].metric(t("cases.kpi.open"), fmt.number(total["open"]), border=True)
 
 # --- CityScore: who is on target ------------------------------------------------------------
@@ -49,8 +53,16 @@ whole = data.call(cases.scores, filters, (), scope=who)
 by_grid_month = data.call(cases.scores, filters, ("grid_id", "month"), scope=who)
 by_month = data.call(cases.scores, filters, ("month",), scope=who)
 view.score_tiles(by_grid, whole)
-metric = st.segmented_control(t("cases.score.metric"), ("cityscore", *cases.TARGET_METRICS), default="cityscore",
-                              format_func=lambda m: t(f"cases.metric.{m}"), key="cases_score_metric") or "cityscore"
+metric = (
+    st.segmented_control(
+        t("cases.score.metric"),
+        ("cityscore", *cases.TARGET_METRICS),
+        default="cityscore",
+        format_func=lambda m: t(f"cases.metric.{m}"),
+        key="cases_score_metric",
+    )
+    or "cityscore"
+)
 st.plotly_chart(view.score_heatmap(by_grid_month, by_month, metric), key="cases_heatmap")
 data_and_downloads(by_grid_month, "cases.file.scores", "cases_scores")
 
@@ -64,8 +76,9 @@ left.plotly_chart(view.sankey(flows), key="cases_sankey")
 with right:
     st.markdown(f"**{t('cases.flow.by_grid')}**")
     st.plotly_chart(view.level_mix(resolution_by_grid), key="cases_level_mix")
-data_and_downloads(data.call(cases.resolution, filters, ("grid_id", "category"), scope=who),
-                   "cases.file.flows", "cases_flows")
+data_and_downloads(
+    data.call(cases.resolution, filters, ("grid_id", "category"), scope=who), "cases.file.flows", "cases_flows"
+)
 
 # --- time to close --------------------------------------------------------------------------
 st.subheader(t("cases.time.header"))
@@ -79,8 +92,9 @@ with left:
 with right:
     st.markdown(f"**{t('cases.time.by_grid')}**")
     st.plotly_chart(view.time_bars(time_by_grid, "grid_id"), key="cases_time_grid")
-data_and_downloads(data.call(cases.time_to_close, filters, ("grid_id", "category"), scope=who),
-                   "cases.file.time", "cases_time")
+data_and_downloads(
+    data.call(cases.time_to_close, filters, ("grid_id", "category"), scope=who), "cases.file.time", "cases_time"
+)
 
 # --- the open backlog -----------------------------------------------------------------------
 st.subheader(t("cases.backlog.header"))
@@ -92,16 +106,25 @@ else:
     numbers, chart = st.columns([1, 3])
     numbers.metric(t("cases.backlog.open"), fmt.number(backlog_total["open"]), border=True)
     numbers.metric(t("cases.backlog.urgent_open"), fmt.number(backlog_total["urgent_open"]), border=True)
-    numbers.metric(t("cases.backlog.over_30"),
-                   fmt.number(backlog_total["age_31_90"] + backlog_total["age_over_90"]), border=True)
-    chart.plotly_chart(view.backlog_bars(data.call(cases.open_backlog, filters, ("grid_id",), scope=who)),
-                       key="cases_backlog")
+    numbers.metric(
+        t("cases.backlog.over_30"), fmt.number(backlog_total["age_31_90"] + backlog_total["age_over_90"]), border=True
+    )
+    chart.plotly_chart(
+        view.backlog_bars(data.call(cases.open_backlog, filters, ("grid_id",), scope=who)), key="cases_backlog"
+    )
     st.markdown(f"**{t('cases.backlog.oldest')}**")
     oldest = data.call(cases.oldest_open, filters, scope=who)
-    st.dataframe(view.readable(oldest.drop(columns=["grid_id", "community_id"])), hide_index=True,
-                 column_config=view.column_config(oldest), key="cases_oldest")
-    downloads.buttons(view.readable(data.call(cases.oldest_open, filters, limit=100_000, scope=who)),
-                      t("cases.file.backlog"), key="cases_backlog_dl")
+    st.dataframe(
+        view.readable(oldest.drop(columns=["grid_id", "community_id"])),
+        hide_index=True,
+        column_config=view.column_config(oldest),
+        key="cases_oldest",
+    )
+    downloads.buttons(
+        view.readable(data.call(cases.oldest_open, filters, limit=100_000, scope=who)),
+        t("cases.file.backlog"),
+        key="cases_backlog_dl",
+    )
 
 # --- urgent matters on their own ------------------------------------------------------------
 st.subheader(t("cases.urgent.header"))
@@ -113,12 +136,17 @@ else:
     urgent_by_grid = data.call(cases.urgent_matters, filters, ("grid_id",), scope=who)
     numbers, chart = st.columns([1, 3])
     numbers.metric(t("cases.urgent.cases"), fmt.number(urgent_total["cases"]), border=True)
-    numbers.metric(t("cases.urgent.rate"), fmt.pct(urgent_total["in_community_rate"]),
-                   None if urgent_total["closed"] == 0 else t(
-                       "cases.points", value=(urgent_total["in_community_rate"]
-                                              - whole_targets["urgent_in_community_rate"]) * 100),
-                   delta_description=t("cases.target_value",
-                                       target=fmt.pct(whole_targets["urgent_in_community_rate"], 0)), border=True)
+    numbers.metric(
+        t("cases.urgent.rate"),
+        fmt.pct(urgent_total["in_community_rate"]),
+        None
+        if urgent_total["closed"] == 0
+        else t(
+            "cases.points", value=(urgent_total["in_community_rate"] - whole_targets["urgent_in_community_rate"]) * 100
+        ),
+        delta_description=t("cases.target_value", target=fmt.pct(whole_targets["urgent_in_community_rate"], 0)),
+        border=True,
+    )
     numbers.metric(t("cases.urgent.median"), view.days(urgent_total["median_hours"]), border=True)
     chart.plotly_chart(view.urgent_bars(urgent_by_grid, targets), key="cases_urgent")
     data_and_downloads(urgent_by_grid, "cases.file.urgent", "cases_urgent_dl")
@@ -131,8 +159,9 @@ for column, by in zip(st.columns(3), sat):
     with column:
         st.markdown(f"**{t('cases.sat.by_' + ('grid' if by == 'grid_id' else by))}**")
         st.plotly_chart(view.satisfaction_bars(sat[by], by), key=f"cases_sat_{by}")
-data_and_downloads(data.call(cases.satisfaction, filters, ("grid_id", "category"), scope=who),
-                   "cases.file.satisfaction", "cases_sat")
+data_and_downloads(
+    data.call(cases.satisfaction, filters, ("grid_id", "category"), scope=who), "cases.file.satisfaction", "cases_sat"
+)
 
 # --- one grid's communities -----------------------------------------------------------------
 st.subheader(t("cases.comm.header"))
@@ -143,8 +172,11 @@ st.caption(t("cases.comm.caption"))
 communities = data.call(cases.community_table, filters, grid_id, scope=who)
 shown = view.readable(communities.drop(columns=["community_id"]))
 st.dataframe(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
-downloads.buttons(view.readable(communities), t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
-                  key="cases_communities_dl")
+downloads.buttons(
+    view.readable(communities),
+    t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
+    key="cases_communities_dl",
+)
 
 # --- targets --------------------------------------------------------------------------------
 with st.expander(t("cases.targets.header"), icon=":material/flag:"):
@@ -157,20 +189,25 @@ with st.expander(t("cases.targets.header"), icon=":material/flag:"):
     else:
         place_names = {"": t("cases.score.subdistrict"), **grid_names.to_dict()}
         with st.form("cases_target_form"):
-            place = st.selectbox(t("cases.targets.place"), list(place_names), format_func=place_names.get,
-                                 key="cases_target_place")
-            chosen = st.selectbox(t("cases.targets.metric"), cases.TARGET_METRICS,
-                                  format_func=lambda m: t(f"cases.metric.{m}"), key="cases_target_metric")
-            value = st.number_input(t("cases.targets.value"), min_value=1.0, max_value=100.0, value=70.0, step=1.0,
-                                    key="cases_target_value")
+            place = st.selectbox(
+                t("cases.targets.place"), list(place_names), format_func=place_names.get, key="cases_target_place"
+            )
+            chosen = st.selectbox(
+                t("cases.targets.metric"),
+                cases.TARGET_METRICS,
+                format_func=lambda m: t(f"cases.metric.{m}"),
+                key="cases_target_metric",
+            )
+            value = st.number_input(
+                t("cases.targets.value"), min_value=1.0, max_value=100.0, value=70.0, step=1.0, key="cases_target_value"
+            )
             save, reset = st.columns(2)
             saved = save.form_submit_button(t("cases.targets.save"), type="primary", key="cases_target_save")
             cleared = reset.form_submit_button(t("cases.targets.reset"), key="cases_target_reset")
         if saved or cleared:
             try:
                 if saved:
-                    data.write(cases.set_target, chosen, value / 100, grid_id=place or None, set_by=who.role,
-                               scope=who)
+                    data.write(cases.set_target, chosen, value / 100, grid_id=place or None, set_by=who.role, scope=who)
                 else:
                     data.write(cases.clear_target, chosen, grid_id=place or None, scope=who)
             except DataError as exc:

@@ -28,32 +28,70 @@ panel = data.call(contest_panel.agreement, round_id, scope=scope())
 winner = ranked.iloc[0]
 disagree = compared[~compared["methods_agree"]]
 columns = st.columns(4)
-columns[0].metric(t("contest.metric.winner"), winner["label"], t("contest.metric.winner_score", score=f"{winner['score']:.2f}"),
-                  delta_color="off", delta_arrow="off", border=True, help=t("contest.method_help.trimmed_mean"))
-columns[1].metric(t("contest.metric.methods_agree"),
-                  t("contest.metric.methods_agree_value", agree=len(compared) - len(disagree), total=len(compared)),
-                  border=True, help=t("contest.method_help.judge_standardised"))
-columns[2].metric(t("contest.metric.panel"),
-                  t(f"contest.level.{panel.level or 'unknown'}"),
-                  border=True, help=None if panel.level is None else t(
-                      "contest.help.panel", w=f"{panel.kendall_w:.2f}", entries=panel.entries, judges=panel.judges))
-columns[3].metric(t("contest.metric.missing"),
-                  t("contest.metric.missing_value", n=int((compared["missing_scores"] > 0).sum())), border=True)
+columns[0].metric(
+    t("contest.metric.winner"),
+    winner["label"],
+    t("contest.metric.winner_score", score=f"{winner['score']:.2f}"),
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help=t("contest.method_help.trimmed_mean"),
+)
+columns[1].metric(
+    t("contest.metric.methods_agree"),
+    t("contest.metric.methods_agree_value", agree=len(compared) - len(disagree), total=len(compared)),
+    border=True,
+    help=t("contest.method_help.judge_standardised"),
+)
+columns[2].metric(
+    t("contest.metric.panel"),
+    t(f"contest.level.{panel.level or 'unknown'}"),
+    border=True,
+    help=None
+    if panel.level is None
+    else t("contest.help.panel", w=f"{panel.kendall_w:.2f}", entries=panel.entries, judges=panel.judges),
+)
+columns[3].metric(
+    t("contest.metric.missing"),
+    t("contest.metric.missing_value", n=int((compared["missing_scores"] > 0).sum())),
+    border=True,
+)
 
-lead = t("contest.lead.certain" if winner["rank_high"] == 1 else "contest.lead.uncertain", winner=view.md(winner["label"]),
-         score=f"{winner['score']:.2f}", high=winner["rank_high"])
-lead += " " + (t("contest.lead.disagree", n=len(disagree), spread=int(disagree["rank_spread"].max()))
-               if len(disagree) else t("contest.lead.all_agree"))
+lead = t(
+    "contest.lead.certain" if winner["rank_high"] == 1 else "contest.lead.uncertain",
+    winner=view.md(winner["label"]),
+    score=f"{winner['score']:.2f}",
+    high=winner["rank_high"],
+)
+lead += " " + (
+    t("contest.lead.disagree", n=len(disagree), spread=int(disagree["rank_spread"].max()))
+    if len(disagree)
+    else t("contest.lead.all_agree")
+)
 st.info(lead, icon=":material/emoji_events:")
 
-tabs = st.tabs([t("contest.tab.ranking"), t("contest.tab.compare"), t("contest.tab.judges"), t("contest.tab.weights"),
-                t("contest.tab.work"), t("contest.tab.history")], key="contest_tabs")
+tabs = st.tabs(
+    [
+        t("contest.tab.ranking"),
+        t("contest.tab.compare"),
+        t("contest.tab.judges"),
+        t("contest.tab.weights"),
+        t("contest.tab.work"),
+        t("contest.tab.history"),
+    ],
+    key="contest_tabs",
+)
 
 # --- ranking under the three methods ---------------------------------------------------------------
 with tabs[0]:
     table, styled, formats = view.ranking_table(compared)
-    st.dataframe(styled, hide_index=True, key="contest_ranking_table", column_config=formats,
-                 height=min(38 + 35 * len(table), 640))
+    st.dataframe(
+        styled,
+        hide_index=True,
+        key="contest_ranking_table",
+        column_config=formats,
+        height=min(38 + 35 * len(table), 640),
+    )
     st.caption(" · ".join(f"**{view.method_name(m)}**：{t(f'contest.method_help.{m}')}" for m in contest.METHODS))
     downloads.buttons(table, t("contest.download.ranking"), key="contest_dl_ranking")
     left, right = st.columns([3, 2])
@@ -77,8 +115,12 @@ with tabs[1]:
         pick_a, pick_b = st.columns(2)
         entry_a = pick_a.selectbox(t("contest.compare.entry_a"), by_rank, format_func=names.get, key="contest_entry_a")
         options_b = [None] + [e for e in by_rank if e != entry_a]
-        entry_b = pick_b.selectbox(t("contest.compare.entry_b"), options_b, key="contest_entry_b",
-                                   format_func=lambda e: t("contest.compare.average") if e is None else names[e])
+        entry_b = pick_b.selectbox(
+            t("contest.compare.entry_b"),
+            options_b,
+            key="contest_entry_b",
+            format_func=lambda e: t("contest.compare.average") if e is None else names[e],
+        )
         chart, numbers = st.columns([3, 2])
         with chart:
             st.plotly_chart(view.radar_figure(profile, entry_a, entry_b), key="contest_radar")
@@ -87,12 +129,29 @@ with tabs[1]:
             gap_col = t("contest.compare.gap")
             best, worst = side.loc[side[gap_col].idxmax()], side.loc[side[gap_col].idxmin()]
             crit_col = t("contest.compare.criterion")
-            sentence = ("contest.compare.all_above" if worst[gap_col] > 0 else
-                        "contest.compare.all_below" if best[gap_col] < 0 else "contest.compare.strongest")
-            st.markdown(t(sentence, entry=view.md(names[entry_a]), best=view.md(best[crit_col]), gap=best[gap_col],
-                          worst=view.md(worst[crit_col]), gap2=worst[gap_col]))
-            st.dataframe(view.profile_table(profile, entry_a, entry_b), hide_index=True, key="contest_profile_table",
-                         column_config={gap_col: st.column_config.NumberColumn(format="%+.1f")})
+            sentence = (
+                "contest.compare.all_above"
+                if worst[gap_col] > 0
+                else "contest.compare.all_below"
+                if best[gap_col] < 0
+                else "contest.compare.strongest"
+            )
+            st.markdown(
+                t(
+                    sentence,
+                    entry=view.md(names[entry_a]),
+                    best=view.md(best[crit_col]),
+                    gap=best[gap_col],
+                    worst=view.md(worst[crit_col]),
+                    gap2=worst[gap_col],
+                )
+            )
+            st.dataframe(
+                view.profile_table(profile, entry_a, entry_b),
+                hide_index=True,
+                key="contest_profile_table",
+                column_config={gap_col: st.column_config.NumberColumn(format="%+.1f")},
+            )
 
 # --- judges: who scored what, who is lenient, do they agree ---------------------------------------
 with tabs[2]:
@@ -100,8 +159,9 @@ with tabs[2]:
     matrix = data.call(contest_panel.judge_matrix, round_id, scope=scope())
     (st.success if panel.level in ("strong", "moderate") else st.warning)(view.agreement_sentence(panel))
     st.plotly_chart(view.heatmap_figure(matrix, ranked["entry_id"].tolist()), key="contest_heatmap")
-    downloads.buttons(view.matrix_table(matrix, ranked["entry_id"].tolist()), t("contest.download.matrix"),
-                      key="contest_dl_matrix")
+    downloads.buttons(
+        view.matrix_table(matrix, ranked["entry_id"].tolist()), t("contest.download.matrix"), key="contest_dl_matrix"
+    )
     chart, words = st.columns([3, 2])
     with chart:
         st.plotly_chart(view.leniency_figure(leniency), key="contest_leniency")
@@ -109,9 +169,15 @@ with tabs[2]:
         known = leniency.dropna(subset=["leniency"])
         if len(known) >= 2:
             loose, strict = known.loc[known["leniency"].idxmax()], known.loc[known["leniency"].idxmin()]
-            st.markdown(t("contest.judges.lenient_note", judge=view.judge_name(loose["judge_no"], loose["judge_kind"]),
-                          points=loose["leniency"], strict=view.judge_name(strict["judge_no"], strict["judge_kind"]),
-                          points2=-strict["leniency"]))
+            st.markdown(
+                t(
+                    "contest.judges.lenient_note",
+                    judge=view.judge_name(loose["judge_no"], loose["judge_kind"]),
+                    points=loose["leniency"],
+                    strict=view.judge_name(strict["judge_no"], strict["judge_kind"]),
+                    points2=-strict["leniency"],
+                )
+            )
 
 # --- what-if weights ---------------------------------------------------------------------------------
 with tabs[3]:
@@ -127,23 +193,48 @@ with tabs[3]:
     for column, row in zip(st.columns(len(crit)), crit.itertuples()):
         with column:
             chosen[row.criterion_id] = st.slider(
-                t("contest.weights.slider", name=row.name, weight=own[row.criterion_id]), 0, 100,
-                own[row.criterion_id], step=5, format="%d%%", key=f"contest_weight_{row.criterion_id}")
-    st.button(t("contest.weights.reset"), on_click=restore_weights, key="contest_weights_reset",
-              icon=":material/restart_alt:")
+                t("contest.weights.slider", name=row.name, weight=own[row.criterion_id]),
+                0,
+                100,
+                own[row.criterion_id],
+                step=5,
+                format="%d%%",
+                key=f"contest_weight_{row.criterion_id}",
+            )
+    st.button(
+        t("contest.weights.reset"), on_click=restore_weights, key="contest_weights_reset", icon=":material/restart_alt:"
+    )
     total = sum(chosen.values())
     if total == 0:
         st.warning(t("contest.weights.all_zero"))
     else:
-        st.caption(t("contest.weights.effective", parts="、".join(
-            f"{row.name} {fmt.pct(chosen[row.criterion_id] / total, 0)}" for row in crit.itertuples())))
+        st.caption(
+            t(
+                "contest.weights.effective",
+                parts="、".join(
+                    f"{row.name} {fmt.pct(chosen[row.criterion_id] / total, 0)}" for row in crit.itertuples()
+                ),
+            )
+        )
         # the sliders at rest are the round's own weights: the announced ranking itself
-        what_if = ranked if chosen == own else data.call(contest.ranking, round_id, "trimmed_mean", scope=scope(),
-                                                         weights=tuple(sorted(chosen.items())))
+        what_if = (
+            ranked
+            if chosen == own
+            else data.call(
+                contest.ranking, round_id, "trimmed_mean", scope=scope(), weights=tuple(sorted(chosen.items()))
+            )
+        )
         frame, styled, moved = view.whatif_table(ranked, what_if)
-        (st.warning if moved else st.success)(t("contest.weights.moved", n=moved) if moved else t("contest.weights.same"))
-        st.dataframe(styled, hide_index=True, key="contest_whatif_table", height=min(38 + 35 * len(frame), 640),
-                     column_config={t("contest.col.score"): st.column_config.NumberColumn(format="%.2f")})
+        (st.warning if moved else st.success)(
+            t("contest.weights.moved", n=moved) if moved else t("contest.weights.same")
+        )
+        st.dataframe(
+            styled,
+            hide_index=True,
+            key="contest_whatif_table",
+            height=min(38 + 35 * len(frame), 640),
+            column_config={t("contest.col.score"): st.column_config.NumberColumn(format="%.2f")},
+        )
         downloads.buttons(frame, t("contest.download.weights"), key="contest_dl_weights")
 
 # --- does the stage match the work? -----------------------------------------------------------------
@@ -152,11 +243,15 @@ with tabs[4]:
     work, match = stage_work.frame, stage_work.match
     start, end = data.call(contest_work.window, round_id, scope=scope())
     st.markdown(t("contest.work.intro", start=fmt.date(start), end=fmt.date(end)))
-    st.markdown("\n".join(f"- {view.match_sentence(row)}" for _, row in match.iterrows()
-                          if row["measure"] != "participants_per_1k"))
+    st.markdown(
+        "\n".join(
+            f"- {view.match_sentence(row)}" for _, row in match.iterrows() if row["measure"] != "participants_per_1k"
+        )
+    )
     if not work.empty:
-        st.plotly_chart(view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction")),
-                        key="contest_work_chart")
+        st.plotly_chart(
+            view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction")), key="contest_work_chart"
+        )
         work_frame = view.work_table(work)
         st.dataframe(work_frame, hide_index=True, key="contest_work_table")
         downloads.buttons(work_frame, t("contest.download.work"), key="contest_dl_work")

@@ -11,8 +11,19 @@ from ui.session import scope, username
 
 CONTEST_KINDS = ("contest_entries", "contest_criteria", "contest_scores")
 # The monthly ledgers first; reference lists and contest set-up after them.
-KINDS = ("grid_cases", "seed_activities", "contest_scores", "contest_entries", "communities", "partners", "pairings",
-         "service_items", "contest_rounds", "contest_criteria", "judges")
+KINDS = (
+    "grid_cases",
+    "seed_activities",
+    "contest_scores",
+    "contest_entries",
+    "communities",
+    "partners",
+    "pairings",
+    "service_items",
+    "contest_rounds",
+    "contest_criteria",
+    "judges",
+)
 EXCEL_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"]
 
 page_header("import.title", "import.caption")
@@ -29,12 +40,26 @@ def kind_label(kind: str) -> str:
 
 
 def problems_table(frame: pd.DataFrame, key: str) -> None:
-    shown = frame.rename(columns={"row": t("import.col.row"), "column": t("import.col.column"),
-                                  "value": t("import.col.value"), "message": t("import.col.message")})
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)), key=key,
-                 column_config={t("import.col.row"): st.column_config.NumberColumn(width="small"),
-                                t("import.col.column"): st.column_config.TextColumn(width="small"),
-                                t("import.col.message"): st.column_config.TextColumn(width="large")})
+    shown = frame.rename(
+        columns={
+            "row": t("import.col.row"),
+            "column": t("import.col.column"),
+            "value": t("import.col.value"),
+            "message": t("import.col.message"),
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * len(shown)),
+        key=key,
+        column_config={
+            t("import.col.row"): st.column_config.NumberColumn(width="small"),
+            t("import.col.column"): st.column_config.TextColumn(width="small"),
+            t("import.col.message"): st.column_config.TextColumn(width="large"),
+        },
+    )
 
 
 def with_progress(label: str, run):
@@ -53,8 +78,12 @@ def review(upload, kind: str, round_id: str | None) -> None:
         visible, hidden = ingest.sheet_names(path, max_bytes=limit, file_name=upload.name)
         sheet = None
         if len(visible) + len(hidden) > 1 or (hidden and not visible):
-            sheet = st.selectbox(t("import.sheet"), [*visible, *hidden], key="import_sheet",
-                                 format_func=lambda s: t("import.sheet_hidden", name=s) if s in hidden else s)
+            sheet = st.selectbox(
+                t("import.sheet"),
+                [*visible, *hidden],
+                key="import_sheet",
+                format_func=lambda s: t("import.sheet_hidden", name=s) if s in hidden else s,
+            )
         elif not upload.name.lower().endswith((".csv", ".txt", ".tsv")):
             sheet = visible[0] if visible else None
         cache_key = (digest, kind, sheet, round_id, data.data_version())
@@ -62,9 +91,20 @@ def review(upload, kind: str, round_id: str | None) -> None:
         if cached and cached[0] == cache_key:
             report = cached[1]
         else:
-            report = with_progress(t("import.checking"), lambda progress: ingest.preview(
-                con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
-                file_name=upload.name))
+            report = with_progress(
+                t("import.checking"),
+                lambda progress: ingest.preview(
+                    con,
+                    path,
+                    kind,
+                    sheet=sheet,
+                    round_id=round_id,
+                    progress=progress,
+                    scope=who,
+                    max_bytes=limit,
+                    file_name=upload.name,
+                ),
+            )
             st.session_state["import_preview"] = (cache_key, report)
     except DataError as exc:
         st.error(t("import.refused", message=md(exc)), icon=":material/block:")
@@ -100,12 +140,28 @@ def review(upload, kind: str, round_id: str | None) -> None:
     elif report.ok and not report.duplicate_of and report.rows_ready == 0:
         st.info(t("import.nothing_new"))
     ready = report.ok and not report.duplicate_of and report.rows_ready > 0 and not data.is_demo()
-    if st.button(t("import.confirm", n=f"{report.rows_ready:,}"), key="import_confirm", type="primary",
-                 disabled=not ready, icon=":material/upload:"):
+    if st.button(
+        t("import.confirm", n=f"{report.rows_ready:,}"),
+        key="import_confirm",
+        type="primary",
+        disabled=not ready,
+        icon=":material/upload:",
+    ):
         try:
-            done = with_progress(t("import.importing"), lambda progress: ingest.import_file(
-                con, path, kind, sheet=sheet, round_id=round_id, progress=progress, scope=who, max_bytes=limit,
-                file_name=upload.name))
+            done = with_progress(
+                t("import.importing"),
+                lambda progress: ingest.import_file(
+                    con,
+                    path,
+                    kind,
+                    sheet=sheet,
+                    round_id=round_id,
+                    progress=progress,
+                    scope=who,
+                    max_bytes=limit,
+                    file_name=upload.name,
+                ),
+            )
         except DataError as exc:
             st.error(t("import.refused", message=md(exc)), icon=":material/block:")
             return
@@ -113,8 +169,13 @@ def review(upload, kind: str, round_id: str | None) -> None:
             st.error(t("import.errors"), icon=":material/error:")
             problems_table(done.error_frame(), key="import_errors_after")
         else:
-            audit.record(con, username(), "import", f"{upload.name} → {kind}: batch {done.batch_id}, "
-                         f"{done.rows_imported} rows", role=who.role)
+            audit.record(
+                con,
+                username(),
+                "import",
+                f"{upload.name} → {kind}: batch {done.batch_id}, {done.rows_imported} rows",
+                role=who.role,
+            )
             message = t("import.done", batch=done.batch_id, n=f"{done.rows_imported:,}")
             if done.skipped:
                 message += " " + t("import.done_skipped", n=f"{done.skipped:,}")
@@ -133,8 +194,13 @@ if data.is_demo():
             st.caption(t("import.demo.accounts_note"))
         reference = st.checkbox(t("import.demo.reference"), key="import_clear_reference")
         sure = st.checkbox(t("import.demo.confirm"), key="import_clear_confirm")
-        if st.button(t("import.demo.button"), key="import_clear", type="primary", disabled=not sure,
-                     icon=":material/delete_sweep:"):
+        if st.button(
+            t("import.demo.button"),
+            key="import_clear",
+            type="primary",
+            disabled=not sure,
+            icon=":material/delete_sweep:",
+        ):
             ingest.clear_demo(con, reference_lists=reference, scope=who)
             audit.record(con, username(), "undo_import", "cleared the demo world", role=who.role)
             st.session_state["import_flash"] = t("import.demo.done")
@@ -143,7 +209,9 @@ if data.is_demo():
 if "import_flash" in st.session_state:
     st.success(st.session_state.pop("import_flash"), icon=":material/check_circle:")
 
-upload_tab, history_tab, template_tab = st.tabs([t("import.tab.upload"), t("import.tab.history"), t("import.tab.templates")])
+upload_tab, history_tab, template_tab = st.tabs(
+    [t("import.tab.upload"), t("import.tab.history"), t("import.tab.templates")]
+)
 
 with upload_tab:
     left, right = st.columns([1, 1])
@@ -154,10 +222,15 @@ with upload_tab:
         rounds = data.call(ingest.round_choices)
         names = dict(zip(rounds["round_id"], rounds["name"]))
         with right:
-            round_id = st.selectbox(t("import.round"), [None, *names], key="import_round",
-                                    format_func=lambda r: t("import.round.from_file") if r is None else f"{names[r]}（{r}）")
-    upload = st.file_uploader(t("import.file", limit=uploads.limit_text()), type=EXCEL_TYPES, key="import_file",
-                              help=t("import.file_help"))
+            round_id = st.selectbox(
+                t("import.round"),
+                [None, *names],
+                key="import_round",
+                format_func=lambda r: t("import.round.from_file") if r is None else f"{names[r]}（{r}）",
+            )
+    upload = st.file_uploader(
+        t("import.file", limit=uploads.limit_text()), type=EXCEL_TYPES, key="import_file", help=t("import.file_help")
+    )
     if upload is not None:
         review(upload, kind, round_id)
 
@@ -166,25 +239,39 @@ with history_tab:
     if batches.empty:
         st.info(t("import.history.empty"))
     else:
-        shown = pd.DataFrame({
-            t("import.history.time"): batches["imported_at"],
-            t("import.history.kind"): batches["table_name"].map(kind_label),
-            t("import.history.file"): batches["file_name"],
-            t("import.history.sheet"): batches["sheet"],
-            t("import.history.rows"): batches["rows"],
-            t("import.history.skipped"): batches["skipped"],
-            t("import.history.conflicts"): batches["conflicts"],
-            t("import.history.status"): batches["status"].map(lambda s: t(f"import.status.{s}")),
-            t("import.history.batch"): batches["batch_id"],
-            t("import.history.sha"): batches["sha256"],
-        })
-        st.dataframe(shown, hide_index=True, width="stretch", key="import_history_table",
-                     column_config={t("import.history.time"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+        shown = pd.DataFrame(
+            {
+                t("import.history.time"): batches["imported_at"],
+                t("import.history.kind"): batches["table_name"].map(kind_label),
+                t("import.history.file"): batches["file_name"],
+                t("import.history.sheet"): batches["sheet"],
+                t("import.history.rows"): batches["rows"],
+                t("import.history.skipped"): batches["skipped"],
+                t("import.history.conflicts"): batches["conflicts"],
+                t("import.history.status"): batches["status"].map(lambda s: t(f"import.status.{s}")),
+                t("import.history.batch"): batches["batch_id"],
+                t("import.history.sha"): batches["sha256"],
+            }
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            key="import_history_table",
+            column_config={t("import.history.time"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+        )
         open_batches = batches[batches["status"] == "imported"]
         if not open_batches.empty:
             st.subheader(t("import.undo"))
-            labels = {b: f"{b} · {kind_label(k)} · {f} · {r:,}" for b, k, f, r in
-                      zip(open_batches["batch_id"], open_batches["table_name"], open_batches["file_name"], open_batches["rows"])}
+            labels = {
+                b: f"{b} · {kind_label(k)} · {f} · {r:,}"
+                for b, k, f, r in zip(
+                    open_batches["batch_id"],
+                    open_batches["table_name"],
+                    open_batches["file_name"],
+                    open_batches["rows"],
+                )
+            }
             chosen = st.selectbox(t("import.undo.pick"), list(labels), format_func=labels.get, key="import_undo_batch")
             sure = st.checkbox(t("import.undo.confirm"), key="import_undo_confirm")
             if st.button(t("import.undo.button"), key="import_undo", disabled=not sure, icon=":material/undo:"):
@@ -203,7 +290,12 @@ with template_tab:
     columns = st.columns(3)
     for i, kind_name in enumerate(KINDS):
         with columns[i % 3]:
-            st.download_button(t("import.templates.download", label=kind_label(kind_name)),
-                               data.call(ingest.template_bytes, kind_name), file_name=f"导入模板_{ingest.TABLES[kind_name].label}.xlsx",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"import_template_{kind_name}", icon=":material/download:", on_click="ignore")
+            st.download_button(
+                t("import.templates.download", label=kind_label(kind_name)),
+                data.call(ingest.template_bytes, kind_name),
+                file_name=f"导入模板_{ingest.TABLES[kind_name].label}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"import_template_{kind_name}",
+                icon=":material/download:",
+                on_click="ignore",
+            )

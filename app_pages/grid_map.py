@@ -52,9 +52,17 @@ base = maps.basemap()
 layer_options = ["labels", "communities", "partners"] + (["basemap"] if base else [])
 left, right = st.columns([2, 3])
 metric = left.selectbox(t("grid_map.metric"), METRICS, key="grid_map_metric", format_func=metric_name)
-shown = right.pills(t("grid_map.layers"), layer_options, selection_mode="multi", key="grid_map_layers",
-                    default=["labels", "communities"] + (["basemap"] if base else []),
-                    format_func=lambda layer: t(f"grid_map.layer.{layer}")) or []
+shown = (
+    right.pills(
+        t("grid_map.layers"),
+        layer_options,
+        selection_mode="multi",
+        key="grid_map_layers",
+        default=["labels", "communities"] + (["basemap"] if base else []),
+        format_func=lambda layer: t(f"grid_map.layer.{layer}"),
+    )
+    or []
+)
 
 bounds = data.call(geo.boundaries_for_period, filters.start, filters.end, scope=scope())
 if bounds.empty:
@@ -62,19 +70,38 @@ if bounds.empty:
 else:
     communities = data.call(grids.community_summary, filters, scope=scope()) if "communities" in shown else None
     partners = data.call(places.partner_list, scope=scope()) if "partners" in shown else None
-    deck, legend = maps.grid_deck(bounds, summary, metric, communities=communities, partners=partners,
-                                  show_labels="labels" in shown, focus=st.session_state.get("grid_map_focus"),
-                                  base=base if "basemap" in shown else None)
+    deck, legend = maps.grid_deck(
+        bounds,
+        summary,
+        metric,
+        communities=communities,
+        partners=partners,
+        show_labels="labels" in shown,
+        focus=st.session_state.get("grid_map_focus"),
+        base=base if "basemap" in shown else None,
+    )
     map_column, legend_column = st.columns([4, 1.25])
     with map_column:
-        st.pydeck_chart(deck, on_select=focus_from_map, selection_mode="single-object", key=map_key(),
-                        height=maps.MAP_HEIGHT, alt=t("grid_map.map_alt"))
+        st.pydeck_chart(
+            deck,
+            on_select=focus_from_map,
+            selection_mode="single-object",
+            key=map_key(),
+            height=maps.MAP_HEIGHT,
+            alt=t("grid_map.map_alt"),
+        )
     with legend_column:
         st.html(maps.legend_html(legend, show_communities="communities" in shown, show_partners="partners" in shown))
     first = bounds.iloc[0]
     note = t("grid_map.boundary_demo") if data.is_demo() and int(first["version"]) == 1 else ""
-    bits = [t("grid_map.boundary_caption", version=int(first["version"]),
-              start=fmt.date(pd.Timestamp(first["valid_from"]).date()), note=note)]
+    bits = [
+        t(
+            "grid_map.boundary_caption",
+            version=int(first["version"]),
+            start=fmt.date(pd.Timestamp(first["valid_from"]).date()),
+            note=note,
+        )
+    ]
     if base is not None and "basemap" in shown:
         bits.append(t("grid_map.basemap_note", name=base.name, shift=t("grid_map.basemap_shift") if base.gcj02 else ""))
     else:
@@ -84,21 +111,34 @@ else:
 # ---------------------------------------------------------------------------------------------
 # all grids in one table
 st.subheader(t("grid_map.table"))
-columns = {"name": t("grid_map.col.grid"), "residents": t("grid_map.col.residents"),
-           "communities": t("grid_map.col.communities"), "cases": t("grid_map.col.cases"),
-           **{m: metric_name(m) for m in grids.RATE_METRICS}, "satisfaction": metric_name("satisfaction"),
-           "activities": t("grid_map.col.activities"), "participants": t("grid_map.col.participants"),
-           "activities_per_1k": metric_name("activities_per_1k"), "cases_per_1k": metric_name("cases_per_1k"),
-           "partners_active": metric_name("partners_active")}
+columns = {
+    "name": t("grid_map.col.grid"),
+    "residents": t("grid_map.col.residents"),
+    "communities": t("grid_map.col.communities"),
+    "cases": t("grid_map.col.cases"),
+    **{m: metric_name(m) for m in grids.RATE_METRICS},
+    "satisfaction": metric_name("satisfaction"),
+    "activities": t("grid_map.col.activities"),
+    "participants": t("grid_map.col.participants"),
+    "activities_per_1k": metric_name("activities_per_1k"),
+    "cases_per_1k": metric_name("cases_per_1k"),
+    "partners_active": metric_name("partners_active"),
+}
 for m in grids.RATE_METRICS:
     columns[m] = t("grid_map.col.percent", name=columns[m])
 table = summary[summary["selected"]][list(columns)].copy()
 table[list(grids.RATE_METRICS)] = (table[list(grids.RATE_METRICS)] * 100).round(1)
 table = table.rename(columns=columns)
-config = {columns[m]: st.column_config.NumberColumn(format="%.1f") for m in
-          (*grids.RATE_METRICS, "activities_per_1k", "cases_per_1k")}
-config.update({columns[m]: st.column_config.NumberColumn(format="localized")
-               for m in ("residents", "cases", "activities", "participants")})
+config = {
+    columns[m]: st.column_config.NumberColumn(format="%.1f")
+    for m in (*grids.RATE_METRICS, "activities_per_1k", "cases_per_1k")
+}
+config.update(
+    {
+        columns[m]: st.column_config.NumberColumn(format="localized")
+        for m in ("residents", "cases", "activities", "participants")
+    }
+)
 config[columns["satisfaction"]] = st.column_config.NumberColumn(format="%.2f")
 st.dataframe(table, hide_index=True, column_config=config, key="grid_map_table")
 downloads.buttons(table, t("grid_map.file.summary"), key="grid_map_summary_dl")
@@ -107,17 +147,33 @@ downloads.buttons(table, t("grid_map.file.summary"), key="grid_map_summary_dl")
 # the drill-down: one grid, or two side by side
 st.subheader(t("grid_map.detail"))
 pick_left, pick_right = st.columns(2)
-focus = pick_left.selectbox(t("grid_map.focus"), list(names), index=None, key="grid_map_focus",
-                            format_func=names.get, placeholder=t("grid_map.caption"), on_change=focus_from_list)
-compare = pick_right.selectbox(t("grid_map.compare"), list(names), index=None, key="grid_map_compare",
-                               format_func=names.get, placeholder=t("grid_map.compare_none"))
+focus = pick_left.selectbox(
+    t("grid_map.focus"),
+    list(names),
+    index=None,
+    key="grid_map_focus",
+    format_func=names.get,
+    placeholder=t("grid_map.caption"),
+    on_change=focus_from_list,
+)
+compare = pick_right.selectbox(
+    t("grid_map.compare"),
+    list(names),
+    index=None,
+    key="grid_map_compare",
+    format_func=names.get,
+    placeholder=t("grid_map.compare_none"),
+)
 chosen = [g for g in dict.fromkeys([focus, compare]) if g]
 whole = data.call(grids.grid_summary, filters.replace(grid_ids=None), scope=scope()).set_index("grid_id")
 rankings = {g: data.call(grids.community_ranking, filters, g, metric, scope=scope()) for g in chosen}
 trends = {g: data.call(grids.grid_trend, filters, g, scope=scope()) for g in chosen}
 # Side by side, both grids share their axes, or the eye compares bar lengths that mean different things.
-metric_top = max([float(r[metric].max()) for r in rankings.values() if r[metric].notna().any()]
-                 + [float(whole.loc[g, metric]) for g in chosen if pd.notna(whole.loc[g, metric])] + [0.0])
+metric_top = max(
+    [float(r[metric].max()) for r in rankings.values() if r[metric].notna().any()]
+    + [float(whole.loc[g, metric]) for g in chosen if pd.notna(whole.loc[g, metric])]
+    + [0.0]
+)
 counts_top = max([float(tr[["activities", "cases"]].max().max()) for tr in trends.values() if not tr.empty] + [1.0])
 
 
@@ -129,23 +185,31 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
             st.caption(t("grid_map.outside_filter"))
         for pair in (("in_grid_rate", "in_community_rate"), ("activities_per_1k", "satisfaction")):
             for m, cell in zip(pair, st.columns(2)):
-                cell.metric(metric_name(m), maps.metric_text(m, row[m]), border=True,
-                            help=t(f"grid_map.help.{m}"))
+                cell.metric(metric_name(m), maps.metric_text(m, row[m]), border=True, help=t(f"grid_map.help.{m}"))
 
         ranking = rankings[grid_id]
         st.markdown(f"**{t('grid_map.ranking', metric=metric_name(metric))}**")
         if not ranking.empty:
             ordered = ranking.iloc[::-1]
             figure = make_subplots()
-            figure.add_bar(x=ordered[metric], y=ordered["short_name"], orientation="h",
-                           marker_color=charts.GRID_COLOURS.get(grid_id, charts.PRIMARY),
-                           text=[maps.metric_text(metric, v) for v in ordered[metric]], textposition="outside",
-                           hovertemplate="%{y}: %{text}<extra></extra>")
+            figure.add_bar(
+                x=ordered[metric],
+                y=ordered["short_name"],
+                orientation="h",
+                marker_color=charts.GRID_COLOURS.get(grid_id, charts.PRIMARY),
+                text=[maps.metric_text(metric, v) for v in ordered[metric]],
+                textposition="outside",
+                hovertemplate="%{y}: %{text}<extra></extra>",
+            )
             if pd.notna(row[metric]):
                 # the grid as a whole, so a community below it stands out
-                figure.add_vline(x=float(row[metric]), line_dash="dash", line_color="#455A64",
-                                 annotation_text=t("grid_map.grid_value", value=maps.metric_text(metric, row[metric])),
-                                 annotation_position="top")
+                figure.add_vline(
+                    x=float(row[metric]),
+                    line_dash="dash",
+                    line_color="#455A64",
+                    annotation_text=t("grid_map.grid_value", value=maps.metric_text(metric, row[metric])),
+                    annotation_position="top",
+                )
             if metric in grids.RATE_METRICS:
                 figure.update_xaxes(tickformat=".0%", range=[0, 1.08])
             else:
@@ -157,13 +221,25 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
         st.markdown(f"**{t('grid_map.trend')}**")
         if not trend.empty:
             figure = make_subplots(specs=[[{"secondary_y": True}]])
-            figure.add_bar(x=trend["month"], y=trend["activities"], name=t("grid_map.trend.activities"),
-                           marker_color=charts.SEED_COLOURS["blue"], opacity=0.8)
+            figure.add_bar(
+                x=trend["month"],
+                y=trend["activities"],
+                name=t("grid_map.trend.activities"),
+                marker_color=charts.SEED_COLOURS["blue"],
+                opacity=0.8,
+            )
             figure.add_bar(x=trend["month"], y=trend["cases"], name=t("grid_map.trend.cases"), marker_color="#90A4AE")
-            figure.add_scatter(x=trend["month"], y=trend["in_grid_rate"], name=t("grid_map.trend.in_grid_rate"),
-                               mode="lines+markers", line={"color": charts.PRIMARY, "width": 3}, secondary_y=True)
-            figure.update_yaxes(tickformat=".0%", range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1], showgrid=False,
-                                secondary_y=True)
+            figure.add_scatter(
+                x=trend["month"],
+                y=trend["in_grid_rate"],
+                name=t("grid_map.trend.in_grid_rate"),
+                mode="lines+markers",
+                line={"color": charts.PRIMARY, "width": 3},
+                secondary_y=True,
+            )
+            figure.update_yaxes(
+                tickformat=".0%", range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1], showgrid=False, secondary_y=True
+            )
             figure.update_yaxes(range=[0, counts_top * 1.08], secondary_y=False)
             figure.update_xaxes(tickformat=t("grid_map.month_format"))
             figure.update_layout(barmode="group", height=320, xaxis_title=t("grid_map.month"))
@@ -176,24 +252,36 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
             if items.empty:
                 st.caption(t("grid_map.none_items"))
             else:
-                st.dataframe(pd.DataFrame({
-                    t("grid_map.col.item"): items["name"],
-                    t("grid_map.col.colour"): [label("colour", c) for c in items["seed_colour"]],
-                    t("grid_map.col.activities"): items["activities"],
-                    t("grid_map.col.participants"): items["participants"]}), hide_index=True,
-                    key=f"grid_map_items_{grid_id}")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("grid_map.col.item"): items["name"],
+                            t("grid_map.col.colour"): [label("colour", c) for c in items["seed_colour"]],
+                            t("grid_map.col.activities"): items["activities"],
+                            t("grid_map.col.participants"): items["participants"],
+                        }
+                    ),
+                    hide_index=True,
+                    key=f"grid_map_items_{grid_id}",
+                )
         top = data.call(grids.top_partners, filters, grid_id, scope=scope())
         with partner_col:
             st.markdown(f"**{t('grid_map.top_partners')}**")
             if top.empty:
                 st.caption(t("grid_map.none_partners"))
             else:
-                st.dataframe(pd.DataFrame({
-                    t("grid_map.col.partner"): top["name"],
-                    t("grid_map.col.kind"): [label("kind", k) for k in top["kind"]],
-                    t("grid_map.col.activities"): top["activities"],
-                    t("grid_map.col.served_communities"): top["communities"]}), hide_index=True,
-                    key=f"grid_map_partners_{grid_id}")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("grid_map.col.partner"): top["name"],
+                            t("grid_map.col.kind"): [label("kind", k) for k in top["kind"]],
+                            t("grid_map.col.activities"): top["activities"],
+                            t("grid_map.col.served_communities"): top["communities"],
+                        }
+                    ),
+                    hide_index=True,
+                    key=f"grid_map_partners_{grid_id}",
+                )
 
 
 if not chosen:
@@ -216,18 +304,33 @@ if scope().role == "admin":
         st.caption(t("grid_map.admin.intro"))
         versions = data.call(geo.boundary_versions, scope=scope())
         st.markdown(f"**{t('grid_map.admin.versions')}**")
-        st.dataframe(pd.DataFrame({
-            t("grid_map.col.version"): [f"v{v}" for v in versions["version"]],
-            t("grid_map.col.valid_from"): [fmt.date(pd.Timestamp(d).date()) for d in versions["valid_from"]],
-            t("grid_map.col.valid_to"): [t("grid_map.current") if pd.isna(d) else fmt.date(pd.Timestamp(d).date())
-                                         for d in versions["valid_to"]],
-            t("grid_map.col.file_name"): [t("grid_map.demo_file") if pd.isna(f) else f for f in versions["file_name"]],
-            t("grid_map.col.source_crs"): versions["source_crs"].fillna("EPSG:4326"),
-            t("grid_map.col.repaired"): versions["repaired"].fillna("")}), hide_index=True, key="grid_map_versions")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("grid_map.col.version"): [f"v{v}" for v in versions["version"]],
+                    t("grid_map.col.valid_from"): [fmt.date(pd.Timestamp(d).date()) for d in versions["valid_from"]],
+                    t("grid_map.col.valid_to"): [
+                        t("grid_map.current") if pd.isna(d) else fmt.date(pd.Timestamp(d).date())
+                        for d in versions["valid_to"]
+                    ],
+                    t("grid_map.col.file_name"): [
+                        t("grid_map.demo_file") if pd.isna(f) else f for f in versions["file_name"]
+                    ],
+                    t("grid_map.col.source_crs"): versions["source_crs"].fillna("EPSG:4326"),
+                    t("grid_map.col.repaired"): versions["repaired"].fillna(""),
+                }
+            ),
+            hide_index=True,
+            key="grid_map_versions",
+        )
         with st.form("grid_map_upload", clear_on_submit=False):
-            upload = st.file_uploader(t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file")
+            upload = st.file_uploader(
+                t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file"
+            )
             valid_from = st.date_input(t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from")
-            repair = st.checkbox(t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help"))
+            repair = st.checkbox(
+                t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help")
+            )
             submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
         if submitted:
             if upload is None:
@@ -239,8 +342,13 @@ if scope().role == "admin":
                     st.error(md(exc))  # quotes the file's name and its members' names: text, never markdown
                     st.caption(t("grid_map.admin.refused"))
                 else:
-                    message = t("grid_map.admin.saved", version=result.version, grids=result.grids,
-                                start=fmt.date(result.valid_from), crs=result.source_crs)
+                    message = t(
+                        "grid_map.admin.saved",
+                        version=result.version,
+                        grids=result.grids,
+                        start=fmt.date(result.valid_from),
+                        crs=result.source_crs,
+                    )
                     repaired = t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
                     st.session_state["grid_map_saved"] = (message, repaired)
                     st.rerun()

@@ -21,17 +21,23 @@ if numbers.loc["cases", "current"] == 0 and numbers.loc["activities", "current"]
 def show(metric: str, column) -> None:
     now, before = numbers.loc[metric, "current"], numbers.loc[metric, "previous"]
     is_rate = metric in overview.RATE_METRICS
-    value = (fmt.pct(now) if is_rate else f"{now:.2f}" if metric == "satisfaction" else fmt.number(now))
+    value = fmt.pct(now) if is_rate else f"{now:.2f}" if metric == "satisfaction" else fmt.number(now)
     delta = fmt.change(now, before, as_points=is_rate)
     if metric == "satisfaction" and delta is not None:
         delta = f"{now - before:+.2f}"
     spark = trend[metric].dropna().tolist() if metric in trend.columns and len(trend) > 1 else None
     help_key = f"overview.help.{metric}"
     with column:
-        st.metric(t(f"overview.metric.{metric}"), value, delta, border=True, chart_data=spark,
-                  chart_type="bar" if metric in ("activities", "cases") else "line",
-                  help=t(help_key) if has(help_key) else None,
-                  delta_color="off" if metric == "residents" else "normal")
+        st.metric(
+            t(f"overview.metric.{metric}"),
+            value,
+            delta,
+            border=True,
+            chart_data=spark,
+            chart_type="bar" if metric in ("activities", "cases") else "line",
+            help=t(help_key) if has(help_key) else None,
+            delta_color="off" if metric == "residents" else "normal",
+        )
 
 
 for row in (overview.METRICS[:4], overview.METRICS[4:]):
@@ -40,9 +46,14 @@ for row in (overview.METRICS[:4], overview.METRICS[4:]):
 
 st.subheader(t("overview.trend"))
 trend_data, trend_spec = palette.dual_axis_trend(
-    trend, "month",
-    {"activities": (t("overview.trend.activities"), palette.SEED_COLOURS["blue"]),
-     "cases": (t("overview.trend.cases"), "#90A4AE")},
-    ("in_grid_rate", t("overview.trend.in_grid_rate"), palette.PRIMARY), t("overview.month"))
+    trend,
+    "month",
+    {
+        "activities": (t("overview.trend.activities"), palette.SEED_COLOURS["blue"]),
+        "cases": (t("overview.trend.cases"), "#90A4AE"),
+    },
+    ("in_grid_rate", t("overview.trend.in_grid_rate"), palette.PRIMARY),
+    t("overview.month"),
+)
 st.vega_lite_chart(trend_data, trend_spec, theme=None, key="overview_trend")
 show_sql(overview.monthly_trend, filters, scope=scope(), key="overview_sql")

@@ -23,11 +23,17 @@ own = me.restricted_community
 choices = [own] if own else list(names)
 periods = view.period_options(current(), me)
 pick_community, pick_period = st.columns([2, 3])
-community = pick_community.selectbox(t("showcase.community"), choices, format_func=lambda c: names.get(c, c),
-                                     key="showcase_community", disabled=bool(own),
-                                     help=t("showcase.community_fixed") if own else None)
-period_key = pick_period.selectbox(t("showcase.period"), list(periods), format_func=lambda k: periods[k][2],
-                                   key="showcase_period")
+community = pick_community.selectbox(
+    t("showcase.community"),
+    choices,
+    format_func=lambda c: names.get(c, c),
+    key="showcase_community",
+    disabled=bool(own),
+    help=t("showcase.community_fixed") if own else None,
+)
+period_key = pick_period.selectbox(
+    t("showcase.period"), list(periods), format_func=lambda k: periods[k][2], key="showcase_period"
+)
 start, end, _ = periods[period_key]
 
 s = data.call(showcase.content, community, start=start, end=end, lang=lang(), scope=me)
@@ -36,14 +42,23 @@ figures = charts.figures(s)
 # --- downloads: built on click ---------------------------------------------------------------------
 with st.container(border=True):
     st.markdown(f"**{t('showcase.downloads')}** · {md(s.name)} · {md(facts.period_text(s))}")
-    icons = {"pptx": ":material/slideshow:", "pdf": ":material/picture_as_pdf:", "png": ":material/image:",
-             "html": ":material/language:"}
+    icons = {
+        "pptx": ":material/slideshow:",
+        "pdf": ":material/picture_as_pdf:",
+        "png": ":material/image:",
+        "html": ":material/language:",
+    }
     for file_format, column in zip(showcase.FORMATS, st.columns(len(showcase.FORMATS))):
-        column.download_button(t(f"showcase.download.{file_format}"),
-                               view.export_callable(s, file_format, username(), me),
-                               file_name=showcase.file_name(s, file_format), mime=showcase.MIME[file_format],
-                               key=f"showcase_dl_{file_format}", icon=icons[file_format], on_click="ignore",
-                               width="stretch")
+        column.download_button(
+            t(f"showcase.download.{file_format}"),
+            view.export_callable(s, file_format, username(), me),
+            file_name=showcase.file_name(s, file_format),
+            mime=showcase.MIME[file_format],
+            key=f"showcase_dl_{file_format}",
+            icon=icons[file_format],
+            on_click="ignore",
+            width="stretch",
+        )
     st.caption(t("showcase.downloads_help"))
 
 if not s.totals.get("activities") and not s.grid_work.get("cases"):
@@ -61,8 +76,14 @@ profile = facts.profile_facts(s)
 for (caption, value), column in zip(profile[:4], st.columns(4)):
     column.metric(caption, value, border=True)
 partners = "、".join(facts.partner_names(s)) or s.t("profile.partners_none")
-st.markdown("  \n".join([" · ".join(f"**{caption}**：{md(value)}" for caption, value in profile[4:]),
-                          f"**{s.t('profile.partners')}**：{md(partners)}"]))
+st.markdown(
+    "  \n".join(
+        [
+            " · ".join(f"**{caption}**：{md(value)}" for caption, value in profile[4:]),
+            f"**{s.t('profile.partners')}**：{md(partners)}",
+        ]
+    )
+)
 
 st.markdown(f"#### {s.t('section.services')}")
 for (caption, value, note), column in zip(facts.service_numbers(s), st.columns(4)):
@@ -92,9 +113,15 @@ st.caption(s.t("grid.note"))
 if len(s.ranks):
     with st.expander(t("showcase.ranks"), icon=":material/leaderboard:"):
         for row, column in zip(s.ranks.itertuples(index=False), st.columns(len(s.ranks))):
-            column.metric(s.t(f"rank.{row.metric}"),
-                          t("showcase.rank_value", rank=row.rank, of=row.of,
-                            value=showcase.measure_value(row.metric, row.value, s.lang)))
+            column.metric(
+                s.t(f"rank.{row.metric}"),
+                t(
+                    "showcase.rank_value",
+                    rank=row.rank,
+                    of=row.of,
+                    value=showcase.measure_value(row.metric, row.value, s.lang),
+                ),
+            )
 
 st.markdown(f"#### {s.t('section.contest')}")
 left, right = st.columns([3, 2])
@@ -105,12 +132,24 @@ right.markdown("\n".join(f"- {md(line)}" for line in facts.contest_lines(s)))
 # --- the story -------------------------------------------------------------------------------------
 st.markdown(f"#### {s.t('section.story')}")
 may_edit = me.role in showcase.STORY_EDITORS
-story = st.text_area(t("showcase.story_editor"), value=s.story.story, max_chars=showcase.MAX_STORY_CHARS,
-                     height=220, key=f"showcase_story_{community}", disabled=not may_edit,
-                     placeholder=s.t("story.empty"), help=t("showcase.story_help", n=showcase.MAX_STORY_CHARS))
+story = st.text_area(
+    t("showcase.story_editor"),
+    value=s.story.story,
+    max_chars=showcase.MAX_STORY_CHARS,
+    height=220,
+    key=f"showcase_story_{community}",
+    disabled=not may_edit,
+    placeholder=s.t("story.empty"),
+    help=t("showcase.story_help", n=showcase.MAX_STORY_CHARS),
+)
 if s.story.updated_at is not None:
-    st.caption(t("showcase.story_meta", when=fmt.date(s.story.updated_at.date()) + s.story.updated_at.strftime(" %H:%M"),
-                 who=s.story.updated_by or "—"))
+    st.caption(
+        t(
+            "showcase.story_meta",
+            when=fmt.date(s.story.updated_at.date()) + s.story.updated_at.strftime(" %H:%M"),
+            who=s.story.updated_by or "—",
+        )
+    )
 if not may_edit:
     st.caption(t("showcase.story_read_only"))
 elif st.button(t("showcase.story_save"), key="showcase_story_save", icon=":material/save:", type="primary"):

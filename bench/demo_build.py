@@ -5,6 +5,7 @@
 
 Each build runs in a fresh child process so that its peak resident memory is its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bench.duckdb")
-        out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), path=path, scale=args.scale)],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD.format(root=str(ROOT), path=path, scale=args.scale)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         size_mb = Path(path).stat().st_size / 1e6
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

@@ -13,6 +13,7 @@ query in a worker process), the time the call took, and how many workers were le
 The benchmark kills a server process that passes --server-cap-mb (default 4,000 MB) or runs longer than
 --wall-cap seconds (default 60), and says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,11 @@ STATEMENTS: list[tuple[str, str]] = [
     ("analyst", "SELECT * FROM grid_cases a, grid_cases b"),
     ("analyst", "SELECT count(*) FROM grid_cases a, grid_cases b, grid_cases c"),
     ("analyst", "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t"),
-    ("analyst", "WITH RECURSIVE t(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM t WHERE length(s) < 2000000000)"
-                " SELECT max(length(s)) FROM t"),
+    (
+        "analyst",
+        "WITH RECURSIVE t(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM t WHERE length(s) < 2000000000)"
+        " SELECT max(length(s)) FROM t",
+    ),
     ("analyst", "SELECT count(*) FROM generate_series(1, 1000000000000)"),
     ("analyst", "SELECT * FROM generate_series(1, 1000000000000) ORDER BY 1 DESC"),
     ("analyst", "SELECT sum(hash(range)) FROM range(1000000000000)"),
@@ -149,20 +153,32 @@ def build_database(folder: Path, scale: float) -> Path:
     demo.build(con, scale=scale)
     # bookkeeping worth stealing: a leader's logged query quoting a phone number, a saved query,
     # an import under a person's file name
-    con.execute("INSERT INTO audit_log (username, role, action, detail) VALUES ('leader1', 'leader', 'sql_query', $d)",
-                {"d": f"SELECT * FROM grid_cases WHERE reporter_phone = '{PHONE}'"})
-    con.execute("INSERT INTO saved_queries (name, sql, saved_by, saved_at) VALUES ('领导的查询', $s, 'leader', now())",
-                {"s": f"SELECT '{PHONE}'"})
+    con.execute(
+        "INSERT INTO audit_log (username, role, action, detail) VALUES ('leader1', 'leader', 'sql_query', $d)",
+        {"d": f"SELECT * FROM grid_cases WHERE reporter_phone = '{PHONE}'"},
+    )
+    con.execute(
+        "INSERT INTO saved_queries (name, sql, saved_by, saved_at) VALUES ('领导的查询', $s, 'leader', now())",
+        {"s": f"SELECT '{PHONE}'"},
+    )
     con.execute("INSERT INTO import_batches VALUES ('b1', 'grid_cases', '张三的台账.xlsx', 'x', 1, now(), 'imported')")
     con.close()
     return path
 
 
 def run_one(index: int, code: Path, db_path: Path, server_cap: int, wall_cap: float) -> dict:
-    env = dict(os.environ, JIANGCHUAN_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-               JIANGCHUAN_ACCOUNTS=str(db_path.parent / "no-accounts.json"))
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(index), "--code", str(code)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    env = dict(
+        os.environ,
+        JIANGCHUAN_DB=str(db_path),
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        JIANGCHUAN_ACCOUNTS=str(db_path.parent / "no-accounts.json"),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(index), "--code", str(code)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     os.set_blocking(proc.stdout.fileno(), False)
     base, peak, row, text, killed = None, 0, None, "", None
     started = time.perf_counter()
@@ -188,11 +204,14 @@ def run_one(index: int, code: Path, db_path: Path, server_cap: int, wall_cap: fl
     lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     row = next((line for line in lines if "outcome" in line), None)
     if row is None:
-        row = {"outcome": "server died" if not killed else "server killed",
-               "message": killed or f"exit code {proc.returncode}",
-               "seconds": time.perf_counter() - (measured_from if base is not None else started),
-               "server_growth": (peak - base) if base is not None else None, "worker": None,
-               "workers_left": live_workers()}
+        row = {
+            "outcome": "server died" if not killed else "server killed",
+            "message": killed or f"exit code {proc.returncode}",
+            "seconds": time.perf_counter() - (measured_from if base is not None else started),
+            "server_growth": (peak - base) if base is not None else None,
+            "worker": None,
+            "workers_left": live_workers(),
+        }
     return row
 
 
@@ -201,11 +220,13 @@ def startup(db_path: Path, code: Path) -> str:
     of the database (the new code: a worker's start, imports and open), five times, median."""
     copy = db_path.with_name("startup.duckdb")
     shutil.copy(db_path, copy)
-    script = ("import sys, time, statistics; sys.path.insert(0, sys.argv[1]); from analytics import explore;"
-              "explore.run_readonly(sys.argv[2], 'SELECT 1'); t = []\n"
-              "for _ in range(5):\n s = time.perf_counter(); explore.run_readonly(sys.argv[2], 'SELECT 1');"
-              " t.append(time.perf_counter() - s)\n"
-              "print(f'{statistics.median(t):.2f} s (min {min(t):.2f}, max {max(t):.2f})')")
+    script = (
+        "import sys, time, statistics; sys.path.insert(0, sys.argv[1]); from analytics import explore;"
+        "explore.run_readonly(sys.argv[2], 'SELECT 1'); t = []\n"
+        "for _ in range(5):\n s = time.perf_counter(); explore.run_readonly(sys.argv[2], 'SELECT 1');"
+        " t.append(time.perf_counter() - s)\n"
+        "print(f'{statistics.median(t):.2f} s (min {min(t):.2f}, max {max(t):.2f})')"
+    )
     done = subprocess.run([sys.executable, "-c", script, str(code), str(copy)], capture_output=True, text=True)
     bare = []
     for _ in range(5):
@@ -213,9 +234,11 @@ def startup(db_path: Path, code: Path) -> str:
         subprocess.run([sys.executable, "-I", "-c", "import duckdb, pyarrow"], check=True)
         bare.append(time.perf_counter() - started)
     bare.sort()
-    return (f"`SELECT 1` through explore.run_readonly on a free file: {done.stdout.strip() or done.stderr[-200:]}; "
-            f"a bare `python -I -c 'import duckdb, pyarrow'` (a worker's cold start): median {bare[2]:.2f} s "
-            f"(min {bare[0]:.2f}, max {bare[-1]:.2f})")
+    return (
+        f"`SELECT 1` through explore.run_readonly on a free file: {done.stdout.strip() or done.stderr[-200:]}; "
+        f"a bare `python -I -c 'import duckdb, pyarrow'` (a worker's cold start): median {bare[2]:.2f} s "
+        f"(min {bare[0]:.2f}, max {bare[-1]:.2f})"
+    )
 
 
 def mb(value) -> str:
@@ -238,8 +261,10 @@ def main(argv=None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="hostile-sql-"))
     try:
         db_path = build_database(folder, args.scale)
-        print(f"code: {args.code}   demo scale {args.scale:g}   {len(list(picked))} statements   "
-              f"server cap {args.server_cap_mb} MB, wall cap {args.wall_cap:g} s\n")
+        print(
+            f"code: {args.code}   demo scale {args.scale:g}   {len(list(picked))} statements   "
+            f"server cap {args.server_cap_mb} MB, wall cap {args.wall_cap:g} s\n"
+        )
         print(startup(db_path, Path(args.code)) + "\n")
         print("| # | role | statement | outcome | message | server +MB | worker MB | s | workers left |")
         print("|---|---|---|---|---|---:|---:|---:|---:|")
@@ -248,8 +273,11 @@ def main(argv=None) -> int:
             row = run_one(index, Path(args.code), db_path, args.server_cap_mb * 2**20, args.wall_cap)
             shown = statement if len(statement) <= 70 else statement[:60] + f"… ({len(statement):,} chars)"
             shown, message = shown.replace("|", "\\|"), row["message"].replace("|", "/")
-            print(f"| {index + 1} | {role} | `{shown}` | {row['outcome']} | {message} | {mb(row['server_growth'])} |"
-                  f" {mb(row['worker'])} | {row['seconds']:.1f} | {row['workers_left']} |", flush=True)
+            print(
+                f"| {index + 1} | {role} | `{shown}` | {row['outcome']} | {message} | {mb(row['server_growth'])} |"
+                f" {mb(row['worker'])} | {row['seconds']:.1f} | {row['workers_left']} |",
+                flush=True,
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

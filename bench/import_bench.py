@@ -8,6 +8,7 @@ DuckDB's own read_csv into the same table, each into a fresh database, side by s
 forms, 红色/矛盾化解 labels, 2024/3/1 dates) for import_file; DuckDB still gets the coded file, since it
 cannot read the other. Each load runs in its own process, so peak memory (max RSS) is its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,21 +69,23 @@ def make_csv(path: Path, rows: int, *, chinese: bool, communities: pd.DataFrame,
     names = np.char.add(surnames[rng.integers(0, 10, rows)], surnames[rng.integers(0, 10, rows)])
     reported_text = np.datetime_as_string(reported, unit="s")
     closed_text = np.where(is_open, "", np.datetime_as_string(closed, unit="s"))
-    frame = pd.DataFrame({
-        "case_id": ids,
-        "community_id": communities["community_id"].to_numpy()[comm],
-        "category": np.array(CATEGORIES)[cat],
-        "reported_at": np.char.replace(reported_text.astype(str), "T", " "),
-        "closed_at": np.char.replace(closed_text.astype(str), "T", " "),
-        "resolved_level": np.where(is_open, "", np.array(LEVELS)[level]),
-        "urgent": np.where(urgent, "true", "false"),
-        "satisfaction": satisfaction,
-        "lon": np.round(121.41 + rng.normal(0, 0.01, rows), 6),
-        "lat": np.round(31.01 + rng.normal(0, 0.01, rows), 6),
-        "reporter_name": names,
-        "reporter_phone": phone,
-        "description": np.array(["楼道堆物影响通行", "建议增设充电桩", "代办高龄津贴申请", "噪音扰民投诉"])[cat],
-    })
+    frame = pd.DataFrame(
+        {
+            "case_id": ids,
+            "community_id": communities["community_id"].to_numpy()[comm],
+            "category": np.array(CATEGORIES)[cat],
+            "reported_at": np.char.replace(reported_text.astype(str), "T", " "),
+            "closed_at": np.char.replace(closed_text.astype(str), "T", " "),
+            "resolved_level": np.where(is_open, "", np.array(LEVELS)[level]),
+            "urgent": np.where(urgent, "true", "false"),
+            "satisfaction": satisfaction,
+            "lon": np.round(121.41 + rng.normal(0, 0.01, rows), 6),
+            "lat": np.round(31.01 + rng.normal(0, 0.01, rows), 6),
+            "reporter_name": names,
+            "reporter_phone": phone,
+            "description": np.array(["楼道堆物影响通行", "建议增设充电桩", "代办高龄津贴申请", "噪音扰民投诉"])[cat],
+        }
+    )
     if chinese:
         short = communities["short_name"].to_numpy()
         full = communities["name"].to_numpy()
@@ -91,10 +94,30 @@ def make_csv(path: Path, rows: int, *, chinese: bool, communities: pd.DataFrame,
         frame["resolved_level"] = np.where(is_open, "", np.array(LEVEL_ZH)[level])
         frame["urgent"] = np.where(urgent, "是", "否")
         dates = pd.to_datetime(frame["reported_at"])
-        frame["reported_at"] = (dates.dt.year.astype(str) + "/" + dates.dt.month.astype(str) + "/"
-                                + dates.dt.day.astype(str) + " " + dates.dt.strftime("%H:%M"))
-        frame.columns = ["事务编号", "居民区", "事务类别", "上报时间", "办结时间", "办结层级", "是否紧急", "满意度",
-                         "经度", "纬度", "反映人", "联系电话", "事务内容"]
+        frame["reported_at"] = (
+            dates.dt.year.astype(str)
+            + "/"
+            + dates.dt.month.astype(str)
+            + "/"
+            + dates.dt.day.astype(str)
+            + " "
+            + dates.dt.strftime("%H:%M")
+        )
+        frame.columns = [
+            "事务编号",
+            "居民区",
+            "事务类别",
+            "上报时间",
+            "办结时间",
+            "办结层级",
+            "是否紧急",
+            "满意度",
+            "经度",
+            "纬度",
+            "反映人",
+            "联系电话",
+            "事务内容",
+        ]
     frame.to_csv(path, index=False, encoding="utf-8")
 
 
@@ -105,7 +128,9 @@ def _load(kind: str, base: Path, csv: Path, work: Path) -> dict:
     started = time.perf_counter()
     if kind == "duckdb":
         con.execute("BEGIN TRANSACTION")
-        con.execute(f"INSERT INTO grid_cases BY NAME SELECT *, 'bench' AS batch_id FROM read_csv('{csv}', header = true)")
+        con.execute(
+            f"INSERT INTO grid_cases BY NAME SELECT *, 'bench' AS batch_id FROM read_csv('{csv}', header = true)"
+        )
         con.execute("COMMIT")
         rows = con.execute("SELECT count(*) FROM grid_cases").fetchone()[0]
         errors = 0
@@ -148,7 +173,9 @@ def main(argv=None) -> None:
         coded = work / "cases.csv"
         started = time.perf_counter()
         make_csv(coded, args.rows, chinese=False, communities=communities)
-        print(f"generated {args.rows:,} rows, {coded.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.rows:,} rows, {coded.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s"
+        )
         runs = [("duckdb", coded), ("import_file", coded)]
         if args.chinese:
             chinese = work / "cases_zh.csv"
@@ -157,12 +184,20 @@ def main(argv=None) -> None:
         timings: dict[tuple[str, str], list[dict]] = {}
         for attempt in range(1, args.repeat + 1):
             for kind, csv in runs:
-                out = subprocess.run([sys.executable, "-m", "bench.import_bench", "--child", kind, str(base), str(csv),
-                                      str(work)], cwd=ROOT, capture_output=True, text=True, check=True)
+                out = subprocess.run(
+                    [sys.executable, "-m", "bench.import_bench", "--child", kind, str(base), str(csv), str(work)],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 result = json.loads(out.stdout.strip().splitlines()[-1])
                 timings.setdefault((kind, csv.name), []).append(result)
-                print(f"run {attempt}  {kind:12s} {csv.name:14s} {result['rows']:>10,} rows  {result['seconds']:6.2f} s  "
-                      f"peak {result['peak_mb']:6.0f} MB  errors {result['errors']}", flush=True)
+                print(
+                    f"run {attempt}  {kind:12s} {csv.name:14s} {result['rows']:>10,} rows  {result['seconds']:6.2f} s  "
+                    f"peak {result['peak_mb']:6.0f} MB  errors {result['errors']}",
+                    flush=True,
+                )
                 os.remove(work / f"{kind}.duckdb")
         print("\nmedians")
         medians = {}
@@ -170,8 +205,7 @@ def main(argv=None) -> None:
             seconds = float(np.median([r["seconds"] for r in results]))
             peak = float(np.median([r["peak_mb"] for r in results]))
             medians[(kind, name)] = seconds
-            print(f"{kind:12s} {name:14s} {seconds:6.2f} s  peak {peak:6.0f} MB  "
-                  f"({args.rows / seconds:,.0f} rows/s)")
+            print(f"{kind:12s} {name:14s} {seconds:6.2f} s  peak {peak:6.0f} MB  ({args.rows / seconds:,.0f} rows/s)")
         baseline = medians[("duckdb", "cases.csv")]
         for (kind, name), seconds in medians.items():
             if kind == "import_file":

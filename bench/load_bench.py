@@ -12,6 +12,7 @@ timed out or drew Streamlit's exception box. The server process's peak resident 
 /proc (VmHWM) when the run ends. Traffic goes to 127.0.0.1 only; the run is bounded in time and stops
 by itself.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
 NAV_TIMEOUT_MS = 120_000
 
@@ -78,13 +86,13 @@ async def _session(browser, base: str, role: str, number: int, until: float, tim
         await page.locator(IDLE).wait_for(state="attached")
         times.append(time.monotonic() - started)
         links = page.locator("[data-testid='stSidebarNavLink']")
-        count, i = await links.count(), number   # sessions start on different pages
+        count, i = await links.count(), number  # sessions start on different pages
         while time.monotonic() < until and count:
             link = links.nth(i % count)
             i += 1
             name = (await link.inner_text()).strip().splitlines()[-1]  # the icon's name comes first
             if await link.get_attribute("aria-current") == "page" or (await link.get_attribute("href")) == page.url:
-                continue   # the page already open: its link runs nothing
+                continue  # the page already open: its link runs nothing
             started = time.monotonic()
             try:
                 await page.evaluate(_ARM)
@@ -121,8 +129,12 @@ def main(argv=None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--db", type=Path, help="database file to copy (default: a fresh demo world at scale 1)")
-    parser.add_argument("--code", type=Path, default=ROOT,
-                        help="the checkout whose app is served (e.g. a worktree of an earlier commit, for BEFORE)")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose app is served (e.g. a worktree of an earlier commit, for BEFORE)",
+    )
     args = parser.parse_args(argv)
 
     from analytics import db
@@ -131,17 +143,37 @@ def main(argv=None) -> int:
     path = work / "app.duckdb"
     if args.db:
         shutil.copy(args.db, path)
-    else:   # the demo world, built by the served checkout's own code
-        subprocess.run([sys.executable, "-c", "import sys; from analytics import db; db.connect(sys.argv[1]).close()",
-                        str(path)], cwd=args.code, check=True)
+    else:  # the demo world, built by the served checkout's own code
+        subprocess.run(
+            [sys.executable, "-c", "import sys; from analytics import db; db.connect(sys.argv[1]).close()", str(path)],
+            cwd=args.code,
+            check=True,
+        )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, db.ENV_DB_PATH: str(path)}
     log = open(work / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                               "--server.port", str(port), "--server.address", "127.0.0.1",
-                               "--browser.gatherUsageStats", "false"], cwd=args.code, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=args.code,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -167,8 +199,10 @@ def main(argv=None) -> int:
         return statistics.quantiles(times, n=100, method="inclusive")[int(q) - 1] if len(times) >= 2 else float("nan")
 
     print(f"{args.sessions} sessions × {args.seconds:.0f} s against {base}")
-    print(f"navigations: {len(times)} answered, {len(errors)} errors; p50 {pct(50):.2f} s, p95 {pct(95):.2f} s, "
-          f"max {max(times, default=float('nan')):.2f} s")
+    print(
+        f"navigations: {len(times)} answered, {len(errors)} errors; p50 {pct(50):.2f} s, p95 {pct(95):.2f} s, "
+        f"max {max(times, default=float('nan')):.2f} s"
+    )
     print(f"server: alive={alive}, RSS at start {idle_rss:.0f} MB, at end {end_rss:.0f} MB, peak {peak:.0f} MB")
     for error in sorted(set(errors))[:20]:
         print("  error:", error)

@@ -23,6 +23,7 @@ check → a headless Chromium (/usr/bin/chromium via Playwright) showing the ove
 page, with the server's peak resident memory. Times are best of --repeat runs. The machine is shared:
 read the ratios, measured side by side in one run, rather than the absolute times.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,15 @@ from analytics.filters import Filters  # noqa: E402
 APPROACHES = ("ours", "raw", "pandas")
 PAGES = ("overview", "grid_map", "seeds", "cases", "contest", "explorer")
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 GRID = "G3"
 
 
@@ -63,13 +71,13 @@ GRID = "G3"
 @dataclass
 class Call:
     label: str
-    fn: str                     # "module.function" in analytics
+    fn: str  # "module.function" in analytics
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
-    pandas: object = None       # (World, con) -> DataFrame, the same answer the pandas way
-    keys: tuple = ()            # columns that identify a row, to compare answers
-    cols: tuple = ()            # columns compared with the pandas answer
-    shared: bool = False        # the same code in every approach (the contest panel, a few hundred rows)
+    pandas: object = None  # (World, con) -> DataFrame, the same answer the pandas way
+    keys: tuple = ()  # columns that identify a row, to compare answers
+    cols: tuple = ()  # columns compared with the pandas answer
+    shared: bool = False  # the same code in every approach (the contest panel, a few hundred rows)
 
 
 @dataclass
@@ -88,81 +96,291 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
 
     f = Filters(start, end)
     g = f.replace(grid_ids=(GRID,))
-    res_cols = ("cases", "closed", "open", "grid", "community", "street", "district", "in_grid_rate",
-                "in_community_rate", "urgent_cases", "urgent_closed", "urgent_open", "urgent_in_community_rate")
+    res_cols = (
+        "cases",
+        "closed",
+        "open",
+        "grid",
+        "community",
+        "street",
+        "district",
+        "in_grid_rate",
+        "in_community_rate",
+        "urgent_cases",
+        "urgent_closed",
+        "urgent_open",
+        "urgent_in_community_rate",
+    )
     ttc_cols = ("closed", "median_hours", "p90_hours", "mean_hours")
     sat_cols = ("cases", "closed", "surveyed", "response_rate", "mean_score", "satisfied_share", "unsatisfied_share")
-    backlog_cols = ("open", "urgent_open", "age_0_7", "age_8_30", "age_31_90", "age_over_90", "median_age_days",
-                    "oldest_age_days")
+    backlog_cols = (
+        "open",
+        "urgent_open",
+        "age_0_7",
+        "age_8_30",
+        "age_31_90",
+        "age_over_90",
+        "median_age_days",
+        "oldest_age_days",
+    )
     urgent_cols = ("cases", "closed", "open", "in_grid_rate", "in_community_rate", "median_hours", "p90_hours")
-    summary_cols = ("residents", "communities", "cases", "closed", "in_grid_rate", "in_community_rate",
-                    "urgent_in_community_rate", "satisfaction", "activities", "participants", "volunteer_hours",
-                    "partners_active", "activities_per_1k", "cases_per_1k")
-    trend_cols = ("activities", "participants", "partners_active", "cases", "in_grid_rate", "in_community_rate",
-                  "satisfaction")
+    summary_cols = (
+        "residents",
+        "communities",
+        "cases",
+        "closed",
+        "in_grid_rate",
+        "in_community_rate",
+        "urgent_in_community_rate",
+        "satisfaction",
+        "activities",
+        "participants",
+        "volunteer_hours",
+        "partners_active",
+        "activities_per_1k",
+        "cases_per_1k",
+    )
+    trend_cols = (
+        "activities",
+        "participants",
+        "partners_active",
+        "cases",
+        "in_grid_rate",
+        "in_community_rate",
+        "satisfaction",
+    )
     uptake_cols = ("activities", "participants", "volunteers", "volunteer_hours")
     prev_cols = uptake_cols + tuple(f"{c}_prev" for c in uptake_cols)
 
     def cases_calls(ff: Filters, grid: str) -> list[Call]:
-        calls = [Call("resolution ()", "cases.resolution", (ff, ()), pandas=lambda w, c: pw.resolution(w, ff, ()), cols=res_cols),
-                 Call("targets", "cases.targets", pandas=lambda w, c: pw.targets(w), keys=("grid_id", "metric"), cols=("target",))]
+        calls = [
+            Call(
+                "resolution ()",
+                "cases.resolution",
+                (ff, ()),
+                pandas=lambda w, c: pw.resolution(w, ff, ()),
+                cols=res_cols,
+            ),
+            Call(
+                "targets",
+                "cases.targets",
+                pandas=lambda w, c: pw.targets(w),
+                keys=("grid_id", "metric"),
+                cols=("target",),
+            ),
+        ]
         for by in (("grid_id",), (), ("grid_id", "month"), ("month",)):
-            calls.append(Call(f"scores {by}", "cases.scores", (ff, by), pandas=lambda w, c, by=by: pw.scores(w, ff, by),
-                              keys=(*by, "metric"), cols=("base", "actual", "target", "score")))
-        calls.append(Call("flows", "cases.flows", (ff,), pandas=lambda w, c: pw.flows(w, ff), keys=("category", "level"),
-                          cols=("cases",)))
+            calls.append(
+                Call(
+                    f"scores {by}",
+                    "cases.scores",
+                    (ff, by),
+                    pandas=lambda w, c, by=by: pw.scores(w, ff, by),
+                    keys=(*by, "metric"),
+                    cols=("base", "actual", "target", "score"),
+                )
+            )
+        calls.append(
+            Call(
+                "flows",
+                "cases.flows",
+                (ff,),
+                pandas=lambda w, c: pw.flows(w, ff),
+                keys=("category", "level"),
+                cols=("cases",),
+            )
+        )
         for by in (("grid_id",), ("grid_id", "category")):
-            calls.append(Call(f"resolution {by}", "cases.resolution", (ff, by),
-                              pandas=lambda w, c, by=by: pw.resolution(w, ff, by), keys=by, cols=res_cols))
+            calls.append(
+                Call(
+                    f"resolution {by}",
+                    "cases.resolution",
+                    (ff, by),
+                    pandas=lambda w, c, by=by: pw.resolution(w, ff, by),
+                    keys=by,
+                    cols=res_cols,
+                )
+            )
         for by in (("category",), ("grid_id",), ("grid_id", "category")):
-            calls.append(Call(f"time_to_close {by}", "cases.time_to_close", (ff, by),
-                              pandas=lambda w, c, by=by: pw.time_to_close(w, ff, by), keys=by, cols=ttc_cols))
+            calls.append(
+                Call(
+                    f"time_to_close {by}",
+                    "cases.time_to_close",
+                    (ff, by),
+                    pandas=lambda w, c, by=by: pw.time_to_close(w, ff, by),
+                    keys=by,
+                    cols=ttc_cols,
+                )
+            )
         for by in ((), ("grid_id",)):
-            calls.append(Call(f"open_backlog {by}", "cases.open_backlog", (ff, by),
-                              pandas=lambda w, c, by=by: pw.open_backlog(w, ff, by), keys=by, cols=backlog_cols))
-        calls.append(Call("oldest_open", "cases.oldest_open", (ff,), pandas=lambda w, c: pw.oldest_open(w, ff),
-                          keys=("case_id",), cols=("age_days", "grid_id", "category")))
-        calls.append(Call("oldest_open (download)", "cases.oldest_open", (ff,), {"limit": 100_000},
-                          pandas=lambda w, c: pw.oldest_open(w, ff, limit=100_000), keys=("case_id",), cols=("age_days",)))
+            calls.append(
+                Call(
+                    f"open_backlog {by}",
+                    "cases.open_backlog",
+                    (ff, by),
+                    pandas=lambda w, c, by=by: pw.open_backlog(w, ff, by),
+                    keys=by,
+                    cols=backlog_cols,
+                )
+            )
+        calls.append(
+            Call(
+                "oldest_open",
+                "cases.oldest_open",
+                (ff,),
+                pandas=lambda w, c: pw.oldest_open(w, ff),
+                keys=("case_id",),
+                cols=("age_days", "grid_id", "category"),
+            )
+        )
+        calls.append(
+            Call(
+                "oldest_open (download)",
+                "cases.oldest_open",
+                (ff,),
+                {"limit": 100_000},
+                pandas=lambda w, c: pw.oldest_open(w, ff, limit=100_000),
+                keys=("case_id",),
+                cols=("age_days",),
+            )
+        )
         for by in ((), ("grid_id",)):
-            calls.append(Call(f"urgent_matters {by}", "cases.urgent_matters", (ff, by),
-                              pandas=lambda w, c, by=by: pw.urgent_matters(w, ff, by), keys=by, cols=urgent_cols))
+            calls.append(
+                Call(
+                    f"urgent_matters {by}",
+                    "cases.urgent_matters",
+                    (ff, by),
+                    pandas=lambda w, c, by=by: pw.urgent_matters(w, ff, by),
+                    keys=by,
+                    cols=urgent_cols,
+                )
+            )
         for by in (("category",), ("grid_id",), ("level",), ("grid_id", "category")):
-            calls.append(Call(f"satisfaction {by}", "cases.satisfaction", (ff, by),
-                              pandas=lambda w, c, by=by: pw.satisfaction(w, ff, by), keys=by, cols=sat_cols))
-        calls.append(Call(f"community_table {grid}", "cases.community_table", (ff, grid),
-                          pandas=lambda w, c: pw.community_table(w, ff, grid), keys=("community_id",),
-                          cols=("residents", "cases", "cases_per_1k", "closed", "open", "in_grid_rate",
-                                "in_community_rate", "urgent_cases", "urgent_in_community_rate", "median_hours",
-                                "p90_hours", "mean_score")))
+            calls.append(
+                Call(
+                    f"satisfaction {by}",
+                    "cases.satisfaction",
+                    (ff, by),
+                    pandas=lambda w, c, by=by: pw.satisfaction(w, ff, by),
+                    keys=by,
+                    cols=sat_cols,
+                )
+            )
+        calls.append(
+            Call(
+                f"community_table {grid}",
+                "cases.community_table",
+                (ff, grid),
+                pandas=lambda w, c: pw.community_table(w, ff, grid),
+                keys=("community_id",),
+                cols=(
+                    "residents",
+                    "cases",
+                    "cases_per_1k",
+                    "closed",
+                    "open",
+                    "in_grid_rate",
+                    "in_community_rate",
+                    "urgent_cases",
+                    "urgent_in_community_rate",
+                    "median_hours",
+                    "p90_hours",
+                    "mean_score",
+                ),
+            )
+        )
         return calls
 
     def seeds_calls(ff: Filters) -> list[Call]:
         return [
             Call("uptake ()", "seeds.uptake", (ff, ()), pandas=lambda w, c: pw.uptake(w, ff, ()), cols=prev_cols),
-            Call("uptake (seed_colour)", "seeds.uptake", (ff, ("seed_colour",)),
-                 pandas=lambda w, c: pw.uptake(w, ff, ("seed_colour",)), keys=("seed_colour",), cols=prev_cols),
-            Call("uptake (month, seed_colour)", "seeds.uptake", (ff, ("month", "seed_colour")),
-                 pandas=lambda w, c: pw.uptake(w, ff, ("month", "seed_colour")), keys=("month", "seed_colour"),
-                 cols=uptake_cols),
-            Call("community_funnel", "seeds.community_funnel", (ff,), pandas=lambda w, c: pw.community_funnel(w, ff),
-                 keys=("community_id",), cols=("residents", "activities", "activities_per_1k", "expected", "band")),
-            Call("item_ranking", "seeds.item_ranking", (ff,), pandas=lambda w, c: pw.item_ranking(w, ff),
-                 keys=("item_id",), cols=("activities", "participants", "volunteer_hours", "communities_reached",
-                                          "rank_in_colour", "share_of_colour")),
-            Call("daily", "seeds.daily", (ff,), pandas=lambda w, c: pw.daily(w, ff), keys=("day",),
-                 cols=("activities", "participants")),
-            Call("partner_contribution", "seeds.partner_contribution", (ff,),
-                 pandas=lambda w, c: pw.partner_contribution(w, ff), keys=("partner_id",),
-                 cols=("activities", "participants", "volunteer_hours", "communities_reached", "paired_communities",
-                       "idle_pairings", "share_of_activities")),
-            Call("pairing_matrix", "seeds.pairing_matrix", (ff,), pandas=lambda w, c: pw.pairing_matrix(w, ff),
-                 keys=("partner_id", "community_id"), cols=("paired", "activities", "participants", "status")),
-            Call("uncovered_communities", "seeds.uncovered_communities", (ff,),
-                 pandas=lambda w, c: pw.uncovered_communities(w, ff), keys=("community_id",),
-                 cols=("activities", "paired_partners")),
-            Call("idle_pairings", "seeds.idle_pairings", (ff,), pandas=lambda w, c: pw.idle_pairings(w, ff),
-                 keys=("partner_id", "community_id"), cols=("activities",)),
+            Call(
+                "uptake (seed_colour)",
+                "seeds.uptake",
+                (ff, ("seed_colour",)),
+                pandas=lambda w, c: pw.uptake(w, ff, ("seed_colour",)),
+                keys=("seed_colour",),
+                cols=prev_cols,
+            ),
+            Call(
+                "uptake (month, seed_colour)",
+                "seeds.uptake",
+                (ff, ("month", "seed_colour")),
+                pandas=lambda w, c: pw.uptake(w, ff, ("month", "seed_colour")),
+                keys=("month", "seed_colour"),
+                cols=uptake_cols,
+            ),
+            Call(
+                "community_funnel",
+                "seeds.community_funnel",
+                (ff,),
+                pandas=lambda w, c: pw.community_funnel(w, ff),
+                keys=("community_id",),
+                cols=("residents", "activities", "activities_per_1k", "expected", "band"),
+            ),
+            Call(
+                "item_ranking",
+                "seeds.item_ranking",
+                (ff,),
+                pandas=lambda w, c: pw.item_ranking(w, ff),
+                keys=("item_id",),
+                cols=(
+                    "activities",
+                    "participants",
+                    "volunteer_hours",
+                    "communities_reached",
+                    "rank_in_colour",
+                    "share_of_colour",
+                ),
+            ),
+            Call(
+                "daily",
+                "seeds.daily",
+                (ff,),
+                pandas=lambda w, c: pw.daily(w, ff),
+                keys=("day",),
+                cols=("activities", "participants"),
+            ),
+            Call(
+                "partner_contribution",
+                "seeds.partner_contribution",
+                (ff,),
+                pandas=lambda w, c: pw.partner_contribution(w, ff),
+                keys=("partner_id",),
+                cols=(
+                    "activities",
+                    "participants",
+                    "volunteer_hours",
+                    "communities_reached",
+                    "paired_communities",
+                    "idle_pairings",
+                    "share_of_activities",
+                ),
+            ),
+            Call(
+                "pairing_matrix",
+                "seeds.pairing_matrix",
+                (ff,),
+                pandas=lambda w, c: pw.pairing_matrix(w, ff),
+                keys=("partner_id", "community_id"),
+                cols=("paired", "activities", "participants", "status"),
+            ),
+            Call(
+                "uncovered_communities",
+                "seeds.uncovered_communities",
+                (ff,),
+                pandas=lambda w, c: pw.uncovered_communities(w, ff),
+                keys=("community_id",),
+                cols=("activities", "paired_partners"),
+            ),
+            Call(
+                "idle_pairings",
+                "seeds.idle_pairings",
+                (ff,),
+                pandas=lambda w, c: pw.idle_pairings(w, ff),
+                keys=("partner_id", "community_id"),
+                cols=("activities",),
+            ),
         ]
 
     def contest_calls(round_id: str) -> list[Call]:
@@ -174,74 +392,215 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             def run(w, c):
                 with rollups_module.raw():
                     return fn(c, *args, **kwargs)
+
             return run
 
         calls = [
-            Call("compare_methods", "contest.compare_methods", (round_id,), keys=("entry_id",),
-                 pandas=scored(contest_module.compare_methods, round_id),
-                 cols=tuple(f"{c}_{m}" for m in contest_module.METHODS for c in ("score", "rank", "rank_low", "rank_high"))),
-            Call("stage_and_match", "contest_work.stage_and_match", (round_id,),
-                 pandas=lambda w, c: pw.stage_and_match(w, c, round_id), keys=("entry_id",),
-                 cols=("score", "rank", "activities", "activities_per_1k", "participants_per_1k", "closed_cases",
-                       "in_grid_rate", "satisfaction"))]
+            Call(
+                "compare_methods",
+                "contest.compare_methods",
+                (round_id,),
+                keys=("entry_id",),
+                pandas=scored(contest_module.compare_methods, round_id),
+                cols=tuple(
+                    f"{c}_{m}" for m in contest_module.METHODS for c in ("score", "rank", "rank_low", "rank_high")
+                ),
+            ),
+            Call(
+                "stage_and_match",
+                "contest_work.stage_and_match",
+                (round_id,),
+                pandas=lambda w, c: pw.stage_and_match(w, c, round_id),
+                keys=("entry_id",),
+                cols=(
+                    "score",
+                    "rank",
+                    "activities",
+                    "activities_per_1k",
+                    "participants_per_1k",
+                    "closed_cases",
+                    "in_grid_rate",
+                    "satisfaction",
+                ),
+            ),
+        ]
         if round_id == "R2024":
-            calls.insert(0, Call("rank_history", "contest.rank_history", keys=("round_id", "community_id"),
-                                 pandas=scored(contest_module.rank_history), cols=("score", "rank")))
+            calls.insert(
+                0,
+                Call(
+                    "rank_history",
+                    "contest.rank_history",
+                    keys=("round_id", "community_id"),
+                    pandas=scored(contest_module.rank_history),
+                    cols=("score", "rank"),
+                ),
+            )
         # The judges' panel: straightforward SQL over the contest tables (a few hundred score rows, the
         # same at every scale), the same code in every approach; timed and reported beside the page.
-        panel = [("rounds", "contest.rounds", ()), ("missing_scores", "contest.missing_scores", (round_id,)),
-                 ("agreement", "contest_panel.agreement", (round_id,)),
-                 ("criterion_profile", "contest_panel.criterion_profile", (round_id,)),
-                 ("judge_leniency", "contest_panel.judge_leniency", (round_id,)),
-                 ("judge_matrix", "contest_panel.judge_matrix", (round_id,)),
-                 ("criteria", "contest.criteria", (round_id,)), ("window", "contest_work.window", (round_id,))]
+        panel = [
+            ("rounds", "contest.rounds", ()),
+            ("missing_scores", "contest.missing_scores", (round_id,)),
+            ("agreement", "contest_panel.agreement", (round_id,)),
+            ("criterion_profile", "contest_panel.criterion_profile", (round_id,)),
+            ("judge_leniency", "contest_panel.judge_leniency", (round_id,)),
+            ("judge_matrix", "contest_panel.judge_matrix", (round_id,)),
+            ("criteria", "contest.criteria", (round_id,)),
+            ("window", "contest_work.window", (round_id,)),
+        ]
         return calls + [Call(f"{label} (panel)", fn, args, shared=True) for label, fn, args in panel]
 
     act_spec = pivot.PivotSpec("activities", ("grid", "seed_colour"), ("activities", "participants"), f)
     act_spec_g = pivot.PivotSpec("activities", ("grid", "seed_colour"), ("activities", "participants"), g)
     case_spec = pivot.PivotSpec("cases", ("month",), ("in_grid_rate", "cases"), f)
     return {
-        "overview": Page({"activities", "cases"}, [
-            Call("headline", "overview.headline", (f,), pandas=lambda w, c: pw.headline(w, f), keys=("metric",),
-                 cols=("current", "previous")),
-            Call("monthly_trend", "overview.monthly_trend", (f,), pandas=lambda w, c: pw.monthly_trend(w, f),
-                 keys=("month",), cols=trend_cols)], [
-            Call(f"headline {GRID}", "overview.headline", (g,), pandas=lambda w, c: pw.headline(w, g),
-                 keys=("metric",), cols=("current", "previous")),
-            Call(f"monthly_trend {GRID}", "overview.monthly_trend", (g,), pandas=lambda w, c: pw.monthly_trend(w, g),
-                 keys=("month",), cols=trend_cols)]),
-        "grid_map": Page({"activities", "cases"}, [
-            Call("grid_summary", "grids.grid_summary", (f,), pandas=lambda w, c: pw.grid_summary(w, f),
-                 keys=("grid_id",), cols=summary_cols),
-            Call("community_summary", "grids.community_summary", (f,),
-                 pandas=lambda w, c: pw.community_summary(w, f), keys=("community_id",), cols=summary_cols)], [
-            Call(f"grid_summary {GRID}", "grids.grid_summary", (g,), pandas=lambda w, c: pw.grid_summary(w, g),
-                 keys=("grid_id",), cols=summary_cols),
-            Call(f"community_summary {GRID}", "grids.community_summary", (g,),
-                 pandas=lambda w, c: pw.community_summary(w, g), keys=("community_id",), cols=summary_cols),
-            Call(f"community_ranking {GRID}", "grids.community_ranking", (g, GRID, "in_grid_rate"),
-                 pandas=lambda w, c: pw.community_ranking(w, g, GRID), keys=("community_id",),
-                 cols=("rank", "in_grid_rate", "cases", "activities")),
-            Call(f"grid_trend {GRID}", "grids.grid_trend", (g, GRID), pandas=lambda w, c: pw.grid_trend(w, g, GRID),
-                 keys=("month",), cols=trend_cols),
-            Call(f"top_items {GRID}", "grids.top_items", (g, GRID), pandas=lambda w, c: pw.top_items(w, g, GRID),
-                 keys=("item_id",), cols=("activities", "participants", "communities")),
-            Call(f"top_partners {GRID}", "grids.top_partners", (g, GRID),
-                 pandas=lambda w, c: pw.top_partners(w, g, GRID), keys=("partner_id",),
-                 cols=("activities", "participants", "communities"))]),
+        "overview": Page(
+            {"activities", "cases"},
+            [
+                Call(
+                    "headline",
+                    "overview.headline",
+                    (f,),
+                    pandas=lambda w, c: pw.headline(w, f),
+                    keys=("metric",),
+                    cols=("current", "previous"),
+                ),
+                Call(
+                    "monthly_trend",
+                    "overview.monthly_trend",
+                    (f,),
+                    pandas=lambda w, c: pw.monthly_trend(w, f),
+                    keys=("month",),
+                    cols=trend_cols,
+                ),
+            ],
+            [
+                Call(
+                    f"headline {GRID}",
+                    "overview.headline",
+                    (g,),
+                    pandas=lambda w, c: pw.headline(w, g),
+                    keys=("metric",),
+                    cols=("current", "previous"),
+                ),
+                Call(
+                    f"monthly_trend {GRID}",
+                    "overview.monthly_trend",
+                    (g,),
+                    pandas=lambda w, c: pw.monthly_trend(w, g),
+                    keys=("month",),
+                    cols=trend_cols,
+                ),
+            ],
+        ),
+        "grid_map": Page(
+            {"activities", "cases"},
+            [
+                Call(
+                    "grid_summary",
+                    "grids.grid_summary",
+                    (f,),
+                    pandas=lambda w, c: pw.grid_summary(w, f),
+                    keys=("grid_id",),
+                    cols=summary_cols,
+                ),
+                Call(
+                    "community_summary",
+                    "grids.community_summary",
+                    (f,),
+                    pandas=lambda w, c: pw.community_summary(w, f),
+                    keys=("community_id",),
+                    cols=summary_cols,
+                ),
+            ],
+            [
+                Call(
+                    f"grid_summary {GRID}",
+                    "grids.grid_summary",
+                    (g,),
+                    pandas=lambda w, c: pw.grid_summary(w, g),
+                    keys=("grid_id",),
+                    cols=summary_cols,
+                ),
+                Call(
+                    f"community_summary {GRID}",
+                    "grids.community_summary",
+                    (g,),
+                    pandas=lambda w, c: pw.community_summary(w, g),
+                    keys=("community_id",),
+                    cols=summary_cols,
+                ),
+                Call(
+                    f"community_ranking {GRID}",
+                    "grids.community_ranking",
+                    (g, GRID, "in_grid_rate"),
+                    pandas=lambda w, c: pw.community_ranking(w, g, GRID),
+                    keys=("community_id",),
+                    cols=("rank", "in_grid_rate", "cases", "activities"),
+                ),
+                Call(
+                    f"grid_trend {GRID}",
+                    "grids.grid_trend",
+                    (g, GRID),
+                    pandas=lambda w, c: pw.grid_trend(w, g, GRID),
+                    keys=("month",),
+                    cols=trend_cols,
+                ),
+                Call(
+                    f"top_items {GRID}",
+                    "grids.top_items",
+                    (g, GRID),
+                    pandas=lambda w, c: pw.top_items(w, g, GRID),
+                    keys=("item_id",),
+                    cols=("activities", "participants", "communities"),
+                ),
+                Call(
+                    f"top_partners {GRID}",
+                    "grids.top_partners",
+                    (g, GRID),
+                    pandas=lambda w, c: pw.top_partners(w, g, GRID),
+                    keys=("partner_id",),
+                    cols=("activities", "participants", "communities"),
+                ),
+            ],
+        ),
         "seeds": Page({"activities"}, seeds_calls(f), seeds_calls(g)),
         "cases": Page({"cases"}, cases_calls(f, "G1"), cases_calls(g, GRID)),
         "contest": Page({"activities", "cases"}, contest_calls("R2024"), contest_calls("R2023B")),
-        "explorer": Page({"activities", "cases"}, [
-            Call("pivot activities grid×colour", "pivot.pivot", (act_spec,),
-                 pandas=lambda w, c: pw.pivot(w, "activities", ("grid", "seed_colour"), ("activities", "participants"), f),
-                 keys=("grid", "seed_colour"), cols=("activities", "participants"))], [
-            Call(f"pivot activities {GRID}", "pivot.pivot", (act_spec_g,),
-                 pandas=lambda w, c: pw.pivot(w, "activities", ("grid", "seed_colour"), ("activities", "participants"), g),
-                 keys=("grid", "seed_colour"), cols=("activities", "participants")),
-            Call("pivot cases by month", "pivot.pivot", (case_spec,),
-                 pandas=lambda w, c: pw.pivot(w, "cases", ("month",), ("in_grid_rate", "cases"), f),
-                 keys=("month",), cols=("in_grid_rate", "cases"))]),
+        "explorer": Page(
+            {"activities", "cases"},
+            [
+                Call(
+                    "pivot activities grid×colour",
+                    "pivot.pivot",
+                    (act_spec,),
+                    pandas=lambda w, c: pw.pivot(
+                        w, "activities", ("grid", "seed_colour"), ("activities", "participants"), f
+                    ),
+                    keys=("grid", "seed_colour"),
+                    cols=("activities", "participants"),
+                )
+            ],
+            [
+                Call(
+                    f"pivot activities {GRID}",
+                    "pivot.pivot",
+                    (act_spec_g,),
+                    pandas=lambda w, c: pw.pivot(
+                        w, "activities", ("grid", "seed_colour"), ("activities", "participants"), g
+                    ),
+                    keys=("grid", "seed_colour"),
+                    cols=("activities", "participants"),
+                ),
+                Call(
+                    "pivot cases by month",
+                    "pivot.pivot",
+                    (case_spec,),
+                    pandas=lambda w, c: pw.pivot(w, "cases", ("month",), ("in_grid_rate", "cases"), f),
+                    keys=("month",),
+                    cols=("in_grid_rate", "cases"),
+                ),
+            ],
+        ),
     }
 
 
@@ -286,6 +645,7 @@ def child(approach: str, page: str, db_path: str, out: str, start: str, end: str
     for call in spec.first + spec.change:
         importlib.import_module(f"analytics.{call.fn.rsplit('.', 1)[0]}")
     import pandas_way  # noqa: F401
+
     con.execute("SELECT 1").fetchall()
     _reset_peak()
     baseline = _status()["rss"]
@@ -301,7 +661,7 @@ def child(approach: str, page: str, db_path: str, out: str, start: str, end: str
             world = pw.World(con, spec.tables)
             timings.append(("load tables", time.perf_counter() - loaded))
             answers.append(None)
-        with rollups.one_check():     # as app.py: one freshness check of the rollups per run of a page
+        with rollups.one_check():  # as app.py: one freshness check of the rollups per run of a page
             for call in getattr(spec, view):
                 tick = time.perf_counter()
                 if approach == "pandas" and call.pandas is not None:
@@ -318,11 +678,17 @@ def child(approach: str, page: str, db_path: str, out: str, start: str, end: str
                 answers.append(_frame(result))
                 shared += timings[-1][1] if call.shared else 0.0
         status = _status()
-        record["views"][view] = {"seconds": time.perf_counter() - started - shared, "shared": shared,
-                                 "calls": timings, "answers": answers, "peak_mb": status["peak"] - baseline}
+        record["views"][view] = {
+            "seconds": time.perf_counter() - started - shared,
+            "shared": shared,
+            "calls": timings,
+            "answers": answers,
+            "peak_mb": status["peak"] - baseline,
+        }
     if approach != "pandas":
-        record["duckdb_mb"] = float(con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) / 1e6"
-                                                " FROM duckdb_memory()").fetchone()[0])
+        record["duckdb_mb"] = float(
+            con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) / 1e6 FROM duckdb_memory()").fetchone()[0]
+        )
     con.close()
     with open(out, "wb") as handle:
         pickle.dump(record, handle)
@@ -332,8 +698,21 @@ def run_child(approach: str, page: str, db_path: Path, start: dt.date, end: dt.d
     with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as tmp:
         out = tmp.name
     try:
-        subprocess.run([sys.executable, __file__, "--child", approach, page, str(db_path), out, start.isoformat(),
-                        end.isoformat()], check=True, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                approach,
+                page,
+                str(db_path),
+                out,
+                start.isoformat(),
+                end.isoformat(),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
         with open(out, "rb") as handle:
             return pickle.load(handle)
     finally:
@@ -395,26 +774,38 @@ def prepare(path: Path, scale: float, refresh: bool) -> dict:
     facts = {}
     if not path.exists():
         print(f"building the demo world at scale {scale:g} into {path} (a few minutes)…", flush=True)
-        code = ("import json, resource, sys, time; sys.path.insert(0, {root!r}); import duckdb;"
-                "from analytics import db, demo; con = duckdb.connect({path!r}); db.create_schema(con);"
-                "t = time.perf_counter(); demo.build(con, scale={scale}); con.execute('CHECKPOINT');"
-                "print(json.dumps({{'seconds': time.perf_counter() - t,"
-                " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))")
-        out = subprocess.run([sys.executable, "-c", code.format(root=str(ROOT), path=str(path), scale=scale)],
-                             check=True, capture_output=True, text=True)
+        code = (
+            "import json, resource, sys, time; sys.path.insert(0, {root!r}); import duckdb;"
+            "from analytics import db, demo; con = duckdb.connect({path!r}); db.create_schema(con);"
+            "t = time.perf_counter(); demo.build(con, scale={scale}); con.execute('CHECKPOINT');"
+            "print(json.dumps({{'seconds': time.perf_counter() - t,"
+            " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code.format(root=str(ROOT), path=str(path), scale=scale)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         facts["build"] = json.loads(out.stdout.strip().splitlines()[-1])
-    code = ("import json, resource, sys, time; sys.path.insert(0, {root!r});"
-            "from analytics import contest, contest_work, db, rollups; con = db.connect({path!r});"
-            "fresh = rollups.ready(con) and contest.rankings_current(con) and contest_work.record_current(con);"
-            "done = rollups.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
-            "print(json.dumps({{'was_ready': fresh, 'seconds': done and done.seconds, 'rows': done and done.rows,"
-            " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
-            " 'cases': con.execute('SELECT count(*) FROM grid_cases').fetchone()[0],"
-            " 'activities': con.execute('SELECT count(*) FROM seed_activities').fetchone()[0],"
-            " 'scale': db.meta(con, 'demo_scale'),"
-            " 'last_day': str(con.execute('SELECT max(day) FROM rollup_cases').fetchone()[0])}}))")
-    out = subprocess.run([sys.executable, "-c", code.format(root=str(ROOT), path=str(path), refresh=refresh)],
-                         check=True, capture_output=True, text=True)
+    code = (
+        "import json, resource, sys, time; sys.path.insert(0, {root!r});"
+        "from analytics import contest, contest_work, db, rollups; con = db.connect({path!r});"
+        "fresh = rollups.ready(con) and contest.rankings_current(con) and contest_work.record_current(con);"
+        "done = rollups.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
+        "print(json.dumps({{'was_ready': fresh, 'seconds': done and done.seconds, 'rows': done and done.rows,"
+        " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
+        " 'cases': con.execute('SELECT count(*) FROM grid_cases').fetchone()[0],"
+        " 'activities': con.execute('SELECT count(*) FROM seed_activities').fetchone()[0],"
+        " 'scale': db.meta(con, 'demo_scale'),"
+        " 'last_day': str(con.execute('SELECT max(day) FROM rollup_cases').fetchone()[0])}}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code.format(root=str(ROOT), path=str(path), refresh=refresh)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     facts["refresh"] = json.loads(out.stdout.strip().splitlines()[-1])
     facts["file_mb"] = path.stat().st_size / 1e6
     return facts
@@ -452,12 +843,16 @@ def app_run(db_path: Path, visit_pages: bool = True) -> dict:
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    accounts = Path(tempfile.mkdtemp()) / "none.json"          # no accounts: the app's demo sign-in
-    env = {**os.environ, "JIANGCHUAN_DB": str(db_path), "JIANGCHUAN_ACCOUNTS": str(accounts),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    accounts = Path(tempfile.mkdtemp()) / "none.json"  # no accounts: the app's demo sign-in
+    env = {
+        **os.environ,
+        "JIANGCHUAN_DB": str(db_path),
+        "JIANGCHUAN_ACCOUNTS": str(accounts),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     result: dict = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)   # ready before the clock
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)  # ready before the clock
         page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN").new_page()
         log = open(Path(tempfile.gettempdir()) / f"pages_bench_server_{port}.log", "w")
         # The server's answer: the websocket message that carries the last of the overview's eight
@@ -466,14 +861,36 @@ def app_run(db_path: Path, visit_pages: bool = True) -> dict:
         received: list[float] = []
 
         def watch(ws) -> None:
-            ws.on("framereceived", lambda payload: received.append(time.perf_counter())
-                  if not received and isinstance(payload, bytes) and last_metric in payload else None)
+            ws.on(
+                "framereceived",
+                lambda payload: (
+                    received.append(time.perf_counter())
+                    if not received and isinstance(payload, bytes) and last_metric in payload
+                    else None
+                ),
+            )
 
         page.on("websocket", watch)
         started = time.perf_counter()
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                   "--server.port", str(port), "--server.address", "127.0.0.1"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             while True:
                 try:
@@ -488,8 +905,9 @@ def app_run(db_path: Path, visit_pages: bool = True) -> dict:
             result["loaded_s"] = time.perf_counter() - started
             page.wait_for_selector("[data-test-script-state='running']", timeout=120_000)
             result["script_s"] = time.perf_counter() - started
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 8",
-                                   timeout=120_000)
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 8", timeout=120_000
+            )
             result["first_page_s"] = time.perf_counter() - started
             result["answered_s"] = received[0] - started if received else None
             page.wait_for_selector("[data-test-script-state='notRunning']", timeout=120_000)
@@ -517,14 +935,20 @@ def app_run(db_path: Path, visit_pages: bool = True) -> dict:
 # the parent: run, compare, print
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, help="a demo-world database (default: bench/demo-<scale>.duckdb, built once)")
+    parser.add_argument(
+        "--db", type=Path, help="a demo-world database (default: bench/demo-<scale>.duckdb, built once)"
+    )
     parser.add_argument("--scale", type=float, default=150.0)
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs per approach (default 1)")
     parser.add_argument("--pages", default=",".join(PAGES))
-    parser.add_argument("--no-refresh", action="store_true", help="do not time a rollup refresh (only refresh if stale)")
+    parser.add_argument(
+        "--no-refresh", action="store_true", help="do not time a rollup refresh (only refresh if stale)"
+    )
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-app", action="store_true")
-    parser.add_argument("--app-starts", type=int, default=3, help="server starts timed (default 3; the last visits every page)")
+    parser.add_argument(
+        "--app-starts", type=int, default=3, help="server starts timed (default 3; the last visits every page)"
+    )
     parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -536,17 +960,25 @@ def main() -> None:
     refresh = facts["refresh"]
     last = dt.date.fromisoformat(refresh["last_day"])
     start, end = last_twelve_months(last)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start")
-    print(f"database: {db_path} ({facts['file_mb']:.0f} MB): {refresh['cases']:,} grid_cases, "
-          f"{refresh['activities']:,} seed_activities (demo scale {refresh['scale']})")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
+    print(
+        f"database: {db_path} ({facts['file_mb']:.0f} MB): {refresh['cases']:,} grid_cases, "
+        f"{refresh['activities']:,} seed_activities (demo scale {refresh['scale']})"
+    )
     if "build" in facts:
         print(f"demo build (with rollups): {facts['build']['seconds']:.1f} s, peak {facts['build']['peak_mb']:.0f} MB")
     if refresh["seconds"] is not None:
-        print(f"rollups.refresh: {refresh['seconds']:.1f} s, peak {refresh['peak_mb']:.0f} MB; rows "
-              + ", ".join(f"{t} {n:,}" for t, n in refresh["rows"].items()))
-    print(f"filters: {start} – {end} (the app's default 'last 12 months'); filter change: grid {GRID} "
-          "(contest: another round; explorer: that grid and a cases pivot)\n")
+        print(
+            f"rollups.refresh: {refresh['seconds']:.1f} s, peak {refresh['peak_mb']:.0f} MB; rows "
+            + ", ".join(f"{t} {n:,}" for t, n in refresh["rows"].items())
+        )
+    print(
+        f"filters: {start} – {end} (the app's default 'last 12 months'); filter change: grid {GRID} "
+        "(contest: another round; explorer: that grid and a cases pivot)\n"
+    )
 
     chosen = [p for p in args.pages.split(",") if p]
     approaches = [a for a in APPROACHES if not (a == "pandas" and args.skip_pandas)]
@@ -555,17 +987,23 @@ def main() -> None:
     for page in chosen:
         runs = {a: [] for a in approaches}
         for rep in range(args.repeat):
-            order = approaches[rep % len(approaches):] + approaches[:rep % len(approaches)]
+            order = approaches[rep % len(approaches) :] + approaches[: rep % len(approaches)]
             for approach in order:
                 runs[approach].append(run_child(approach, page, db_path, start, end))
         for view in ("first", "change"):
             calls = getattr(specs[page], view)
             best = {a: min(r["views"][view]["seconds"] for r in runs[a]) for a in approaches}
             best_shared = {a: min(r["views"][view]["shared"] for r in runs[a]) for a in approaches}
-            best_whole = {a: min(r["views"][view]["seconds"] + r["views"][view]["shared"] for r in runs[a])
-                          for a in approaches}
-            peak = {a: max(r["views"]["change"]["peak_mb"] if view == "change" else r["views"]["first"]["peak_mb"]
-                           for r in runs[a]) for a in approaches}
+            best_whole = {
+                a: min(r["views"][view]["seconds"] + r["views"][view]["shared"] for r in runs[a]) for a in approaches
+            }
+            peak = {
+                a: max(
+                    r["views"]["change"]["peak_mb"] if view == "change" else r["views"]["first"]["peak_mb"]
+                    for r in runs[a]
+                )
+                for a in approaches
+            }
             answers = {a: runs[a][0]["views"][view]["answers"] for a in approaches}
             offset = {a: (1 if a == "pandas" and view == "first" else 0) for a in approaches}
             disagreements = []
@@ -584,8 +1022,17 @@ def main() -> None:
                 load = min(dict(r["views"]["first"]["calls"])["load tables"] for r in runs["pandas"])
                 details.append((page, view, "(pandas: load tables)", {"pandas": load}))
             problems += [f"{page}/{view}: {d}" for d in disagreements]
-            summary.append((page, view, sum(not c.shared for c in calls), best, peak, not disagreements,
-                            (sum(c.shared for c in calls), best_shared, best_whole)))
+            summary.append(
+                (
+                    page,
+                    view,
+                    sum(not c.shared for c in calls),
+                    best,
+                    peak,
+                    not disagreements,
+                    (sum(c.shared for c in calls), best_shared, best_whole),
+                )
+            )
 
     _print_summary(summary, approaches)
     _print_details(details, approaches)
@@ -601,19 +1048,31 @@ def main() -> None:
         starts = [app_run(db_path, visit_pages=False) for _ in range(max(args.app_starts - 1, 0))]
         app = app_run(db_path)
         starts.append(app)
-        print(f"\napp, {len(starts)} starts (`streamlit run app.py`, Chromium already running), seconds after the start:")
-        print("| start | health check | page loaded | script running | first page answered | metrics shown |"
-              " run finished |\n|---|---|---|---|---|---|---|")
+        print(
+            f"\napp, {len(starts)} starts (`streamlit run app.py`, Chromium already running), seconds after the start:"
+        )
+        print(
+            "| start | health check | page loaded | script running | first page answered | metrics shown |"
+            " run finished |\n|---|---|---|---|---|---|---|"
+        )
         for i, one in enumerate(starts, start=1):
-            print(f"| {i} | {one['health_s']:.2f} | {one['loaded_s']:.2f} | {one['script_s']:.2f} | "
-                  f"{_s(one['answered_s'])} | {one['first_page_s']:.2f} | {one['first_run_done_s']:.2f} |")
-        median = {k: float(np.median([one[k] for one in starts if one[k] is not None] or [np.nan]))
-                  for k in ("answered_s", "first_page_s")}
-        print(f"median: first page answered {median['answered_s']:.2f} s (the server's message with the overview's"
-              f" eight metrics received), metrics shown {median['first_page_s']:.2f} s (drawn by Chromium)")
+            print(
+                f"| {i} | {one['health_s']:.2f} | {one['loaded_s']:.2f} | {one['script_s']:.2f} | "
+                f"{_s(one['answered_s'])} | {one['first_page_s']:.2f} | {one['first_run_done_s']:.2f} |"
+            )
+        median = {
+            k: float(np.median([one[k] for one in starts if one[k] is not None] or [np.nan]))
+            for k in ("answered_s", "first_page_s")
+        }
+        print(
+            f"median: first page answered {median['answered_s']:.2f} s (the server's message with the overview's"
+            f" eight metrics received), metrics shown {median['first_page_s']:.2f} s (drawn by Chromium)"
+        )
         print("pages (first visit, s): " + ", ".join(f"{k} {v:.1f}" for k, v in app["pages_s"].items()))
-        print(f"app process peak resident memory {app['server_peak_mb']:.0f} MB "
-              f"(now {app['server_rss_mb']:.0f} MB) after visiting every page")
+        print(
+            f"app process peak resident memory {app['server_peak_mb']:.0f} MB "
+            f"(now {app['server_rss_mb']:.0f} MB) after visiting every page"
+        )
 
 
 def _s(seconds: float | None) -> str:
@@ -626,21 +1085,32 @@ def _ms(seconds: float | None) -> str:
 
 def _print_summary(summary, approaches) -> None:
     with_pandas = "pandas" in approaches
-    head = ["page", "view", "calls", "ours ms", "raw DuckDB ms"] + (["pandas ms"] if with_pandas else []) + \
-           ["ours÷raw"] + (["ours÷pandas"] if with_pandas else []) + \
-           ["peak MB ours / raw" + (" / pandas" if with_pandas else ""), "agree"]
+    head = (
+        ["page", "view", "calls", "ours ms", "raw DuckDB ms"]
+        + (["pandas ms"] if with_pandas else [])
+        + ["ours÷raw"]
+        + (["ours÷pandas"] if with_pandas else [])
+        + ["peak MB ours / raw" + (" / pandas" if with_pandas else ""), "agree"]
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     notes = []
     for page, view, calls, best, peak, ok, (n_shared, shared, whole) in summary:
         if n_shared:
-            notes.append(f"{page} {view}: besides, {n_shared} panel calls that read only the contest tables (a few "
-                         f"hundred rows) and run the same SQL in every approach took ours {_ms(shared['ours'])} ms, "
-                         f"raw {_ms(shared['raw'])} ms; with them the whole view takes ours {_ms(whole['ours'])} ms, "
-                         f"raw {_ms(whole['raw'])} ms: ours÷raw {whole['ours'] / whole['raw']:.2f}"
-                         + (f", ours÷pandas 1/{whole['pandas'] / whole['ours']:.0f}" if "pandas" in whole else ""))
-        cells = [page, "first view" if view == "first" else "filter change", str(calls), _ms(best["ours"]),
-                 _ms(best["raw"])]
+            notes.append(
+                f"{page} {view}: besides, {n_shared} panel calls that read only the contest tables (a few "
+                f"hundred rows) and run the same SQL in every approach took ours {_ms(shared['ours'])} ms, "
+                f"raw {_ms(shared['raw'])} ms; with them the whole view takes ours {_ms(whole['ours'])} ms, "
+                f"raw {_ms(whole['raw'])} ms: ours÷raw {whole['ours'] / whole['raw']:.2f}"
+                + (f", ours÷pandas 1/{whole['pandas'] / whole['ours']:.0f}" if "pandas" in whole else "")
+            )
+        cells = [
+            page,
+            "first view" if view == "first" else "filter change",
+            str(calls),
+            _ms(best["ours"]),
+            _ms(best["raw"]),
+        ]
         if with_pandas:
             cells.append(_ms(best["pandas"]))
         cells.append(f"{best['ours'] / best['raw']:.2f}")

@@ -10,6 +10,7 @@ The definitions are those of ../shared/DESIGN.md (see analytics/*.py): a case be
 was reported in; rates count closed cases only; the median interpolates, the 90th percentile is the
 smallest value whose cumulative share reaches 90% (numpy's "inverted_cdf").
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,15 +46,19 @@ class World:
         self.grid_of = dict(zip(self.communities["community_id"], self.communities["grid_id"]))
         self.acts = self.cases = None
         if "activities" in tables:
-            acts = load("SELECT held_on, community_id, item_id, partner_id, participants, volunteers, volunteer_hours"
-                        " FROM seed_activities")
+            acts = load(
+                "SELECT held_on, community_id, item_id, partner_id, participants, volunteers, volunteer_hours"
+                " FROM seed_activities"
+            )
             acts["held_on"] = pd.to_datetime(acts["held_on"])
             acts["seed_colour"] = acts["item_id"].map(dict(zip(self.items["item_id"], self.items["seed_colour"])))
             acts["grid_id"] = acts["community_id"].map(self.grid_of)
             self.acts = acts
         if "cases" in tables:
-            cases = load("SELECT case_id, community_id, category, reported_at, closed_at, resolved_level, urgent,"
-                         " satisfaction FROM grid_cases")
+            cases = load(
+                "SELECT case_id, community_id, category, reported_at, closed_at, resolved_level, urgent,"
+                " satisfaction FROM grid_cases"
+            )
             cases["grid_id"] = cases["community_id"].map(self.grid_of)
             cases["level"] = cases["resolved_level"].fillna("open")
             cases["hours"] = (cases["closed_at"] - cases["reported_at"]).dt.total_seconds() / 3600.0
@@ -104,8 +109,10 @@ def _group(frame: pd.DataFrame, by) -> list:
     by = list(by)
     if not by:
         return [((), frame)]
-    return [((k,) if not isinstance(k, tuple) else k, part)
-            for k, part in frame.groupby(by, dropna=False, sort=True, observed=True)]
+    return [
+        ((k,) if not isinstance(k, tuple) else k, part)
+        for k, part in frame.groupby(by, dropna=False, sort=True, observed=True)
+    ]
 
 
 def _ratio(num, den):
@@ -134,8 +141,10 @@ def _percentiles(hours: pd.Series) -> dict:
     values = hours.dropna().to_numpy()
     if not len(values):
         return {"median_hours": np.nan, "p90_hours": np.nan}
-    return {"median_hours": float(np.median(values)),
-            "p90_hours": float(np.quantile(values, 0.9, method="inverted_cdf"))}
+    return {
+        "median_hours": float(np.median(values)),
+        "p90_hours": float(np.quantile(values, 0.9, method="inverted_cdf")),
+    }
 
 
 def _frame(rows: list[dict], by) -> pd.DataFrame:
@@ -148,27 +157,39 @@ def headline(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     def totals(ff: Filters) -> dict:
         a, k = w.acts_in(ff, scope), w.cases_in(ff, scope)
         counts = _case_counts(k)
-        return {"residents": w.communities_in(ff, scope)["residents"].sum(), "activities": len(a),
-                "participants": a["participants"].sum(), "partners_active": a["partner_id"].nunique(),
-                "cases": len(k), "in_grid_rate": counts["in_grid_rate"],
-                "in_community_rate": counts["in_community_rate"], "satisfaction": k["satisfaction"].mean()}
+        return {
+            "residents": w.communities_in(ff, scope)["residents"].sum(),
+            "activities": len(a),
+            "participants": a["participants"].sum(),
+            "partners_active": a["partner_id"].nunique(),
+            "cases": len(k),
+            "in_grid_rate": counts["in_grid_rate"],
+            "in_community_rate": counts["in_community_rate"],
+            "satisfaction": k["satisfaction"].mean(),
+        }
 
     now = totals(f)
     before = totals(f.previous()) if f.previous() else {m: np.nan for m in now}
-    return pd.DataFrame({"metric": list(now), "current": [float(v) for v in now.values()],
-                         "previous": [float(before[m]) for m in now]})
+    return pd.DataFrame(
+        {"metric": list(now), "current": [float(v) for v in now.values()], "previous": [float(before[m]) for m in now]}
+    )
 
 
 def monthly_trend(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     a = w.acts_in(f, scope)
     up = a.groupby(a["held_on"].dt.to_period("M").dt.start_time).agg(
-        activities=("held_on", "size"), participants=("participants", "sum"), partners_active=("partner_id", "nunique"))
+        activities=("held_on", "size"), participants=("participants", "sum"), partners_active=("partner_id", "nunique")
+    )
     k = w.cases_in(f, scope)
     rows = {}
     for month, part in k.groupby("month"):
         counts = _case_counts(part)
-        rows[month] = {"cases": len(part), "in_grid_rate": counts["in_grid_rate"],
-                       "in_community_rate": counts["in_community_rate"], "satisfaction": part["satisfaction"].mean()}
+        rows[month] = {
+            "cases": len(part),
+            "in_grid_rate": counts["in_grid_rate"],
+            "in_community_rate": counts["in_community_rate"],
+            "satisfaction": part["satisfaction"].mean(),
+        }
     matters = pd.DataFrame.from_dict(rows, orient="index")
     out = up.join(matters, how="outer").fillna({"activities": 0, "participants": 0, "partners_active": 0, "cases": 0})
     return out.rename_axis("month").reset_index()
@@ -185,16 +206,25 @@ def _summary(w: World, f: Filters, scope, unit: str, units: pd.DataFrame) -> pd.
         mine_a, mine_k = a[a[unit] == key], k[k[unit] == key]
         counts = _case_counts(mine_k)
         residents = int(places["residents"].sum())
-        rows.append({unit: key, "residents": residents, "communities": len(places), "cases": len(mine_k),
-                     "closed": counts["closed"], "in_grid_rate": counts["in_grid_rate"],
-                     "in_community_rate": counts["in_community_rate"],
-                     "urgent_in_community_rate": counts["urgent_in_community_rate"],
-                     "satisfaction": mine_k["satisfaction"].mean(), "activities": len(mine_a),
-                     "participants": int(mine_a["participants"].sum()),
-                     "volunteer_hours": float(mine_a["volunteer_hours"].sum()),
-                     "partners_active": mine_a["partner_id"].nunique(),
-                     "activities_per_1k": _ratio(1000.0 * len(mine_a), residents),
-                     "cases_per_1k": _ratio(1000.0 * len(mine_k), residents)})
+        rows.append(
+            {
+                unit: key,
+                "residents": residents,
+                "communities": len(places),
+                "cases": len(mine_k),
+                "closed": counts["closed"],
+                "in_grid_rate": counts["in_grid_rate"],
+                "in_community_rate": counts["in_community_rate"],
+                "urgent_in_community_rate": counts["urgent_in_community_rate"],
+                "satisfaction": mine_k["satisfaction"].mean(),
+                "activities": len(mine_a),
+                "participants": int(mine_a["participants"].sum()),
+                "volunteer_hours": float(mine_a["volunteer_hours"].sum()),
+                "partners_active": mine_a["partner_id"].nunique(),
+                "activities_per_1k": _ratio(1000.0 * len(mine_a), residents),
+                "cases_per_1k": _ratio(1000.0 * len(mine_k), residents),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -222,8 +252,11 @@ def grid_trend(w: World, f: Filters, grid_id: str, *, scope=None) -> pd.DataFram
 def _top(w: World, f: Filters, grid_id: str, column: str, limit: int, scope) -> pd.DataFrame:
     a = w.acts_in(f.replace(grid_ids=(grid_id,)), scope)
     a = a[a[column].notna()]
-    top = a.groupby(column).agg(activities=(column, "size"), participants=("participants", "sum"),
-                                communities=("community_id", "nunique")).reset_index()
+    top = (
+        a.groupby(column)
+        .agg(activities=(column, "size"), participants=("participants", "sum"), communities=("community_id", "nunique"))
+        .reset_index()
+    )
     return top.sort_values(["activities", "participants", column], ascending=[False, False, True]).head(limit)
 
 
@@ -237,17 +270,31 @@ def top_partners(w: World, f: Filters, grid_id: str, *, limit: int = 5, scope=No
 
 # ---------------------------------------------------------------------------------------------
 # seeds
-_SEED_DIMS = {"seed_colour": "seed_colour", "grid_id": "grid_id", "community_id": "community_id",
-              "item_id": "item_id", "partner_id": "partner_id"}
+_SEED_DIMS = {
+    "seed_colour": "seed_colour",
+    "grid_id": "grid_id",
+    "community_id": "community_id",
+    "item_id": "item_id",
+    "partner_id": "partner_id",
+}
 
 
 def _uptake_groups(a: pd.DataFrame, by) -> pd.DataFrame:
-    a = a.assign(month=a["held_on"].dt.to_period("M").dt.start_time,
-                 week=a["held_on"] - pd.to_timedelta(a["held_on"].dt.day_of_week, unit="D"))
+    a = a.assign(
+        month=a["held_on"].dt.to_period("M").dt.start_time,
+        week=a["held_on"] - pd.to_timedelta(a["held_on"].dt.day_of_week, unit="D"),
+    )
     rows = []
     for key, part in _group(a, by):
-        rows.append({**dict(zip(by, key)), "activities": len(part), "participants": int(part["participants"].sum()),
-                     "volunteers": int(part["volunteers"].sum()), "volunteer_hours": float(part["volunteer_hours"].sum())})
+        rows.append(
+            {
+                **dict(zip(by, key)),
+                "activities": len(part),
+                "participants": int(part["participants"].sum()),
+                "volunteers": int(part["volunteers"].sum()),
+                "volunteer_hours": float(part["volunteer_hours"].sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=[*by, "activities", "participants", "volunteers", "volunteer_hours"])
 
 
@@ -268,9 +315,13 @@ def community_funnel(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     comms = w.communities_in(f, scope)
     comms = comms[comms["residents"] > 0]
     counts = w.acts_in(f, scope)["community_id"].value_counts()
-    points = pd.DataFrame({"community_id": comms["community_id"].to_numpy(),
-                           "residents": comms["residents"].to_numpy(),
-                           "activities": comms["community_id"].map(counts).fillna(0).astype(int).to_numpy()})
+    points = pd.DataFrame(
+        {
+            "community_id": comms["community_id"].to_numpy(),
+            "residents": comms["residents"].to_numpy(),
+            "activities": comms["community_id"].map(counts).fillna(0).astype(int).to_numpy(),
+        }
+    )
     points["activities_per_1k"] = points["activities"] * 1000.0 / points["residents"]
     pooled = points["activities"].sum() / points["residents"].sum()
     limits = funnel.rate_limits(pooled, points["residents"])
@@ -281,9 +332,12 @@ def community_funnel(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 
 def item_ranking(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     a = w.acts_in(f, scope)
-    per = a.groupby("item_id").agg(activities=("item_id", "size"), participants=("participants", "sum"),
-                                   volunteer_hours=("volunteer_hours", "sum"),
-                                   communities_reached=("community_id", "nunique"))
+    per = a.groupby("item_id").agg(
+        activities=("item_id", "size"),
+        participants=("participants", "sum"),
+        volunteer_hours=("volunteer_hours", "sum"),
+        communities_reached=("community_id", "nunique"),
+    )
     items = w.items if f.seed_colours is None else w.items[w.items["seed_colour"].isin(f.seed_colours)]
     out = items[["item_id", "seed_colour"]].merge(per, left_on="item_id", right_index=True, how="left").fillna(0)
     key = out["participants"].astype(float) * 1e7 + out["activities"]
@@ -304,9 +358,15 @@ def daily(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 def _partner_parts(w: World, f: Filters, scope):
     a = w.acts_in(f, scope)
     with_partner = a[a["partner_id"].notna()]
-    per_pair = with_partner.groupby(["partner_id", "community_id"]).agg(
-        activities=("partner_id", "size"), participants=("participants", "sum"),
-        volunteer_hours=("volunteer_hours", "sum")).reset_index()
+    per_pair = (
+        with_partner.groupby(["partner_id", "community_id"])
+        .agg(
+            activities=("partner_id", "size"),
+            participants=("participants", "sum"),
+            volunteer_hours=("volunteer_hours", "sum"),
+        )
+        .reset_index()
+    )
     paired = w.pairings[w._places(w.pairings, f, scope)]
     if f.end:
         since = pd.to_datetime(paired["since"])
@@ -316,13 +376,16 @@ def _partner_parts(w: World, f: Filters, scope):
 
 def partner_contribution(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     a, per_pair, paired = _partner_parts(w, f, scope)
-    per_partner = per_pair.groupby("partner_id").agg(activities=("activities", "sum"),
-                                                    participants=("participants", "sum"),
-                                                    volunteer_hours=("volunteer_hours", "sum"),
-                                                    communities_reached=("community_id", "size"))
+    per_partner = per_pair.groupby("partner_id").agg(
+        activities=("activities", "sum"),
+        participants=("participants", "sum"),
+        volunteer_hours=("volunteer_hours", "sum"),
+        communities_reached=("community_id", "size"),
+    )
     use = paired.merge(per_pair, on=["partner_id", "community_id"], how="left")
-    pair_use = use.groupby("partner_id").agg(paired_communities=("community_id", "size"),
-                                             idle_pairings=("activities", lambda s: int(s.isna().sum())))
+    pair_use = use.groupby("partner_id").agg(
+        paired_communities=("community_id", "size"), idle_pairings=("activities", lambda s: int(s.isna().sum()))
+    )
     out = per_partner.join(pair_use, how="outer").fillna(0).reset_index()
     out["share_of_activities"] = out["activities"] / len(a) if len(a) else np.nan
     return out
@@ -333,8 +396,9 @@ def pairing_matrix(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     cells = paired.assign(paired=True).merge(per_pair, on=["partner_id", "community_id"], how="outer")
     cells["paired"] = cells["paired"].fillna(False).astype(bool)
     cells[["activities", "participants"]] = cells[["activities", "participants"]].fillna(0)
-    cells["status"] = np.where(cells["paired"] & (cells["activities"] > 0), "delivered",
-                               np.where(cells["paired"], "idle", "unpaired"))
+    cells["status"] = np.where(
+        cells["paired"] & (cells["activities"] > 0), "delivered", np.where(cells["paired"], "idle", "unpaired")
+    )
     return cells
 
 
@@ -359,7 +423,9 @@ def uncovered_communities(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 # cases
 def resolution(w: World, f: Filters, by=("grid_id",), *, scope=None) -> pd.DataFrame:
     by = tuple(by)
-    return pd.DataFrame([{**dict(zip(by, key)), **_case_counts(part)} for key, part in _group(w.cases_in(f, scope), by)])
+    return pd.DataFrame(
+        [{**dict(zip(by, key)), **_case_counts(part)} for key, part in _group(w.cases_in(f, scope), by)]
+    )
 
 
 def flows(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
@@ -370,8 +436,17 @@ def time_to_close(w: World, f: Filters, by=("category",), *, scope=None) -> pd.D
     by = tuple(by)
     k = w.cases_in(f, scope)
     k = k[k["level"] != "open"]
-    return pd.DataFrame([{**dict(zip(by, key)), "closed": len(part), **_percentiles(part["hours"]),
-                          "mean_hours": part["hours"].mean()} for key, part in _group(k, by)])
+    return pd.DataFrame(
+        [
+            {
+                **dict(zip(by, key)),
+                "closed": len(part),
+                **_percentiles(part["hours"]),
+                "mean_hours": part["hours"].mean(),
+            }
+            for key, part in _group(k, by)
+        ]
+    )
 
 
 def _open_cases(w: World, f: Filters, scope) -> pd.DataFrame:
@@ -409,9 +484,17 @@ def urgent_matters(w: World, f: Filters, by=("grid_id",), *, scope=None) -> pd.D
     rows = []
     for key, part in _group(w.cases_in(f, scope, urgent_only=True), by):
         counts = _case_counts(part)
-        rows.append({**dict(zip(by, key)), "cases": len(part), "closed": counts["closed"], "open": counts["open"],
-                     "in_grid_rate": counts["in_grid_rate"], "in_community_rate": counts["in_community_rate"],
-                     **_percentiles(part["hours"])})
+        rows.append(
+            {
+                **dict(zip(by, key)),
+                "cases": len(part),
+                "closed": counts["closed"],
+                "open": counts["open"],
+                "in_grid_rate": counts["in_grid_rate"],
+                "in_community_rate": counts["in_community_rate"],
+                **_percentiles(part["hours"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -422,10 +505,18 @@ def satisfaction(w: World, f: Filters, by=("category",), *, scope=None) -> pd.Da
         score = part["satisfaction"]
         closed = int((part["level"] != "open").sum())
         surveyed = int(score.notna().sum())
-        rows.append({**dict(zip(by, key)), "cases": len(part), "closed": closed, "surveyed": surveyed,
-                     "response_rate": _ratio(surveyed, closed), "mean_score": score.mean(),
-                     "satisfied_share": _ratio(int((score >= 4).sum()), surveyed),
-                     "unsatisfied_share": _ratio(int((score <= 2).sum()), surveyed)})
+        rows.append(
+            {
+                **dict(zip(by, key)),
+                "cases": len(part),
+                "closed": closed,
+                "surveyed": surveyed,
+                "response_rate": _ratio(surveyed, closed),
+                "mean_score": score.mean(),
+                "satisfied_share": _ratio(int((score >= 4).sum()), surveyed),
+                "unsatisfied_share": _ratio(int((score <= 2).sum()), surveyed),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -438,20 +529,35 @@ def community_table(w: World, f: Filters, grid_id: str, *, scope=None) -> pd.Dat
         part = k[k["community_id"] == community_id]
         counts = _case_counts(part)
         closed = part[part["level"] != "open"]
-        rows.append({"community_id": community_id, "residents": residents, "cases": len(part),
-                     "cases_per_1k": _ratio(len(part) * 1000.0, residents), "closed": counts["closed"],
-                     "open": counts["open"], "in_grid_rate": counts["in_grid_rate"],
-                     "in_community_rate": counts["in_community_rate"], "urgent_cases": counts["urgent_cases"],
-                     "urgent_in_community_rate": counts["urgent_in_community_rate"],
-                     **_percentiles(closed["hours"]), "mean_score": part["satisfaction"].mean()})
+        rows.append(
+            {
+                "community_id": community_id,
+                "residents": residents,
+                "cases": len(part),
+                "cases_per_1k": _ratio(len(part) * 1000.0, residents),
+                "closed": counts["closed"],
+                "open": counts["open"],
+                "in_grid_rate": counts["in_grid_rate"],
+                "in_community_rate": counts["in_community_rate"],
+                "urgent_cases": counts["urgent_cases"],
+                "urgent_in_community_rate": counts["urgent_in_community_rate"],
+                **_percentiles(closed["hours"]),
+                "mean_score": part["satisfaction"].mean(),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def targets(w: World, *, scope=None) -> pd.DataFrame:
     """The defaults (the benchmark's demo world has no stored targets)."""
     places = [None, *w.grids["grid_id"]]
-    return pd.DataFrame([{"grid_id": g, "metric": m, "target": cases_module.DEFAULT_TARGETS[m]}
-                         for g in places for m in cases_module.TARGET_METRICS])
+    return pd.DataFrame(
+        [
+            {"grid_id": g, "metric": m, "target": cases_module.DEFAULT_TARGETS[m]}
+            for g in places
+            for m in cases_module.TARGET_METRICS
+        ]
+    )
 
 
 def scores(w: World, f: Filters, by=("grid_id", "month"), *, scope=None) -> pd.DataFrame:
@@ -460,18 +566,30 @@ def scores(w: World, f: Filters, by=("grid_id", "month"), *, scope=None) -> pd.D
     for key, part in _group(w.cases_in(f, scope), by):
         counts = _case_counts(part)
         base = {**dict(zip(by, key))}
-        metrics = (("in_grid_rate", counts["closed"]), ("in_community_rate", counts["closed"]),
-                   ("urgent_in_community_rate", counts["urgent_closed"]))
+        metrics = (
+            ("in_grid_rate", counts["closed"]),
+            ("in_community_rate", counts["closed"]),
+            ("urgent_in_community_rate", counts["urgent_closed"]),
+        )
         scored = []
         for metric, n in metrics:
             target = cases_module.DEFAULT_TARGETS[metric]
             actual = counts[metric]
-            scored.append({**base, "metric": metric, "base": n, "actual": actual, "target": target,
-                           "score": actual / target})
+            scored.append(
+                {**base, "metric": metric, "base": n, "actual": actual, "target": target, "score": actual / target}
+            )
         rows.extend(scored)
         overall = [s["score"] for s in scored if s["metric"] in cases_module.CITYSCORE_METRICS]
-        rows.append({**base, "metric": "cityscore", "base": max(s["base"] for s in scored[:2]), "actual": np.nan,
-                     "target": np.nan, "score": float(np.nanmean(overall)) if not all(np.isnan(overall)) else np.nan})
+        rows.append(
+            {
+                **base,
+                "metric": "cityscore",
+                "base": max(s["base"] for s in scored[:2]),
+                "actual": np.nan,
+                "target": np.nan,
+                "score": float(np.nanmean(overall)) if not all(np.isnan(overall)) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -481,24 +599,30 @@ def scores(w: World, f: Filters, by=("grid_id", "month"), *, scope=None) -> pd.D
 def stage_vs_work(w: World, con, round_id: str, method: str = "trimmed_mean", *, months: int = 12) -> pd.DataFrame:
     start, end = contest_work.window(con, round_id, months)
     period = Filters(start=start, end=end)
-    entries = con.execute("SELECT entry_id, community_id FROM contest_entries WHERE round_id = $r",
-                          {"r": round_id}).df()
+    entries = con.execute(
+        "SELECT entry_id, community_id FROM contest_entries WHERE round_id = $r", {"r": round_id}
+    ).df()
     entries = entries.merge(w.communities[["community_id", "residents"]], on="community_id")
     a, k = w.acts_in(period), w.cases_in(period)
     a = a[a["community_id"].isin(entries["community_id"])]
     k = k[k["community_id"].isin(entries["community_id"])]
     up = a.groupby("community_id").agg(activities=("community_id", "size"), participants=("participants", "sum"))
     closed = k[k["level"] != "open"]
-    matters = pd.DataFrame({"closed_cases": closed.groupby("community_id").size(),
-                            "settled": closed[closed["level"] == "grid"].groupby("community_id").size(),
-                            "satisfaction": k.groupby("community_id")["satisfaction"].mean()})
+    matters = pd.DataFrame(
+        {
+            "closed_cases": closed.groupby("community_id").size(),
+            "settled": closed[closed["level"] == "grid"].groupby("community_id").size(),
+            "satisfaction": k.groupby("community_id")["satisfaction"].mean(),
+        }
+    )
     out = entries.merge(up, left_on="community_id", right_index=True, how="left").merge(
-        matters, left_on="community_id", right_index=True, how="left")
+        matters, left_on="community_id", right_index=True, how="left"
+    )
     out[["activities", "participants", "closed_cases"]] = out[["activities", "participants", "closed_cases"]].fillna(0)
     out["activities_per_1k"] = 1000.0 * out["activities"] / out["residents"]
     out["participants_per_1k"] = 1000.0 * out["participants"] / out["residents"]
     out["in_grid_rate"] = out["settled"].fillna(0) / out["closed_cases"].replace(0, np.nan)
-    with rollups.raw():     # the judges' sheets scored, as without the stored rankings
+    with rollups.raw():  # the judges' sheets scored, as without the stored rankings
         stage = contest.ranking(con, round_id, method, resamples=0)[["entry_id", "score", "rank"]]
     return stage.merge(out, on="entry_id")
 
@@ -530,6 +654,10 @@ def pivot(w: World, subject: str, rows: tuple, measures: tuple, f: Filters) -> p
         out = a.groupby(list(rows)).agg(activities=("held_on", "size"), participants=("participants", "sum"))
         return out.reset_index()[[*rows, *measures]]
     k = w.cases_in(f)
-    out = pd.DataFrame([{"month": month, "cases": len(part), "in_grid_rate": _case_counts(part)["in_grid_rate"]}
-                        for month, part in k.groupby("month")])
+    out = pd.DataFrame(
+        [
+            {"month": month, "cases": len(part), "in_grid_rate": _case_counts(part)["in_grid_rate"]}
+            for month, part in k.groupby("month")
+        ]
+    )
     return out[[*rows, *measures]]

@@ -4,6 +4,7 @@ sign-in attempt costs, and several processes writing the audit trail at once.
     python bench/store_bench.py                  # 4 writer processes x 500 events
     python bench/store_bench.py --writers 8 --events 1000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,10 @@ def main() -> None:
         store.account("user7")
 
     runs = timed(page_run, 2000)
-    print(f"page run account re-read: median {statistics.median(runs) * 1e6:.0f} µs, "
-          f"p95 {sorted(runs)[int(0.95 * len(runs))] * 1e6:.0f} µs (2000 runs)")
+    print(
+        f"page run account re-read: median {statistics.median(runs) * 1e6:.0f} µs, "
+        f"p95 {sorted(runs)[int(0.95 * len(runs))] * 1e6:.0f} µs (2000 runs)"
+    )
     for t in range(5):
         signin.sign_in("user7", "wrong", "10.0.0.1", store=SQLiteStore(path), now=1e9 + 100 * t)
     refused = timed(lambda: signin.sign_in("user7", "wrong", "10.0.0.1", store=SQLiteStore(path), now=1e9 + 600), 500)
@@ -71,9 +74,11 @@ def main() -> None:
         results = pool.map(_writer, [(path, i, args.events) for i in range(args.writers)])
     elapsed = time.perf_counter() - started
     written = sum(1 for e in SQLiteStore(path).recent(limit=10**7) if e.action == "export")
-    print(f"{args.writers} processes x {args.events} audit events at once: {written} written, "
-          f"{sum(e for e, _ in results)} errors, {written / max(t for _, t in results):.0f} events/s "
-          f"(wall {elapsed:.1f} s with process start)")
+    print(
+        f"{args.writers} processes x {args.events} audit events at once: {written} written, "
+        f"{sum(e for e, _ in results)} errors, {written / max(t for _, t in results):.0f} events/s "
+        f"(wall {elapsed:.1f} s with process start)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Shared fixtures. The demo world is built small (scale 0.1) once per test session; tests that
 change data get their own fresh database."""
+
 from __future__ import annotations
 
 import os
@@ -90,7 +91,9 @@ def artifact(name: str) -> Path:
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 # Tests never read the operator's real accounts file: by default no accounts exist (demo mode).
-os.environ["JIANGCHUAN_ACCOUNTS"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"jiangchuan-test-{os.getpid()}" / "none.json")
+os.environ["JIANGCHUAN_ACCOUNTS"] = str(
+    Path(os.environ.get("TMPDIR", "/tmp")) / f"jiangchuan-test-{os.getpid()}" / "none.json"
+)
 
 
 @pytest.fixture(autouse=True)

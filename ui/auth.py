@@ -4,6 +4,7 @@ and only on the demo world.
 Accounts, sign-in limits and the audit trail live in the shared store (analytics.store), read again at
 every run: an account removed, given a new role or a new password from the command line while the app
 runs takes effect at each of its sessions' next run."""
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,9 @@ def gate() -> Scope:
         _sign_in_form()
         st.stop()
     with st.sidebar:
-        st.caption(t("auth.signed_in_as", name=account.display_name or account.username,
-                     role=label("role", account.role)))
+        st.caption(
+            t("auth.signed_in_as", name=account.display_name or account.username, role=label("role", account.role))
+        )
         if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
             audit.log(account.username, "sign_out", role=account.role)
             st.session_state.pop("auth_account", None)
@@ -141,14 +143,16 @@ def _demo_mode() -> Scope:
         st.session_state["auth_demo_role"] = wanted
     with st.sidebar:
         st.badge(t("auth.demo_mode"), icon=":material/science:", color="orange", help=t("auth.demo_help"))
-        role = st.selectbox(t("auth.demo_role"), access.ROLES, key="auth_demo_role",
-                            format_func=lambda r: label("role", r))
+        role = st.selectbox(
+            t("auth.demo_role"), access.ROLES, key="auth_demo_role", format_func=lambda r: label("role", r)
+        )
         community = None
         if role == "secretary":
             communities = data.call(places.community_list)
             names = dict(zip(communities["community_id"], communities["name"]))
-            community = st.selectbox(t("auth.demo_community"), list(names), key="auth_demo_community",
-                                     format_func=names.get)
+            community = st.selectbox(
+                t("auth.demo_community"), list(names), key="auth_demo_community", format_func=names.get
+            )
     scope = Scope(role, community)
     st.session_state["scope"] = scope
     return scope

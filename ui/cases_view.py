@@ -3,6 +3,7 @@
 Everything here takes the small frames of analytics.cases and only formats them (at most summing a
 few already-aggregated rows for a label); no SQL.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,15 +18,25 @@ from ui.i18n import has, label, t
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS_AND_OPEN = ("grid", "community", "street", "district", "open")
 AGE_BUCKETS = ("0_7", "8_30", "31_90", "over_90")
-CATEGORY_COLOURS = {"party_building": "#B71C1C", "opinion": "#1565C0", "service_proxy": "#00838F",
-                    "dispute": "#F9A825"}
+CATEGORY_COLOURS = {"party_building": "#B71C1C", "opinion": "#1565C0", "service_proxy": "#00838F", "dispute": "#F9A825"}
 AGE_COLOURS = {"0_7": "#B0BEC5", "8_30": "#FFCC80", "31_90": "#FB8C00", "over_90": "#C62828"}
 # CityScore colours in steps, so that 0.99 and 1.01 never look alike: behind, nearly, on, ahead.
 SCORE_STEPS = ((0.9, "#C62828"), (1.0, "#EF9A9A"), (1.1, "#A5D6A7"), (None, "#2E7D32"))
 SCORE_RANGE = (0.8, 1.2)
-RATE_COLUMNS = ("share_grid", "share_community", "share_street", "share_district", "in_grid_rate",
-                "in_community_rate", "urgent_in_community_rate", "response_rate", "satisfied_share",
-                "unsatisfied_share", "actual", "target")
+RATE_COLUMNS = (
+    "share_grid",
+    "share_community",
+    "share_street",
+    "share_district",
+    "in_grid_rate",
+    "in_community_rate",
+    "urgent_in_community_rate",
+    "response_rate",
+    "satisfied_share",
+    "unsatisfied_share",
+    "actual",
+    "target",
+)
 
 
 def short_grid(name) -> str:
@@ -81,7 +92,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(lambda v, yes=yes, no=no: "" if pd.isna(v) else yes if v else no)
     if "month" in out:
         words("month", month_label)
-    if "grid_name" in out:   # a row without a grid is the whole subdistrict (targets, scores)
+    if "grid_name" in out:  # a row without a grid is the whole subdistrict (targets, scores)
         out["grid_name"] = out["grid_name"].fillna(t("cases.score.subdistrict"))
     return out.rename(columns={c: t(f"cases.col.{c}") for c in out.columns if has(f"cases.col.{c}")})
 
@@ -111,22 +122,44 @@ def score_heatmap(by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: s
     places = [t("cases.score.subdistrict"), *dict.fromkeys(grids["place"])]
     months = sorted(frame["month_label"].unique())
     wide = frame.pivot(index="place", columns="month_label", values="score").reindex(index=places, columns=months)
-    hover = frame.assign(text=[_score_hover(row, metric) for row in frame.itertuples()]).pivot(
-        index="place", columns="month_label", values="text").reindex(index=places, columns=months)
+    hover = (
+        frame.assign(text=[_score_hover(row, metric) for row in frame.itertuples()])
+        .pivot(index="place", columns="month_label", values="text")
+        .reindex(index=places, columns=months)
+    )
     low, high = SCORE_RANGE
     scale, lower = [], 0.0
     for bound, colour in SCORE_STEPS:
         upper = 1.0 if bound is None else (bound - low) / (high - low)
         scale += [[lower, colour], [upper, colour]]
         lower = upper
-    figure = go.Figure(go.Heatmap(
-        z=wide.to_numpy(dtype=float), x=months, y=places, zmin=low, zmax=high, colorscale=scale,
-        text=wide.map(lambda v: "" if pd.isna(v) else f"{v:.2f}").to_numpy(), texttemplate="%{text}",
-        customdata=hover.fillna("").to_numpy(), hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-        colorbar={"title": {"text": t("cases.score.colorbar")}, "tickvals": [0.8, 0.9, 1.0, 1.1, 1.2],
-                  "ticktext": ["≤0.8", "0.9", "1.0", "1.1", "≥1.2"]}))
-    figure.update_layout(height=70 + 38 * len(places), yaxis={"autorange": "reversed", "type": "category"},
-                         xaxis={"type": "category", "title": t("cases.score.month")}, margin={"t": 10})
+    figure = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(dtype=float),
+            x=months,
+            y=places,
+            zmin=low,
+            zmax=high,
+            colorscale=scale,
+            text=wide.map(lambda v: "" if pd.isna(v) else f"{v:.2f}").to_numpy(),
+            texttemplate="%{text}",
+            customdata=hover.fillna("").to_numpy(),
+            hovertemplate="%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "title": {"text": t("cases.score.colorbar")},
+                "tickvals": [0.8, 0.9, 1.0, 1.1, 1.2],
+                "ticktext": ["≤0.8", "0.9", "1.0", "1.1", "≥1.2"],
+            },
+        )
+    )
+    figure.update_layout(
+        height=70 + 38 * len(places),
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"type": "category", "title": t("cases.score.month")},
+        margin={"t": 10},
+    )
     return figure
 
 
@@ -135,8 +168,15 @@ def _score_hover(row, metric: str) -> str:
     base = fmt.number(row.base)
     if metric == "cityscore":
         return t("cases.score.hover_overall", place=row.place, month=month_label(row.month), score=score, base=base)
-    return t("cases.score.hover", place=row.place, month=month_label(row.month), score=score,
-             actual=fmt.pct(row.actual), target=fmt.pct(row.target, 0), base=base)
+    return t(
+        "cases.score.hover",
+        place=row.place,
+        month=month_label(row.month),
+        score=score,
+        actual=fmt.pct(row.actual),
+        target=fmt.pct(row.target, 0),
+        base=base,
+    )
 
 
 def score_tiles(by_grid: pd.DataFrame, whole: pd.DataFrame, per_row: int = 4) -> None:
@@ -146,19 +186,26 @@ def score_tiles(by_grid: pd.DataFrame, whole: pd.DataFrame, per_row: int = 4) ->
     for grid_id, name in by_grid[["grid_id", "grid_name"]].drop_duplicates().itertuples(index=False):
         places.append((short_grid(name), by_grid[by_grid["grid_id"] == grid_id]))
     for start in range(0, len(places), per_row):
-        for column, (name, rows) in zip(st.columns(per_row), places[start:start + per_row]):
+        for column, (name, rows) in zip(st.columns(per_row), places[start : start + per_row]):
             values = rows.set_index("metric")
             score = values.loc["cityscore", "score"] if "cityscore" in values.index else float("nan")
-            helptext = t("cases.score.tile_help",
-                         in_grid=fmt.pct(values.loc["in_grid_rate", "actual"]),
-                         in_grid_target=fmt.pct(values.loc["in_grid_rate", "target"], 0),
-                         in_community=fmt.pct(values.loc["in_community_rate", "actual"]),
-                         in_community_target=fmt.pct(values.loc["in_community_rate", "target"], 0),
-                         closed=fmt.number(values.loc["in_grid_rate", "base"]))
+            helptext = t(
+                "cases.score.tile_help",
+                in_grid=fmt.pct(values.loc["in_grid_rate", "actual"]),
+                in_grid_target=fmt.pct(values.loc["in_grid_rate", "target"], 0),
+                in_community=fmt.pct(values.loc["in_community_rate", "actual"]),
+                in_community_target=fmt.pct(values.loc["in_community_rate", "target"], 0),
+                closed=fmt.number(values.loc["in_grid_rate", "base"]),
+            )
             with column:
-                st.metric(name, "—" if pd.isna(score) else f"{score:.2f}",
-                          None if pd.isna(score) else f"{score - 1:+.2f}", border=True, help=helptext,
-                          delta_description=t("cases.score.delta_description"))
+                st.metric(
+                    name,
+                    "—" if pd.isna(score) else f"{score:.2f}",
+                    None if pd.isna(score) else f"{score - 1:+.2f}",
+                    border=True,
+                    help=helptext,
+                    delta_description=t("cases.score.delta_description"),
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,17 +214,21 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
     categories = [c for c in CATEGORIES if c in set(flows["category"])]
     levels = [lv for lv in LEVELS_AND_OPEN if lv in set(flows["level"])]
     in_total = {**flows.groupby("category")["cases"].sum().to_dict(), **flows.groupby("level")["cases"].sum().to_dict()}
-    nodes = ([f"{label('category', c)} {fmt.number(in_total[c])}" for c in categories]
-             + [f"{label('level', lv)} {fmt.number(in_total[lv])}" for lv in levels])
+    nodes = [f"{label('category', c)} {fmt.number(in_total[c])}" for c in categories] + [
+        f"{label('level', lv)} {fmt.number(in_total[lv])}" for lv in levels
+    ]
     colours = [CATEGORY_COLOURS[c] for c in categories] + [charts.LEVEL_COLOURS[lv] for lv in levels]
     source = [categories.index(c) for c in flows["category"]]
     target = [len(categories) + levels.index(lv) for lv in flows["level"]]
     link_colours = [_rgba(charts.LEVEL_COLOURS[lv], 0.3) for lv in flows["level"]]
-    figure = go.Figure(go.Sankey(
-        arrangement="fixed",
-        node={"label": nodes, "color": colours, "pad": 18, "thickness": 18, "line": {"width": 0}},
-        link={"source": source, "target": target, "value": flows["cases"].tolist(), "color": link_colours},
-        textfont={"size": 15, "color": "#102027", "family": charts.FONT_FAMILY}))
+    figure = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            node={"label": nodes, "color": colours, "pad": 18, "thickness": 18, "line": {"width": 0}},
+            link={"source": source, "target": target, "value": flows["cases"].tolist(), "color": link_colours},
+            textfont={"size": 15, "color": "#102027", "family": charts.FONT_FAMILY},
+        )
+    )
     figure.update_layout(height=380, margin={"t": 10, "b": 10})
     return figure
 
@@ -187,11 +238,23 @@ def level_mix(by_grid: pd.DataFrame) -> go.Figure:
     frame = by_grid.assign(place=by_grid["grid_name"].map(short_grid))
     figure = go.Figure()
     for level in ("grid", "community", "street", "district"):
-        figure.add_bar(y=frame["place"], x=frame[f"share_{level}"], orientation="h", name=label("level", level),
-                       marker_color=charts.LEVEL_COLOURS[level], customdata=frame[level],
-                       hovertemplate="%{y}: %{x:.1%} (%{customdata})<extra>" + label("level", level) + "</extra>")
-    figure.update_layout(barmode="stack", height=380, xaxis={"tickformat": ".0%", "range": [0, 1.001], "dtick": 0.2},
-                         yaxis={"autorange": "reversed"}, margin={"t": 40}, legend={"traceorder": "normal"})
+        figure.add_bar(
+            y=frame["place"],
+            x=frame[f"share_{level}"],
+            orientation="h",
+            name=label("level", level),
+            marker_color=charts.LEVEL_COLOURS[level],
+            customdata=frame[level],
+            hovertemplate="%{y}: %{x:.1%} (%{customdata})<extra>" + label("level", level) + "</extra>",
+        )
+    figure.update_layout(
+        barmode="stack",
+        height=380,
+        xaxis={"tickformat": ".0%", "range": [0, 1.001], "dtick": 0.2},
+        yaxis={"autorange": "reversed"},
+        margin={"t": 40},
+        legend={"traceorder": "normal"},
+    )
     return figure
 
 
@@ -200,10 +263,22 @@ def level_mix(by_grid: pd.DataFrame) -> go.Figure:
 def time_bars(frame: pd.DataFrame, by: str) -> go.Figure:
     frame, names = named(frame, by)
     figure = go.Figure()
-    figure.add_bar(x=names, y=frame["median_days"], name=t("cases.time.median"), marker_color="#1565C0",
-                   text=frame["median_days"].map(_one_decimal), textposition="outside")
-    figure.add_bar(x=names, y=frame["p90_days"], name=t("cases.time.p90"), marker_color="#90CAF9",
-                   text=frame["p90_days"].map(_one_decimal), textposition="outside")
+    figure.add_bar(
+        x=names,
+        y=frame["median_days"],
+        name=t("cases.time.median"),
+        marker_color="#1565C0",
+        text=frame["median_days"].map(_one_decimal),
+        textposition="outside",
+    )
+    figure.add_bar(
+        x=names,
+        y=frame["p90_days"],
+        name=t("cases.time.p90"),
+        marker_color="#90CAF9",
+        text=frame["p90_days"].map(_one_decimal),
+        textposition="outside",
+    )
     figure.update_layout(barmode="group", height=340, yaxis={"title": t("cases.days")}, margin={"t": 40})
     return figure
 
@@ -212,10 +287,16 @@ def backlog_bars(by_grid: pd.DataFrame) -> go.Figure:
     frame = by_grid.assign(place=by_grid["grid_name"].map(short_grid))
     figure = go.Figure()
     for bucket in AGE_BUCKETS:
-        figure.add_bar(y=frame["place"], x=frame[f"age_{bucket}"], orientation="h", name=t(f"cases.age.{bucket}"),
-                       marker_color=AGE_COLOURS[bucket])
-    figure.update_layout(barmode="stack", height=320, yaxis={"autorange": "reversed"}, margin={"t": 40},
-                         legend={"traceorder": "normal"})
+        figure.add_bar(
+            y=frame["place"],
+            x=frame[f"age_{bucket}"],
+            orientation="h",
+            name=t(f"cases.age.{bucket}"),
+            marker_color=AGE_COLOURS[bucket],
+        )
+    figure.update_layout(
+        barmode="stack", height=320, yaxis={"autorange": "reversed"}, margin={"t": 40}, legend={"traceorder": "normal"}
+    )
     return figure
 
 
@@ -225,14 +306,24 @@ def urgent_bars(by_grid: pd.DataFrame, targets: pd.DataFrame) -> go.Figure:
     frame = by_grid.assign(place=by_grid["grid_name"].map(short_grid), goal=by_grid["grid_id"].map(goal))
     met = frame["in_community_rate"] >= frame["goal"]
     figure = go.Figure()
-    figure.add_bar(x=frame["place"], y=frame["in_community_rate"], name=t("cases.urgent.rate"),
-                   marker_color=["#2E7D32" if m else "#C62828" for m in met],
-                   text=frame["in_community_rate"].map(fmt.pct), textposition="outside",
-                   customdata=frame["closed"], hovertemplate="%{x}: %{y:.1%}（%{customdata}）<extra></extra>")
-    figure.add_scatter(x=frame["place"], y=frame["goal"], mode="markers", name=t("cases.target"),
-                       marker={"symbol": "line-ew", "size": 38, "line": {"width": 3, "color": "#263238"}})
-    figure.update_layout(height=340, yaxis={"tickformat": ".0%", "range": [0, 1.1]}, showlegend=True,
-                         margin={"t": 40})
+    figure.add_bar(
+        x=frame["place"],
+        y=frame["in_community_rate"],
+        name=t("cases.urgent.rate"),
+        marker_color=["#2E7D32" if m else "#C62828" for m in met],
+        text=frame["in_community_rate"].map(fmt.pct),
+        textposition="outside",
+        customdata=frame["closed"],
+        hovertemplate="%{x}: %{y:.1%}（%{customdata}）<extra></extra>",
+    )
+    figure.add_scatter(
+        x=frame["place"],
+        y=frame["goal"],
+        mode="markers",
+        name=t("cases.target"),
+        marker={"symbol": "line-ew", "size": 38, "line": {"width": 3, "color": "#263238"}},
+    )
+    figure.update_layout(height=340, yaxis={"tickformat": ".0%", "range": [0, 1.1]}, showlegend=True, margin={"t": 40})
     return figure
 
 
@@ -240,13 +331,29 @@ def satisfaction_bars(frame: pd.DataFrame, by: str) -> go.Figure:
     """Mean score per group of `frame`; groups nobody was surveyed in (open matters) are left out."""
     frame, names = named(frame[frame["surveyed"] > 0], by)
     text = [f"{s:.2f}（{fmt.pct(u, 0)}）" for s, u in zip(frame["mean_score"], frame["unsatisfied_share"])]
-    hover = [t("cases.sat.hover", name=n, score=f"{s:.2f}", unsatisfied=fmt.pct(u), surveyed=fmt.number(v))
-             for n, s, u, v in zip(names, frame["mean_score"], frame["unsatisfied_share"], frame["surveyed"])]
+    hover = [
+        t("cases.sat.hover", name=n, score=f"{s:.2f}", unsatisfied=fmt.pct(u), surveyed=fmt.number(v))
+        for n, s, u, v in zip(names, frame["mean_score"], frame["unsatisfied_share"], frame["surveyed"])
+    ]
     colours = ["#2E7D32" if s >= 4 else "#F9A825" if s >= 3 else "#C62828" for s in frame["mean_score"]]
-    figure = go.Figure(go.Bar(y=names, x=frame["mean_score"], orientation="h", marker_color=colours, text=text,
-                              textposition="outside", customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
-    figure.update_layout(height=60 + 34 * len(names), xaxis={"range": [1, 5.6], "dtick": 1},
-                         yaxis={"autorange": "reversed"}, margin={"t": 10})
+    figure = go.Figure(
+        go.Bar(
+            y=names,
+            x=frame["mean_score"],
+            orientation="h",
+            marker_color=colours,
+            text=text,
+            textposition="outside",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=60 + 34 * len(names),
+        xaxis={"range": [1, 5.6], "dtick": 1},
+        yaxis={"autorange": "reversed"},
+        margin={"t": 10},
+    )
     return figure
 
 
@@ -255,5 +362,5 @@ def _one_decimal(value) -> str:
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"

@@ -2,6 +2,7 @@
 analytics.contest*, this module turns them into Chinese-labelled tables and plotly figures.
 
 Judges and secretaries are named by role only: "评委3（专家）", and the community's short name."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,8 @@ from plotly.subplots import make_subplots
 from ui import charts, fmt
 from ui.i18n import t
 
-DISAGREE = "background-color: #FFF3CD"          # a row whose methods disagree
-DIFFERS = "background-color: #FFD966; font-weight: 600"   # the rank that differs from the announced one
+DISAGREE = "background-color: #FFF3CD"  # a row whose methods disagree
+DIFFERS = "background-color: #FFD966; font-weight: 600"  # the rank that differs from the announced one
 MOVED_UP = "color: #2E7D32; font-weight: 600"
 MOVED_DOWN = "color: #C62828; font-weight: 600"
 AVERAGE_GREY = "#78909C"
@@ -39,8 +40,13 @@ def judge_name(no, kind, *, short: bool = False) -> str:
 
 
 def round_label(row) -> str:
-    return t("contest.round_option", name=row["name"], date=fmt.date(pd.Timestamp(row["held_on"]).date()),
-             entries=int(row["entries"]), judges=int(row["judges"]))
+    return t(
+        "contest.round_option",
+        name=row["name"],
+        date=fmt.date(pd.Timestamp(row["held_on"]).date()),
+        entries=int(row["entries"]),
+        judges=int(row["judges"]),
+    )
 
 
 def method_name(method: str) -> str:
@@ -62,6 +68,7 @@ def _ranks(values: pd.Series) -> pd.Series:
 
 # --- the ranking -------------------------------------------------------------------------------
 
+
 def ranking_table(compared: pd.DataFrame) -> tuple[pd.DataFrame, object, dict]:
     """The three methods side by side (announced method first) as a Chinese table, a Styler that marks
     the rows where the methods disagree and the ranks that differ from the announced one, and the
@@ -78,10 +85,13 @@ def ranking_table(compared: pd.DataFrame) -> tuple[pd.DataFrame, object, dict]:
         rank_cols.append(rank_col)
         score_cols.append(score_col)
         if method == "trimmed_mean":
-            frame[t("contest.col.interval")] = [interval_text(lo, hi) for lo, hi in
-                                                zip(compared["rank_low_trimmed_mean"], compared["rank_high_trimmed_mean"])]
+            frame[t("contest.col.interval")] = [
+                interval_text(lo, hi)
+                for lo, hi in zip(compared["rank_low_trimmed_mean"], compared["rank_high_trimmed_mean"])
+            ]
     frame[t("contest.col.missing")] = [
-        "" if not n else t("contest.col.missing_value", n=int(n)) for n in compared["missing_scores"]]
+        "" if not n else t("contest.col.missing_value", n=int(n)) for n in compared["missing_scores"]
+    ]
     frame[t("contest.col.theme")] = compared["theme"].fillna("")
     frame = frame.reset_index(drop=True)
     agree = compared["methods_agree"].reset_index(drop=True)
@@ -109,18 +119,32 @@ def interval_figure(ranked: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for row in data.itertuples(index=False):
         certain = row.rank_low == row.rank_high
-        figure.add_scatter(x=[row.rank_low, row.rank_high], y=[row.label, row.label], mode="lines",
-                           line={"color": "#B0BEC5" if not certain else charts.PRIMARY, "width": 8},
-                           hoverinfo="skip", showlegend=False)
-    figure.add_scatter(x=data["rank"].astype(int), y=data["label"], mode="markers",
-                       marker={"color": charts.PRIMARY, "size": 13, "line": {"color": "white", "width": 2}},
-                       customdata=[[f"{s:.2f}", interval_text(lo, hi)]
-                                   for s, lo, hi in zip(data["score"], data["rank_low"], data["rank_high"])],
-                       hovertemplate="%{y}：%{customdata[0]}，%{customdata[1]}<extra></extra>", showlegend=False)
+        figure.add_scatter(
+            x=[row.rank_low, row.rank_high],
+            y=[row.label, row.label],
+            mode="lines",
+            line={"color": "#B0BEC5" if not certain else charts.PRIMARY, "width": 8},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    figure.add_scatter(
+        x=data["rank"].astype(int),
+        y=data["label"],
+        mode="markers",
+        marker={"color": charts.PRIMARY, "size": 13, "line": {"color": "white", "width": 2}},
+        customdata=[
+            [f"{s:.2f}", interval_text(lo, hi)] for s, lo, hi in zip(data["score"], data["rank_low"], data["rank_high"])
+        ],
+        hovertemplate="%{y}：%{customdata[0]}，%{customdata[1]}<extra></extra>",
+        showlegend=False,
+    )
     n = int(ranked["rank"].max()) if ranked["rank"].notna().any() else 1
     figure.update_xaxes(range=[0.5, n + 0.5], dtick=1, side="top")
-    figure.update_layout(height=max(240, 28 * len(data) + 100), title=t("contest.interval_chart"),
-                         margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    figure.update_layout(
+        height=max(240, 28 * len(data) + 100),
+        title=t("contest.interval_chart"),
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+    )
     return figure
 
 
@@ -137,6 +161,7 @@ def missing_lines(gaps: pd.DataFrame) -> list[str]:
 
 # --- entry profiles ----------------------------------------------------------------------------
 
+
 def radar_figure(profile: pd.DataFrame, entry_a: str, entry_b: str | None) -> go.Figure:
     """Entry A's criteria against the round average, and entry B when one is chosen."""
     first = profile[profile["entry_id"] == entry_a]
@@ -151,27 +176,46 @@ def radar_figure(profile: pd.DataFrame, entry_a: str, entry_b: str | None) -> go
     for r, name, colour, dash, fill in traces:
         r = r.tolist()
         values += [v for v in r if v == v]
-        figure.add_scatterpolar(r=[*r, r[0]], theta=[*theta, theta[0]], name=name, mode="lines+markers",
-                                line={"color": colour, "dash": dash, "width": 3 if fill else 2},
-                                fill="toself" if fill else None, fillcolor=fill,
-                                hovertemplate="%{theta}：%{r:.1f}<extra>" + name + "</extra>")
+        figure.add_scatterpolar(
+            r=[*r, r[0]],
+            theta=[*theta, theta[0]],
+            name=name,
+            mode="lines+markers",
+            line={"color": colour, "dash": dash, "width": 3 if fill else 2},
+            fill="toself" if fill else None,
+            fillcolor=fill,
+            hovertemplate="%{theta}：%{r:.1f}<extra>" + name + "</extra>",
+        )
     top = float(first["max_score"].max())
     low = max(0.0, math.floor((min(values) if values else 0) / 5) * 5 - 5)
     # the radial scale sits between two spokes so its numbers never cover a criterion's name
-    figure.update_layout(polar={"radialaxis": {"range": [low, top], "angle": 54, "tickangle": 54,
-                                               "tickfont": {"size": 10, "color": "#90A4AE"}},
-                                "angularaxis": {"direction": "clockwise", "tickfont": {"size": 15}}},
-                         height=440, title=t("contest.compare.radar"),
-                         legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"})
+    figure.update_layout(
+        polar={
+            "radialaxis": {
+                "range": [low, top],
+                "angle": 54,
+                "tickangle": 54,
+                "tickfont": {"size": 10, "color": "#90A4AE"},
+            },
+            "angularaxis": {"direction": "clockwise", "tickfont": {"size": 15}},
+        },
+        height=440,
+        title=t("contest.compare.radar"),
+        legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
+    )
     return figure
 
 
 def profile_table(profile: pd.DataFrame, entry_a: str, entry_b: str | None) -> pd.DataFrame:
     first = profile[profile["entry_id"] == entry_a].reset_index(drop=True)
     label_a = first["label"].iloc[0]
-    out = pd.DataFrame({t("contest.compare.criterion"): first["criterion"],
-                        t("contest.compare.weight"): [fmt.pct(w, 0) for w in first["weight"]],
-                        label_a: first["entry_mean"].round(1)})
+    out = pd.DataFrame(
+        {
+            t("contest.compare.criterion"): first["criterion"],
+            t("contest.compare.weight"): [fmt.pct(w, 0) for w in first["weight"]],
+            label_a: first["entry_mean"].round(1),
+        }
+    )
     if entry_b:
         second = profile[profile["entry_id"] == entry_b].reset_index(drop=True)
         other, other_values = second["label"].iloc[0], second["entry_mean"].round(1)
@@ -183,6 +227,7 @@ def profile_table(profile: pd.DataFrame, entry_a: str, entry_b: str | None) -> p
 
 
 # --- judges ------------------------------------------------------------------------------------
+
 
 def heatmap_figure(matrix: pd.DataFrame, order: list[str]) -> go.Figure:
     """Entries (in rank order, first at the top) × judges; colour = deviation from the other judges."""
@@ -196,16 +241,33 @@ def heatmap_figure(matrix: pd.DataFrame, order: list[str]) -> go.Figure:
         z.append([None if pd.isna(d) else float(d) for d in cells["deviation"]])
         text.append([t("contest.judges.not_scored") if pd.isna(v) else f"{v:.1f}" for v in cells["total"]])
     bound = max([abs(v) for row in z for v in row if v is not None] or [1.0])
-    figure = go.Figure(go.Heatmap(
-        z=z, x=x, y=[labels[e] for e in rows], text=text, texttemplate="%{text}", textfont={"size": 12},
-        colorscale=[[0, "#1565C0"], [0.5, "#FAFAFA"], [1, "#C62828"]], zmin=-bound, zmax=bound, zmid=0,
-        hoverongaps=False, xgap=2, ygap=2,
-        colorbar={"title": {"text": t("contest.judges.points_unit")}, "thickness": 12},
-        hovertemplate="%{y} · %{x}<br>%{text}（%{z:+.1f}）<extra></extra>"))
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=[labels[e] for e in rows],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 12},
+            colorscale=[[0, "#1565C0"], [0.5, "#FAFAFA"], [1, "#C62828"]],
+            zmin=-bound,
+            zmax=bound,
+            zmid=0,
+            hoverongaps=False,
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": t("contest.judges.points_unit")}, "thickness": 12},
+            hovertemplate="%{y} · %{x}<br>%{text}（%{z:+.1f}）<extra></extra>",
+        )
+    )
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(side="top")
-    figure.update_layout(height=max(260, 30 * len(rows) + 120), title=t("contest.judges.heatmap"),
-                         plot_bgcolor="#ECEFF1", margin={"l": 10, "r": 10, "t": 110, "b": 10})
+    figure.update_layout(
+        height=max(260, 30 * len(rows) + 120),
+        title=t("contest.judges.heatmap"),
+        plot_bgcolor="#ECEFF1",
+        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+    )
     return figure
 
 
@@ -213,12 +275,21 @@ def leniency_figure(leniency: pd.DataFrame) -> go.Figure:
     data = leniency.dropna(subset=["leniency"]).sort_values("leniency")
     names = [judge_name(r.judge_no, r.judge_kind) for r in data.itertuples(index=False)]
     colours = ["#C62828" if v > 0 else "#1565C0" for v in data["leniency"]]
-    figure = go.Figure(go.Bar(x=data["leniency"], y=names, orientation="h", marker_color=colours,
-                              text=[f"{v:+.1f}" for v in data["leniency"]], textposition="outside",
-                              hovertemplate="%{y}：%{x:+.2f}<extra></extra>"))
+    figure = go.Figure(
+        go.Bar(
+            x=data["leniency"],
+            y=names,
+            orientation="h",
+            marker_color=colours,
+            text=[f"{v:+.1f}" for v in data["leniency"]],
+            textposition="outside",
+            hovertemplate="%{y}：%{x:+.2f}<extra></extra>",
+        )
+    )
     reach = max(1.0, float(data["leniency"].abs().max() or 1)) * 1.25
-    figure.update_xaxes(title=t("contest.judges.leniency_axis"), range=[-reach, reach], zeroline=True,
-                        zerolinecolor="#546E7A")
+    figure.update_xaxes(
+        title=t("contest.judges.leniency_axis"), range=[-reach, reach], zeroline=True, zerolinecolor="#546E7A"
+    )
     figure.update_layout(height=max(220, 34 * len(data) + 100), title=t("contest.judges.leniency"))
     return figure
 
@@ -228,9 +299,16 @@ def agreement_sentence(result) -> str:
         return t("contest.agreement.unknown")
     chance = t("contest.agreement.significant") if result.p_value < 0.05 else t("contest.agreement.not_significant")
     left_out = t("contest.agreement.left_out", n=result.entries_left_out) if result.entries_left_out else ""
-    return t("contest.agreement.sentence", level=t(f"contest.agreement.{result.level}"),
-             how=t(f"contest.agreement.how.{result.level}"), w=result.kendall_w, entries=result.entries,
-             judges=result.judges, chance=chance, left_out=left_out)
+    return t(
+        "contest.agreement.sentence",
+        level=t(f"contest.agreement.{result.level}"),
+        how=t(f"contest.agreement.how.{result.level}"),
+        w=result.kendall_w,
+        entries=result.entries,
+        judges=result.judges,
+        chance=chance,
+        left_out=left_out,
+    )
 
 
 def matrix_table(matrix: pd.DataFrame, order: list[str]) -> pd.DataFrame:
@@ -246,21 +324,31 @@ def matrix_table(matrix: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 # --- what-if weights ---------------------------------------------------------------------------
 
+
 def whatif_table(official: pd.DataFrame, what_if: pd.DataFrame) -> tuple[pd.DataFrame, object, int]:
     before = official.set_index("entry_id")["rank"]
     merged = what_if.assign(official_rank=what_if["entry_id"].map(before))
     moves = (merged["official_rank"].astype(float) - merged["rank"].astype(float)).fillna(0).astype(int)
 
     def change(n: int) -> str:
-        return t("contest.weights.up", n=n) if n > 0 else t("contest.weights.down", n=-n) if n < 0 \
+        return (
+            t("contest.weights.up", n=n)
+            if n > 0
+            else t("contest.weights.down", n=-n)
+            if n < 0
             else t("contest.weights.flat")
+        )
 
     change_col = t("contest.col.change")
-    frame = pd.DataFrame({t("contest.col.new_rank"): _ranks(merged["rank"]),
-                          t("contest.col.community"): merged["label"],
-                          t("contest.col.score"): merged["score"].round(2),
-                          t("contest.col.official_rank"): _ranks(merged["official_rank"]),
-                          change_col: [change(n) for n in moves]}).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            t("contest.col.new_rank"): _ranks(merged["rank"]),
+            t("contest.col.community"): merged["label"],
+            t("contest.col.score"): merged["score"].round(2),
+            t("contest.col.official_rank"): _ranks(merged["official_rank"]),
+            change_col: [change(n) for n in moves],
+        }
+    ).reset_index(drop=True)
     styles = [MOVED_UP if n > 0 else MOVED_DOWN if n < 0 else "" for n in moves]
     styler = frame.style.apply(lambda _: styles, subset=[change_col])
     return frame, styler, int((moves != 0).sum())
@@ -268,17 +356,34 @@ def whatif_table(official: pd.DataFrame, what_if: pd.DataFrame) -> tuple[pd.Data
 
 # --- stage versus work -------------------------------------------------------------------------
 
+
 def work_figure(frame: pd.DataFrame, measures: tuple[str, ...]) -> go.Figure:
-    figure = make_subplots(rows=1, cols=len(measures), shared_yaxes=True, horizontal_spacing=0.04,
-                           subplot_titles=[t(f"contest.work.measure.{m}") for m in measures])
+    figure = make_subplots(
+        rows=1,
+        cols=len(measures),
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=[t(f"contest.work.measure.{m}") for m in measures],
+    )
     for i, measure in enumerate(measures, start=1):
         is_rate = measure == "in_grid_rate"
-        figure.add_scatter(x=frame[measure], y=frame["score"], mode="markers+text", text=frame["label"],
-                           textposition="top center", textfont={"size": 10, "color": "#546E7A"},
-                           marker={"size": 11, "color": charts.PRIMARY, "opacity": 0.85},
-                           hovertemplate="%{text}<br>%{x" + (":.1%" if is_rate else ":.2f") + "}<br>"
-                                         + t("contest.work.stage_score") + " %{y:.2f}<extra></extra>",
-                           showlegend=False, row=1, col=i)
+        figure.add_scatter(
+            x=frame[measure],
+            y=frame["score"],
+            mode="markers+text",
+            text=frame["label"],
+            textposition="top center",
+            textfont={"size": 10, "color": "#546E7A"},
+            marker={"size": 11, "color": charts.PRIMARY, "opacity": 0.85},
+            hovertemplate="%{text}<br>%{x"
+            + (":.1%" if is_rate else ":.2f")
+            + "}<br>"
+            + t("contest.work.stage_score")
+            + " %{y:.2f}<extra></extra>",
+            showlegend=False,
+            row=1,
+            col=i,
+        )
         if is_rate:
             figure.update_xaxes(tickformat=".0%", row=1, col=i)
     figure.update_yaxes(title=t("contest.work.stage_score"), row=1, col=1)
@@ -294,25 +399,30 @@ def match_sentence(row) -> str:
 
 
 def work_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        t("contest.col.rank"): _ranks(frame["rank"]),
-        t("contest.col.community"): frame["label"],
-        t("contest.work.stage_score"): frame["score"].round(2),
-        t("contest.work.residents"): frame["residents"].astype(int),
-        t("contest.work.measure.activities_per_1k"): frame["activities_per_1k"].round(1),
-        t("contest.work.measure.participants_per_1k"): frame["participants_per_1k"].round(0),
-        t("contest.work.closed"): frame["closed_cases"].astype(int),
-        t("contest.work.measure.in_grid_rate"): [fmt.pct(v) for v in frame["in_grid_rate"]],
-        t("contest.work.measure.satisfaction"): frame["satisfaction"].round(2),
-    })
+    return pd.DataFrame(
+        {
+            t("contest.col.rank"): _ranks(frame["rank"]),
+            t("contest.col.community"): frame["label"],
+            t("contest.work.stage_score"): frame["score"].round(2),
+            t("contest.work.residents"): frame["residents"].astype(int),
+            t("contest.work.measure.activities_per_1k"): frame["activities_per_1k"].round(1),
+            t("contest.work.measure.participants_per_1k"): frame["participants_per_1k"].round(0),
+            t("contest.work.closed"): frame["closed_cases"].astype(int),
+            t("contest.work.measure.in_grid_rate"): [fmt.pct(v) for v in frame["in_grid_rate"]],
+            t("contest.work.measure.satisfaction"): frame["satisfaction"].round(2),
+        }
+    )
 
 
 # --- across rounds -----------------------------------------------------------------------------
 
+
 def _round_labels(history: pd.DataFrame) -> dict:
     rounds = history.drop_duplicates("round_id")
-    return {r.round_id: t("contest.history.round_label", name=r.round_name, n=int(r.entries_in_round))
-            for r in rounds.itertuples(index=False)}
+    return {
+        r.round_id: t("contest.history.round_label", name=r.round_name, n=int(r.entries_in_round))
+        for r in rounds.itertuples(index=False)
+    }
 
 
 def history_figure(history: pd.DataFrame) -> go.Figure:
@@ -320,24 +430,43 @@ def history_figure(history: pd.DataFrame) -> go.Figure:
     order = list(dict.fromkeys(history["round_id"]))
     figure = go.Figure()
     repeat = history[history["rounds_entered"] >= 2]
-    palette = [*charts.GRID_COLOURS.values(), "#B71C1C", "#1565C0", "#6A1B9A", "#00838F", "#5D4037", "#F9A825",
-               "#455A64", "#AD1457"]
+    palette = [
+        *charts.GRID_COLOURS.values(),
+        "#B71C1C",
+        "#1565C0",
+        "#6A1B9A",
+        "#00838F",
+        "#5D4037",
+        "#F9A825",
+        "#455A64",
+        "#AD1457",
+    ]
     for i, (_, rows) in enumerate(repeat.groupby("community_id", sort=False)):
         rows = rows.sort_values("held_on")
         name = rows["short_name"].iloc[0]
         figure.add_scatter(
-            x=[labels[r] for r in rows["round_id"]], y=rows["rank"].astype(int), mode="lines+markers+text",
-            name=name, line={"width": 3, "color": palette[i % len(palette)]}, marker={"size": 10},
-            text=[""] * (len(rows) - 1) + [name], textposition="middle right",
-            customdata=[t("contest.history.rank_of", rank=int(r), n=int(n))
-                        for r, n in zip(rows["rank"], rows["entries_in_round"])],
-            hovertemplate=name + "：%{customdata}<extra></extra>")
-    figure.update_xaxes(categoryorder="array", categoryarray=[labels[r] for r in order],
-                        range=[-0.25, len(order) - 1 + 0.45])
+            x=[labels[r] for r in rows["round_id"]],
+            y=rows["rank"].astype(int),
+            mode="lines+markers+text",
+            name=name,
+            line={"width": 3, "color": palette[i % len(palette)]},
+            marker={"size": 10},
+            text=[""] * (len(rows) - 1) + [name],
+            textposition="middle right",
+            customdata=[
+                t("contest.history.rank_of", rank=int(r), n=int(n))
+                for r, n in zip(rows["rank"], rows["entries_in_round"])
+            ],
+            hovertemplate=name + "：%{customdata}<extra></extra>",
+        )
+    figure.update_xaxes(
+        categoryorder="array", categoryarray=[labels[r] for r in order], range=[-0.25, len(order) - 1 + 0.45]
+    )
     top = int(history["entries_in_round"].max()) if len(history) else 1
     figure.update_yaxes(autorange=False, range=[top + 0.5, 0.5], dtick=1, title=t("contest.history.axis"))
-    figure.update_layout(height=520, title=t("contest.history.title"), showlegend=False,
-                         margin={"l": 10, "r": 20, "t": 60, "b": 10})
+    figure.update_layout(
+        height=520, title=t("contest.history.title"), showlegend=False, margin={"l": 10, "r": 20, "t": 60, "b": 10}
+    )
     return figure
 
 
@@ -346,17 +475,27 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     order = [labels[r] for r in dict.fromkeys(history["round_id"])]
     cell = history.assign(
         round_label=history["round_id"].map(labels),
-        shown=[t("contest.history.rank_of", rank=int(r), n=int(n))
-               for r, n in zip(history["rank"], history["entries_in_round"])])
+        shown=[
+            t("contest.history.rank_of", rank=int(r), n=int(n))
+            for r, n in zip(history["rank"], history["entries_in_round"])
+        ],
+    )
     wide = cell.pivot_table(index="short_name", columns="round_label", values="shown", aggfunc="first")
     wide = wide.reindex(columns=[c for c in order if c in wide.columns]).fillna("")
     latest = history.sort_values("held_on").groupby("short_name").tail(1).set_index("short_name")
-    moves = (latest["previous_rank"].astype(float) - latest["rank"].astype(float))
+    moves = latest["previous_rank"].astype(float) - latest["rank"].astype(float)
     wide[t("contest.history.change")] = [
-        "" if pd.isna(moves.get(name)) else (t("contest.weights.up", n=int(moves[name])) if moves[name] > 0
-                                             else t("contest.weights.down", n=int(-moves[name])) if moves[name] < 0
-                                             else t("contest.weights.flat"))
-        for name in wide.index]
+        ""
+        if pd.isna(moves.get(name))
+        else (
+            t("contest.weights.up", n=int(moves[name]))
+            if moves[name] > 0
+            else t("contest.weights.down", n=int(-moves[name]))
+            if moves[name] < 0
+            else t("contest.weights.flat")
+        )
+        for name in wide.index
+    ]
     last = order[-1] if order else None
     sort_key = latest["rank"].astype(float).reindex(wide.index)
     if last:
@@ -364,4 +503,3 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     wide = wide.loc[sort_key.sort_values().index]
     wide.index.name = t("contest.col.community")
     return wide.reset_index()
-

@@ -3,6 +3,7 @@
 Cache keys hold the function, its arguments (filters, scope, …) and the database's data version, so
 an import shows at once and one user's scope never serves another's (issue: who sees what).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,8 +35,10 @@ def ensure_database() -> None:
             with _build_lock:
                 if not path.exists():
                     bar = st.progress(0.0, text=t("app.building", step="…"))
-                    con = db.connect(path, progress=lambda f, step: bar.progress(
-                        min(max(f, 0.0), 1.0), text=t("app.building", step=step)))
+                    con = db.connect(
+                        path,
+                        progress=lambda f, step: bar.progress(min(max(f, 0.0), 1.0), text=t("app.building", step=step)),
+                    )
                     con.close()
                     bar.empty()
         connection()

@@ -1,6 +1,7 @@
 """Download buttons for any table a page shows (CSV with BOM and Excel, formulas neutralised; Parquet
 on request). Files are made only when someone clicks (deferred data), and every download is recorded
 in the audit log."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,10 +15,18 @@ from ui.i18n import t
 
 FORMATS = {
     "csv": ("common.download_csv", export.to_csv_bytes, "text/csv", ":material/download:"),
-    "xlsx": ("common.download_xlsx", export.to_xlsx_bytes,
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:"),
-    "parquet": ("common.download_parquet", export.to_parquet_bytes, "application/vnd.apache.parquet",
-                ":material/database:"),
+    "xlsx": (
+        "common.download_xlsx",
+        export.to_xlsx_bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ":material/table_view:",
+    ),
+    "parquet": (
+        "common.download_parquet",
+        export.to_parquet_bytes,
+        "application/vnd.apache.parquet",
+        ":material/database:",
+    ),
 }
 
 
@@ -41,5 +50,12 @@ def buttons(frame: pd.DataFrame, name: str, *, key: str, parquet: bool = False) 
     for fmt, column in zip(formats, st.columns(len(formats))):
         label_key, _, mime, icon = FORMATS[fmt]
         with column:
-            st.download_button(t(label_key), _deferred(frame, name, fmt), file_name=f"{name}.{fmt}", mime=mime,
-                               key=f"{key}_{fmt}", icon=icon, on_click="ignore")
+            st.download_button(
+                t(label_key),
+                _deferred(frame, name, fmt),
+                file_name=f"{name}.{fmt}",
+                mime=mime,
+                key=f"{key}_{fmt}",
+                icon=icon,
+                on_click="ignore",
+            )

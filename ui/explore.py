@@ -1,4 +1,5 @@
 """Presentation of the pivot builder's answers: labels for codes and periods, the chart, the table."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,9 @@ def display_frame(frame: pd.DataFrame, spec: pivot.PivotSpec) -> pd.DataFrame:
     out = frame.copy()
     for name in spec.rows:
         out[name] = [value_label(name, v) for v in out[name]]
-    return out.rename(columns={**{d: dimension_label(d) for d in spec.rows},
-                               **{m: measure_label(m) for m in spec.measures}})
+    return out.rename(
+        columns={**{d: dimension_label(d) for d in spec.rows}, **{m: measure_label(m) for m in spec.measures}}
+    )
 
 
 def column_config(spec: pivot.PivotSpec) -> dict:
@@ -90,15 +92,29 @@ def chart(frame: pd.DataFrame, spec: pivot.PivotSpec):
             colour_map = {label("level", c): charts.LEVEL_COLOURS[c] for c in charts.LEVEL_COLOURS}
     labels = {"_x": dimension_label(first), "_y": measure_label(measure), "_colour": dimension_label(second or first)}
     if first in TIME_DIMENSIONS:
-        figure = px.line(data, x="_x", y="_y", color="_colour" if second else None, markers=True, labels=labels,
-                         color_discrete_map=colour_map)
+        figure = px.line(
+            data,
+            x="_x",
+            y="_y",
+            color="_colour" if second else None,
+            markers=True,
+            labels=labels,
+            color_discrete_map=colour_map,
+        )
     else:
         if not second and first == "seed_colour":  # one bar per colour, in its own colour
             data["_colour"] = data["_x"]
             colour_map = {label("colour", c): charts.SEED_COLOURS[c] for c in charts.SEED_COLOURS}
         coloured = second or first == "seed_colour"
-        figure = px.bar(data, x="_x", y="_y", color="_colour" if coloured else None, barmode="group",
-                        labels=labels, color_discrete_map=colour_map)
+        figure = px.bar(
+            data,
+            x="_x",
+            y="_y",
+            color="_colour" if coloured else None,
+            barmode="group",
+            labels=labels,
+            color_discrete_map=colour_map,
+        )
         if "seed_colour" in spec.rows:
             figure.update_traces(marker_line_color="#546E7A", marker_line_width=1)
         if not second:

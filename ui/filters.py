@@ -1,4 +1,5 @@
 """The sidebar filters every page shares: a period and the area grids."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,9 @@ def sidebar() -> Filters:
     grids = data.call(places.grid_list)
     with st.sidebar:
         st.markdown(f"**{t('filters.header')}**")
-        preset = st.selectbox(t("filters.period"), PRESETS, key="filters_preset",
-                              format_func=lambda p: t(f"filters.preset.{p}"))
+        preset = st.selectbox(
+            t("filters.period"), PRESETS, key="filters_preset", format_func=lambda p: t(f"filters.preset.{p}")
+        )
         if preset == "last12":
             start, end = max(first, _months_before(last, 12)), last
         elif preset == "this_year":
@@ -33,12 +35,22 @@ def sidebar() -> Filters:
         elif preset == "all":
             start, end = first, last
         else:
-            picked = st.date_input(t("filters.custom_range"), value=(max(first, _months_before(last, 12)), last),
-                                   min_value=first, max_value=last, key="filters_custom")
-            start, end = (picked if isinstance(picked, (tuple, list)) and len(picked) == 2 else (first, last))
+            picked = st.date_input(
+                t("filters.custom_range"),
+                value=(max(first, _months_before(last, 12)), last),
+                min_value=first,
+                max_value=last,
+                key="filters_custom",
+            )
+            start, end = picked if isinstance(picked, (tuple, list)) and len(picked) == 2 else (first, last)
         names = dict(zip(grids["grid_id"], grids["name"]))
-        chosen = st.multiselect(t("filters.grids"), list(names), key="filters_grids",
-                                format_func=lambda g: names.get(g, g), placeholder=t("filters.grids_placeholder"))
+        chosen = st.multiselect(
+            t("filters.grids"),
+            list(names),
+            key="filters_grids",
+            format_func=lambda g: names.get(g, g),
+            placeholder=t("filters.grids_placeholder"),
+        )
     filters = Filters(start=start, end=end, grid_ids=chosen or None)
     st.session_state["filters"] = filters
     return filters
@@ -52,6 +64,18 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     """The day after the same date `months` earlier: a 12-month window ending on `day`."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                31, 31, 30, 31, 30, 31][month - 1]
+    last_day = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
     return dt.date(year, month, min(day.day, last_day)) + dt.timedelta(days=1)

@@ -1,4 +1,5 @@
 """Numbers and dates as Chinese readers expect them (万 for large counts, % for rates)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 Strings live in ui/text/<area>.py modules, each a dict STRINGS = {key: (中文, English)}, so each page's
 words sit in their own file. Keys carry their area's prefix ("overview.title").
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """What every page starts with: its title, the period on screen and the demo-data label."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -22,5 +23,4 @@ def page_header(title_key: str, caption_key: str | None = None) -> None:
             st.caption(" · ".join(bits))
     if data.is_demo():
         with cols[1]:
-            st.badge(t("common.demo_badge"), icon=":material/science:", color="orange",
-                     help=t("common.demo_help"))
+            st.badge(t("common.demo_badge"), icon=":material/science:", color="orange", help=t("common.demo_help"))

@@ -9,6 +9,7 @@ never re-apply itself after "clear", and a chart whose data changed starts witho
 
 `picked_value` and `narrow` are plain functions, tested without streamlit.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -82,8 +83,10 @@ def chart_key(name: str) -> str:
 
 def pick_callback(kind: str, key: str):
     """An `on_select` callback for the chart with `key` whose points carry the picked value."""
+
     def callback() -> None:
         apply_pick(st.session_state, kind, picked_value(st.session_state.get(key)))
+
     return callback
 
 

@@ -1,4 +1,5 @@
 """Who is using the app in this browser session (set by ui.auth.gate on every run)."""
+
 from __future__ import annotations
 
 import streamlit as st

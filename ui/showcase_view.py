@@ -2,6 +2,7 @@
 
 The showcase itself (numbers, sentences, figures) comes from analytics.showcase*, so the page shows
 exactly what the files contain."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,14 +22,22 @@ log = logging.getLogger(__name__)
 def period_options(filters: Filters, scope: Scope) -> dict[str, tuple[dt.date | None, dt.date | None, str]]:
     """key → (start, end, label): the sidebar's period first, then the 12 months before each contest
     round (newest first), the window a secretary prepares her showcase for."""
-    options = {"filters": (filters.start, filters.end,
-                           t("showcase.period.filters", start=fmt.date(filters.start), end=fmt.date(filters.end)))}
+    options = {
+        "filters": (
+            filters.start,
+            filters.end,
+            t("showcase.period.filters", start=fmt.date(filters.start), end=fmt.date(filters.end)),
+        )
+    }
     rounds = data.call(contest.rounds, scope=scope)
     for row in rounds.itertuples(index=False):
         held_on = pd.Timestamp(row.held_on).date()
         start, end = contest.round_window(held_on)
-        options[row.round_id] = (start, end, t("showcase.period.round", round=row.name, start=fmt.date(start),
-                                               end=fmt.date(end)))
+        options[row.round_id] = (
+            start,
+            end,
+            t("showcase.period.round", round=row.name, start=fmt.date(start), end=fmt.date(end)),
+        )
     return options
 
 
@@ -40,9 +49,11 @@ def export_callable(s: showcase.Showcase, file_format: str, username: str, scope
     def build() -> bytes:
         body = showcase.render(s, file_format)
         try:
-            audit.record(con, username, "export", f"showcase {s.community_id} {s.start}..{s.end} {file_format}",
-                         role=scope.role)
-        except Exception:   # an audit hiccup must not cost the user the file
+            audit.record(
+                con, username, "export", f"showcase {s.community_id} {s.start}..{s.end} {file_format}", role=scope.role
+            )
+        except Exception:  # an audit hiccup must not cost the user the file
             log.exception("could not record the showcase export")
         return body
+
     return build

@@ -5,6 +5,7 @@ fn(connection, *args, **kwargs) runs, recorded through `analytics.db.capture_sql
 values written in as literals so it can be copied into the console and run as it stands. The capture
 is cached per arguments and data version, like `ui.data.call`, and made only once the expander is opened.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -55,9 +56,16 @@ def run_console(sql: str, scope: Scope, on_wait=None) -> explore.QueryResult:
     user = session.username()
     owner = user if not user.startswith("demo:") else f"{user}:{_session_id()}"
     try:
-        result = explore.run_readonly(db.db_path(), sql, timeout_s=CONSOLE_TIMEOUT_S,
-                                      max_rows=CONSOLE_MAX_ROWS, max_bytes=CONSOLE_MAX_BYTES, scope=scope,
-                                      owner=owner, on_wait=_while_running(on_wait))
+        result = explore.run_readonly(
+            db.db_path(),
+            sql,
+            timeout_s=CONSOLE_TIMEOUT_S,
+            max_rows=CONSOLE_MAX_ROWS,
+            max_bytes=CONSOLE_MAX_BYTES,
+            scope=scope,
+            owner=owner,
+            on_wait=_while_running(on_wait),
+        )
     except explore.QueryRefused as refused:
         audit.record(con, user, "sql_query", f"refused ({refused.reason}): {sql}", role=scope.role)
         raise

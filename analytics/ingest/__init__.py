@@ -11,6 +11,7 @@ Modules: reading (files, encodings, workbooks), headers (finding and naming colu
 parsing), lookups (codes and names), specs (the tables), validate (a sheet to checked rows), scores
 (wide contest score sheets), load (the transaction, undo, history), templates (downloadable .xlsx).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,13 +35,28 @@ from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS
 from analytics.ingest.templates import template_xlsx
 from analytics.ingest.validate import Pipeline, Prepared
 
-__all__ = ["IMPORTABLE", "IMPORT_ROLES", "TABLES", "VOCABULARY_LABELS", "FileRefused", "ImportReport",
-           "clear_demo", "history", "import_file", "may_import", "preview", "round_choices", "sheet_names",
-           "template_bytes", "template_xlsx", "undo_batch"]
+__all__ = [
+    "IMPORTABLE",
+    "IMPORT_ROLES",
+    "TABLES",
+    "VOCABULARY_LABELS",
+    "FileRefused",
+    "ImportReport",
+    "clear_demo",
+    "history",
+    "import_file",
+    "may_import",
+    "preview",
+    "round_choices",
+    "sheet_names",
+    "template_bytes",
+    "template_xlsx",
+    "undo_batch",
+]
 
 IMPORT_ROLES = ("admin",)
 PREVIEW_ROWS = 50
-MAX_LISTED = 50_000     # errors and conflicts listed; the count beyond is said in a note
+MAX_LISTED = 50_000  # errors and conflicts listed; the count beyond is said in a note
 
 Error = tuple[int | None, str | None, str | None, str]
 
@@ -106,8 +122,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sheet_names(path: str | os.PathLike, *, max_bytes: int | None = None,
-                file_name: str | None = None) -> tuple[list[str], list[str]]:
+def sheet_names(
+    path: str | os.PathLike, *, max_bytes: int | None = None, file_name: str | None = None
+) -> tuple[list[str], list[str]]:
     """(visible sheets, hidden sheets) of a workbook; a CSV has one sheet named after the file.
     `file_name` is the name the user gave the file, for messages."""
     book = open_file(path, max_bytes=max_bytes, file_name=file_name)
@@ -126,14 +143,18 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     if sheet is not None:
         chosen = next((s for s in book.sheets if s.name == sheet), None)
         if chosen is None:
-            raise DataError(f"「{book.file_name}」里没有名为「{sheet}」的工作表；有：{'、'.join(s.name for s in book.sheets)}。")
+            raise DataError(
+                f"「{book.file_name}」里没有名为「{sheet}」的工作表；有：{'、'.join(s.name for s in book.sheets)}。"
+            )
         if sheet in book.hidden:
             notes.append(f"所选工作表「{sheet}」在 Excel 中是隐藏的")
         return chosen
     if book.hidden:
         notes.append(f"已忽略隐藏的工作表：{'、'.join(book.hidden)}")
     if not visible:
-        raise DataError(f"「{book.file_name}」里只有隐藏的工作表（{'、'.join(book.hidden)}）；如确要导入，请选择工作表。")
+        raise DataError(
+            f"「{book.file_name}」里只有隐藏的工作表（{'、'.join(book.hidden)}）；如确要导入，请选择工作表。"
+        )
     if len(visible) == 1:
         return visible[0]
     scored = []
@@ -143,8 +164,10 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     best = max(score for score, _ in scored)
     winners = [s for score, s in scored if score == best and best > 0]
     if len(winners) != 1:
-        raise DataError(f"「{book.file_name}」有多个工作表（{'、'.join(s.name for s in visible)}），"
-                        f"请选择要导入为“{spec.label}”的那一个。")
+        raise DataError(
+            f"「{book.file_name}」有多个工作表（{'、'.join(s.name for s in visible)}），"
+            f"请选择要导入为“{spec.label}”的那一个。"
+        )
     notes.append(f"工作簿有 {len(visible)} 个工作表，按表头选用了「{winners[0].name}」；其他工作表请分别选择导入")
     return winners[0]
 
@@ -179,8 +202,14 @@ def _run(cur, chosen, spec, *, round_id, progress, notes) -> Prepared:
 
 def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: list[str]) -> ImportReport:
     hidden = set(book.hidden)
-    report = ImportReport(spec.table, book.file_name, sha, encoding=book.encoding,
-                          sheets=[s.name for s in book.sheets if s.name not in hidden], hidden_sheets=list(book.hidden))
+    report = ImportReport(
+        spec.table,
+        book.file_name,
+        sha,
+        encoding=book.encoding,
+        sheets=[s.name for s in book.sheets if s.name not in hidden],
+        hidden_sheets=list(book.hidden),
+    )
     if prepared is None:
         report.notes = notes
         return report
@@ -223,9 +252,18 @@ def _open(con, path, table, *, scope, max_bytes, file_name):
     return spec, sha, book
 
 
-def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = None, round_id: str | None = None,
-            progress=None, scope: Scope | None = None, max_bytes: int | None = None,
-            file_name: str | None = None) -> ImportReport:
+def preview(
+    con,
+    path: str | os.PathLike,
+    table: str,
+    *,
+    sheet: str | None = None,
+    round_id: str | None = None,
+    progress=None,
+    scope: Scope | None = None,
+    max_bytes: int | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
     """Everything import_file does except writing: the report says what would be imported."""
     report_progress = progress or (lambda f, m: None)
     spec, sha, book = _open(con, path, table, scope=scope, max_bytes=max_bytes, file_name=file_name)
@@ -263,6 +301,7 @@ def preview(con, path: str | os.PathLike, table: str, *, sheet: str | None = Non
 
 def _better_kind(sheet, spec) -> str | None:
     """Another table whose columns the sheet's header names clearly more of (a wrong choice of kind)."""
+
     def score(candidate) -> int:
         layout = find_layout(sheet.head, candidate, sheet.merged)
         return len(set(layout.mapping.values())) if layout else 0
@@ -273,9 +312,18 @@ def _better_kind(sheet, spec) -> str | None:
     return best if best_score >= mine + 2 else None
 
 
-def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None = None, round_id: str | None = None,
-                progress=None, scope: Scope | None = None, max_bytes: int | None = None,
-                file_name: str | None = None) -> ImportReport:
+def import_file(
+    con,
+    path: str | os.PathLike,
+    table: str,
+    *,
+    sheet: str | None = None,
+    round_id: str | None = None,
+    progress=None,
+    scope: Scope | None = None,
+    max_bytes: int | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
     """Import one sheet of a ledger into `table` (one of IMPORTABLE) in one transaction.
 
     Refused (FileRefused) when the file is too big (`max_bytes`), empty, or not decodable; returned
@@ -284,8 +332,10 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
     report_progress = progress or (lambda f, m: None)
     spec, sha, book = _open(con, path, table, scope=scope, max_bytes=max_bytes, file_name=file_name)
     if db.is_demo(con):
-        raise DataError("数据库里还是演示数据（模拟数据）。为避免真实数据和模拟数据混在一起，"
-                        "请先在数据导入页点击“清空演示数据”，再导入。")
+        raise DataError(
+            "数据库里还是演示数据（模拟数据）。为避免真实数据和模拟数据混在一起，"
+            "请先在数据导入页点击“清空演示数据”，再导入。"
+        )
     notes: list[str] = []
     report_progress(0.05, "读取文件")
     chosen = _choose_sheet(book, sheet, spec, notes)
@@ -300,8 +350,14 @@ def import_file(con, path: str | os.PathLike, table: str, *, sheet: str | None =
         if prepared.errors or prepared.rows is None:
             return report
         report_progress(0.6, "与数据库中已有的数据比对")
-        outcome = load.write_rows(cur, prepared, file_name=book.file_name, sha256=sha, progress=progress,
-                                  masked=not privacy.sees_personal_data(scope))
+        outcome = load.write_rows(
+            cur,
+            prepared,
+            file_name=book.file_name,
+            sha256=sha,
+            progress=progress,
+            masked=not privacy.sees_personal_data(scope),
+        )
     report.batch_id = outcome["batch_id"]
     report.rows_imported = outcome["inserted"]
     if outcome["inserted"]:
@@ -327,8 +383,10 @@ def _one_import_of(sha: str, file_name: str):
     with one file would otherwise both pass the duplicate check before either commits."""
     with _importing_lock:
         if sha in _importing:
-            raise DataError(f"「{file_name}」正在导入中（另一位管理员或另一个页面刚刚开始导入同一个文件）。"
-                            "请等它完成后刷新页面，在“导入记录”中查看；同一文件再次导入不会增加数据。")
+            raise DataError(
+                f"「{file_name}」正在导入中（另一位管理员或另一个页面刚刚开始导入同一个文件）。"
+                "请等它完成后刷新页面，在“导入记录”中查看；同一文件再次导入不会增加数据。"
+            )
         _importing.add(sha)
     try:
         yield
@@ -344,15 +402,21 @@ def _write_failures(file_name: str):
     try:
         yield
     except duckdb.ConstraintException as exc:
-        raise DataError(f"导入「{file_name}」时，另一个同时进行的导入写入了编号相同的记录，本次导入已全部撤回，"
-                        "数据库没有变化。请刷新页面，重新上传这个文件：已有的记录会显示为“相同”或“冲突”。") from exc
+        raise DataError(
+            f"导入「{file_name}」时，另一个同时进行的导入写入了编号相同的记录，本次导入已全部撤回，"
+            "数据库没有变化。请刷新页面，重新上传这个文件：已有的记录会显示为“相同”或“冲突”。"
+        ) from exc
     except duckdb.IOException as exc:
-        raise DataError(f"导入「{file_name}」时无法写入数据库文件（磁盘可能已满或没有写权限），本次导入已全部撤回。"
-                        "请联系系统管理员清理磁盘空间后再导入。") from exc
+        raise DataError(
+            f"导入「{file_name}」时无法写入数据库文件（磁盘可能已满或没有写权限），本次导入已全部撤回。"
+            "请联系系统管理员清理磁盘空间后再导入。"
+        ) from exc
     except DataError as exc:
         if isinstance(exc.__cause__, duckdb.TransactionException):
-            raise DataError(f"导入「{file_name}」时另一个写入操作同时改动了同一批数据，本次导入已全部撤回，数据库没有变化。"
-                            "请稍候刷新页面，在“导入记录”中确认后再试。") from exc
+            raise DataError(
+                f"导入「{file_name}」时另一个写入操作同时改动了同一批数据，本次导入已全部撤回，数据库没有变化。"
+                "请稍候刷新页面，在“导入记录”中确认后再试。"
+            ) from exc
         raise
 
 
@@ -378,7 +442,6 @@ def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None
     cleared = load.clear_demo(con, reference_lists=reference_lists)
     rollups.refresh(con)
     return cleared
-
 
 
 def round_choices(con, *, scope: Scope | None = None) -> pd.DataFrame:

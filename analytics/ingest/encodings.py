@@ -5,6 +5,7 @@ bytes often decode as GBK too, into rare characters ("Pr閚om", "巵柤"): a rea
 common characters, so a GBK reading that is mostly rare is refused, naming the encoding it more
 likely is.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -30,11 +31,14 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
             raise FileRefused(
                 f"无法识别「{file_name}」的文字编码（第 {line} 行附近有无法解读的字节）：它既不是 UTF-8，"
                 f"也不是 GBK/GB18030 或带 BOM 的 UTF-16{_likely_encoding(data)}。请用 Excel 打开后“另存为”→"
-                "“CSV UTF-8（逗号分隔）”，再上传；如果它不是表格文件，请上传正确的文件。") from exc2
+                "“CSV UTF-8（逗号分隔）”，再上传；如果它不是表格文件，请上传正确的文件。"
+            ) from exc2
         _refuse_garbled_gbk(data, text, file_name)
     if "\x00" in text:
-        raise FileRefused(f"「{file_name}」含有空字符（\\0），它可能是不带 BOM 的 UTF-16 文件或不是文本文件。"
-                          "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传。")
+        raise FileRefused(
+            f"「{file_name}」含有空字符（\\0），它可能是不带 BOM 的 UTF-16 文件或不是文本文件。"
+            "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传。"
+        )
     return text, encoding
 
 
@@ -58,11 +62,15 @@ def _refuse_garbled_gbk(data: bytes, text: str, file_name: str) -> None:
         raise FileRefused(
             f"「{file_name}」的文字不像 GBK 编码的中文（按 GBK 读出的多是生僻字，如「{''.join(sample[:8])}」），"
             f"按 GBK 导入会变成乱码{_likely_encoding(data)}。请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）”，"
-            "再上传。")
+            "再上传。"
+        )
 
 
-_CANDIDATES = (("cp1252", "Latin-1/Windows-1252（西欧文字）"), ("shift_jis", "Shift-JIS（日文）"),
-               ("big5", "Big5（繁体中文）"))
+_CANDIDATES = (
+    ("cp1252", "Latin-1/Windows-1252（西欧文字）"),
+    ("shift_jis", "Shift-JIS（日文）"),
+    ("big5", "Big5（繁体中文）"),
+)
 
 
 def _likely_encoding(data: bytes) -> str:
@@ -96,8 +104,9 @@ def _strict(data: bytes, encoding: str, file_name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(f"「{file_name}」声明为 {encoding.upper()} 编码，但第 {line} 行附近有损坏的字节。"
-                          "请重新导出文件后再上传。") from exc
+        raise FileRefused(
+            f"「{file_name}」声明为 {encoding.upper()} 编码，但第 {line} 行附近有损坏的字节。请重新导出文件后再上传。"
+        ) from exc
 
 
 def _refuse_broken_utf8(data: bytes, exc: UnicodeDecodeError, file_name: str) -> None:
@@ -108,5 +117,7 @@ def _refuse_broken_utf8(data: bytes, exc: UnicodeDecodeError, file_name: str) ->
     multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F and ch != "\ufffd")
     if multibyte >= 20 and bad * 50 <= multibyte:
         line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(f"「{file_name}」是 UTF-8 编码，但第 {line} 行有损坏的字节（共约 {bad} 处）。"
-                          "系统不会猜测这些字，请修正或重新导出文件后再上传。") from exc
+        raise FileRefused(
+            f"「{file_name}」是 UTF-8 编码，但第 {line} 行有损坏的字节（共约 {bad} 处）。"
+            "系统不会猜测这些字，请修正或重新导出文件后再上传。"
+        ) from exc

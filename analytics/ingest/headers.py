@@ -1,5 +1,6 @@
 """Finding the header in a sheet as people lay it out: title rows above it, a second header row under
 merged group cells, Chinese or English names with synonyms, stray spaces, full-width forms."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,13 +14,13 @@ SEARCH_ROWS = 20
 
 @dataclass
 class Layout:
-    header_rows: tuple[int, ...]            # 0-based rows that make up the header
+    header_rows: tuple[int, ...]  # 0-based rows that make up the header
     width: int
-    mapping: dict[int, str]                 # sheet column index -> table column
-    labels: dict[int, str]                  # sheet column index -> header text as the user wrote it
-    parts: dict[int, tuple[str, str]] = field(default_factory=dict)   # column -> (upper, lower) header cells
-    duplicates: dict[str, list[int]] = field(default_factory=dict)    # table column -> several sheet columns
-    title: list[str] = field(default_factory=list)                    # text above the header
+    mapping: dict[int, str]  # sheet column index -> table column
+    labels: dict[int, str]  # sheet column index -> header text as the user wrote it
+    parts: dict[int, tuple[str, str]] = field(default_factory=dict)  # column -> (upper, lower) header cells
+    duplicates: dict[str, list[int]] = field(default_factory=dict)  # table column -> several sheet columns
+    title: list[str] = field(default_factory=list)  # text above the header
 
     @property
     def data_start(self) -> int:
@@ -67,7 +68,7 @@ def _upper_filled(head, r: int, width: int, merged) -> list[str]:
     top = _row(head, r, width)
     spans = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged if r0 <= r <= r1]
     if spans:
-        return top      # reading.py already spread merged values over their cells
+        return top  # reading.py already spread merged values over their cells
     bottom = _row(head, r + 1, width)
     filled, last = [], ""
     for c in range(width):
@@ -87,8 +88,9 @@ def _candidates(upper: str, lower: str) -> list[str]:
     return [lower, upper + lower, upper + "-" + lower, upper]
 
 
-def find_layout(head: list[list[str]], spec: TableSpec, merged=(),
-                extra: Callable[[str, str], bool] | None = None) -> Layout | None:
+def find_layout(
+    head: list[list[str]], spec: TableSpec, merged=(), extra: Callable[[str, str], bool] | None = None
+) -> Layout | None:
     """The best header among the first rows: the one that names the most columns of `spec` (plus,
     for score sheets, the columns `extra(upper, lower)` recognises). None when no row names any."""
     synonyms = synonym_table(spec)
@@ -108,7 +110,9 @@ def find_layout(head: list[list[str]], spec: TableSpec, merged=(),
             for c, (upper, lower) in enumerate(cells):
                 if not (upper or lower):
                     continue
-                labels[c] = (upper + " " + lower).strip() if upper and lower and key(upper) != key(lower) else (lower or upper)
+                labels[c] = (
+                    (upper + " " + lower).strip() if upper and lower and key(upper) != key(lower) else (lower or upper)
+                )
                 parts[c] = (upper, lower)
                 target = next((m for m in (match_header(t, synonyms) for t in _candidates(upper, lower)) if m), None)
                 if target:
@@ -125,7 +129,6 @@ def find_layout(head: list[list[str]], spec: TableSpec, merged=(),
             if best is None or score > best[0]:
                 duplicates = {t: cs for t, cs in seen.items() if len(cs) > 1}
                 title = [" ".join(x for x in _row(head, i, width) if x) for i in range(rows[0])]
-                extent = max(labels) + 1      # cells right of the last header cell are reported, not read
-                best = (score, Layout(rows, extent, mapping, labels, parts, duplicates,
-                                      [t for t in title if t]))
+                extent = max(labels) + 1  # cells right of the last header cell are reported, not read
+                best = (score, Layout(rows, extent, mapping, labels, parts, duplicates, [t for t in title if t]))
     return None if best is None else best[1]

@@ -8,6 +8,7 @@ one: a DTD in a part is an entity-expansion attack). Each check refuses with its
 
 Runs inside the parsing worker (analytics.ingest.isolate), so even a surprise here costs one refusal.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,7 @@ def max_uncompressed() -> int:
     return _limit("JIANGCHUAN_PARSE_MAX_UNZIPPED_MB", 1024) * 1024 * 1024
 
 
-MAX_RATIO = 200                 # deflate of real sheet XML gives 5–40×; whitespace bombs give 1000×
+MAX_RATIO = 200  # deflate of real sheet XML gives 5–40×; whitespace bombs give 1000×
 RATIO_FLOOR = 20 * 1024 * 1024  # a part smaller than this is harmless whatever its ratio
 MAX_MERGES = 100_000
 
@@ -100,20 +101,26 @@ def check_workbook(path: Path, file_name: str) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRefused(f"「{file_name}」不是有效的 Excel 文件（压缩结构已损坏）。请用 Excel 打开确认后另存为 .xlsx 再上传。") from exc
+        raise FileRefused(
+            f"「{file_name}」不是有效的 Excel 文件（压缩结构已损坏）。请用 Excel 打开确认后另存为 .xlsx 再上传。"
+        ) from exc
     with archive:
         infos = archive.infolist()
         _check_directory(infos, file_name)
         names = {i.filename for i in infos}
         if "[Content_Types].xml" not in names and "mimetype" not in names:
-            raise FileRefused(f"「{file_name}」是一个压缩包，但不是 Excel 工作簿（缺少工作簿结构）。"
-                          "请上传 .xlsx、.xls 或 CSV 文件；如果是多个文件打成的压缩包，请解压后逐个上传。")
+            raise FileRefused(
+                f"「{file_name}」是一个压缩包，但不是 Excel 工作簿（缺少工作簿结构）。"
+                "请上传 .xlsx、.xls 或 CSV 文件；如果是多个文件打成的压缩包，请解压后逐个上传。"
+            )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 with archive.open(info) as part:
                     if _DTD.search(part.read(4096)):
-                        raise FileRefused(f"「{file_name}」的内部文件 {info.filename[:60]} 含有 DTD/实体声明，"
-                                      "正常的 Excel 文件不会有，这可能是恶意构造的文件，已拒绝。请用 Excel 另存为新文件再上传。")
+                        raise FileRefused(
+                            f"「{file_name}」的内部文件 {info.filename[:60]} 含有 DTD/实体声明，"
+                            "正常的 Excel 文件不会有，这可能是恶意构造的文件，已拒绝。请用 Excel 另存为新文件再上传。"
+                        )
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 _check_sheet(archive, info, file_name)
@@ -123,19 +130,25 @@ def check_workbook(path: Path, file_name: str) -> None:
 
 def _check_directory(infos, file_name: str) -> None:
     if len(infos) > MAX_PARTS:
-        raise FileRefused(f"「{file_name}」内部有 {len(infos):,} 个文件，正常的工作簿只有几十个，已拒绝。"
-                      "请用 Excel 打开后另存为新的 .xlsx 再上传。")
+        raise FileRefused(
+            f"「{file_name}」内部有 {len(infos):,} 个文件，正常的工作簿只有几十个，已拒绝。"
+            "请用 Excel 打开后另存为新的 .xlsx 再上传。"
+        )
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise FileRefused(f"「{file_name}」的内部文件 {info.filename[:60]} 解压后有 {info.file_size / 2**20:,.0f} MB，"
-                          f"压缩比 {ratio:,.0f} 倍（正常表格约 5–40 倍），像是“压缩炸弹”，已拒绝。"
-                          "请用 Excel 打开后删除多余内容，另存为新的 .xlsx 再上传。")
+            raise FileRefused(
+                f"「{file_name}」的内部文件 {info.filename[:60]} 解压后有 {info.file_size / 2**20:,.0f} MB，"
+                f"压缩比 {ratio:,.0f} 倍（正常表格约 5–40 倍），像是“压缩炸弹”，已拒绝。"
+                "请用 Excel 打开后删除多余内容，另存为新的 .xlsx 再上传。"
+            )
     if total > max_uncompressed():
-        raise FileRefused(f"「{file_name}」解压后共有 {total / 2**20:,.0f} MB，超过可读取的上限 "
-                      f"{max_uncompressed() / 2**20:,.0f} MB。请按月份或网格拆成几个较小的文件分别导入。")
+        raise FileRefused(
+            f"「{file_name}」解压后共有 {total / 2**20:,.0f} MB，超过可读取的上限 "
+            f"{max_uncompressed() / 2**20:,.0f} MB。请按月份或网格拆成几个较小的文件分别导入。"
+        )
 
 
 def _scan(archive, info):
@@ -168,7 +181,7 @@ def _check_sheet(archive, info, file_name: str) -> None:
             max_col = max(max_col, column_number(match.group(1).decode()))
             max_row = max(max_row, int(match.group(2)))
         for match in _MERGE.finditer(chunk):
-            if match.end() <= overlap:      # whole in the previous chunk's tail: counted there
+            if match.end() <= overlap:  # whole in the previous chunk's tail: counted there
                 continue
             merges += 1
             ref = parse_ref(match.group(1).decode("ascii", "replace"))
@@ -176,26 +189,34 @@ def _check_sheet(archive, info, file_name: str) -> None:
                 continue
             _check_extent(ref[1][0], ref[1][1], file_name, sheet, "合并单元格")
             if _area(ref) > budget:
-                raise FileRefused(f"「{file_name}」的工作表{sheet}有一个合并单元格 {match.group(1).decode()[:40]} "
-                              f"覆盖 {_area(ref):,} 个单元格（几乎整张表），已拒绝。"
-                              "请在 Excel 中取消这个合并（开始 → 合并后居中 → 取消合并），另存后再上传。")
+                raise FileRefused(
+                    f"「{file_name}」的工作表{sheet}有一个合并单元格 {match.group(1).decode()[:40]} "
+                    f"覆盖 {_area(ref):,} 个单元格（几乎整张表），已拒绝。"
+                    "请在 Excel 中取消这个合并（开始 → 合并后居中 → 取消合并），另存后再上传。"
+                )
         _check_extent(max_row, max_col, file_name, sheet, "")
     if merges > MAX_MERGES:
-        raise FileRefused(f"「{file_name}」的工作表{sheet}有 {merges:,} 个合并单元格，已拒绝。"
-                      "请在 Excel 中全选后取消合并，另存后再上传。")
+        raise FileRefused(
+            f"「{file_name}」的工作表{sheet}有 {merges:,} 个合并单元格，已拒绝。"
+            "请在 Excel 中全选后取消合并，另存后再上传。"
+        )
     area = max_row * max(max_col, 26)
     if area > budget:
-        raise FileRefused(f"「{file_name}」的工作表{sheet}的数据区域到第 {max_row:,} 行、第 {max(max_col, 26):,} 列，"
-                      f"约 {area:,} 个单元格，超过可读取的上限 {budget:,}。这通常是远处某个单元格有内容或格式；"
-                      "请在 Excel 中删除数据下方和右侧的空行空列（或只复制数据区域到新工作簿），另存后再上传。")
+        raise FileRefused(
+            f"「{file_name}」的工作表{sheet}的数据区域到第 {max_row:,} 行、第 {max(max_col, 26):,} 列，"
+            f"约 {area:,} 个单元格，超过可读取的上限 {budget:,}。这通常是远处某个单元格有内容或格式；"
+            "请在 Excel 中删除数据下方和右侧的空行空列（或只复制数据区域到新工作簿），另存后再上传。"
+        )
 
 
 def _check_extent(row: int, col: int, file_name: str, sheet: str, what: str) -> None:
     if row > EXCEL_ROWS or col > EXCEL_COLUMNS:
         reach = f"第 {row:,} 行、第 {col:,} 列" if col else f"第 {row:,} 行"
-        raise FileRefused(f"「{file_name}」的工作表{sheet}{what}区域到{reach}，"
-                      f"超出了 Excel 本身的上限（{EXCEL_ROWS:,} 行 × {EXCEL_COLUMNS:,} 列），文件是损坏或伪造的，已拒绝。"
-                      "请用 Excel 打开后另存为新的 .xlsx 再上传。")
+        raise FileRefused(
+            f"「{file_name}」的工作表{sheet}{what}区域到{reach}，"
+            f"超出了 Excel 本身的上限（{EXCEL_ROWS:,} 行 × {EXCEL_COLUMNS:,} 列），文件是损坏或伪造的，已拒绝。"
+            "请用 Excel 打开后另存为新的 .xlsx 再上传。"
+        )
 
 
 def _check_ods(archive, info, file_name: str) -> None:
@@ -228,14 +249,16 @@ def _check_xls(path: Path, file_name: str) -> None:
         return
     position, end = start, start + length
     while position + 4 <= end:
-        kind = int.from_bytes(memory[position:position + 2], "little")
-        size = int.from_bytes(memory[position + 2:position + 4], "little")
-        body = memory[position + 4:position + 4 + size]
-        if kind == 0x0200 and size >= 14:     # DIMENSIONS: first row, last row + 1, first col, last col + 1
+        kind = int.from_bytes(memory[position : position + 2], "little")
+        size = int.from_bytes(memory[position + 2 : position + 4], "little")
+        body = memory[position + 4 : position + 4 + size]
+        if kind == 0x0200 and size >= 14:  # DIMENSIONS: first row, last row + 1, first col, last col + 1
             rows = int.from_bytes(body[4:8], "little")
             cols = int.from_bytes(body[10:12], "little")
             if rows > XLS_ROWS or cols > XLS_COLUMNS:
-                raise FileRefused(f"「{file_name}」声明有 {rows:,} 行、{cols:,} 列，超出了 .xls 格式本身的上限"
-                                  f"（{XLS_ROWS:,} 行 × {XLS_COLUMNS} 列），文件是损坏或伪造的，已拒绝。"
-                                  "请用 Excel 打开后另存为新的 .xlsx 再上传。")
+                raise FileRefused(
+                    f"「{file_name}」声明有 {rows:,} 行、{cols:,} 列，超出了 .xls 格式本身的上限"
+                    f"（{XLS_ROWS:,} 行 × {XLS_COLUMNS} 列），文件是损坏或伪造的，已拒绝。"
+                    "请用 Excel 打开后另存为新的 .xlsx 再上传。"
+                )
         position += 4 + size

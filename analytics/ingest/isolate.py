@@ -15,6 +15,7 @@ Limits (environment, read at each call): JIANGCHUAN_PARSE_MEMORY_MB (default 153
 worker may map beyond what it holds at start) and JIANGCHUAN_PARSE_SECONDS (default 60); at most
 JIANGCHUAN_PARSE_WORKERS (default 2, read at start) workers run at once, others wait up to that time.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,9 +37,17 @@ from analytics.errors import DataError
 
 DEFAULT_MEMORY_MB = 1536
 DEFAULT_SECONDS = 60
-_PRELOAD = ["analytics.ingest.reading", "analytics.ingest.inspect", "analytics.ingest.encodings", "pyarrow", "pyarrow.csv", "numpy",
-            "python_calamine", "openpyxl"]
-PARALLEL = 2                    # parsers running at once (JIANGCHUAN_PARSE_WORKERS)
+_PRELOAD = [
+    "analytics.ingest.reading",
+    "analytics.ingest.inspect",
+    "analytics.ingest.encodings",
+    "pyarrow",
+    "pyarrow.csv",
+    "numpy",
+    "python_calamine",
+    "openpyxl",
+]
+PARALLEL = 2  # parsers running at once (JIANGCHUAN_PARSE_WORKERS)
 _context_lock = threading.Lock()
 _context = None
 
@@ -48,7 +57,7 @@ def _parallel() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else PARALLEL
 
 
-_slots = threading.BoundedSemaphore(_parallel())   # read once, at start
+_slots = threading.BoundedSemaphore(_parallel())  # read once, at start
 
 
 class WorkerFailed(DataError):
@@ -82,8 +91,11 @@ class _Popen(popen_forkserver.Popen):
     Popen._launch (3.11–3.13)."""
 
     def _launch(self, process_obj):
-        prep_data = {k: v for k, v in spawn.get_preparation_data(process_obj._name).items()
-                     if k not in ("init_main_from_path", "init_main_from_name")}
+        prep_data = {
+            k: v
+            for k, v in spawn.get_preparation_data(process_obj._name).items()
+            if k not in ("init_main_from_path", "init_main_from_name")
+        }
         buf = io.BytesIO()
         set_spawning_popen(self)
         try:
@@ -136,21 +148,24 @@ def _run(task: str, args: tuple, file_name: str, memory: int, seconds: float):
     receiver, sender = ctx.Pipe(duplex=False)
     # The forkserver's environment is the one it started with: hand over today's limits.
     settings = {k: v for k, v in os.environ.items() if k.startswith("JIANGCHUAN_PARSE_")}
-    process = _Process(target=_child, args=(sender, memory, task, args, str(folder), settings), daemon=True,
-                       name=f"parse-{task}")
+    process = _Process(
+        target=_child, args=(sender, memory, task, args, str(folder), settings), daemon=True, name=f"parse-{task}"
+    )
     try:
         try:
             process.start()
-        except OSError as exc:      # no process could be started: too many, or no memory for one
-            raise Busy(f"服务器暂时无法启动读取「{file_name}」的程序（系统资源不足）。请稍后重试；"
-                               "如果反复出现，请联系系统管理员。") from exc
+        except OSError as exc:  # no process could be started: too many, or no memory for one
+            raise Busy(
+                f"服务器暂时无法启动读取「{file_name}」的程序（系统资源不足）。请稍后重试；"
+                "如果反复出现，请联系系统管理员。"
+            ) from exc
         finally:
             sender.close()
         message, timed_out = None, not _wait(receiver, process.pid, seconds)
         if not timed_out:
             try:
                 message = receiver.recv()
-            except (EOFError, OSError):     # died without a word: an abort, a segfault, the OOM killer
+            except (EOFError, OSError):  # died without a word: an abort, a segfault, the OOM killer
                 message = None
         if message is None:
             if timed_out:
@@ -166,8 +181,10 @@ def _run(task: str, args: tuple, file_name: str, memory: int, seconds: float):
         if status == "memory":
             raise WorkerFailed(_failure_text(file_name, None, False, seconds, memory, out_of_memory=True))
         # The parser's own words (English, internal) stay out of the message.
-        raise WorkerFailed(f"读取「{file_name}」时出错，文件可能已损坏或格式特殊。"
-                           "请用 Excel 打开确认后另存为 .xlsx（或 CSV UTF-8）再上传。")
+        raise WorkerFailed(
+            f"读取「{file_name}」时出错，文件可能已损坏或格式特殊。"
+            "请用 Excel 打开确认后另存为 .xlsx（或 CSV UTF-8）再上传。"
+        )
     finally:
         receiver.close()
         if process.is_alive():
@@ -205,16 +222,21 @@ def _note_peak(pid: int) -> None:
         return
 
 
-def _failure_text(file_name: str, exitcode, timed_out: bool, seconds: float, memory: int,
-                  out_of_memory: bool = False) -> str:
+def _failure_text(
+    file_name: str, exitcode, timed_out: bool, seconds: float, memory: int, out_of_memory: bool = False
+) -> str:
     if timed_out:
-        return (f"读取「{file_name}」超过了 {seconds:.0f} 秒仍未完成，已停止。文件可能过大或内容异常（例如大量空行、"
-                "超大的合并区域）。请在 Excel 中删除多余的空行空列后另存为 .xlsx，或按月份拆成较小的文件再上传。")
+        return (
+            f"读取「{file_name}」超过了 {seconds:.0f} 秒仍未完成，已停止。文件可能过大或内容异常（例如大量空行、"
+            "超大的合并区域）。请在 Excel 中删除多余的空行空列后另存为 .xlsx，或按月份拆成较小的文件再上传。"
+        )
     if out_of_memory or exitcode:
         reason = "需要的内存超过了为读取文件预留的上限" if out_of_memory else "读取程序异常终止"
-        return (f"读取「{file_name}」时{reason}（上限 {memory // (1024 * 1024)} MB，已停止，系统其他功能不受影响）。"
-                "文件声明或包含的表格区域异常巨大，或文件已损坏。请在 Excel 中打开，删除多余的行列和合并单元格，"
-                "另存为新的 .xlsx 后再上传。")
+        return (
+            f"读取「{file_name}」时{reason}（上限 {memory // (1024 * 1024)} MB，已停止，系统其他功能不受影响）。"
+            "文件声明或包含的表格区域异常巨大，或文件已损坏。请在 Excel 中打开，删除多余的行列和合并单元格，"
+            "另存为新的 .xlsx 后再上传。"
+        )
     return f"读取「{file_name}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。"
 
 
@@ -222,7 +244,7 @@ def _child(sender, memory: int, task: str, args: tuple, folder: str, settings: d
     for key in [k for k in os.environ if k.startswith("JIANGCHUAN_PARSE_")]:
         del os.environ[key]
     os.environ.update(settings)
-    os.environ["RUST_BACKTRACE"] = "0"   # one line in the log for a native abort, not a page of frames
+    os.environ["RUST_BACKTRACE"] = "0"  # one line in the log for a native abort, not a page of frames
     # The ceiling covers everything the child maps from now on: Arrow's pools, calamine's vectors,
     # Python objects. It is counted from what the child has mapped at start (the parser libraries and
     # their thread pools reserve about a gigabyte of address space that they never touch).
@@ -244,7 +266,7 @@ def _child(sender, memory: int, task: str, args: tuple, folder: str, settings: d
             _send(sender, ("memory", None))
             return
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
-        print(f"parse worker ({task}): {detail}", file=sys.stderr)   # for the server log, not the user
+        print(f"parse worker ({task}): {detail}", file=sys.stderr)  # for the server log, not the user
         _send(sender, ("error", detail))
     finally:
         sender.close()

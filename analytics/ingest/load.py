@@ -1,5 +1,6 @@
 """Writing a prepared file: one transaction per import (all rows or none), rows already present
 skipped, conflicting rows reported and left alone; undo of a batch; the history; clearing the demo."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,11 +20,15 @@ DEMO_BATCH = "demo"
 
 def find_duplicate(con, table: str, sha256: str, sheet: str | None) -> str | None:
     """The batch that already imported this very file (same bytes, same table and sheet), if any."""
-    return db.scalar(con, """
+    return db.scalar(
+        con,
+        """
         SELECT b.batch_id FROM import_batches b LEFT JOIN import_batch_info i USING (batch_id)
         WHERE b.sha256 = $sha AND b.table_name = $table AND b.status = 'imported'
           AND coalesce(i.sheet, '') = coalesce($sheet, '')
-        ORDER BY b.imported_at DESC LIMIT 1""", {"sha": sha256, "table": table, "sheet": sheet})
+        ORDER BY b.imported_at DESC LIMIT 1""",
+        {"sha": sha256, "table": table, "sheet": sheet},
+    )
 
 
 _MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
@@ -48,10 +53,14 @@ def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarra
     on = " AND ".join(f"r.{k} = t.{k}" for k in spec.key)
     same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM t.{c}" for c in content) or "TRUE"
     batch = ", t.batch_id" if spec.fact else ", NULL AS batch_id"
-    matched = db.query(cur, f"""
+    matched = db.query(
+        cur,
+        f"""
         SELECT r._row, ({same}) AS same {batch},
                {", ".join(f"CAST(t.{c} AS VARCHAR) AS db_{c}, CAST(r.{c} AS VARCHAR) AS file_{c}" for c in content) or "NULL AS x"}
-        FROM ingest_rows r JOIN {spec.table} t ON {on}""", in_transaction=True)
+        FROM ingest_rows r JOIN {spec.table} t ON {on}""",
+        in_transaction=True,
+    )
     insert = np.ones(n, dtype=bool)
     identical = np.zeros(n, dtype=bool)
     conflicts = []
@@ -70,24 +79,43 @@ def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarra
                 mask = masker(spec.table, c) if masked else None
                 if mask is not None:
                     stored, incoming = mask(_text(stored)), mask(_text(incoming))
-                differs.append(f"{prepared.label(c)}：库中为 {_text(stored) or '空'}，文件中为 {_text(incoming) or '空'}")
+                differs.append(
+                    f"{prepared.label(c)}：库中为 {_text(stored) or '空'}，文件中为 {_text(incoming) or '空'}"
+                )
         where = f"（来自导入批次 {record.batch_id}）" if getattr(record, "batch_id", None) else ""
         key_text = " / ".join(str(v) for v in key_values.iloc[i].tolist())
-        conflicts.append((int(rows[i]), key_label, key_text,
-                          f"{key_label}「{key_text}」已经存在{where}，但内容不同——" + "；".join(differs[:4])
-                          + "。系统不会覆盖已有数据；如确需修改，请先撤销原来的批次再导入"))
+        conflicts.append(
+            (
+                int(rows[i]),
+                key_label,
+                key_text,
+                f"{key_label}「{key_text}」已经存在{where}，但内容不同——"
+                + "；".join(differs[:4])
+                + "。系统不会覆盖已有数据；如确需修改，请先撤销原来的批次再导入",
+            )
+        )
     for column in spec.unique:
-        clash = db.query(cur, f"""
+        clash = db.query(
+            cur,
+            f"""
             SELECT r._row, r.{column} AS value, t.{spec.key[0]} AS owner
             FROM ingest_rows r JOIN {spec.table} t ON r.{column} = t.{column}
-            WHERE NOT ({" AND ".join(f"r.{k} = t.{k}" for k in spec.key)})""", in_transaction=True)
+            WHERE NOT ({" AND ".join(f"r.{k} = t.{k}" for k in spec.key)})""",
+            in_transaction=True,
+        )
         for record in clash.itertuples(index=False):
             i = position[int(record[0])]
             if insert[i]:
                 insert[i] = False
-                conflicts.append((int(rows[i]), prepared.label(column), record.value,
-                                  f"名称「{record.value}」已被编号 {record.owner} 使用；同一名称不能对应两个编号。"
-                                  "请核对编号，或改用已有的编号"))
+                conflicts.append(
+                    (
+                        int(rows[i]),
+                        prepared.label(column),
+                        record.value,
+                        f"名称「{record.value}」已被编号 {record.owner} 使用；同一名称不能对应两个编号。"
+                        "请核对编号，或改用已有的编号",
+                    )
+                )
     conflicts.sort(key=lambda c: c[0])
     return insert, identical, conflicts
 
@@ -102,8 +130,9 @@ def new_batch_id(cur, sha256: str) -> str:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = f"B{stamp}-{sha256[:6]}"
     candidate, n = base, 1
-    while db.scalar(cur, "SELECT count(*) FROM import_batches WHERE batch_id = $b", {"b": candidate},
-                    in_transaction=True):
+    while db.scalar(
+        cur, "SELECT count(*) FROM import_batches WHERE batch_id = $b", {"b": candidate}, in_transaction=True
+    ):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -131,23 +160,40 @@ def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress
         cur.register("ingest_chunk", chunk)
         try:
             if spec.fact:
-                db.execute(cur, f"INSERT INTO {spec.table} ({columns}, batch_id) "
-                                f"SELECT {columns}, $batch FROM ingest_chunk", {"batch": batch_id})
+                db.execute(
+                    cur,
+                    f"INSERT INTO {spec.table} ({columns}, batch_id) SELECT {columns}, $batch FROM ingest_chunk",
+                    {"batch": batch_id},
+                )
             else:
                 db.execute(cur, f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM ingest_chunk")
                 keys = ", ".join(list(spec.key) + ["NULL"] * (4 - len(spec.key)))
-                db.execute(cur, f"INSERT INTO import_batch_keys SELECT $batch, $table, {keys} FROM ingest_chunk",
-                           {"batch": batch_id, "table": spec.table})
+                db.execute(
+                    cur,
+                    f"INSERT INTO import_batch_keys SELECT $batch, $table, {keys} FROM ingest_chunk",
+                    {"batch": batch_id, "table": spec.table},
+                )
         finally:
             cur.unregister("ingest_chunk")
         done = start + len(chunk)
         report(0.65 + 0.3 * done / total, f"写入数据库 {done:,}/{total:,} 行")
-    db.execute(cur, "INSERT INTO import_batches VALUES ($batch, $table, $file, $sha, $rows, $at, 'imported')",
-               {"batch": batch_id, "table": spec.table, "file": file_name[:255], "sha": sha256, "rows": total,
-                "at": dt.datetime.now().replace(microsecond=0)})
-    db.execute(cur, "INSERT INTO import_batch_info VALUES ($batch, $sheet, $skipped, $conflicts, NULL)",
-               {"batch": batch_id, "sheet": prepared.sheet, "skipped": int(identical.sum()),
-                "conflicts": len(conflicts)})
+    db.execute(
+        cur,
+        "INSERT INTO import_batches VALUES ($batch, $table, $file, $sha, $rows, $at, 'imported')",
+        {
+            "batch": batch_id,
+            "table": spec.table,
+            "file": file_name[:255],
+            "sha": sha256,
+            "rows": total,
+            "at": dt.datetime.now().replace(microsecond=0),
+        },
+    )
+    db.execute(
+        cur,
+        "INSERT INTO import_batch_info VALUES ($batch, $sheet, $skipped, $conflicts, NULL)",
+        {"batch": batch_id, "sheet": prepared.sheet, "skipped": int(identical.sum()), "conflicts": len(conflicts)},
+    )
     if db.scalar(cur, "SELECT value FROM app_meta WHERE key = 'world'", in_transaction=True) is None:
         db.execute(cur, "INSERT INTO app_meta VALUES ('world', 'real')")
     return {"batch_id": batch_id, "inserted": total, "skipped": int(identical.sum()), "conflicts": conflicts}
@@ -167,8 +213,9 @@ def undo_batch(con, batch_id: str) -> int:
     spec = TABLES[table_name]
     with db.transaction(con) as cur:
         if spec.fact:
-            removed = db.scalar(cur, f"SELECT count(*) FROM {spec.table} WHERE batch_id = $b", {"b": batch_id},
-                                in_transaction=True)
+            removed = db.scalar(
+                cur, f"SELECT count(*) FROM {spec.table} WHERE batch_id = $b", {"b": batch_id}, in_transaction=True
+            )
             db.execute(cur, f"DELETE FROM {spec.table} WHERE batch_id = $b", {"b": batch_id})
         else:
             match = " AND ".join(f"t.{k} = k.key_{i}" for i, k in enumerate(spec.key, start=1))
@@ -176,36 +223,60 @@ def undo_batch(con, batch_id: str) -> int:
             blockers = []
             for ref_table, ref_cols, my_cols in spec.referenced_by:
                 on = " AND ".join(f"x.{rc} = t.{mc}" for rc, mc in zip(ref_cols, my_cols))
-                used = db.scalar(cur, f"""
+                used = db.scalar(
+                    cur,
+                    f"""
                     WITH mine AS (SELECT t.* FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match}))
-                    SELECT count(*) FROM {ref_table} x JOIN mine t ON {on}""", {"b": batch_id}, in_transaction=True)
+                    SELECT count(*) FROM {ref_table} x JOIN mine t ON {on}""",
+                    {"b": batch_id},
+                    in_transaction=True,
+                )
                 if used:
                     blockers.append(f"{TABLES[ref_table].label if ref_table in TABLES else ref_table} {used:,} 行")
             if blockers:
-                raise DataError(f"批次 {batch_id} 导入的{spec.label}仍被其他数据引用（{'、'.join(blockers)}）。"
-                                "请先撤销引用它们的批次，再撤销这一批。")
-            removed = db.scalar(cur, f"SELECT count(*) FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match})",
-                                {"b": batch_id}, in_transaction=True)
+                raise DataError(
+                    f"批次 {batch_id} 导入的{spec.label}仍被其他数据引用（{'、'.join(blockers)}）。"
+                    "请先撤销引用它们的批次，再撤销这一批。"
+                )
+            removed = db.scalar(
+                cur,
+                f"SELECT count(*) FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match})",
+                {"b": batch_id},
+                in_transaction=True,
+            )
             db.execute(cur, f"DELETE FROM {spec.table} t WHERE EXISTS ({batch_keys} AND {match})", {"b": batch_id})
         db.execute(cur, "UPDATE import_batches SET status = 'undone' WHERE batch_id = $b", {"b": batch_id})
-        db.execute(cur, "UPDATE import_batch_info SET undone_at = $at WHERE batch_id = $b",
-                   {"b": batch_id, "at": dt.datetime.now().replace(microsecond=0)})
+        db.execute(
+            cur,
+            "UPDATE import_batch_info SET undone_at = $at WHERE batch_id = $b",
+            {"b": batch_id, "at": dt.datetime.now().replace(microsecond=0)},
+        )
     return int(removed or 0)
 
 
 def history(con) -> pd.DataFrame:
     """Every batch, newest first: file, table, sha256, rows, time, status, sheet, skipped, conflicts."""
-    return db.query(con, """
+    return db.query(
+        con,
+        """
         SELECT b.batch_id, b.table_name, b.file_name, b.sha256, b.rows, b.imported_at, b.status,
                i.sheet, coalesce(i.skipped, 0) AS skipped, coalesce(i.conflicts, 0) AS conflicts, i.undone_at
         FROM import_batches b LEFT JOIN import_batch_info i USING (batch_id)
-        ORDER BY b.imported_at DESC, b.batch_id DESC""")
+        ORDER BY b.imported_at DESC, b.batch_id DESC""",
+    )
 
 
 # Demo rows, children before parents: DuckDB checks a foreign key against rows deleted earlier in the
 # same transaction, so each step commits on its own; a stopped run is finished by running it again.
-_DEMO_FACTS = (("contest_scores", None), ("contest_entries", None), ("contest_criteria", None),
-               ("contest_rounds", None), ("judges", None), ("seed_activities", DEMO_BATCH), ("grid_cases", DEMO_BATCH))
+_DEMO_FACTS = (
+    ("contest_scores", None),
+    ("contest_entries", None),
+    ("contest_criteria", None),
+    ("contest_rounds", None),
+    ("judges", None),
+    ("seed_activities", DEMO_BATCH),
+    ("grid_cases", DEMO_BATCH),
+)
 _DEMO_REFERENCE = ("pairings", "secretaries", "communities", "partners", "service_items")
 
 

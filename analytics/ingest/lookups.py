@@ -2,6 +2,7 @@
 (鹤北一居 → C30). Names are matched exactly after normalising (full-width forms, spaces, case) and a few
 fixed spellings (鹤北新村第一居委会 = 鹤北新村第一居民区); a name that matches nothing is reported with the
 closest names as a hint, never replaced by a guess."""
+
 from __future__ import annotations
 
 import difflib
@@ -126,7 +127,9 @@ class References:
             for spelling, ids in communities.items():
                 for ident in ids:
                     by_community.setdefault(ident, set()).add(spelling)
-            for round_id, ident, community in self._rows("SELECT round_id, entry_id, community_id FROM contest_entries"):
+            for round_id, ident, community in self._rows(
+                "SELECT round_id, entry_id, community_id FROM contest_entries"
+            ):
                 add(ident, ident, round_id + "\x1f")
                 for spelling in by_community.get(community, ()):
                     names.setdefault(round_id + "\x1f" + spelling, set()).add(ident)

@@ -12,6 +12,7 @@ names, the first rows and the rows of the chosen sheet, which come back as Arrow
 decodes as GBK into mostly rare characters (Latin-1, Shift-JIS or Big5 bytes) is refused, naming the
 encoding it more likely is.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -38,7 +39,7 @@ from analytics.ingest.encodings import decode
 from analytics.ingest.inspect import EXCEL_COLUMNS, FileRefused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
 
-HEAD_ROWS = 40                 # header search looks at this many rows from the top
+HEAD_ROWS = 40  # header search looks at this many rows from the top
 CSV_DELIMITERS = (",", "\t", ";", "|")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -49,8 +50,12 @@ class Sheet:
     width)` returns `width` columns from 0-based row `start` down, with each row's Excel row number.
     A workbook's sheets are read on first use, so listing the sheets of a big workbook stays cheap."""
 
-    def __init__(self, name: str, load: Callable[[], tuple[list[list[str]], list, list[str]]],
-                 body: Callable[[int, int], tuple[list[pa.Array], np.ndarray]]):
+    def __init__(
+        self,
+        name: str,
+        load: Callable[[], tuple[list[list[str]], list, list[str]]],
+        body: Callable[[int, int], tuple[list[pa.Array], np.ndarray]],
+    ):
         self.name = name
         self._load = load
         self._loaded = None
@@ -78,8 +83,8 @@ class Sheet:
 @dataclass
 class Workbook:
     file_name: str
-    kind: str                       # "csv" or "excel"
-    sheets: list[Sheet]             # visible sheets first, in workbook order
+    kind: str  # "csv" or "excel"
+    sheets: list[Sheet]  # visible sheets first, in workbook order
     hidden: list[str] = field(default_factory=list)
     encoding: str | None = None
 
@@ -88,8 +93,9 @@ def check_size(path: Path, max_bytes: int | None, file_name: str | None = None) 
     size = path.stat().st_size
     name = file_name or path.name
     if max_bytes is not None and size > max_bytes:
-        raise FileRefused(f"文件「{name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。"
-                          "请按月份或网格拆成几个较小的文件分别导入。")
+        raise FileRefused(
+            f"文件「{name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。请按月份或网格拆成几个较小的文件分别导入。"
+        )
     if size == 0:
         raise FileRefused(f"文件「{name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
     return size
@@ -107,11 +113,15 @@ def sniff_kind(path: Path, data_head: bytes, file_name: str | None = None) -> st
         return "excel"
     lowered = data_head[:512].lstrip().lower()
     if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) or b"<html" in lowered[:200]:
-        raise FileRefused(f"「{name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
-                          "常见于业务系统的“导出 Excel”。请用 Excel 打开它，另存为 .xlsx 后再上传。")
+        raise FileRefused(
+            f"「{name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
+            "常见于业务系统的“导出 Excel”。请用 Excel 打开它，另存为 .xlsx 后再上传。"
+        )
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        raise FileRefused(f"「{name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
-                          "请用 Excel 打开确认后另存为 .xlsx 再上传。")
+        raise FileRefused(
+            f"「{name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
+            "请用 Excel 打开确认后另存为 .xlsx 再上传。"
+        )
     return "csv"
 
 
@@ -124,8 +134,9 @@ def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str 
     info = _described(path, name)
     if info["kind"] == "csv":
         head = info["head"]
-        sheet = Sheet(name, lambda: (head, [], []), lambda start, width: _split(
-            _isolated("csv_body", path, name, start, width)))
+        sheet = Sheet(
+            name, lambda: (head, [], []), lambda start, width: _split(_isolated("csv_body", path, name, start, width))
+        )
         return Workbook(name, "csv", [sheet], encoding=info["encoding"])
     sheets = [_remote_sheet(path, name, sheet) for sheet in info["sheets"]]
     for sheet in sheets:
@@ -184,8 +195,10 @@ def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
     def load():
         table, merged, notes = _isolated("sheet", path, file_name, sheet_name)
         table_of["table"] = table
-        head = [list(row) for row in zip(*(table.column(i).slice(0, HEAD_ROWS).to_pylist()
-                                            for i in range(table.num_columns)))]
+        head = [
+            list(row)
+            for row in zip(*(table.column(i).slice(0, HEAD_ROWS).to_pylist() for i in range(table.num_columns)))
+        ]
         return head, merged, notes
 
     def body(start: int, width: int):
@@ -201,14 +214,20 @@ def _table_body(table: pa.Table, start: int, width: int):
     extra column when any row has them)."""
     part = table.slice(start)
     n = part.num_rows
-    columns = [_one_chunk(part.column(i)) if i < part.num_columns else pa.array([""] * n, type=pa.string())
-               for i in range(width)]
+    columns = [
+        _one_chunk(part.column(i)) if i < part.num_columns else pa.array([""] * n, type=pa.string())
+        for i in range(width)
+    ]
     if part.num_columns > width:
-        beyond = [part.column(i).to_pylist() for i in range(width, part.num_columns)
-                  if pc.any(pc.not_equal(pc.utf8_trim_whitespace(part.column(i)), "")).as_py()]
+        beyond = [
+            part.column(i).to_pylist()
+            for i in range(width, part.num_columns)
+            if pc.any(pc.not_equal(pc.utf8_trim_whitespace(part.column(i)), "")).as_py()
+        ]
         if beyond:
-            columns.append(pa.array(["\t".join(c for c in cells if c.strip()) for cells in zip(*beyond)],
-                                    type=pa.string()))
+            columns.append(
+                pa.array(["\t".join(c for c in cells if c.strip()) for cells in zip(*beyond)], type=pa.string())
+            )
     return columns, np.arange(start + 1, start + 1 + n, dtype=np.int64)
 
 
@@ -231,26 +250,36 @@ def _open_local(path: Path, name: str) -> Workbook:
     book = _open_csv(path.read_bytes(), name)
     widest = max((len(row) for row in book.sheets[0].head), default=0)
     if widest > EXCEL_COLUMNS:
-        raise FileRefused(f"「{name}」的一行有 {widest:,} 列，超过了 Excel 的上限 {EXCEL_COLUMNS:,} 列"
-                          "（通常是分隔符或引号错乱）。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。")
+        raise FileRefused(
+            f"「{name}」的一行有 {widest:,} 列，超过了 Excel 的上限 {EXCEL_COLUMNS:,} 列"
+            "（通常是分隔符或引号错乱）。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。"
+        )
     return book
 
 
 def _csv_errors(task):
     """Python's csv reader stops at a cell over 131,072 characters: say so, in the user's terms."""
+
     def run(path: str, name: str, *args):
         try:
             return task(path, name, *args)
         except csv.Error as exc:
-            raise FileRefused(f"「{name}」里有一行或一格长得异常（超过 13 万个字符），通常是文件损坏、引号不成对或"
-                              "整份文件没有换行。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。") from exc
+            raise FileRefused(
+                f"「{name}」里有一行或一格长得异常（超过 13 万个字符），通常是文件损坏、引号不成对或"
+                "整份文件没有换行。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。"
+            ) from exc
+
     return run
 
 
 def _task_describe(path: str, name: str) -> dict:
     book = _open_local(Path(path), name)
-    info = {"kind": book.kind, "encoding": book.encoding, "hidden": list(book.hidden),
-            "sheets": [s.name for s in book.sheets]}
+    info = {
+        "kind": book.kind,
+        "encoding": book.encoding,
+        "hidden": list(book.hidden),
+        "sheets": [s.name for s in book.sheets],
+    }
     if book.kind == "csv":
         info["head"] = book.sheets[0].head
     return info
@@ -284,8 +313,12 @@ def _task_boundary(data: bytes, name: str):
         return ("refused", exc.reason, str(exc))
 
 
-WORKER_TASKS = {"describe": _csv_errors(_task_describe), "sheet": _task_sheet, "csv_body": _csv_errors(_task_csv_body),
-                "boundary": _task_boundary}
+WORKER_TASKS = {
+    "describe": _csv_errors(_task_describe),
+    "sheet": _task_sheet,
+    "csv_body": _csv_errors(_task_csv_body),
+    "boundary": _task_boundary,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,7 +352,9 @@ def _utf8_head(data: bytes) -> str | None:
 def _open_csv(data: bytes, file_name: str) -> Workbook:
     if not data.strip():
         raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
-    head_text = None if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf8_head(data)
+    head_text = (
+        None if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf8_head(data)
+    )
     if head_text is not None and b"\x00" not in data:
         # Most files are UTF-8: decoding all of it in Python would cost time and memory for nothing.
         encoding, utf8, text_of = "UTF-8", data, None
@@ -365,21 +400,29 @@ def _arrow_body(utf8: bytes, delimiter: str, start: int, width: int):
     try:
         table = pa_csv.read_csv(
             io.BytesIO(utf8),
-            read_options=pa_csv.ReadOptions(skip_rows=start, autogenerate_column_names=True,
-                                            block_size=(8 << 20) if quoted else (1 << 20)),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted,
-                                              ignore_empty_lines=False, invalid_row_handler=on_invalid),
-            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
-                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                  null_values=[]))
+            read_options=pa_csv.ReadOptions(
+                skip_rows=start, autogenerate_column_names=True, block_size=(8 << 20) if quoted else (1 << 20)
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
     except pa.ArrowInvalid:
         return None
     # Ragged rows (more or fewer cells than the first data row) would shift the row numbers: read those
     # files the slow way, which keeps every row where the user sees it.
     if invalid or table.num_columns != width or any(t != pa.string() for t in table.schema.types):
         return None
-    columns = [table.column(i).combine_chunks() if table.column(i).num_chunks != 1 else table.column(i).chunk(0)
-               for i in range(width)]
+    columns = [
+        table.column(i).combine_chunks() if table.column(i).num_chunks != 1 else table.column(i).chunk(0)
+        for i in range(width)
+    ]
     return columns, np.arange(start + 1, start + 1 + table.num_rows, dtype=np.int64)
 
 
@@ -429,9 +472,14 @@ def _open_excel(path: Path, file_name: str) -> Workbook:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
         text = str(exc).lower()
-        hint = "文件可能设置了打开密码，请取消密码后再上传。" if ("password" in text or "encrypt" in text
-                                                                    or "cfb" in text) else "文件可能已损坏。"
-        raise FileRefused(f"无法读取 Excel 文件「{file_name}」：{hint}请用 Excel 打开确认后另存为 .xlsx 再上传。") from exc
+        hint = (
+            "文件可能设置了打开密码，请取消密码后再上传。"
+            if ("password" in text or "encrypt" in text or "cfb" in text)
+            else "文件可能已损坏。"
+        )
+        raise FileRefused(
+            f"无法读取 Excel 文件「{file_name}」：{hint}请用 Excel 打开确认后另存为 .xlsx 再上传。"
+        ) from exc
     visible, hidden = [], []
     for meta in book.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:

@@ -1,6 +1,7 @@
 """Contest score sheets as they are kept at the contest: one row per entry, one column per judge (or
 per judge and criterion, often under a merged judge cell), and optionally 最高分 / 最低分 / 最后得分.
 Those three are recomputed from the judges' scores and checked, never trusted."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,19 @@ from analytics.ingest.validate import Pipeline, Prepared
 CHECKS = {
     "max": ("最高分", "最高", "最高得分"),
     "min": ("最低分", "最低", "最低得分"),
-    "final": ("最后得分", "最终得分", "最后得分(去掉一个最高分和一个最低分)", "最终成绩", "最后成绩", "实得分",
-              "最终分", "平均分", "综合得分", "得分", "总得分"),
+    "final": (
+        "最后得分",
+        "最终得分",
+        "最后得分(去掉一个最高分和一个最低分)",
+        "最终成绩",
+        "最后成绩",
+        "实得分",
+        "最终分",
+        "平均分",
+        "综合得分",
+        "得分",
+        "总得分",
+    ),
 }
 _CHECK_KEYS = {key(s): kind for kind, spellings in CHECKS.items() for s in spellings}
 _SEPARATORS = re.compile(r"[-_/|·:：\s]+")
@@ -57,8 +69,11 @@ class WideScores:
         self.judge_find = pipeline.refs.lookup("judge")
         names, _ = pipeline.refs.maps("judge")
         self.judge_keys = sorted(names, key=len, reverse=True)
-        crit = db.query(pipeline.cur, "SELECT round_id, criterion_id, name, weight, max_score FROM contest_criteria",
-                        in_transaction=True)
+        crit = db.query(
+            pipeline.cur,
+            "SELECT round_id, criterion_id, name, weight, max_score FROM contest_criteria",
+            in_transaction=True,
+        )
         self.criteria = crit
         self.any_criterion = {key(v) for v in crit["name"]} | {key(v) for v in crit["criterion_id"]}
 
@@ -88,7 +103,7 @@ class WideScores:
         for k in self.judge_keys:
             if squeezed.startswith(k) and len(squeezed) > len(k):
                 ident = next(iter(self.pipe.refs.maps("judge")[0][k]))
-                return ident, text.strip()[len(k):] if text.strip().casefold().startswith(k) else squeezed[len(k):]
+                return ident, text.strip()[len(k) :] if text.strip().casefold().startswith(k) else squeezed[len(k) :]
         return None, None
 
     def recognise(self, upper: str, lower: str) -> bool:
@@ -115,25 +130,45 @@ class WideScores:
             if kind:
                 cols.append(ScoreColumn(position, label, check=kind))
                 continue
-            judge, crit_text = (self._judge(upper), lower) if upper and lower and self._judge(upper) else self._split(label)
+            judge, crit_text = (
+                (self._judge(upper), lower) if upper and lower and self._judge(upper) else self._split(label)
+            )
             if judge is None:
                 if _JUDGE_LIKE.search(label):
-                    errors.append((layout.header_row_number, label, label,
-                                   f"表头「{label}」（{column_letter(position)}列）看起来是评委，但不在评委名单中；"
-                                   "请先导入评委名单，或把表头改成名单中的评委名称"))
+                    errors.append(
+                        (
+                            layout.header_row_number,
+                            label,
+                            label,
+                            f"表头「{label}」（{column_letter(position)}列）看起来是评委，但不在评委名单中；"
+                            "请先导入评委名单，或把表头改成名单中的评委名称",
+                        )
+                    )
                 continue
             if crit_text:
                 criterion = crit_find.get(key(crit_text))
                 if criterion is None:
-                    errors.append((layout.header_row_number, label, crit_text,
-                                   f"「{crit_text}」不是场次 {round_id} 的评分标准（可用：{'、'.join(crit['name'])}）"))
+                    errors.append(
+                        (
+                            layout.header_row_number,
+                            label,
+                            crit_text,
+                            f"「{crit_text}」不是场次 {round_id} 的评分标准（可用：{'、'.join(crit['name'])}）",
+                        )
+                    )
                     continue
             elif len(crit) == 1:
                 criterion = crit["criterion_id"].iloc[0]
             else:
-                errors.append((layout.header_row_number, label, None,
-                               f"「{label}」只写了评委，没有写评分标准，而场次 {round_id} 有 {len(crit)} 项评分标准"
-                               f"（{'、'.join(crit['name'])}）。请按“评委-标准”分列填写，或改用长表（每行一个分数）"))
+                errors.append(
+                    (
+                        layout.header_row_number,
+                        label,
+                        None,
+                        f"「{label}」只写了评委，没有写评分标准，而场次 {round_id} 有 {len(crit)} 项评分标准"
+                        f"（{'、'.join(crit['name'])}）。请按“评委-标准”分列填写，或改用长表（每行一个分数）",
+                    )
+                )
                 continue
             cols.append(ScoreColumn(position, label, judge=judge, criterion=criterion))
         return cols, errors
@@ -148,20 +183,33 @@ class WideScores:
         if not judges:
             if errors:
                 return None
-            result.errors.append((result.layout.header_row_number, None, None,
-                                  "评分表里没有找到评委列：表头应写评委名称（如 评委1），或“评委-评分标准”"))
+            result.errors.append(
+                (
+                    result.layout.header_row_number,
+                    None,
+                    None,
+                    "评分表里没有找到评委列：表头应写评委名称（如 评委1），或“评委-评分标准”",
+                )
+            )
             return None
         seen = {}
         for c in judges:
             pair = (c.judge, c.criterion)
             if pair in seen:
-                result.errors.append((result.layout.header_row_number, c.label, None,
-                                      f"与「{seen[pair]}」是同一位评委的同一项标准，重复了"))
+                result.errors.append(
+                    (
+                        result.layout.header_row_number,
+                        c.label,
+                        None,
+                        f"与「{seen[pair]}」是同一位评委的同一项标准，重复了",
+                    )
+                )
             seen[pair] = c.label
         entry_pos = next((p for p, t in result.layout.mapping.items() if t == "entry_id"), None)
         if entry_pos is None:
-            result.errors.append((result.layout.header_row_number, "参赛居民区", None,
-                                  "评分表缺少“参赛居民区”列（或“参赛编号”列）"))
+            result.errors.append(
+                (result.layout.header_row_number, "参赛居民区", None, "评分表缺少“参赛居民区”列（或“参赛编号”列）")
+            )
             return None
         entry_raw = V.as_strings(columns[entry_pos])
         scoped = pa.array([f"{round_id}\x1f{v}" for v in entry_raw.to_pylist()], type=pa.string())
@@ -177,7 +225,9 @@ class WideScores:
             top = float(crit.loc[c.criterion, "max_score"])
             parsed = V.parse_number(V.as_strings(columns[c.position]), minimum=0, maximum=top, units=("分",))
             for i, message in zip(parsed.bad_index, parsed.bad_message):
-                result.errors.append((int(rows[i]), c.label, V.as_strings(columns[c.position])[int(i)].as_py(), message))
+                result.errors.append(
+                    (int(rows[i]), c.label, V.as_strings(columns[c.position])[int(i)].as_py(), message)
+                )
             scores[c.position] = parsed.values.to_numpy(zero_copy_only=False).astype(float)
         long = {"round_id": [], "entry_id": [], "judge_id": [], "criterion_id": [], "score": [], "_row": []}
         entry_ids = entries.values.to_pylist()
@@ -197,10 +247,18 @@ class WideScores:
         if missing:
             result.notes.append(f"有 {missing} 个评委分数格是空的（评委缺席或未打分），这些格不导入")
         result.notes.append(f"按宽表读取：{len(judges)} 个评分列，场次 {round_id}")
-        order = sorted(range(len(long["_row"])), key=lambda k: (long["_row"][k], long["judge_id"][k], long["criterion_id"][k]))
-        table = pa.table({name: pa.array([values[k] for k in order], type=pa.float64() if name == "score" else
-                                          pa.int64() if name == "_row" else pa.string())
-                          for name, values in long.items()})
+        order = sorted(
+            range(len(long["_row"])), key=lambda k: (long["_row"][k], long["judge_id"][k], long["criterion_id"][k])
+        )
+        table = pa.table(
+            {
+                name: pa.array(
+                    [values[k] for k in order],
+                    type=pa.float64() if name == "score" else pa.int64() if name == "_row" else pa.string(),
+                )
+                for name, values in long.items()
+            }
+        )
         del spec
         return table
 

@@ -1,5 +1,6 @@
 """Downloadable templates: an .xlsx per importable table with the Chinese headers, one example row,
 and a sheet that explains every column and the values it accepts."""
+
 from __future__ import annotations
 
 import io
@@ -11,10 +12,15 @@ from openpyxl.utils import get_column_letter
 from analytics.ingest.specs import REFERENCE_NAMES, TABLES, VOCABULARIES, Col
 
 KIND_TEXT = {
-    "id": "文本编号（按文本保存，开头的 0 不会丢）", "text": "文字", "phone": "电话号码（按文本保存）",
-    "int": "整数（可带千位分隔符）", "float": "数字（可带小数）",
+    "id": "文本编号（按文本保存，开头的 0 不会丢）",
+    "text": "文字",
+    "phone": "电话号码（按文本保存）",
+    "int": "整数（可带千位分隔符）",
+    "float": "数字（可带小数）",
     "date": "日期：2023-06-14、2023/6/14、2023.6.14、2023年6月14日 或 Excel 日期",
-    "timestamp": "日期和时间：2023-06-14 09:30（只写日期也可以）", "bool": "是 / 否", "enum": "从下列值中选一个",
+    "timestamp": "日期和时间：2023-06-14 09:30（只写日期也可以）",
+    "bool": "是 / 否",
+    "enum": "从下列值中选一个",
     "ref": "名称或编号",
 }
 GENERAL = [
@@ -31,8 +37,10 @@ GENERAL = [
 def _values_text(col: Col) -> str:
     if col.kind in ("enum", "bool"):
         vocab = VOCABULARIES[col.vocabulary or "bool"]
-        return "；".join(f"{spellings[0]}（也可写 {'、'.join(spellings[1:3]) or code}，英文 {code}）"
-                         for code, spellings in vocab.items())
+        return "；".join(
+            f"{spellings[0]}（也可写 {'、'.join(spellings[1:3]) or code}，英文 {code}）"
+            for code, spellings in vocab.items()
+        )
     if col.kind == "ref":
         return f"{REFERENCE_NAMES[col.vocabulary]}的名称或编号，须在系统的{REFERENCE_NAMES[col.vocabulary]}名单中"
     limits = []
@@ -58,7 +66,9 @@ def template_xlsx(table: str) -> bytes:
         example = data.cell(row=2, column=c, value=col.example or None)
         if col.kind in ("id", "phone", "date", "timestamp"):
             example.number_format = "@"
-        data.column_dimensions[get_column_letter(c)].width = max(12, len(col.label) * 2 + 4, min(40, len(col.example) + 4))
+        data.column_dimensions[get_column_letter(c)].width = max(
+            12, len(col.label) * 2 + 4, min(40, len(col.example) + 4)
+        )
     data.freeze_panes = "A2"
 
     notes = book.create_sheet("说明")
@@ -74,9 +84,23 @@ def template_xlsx(table: str) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = optional_fill
     for col in spec.columns:
-        required = "必填" if col.required else ("可不填（不填时自动生成）" if col.name in spec.key and spec.generated_key else "可不填")
-        notes.append([col.label, required, KIND_TEXT[col.kind], _values_text(col), col.help, col.example,
-                      "、".join(col.synonyms[:6]), col.name])
+        required = (
+            "必填"
+            if col.required
+            else ("可不填（不填时自动生成）" if col.name in spec.key and spec.generated_key else "可不填")
+        )
+        notes.append(
+            [
+                col.label,
+                required,
+                KIND_TEXT[col.kind],
+                _values_text(col),
+                col.help,
+                col.example,
+                "、".join(col.synonyms[:6]),
+                col.name,
+            ]
+        )
     notes.append([])
     for line in GENERAL:
         notes.append([line])

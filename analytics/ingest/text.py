@@ -1,6 +1,7 @@
 """Text as people type it into spreadsheets: full-width characters, stray spaces (U+3000 too),
 zero-width characters. `key()` is the form names and headers are compared in; stored text keeps its
 own characters (only trimmed), so 上海航天设备制造总厂（示意） keeps its full-width brackets."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """From a sheet to rows ready to insert: header, skipped rows (blank, 合计, notes), every cell parsed
 and checked, table rules, keys. Nothing is written here; every problem in the file is collected with
 the row number the user sees in Excel, the column as the user named it, the value and what to do."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,12 +33,12 @@ class Prepared:
     spec: TableSpec
     sheet: str
     layout: Layout | None
-    rows: pa.Table | None = None                      # stored columns + "_row" (Excel row number)
+    rows: pa.Table | None = None  # stored columns + "_row" (Excel row number)
     errors: list[Error] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)   # table column -> header as the user wrote it
-    source_rows: int = 0                              # data rows read (before skipping)
-    skipped_in_file: int = 0                          # repeated identical rows within the file
+    labels: dict[str, str] = field(default_factory=dict)  # table column -> header as the user wrote it
+    source_rows: int = 0  # data rows read (before skipping)
+    skipped_in_file: int = 0  # repeated identical rows within the file
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or self.spec.col(column).label
@@ -66,8 +67,9 @@ def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.nd
             continue
         # A total row says 合计 / 总计 / Total in some cell: short text starting with one of these letters.
         first = pc.utf8_slice_codeunits(trimmed, 0, 1)
-        candidates = np.flatnonzero(_mask(pc.is_in(first, value_set=_TOTAL_FIRST)) & _mask(pc.less_equal(length, 12))
-                                    & filled[i])
+        candidates = np.flatnonzero(
+            _mask(pc.is_in(first, value_set=_TOTAL_FIRST)) & _mask(pc.less_equal(length, 12)) & filled[i]
+        )
         if len(candidates):
             subset = pc.utf8_lower(pc.replace_substring_regex(trimmed.take(pa.array(candidates)), "[\\s\u3000:：]", ""))
             hit = np.zeros(len(candidates), dtype=bool)
@@ -93,8 +95,8 @@ class Pipeline:
         self.spec = spec
         self.round_id = round_id
         self.refs = References(cur)
-        self.bad_cells: dict[str, np.ndarray] = {}   # cells already reported: rules between columns skip them
-        self.empty_at: dict[int, np.ndarray] = {}     # sheet column -> empty cells of the kept rows
+        self.bad_cells: dict[str, np.ndarray] = {}  # cells already reported: rules between columns skip them
+        self.empty_at: dict[int, np.ndarray] = {}  # sheet column -> empty cells of the kept rows
 
     # ------------------------------------------------------------------------------------------
     def prepare(self, sheet: Sheet, *, extra=None) -> Prepared:
@@ -103,31 +105,54 @@ class Pipeline:
         result = Prepared(spec, sheet.name, layout, notes=list(sheet.notes))
         if layout is None:
             names = "、".join(c.label for c in spec.columns if c.required)
-            result.errors.append((None, None, None,
-                                  f"在工作表「{sheet.name}」的前 20 行中找不到表头：没有一行包含“{names}”等列名。"
-                                  f"请确认选择的数据种类是“{spec.label}”，并且表头在数据上方（可下载模板对照）。"))
+            result.errors.append(
+                (
+                    None,
+                    None,
+                    None,
+                    f"在工作表「{sheet.name}」的前 20 行中找不到表头：没有一行包含“{names}”等列名。"
+                    f"请确认选择的数据种类是“{spec.label}”，并且表头在数据上方（可下载模板对照）。",
+                )
+            )
             return result
         if layout.title:
-            result.notes.append(f"表头在第 {layout.header_row_number} 行；上方的标题行已跳过：{' / '.join(layout.title)[:80]}")
+            result.notes.append(
+                f"表头在第 {layout.header_row_number} 行；上方的标题行已跳过：{' / '.join(layout.title)[:80]}"
+            )
         elif layout.header_row_number > 1 or len(layout.header_rows) > 1:
-            result.notes.append(f"表头在第 {layout.header_rows[0] + 1}"
-                                + (f"–{layout.header_row_number}" if len(layout.header_rows) > 1 else "") + " 行")
+            result.notes.append(
+                f"表头在第 {layout.header_rows[0] + 1}"
+                + (f"–{layout.header_row_number}" if len(layout.header_rows) > 1 else "")
+                + " 行"
+            )
         for column, positions in layout.duplicates.items():
             names = "、".join(f"「{layout.labels[p]}」({column_letter(p)}列)" for p in positions)
-            result.errors.append((layout.header_row_number, layout.labels[positions[1]], None,
-                                  f"{names} 都对应“{spec.col(column).label}”，系统不知道该用哪一列。请删去或改名其中一列"))
+            result.errors.append(
+                (
+                    layout.header_row_number,
+                    layout.labels[positions[1]],
+                    None,
+                    f"{names} 都对应“{spec.col(column).label}”，系统不知道该用哪一列。请删去或改名其中一列",
+                )
+            )
         result.labels = {col: layout.labels[pos] for pos, col in layout.mapping.items()}
         return result
 
     def read_body(self, sheet: Sheet, result: Prepared, progress=None):
         layout = result.layout
         columns, rows = sheet.body(layout.data_start, layout.width)
-        if len(columns) > layout.width:      # cells beyond the header's last column
+        if len(columns) > layout.width:  # cells beyond the header's last column
             spill = V.as_strings(columns[layout.width])
             bad = np.flatnonzero(~V.blank_mask(spill))
             for i in bad:
-                result.errors.append((int(rows[i]), None, spill[int(i)].as_py()[:50],
-                                      "这一行在表头最后一列的右边还有内容（可能多了逗号或错位）；请核对这一行"))
+                result.errors.append(
+                    (
+                        int(rows[i]),
+                        None,
+                        spill[int(i)].as_py()[:50],
+                        "这一行在表头最后一列的右边还有内容（可能多了逗号或错位）；请核对这一行",
+                    )
+                )
             columns = columns[: layout.width]
         while len(columns) < layout.width:
             columns.append(pa.array([""] * len(rows), type=pa.string()))
@@ -143,9 +168,15 @@ class Pipeline:
         long_cells = pc.greater(lengths, MAX_CELL_CHARS)
         label = result.layout.labels.get(position) if result.layout else None
         for i in np.flatnonzero(long_cells.to_numpy(zero_copy_only=False))[:1000]:
-            result.errors.append((int(rows[i]), label, column[int(i)].as_py()[:30] + "…",
-                                  f"这个单元格有 {lengths[int(i)].as_py():,} 个字，超过了 {MAX_CELL_CHARS:,} 字的上限"
-                                  "（可能是粘贴出错）。请检查并缩短这一格后再导入"))
+            result.errors.append(
+                (
+                    int(rows[i]),
+                    label,
+                    column[int(i)].as_py()[:30] + "…",
+                    f"这个单元格有 {lengths[int(i)].as_py():,} 个字，超过了 {MAX_CELL_CHARS:,} 字的上限"
+                    "（可能是粘贴出错）。请检查并缩短这一格后再导入",
+                )
+            )
         # Later checks then quote the first characters only, not the whole cell.
         return pc.if_else(long_cells, pc.utf8_slice_codeunits(column, 0, 30), column)
 
@@ -184,11 +215,20 @@ class Pipeline:
                     parsed[col.name] = pa.array([ident] * n, type=pa.string())
                     continue
                 if col.required and not (col.name in spec.key and spec.generated_key):
-                    result.errors.append((header_row, col.label, None,
-                                          f"缺少必填列「{col.label}」。请在表头加上这一列（也可写作："
-                                          f"{'、'.join(col.synonyms[:4])}），或下载模板对照"))
-                parsed[col.name] = pa.nulls(n, type=_arrow_type(col)) if col.default is None else \
-                    pa.array([col.default] * n, type=_arrow_type(col))
+                    result.errors.append(
+                        (
+                            header_row,
+                            col.label,
+                            None,
+                            f"缺少必填列「{col.label}」。请在表头加上这一列（也可写作："
+                            f"{'、'.join(col.synonyms[:4])}），或下载模板对照",
+                        )
+                    )
+                parsed[col.name] = (
+                    pa.nulls(n, type=_arrow_type(col))
+                    if col.default is None
+                    else pa.array([col.default] * n, type=_arrow_type(col))
+                )
                 continue
             raw = V.as_strings(columns[position])
             if col.name == "round_id" and self.round_id:
@@ -199,8 +239,14 @@ class Pipeline:
                     value = chosen[int(i)].as_py()
                     got, _ = self.refs.lookup("round")(value)
                     if got != ident:
-                        result.errors.append((int(rows[i]), result.label(col.name), value,
-                                              f"与页面上选择的场次「{self.round_id}」不一致；请核对，或在页面上改选场次"))
+                        result.errors.append(
+                            (
+                                int(rows[i]),
+                                result.label(col.name),
+                                value,
+                                f"与页面上选择的场次「{self.round_id}」不一致；请核对，或在页面上改选场次",
+                            )
+                        )
             if col.vocabulary in ("entry", "criterion") and "round_id" in parsed:
                 raw = pc.binary_join_element_wise(pc.fill_null(parsed["round_id"], ""), raw, "\x1f")
             outcome = self._parse(col, raw, self.empty_at.get(position))
@@ -217,7 +263,14 @@ class Pipeline:
                 for i in missing[:_MAX_PER_COLUMN]:
                     result.errors.append((int(rows[i]), label, "", f"「{label}」是必填项，不能为空"))
                 if len(missing) > _MAX_PER_COLUMN:
-                    result.errors.append((None, label, None, f"「{label}」共有 {len(missing)} 行为空（以上只列出前 {_MAX_PER_COLUMN} 行）"))
+                    result.errors.append(
+                        (
+                            None,
+                            label,
+                            None,
+                            f"「{label}」共有 {len(missing)} 行为空（以上只列出前 {_MAX_PER_COLUMN} 行）",
+                        )
+                    )
             elif col.default is not None and outcome.empty.any():
                 values = pc.if_else(pa.array(outcome.empty), pa.scalar(col.default, values.type), values)
             parsed[col.name] = values
@@ -232,8 +285,9 @@ class Pipeline:
             return V.parse_text(raw)
         if col.kind in ("int", "float"):
             maximum = col.maximum if col.maximum is not None else (MAX_INT if col.kind == "int" else None)
-            return V.parse_number(raw, integer=col.kind == "int", minimum=col.minimum, maximum=maximum, units=col.units,
-                                  empty=empty)
+            return V.parse_number(
+                raw, integer=col.kind == "int", minimum=col.minimum, maximum=maximum, units=col.units, empty=empty
+            )
         if col.kind in ("date", "timestamp"):
             return V.parse_datetime(raw, date_only=col.kind == "date", empty=empty)
         if col.kind == "bool":
@@ -241,8 +295,9 @@ class Pipeline:
         if col.kind == "enum":
             return V.parse_mapped(raw, vocabulary_lookup(col.vocabulary), empty=empty)
         if col.kind == "ref":
-            return V.parse_mapped(raw, self.refs.lookup(col.vocabulary, scoped=col.vocabulary in ("entry", "criterion")),
-                                  empty=empty)
+            return V.parse_mapped(
+                raw, self.refs.lookup(col.vocabulary, scoped=col.vocabulary in ("entry", "criterion")), empty=empty
+            )
         raise ValueError(col.kind)
 
     # ------------------------------------------------------------------------------------------
@@ -278,6 +333,7 @@ class Pipeline:
     # ------------------------------------------------------------------------------------------
     def table_rules(self, parsed, rows, result: Prepared) -> None:
         spec, errors = self.spec, result.errors
+
         def reported(*columns):
             mask = np.zeros(len(rows), dtype=bool)
             for c in columns:
@@ -291,15 +347,33 @@ class Pipeline:
             has_closed = _mask(pc.is_valid(closed)) & known
             has_level = _mask(pc.is_valid(level)) & known
             for i in np.flatnonzero(has_closed & ~has_level):
-                errors.append((int(rows[i]), result.label("resolved_level"), "",
-                               "有办结时间但没有办结层级：已办结的事务请填办结层级（网格、居民区、街道或区级）"))
+                errors.append(
+                    (
+                        int(rows[i]),
+                        result.label("resolved_level"),
+                        "",
+                        "有办结时间但没有办结层级：已办结的事务请填办结层级（网格、居民区、街道或区级）",
+                    )
+                )
             for i in np.flatnonzero(~has_closed & has_level):
-                errors.append((int(rows[i]), result.label("closed_at"), "",
-                               "有办结层级但没有办结时间：已办结的事务请填办结时间；未办结的请把办结层级留空"))
+                errors.append(
+                    (
+                        int(rows[i]),
+                        result.label("closed_at"),
+                        "",
+                        "有办结层级但没有办结时间：已办结的事务请填办结时间；未办结的请把办结层级留空",
+                    )
+                )
             early = _mask(pc.less(closed, parsed["reported_at"]))
             for i in np.flatnonzero(early):
-                errors.append((int(rows[i]), result.label("closed_at"), str(closed[int(i)].as_py()),
-                               "办结时间早于上报时间，请核对"))
+                errors.append(
+                    (
+                        int(rows[i]),
+                        result.label("closed_at"),
+                        str(closed[int(i)].as_py()),
+                        "办结时间早于上报时间，请核对",
+                    )
+                )
             if "grid_id" in result.labels:
                 self._check_grid(parsed, rows, result)
         if spec.table == "seed_activities" and "seed_colour" in result.labels:
@@ -315,23 +389,39 @@ class Pipeline:
         communities, grids = parsed["community_id"].to_pylist(), parsed["grid_id"].to_pylist()
         for i, (c, g) in enumerate(zip(communities, grids)):
             if c and g and grid_of.get(c) != g:
-                result.errors.append((int(rows[i]), result.label("grid_id"), g,
-                                      f"居民区 {c} 属于网格 {grid_of.get(c)}，与这里填的网格不一致；请核对居民区或网格"))
+                result.errors.append(
+                    (
+                        int(rows[i]),
+                        result.label("grid_id"),
+                        g,
+                        f"居民区 {c} 属于网格 {grid_of.get(c)}，与这里填的网格不一致；请核对居民区或网格",
+                    )
+                )
 
     def _check_colour(self, parsed, rows, result):
         colour_of = self._pairs("SELECT item_id, seed_colour FROM service_items")
         items, colours = parsed["item_id"].to_pylist(), parsed["seed_colour"].to_pylist()
         for i, (item, colour) in enumerate(zip(items, colours)):
             if item and colour and colour_of.get(item) != colour:
-                result.errors.append((int(rows[i]), result.label("seed_colour"), colour,
-                                      f"服务项目 {item} 属于{_colour_label(colour_of.get(item))}，与这里填的颜色不一致"))
+                result.errors.append(
+                    (
+                        int(rows[i]),
+                        result.label("seed_colour"),
+                        colour,
+                        f"服务项目 {item} 属于{_colour_label(colour_of.get(item))}，与这里填的颜色不一致",
+                    )
+                )
 
     def _check_max_score(self, parsed, rows, result):
-        maximum = {(r, c): m for r, c, m in db.query(
-            self.cur, "SELECT round_id, criterion_id, max_score FROM contest_criteria",
-            in_transaction=True).itertuples(index=False, name=None)}
-        for i, (r, c, s) in enumerate(zip(parsed["round_id"].to_pylist(), parsed["criterion_id"].to_pylist(),
-                                          parsed["score"].to_pylist())):
+        maximum = {
+            (r, c): m
+            for r, c, m in db.query(
+                self.cur, "SELECT round_id, criterion_id, max_score FROM contest_criteria", in_transaction=True
+            ).itertuples(index=False, name=None)
+        }
+        for i, (r, c, s) in enumerate(
+            zip(parsed["round_id"].to_pylist(), parsed["criterion_id"].to_pylist(), parsed["score"].to_pylist())
+        ):
             top = maximum.get((r, c))
             if s is not None and top is not None and s > top:
                 result.errors.append((int(rows[i]), result.label("score"), f"{s:g}", f"超过这项标准的满分 {top:g}"))
@@ -358,18 +448,24 @@ class Pipeline:
         try:
             prefix = "A" if spec.table == "seed_activities" else "K"
             parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in content)
-            generated = self.cur.sql(f"""
+            generated = (
+                self.cur.sql(f"""
                 WITH hashed AS (SELECT _row, md5(concat_ws('|', {parts})) AS digest FROM ingest_keys_src),
                 final AS (
                     SELECT _row, '{prefix}-' || substr(digest, 1, 16)
                            || CASE WHEN row_number() OVER (PARTITION BY digest ORDER BY _row) > 1
                                    THEN '-' || row_number() OVER (PARTITION BY digest ORDER BY _row) ELSE '' END AS ident
                     FROM hashed)
-                SELECT ident FROM final ORDER BY _row""").to_arrow_table().column(0)
+                SELECT ident FROM final ORDER BY _row""")
+                .to_arrow_table()
+                .column(0)
+            )
         finally:
             self.cur.unregister("ingest_keys_src")
         if key_col not in result.labels:
-            result.notes.append(f"文件没有“{spec.col(key_col).label}”列：编号按每行内容生成，再次导入同样的行会被识别为重复")
+            result.notes.append(
+                f"文件没有“{spec.col(key_col).label}”列：编号按每行内容生成，再次导入同样的行会被识别为重复"
+            )
         filled = pc.if_else(pa.array(missing), generated.combine_chunks(), table[key_col])
         return table.set_column(table.schema.get_field_index(key_col), key_col, filled)
 
@@ -395,8 +491,14 @@ class Pipeline:
                         drop_rows.append(int(other["_row"]))
                     else:
                         label = result.label(keys[-1])
-                        result.errors.append((int(other["_row"]), label, str(other[keys[-1]]),
-                                              f"与第 {int(first['_row'])} 行的{label}相同但内容不同；编号在一个文件里只能出现一次"))
+                        result.errors.append(
+                            (
+                                int(other["_row"]),
+                                label,
+                                str(other[keys[-1]]),
+                                f"与第 {int(first['_row'])} 行的{label}相同但内容不同；编号在一个文件里只能出现一次",
+                            )
+                        )
         for column in spec.unique:
             names = table.select([column, *keys, "_row"]).to_pandas()
             names = names[names[column].notna()]
@@ -405,8 +507,14 @@ class Pipeline:
                 if group[keys].drop_duplicates().shape[0] > 1:
                     first = group.iloc[0]
                     for _, other in group.iloc[1:].iterrows():
-                        result.errors.append((int(other["_row"]), result.label(column), str(other[column]),
-                                              f"名称与第 {int(first['_row'])} 行相同但编号不同；名称不能重复"))
+                        result.errors.append(
+                            (
+                                int(other["_row"]),
+                                result.label(column),
+                                str(other[column]),
+                                f"名称与第 {int(first['_row'])} 行相同但编号不同；名称不能重复",
+                            )
+                        )
         if drop_rows:
             result.skipped_in_file = len(drop_rows)
             result.notes.append(f"{_rows_text(np.array(sorted(drop_rows)))}与前面的行完全相同，已按一行导入")
@@ -436,7 +544,7 @@ def _shown(value) -> str | None:
         return None
     text = str(value)
     if text.startswith("\x00formula:"):
-        text = text[len("\x00formula:"):]
+        text = text[len("\x00formula:") :]
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -447,6 +555,10 @@ def _colour_label(code):
 
 
 def _arrow_type(col) -> pa.DataType:
-    return {"int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "timestamp": pa.timestamp("s"),
-            "bool": pa.bool_()}.get(col.kind, pa.string())
-
+    return {
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("s"),
+        "bool": pa.bool_(),
+    }.get(col.kind, pa.string())

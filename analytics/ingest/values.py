@@ -5,6 +5,7 @@ values (null where empty or wrong) and, for every wrong cell, a Chinese message 
 instead. The common shapes go through vectorised Arrow kernels; only cells that miss the fast path are
 parsed one distinct value at a time in Python, so a clean million-row file never loops in Python.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,9 +28,12 @@ DATE_HINT = "请写成 2023-06-14、2023/6/14、2023.6.14 或 2023年6月14日"
 
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
-    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:时點点]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?$")
-_DATE_RE2 = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
-             r"(?:\s*[T ]?\s*(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?\s*分?)?\s*$")
+    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:时點点]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?$"
+)
+_DATE_RE2 = (
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:\s*[T ]?\s*(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?\s*分?)?\s*$"
+)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -90,9 +94,11 @@ def _formula_cells(raw: pa.Array) -> np.ndarray:
 
 
 def formula_message(value: str) -> str:
-    formula = value[len(FORMULA_MARK):]
-    return (f"这个单元格是公式「{formula}」，文件里没有保存它的计算结果（系统不会执行公式）。"
-            "请在 Excel 中打开文件、保存后再上传，或把公式改为数值")
+    formula = value[len(FORMULA_MARK) :]
+    return (
+        f"这个单元格是公式「{formula}」，文件里没有保存它的计算结果（系统不会执行公式）。"
+        "请在 Excel 中打开文件、保存后再上传，或把公式改为数值"
+    )
 
 
 def _excel_error(value: str) -> str | None:
@@ -114,8 +120,14 @@ def map_distinct(raw: pa.Array, fn: Callable[[str], tuple[object, str | None]], 
     return values, bad_u[idx] if len(bad_u) else np.zeros(len(raw), bool), messages, idx
 
 
-def _finish(raw: pa.Array, values_np, empty: np.ndarray, bad: np.ndarray, messages_for: Callable[[np.ndarray], list[str]],
-            arrow_type: pa.DataType) -> Parsed:
+def _finish(
+    raw: pa.Array,
+    values_np,
+    empty: np.ndarray,
+    bad: np.ndarray,
+    messages_for: Callable[[np.ndarray], list[str]],
+    arrow_type: pa.DataType,
+) -> Parsed:
     values = pa.array(values_np, type=arrow_type, mask=empty | bad)
     bad_index = np.flatnonzero(bad)
     return Parsed(values, empty, bad_index, messages_for(bad_index) if len(bad_index) else [])
@@ -188,8 +200,12 @@ def parse_text(raw, *, max_length: int = 2000) -> Parsed:
     too_long = _mask(pc.greater(length, max_length))
     bad = formula | too_long
     bad_index = np.flatnonzero(bad)
-    messages = [formula_message(raw[int(i)].as_py()) if formula[i]
-                else f"内容太长（{len(raw[int(i)].as_py())} 个字），最多 {max_length} 个字" for i in bad_index]
+    messages = [
+        formula_message(raw[int(i)].as_py())
+        if formula[i]
+        else f"内容太长（{len(raw[int(i)].as_py())} 个字），最多 {max_length} 个字"
+        for i in bad_index
+    ]
     values = pc.if_else(pa.array(empty | bad), pa.scalar(None, pa.string()), text)
     return Parsed(values, empty, bad_index, messages)
 
@@ -229,8 +245,15 @@ def number_from_text(text: str, *, units: tuple[str, ...] = ()) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def parse_number(raw, *, integer: bool = False, minimum: float | None = None, maximum: float | None = None,
-                 units: tuple[str, ...] = (), empty: np.ndarray | None = None) -> Parsed:
+def parse_number(
+    raw,
+    *,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    units: tuple[str, ...] = (),
+    empty: np.ndarray | None = None,
+) -> Parsed:
     raw = as_strings(raw)
     arrow_type = pa.int64() if integer else pa.float64()
     what = "整数" if integer else "数字"
@@ -308,9 +331,11 @@ def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = N
     def fast(r):
         values = np.full(len(r), np.datetime64("NaT"), dtype="datetime64[s]")
         ok = np.zeros(len(r), dtype=bool)
-        for pattern, fmt in ((r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", "%Y-%m-%d %H:%M:%S"),
-                             (r"^\d{4}-\d\d-\d\d \d\d:\d\d$", "%Y-%m-%d %H:%M"),
-                             (r"^\d{4}-\d\d-\d\d$", "%Y-%m-%d")):
+        for pattern, fmt in (
+            (r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", "%Y-%m-%d %H:%M:%S"),
+            (r"^\d{4}-\d\d-\d\d \d\d:\d\d$", "%Y-%m-%d %H:%M"),
+            (r"^\d{4}-\d\d-\d\d$", "%Y-%m-%d"),
+        ):
             todo = ~ok
             if not todo.any():
                 break
@@ -336,10 +361,22 @@ def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = N
             if matched.any():
                 parts = parts.filter(pa.array(matched))
                 field = lambda name, default: pc.utf8_lpad(  # noqa: E731
-                    pc.if_else(pc.equal(parts.field(name), ""), default, parts.field(name)), 2, "0")
+                    pc.if_else(pc.equal(parts.field(name), ""), default, parts.field(name)), 2, "0"
+                )
                 iso = pc.binary_join_element_wise(
-                    parts.field("y"), "-", field("m", "1"), "-", field("d", "1"), " ",
-                    field("H", "0"), ":", field("M", "0"), ":", field("S", "0"), "")
+                    parts.field("y"),
+                    "-",
+                    field("m", "1"),
+                    "-",
+                    field("d", "1"),
+                    " ",
+                    field("H", "0"),
+                    ":",
+                    field("M", "0"),
+                    ":",
+                    field("S", "0"),
+                    "",
+                )
                 parsed = pc.strptime(iso, format="%Y-%m-%d %H:%M:%S", unit=unit, error_is_null=True)
                 same = _mask(pc.equal(pc.day(parsed), pc.cast(parts.field("d"), pa.int64())))
                 years = pc.year(parsed).to_numpy(zero_copy_only=False)
@@ -361,7 +398,11 @@ def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = N
 
 # ---------------------------------------------------------------------------------------------
 # codes and references
-def parse_mapped(raw, lookup: Callable[[str], tuple[object, str | None]], out_type: pa.DataType | None = None,
-                 empty: np.ndarray | None = None) -> Parsed:
+def parse_mapped(
+    raw,
+    lookup: Callable[[str], tuple[object, str | None]],
+    out_type: pa.DataType | None = None,
+    empty: np.ndarray | None = None,
+) -> Parsed:
     """Values looked up once per distinct spelling (categories, colours, names of communities…)."""
     return _generic(raw, lookup, out_type or pa.string(), empty=empty)

@@ -14,6 +14,7 @@ A PostgreSQL class goes beside sqlite.py with the same methods: each one transac
 reading its rows with SELECT … FOR UPDATE, audit_log keyed by a bigserial; open_store picks it when
 $JIANGCHUAN_STORE is a postgresql:// address. Nothing else changes.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,19 @@ from pathlib import Path
 from analytics.store.base import AccessStore, Account, AuditEvent, LimitPolicy, Reservation, StoreBusy
 from analytics.store.sqlite import SQLiteStore
 
-__all__ = ["ENV_ACCOUNTS", "ENV_STORE", "AccessStore", "Account", "AuditEvent", "LimitPolicy", "Reservation",
-           "SQLiteStore", "StoreBusy", "open_store", "store_path"]
+__all__ = [
+    "ENV_ACCOUNTS",
+    "ENV_STORE",
+    "AccessStore",
+    "Account",
+    "AuditEvent",
+    "LimitPolicy",
+    "Reservation",
+    "SQLiteStore",
+    "StoreBusy",
+    "open_store",
+    "store_path",
+]
 
 ENV_ACCOUNTS = "JIANGCHUAN_ACCOUNTS"
 ENV_STORE = "JIANGCHUAN_STORE"

@@ -1,5 +1,6 @@
 """The interface of the shared store and the records it holds. Anything that keeps accounts, sign-in
 limits and the audit trail for the app implements AccessStore; callers never see how."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,6 +46,7 @@ class LimitPolicy:
     """How long a key (an account, a client address) waits after `failures` failed sign-ins in a row:
     `free` tries at once, then a doubling wait from `first_wait_s`, then `lockout_s` from `lock_after`
     failures on. Failures are forgotten after `forget_after_s` without one."""
+
     free: int
     lock_after: int
     first_wait_s: float = 15.0
@@ -64,6 +66,7 @@ class Reservation:
     """The answer to a sign-in attempt's reservation. `refused_key` is None when the attempt may go on;
     then `failures` holds each key's count with this attempt already counted as failed (pessimistically,
     so that parallel guesses cannot all slip through before any failure is written)."""
+
     refused_key: str | None = None
     retry_after_s: float = 0.0
     first_refusal: bool = False

@@ -2,6 +2,7 @@
 and a busy timeout, so writers from several processes queue instead of failing). Every operation opens
 its own short connection: the store object is then safe to share between Streamlit's session threads,
 and a command-line process needs nothing but the file."""
+
 from __future__ import annotations
 
 import contextlib
@@ -152,12 +153,21 @@ class SQLiteStore:
                 return
             users = json.loads(self.legacy_json.read_text(encoding="utf-8")).get("users", {})
             for name, fields in users.items():
-                con.execute("INSERT OR IGNORE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
-                            (name, fields["role"], fields.get("community_id"), fields.get("display_name"),
-                             fields.get("password_hash"), _now_text()))
+                con.execute(
+                    "INSERT OR IGNORE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        name,
+                        fields["role"],
+                        fields.get("community_id"),
+                        fields.get("display_name"),
+                        fields.get("password_hash"),
+                        _now_text(),
+                    ),
+                )
             con.execute("INSERT INTO store_meta VALUES ('json_imported', ?)", (str(self.legacy_json),))
-            self._insert_event(con, "system", "role_change",
-                               f"{len(users)} accounts moved from {self.legacy_json.name}", None)
+            self._insert_event(
+                con, "system", "role_change", f"{len(users)} accounts moved from {self.legacy_json.name}", None
+            )
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -172,14 +182,17 @@ class SQLiteStore:
     # accounts
     def accounts(self) -> dict[str, Account]:
         with self._read() as con:
-            rows = con.execute("SELECT username, role, community_id, display_name, password_hash FROM accounts"
-                               " ORDER BY username").fetchall()
+            rows = con.execute(
+                "SELECT username, role, community_id, display_name, password_hash FROM accounts ORDER BY username"
+            ).fetchall()
         return {row[0]: Account(*row) for row in rows}
 
     def account(self, username: str) -> Account | None:
         with self._read() as con:
-            row = con.execute("SELECT username, role, community_id, display_name, password_hash FROM accounts"
-                              " WHERE username = ?", (username,)).fetchone()
+            row = con.execute(
+                "SELECT username, role, community_id, display_name, password_hash FROM accounts WHERE username = ?",
+                (username,),
+            ).fetchone()
         return Account(*row) if row else None
 
     def has_accounts(self) -> bool:
@@ -188,9 +201,17 @@ class SQLiteStore:
 
     def save_account(self, account: Account, *, actor: str, action: str, detail: str) -> None:
         with self._write() as con:
-            con.execute("INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
-                        (account.username, account.role, account.community_id, account.display_name,
-                         account.password_hash, _now_text()))
+            con.execute(
+                "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    account.username,
+                    account.role,
+                    account.community_id,
+                    account.display_name,
+                    account.password_hash,
+                    _now_text(),
+                ),
+            )
             self._insert_event(con, actor, action, detail, None)
 
     def remove_account(self, username: str, *, actor: str, detail: str) -> bool:
@@ -204,10 +225,11 @@ class SQLiteStore:
     # audit trail
     @staticmethod
     def _insert_event(con, username, action, detail, role, occurred_at=None, origin=None) -> int:
-        cur = con.execute("INSERT OR IGNORE INTO audit_log (occurred_at, username, role, action, detail, origin)"
-                          " VALUES (?, ?, ?, ?, ?, ?)",
-                          (occurred_at or _now_text(), username or "?", role, action,
-                           (detail or "")[:MAX_DETAIL] or None, origin))
+        cur = con.execute(
+            "INSERT OR IGNORE INTO audit_log (occurred_at, username, role, action, detail, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (occurred_at or _now_text(), username or "?", role, action, (detail or "")[:MAX_DETAIL] or None, origin),
+        )
         return cur.rowcount
 
     def record(self, username: str, action: str, detail: str | None = None, role: str | None = None) -> None:
@@ -216,15 +238,27 @@ class SQLiteStore:
 
     def recent(self, limit: int = 500) -> list[AuditEvent]:
         with self._read() as con:
-            rows = con.execute("SELECT event_id, occurred_at, username, role, action, detail FROM audit_log"
-                               " ORDER BY occurred_at DESC, event_id DESC LIMIT ?", (int(limit),)).fetchall()
+            rows = con.execute(
+                "SELECT event_id, occurred_at, username, role, action, detail FROM audit_log"
+                " ORDER BY occurred_at DESC, event_id DESC LIMIT ?",
+                (int(limit),),
+            ).fetchall()
         return [AuditEvent(r[0], dt.datetime.fromisoformat(r[1]), *r[2:]) for r in rows]
 
     def adopt_events(self, events: Sequence[AuditEvent], source: str) -> int:
         with self._write() as con:
-            return sum(self._insert_event(con, e.username, e.action, e.detail, e.role,
-                                          e.occurred_at.isoformat(sep=" ", timespec="microseconds"),
-                                          f"{source}#{e.event_id}") for e in events)
+            return sum(
+                self._insert_event(
+                    con,
+                    e.username,
+                    e.action,
+                    e.detail,
+                    e.role,
+                    e.occurred_at.isoformat(sep=" ", timespec="microseconds"),
+                    f"{source}#{e.event_id}",
+                )
+                for e in events
+            )
 
     # -----------------------------------------------------------------------------------------
     # sign-in limits
@@ -241,8 +275,9 @@ class SQLiteStore:
         with self._write() as con:
             state = {}
             for key, policy in policies.items():
-                row = con.execute("SELECT failures, last_failure_at, refusal_noted FROM sign_in_throttle"
-                                  " WHERE key = ?", (key,)).fetchone()
+                row = con.execute(
+                    "SELECT failures, last_failure_at, refusal_noted FROM sign_in_throttle WHERE key = ?", (key,)
+                ).fetchone()
                 failures, last, noted = row or (0, 0.0, 0)
                 if now - last > policy.forget_after_s:
                     failures, noted = 0, 0
@@ -266,12 +301,18 @@ class SQLiteStore:
 def _explain(exc: sqlite3.Error, path: Path) -> DataError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return StoreBusy(f"账户与日志库（{path}）正被其他程序长时间占用，本次操作未完成，请稍后重试。"
-                         f" The account store is busy; try again in a moment.")
+        return StoreBusy(
+            f"账户与日志库（{path}）正被其他程序长时间占用，本次操作未完成，请稍后重试。"
+            f" The account store is busy; try again in a moment."
+        )
     if "full" in text or "disk i/o" in text or "readonly" in text or "unable to open" in text:
-        return StoreBusy(f"无法写入账户与日志库（{path}）：磁盘已满或没有写入权限。请清理磁盘空间或检查该文件夹的权限后重试。"
-                         f" Cannot write the account store: disk full or no permission.")
+        return StoreBusy(
+            f"无法写入账户与日志库（{path}）：磁盘已满或没有写入权限。请清理磁盘空间或检查该文件夹的权限后重试。"
+            f" Cannot write the account store: disk full or no permission."
+        )
     if "not a database" in text or "malformed" in text:
-        return DataError(f"账户与日志库（{path}）已损坏。请从备份恢复该文件，或将其改名后重新添加账户。"
-                         f" The account store is damaged; restore it from a backup.")
+        return DataError(
+            f"账户与日志库（{path}）已损坏。请从备份恢复该文件，或将其改名后重新添加账户。"
+            f" The account store is damaged; restore it from a backup."
+        )
     return DataError(f"账户与日志库（{path}）出错，本次操作未完成，请稍后重试；如反复出现请联系管理员。")

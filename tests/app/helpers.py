@@ -1,4 +1,5 @@
 """Running a page of the app under streamlit's AppTest."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -7,8 +8,9 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 
-def run_page(page: str, *, timeout: float = 60, session_state: dict | None = None,
-             clear_caches: bool = True) -> AppTest:
+def run_page(
+    page: str, *, timeout: float = 60, session_state: dict | None = None, clear_caches: bool = True
+) -> AppTest:
     """Run app.py, switch to `page` ("app_pages/overview.py") and run it. Caches are cleared first so that
     every test sees its own database.
 

@@ -12,8 +12,7 @@ def test_demo_mode_without_accounts(app_db):
 
 
 def test_demo_mode_as_a_secretary(app_db):
-    at = run_page("app_pages/overview.py", session_state={"auth_demo_role": "secretary",
-                                                          "auth_demo_community": "C30"})
+    at = run_page("app_pages/overview.py", session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
     assert_clean(at)
     assert at.session_state["scope"].community_id == "C30"
     residents = next(m for m in at.metric if m.label == "常住人口").value
@@ -55,19 +54,25 @@ def test_sign_in_gives_the_account_its_scope(app_db, accounts_file):
 def test_a_cache_filled_by_a_leader_is_not_served_to_a_secretary(app_db):
     leader = run_page("app_pages/overview.py")
     everyone = next(m for m in leader.metric if m.label == "常住人口").value
-    secretary = run_page("app_pages/overview.py", clear_caches=False,
-                         session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
+    secretary = run_page(
+        "app_pages/overview.py",
+        clear_caches=False,
+        session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"},
+    )
     assert_clean(secretary)
     assert everyone == "13.0万"
     assert next(m for m in secretary.metric if m.label == "常住人口").value == "6,589"
 
 
-@pytest.mark.parametrize("role, allowed, refused", [
-    ("secretary", [], ["app_pages/explorer.py", "app_pages/audit.py"]),
-    ("analyst", ["app_pages/explorer.py"], ["app_pages/audit.py"]),
-    ("admin", ["app_pages/explorer.py", "app_pages/audit.py"], []),
-    ("leader", ["app_pages/explorer.py", "app_pages/audit.py"], []),
-])
+@pytest.mark.parametrize(
+    "role, allowed, refused",
+    [
+        ("secretary", [], ["app_pages/explorer.py", "app_pages/audit.py"]),
+        ("analyst", ["app_pages/explorer.py"], ["app_pages/audit.py"]),
+        ("admin", ["app_pages/explorer.py", "app_pages/audit.py"], []),
+        ("leader", ["app_pages/explorer.py", "app_pages/audit.py"], []),
+    ],
+)
 def test_pages_follow_the_role(app_db, role, allowed, refused):
     state = {"auth_demo_role": role, "auth_demo_community": "C30"}
     for page in allowed:
@@ -110,9 +115,13 @@ def test_an_unprovisioned_oidc_identity_is_named_as_text_and_audited_once(app_db
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                          "client_id": "c", "client_secret": "s",
-                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "c",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
     at.user = {"is_logged_in": True, "email": "![i](http://e.com/a.png)"}
     for _ in range(3):
         at.run()

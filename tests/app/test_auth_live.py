@@ -1,5 +1,6 @@
 """Sign-in limits across browser sessions, and account changes made from the command line while the
 app runs (holding its DuckDB file) reaching the open sessions at their next run."""
+
 import os
 import shutil
 import subprocess
@@ -22,8 +23,14 @@ def sign_in(username, password, *, clear_caches=False):
 
 
 def cli(*args):
-    out = subprocess.run([sys.executable, "-m", "analytics.access", *args], capture_output=True, text=True,
-                         cwd=ROOT, env=dict(os.environ), timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "analytics.access", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ),
+        timeout=120,
+    )
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     return out
 
@@ -73,8 +80,14 @@ def test_a_changed_role_gets_its_new_scope_at_the_next_run(app_db, accounts_file
 def test_a_changed_password_signs_the_session_out(app_db, accounts_file):
     at = sign_in("leader1", "leader-password-1", clear_caches=True)
     assert at.session_state["scope"].role == "leader"
-    subprocess.run([sys.executable, "-m", "analytics.access", "set-password", "leader1", "--password-stdin"],
-                   input="a brand new password\n", text=True, cwd=ROOT, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "analytics.access", "set-password", "leader1", "--password-stdin"],
+        input="a brand new password\n",
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
     at.run()
     assert at.title[0].value == "登录" and any("密码已更改" in w.value for w in at.warning)
     assert_clean(sign_in("leader1", "a brand new password"))
@@ -91,9 +104,16 @@ def test_a_database_held_by_another_program_is_explained(app_db, tmp_path, monke
     held = tmp_path / "held.duckdb"
     shutil.copy(app_db, held)
     monkeypatch.setenv("JIANGCHUAN_DB", str(held))
-    proc = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(held)!r});"
-                             " print('ready', flush=True); sys.stdin.read()"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; c = duckdb.connect({str(held)!r}); print('ready', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         at = run_page("app_pages/overview.py")

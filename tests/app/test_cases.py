@@ -68,7 +68,7 @@ def test_charts_heatmap_sankey_and_the_rest(leader_page):
     labels = " ".join(sankey["node"]["label"])
     for name in ("党建工作", "民意征集", "服务代办", "矛盾化解", "网格", "居民区", "街道", "区级"):
         assert name in labels
-    assert len(specs) >= 9   # heatmap, sankey, level mix, 2 × time, backlog, urgent, 3 × satisfaction
+    assert len(specs) >= 9  # heatmap, sankey, level mix, 2 × time, backlog, urgent, 3 × satisfaction
 
 
 def test_downloads_and_targets_editor_read_only_for_a_leader(leader_page):

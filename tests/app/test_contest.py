@@ -1,4 +1,5 @@
 """The contest page (书记擂台) under AppTest."""
+
 import pytest
 
 from tests.app.helpers import assert_clean, run_page
@@ -30,7 +31,7 @@ def test_contest_page_shows_the_ranking(app_db):
     assert "去掉最高最低分·名次" in at.dataframe[0].value.columns
     assert "评委标准化·名次" in at.dataframe[0].value.columns
     markdown = " ".join(m.value for m in at.markdown)
-    assert "未打分" in markdown and "文化美" in markdown          # the two gaps of the annual round
+    assert "未打分" in markdown and "文化美" in markdown  # the two gaps of the annual round
     assert "评委7" in markdown
     assert "鹤北一居" in texts
 
@@ -57,7 +58,7 @@ def test_round_picker_and_head_to_head(app_db):
     at.selectbox(key="contest_round").set_value("R2023A").run()
     assert_clean(at)
     assert at.metric[1].value.endswith("/ 3")
-    assert any("无法判断" in m.value for m in at.markdown)          # three entries: too few to correlate
+    assert any("无法判断" in m.value for m in at.markdown)  # three entries: too few to correlate
     options = at.selectbox(key="contest_entry_b").options
     at.selectbox(key="contest_entry_b").set_value(at.selectbox(key="contest_entry_b").options[1]).run()
     assert_clean(at)
@@ -74,7 +75,9 @@ def test_secretary_sees_public_results_and_only_own_sheets(app_db):
 
 
 def test_secretary_of_a_community_that_did_not_enter(app_db):
-    at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C02"})     # 河东 entered no round
+    at = run_page(
+        PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C02"}
+    )  # 河东 entered no round
     assert_clean(at)
     assert len(table_with(at, "去掉最高最低分·名次")) == 16
     assert any(i.value == "没有可以查看的作品。" for i in at.info)

@@ -1,5 +1,6 @@
 """The 数据导入 page: the demo world must be cleared first; upload, preview and the validation report;
 confirm; the history with undo; templates."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,9 @@ from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/data_import.py"
 HEADER = "事务编号,居民区,事务类别,上报时间,办结时间,办结层级,是否紧急,满意度\r\n"
-GOOD = (HEADER + "P1,鹤北一居,矛盾化解,2024-03-01 09:30,2024-03-02 10:00,网格,否,5\r\n"
-        "P2,北街,民意征集,2024/3/2,,,是,\r\n").encode("gbk")
+GOOD = (
+    HEADER + "P1,鹤北一居,矛盾化解,2024-03-01 09:30,2024-03-02 10:00,网格,否,5\r\nP2,北街,民意征集,2024/3/2,,,是,\r\n"
+).encode("gbk")
 BAD = (HEADER + "Q1,火星新村,党建,2024-03-01,,,否,\r\nQ2,北街,党建,2024-02-30,,,否,9\r\n").encode("utf-8")
 
 
@@ -59,8 +61,8 @@ def test_demo_world_must_be_cleared_before_importing(app_db, admin):
     upload(at, "三月.csv", GOOD)
     assert_clean(at)
     assert metric(at, "将导入") == "2" and metric(at, "需修改的错误") == "0"
-    assert button(at, "import_confirm").disabled                  # no mixing with the simulated data
-    assert button(at, "import_clear").disabled                    # not before the confirmation box
+    assert button(at, "import_confirm").disabled  # no mixing with the simulated data
+    assert button(at, "import_clear").disabled  # not before the confirmation box
     clear_demo(at)
     assert_clean(at)
     assert "已清空演示数据" in at.success[0].value
@@ -129,7 +131,7 @@ def test_an_unreadable_file_is_refused_and_the_page_goes_on(app_db, admin):
     upload(at, "乱码.csv", b"\x80\x81\xff\xfe garbage \x81\x00" * 10)
     assert not at.exception
     assert "无法识别" in at.error[0].value
-    assert at.dataframe or at.info                  # the history tab still renders below
+    assert at.dataframe or at.info  # the history tab still renders below
     assert len(at.get("download_button")) == 11
 
 
@@ -139,7 +141,7 @@ MARKDOWN_NAME = "[x](http://e.com)![i](http://e.com/a.png)<b>x</b>.xlsx"
 @pytest.mark.slow
 def test_a_markdown_file_name_shows_as_text(app_db, admin):
     at = run_page(PAGE, session_state=admin)
-    upload(at, MARKDOWN_NAME, GOOD)            # CSV bytes under an .xlsx name: refused, naming the file
+    upload(at, MARKDOWN_NAME, GOOD)  # CSV bytes under an .xlsx name: refused, naming the file
     assert not at.exception
     shown = at.error[0].value
     assert "不是有效的 Excel 文件" in shown
@@ -160,7 +162,7 @@ def test_a_workbook_that_aborts_its_parser_is_refused_and_the_app_goes_on(app_db
     upload(at, "三月台账.xlsx", content)
     assert not at.exception
     assert "异常终止" in at.error[0].value and "三月台账" in at.error[0].value
-    upload(at, "三月.csv", GOOD)             # the same server process reads the next file
+    upload(at, "三月.csv", GOOD)  # the same server process reads the next file
     assert not at.exception and metric(at, "将导入") == "2"
 
 
@@ -171,7 +173,7 @@ def test_an_upload_is_kept_where_only_the_app_can_read_it(app_db, admin):
 
     from ui import uploads
 
-    for old in uploads.UPLOAD_DIR.glob("*/四月.csv"):    # left by an earlier run of this test
+    for old in uploads.UPLOAD_DIR.glob("*/四月.csv"):  # left by an earlier run of this test
         old.unlink()
     at = run_page(PAGE, session_state=admin)
     upload(at, "四月.csv", GOOD)

@@ -9,8 +9,13 @@ PAGE = "app_pages/explorer.py"
 
 
 # Display tables carry no key in AppTest; each section draws them in a fixed order.
-ORDER = {"explorer_pivot_table": 0, "explorer_console_table": 0, "explorer_tables_list": 0, "explorer_fields": 1,
-         "explorer_sample": 2}
+ORDER = {
+    "explorer_pivot_table": 0,
+    "explorer_console_table": 0,
+    "explorer_tables_list": 0,
+    "explorer_fields": 1,
+    "explorer_sample": 2,
+}
 
 
 def frame_of(at, key):
@@ -22,8 +27,12 @@ def checksums(path) -> dict:
     """Through a connection to the app's own instance (same settings: DuckDB shares it)."""
     con = duckdb.connect(str(path))
     try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables"
-                                           " WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
         return {n: con.execute(f'SELECT count(*), sum(hash(t)::HUGEINT) FROM "{n}" t').fetchone() for n in names}
     finally:
         con.close()
@@ -46,8 +55,11 @@ def test_pivot_answers_agree_with_direct_sql(app_db):
     assert list(table.columns) == ["片区网格", "种子颜色", "活动场次", "服务居民人次"]
     assert set(table["种子颜色"]) <= {"红色种子", "绿色种子", "白色种子", "蓝色种子"}
     filters = at.session_state["filters"]
-    (count, people), = direct(app_db, "SELECT count(*), sum(participants) FROM seed_activities"
-                                      " WHERE held_on BETWEEN ? AND ?", [filters.start, filters.end])
+    ((count, people),) = direct(
+        app_db,
+        "SELECT count(*), sum(participants) FROM seed_activities WHERE held_on BETWEEN ? AND ?",
+        [filters.start, filters.end],
+    )
     assert table["活动场次"].sum() == count and table["服务居民人次"].sum() == people
     shown = at.code[0].value
     assert shown.startswith("WITH facts AS") and "$" not in shown
@@ -84,8 +96,12 @@ def test_keep_filter_narrows_the_pivot(app_db):
     assert_clean(at)
     disputes = frame_of(at, "explorer_pivot_table")["事务件数"].sum()
     filters = at.session_state["filters"]
-    (expected,), = direct(app_db, "SELECT count(*) FROM grid_cases WHERE category = 'dispute'"
-                                  " AND reported_at >= ? AND reported_at < ? + INTERVAL 1 DAY", [filters.start, filters.end])
+    ((expected,),) = direct(
+        app_db,
+        "SELECT count(*) FROM grid_cases WHERE category = 'dispute'"
+        " AND reported_at >= ? AND reported_at < ? + INTERVAL 1 DAY",
+        [filters.start, filters.end],
+    )
     assert disputes == expected < everything
 
 
@@ -106,13 +122,20 @@ def test_console_runs_refuses_and_changes_nothing(app_db):
     assert_clean(at)
     before = checksums(app_db)
     events_before = len(audit.recent())
-    at.text_area(key="explorer_sql").set_value("SELECT grid_id, count(*) AS n FROM communities GROUP BY ALL ORDER BY 1").run()
+    at.text_area(key="explorer_sql").set_value(
+        "SELECT grid_id, count(*) AS n FROM communities GROUP BY ALL ORDER BY 1"
+    ).run()
     at.button(key="explorer_run").click().run()
     assert_clean(at)
     result = frame_of(at, "explorer_console_table")
     assert result["grid_id"].tolist() == [f"G{i}" for i in range(1, 8)]
-    for hostile in ("DROP TABLE grids", "SELECT 1; DELETE FROM grid_cases", "SELECT * FROM read_csv('/etc/passwd')",
-                    "WITH x AS (DELETE FROM grids RETURNING *) SELECT * FROM x", "SET enable_external_access = true"):
+    for hostile in (
+        "DROP TABLE grids",
+        "SELECT 1; DELETE FROM grid_cases",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "WITH x AS (DELETE FROM grids RETURNING *) SELECT * FROM x",
+        "SET enable_external_access = true",
+    ):
         at.text_area(key="explorer_sql").set_value(hostile).run()
         at.button(key="explorer_run").click().run()
         assert not at.exception
@@ -200,8 +223,8 @@ def test_overview_shows_its_sql_and_it_runs_in_the_console(app_db):
     closed = run_page("app_pages/overview.py")
     assert_clean(closed)
     assert any(e.label == "查看SQL" for e in closed.expander)
-    assert not closed.code                                     # made only when opened
-    at = run_page("app_pages/overview.py", session_state={"overview_sql": True})   # opened
+    assert not closed.code  # made only when opened
+    at = run_page("app_pages/overview.py", session_state={"overview_sql": True})  # opened
     assert_clean(at)
     shown = at.code[0].value
     assert "$" not in shown
@@ -228,6 +251,8 @@ def test_an_analysts_pivot_hides_small_dispute_counts(app_db):
     assert small.any() and analyst.loc[small, "事务件数"].isna().all()
     assert analyst["事务件数"].isna().sum() > small.sum()
     assert analyst["事务件数"].notna().any()
+
+
 @pytest.mark.slow
 def test_an_analyst_reads_no_bookkeeping_in_the_explorer(app_db):
     """The page's own paths for an analyst: the table browser's list, and the console."""

@@ -86,11 +86,16 @@ def test_drill_down_and_side_by_side(app_db):
     assert [m.value for m in at.markdown if m.value.startswith("####")] == ["#### 鹤庆片区网格"]
     assert len(at.metric) == 4 and at.metric[0].label == "小事不出网格率"
     assert "居民区排名：小事不出网格率" in [m.value.strip("*") for m in at.markdown]
-    focus_line = next(f for f in layer(deck(at), "grid_map_grids")["data"]["features"] if f["properties"]["grid_id"] == "G7")
+    focus_line = next(
+        f for f in layer(deck(at), "grid_map_grids")["data"]["features"] if f["properties"]["grid_id"] == "G7"
+    )
     assert focus_line["properties"]["width"] == 5
     at.selectbox(key="grid_map_compare").set_value("G3").run()
     assert_clean(at)
-    assert [m.value for m in at.markdown if m.value.startswith("####")] == ["#### 鹤庆片区网格", "#### 沧源兰坪片区网格"]
+    assert [m.value for m in at.markdown if m.value.startswith("####")] == [
+        "#### 鹤庆片区网格",
+        "#### 沧源兰坪片区网格",
+    ]
     assert len(at.metric) == 8
     # the stronger grid shows the higher in-grid rate (G7 settles locally, G3 escalates in the demo world)
     assert float(at.metric[0].value.rstrip("%")) > float(at.metric[4].value.rstrip("%"))
@@ -144,12 +149,16 @@ def test_configured_basemap(app_db, monkeypatch, crs):
     from urllib.parse import unquote
 
     style = json.loads(unquote(spec["mapStyle"].split(",", 1)[1]))
-    assert style["sources"]["basemap"]["tiles"] == ["http://tiles.intranet.example/1/{z}/{x}/{y}.png",
-                                                    "http://tiles.intranet.example/2/{z}/{x}/{y}.png"]
+    assert style["sources"]["basemap"]["tiles"] == [
+        "http://tiles.intranet.example/1/{z}/{x}/{y}.png",
+        "http://tiles.intranet.example/2/{z}/{x}/{y}.png",
+    ]
     assert "内网底图" in at.caption[1].value
     g1 = next(f for f in layer(spec, "grid_map_grids")["data"]["features"] if f["properties"]["grid_id"] == "G1")
     drawn = shapely.geometry.shape(g1["geometry"])
-    stored = shapely.geometry.shape(json.loads(demo.BOUNDARY_FILE.read_text(encoding="utf-8"))["features"][0]["geometry"])
+    stored = shapely.geometry.shape(
+        json.loads(demo.BOUNDARY_FILE.read_text(encoding="utf-8"))["features"][0]["geometry"]
+    )
     offset_m = geo.distance_m(stored.centroid.x, stored.centroid.y, drawn.centroid.x, drawn.centroid.y)
     if crs == "gcj02":
         assert 300 < offset_m < 800 and "GCJ-02" in at.caption[1].value

@@ -1,6 +1,7 @@
 """Names that come from imported files (communities, partners, service items) show as text on every page:
 a name written as a markdown link or image renders as those characters, never as a link or an image
 that the browser would fetch."""
+
 import duckdb
 import pytest
 
@@ -19,10 +20,16 @@ def named_world(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(demo_world, "short_name", lambda name: "[x](http://e.com)" + real_short(name))
         patch.setattr(demo_world, "full_name", lambda name: "![y](http://e.com/a.png)" + real_full(name))
-        patch.setattr(demo_world, "PARTNERS", [(pid, "[x](http://e.com)" + name, *rest)
-                                               for pid, name, *rest in demo_world.PARTNERS])
-        patch.setattr(demo_world, "SERVICE_ITEMS", [(iid, colour, "[x](http://e.com)" + name, *rest)
-                                                    for iid, colour, name, *rest in demo_world.SERVICE_ITEMS])
+        patch.setattr(
+            demo_world,
+            "PARTNERS",
+            [(pid, "[x](http://e.com)" + name, *rest) for pid, name, *rest in demo_world.PARTNERS],
+        )
+        patch.setattr(
+            demo_world,
+            "SERVICE_ITEMS",
+            [(iid, colour, "[x](http://e.com)" + name, *rest) for iid, colour, name, *rest in demo_world.SERVICE_ITEMS],
+        )
         con = duckdb.connect(str(path))
         db.create_schema(con)
         demo.build(con, scale=0.1)

@@ -1,6 +1,7 @@
 """The 四色种子 page under AppTest: it renders, the sidebar filters, the scope and the page's picks apply,
 and a pick can be cleared. AppTest cannot click inside a plotly chart: the browser test clicks for real,
 and tests/unit/test_seed_selection.py covers the click-to-pick logic as plain functions."""
+
 import datetime as dt
 
 import pytest
@@ -11,7 +12,7 @@ from analytics.filters import Filters
 from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/seeds.py"
-LAST12 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))   # the default preset on the demo world
+LAST12 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))  # the default preset on the demo world
 
 
 def activities(at) -> str:

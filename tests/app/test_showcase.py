@@ -1,4 +1,5 @@
 """The showcase page (擂台展示) under AppTest."""
+
 import pytest
 
 from analytics import audit, showcase
@@ -29,7 +30,7 @@ def test_leader_sees_a_community_with_downloads(app_db):
     labels = [m.label for m in at.metric]
     for wanted in ("常住人口", "服务居民人次", "小事不出网格率", "急事不出社区率"):
         assert wanted in labels
-    assert at.success                                       # the highlights
+    assert at.success  # the highlights
     assert at.text_area(key="showcase_story_C01").value == ""
 
 
@@ -42,7 +43,7 @@ def test_the_page_shows_the_numbers_the_files_print(app_db):
     s = showcase.content(_app_connection(), "C30", start=period.start, end=period.end)
     assert _metric(at, "服务居民人次").value == number(s.totals["participants"])
     assert _metric(at, "小事不出网格率").value == pct(s.grid_work["in_grid_rate"])
-    shown = at.success[0].value.replace("\\", "")      # markdown escapes taken out
+    shown = at.success[0].value.replace("\\", "")  # markdown escapes taken out
     assert all(line in shown for line in s.highlights)
 
 

@@ -1,6 +1,7 @@
 """Browser tests: `streamlit run app.py` on a free port against a copy of the demo world, driven by
 Playwright with the system Chromium. Every request to a host other than the app's own is recorded,
 and a test fails on any (the app must work on intranets with no internet)."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,15 @@ from analytics import db
 from tests.conftest import ROOT, artifact
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _free_port() -> int:
@@ -32,8 +40,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def app_url(demo_db_path, tmp_path_factory):
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium) "
-                    "or set CHROMIUM_PATH to run the browser tests")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium) "
+            "or set CHROMIUM_PATH to run the browser tests"
+        )
     path = tmp_path_factory.mktemp("browser") / "app.duckdb"
     shutil.copy(demo_db_path, path)
     with running_app({db.ENV_DB_PATH: str(path)}, path.parent / "server.log") as base:
@@ -47,9 +57,26 @@ def running_app(env: dict[str, str], log_path: Path):
     port = _free_port()
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 120

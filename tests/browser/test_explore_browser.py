@@ -37,8 +37,11 @@ def test_console_in_the_browser(tracked):
     with tracked.rerun():
         page.get_by_role("radio", name="SQL 控制台").click()
     page.locator("textarea").wait_for(state="visible")
-    run_console(tracked, "SELECT g.name AS 网格, count(*) AS 事务件数 FROM grid_cases k JOIN communities c"
-                         " USING (community_id) JOIN grids g USING (grid_id) GROUP BY ALL ORDER BY 2 DESC")
+    run_console(
+        tracked,
+        "SELECT g.name AS 网格, count(*) AS 事务件数 FROM grid_cases k JOIN communities c"
+        " USING (community_id) JOIN grids g USING (grid_id) GROUP BY ALL ORDER BY 2 DESC",
+    )
     page.get_by_text("用时").first.wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible")
     assert page.locator("[data-testid='stDataFrame']").count() == 1

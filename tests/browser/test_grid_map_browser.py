@@ -1,5 +1,6 @@
 """The grid map in a real browser: drawn offline, clickable, and — when an operator configures one — with
 a basemap from that server only."""
+
 import http.server
 import io
 import json
@@ -40,9 +41,11 @@ def wait_for_map(page, *, colours: int = 6, deadline_s: float = 120):
 
 def screen_point(box: dict, lon: float, lat: float) -> tuple[float, float]:
     """Where a WGS-84 point of the demo boundaries is drawn in the chart (deck.gl's 512-pixel world)."""
-    shapes = [shapely.geometry.shape(f["geometry"]) for f in json.loads(demo.BOUNDARY_FILE.read_text("utf-8"))["features"]]
+    shapes = [
+        shapely.geometry.shape(f["geometry"]) for f in json.loads(demo.BOUNDARY_FILE.read_text("utf-8"))["features"]
+    ]
     view = maps._view(shapes)
-    scale = 512 * 2 ** view.zoom
+    scale = 512 * 2**view.zoom
 
     def merc_y(value):
         return math.log(math.tan(math.pi / 4 + math.radians(value) / 2))
@@ -53,8 +56,11 @@ def screen_point(box: dict, lon: float, lat: float) -> tuple[float, float]:
 
 
 def label_of(grid_id: str) -> tuple[float, float]:
-    feature = next(f for f in json.loads(demo.BOUNDARY_FILE.read_text("utf-8"))["features"]
-                   if f["properties"]["grid_id"] == grid_id)
+    feature = next(
+        f
+        for f in json.loads(demo.BOUNDARY_FILE.read_text("utf-8"))["features"]
+        if f["properties"]["grid_id"] == grid_id
+    )
     return geo.label_point(json.dumps(feature["geometry"]))
 
 
@@ -131,8 +137,12 @@ def basemap_app(demo_db_path, tmp_path_factory):
     tile_base = f"http://127.0.0.1:{tiles.server_address[1]}"
     path = tmp_path_factory.mktemp("basemap") / "app.duckdb"
     shutil.copy(demo_db_path, path)
-    env = {db.ENV_DB_PATH: str(path), maps.ENV_URL: tile_base + "/{z}/{x}/{y}.png",
-           maps.ENV_CRS: "gcj02", maps.ENV_NAME: "测试底图"}
+    env = {
+        db.ENV_DB_PATH: str(path),
+        maps.ENV_URL: tile_base + "/{z}/{x}/{y}.png",
+        maps.ENV_CRS: "gcj02",
+        maps.ENV_NAME: "测试底图",
+    }
     try:
         with running_app(env, path.parent / "server.log") as base:
             yield base, tile_base

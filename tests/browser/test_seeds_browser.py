@@ -71,7 +71,7 @@ def test_clicking_a_colour_then_a_community_filters_the_page(tracked):
 def test_downloaded_csv_opens_with_chinese_intact(tracked):
     page = tracked.open("seeds", wait_for_text="漏斗图")
     page.get_by_text("每个点是一个居民区").scroll_into_view_if_needed()
-    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="下载 CSV").nth(2)   # the funnel table
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="下载 CSV").nth(2)  # the funnel table
     button.wait_for(state="visible")
     tracked.idle()
     with page.expect_download() as info:
@@ -83,7 +83,12 @@ def test_downloaded_csv_opens_with_chinese_intact(tracked):
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(frame.columns[:3]) == ["居民区编号", "居民区", "片区网格"]
     assert frame["居民区"].str.endswith("居民区").all() and len(frame) == 35
-    assert set(frame["判断"]) <= {"明显偏高（99.8%限外）", "偏高（95%限外）", "正常波动范围内", "偏低（95%限外）",
-                                 "明显偏低（99.8%限外）"}
+    assert set(frame["判断"]) <= {
+        "明显偏高（99.8%限外）",
+        "偏高（95%限外）",
+        "正常波动范围内",
+        "偏低（95%限外）",
+        "明显偏低（99.8%限外）",
+    }
     tracked.assert_no_exception()
     tracked.assert_offline()

@@ -10,7 +10,7 @@ def test_showcase_page_renders_offline(tracked):
     page.locator(".js-plotly-plot").first.wait_for()
     assert page.get_by_text("模拟数据").count() >= 1
     tracked.settled_screenshot("showcase.png", full_page=False)
-    page.set_viewport_size({"width": 1440, "height": 3600})     # the page scrolls inside its own container
+    page.set_viewport_size({"width": 1440, "height": 3600})  # the page scrolls inside its own container
     tracked.settled_screenshot("showcase_full.png", full_page=True)
     tracked.assert_no_exception()
     tracked.assert_offline()

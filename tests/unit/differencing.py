@@ -3,6 +3,7 @@ margin of it (the total of each line along each dimension, which other tables pu
 up within a row, that counts are never negative, and that a shown rate times its denominator is its
 numerator. For each hidden count she asks a linear program for its smallest and largest possible value;
 a count is recovered when the two meet."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,16 @@ import pandas as pd
 from scipy.optimize import linprog
 
 
-def ranges(truth: pd.DataFrame, shown: pd.DataFrame, *, keys: list[str], counts: list[str],
-           identities=(), rates: dict[str, tuple[tuple[str, ...], str]] | None = None,
-           targets: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[float, float]]:
+def ranges(
+    truth: pd.DataFrame,
+    shown: pd.DataFrame,
+    *,
+    keys: list[str],
+    counts: list[str],
+    identities=(),
+    rates: dict[str, tuple[tuple[str, ...], str]] | None = None,
+    targets: list[tuple[int, str]],
+) -> dict[tuple[int, str], tuple[float, float]]:
     """(lowest, highest) value of each target cell (row position, count column) the attacker can prove."""
     n, m = len(truth), len(counts)
 
@@ -40,7 +48,9 @@ def ranges(truth: pd.DataFrame, shown: pd.DataFrame, *, keys: list[str], counts:
         for rate, (numerator, denominator) in (rates or {}).items():
             if rate in shown.columns and pd.notna(shown.loc[r, rate]):
                 coefficients = {var(r, p): 1.0 for p in numerator}
-                coefficients[var(r, denominator)] = coefficients.get(var(r, denominator), 0.0) - float(shown.loc[r, rate])
+                coefficients[var(r, denominator)] = coefficients.get(var(r, denominator), 0.0) - float(
+                    shown.loc[r, rate]
+                )
                 equation(coefficients, 0.0)
     for key in keys:
         others = [k for k in keys if k != key]

@@ -1,4 +1,5 @@
 """Making awkward ledger files for the importer's tests, the way people's tools produce them."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,19 @@ CASE_HEADER = ["事务编号", "居民区", "事务类别", "上报时间", "办
 
 
 def case_rows(n: int = 3, prefix: str = "T") -> list[list[str]]:
-    return [[f"{prefix}{i}", "鹤北一居", "矛盾化解", f"2024-03-{i:02d} 09:30", f"2024-03-{i + 1:02d} 10:00", "网格", "否", "5"]
-            for i in range(1, n + 1)]
+    return [
+        [
+            f"{prefix}{i}",
+            "鹤北一居",
+            "矛盾化解",
+            f"2024-03-{i:02d} 09:30",
+            f"2024-03-{i + 1:02d} 10:00",
+            "网格",
+            "否",
+            "5",
+        ]
+        for i in range(1, n + 1)
+    ]
 
 
 def write_csv(path: Path, rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
@@ -25,8 +37,13 @@ def write_csv(path: Path, rows: list[list], *, encoding: str = "utf-8", delimite
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], *, merged: dict[str, list[str]] | None = None,
-               hidden: tuple[str, ...] = ()) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, list[list]],
+    *,
+    merged: dict[str, list[str]] | None = None,
+    hidden: tuple[str, ...] = (),
+) -> Path:
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():

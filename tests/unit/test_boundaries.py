@@ -1,5 +1,6 @@
 """Boundary uploads: every refusal has its own reason and message and changes nothing; accepted files
 become dated versions, and a period is drawn with the version of its time."""
+
 import datetime as dt
 import io
 import json
@@ -22,9 +23,11 @@ def demo_frame() -> gpd.GeoDataFrame:
 
 def snapshot(con) -> tuple:
     """Everything an upload may touch."""
-    return (db.query(con, "SELECT * FROM grid_boundaries ORDER BY grid_id, version").to_json(date_format="iso"),
-            db.query(con, "SELECT * FROM boundary_uploads ORDER BY version").to_json(date_format="iso"),
-            db.query(con, "SELECT * FROM import_batches ORDER BY batch_id").to_json(date_format="iso"))
+    return (
+        db.query(con, "SELECT * FROM grid_boundaries ORDER BY grid_id, version").to_json(date_format="iso"),
+        db.query(con, "SELECT * FROM boundary_uploads ORDER BY version").to_json(date_format="iso"),
+        db.query(con, "SELECT * FROM import_batches ORDER BY batch_id").to_json(date_format="iso"),
+    )
 
 
 def as_bytes(frame: gpd.GeoDataFrame, tmp_path: Path, kind: str) -> tuple[bytes, str]:
@@ -112,15 +115,21 @@ def test_valid_upload_becomes_version_2_and_periods_pick_their_version(fresh_con
     old = geo.boundaries_for_period(fresh_con, dt.date(2024, 1, 1), dt.date(2024, 3, 31))
     new = geo.boundaries_for_period(fresh_con, dt.date(2024, 1, 1), dt.date(2024, 9, 30))
     assert set(old["version"]) == {1} and set(new["version"]) == {2} and len(new) == 7
-    shift = shapely.from_geojson(new["geometry"].iloc[0]).centroid.x - shapely.from_geojson(old["geometry"].iloc[0]).centroid.x
+    shift = (
+        shapely.from_geojson(new["geometry"].iloc[0]).centroid.x
+        - shapely.from_geojson(old["geometry"].iloc[0]).centroid.x
+    )
     assert shift == pytest.approx(0.001, abs=1e-6)
 
     # a third version ends the second and leaves the first alone
     data, name = as_bytes(demo_frame, tmp_path, "geojson")
     assert geo.upload_boundaries(fresh_con, data, name, dt.date(2025, 1, 1)).version == 3
     versions = geo.boundary_versions(fresh_con)
-    assert [None if v is None or str(v) == "NaT" else v.date() for v in versions["valid_to"]] == \
-        [JULY, dt.date(2025, 1, 1), None]
+    assert [None if v is None or str(v) == "NaT" else v.date() for v in versions["valid_to"]] == [
+        JULY,
+        dt.date(2025, 1, 1),
+        None,
+    ]
     assert pick(dt.date(2024, 8, 1)) == 2 and pick(dt.date(2025, 6, 1)) == 3
 
 
@@ -196,7 +205,9 @@ def test_each_refusal_has_its_own_clear_message(fresh_con, demo_frame, tmp_path)
     messages["no_key_column"] = refuse(fresh_con, data, name, "no_key_column")
 
     # non-spatial files: a spreadsheet export renamed .geojson, plain text, JSON that is not GeoJSON
-    messages["not_spatial"] = refuse(fresh_con, "grid_id,name\nG1,北街河东片区网格\n".encode(), "边界.geojson", "not_spatial")
+    messages["not_spatial"] = refuse(
+        fresh_con, "grid_id,name\nG1,北街河东片区网格\n".encode(), "边界.geojson", "not_spatial"
+    )
     assert "边界.geojson" in messages["not_spatial"] and "/tmp" not in messages["not_spatial"]
     refuse(fresh_con, "这不是地图".encode(), "边界.geojson", "not_spatial")
     refuse(fresh_con, json.dumps({"grids": ["G1"]}).encode(), "边界.json", "not_spatial")
@@ -254,7 +265,9 @@ def test_a_boundary_file_is_read_in_a_capped_worker(fresh_con, monkeypatch):
     would read it, but the worker's 64 MB is not enough for it, and the refusal says so and what to do."""
     monkeypatch.setenv("JIANGCHUAN_PARSE_MEMORY_MB", "64")
     ring = ",".join(f"[121.{i % 999999:06d},31.{(i * 7) % 999999:06d}]" for i in range(600_000))
-    data = ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"grid_id":"G1"},'
-            '"geometry":{"type":"Polygon","coordinates":[[' + ring + ',[121.000000,31.000000]]]}}]}').encode()
+    data = (
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"grid_id":"G1"},'
+        '"geometry":{"type":"Polygon","coordinates":[[' + ring + ",[121.000000,31.000000]]]}}]}"
+    ).encode()
     message = refuse(fresh_con, data, "huge.geojson", "too_large")
     assert "huge.geojson" in message and "内存" in message and "Excel" not in message

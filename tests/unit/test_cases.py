@@ -1,6 +1,7 @@
 """analytics.cases on a dozen hand-made matters whose answers are worked out by hand from the DESIGN.md
 definitions: in-grid = closed at grid ÷ closed; in-community = closed at grid or community ÷ closed;
 open matters are never in a denominator; a case belongs to the month it was reported in."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,11 +26,11 @@ CASES = [
     ("K04", "CA2", "dispute", T(2024, 1, 20, 8), 240, "street", True, 1),
     ("K05", "CA2", "service_proxy", T(2024, 2, 3, 9), None, None, False, None),
     ("K06", "CA2", "service_proxy", T(2024, 2, 10, 9), None, None, True, None),
-    ("K07", "CA1", "opinion", T(2024, 2, 11, 10), 24, "grid", False, None),   # closed, not surveyed
+    ("K07", "CA1", "opinion", T(2024, 2, 11, 10), 24, "grid", False, None),  # closed, not surveyed
     ("K08", "CB1", "dispute", T(2024, 1, 8, 9), 100, "district", False, 1),
     ("K09", "CB1", "opinion", T(2024, 2, 1, 9), None, None, False, None),
     ("K10", "CB1", "party_building", T(2024, 2, 2, 9), 2, "grid", False, 5),
-    ("K11", "CB1", "opinion", T(2023, 12, 31, 23), 1, "grid", False, 5),      # before the period
+    ("K11", "CB1", "opinion", T(2023, 12, 31, 23), 1, "grid", False, 5),  # before the period
     ("K12", "CA1", "opinion", T(2024, 1, 2, 8), None, None, False, None),
 ]
 # The data's latest moment: K07 closes at 2024-02-12 10:00. Open cases' ages are measured from it.
@@ -40,15 +41,21 @@ AS_OF = T(2024, 2, 12, 10)
 def hand_con(empty_con):
     con = empty_con
     db.execute(con, "INSERT INTO grids VALUES ('GA', '甲片区网格', 'Grid A'), ('GB', '乙片区网格', 'Grid B')")
-    db.execute(con, """INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)
+    db.execute(
+        con,
+        """INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)
                        VALUES ('CA1', '甲一居民区', 'GA', 400, 1000, 50), ('CA2', '甲二居民区', 'GA', 800, 2000, 90),
-                              ('CB1', '乙一居民区', 'GB', 200, 500, 20), ('CB2', '乙二居民区', 'GB', 300, 800, 30)""")
+                              ('CB1', '乙一居民区', 'GB', 200, 500, 20), ('CB2', '乙二居民区', 'GB', 300, 800, 30)""",
+    )
     for case_id, community, category, reported, hours, level, urgent, score in CASES:
         closed = None if hours is None else reported + dt.timedelta(hours=hours)
-        db.execute(con, "INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,"
-                        " resolved_level, urgent, satisfaction, batch_id)"
-                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'test')",
-                   [case_id, community, category, reported, closed, level, urgent, score])
+        db.execute(
+            con,
+            "INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,"
+            " resolved_level, urgent, satisfaction, batch_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'test')",
+            [case_id, community, category, reported, closed, level, urgent, score],
+        )
     return con
 
 
@@ -84,7 +91,7 @@ def test_resolution_per_grid_by_hand(hand_con):
 def test_resolution_total_and_open_never_in_denominator(hand_con):
     total = cases.resolution(hand_con, PERIOD, by=()).iloc[0]
     assert (total["cases"], total["closed"], total["open"]) == (11, 7, 4)
-    assert total["in_grid_rate"] == pytest.approx(3 / 7)       # not 3 / 11
+    assert total["in_grid_rate"] == pytest.approx(3 / 7)  # not 3 / 11
     assert total["in_community_rate"] == pytest.approx(5 / 7)
     shares = total[["share_grid", "share_community", "share_street", "share_district"]].sum()
     assert shares == pytest.approx(1.0)
@@ -94,10 +101,10 @@ def test_resolution_by_category_month_and_community(hand_con):
     by_category = cases.resolution(hand_con, PERIOD, by="category")
     party = row(by_category, category="party_building")
     assert (party["closed"], party["in_grid_rate"]) == (2, 1.0)
-    opinion = row(by_category, category="opinion")       # K02 community, K07 grid, K09 K12 open
+    opinion = row(by_category, category="opinion")  # K02 community, K07 grid, K09 K12 open
     assert (opinion["cases"], opinion["open"]) == (4, 2)
     assert opinion["in_grid_rate"] == pytest.approx(0.5) and opinion["in_community_rate"] == pytest.approx(1.0)
-    dispute = row(by_category, category="dispute")       # community, street, district
+    dispute = row(by_category, category="dispute")  # community, street, district
     assert dispute["in_grid_rate"] == 0 and dispute["in_community_rate"] == pytest.approx(1 / 3)
     service = row(by_category, category="service_proxy")  # both open: nothing closed → unknown, not 0
     assert service["closed"] == 0 and service["open"] == 2
@@ -126,13 +133,13 @@ def test_filters_and_scope_apply(hand_con):
     only_b = cases.resolution(hand_con, PERIOD.replace(grid_ids=("GB",)), by=())
     assert only_b.iloc[0]["cases"] == 3
     everything = cases.resolution(hand_con, Filters(), by=())
-    assert everything.iloc[0]["cases"] == 12                # K11 counts when no period is set
+    assert everything.iloc[0]["cases"] == 12  # K11 counts when no period is set
     secretary = Scope("secretary", "CA2")
     mine = cases.resolution(hand_con, PERIOD, scope=secretary)
-    assert list(mine["grid_id"]) == ["GA"] and mine.iloc[0]["cases"] == 3     # K04 K05 K06 only
+    assert list(mine["grid_id"]) == ["GA"] and mine.iloc[0]["cases"] == 3  # K04 K05 K06 only
     flows = cases.flows(hand_con, PERIOD, scope=secretary)
-    assert flows["cases"].sum() == 2                        # her single dispute is a count under five:
-    assert flows.loc[flows["category"] == "dispute", "cases"].isna().all()   # suppressed, not shown as 1
+    assert flows["cases"].sum() == 2  # her single dispute is a count under five:
+    assert flows.loc[flows["category"] == "dispute", "cases"].isna().all()  # suppressed, not shown as 1
     assert cases.time_to_close(hand_con, PERIOD, by=(), scope=secretary).iloc[0]["closed"] == 1
     assert set(cases.oldest_open(hand_con, PERIOD, scope=secretary)["case_id"]) == {"K05", "K06"}
     table = cases.community_table(hand_con, PERIOD, "GA", scope=secretary)
@@ -149,12 +156,12 @@ def test_flows_for_the_sankey(hand_con):
 
 def test_time_to_close_by_hand(hand_con):
     frame = cases.time_to_close(hand_con, PERIOD, by="category")
-    assert "service_proxy" not in set(frame["category"])    # nothing closed, nothing to time
-    party = row(frame, category="party_building")            # 4 h and 2 h
+    assert "service_proxy" not in set(frame["category"])  # nothing closed, nothing to time
+    party = row(frame, category="party_building")  # 4 h and 2 h
     assert party["median_hours"] == pytest.approx(3) and party["p90_hours"] == pytest.approx(4)
-    opinion = row(frame, category="opinion")                 # 48 h and 24 h
+    opinion = row(frame, category="opinion")  # 48 h and 24 h
     assert opinion["median_hours"] == pytest.approx(36) and opinion["p90_hours"] == pytest.approx(48)
-    dispute = row(frame, category="dispute")                 # 12, 240, 100 h
+    dispute = row(frame, category="dispute")  # 12, 240, 100 h
     assert dispute["median_hours"] == pytest.approx(100) and dispute["p90_hours"] == pytest.approx(240)
     assert dispute["median_days"] == pytest.approx(100 / 24) and dispute["p90_days"] == pytest.approx(10)
     assert dispute["mean_hours"] == pytest.approx((12 + 240 + 100) / 3)
@@ -164,13 +171,13 @@ def test_time_to_close_by_hand(hand_con):
 
 def test_open_backlog_and_ages_by_hand(hand_con):
     frame = cases.open_backlog(hand_con, PERIOD)
-    a = row(frame, grid_id="GA")                 # K05 (9.0 days), K06 (2.0 days, urgent), K12 (41.1 days)
+    a = row(frame, grid_id="GA")  # K05 (9.0 days), K06 (2.0 days, urgent), K12 (41.1 days)
     assert (a["open"], a["urgent_open"]) == (3, 1)
     assert (a["age_0_7"], a["age_8_30"], a["age_31_90"], a["age_over_90"]) == (1, 1, 1, 0)
     assert pd.Timestamp(a["as_of"]) == pd.Timestamp(AS_OF)
     assert a["oldest_age_days"] == pytest.approx((AS_OF - T(2024, 1, 2, 8)).total_seconds() / 86400)
     assert a["median_age_days"] == pytest.approx((AS_OF - T(2024, 2, 3, 9)).total_seconds() / 86400)
-    b = row(frame, grid_id="GB")                 # K09: 11.0 days
+    b = row(frame, grid_id="GB")  # K09: 11.0 days
     assert (b["open"], b["age_8_30"]) == (1, 1)
 
     # Open at an earlier moment: K04 (reported 20 Jan 08:00, closed 30 Jan) was open on 25 Jan; K12 too.
@@ -185,8 +192,8 @@ def test_open_backlog_and_ages_by_hand(hand_con):
 
 def test_urgent_matters_alone(hand_con):
     frame = cases.urgent_matters(hand_con, PERIOD)
-    assert list(frame["grid_id"]) == ["GA"]      # GB had no urgent matter
-    a = frame.iloc[0]                            # K03 community 12 h, K04 street 240 h, K06 open
+    assert list(frame["grid_id"]) == ["GA"]  # GB had no urgent matter
+    a = frame.iloc[0]  # K03 community 12 h, K04 street 240 h, K06 open
     assert (a["cases"], a["closed"], a["open"], a["community"], a["street"]) == (3, 2, 1, 1, 1)
     assert a["in_community_rate"] == pytest.approx(0.5) and a["in_grid_rate"] == 0
     assert a["median_hours"] == pytest.approx(126) and a["p90_hours"] == pytest.approx(240)
@@ -194,10 +201,10 @@ def test_urgent_matters_alone(hand_con):
 
 def test_satisfaction_by_hand(hand_con):
     frame = cases.satisfaction(hand_con, PERIOD, by="category")
-    dispute = row(frame, category="dispute")     # scores 2, 1, 1
+    dispute = row(frame, category="dispute")  # scores 2, 1, 1
     assert dispute["surveyed"] == 3 and dispute["mean_score"] == pytest.approx(4 / 3)
     assert dispute["unsatisfied_share"] == pytest.approx(1.0) and dispute["satisfied_share"] == 0
-    opinion = row(frame, category="opinion")     # K02 scored 4; K07 closed unsurveyed; K09 K12 open
+    opinion = row(frame, category="opinion")  # K02 scored 4; K07 closed unsurveyed; K09 K12 open
     assert (opinion["closed"], opinion["surveyed"]) == (2, 1)
     assert opinion["response_rate"] == pytest.approx(0.5) and opinion["mean_score"] == pytest.approx(4)
     by_level = cases.satisfaction(hand_con, PERIOD, by=("level",))
@@ -214,7 +221,7 @@ def test_community_table_lists_every_community_of_the_grid(hand_con):
     assert (cb1["cases"], cb1["closed"], cb1["open"]) == (3, 2, 1)
     assert cb1["cases_per_1k"] == pytest.approx(3 * 1000 / 500)
     assert cb1["in_grid_rate"] == pytest.approx(0.5) and cb1["mean_score"] == pytest.approx(3)
-    assert cb2["cases"] == 0 and math.isnan(cb2["in_grid_rate"])   # no matters: shown, rate unknown
+    assert cb2["cases"] == 0 and math.isnan(cb2["in_grid_rate"])  # no matters: shown, rate unknown
 
 
 def test_scores_against_default_targets(hand_con):
@@ -226,7 +233,7 @@ def test_scores_against_default_targets(hand_con):
     assert a_comm["score"] == pytest.approx(0.8 / 0.9) and a_comm["base"] == 5
     a_urgent = row(frame, grid_id="GA", metric="urgent_in_community_rate")
     assert a_urgent["score"] == pytest.approx(0.5 / 0.9) and a_urgent["base"] == 2
-    overall = row(frame, grid_id="GA", metric="cityscore")      # urgent matters are not in the average
+    overall = row(frame, grid_id="GA", metric="cityscore")  # urgent matters are not in the average
     assert overall["score"] == pytest.approx((0.4 / 0.7 + 0.8 / 0.9) / 2)
     b_urgent = row(frame, grid_id="GB", metric="urgent_in_community_rate")
     assert math.isnan(b_urgent["score"])
@@ -237,14 +244,14 @@ def test_scores_against_default_targets(hand_con):
 
 def test_targets_default_then_set_override_and_clear(hand_con):
     first = cases.targets(hand_con)
-    assert len(first) == 3 * 3        # subdistrict + two grids, three metrics
+    assert len(first) == 3 * 3  # subdistrict + two grids, three metrics
     assert set(first["source"]) == {"default"}
     assert row(first, metric="in_grid_rate", grid_id="GA")["target"] == 0.70
     assert first[first["grid_id"].isna() & (first["metric"] == "in_community_rate")]["target"].item() == 0.90
 
-    cases.set_target(hand_con, "in_grid_rate", 0.6)                  # subdistrict-wide
+    cases.set_target(hand_con, "in_grid_rate", 0.6)  # subdistrict-wide
     cases.set_target(hand_con, "in_grid_rate", 0.4, grid_id="GA", scope=Scope("admin"))
-    cases.set_target(hand_con, "in_grid_rate", 0.45, grid_id="GA")   # replaces, never duplicates
+    cases.set_target(hand_con, "in_grid_rate", 0.45, grid_id="GA")  # replaces, never duplicates
     now = cases.targets(hand_con)
     assert row(now, metric="in_grid_rate", grid_id="GA")[["target", "source"]].tolist() == [0.45, "grid"]
     assert row(now, metric="in_grid_rate", grid_id="GB")[["target", "source"]].tolist() == [0.6, "subdistrict"]
@@ -278,7 +285,7 @@ def test_target_metric_grid_and_role_are_checked(hand_con):
             cases.set_target(hand_con, "in_grid_rate", 0.5, scope=Scope(role, community))
         with pytest.raises(AccessDenied):
             cases.clear_target(hand_con, "in_grid_rate", scope=Scope(role, community))
-    cases.set_target(hand_con, "in_grid_rate", 1.0, scope=Scope("admin"))    # 100% is a valid target
+    cases.set_target(hand_con, "in_grid_rate", 1.0, scope=Scope("admin"))  # 100% is a valid target
     assert cases.targets(hand_con)["target"].max() == 1.0
 
 

@@ -1,5 +1,6 @@
 """analytics.cases on the demo world against independent, deliberately plain computations: one
 straightforward SQL query per grouping, numpy for the percentiles, and SQLGlot for Spark portability."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,12 @@ from analytics.filters import Filters
 
 YEAR_2024 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SOME_GRIDS = Filters(dt.date(2023, 3, 1), dt.date(2024, 8, 31), grid_ids=("G2", "G3", "G5"))
-KEY_SQL = {"grid_id": "c.grid_id", "community_id": "k.community_id", "category": "k.category",
-           "month": "CAST(date_trunc('month', k.reported_at) AS DATE)"}
+KEY_SQL = {
+    "grid_id": "c.grid_id",
+    "community_id": "k.community_id",
+    "category": "k.category",
+    "month": "CAST(date_trunc('month', k.reported_at) AS DATE)",
+}
 
 
 def plain_resolution(con, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
@@ -24,7 +29,9 @@ def plain_resolution(con, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame
     start = filters.start or dt.date(1900, 1, 1)
     end = (filters.end or dt.date(2999, 1, 1)) + dt.timedelta(days=1)
     grids = list(filters.grid_ids) if filters.grid_ids else None
-    return db.query(con, f"""
+    return db.query(
+        con,
+        f"""
         SELECT {keys},
                count(*) AS cases,
                sum(CASE WHEN k.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS closed,
@@ -41,12 +48,16 @@ def plain_resolution(con, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame
         FROM grid_cases k JOIN communities c ON c.community_id = k.community_id
         WHERE k.reported_at >= $start AND k.reported_at < $end
           AND ($grids IS NULL OR list_contains($grids, c.grid_id))
-        GROUP BY {", ".join(KEY_SQL[b] for b in by)}""", {"start": start, "end": end, "grids": grids})
+        GROUP BY {", ".join(KEY_SQL[b] for b in by)}""",
+        {"start": start, "end": end, "grids": grids},
+    )
 
 
 @pytest.mark.parametrize("filters", [Filters(), YEAR_2024, SOME_GRIDS], ids=["all", "2024", "some-grids"])
-@pytest.mark.parametrize("by", [("grid_id",), ("community_id",), ("category",), ("month",),
-                                ("grid_id", "month"), ("category", "community_id")])
+@pytest.mark.parametrize(
+    "by",
+    [("grid_id",), ("community_id",), ("category",), ("month",), ("grid_id", "month"), ("category", "community_id")],
+)
 def test_resolution_matches_plain_sql(demo_con, filters, by):
     ours = cases.resolution(demo_con, filters, by=by)
     plain = plain_resolution(demo_con, filters, by)
@@ -56,9 +67,21 @@ def test_resolution_matches_plain_sql(demo_con, filters, by):
     for column in ("cases", "closed", "open", "grid", "district"):
         assert (merged[column] == merged[f"{column}_plain"]).all(), column
     for column in ("in_grid_rate", "in_community_rate", "urgent_in_community_rate"):
-        np.testing.assert_allclose(merged[column].astype(float), merged[f"{column}_plain"].astype(float),
-                                   rtol=1e-12, equal_nan=True, err_msg=column)
-    assert ours[["share_grid", "share_community", "share_street", "share_district"]].dropna().sum(axis=1).round(9).eq(1).all()
+        np.testing.assert_allclose(
+            merged[column].astype(float),
+            merged[f"{column}_plain"].astype(float),
+            rtol=1e-12,
+            equal_nan=True,
+            err_msg=column,
+        )
+    assert (
+        ours[["share_grid", "share_community", "share_street", "share_district"]]
+        .dropna()
+        .sum(axis=1)
+        .round(9)
+        .eq(1)
+        .all()
+    )
 
 
 def test_totals_agree_with_the_overview(demo_con):
@@ -71,12 +94,15 @@ def test_totals_agree_with_the_overview(demo_con):
 
 def raw_hours(con, filters: Filters) -> pd.DataFrame:
     """Every closed case's duration in hours (a test may read raw rows; pages never do)."""
-    return db.query(con, """
+    return db.query(
+        con,
+        """
         SELECT k.category, c.grid_id, k.urgent,
                date_diff('second', k.reported_at, k.closed_at) / 3600.0 AS hours
         FROM grid_cases k JOIN communities c USING (community_id)
         WHERE k.closed_at IS NOT NULL AND k.reported_at >= $start AND k.reported_at < $end""",
-                    {"start": filters.start, "end": filters.end + dt.timedelta(days=1)})
+        {"start": filters.start, "end": filters.end + dt.timedelta(days=1)},
+    )
 
 
 @pytest.mark.parametrize("by", ["category", "grid_id", "urgent"])
@@ -90,7 +116,7 @@ def test_percentiles_match_numpy(demo_con, by):
         assert ours.loc[key, "median_hours"] == pytest.approx(np.median(hours), rel=1e-9)
         # quantile_disc is the SQL standard PERCENTILE_DISC: numpy's inverted_cdf, an observed value.
         assert ours.loc[key, "p90_hours"] == pytest.approx(np.percentile(hours, 90, method="inverted_cdf"), rel=1e-9)
-        assert np.isclose(hours, ours.loc[key, "p90_hours"], rtol=0, atol=1e-9).any()   # an observed duration
+        assert np.isclose(hours, ours.loc[key, "p90_hours"], rtol=0, atol=1e-9).any()  # an observed duration
         assert ours.loc[key, "mean_hours"] == pytest.approx(hours.mean(), rel=1e-9)
 
 
@@ -98,18 +124,22 @@ def test_grid_by_category_percentiles_match_numpy(demo_con):
     ours = cases.time_to_close(demo_con, YEAR_2024, by=("grid_id", "category")).set_index(["grid_id", "category"])
     for (grid, category), group in raw_hours(demo_con, YEAR_2024).groupby(["grid_id", "category"]):
         assert ours.loc[(grid, category), "p90_hours"] == pytest.approx(
-            np.percentile(group["hours"], 90, method="inverted_cdf"), rel=1e-9)
+            np.percentile(group["hours"], 90, method="inverted_cdf"), rel=1e-9
+        )
         assert ours.loc[(grid, category), "median_hours"] == pytest.approx(np.median(group["hours"]), rel=1e-9)
 
 
 def test_backlog_matches_plain_sql(demo_con):
     ours = cases.open_backlog(demo_con, Filters(), by=("grid_id",))
-    plain = db.query(demo_con, """
+    plain = db.query(
+        demo_con,
+        """
         WITH today AS (SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) AS t FROM grid_cases)
         SELECT c.grid_id, count(*) AS open,
                sum(CASE WHEN date_diff('second', k.reported_at, today.t) > 90 * 86400 THEN 1 ELSE 0 END) AS old
         FROM grid_cases k JOIN communities c USING (community_id), today
-        WHERE k.closed_at IS NULL GROUP BY c.grid_id ORDER BY c.grid_id""")
+        WHERE k.closed_at IS NULL GROUP BY c.grid_id ORDER BY c.grid_id""",
+    )
     assert ours["open"].tolist() == plain["open"].tolist()
     assert ours["age_over_90"].tolist() == plain["old"].tolist()
     buckets = ours[[f"age_{name}" for name, _, _ in cases.AGE_BUCKETS]].sum(axis=1)
@@ -119,9 +149,12 @@ def test_backlog_matches_plain_sql(demo_con):
 
 def test_satisfaction_matches_pandas_on_raw_scores(demo_con):
     ours = cases.satisfaction(demo_con, YEAR_2024, by=("grid_id",)).set_index("grid_id")
-    raw = db.query(demo_con, """
+    raw = db.query(
+        demo_con,
+        """
         SELECT c.grid_id, k.satisfaction FROM grid_cases k JOIN communities c USING (community_id)
-        WHERE k.satisfaction IS NOT NULL AND k.reported_at >= DATE '2024-01-01' AND k.reported_at < DATE '2025-01-01'""")
+        WHERE k.satisfaction IS NOT NULL AND k.reported_at >= DATE '2024-01-01' AND k.reported_at < DATE '2025-01-01'""",
+    )
     for grid, group in raw.groupby("grid_id"):
         scores = group["satisfaction"].astype(float)
         assert ours.loc[grid, "surveyed"] == len(scores)
@@ -163,7 +196,7 @@ def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con, monkeyp
 
     # from the rollups (exact percentiles from bucketed durations: no quantile function at all) …
     run_all()
-    with rollups.raw():   # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
+    with rollups.raw():  # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
         run_all()
     assert len(seen) == 20
     for sql in seen:

@@ -2,6 +2,7 @@
 capped as a whole, whose answer is bounded in bytes, which is killed at its time limit, when its owner
 starts another query or when its caller gives up; and only a few run at once. Real processes, real DuckDB.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,11 +86,15 @@ def free_db(demo_db_path, tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("sql", [
-    "SELECT repeat('x', 1000000) AS s FROM range(1000)",                   # 1 GB of answer in 1 MB values
-    "SELECT string_agg(repeat('x', 1000), ',') AS s FROM range(200000)",  # one 200 MB value
-    "SELECT list(range) AS l FROM range(30000000)",                       # one 240 MB list
-], ids=["many-large-values", "one-huge-string", "one-huge-list"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT repeat('x', 1000000) AS s FROM range(1000)",  # 1 GB of answer in 1 MB values
+        "SELECT string_agg(repeat('x', 1000), ',') AS s FROM range(200000)",  # one 200 MB value
+        "SELECT list(range) AS l FROM range(30000000)",  # one 240 MB list
+    ],
+    ids=["many-large-values", "one-huge-string", "one-huge-list"],
+)
 @pytest.mark.slow
 def test_a_large_answer_is_cut_or_refused_with_the_server_memory_bounded(free_db, sql):
     explore.run_readonly(free_db, "SELECT 1")  # imports and caches warmed outside the measured part
@@ -108,8 +113,9 @@ def test_a_large_answer_is_cut_or_refused_with_the_server_memory_bounded(free_db
 
 
 def test_the_byte_budget_keeps_whole_rows_and_says_so(free_db):
-    result = explore.run_readonly(free_db, "SELECT range AS n, repeat('x', 100000) AS s FROM range(1000)",
-                                  max_bytes=2 * 2**20)
+    result = explore.run_readonly(
+        free_db, "SELECT range AS n, repeat('x', 100000) AS s FROM range(1000)", max_bytes=2 * 2**20
+    )
     assert result.truncated_by == "bytes" and 0 < len(result.frame) < 1000
     assert result.frame["n"].tolist() == list(range(len(result.frame)))
     assert (result.frame["s"].str.len() == 100000).all()
@@ -189,8 +195,9 @@ def test_a_caller_that_gives_up_kills_the_worker(free_db):
     the script run (a rerun, another page): either way the worker dies with it."""
     seen = []
     with pytest.raises(explore.QueryRefused) as refused:
-        explore.run_readonly(free_db, LONG, timeout_s=120, owner="gone",
-                             on_wait=lambda s: (seen.append(s), len(seen) < 3)[1])
+        explore.run_readonly(
+            free_db, LONG, timeout_s=120, owner="gone", on_wait=lambda s: (seen.append(s), len(seen) < 3)[1]
+        )
     assert refused.value.reason == "cancelled" and not workers()
 
     class Stopped(Exception):
@@ -209,9 +216,13 @@ def test_the_worker_keeps_the_engine_locked_while_the_app_holds_the_file(demo_db
     shutil.copy(demo_db_path, path)
     app = db.connect(path)
     try:
-        locks = explore.run_readonly(path, """
+        locks = explore.run_readonly(
+            path,
+            """
             SELECT current_setting('enable_external_access') AS external, current_setting('lock_configuration') AS locked,
-                   current_setting('memory_limit') AS memory""", scope=Scope("analyst")).frame.iloc[0]
+                   current_setting('memory_limit') AS memory""",
+            scope=Scope("analyst"),
+        ).frame.iloc[0]
         assert not locks["external"] and locks["locked"] and locks["memory"].endswith(("GiB", "MiB", "GB", "MB"))
         with pytest.raises(explore.QueryRefused) as refused:
             explore.run_readonly(path, "SELECT * FROM read_text('/etc/passwd')", scope=Scope("analyst"))

@@ -1,5 +1,6 @@
 """The console reads personal fields masked for roles that may not see them, even with SQL written to
 get around it, and in the clear for leaders."""
+
 import shutil
 
 import pytest
@@ -46,8 +47,9 @@ def test_leaders_read_the_ledger_as_it_is(held_db):
 @pytest.mark.slow
 def test_masking_does_not_touch_the_real_database(held_db):
     explore.run_readonly(held_db, QUERIES["plain"], scope=Scope("analyst"))
-    clear = explore.run_readonly(held_db, "SELECT count(*) AS n FROM grid_cases WHERE reporter_phone LIKE '%*%'",
-                                 scope=Scope("leader")).frame
+    clear = explore.run_readonly(
+        held_db, "SELECT count(*) AS n FROM grid_cases WHERE reporter_phone LIKE '%*%'", scope=Scope("leader")
+    ).frame
     assert clear["n"].iloc[0] == 0
 
 
@@ -62,15 +64,19 @@ def free_text_db(demo_db_path, tmp_path):
     shutil.copy(demo_db_path, path)
     con = db.connect(path)
     con.execute("INSERT OR REPLACE INTO showcase_stories VALUES ('C01', $s, now(), 'sec1')", {"s": FREE_TEXT})
-    con.execute("UPDATE contest_entries SET theme = $s WHERE entry_id = (SELECT min(entry_id) FROM contest_entries)",
-                {"s": FREE_TEXT})
+    con.execute(
+        "UPDATE contest_entries SET theme = $s WHERE entry_id = (SELECT min(entry_id) FROM contest_entries)",
+        {"s": FREE_TEXT},
+    )
     yield path
     con.close()
 
 
 @pytest.mark.parametrize("role", ["analyst", "admin"])
-@pytest.mark.parametrize("sql", ["SELECT story AS text FROM showcase_stories",
-                                 "SELECT theme AS text FROM contest_entries WHERE theme IS NOT NULL"])
+@pytest.mark.parametrize(
+    "sql",
+    ["SELECT story AS text FROM showcase_stories", "SELECT theme AS text FROM contest_entries WHERE theme IS NOT NULL"],
+)
 @pytest.mark.slow
 def test_free_text_of_every_table_reaches_masked_roles_masked(free_text_db, role, sql):
     texts = explore.run_readonly(free_text_db, sql, scope=Scope(role)).frame["text"]

@@ -1,5 +1,6 @@
 """Each role reads only what it may, in every path of the explorer: the console's engine (the masked copy
 simply lacks the other tables), the table browser and its downloads, the pivot, and saved queries."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,14 @@ from analytics.errors import AccessDenied, DataError
 from analytics.filters import Filters
 
 PHONE = "13912345678"
-BOOKKEEPING = ("audit_log", "saved_queries", "import_batches", "import_batch_keys", "import_batch_info",
-               "boundary_uploads")
+BOOKKEEPING = (
+    "audit_log",
+    "saved_queries",
+    "import_batches",
+    "import_batch_keys",
+    "import_batch_info",
+    "boundary_uploads",
+)
 
 
 @pytest.fixture
@@ -23,8 +30,10 @@ def held_db(demo_db_path, tmp_path):
     path = tmp_path / "held.duckdb"
     shutil.copy(demo_db_path, path)
     con = db.connect(path)
-    con.execute("INSERT INTO audit_log (username, role, action, detail) VALUES "
-                "('leader1', 'leader', 'sql_query', $d)", {"d": f"SELECT * FROM grid_cases WHERE reporter_phone = '{PHONE}'"})
+    con.execute(
+        "INSERT INTO audit_log (username, role, action, detail) VALUES ('leader1', 'leader', 'sql_query', $d)",
+        {"d": f"SELECT * FROM grid_cases WHERE reporter_phone = '{PHONE}'"},
+    )
     explore.save_query(con, "领导的查询", f"SELECT '{PHONE}' AS p", scope=Scope("leader"), user="leader1")
     explore.save_query(con, "我的查询", "SELECT 1 AS one", scope=Scope("analyst"), user="analyst1")
     con.execute("INSERT INTO import_batches VALUES ('b1', 'grid_cases', '张三的台账.xlsx', 'x', 1, now(), 'imported')")
@@ -52,9 +61,12 @@ def test_an_analyst_console_has_no_bookkeeping_tables(held_db, table):
 @pytest.mark.slow
 def test_an_analyst_finds_no_bookkeeping_by_any_route(held_db):
     path, _ = held_db
-    for sql in ("SELECT * FROM main.audit_log", 'SELECT * FROM "audit_log"',
-                "SELECT sql FROM duckdb_views() UNION ALL SELECT sql FROM duckdb_tables()",
-                "SELECT * FROM duckdb_columns() WHERE column_name IN ('file_name', 'detail', 'owner')"):
+    for sql in (
+        "SELECT * FROM main.audit_log",
+        'SELECT * FROM "audit_log"',
+        "SELECT sql FROM duckdb_views() UNION ALL SELECT sql FROM duckdb_tables()",
+        "SELECT * FROM duckdb_columns() WHERE column_name IN ('file_name', 'detail', 'owner')",
+    ):
         try:
             frame = explore.run_readonly(path, sql, scope=Scope("analyst")).frame
         except explore.QueryRefused:
@@ -121,8 +133,9 @@ def test_the_pivot_only_names_data_tables():
         with pytest.raises(DataError):
             pivot.build_sql(pivot.PivotSpec(subject, (), ("cases",), Filters()), scope=Scope("analyst"))
     for subject in pivot.SUBJECTS:
-        sql, _ = pivot.build_sql(pivot.PivotSpec(subject, (), (next(iter(pivot.MEASURES[subject])),), Filters()),
-                                 scope=Scope("analyst"))
+        sql, _ = pivot.build_sql(
+            pivot.PivotSpec(subject, (), (next(iter(pivot.MEASURES[subject])),), Filters()), scope=Scope("analyst")
+        )
         assert not any(table in sql for table in BOOKKEEPING)
     with pytest.raises(DataError):
         pivot.build_sql(pivot.PivotSpec("cases", ("username",), ("cases",), Filters()))
@@ -144,8 +157,12 @@ def test_saved_queries_belong_to_their_author(held_db):
 
 def test_every_table_of_the_schema_is_classified(demo_con):
     """A new table is read by leaders only until analytics.readable says who else may read it."""
-    names = [r[0] for r in demo_con.execute("SELECT table_name FROM information_schema.tables"
-                                            " WHERE table_schema = 'main'").fetchall()]
+    names = [
+        r[0]
+        for r in demo_con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    ]
     unclassified = [n for n in names if not readable.known(n)]
     assert not unclassified, f"classify these in analytics/readable.py: {unclassified}"
     assert not readable.may_read("some_future_table", Scope("analyst"))

@@ -1,4 +1,5 @@
 """Judges (matrix, leniency, agreement), criteria profiles and stage-versus-work."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,11 @@ from analytics import contest, contest_panel, contest_work, db
 from analytics.access import Scope
 from tests.unit.test_contest import columns, make_panel
 
-SECRETARY = Scope("secretary", "C30")          # 鹤北新村第一居民区 in the demo world
+SECRETARY = Scope("secretary", "C30")  # 鹤北新村第一居民区 in the demo world
 
 
 # --- leniency and the matrix ---------------------------------------------------------------------
+
 
 def test_leniency_by_hand(empty_con):
     make_panel(empty_con, {"A": {"J1": 80, "J2": 84, "J3": 76}, "B": {"J1": 70, "J2": 74, "J3": 66}})
@@ -65,25 +67,32 @@ def test_a_secretary_sees_only_their_own_rows_of_the_matrix(demo_con):
     assert set(matrix["community_id"]) == {"C30"} and len(matrix) == 7
     # leniency is about judges over every entry, the same for every scope
     assert contest_panel.judge_leniency(demo_con, "R2024", scope=SECRETARY).equals(
-        contest_panel.judge_leniency(demo_con, "R2024"))
+        contest_panel.judge_leniency(demo_con, "R2024")
+    )
 
 
 # --- agreement -----------------------------------------------------------------------------------
 
+
 def test_kendall_w_by_hand(empty_con):
     # ranks (ascending totals): J1 1,2,3; J2 1,3,2; J3 2,1,3 → rank sums 4, 6, 8; S = 8; W = 12·8 / (9·24)
-    make_panel(empty_con, {"A": {"J1": 10, "J2": 10, "J3": 20}, "B": {"J1": 20, "J2": 30, "J3": 10},
-                           "C": {"J1": 30, "J2": 20, "J3": 30}})
+    make_panel(
+        empty_con,
+        {"A": {"J1": 10, "J2": 10, "J3": 20}, "B": {"J1": 20, "J2": 30, "J3": 10}, "C": {"J1": 30, "J2": 20, "J3": 30}},
+    )
     got = contest_panel.agreement(empty_con, "T1")
     assert got.kendall_w == pytest.approx(96 / 216)
     assert got.chi_square == pytest.approx(3 * 2 * 96 / 216) and got.judges == 3 and got.entries == 3
     assert got.level == "weak"
 
 
-@pytest.mark.parametrize("sheets, w, level", [
-    ({"A": [1, 1, 1], "B": [2, 2, 2], "C": [3, 3, 3]}, 1.0, "strong"),
-    ({"A": [1, 3], "B": [2, 2], "C": [3, 1]}, 0.0, "very_weak"),
-])
+@pytest.mark.parametrize(
+    "sheets, w, level",
+    [
+        ({"A": [1, 1, 1], "B": [2, 2, 2], "C": [3, 3, 3]}, 1.0, "strong"),
+        ({"A": [1, 3], "B": [2, 2], "C": [3, 1]}, 0.0, "very_weak"),
+    ],
+)
 def test_kendall_w_extremes(empty_con, sheets, w, level):
     make_panel(empty_con, columns(sheets))
     got = contest_panel.agreement(empty_con, "T1")
@@ -91,11 +100,16 @@ def test_kendall_w_extremes(empty_con, sheets, w, level):
 
 
 def test_kendall_w_with_ties_matches_friedman(empty_con):
-    table = {"A": [80, 70, 90, 85], "B": [80, 75, 60, 85], "C": [70, 75, 70, 60], "D": [60, 60, 70, 60],
-             "E": [90, 88, 95, 92]}
+    table = {
+        "A": [80, 70, 90, 85],
+        "B": [80, 75, 60, 85],
+        "C": [70, 75, 70, 60],
+        "D": [60, 60, 70, 60],
+        "E": [90, 88, 95, 92],
+    }
     make_panel(empty_con, columns(table))
     got = contest_panel.agreement(empty_con, "T1")
-    friedman = stats.friedmanchisquare(*table.values())       # tie-corrected
+    friedman = stats.friedmanchisquare(*table.values())  # tie-corrected
     m, n = 4, 5
     assert got.kendall_w == pytest.approx(friedman.statistic / (m * (n - 1)))
     assert got.p_value == pytest.approx(friedman.pvalue)
@@ -121,9 +135,13 @@ def test_demo_panels_agree(demo_con):
 
 # --- criteria profile ----------------------------------------------------------------------------
 
+
 def test_criterion_profile_by_hand(empty_con):
-    make_panel(empty_con, {"A": {"J1": [80, 60], "J2": [90, None]}, "B": {"J1": [70, 70], "J2": [60, 80]}},
-               criteria=(("K1", 0.5), ("K2", 0.5)))
+    make_panel(
+        empty_con,
+        {"A": {"J1": [80, 60], "J2": [90, None]}, "B": {"J1": [70, 70], "J2": [60, 80]}},
+        criteria=(("K1", 0.5), ("K2", 0.5)),
+    )
     got = contest_panel.criterion_profile(empty_con, "T1").set_index(["entry_id", "criterion_id"])
     assert got.loc[("A", "K1"), "entry_mean"] == pytest.approx(85)
     assert got.loc[("A", "K2"), "entry_mean"] == pytest.approx(60) and got.loc[("A", "K2"), "judges"] == 1
@@ -136,10 +154,12 @@ def test_a_secretary_sees_their_profile_against_the_same_round_average(demo_con)
     own = contest_panel.criterion_profile(demo_con, "R2024", scope=SECRETARY)
     assert set(own["community_id"]) == {"C30"} and len(own) == 5
     assert own.set_index("criterion_id")["round_mean"].to_dict() == pytest.approx(
-        everyone.drop_duplicates("criterion_id").set_index("criterion_id")["round_mean"].to_dict())
+        everyone.drop_duplicates("criterion_id").set_index("criterion_id")["round_mean"].to_dict()
+    )
 
 
 # --- stage versus work ---------------------------------------------------------------------------
+
 
 def test_round_window_is_the_twelve_months_before():
     assert contest.round_window(dt.date(2024, 11, 20)) == (dt.date(2023, 11, 20), dt.date(2024, 11, 19))
@@ -149,7 +169,9 @@ def test_round_window_is_the_twelve_months_before():
 def test_stage_vs_work_agrees_with_plain_sql(demo_con):
     got = contest_work.stage_vs_work(demo_con, "R2024").set_index("community_id")
     assert len(got) == 16 and (got["window_start"] == dt.date(2023, 11, 20)).all()
-    plain = db.query(demo_con, """
+    plain = db.query(
+        demo_con,
+        """
         SELECT c.community_id,
                (SELECT count(*) FROM seed_activities a WHERE a.community_id = c.community_id
                   AND a.held_on BETWEEN DATE '2023-11-20' AND DATE '2024-11-19') * 1000.0 / c.residents AS per_1k,
@@ -159,10 +181,14 @@ def test_stage_vs_work_agrees_with_plain_sql(demo_con):
                (SELECT avg(satisfaction) FROM grid_cases k WHERE k.community_id = c.community_id
                   AND k.reported_at >= DATE '2023-11-20' AND k.reported_at < DATE '2024-11-20') AS satisfaction
         FROM communities c
-        WHERE c.community_id IN (SELECT community_id FROM contest_entries WHERE round_id = 'R2024')""")
+        WHERE c.community_id IN (SELECT community_id FROM contest_entries WHERE round_id = 'R2024')""",
+    )
     plain = plain.set_index("community_id")
-    for ours, theirs in (("activities_per_1k", "per_1k"), ("in_grid_rate", "in_grid"),
-                         ("satisfaction", "satisfaction")):
+    for ours, theirs in (
+        ("activities_per_1k", "per_1k"),
+        ("in_grid_rate", "in_grid"),
+        ("satisfaction", "satisfaction"),
+    ):
         assert got[ours].to_dict() == pytest.approx(plain[theirs].astype(float).to_dict())
     stage = contest.ranking(demo_con, "R2024", resamples=0).set_index("community_id")
     assert got["rank"].to_dict() == stage["rank"].to_dict()

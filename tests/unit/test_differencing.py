@@ -2,6 +2,7 @@
 cells shown from a total published elsewhere, not from a rate times its denominator, not by any
 combination of the two (a linear program, tests/unit/differencing.py, finds each hidden count's
 possible range; it must hold more than one value)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,11 @@ LEVELS = ["grid", "community", "street", "district"]
 RESOLUTION = dict(
     counts=["cases", "closed", "open", *LEVELS],
     identities=[("cases", ("closed", "open")), ("closed", tuple(LEVELS))],
-    rates={"in_grid_rate": (("grid",), "closed"), "in_community_rate": (("grid", "community"), "closed"),
-           **{f"share_{level}": ((level,), "closed") for level in LEVELS}},
+    rates={
+        "in_grid_rate": (("grid",), "closed"),
+        "in_community_rate": (("grid", "community"), "closed"),
+        **{f"share_{level}": ((level,), "closed") for level in LEVELS},
+    },
 )
 
 
@@ -97,9 +101,15 @@ def test_the_pivot_hides_small_dispute_counts_and_what_gives_them_back(demo_con)
     assert not grid.between(1, privacy.SMALL_COUNT - 1).any()
     assert not (disputes["closed"] - grid).between(1, privacy.SMALL_COUNT - 1).any()
     targets = small_dispute_cells(truth, ["cases", "closed", "open", "grid"])
-    found = ranges(truth, shown, keys=["community", "category"], counts=["cases", "closed", "open", "grid"],
-                   identities=[("cases", ("closed", "open"))], rates={"in_grid_rate": (("grid",), "closed")},
-                   targets=targets)
+    found = ranges(
+        truth,
+        shown,
+        keys=["community", "category"],
+        counts=["cases", "closed", "open", "grid"],
+        identities=[("cases", ("closed", "open"))],
+        rates={"in_grid_rate": (("grid",), "closed")},
+        targets=targets,
+    )
     assert_not_recovered(found)
 
 
@@ -116,10 +126,13 @@ def test_a_pivot_of_disputes_alone_is_suppressed_too(demo_con):
 
 
 def test_pivots_without_disputes_are_untouched(demo_con):
-    spec = pivot.PivotSpec("cases", ("community",), ("cases", "in_grid_rate"), QUARTER,
-                           (("category", ("opinion", "service_proxy")),))
-    pd.testing.assert_frame_equal(pivot.pivot(demo_con, spec, scope=Scope("analyst")).frame,
-                                  pivot.pivot(demo_con, spec, scope=Scope("leader")).frame)
+    spec = pivot.PivotSpec(
+        "cases", ("community",), ("cases", "in_grid_rate"), QUARTER, (("category", ("opinion", "service_proxy")),)
+    )
+    pd.testing.assert_frame_equal(
+        pivot.pivot(demo_con, spec, scope=Scope("analyst")).frame,
+        pivot.pivot(demo_con, spec, scope=Scope("leader")).frame,
+    )
 
 
 def test_the_showcase_says_nothing_about_disputes_alone(demo_con):

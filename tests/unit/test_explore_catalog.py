@@ -1,4 +1,5 @@
 """The table browser, the SQL capture behind charts, literal SQL, and saved queries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,8 @@ def test_every_table_and_column_of_the_data_model_has_a_meaning(demo_con):
         assert not missing, f"{table}: no meaning for {missing}"
         assert all(re.search(r"[\u4e00-\u9fff]", m) for m in cols["meaning_zh"])  # written in Chinese
     unused = {k for k in catalog.COLUMN_NOTES if k[0] in model_tables()} - {
-        (t, c) for t in model_tables() for c in catalog.columns(demo_con, t)["column_name"]}
+        (t, c) for t in model_tables() for c in catalog.columns(demo_con, t)["column_name"]
+    }
     assert not unused, f"notes for columns that do not exist: {unused}"
 
 
@@ -125,27 +127,43 @@ def test_literals_and_placeholders():
     assert explore.sql_literal(["G1", "G2"]) == "['G1', 'G2']"
     sql = "SELECT '$a stays', \"$a\" -- $a stays\n, $a, $ab /* $a */ FROM t WHERE x = $a"
     assert explore.inline_params(sql, {"a": 1, "ab": "x"}) == (
-        "SELECT '$a stays', \"$a\" -- $a stays\n, 1, 'x' /* $a */ FROM t WHERE x = 1")
+        "SELECT '$a stays', \"$a\" -- $a stays\n, 1, 'x' /* $a */ FROM t WHERE x = 1"
+    )
     assert explore.inline_params("SELECT ?, ?", [1, "b"]) == "SELECT 1, 'b'"
     assert explore.inline_params("SELECT $2, $1", [1, "b"]) == "SELECT 'b', 1"
 
 
 def test_literal_round_trip_through_duckdb(demo_con):
-    params = {"d": dt.date(2024, 1, 31), "ts": dt.datetime(2024, 1, 31, 23, 59, 59), "s": "它's", "n": None,
-              "l": ["a", "b'"], "f": 1.5, "b": False}
+    params = {
+        "d": dt.date(2024, 1, 31),
+        "ts": dt.datetime(2024, 1, 31, 23, 59, 59),
+        "s": "它's",
+        "n": None,
+        "l": ["a", "b'"],
+        "f": 1.5,
+        "b": False,
+    }
     sql = "SELECT $d AS d, $ts AS ts, $s AS s, $n AS n, $l AS l, $f AS f, $b AS b"
     assert demo_con.execute(explore.inline_params(sql, params)).fetchall() == demo_con.execute(sql, params).fetchall()
 
 
 def test_tidy_sql():
-    assert explore.tidy_sql("\n        SELECT 1\n        FROM t\n            WHERE x\n    ") == "SELECT 1\nFROM t\n    WHERE x"
+    assert (
+        explore.tidy_sql("\n        SELECT 1\n        FROM t\n            WHERE x\n    ")
+        == "SELECT 1\nFROM t\n    WHERE x"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # saved queries
 def test_save_list_replace_delete(fresh_con):
-    explore.save_query(fresh_con, "各网格事务", "SELECT grid_id, count(*) FROM grid_cases JOIN communities USING"
-                                          " (community_id) GROUP BY ALL", note="按网格", scope=Scope("analyst"))
+    explore.save_query(
+        fresh_con,
+        "各网格事务",
+        "SELECT grid_id, count(*) FROM grid_cases JOIN communities USING (community_id) GROUP BY ALL",
+        note="按网格",
+        scope=Scope("analyst"),
+    )
     explore.save_query(fresh_con, "网格", "FROM grids")
     saved = explore.saved_queries(fresh_con)
     assert set(saved["name"]) == {"各网格事务", "网格"}
@@ -157,13 +175,16 @@ def test_save_list_replace_delete(fresh_con):
     assert explore.saved_queries(fresh_con)["name"].tolist() == ["各网格事务"]
 
 
-@pytest.mark.parametrize(("name", "sql", "reason"), [
-    ("", "SELECT 1", "empty"),
-    ("x" * 61, "SELECT 1", "error"),
-    ("删表", "DROP TABLE grids", "statement"),
-    ("两条", "SELECT 1; SELECT 2", "multiple"),
-    ("空", "  ", "empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "sql", "reason"),
+    [
+        ("", "SELECT 1", "empty"),
+        ("x" * 61, "SELECT 1", "error"),
+        ("删表", "DROP TABLE grids", "statement"),
+        ("两条", "SELECT 1; SELECT 2", "multiple"),
+        ("空", "  ", "empty"),
+    ],
+)
 def test_only_console_queries_can_be_saved(fresh_con, name, sql, reason):
     with pytest.raises(explore.QueryRefused) as refused:
         explore.save_query(fresh_con, name, sql)
@@ -178,9 +199,12 @@ def test_console_results_download_in_every_format(demo_db_path):
 
     from analytics import export
 
-    result = explore.run_readonly(demo_db_path, """
+    result = explore.run_readonly(
+        demo_db_path,
+        """
         SELECT '=HYPERLINK("http://x", "点我")' AS 名称, -3 AS 数量, [1, 2] AS 列表, {'a': 1} AS 结构,
-               'abc'::BLOB AS 二进制, DATE '2024-05-01' AS 日期, 1.25::DECIMAL(5, 2) AS 金额""")
+               'abc'::BLOB AS 二进制, DATE '2024-05-01' AS 日期, 1.25::DECIMAL(5, 2) AS 金额""",
+    )
     for snapshot in explore.snapshot_files(demo_db_path):
         snapshot.unlink()
     flat = explore.flat_for_export(result.frame)

@@ -1,6 +1,7 @@
 """The SQL console's safety: a hostile corpus is refused or stopped, by the engine's own permissions,
 both when the database file is free and in the app's situation (the same file open read-write in
 this process), and every table's checksum is unchanged afterwards."""
+
 from __future__ import annotations
 
 import hashlib
@@ -62,17 +63,25 @@ HOSTILE = [
 ]
 
 # Statements the engine itself must refuse even with the parser's check out of the way.
-ENGINE_MUST_REFUSE = [sql for sql, _ in HOSTILE if not sql.startswith(("SELECT 1;", "SELECT * FROM range"))
-                      and sql not in ("CALL pragma_version()", "PRAGMA enable_profiling", "BEGIN TRANSACTION",
-                                      "CHECKPOINT")]
+ENGINE_MUST_REFUSE = [
+    sql
+    for sql, _ in HOSTILE
+    if not sql.startswith(("SELECT 1;", "SELECT * FROM range"))
+    and sql not in ("CALL pragma_version()", "PRAGMA enable_profiling", "BEGIN TRANSACTION", "CHECKPOINT")
+]
 
 
 def checksums(con) -> dict[str, tuple]:
     """Row count and an order-independent hash of every row, per table."""
-    names = db.query(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-                          " AND table_catalog = current_database() ORDER BY 1")["table_name"]
-    return {n: tuple(con.execute(f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{n}" t').fetchone())
-            for n in names}
+    names = db.query(
+        con,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        " AND table_catalog = current_database() ORDER BY 1",
+    )["table_name"]
+    return {
+        n: tuple(con.execute(f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{n}" t').fetchone())
+        for n in names
+    }
 
 
 def file_checksums(path) -> dict[str, tuple]:
@@ -153,12 +162,15 @@ def test_the_engine_alone_refuses(free_db, app_db_open, tmp_path, sql, situation
 
 
 def test_the_engine_reports_its_own_locks(free_db):
-    result = explore.run_readonly(free_db, """
+    result = explore.run_readonly(
+        free_db,
+        """
         SELECT current_setting('enable_external_access') AS external_access,
                current_setting('lock_configuration') AS locked,
                current_setting('access_mode') AS access_mode,
                current_setting('autoload_known_extensions') AS autoload,
-               current_setting('threads') AS threads""")
+               current_setting('threads') AS threads""",
+    )
     row = result.frame.iloc[0]
     assert not row["external_access"] and row["locked"] and row["access_mode"] == "read_only"
     assert not row["autoload"] and row["threads"] == explore.THREADS
@@ -171,12 +183,16 @@ def test_python_variables_are_not_tables(free_db):
     assert refused.value.reason == "error"
 
 
-@pytest.mark.parametrize("sql", [
-    "SELECT count(*) FROM range(10000000000000)",
-    "SELECT * FROM range(10000000000000) ORDER BY range DESC",
-    "SELECT sum(a.range * b.range) FROM range(1000000) a CROSS JOIN range(1000000) b",
-    "SELECT count(*) FROM grid_cases a, grid_cases b, grid_cases c",
-], ids=["range-count", "range-sort", "cross-join-bomb", "fact-cross-join"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT count(*) FROM range(10000000000000)",
+        "SELECT * FROM range(10000000000000) ORDER BY range DESC",
+        "SELECT sum(a.range * b.range) FROM range(1000000) a CROSS JOIN range(1000000) b",
+        "SELECT count(*) FROM grid_cases a, grid_cases b, grid_cases c",
+    ],
+    ids=["range-count", "range-sort", "cross-join-bomb", "fact-cross-join"],
+)
 @pytest.mark.slow
 @pytest.mark.parametrize("situation", ["free", "app"])
 def test_runaway_queries_are_interrupted_within_the_time_limit(free_db, app_db_open, sql, situation):
@@ -212,9 +228,12 @@ def test_the_row_cap_says_when_it_cut(free_db):
 
 
 def test_answers_match_the_database(free_db, demo_con):
-    result = explore.run_readonly(free_db, """
+    result = explore.run_readonly(
+        free_db,
+        """
         SELECT category, count(*) AS n, avg(satisfaction)::DECIMAL(5, 2) AS mean_sat
-        FROM grid_cases GROUP BY ALL ORDER BY category""")
+        FROM grid_cases GROUP BY ALL ORDER BY category""",
+    )
     expected = demo_con.execute("SELECT category, count(*) FROM grid_cases GROUP BY ALL ORDER BY category").fetchall()
     assert list(result.frame[["category", "n"]].itertuples(index=False, name=None)) == expected
     assert result.frame["mean_sat"].dtype == float  # DECIMAL comes back as a number, not an object
@@ -254,9 +273,14 @@ def test_in_app_situation_reads_a_snapshot_and_cannot_write(demo_db_path, tmp_pa
         assert len(snapshot) == 1
         snapshot_bytes = _sha(snapshot[0])
 
-        for sql in ("DELETE FROM grid_cases", "WITH x AS (DELETE FROM grid_cases RETURNING 1) SELECT * FROM x",
-                    "DROP TABLE grids", f"ATTACH '{path}' AS again", "SET access_mode = 'read_write'",
-                    f"COPY grid_cases TO '{tmp_path}/leak.csv'"):
+        for sql in (
+            "DELETE FROM grid_cases",
+            "WITH x AS (DELETE FROM grid_cases RETURNING 1) SELECT * FROM x",
+            "DROP TABLE grids",
+            f"ATTACH '{path}' AS again",
+            "SET access_mode = 'read_write'",
+            f"COPY grid_cases TO '{tmp_path}/leak.csv'",
+        ):
             with pytest.raises(explore.QueryRefused):
                 explore.run_readonly(path, sql)
         assert checksums(app) == before
@@ -311,12 +335,21 @@ def test_concurrent_queries_in_the_app(app_db_open):
 def test_another_process_holding_the_file_is_a_clear_refusal(demo_db_path, tmp_path):
     path = tmp_path / "held.duckdb"
     shutil.copy(demo_db_path, path)
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, duckdb
         con = duckdb.connect({str(path)!r})
         print("open", flush=True)
         sys.stdin.read()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         with pytest.raises(explore.QueryRefused) as refused:
@@ -332,8 +365,14 @@ def test_parser_verdicts():
     assert explore.check_statement("SELECT 1") == "SELECT"
     assert explore.check_statement("  with x as (select 1) select * from x; ") == "SELECT"
     assert explore.check_statement("EXPLAIN SELECT 1") == "EXPLAIN"
-    for sql, reason in [("", "empty"), ("   ", "empty"), ("-- nothing", "empty"), ("SELEC 1", "syntax"),
-                        ("SELECT 1; SELECT 2", "multiple"), ("DELETE FROM grids", "statement")]:
+    for sql, reason in [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("-- nothing", "empty"),
+        ("SELEC 1", "syntax"),
+        ("SELECT 1; SELECT 2", "multiple"),
+        ("DELETE FROM grids", "statement"),
+    ]:
         with pytest.raises(explore.QueryRefused) as refused:
             explore.check_statement(sql)
         assert refused.value.reason == reason
@@ -371,8 +410,13 @@ def test_snapshot_by_the_engine_is_complete(demo_db_path, tmp_path, monkeypatch)
     app = db.connect(path)
     try:
         monkeypatch.setattr(explore, "_copy_file", lambda *a: False)
-        tables = explore.run_readonly(path, "SELECT count(*) AS n FROM information_schema.tables"
-                                            " WHERE table_schema = 'main'").frame["n"].iloc[0]
+        tables = (
+            explore.run_readonly(
+                path, "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main'"
+            )
+            .frame["n"]
+            .iloc[0]
+        )
         assert tables == len(checksums(app))
         cases = explore.run_readonly(path, "SELECT count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM grid_cases t").frame
         assert tuple(cases.iloc[0]) == tuple(checksums(app)["grid_cases"])

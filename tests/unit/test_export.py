@@ -7,8 +7,12 @@ from analytics import export
 
 
 def hostile_frame():
-    return pd.DataFrame({"名称": ["=HYPERLINK(\"http://x\",\"点我\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "鹤北一居"],
-                         "数量": [1, 2, -3, 4, 5, 6]})
+    return pd.DataFrame(
+        {
+            "名称": ['=HYPERLINK("http://x","点我")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "鹤北一居"],
+            "数量": [1, 2, -3, 4, 5, 6],
+        }
+    )
 
 
 def test_csv_keeps_chinese_and_neutralises_formulas():
@@ -16,7 +20,7 @@ def test_csv_keeps_chinese_and_neutralises_formulas():
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(back.columns) == ["名称", "数量"]
-    assert back["名称"].tolist()[:4] == ["'=HYPERLINK(\"http://x\",\"点我\")", "'+1", "'-2+3", "'@SUM(A1)"]
+    assert back["名称"].tolist()[:4] == ['\'=HYPERLINK("http://x","点我")', "'+1", "'-2+3", "'@SUM(A1)"]
     assert back["名称"].iloc[5] == "鹤北一居"
     assert back["数量"].tolist() == [1, 2, -3, 4, 5, 6]  # negative numbers stay numbers
 

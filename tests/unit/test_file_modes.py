@@ -1,5 +1,6 @@
 """Files the command-line tools write beside the database are the owner's only, whatever the umask of
 the shell that runs them (the app sets its own; a cron job or an operator's shell has 022)."""
+
 from __future__ import annotations
 
 import os

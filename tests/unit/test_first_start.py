@@ -1,6 +1,7 @@
 """The first start's demo build appears whole or not at all (analytics.first_start), and the database
 failures a user can meet are explained (analytics.db_errors): killed builds, files left empty by an
 earlier version, damaged files, files held by another process, a full disk, permissions."""
+
 import os
 import random
 import signal
@@ -74,8 +75,9 @@ def test_a_killed_first_start_leaves_nothing_or_a_working_database(tmp_path, sma
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_first_start_killed_at_a_random_moment_leaves_nothing_or_a_working_database(tmp_path, small_world, seed):
     path = tmp_path / "jiangchuan.duckdb"
-    proc = subprocess.Popen([sys.executable, "-c", SMALL + f"from analytics import db; db.connect({str(path)!r})"],
-                            cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SMALL + f"from analytics import db; db.connect({str(path)!r})"], cwd=ROOT
+    )
     try:
         deadline = time.monotonic() + 120
         while not first_start.temp_files(path) and proc.poll() is None and time.monotonic() < deadline:
@@ -125,17 +127,29 @@ def test_a_damaged_file_is_explained_and_left_alone(tmp_path):
 def test_a_file_held_by_another_process_names_the_holder(tmp_path, small_world):
     path = tmp_path / "held.duckdb"
     db.connect(path).close()
-    proc = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(path)!r});"
-                             " print('ready', flush=True); sys.stdin.read()"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; c = duckdb.connect({str(path)!r}); print('ready', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         for read_only in (False, True):
             with pytest.raises(DatabaseLocked) as refused:
                 db.connect(path, read_only=read_only)
             assert f"进程号 {proc.pid}" in str(refused.value) and "Conflicting" not in str(refused.value)
-        command = subprocess.run([sys.executable, "-m", "analytics.rollups", str(path)], capture_output=True,
-                                 text=True, cwd=ROOT, timeout=120)  # a command run beside the app
+        command = subprocess.run(
+            [sys.executable, "-m", "analytics.rollups", str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )  # a command run beside the app
         assert command.returncode == 1 and "正被另一个程序" in command.stderr and "Traceback" not in command.stderr
     finally:
         proc.stdin.close()

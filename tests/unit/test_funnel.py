@@ -1,4 +1,5 @@
 """Funnel-plot limits on values worked out by hand (and from the published tables of exact Poisson limits)."""
+
 import math
 
 import numpy as np
@@ -24,11 +25,11 @@ def test_limits_for_one_expected_event_by_hand():
     # lower: ½χ²(α/2; 2) = −ln(1 − α/2), since χ² with 2 degrees of freedom is exponential with mean 2
     # upper: ½χ²(1 − α/2; 4) is the mean μ with e^−μ (1 + μ) = α/2
     lower, upper = funnel.poisson_limits([1.0], 0.95)
-    assert lower[0] == pytest.approx(-math.log(0.975), rel=1e-9)       # 0.02532
+    assert lower[0] == pytest.approx(-math.log(0.975), rel=1e-9)  # 0.02532
     assert upper[0] == pytest.approx(solve_upper(1, 0.025), rel=1e-6)  # 5.5716
     assert upper[0] == pytest.approx(5.5716, abs=1e-4)
     lower, upper = funnel.poisson_limits([1.0], 0.998)
-    assert lower[0] == pytest.approx(-math.log(0.999), rel=1e-9)       # 0.0010005
+    assert lower[0] == pytest.approx(-math.log(0.999), rel=1e-9)  # 0.0010005
     assert upper[0] == pytest.approx(solve_upper(1, 0.001), rel=1e-6)  # 9.2334
     assert upper[0] == pytest.approx(9.2334, abs=1e-4)
 
@@ -45,7 +46,7 @@ def test_limits_match_the_published_exact_poisson_table():
 def test_zero_expected_gives_a_zero_floor_and_the_rule_of_three_ceiling():
     lower, upper = funnel.poisson_limits([0.0, 0.0], 0.95)
     assert lower.tolist() == [0.0, 0.0]
-    assert upper[0] == pytest.approx(-math.log(0.025))    # 3.689: e^−μ = 0.025
+    assert upper[0] == pytest.approx(-math.log(0.025))  # 3.689: e^−μ = 0.025
     assert funnel.poisson_limits([0.0], 0.998)[1][0] == pytest.approx(-math.log(0.001))
 
 

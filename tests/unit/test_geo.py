@@ -1,4 +1,5 @@
 """WGS-84 ↔ GCJ-02 against published reference points, and the round trip."""
+
 import numpy as np
 import pytest
 import shapely

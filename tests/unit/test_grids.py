@@ -1,5 +1,6 @@
 """analytics.grids against independent, deliberately plain SQL on the demo world, and against numbers
 worked out by hand on a tiny world."""
+
 import datetime as dt
 import math
 
@@ -16,31 +17,51 @@ YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 def _independent_grid_row(con, grid_id: str, f: Filters) -> dict:
     """One grid's numbers, one simple query at a time (no shared pipeline, no FILTER clauses)."""
     members = "SELECT community_id FROM communities WHERE grid_id = $g"
-    colour = "" if f.seed_colours is None else " AND item_id IN (SELECT item_id FROM service_items WHERE list_contains($c, seed_colour))"
+    colour = (
+        ""
+        if f.seed_colours is None
+        else " AND item_id IN (SELECT item_id FROM service_items WHERE list_contains($c, seed_colour))"
+    )
     p = {"g": grid_id, "s": f.start, "e": f.end}
     pc = {**p, "c": list(f.seed_colours or [])} if f.seed_colours is not None else p
-    residents = db.scalar(con, f"SELECT sum(residents) FROM communities WHERE community_id IN ({members})", {"g": grid_id})
+    residents = db.scalar(
+        con, f"SELECT sum(residents) FROM communities WHERE community_id IN ({members})", {"g": grid_id}
+    )
     n_comm = db.scalar(con, f"SELECT count(*) FROM communities WHERE community_id IN ({members})", {"g": grid_id})
     cases_where = f"community_id IN ({members}) AND CAST(reported_at AS DATE) BETWEEN $s AND $e"
     count = lambda cond: db.scalar(con, f"SELECT count(*) FROM grid_cases WHERE {cases_where} AND {cond}", p)  # noqa: E731
     cases, closed = count("TRUE"), count("closed_at IS NOT NULL")
     in_grid, in_comm = count("resolved_level = 'grid'"), count("resolved_level IN ('grid', 'community')")
-    u_closed, u_comm = count("urgent AND closed_at IS NOT NULL"), count("urgent AND resolved_level IN ('grid', 'community')")
+    u_closed, u_comm = (
+        count("urgent AND closed_at IS NOT NULL"),
+        count("urgent AND resolved_level IN ('grid', 'community')"),
+    )
     satisfaction = db.scalar(con, f"SELECT avg(satisfaction) FROM grid_cases WHERE {cases_where}", p)
     act_where = f"community_id IN ({members}) AND held_on BETWEEN $s AND $e{colour}"
     activities = db.scalar(con, f"SELECT count(*) FROM seed_activities WHERE {act_where}", pc)
     participants = db.scalar(con, f"SELECT coalesce(sum(participants), 0) FROM seed_activities WHERE {act_where}", pc)
     partners = db.scalar(con, f"SELECT count(DISTINCT partner_id) FROM seed_activities WHERE {act_where}", pc)
     share = lambda a, b: a / b if b else math.nan  # noqa: E731
-    return {"residents": residents, "communities": n_comm, "cases": cases, "closed": closed,
-            "in_grid_rate": share(in_grid, closed), "in_community_rate": share(in_comm, closed),
-            "urgent_in_community_rate": share(u_comm, u_closed), "satisfaction": satisfaction,
-            "activities": activities, "participants": participants, "partners_active": partners,
-            "activities_per_1k": share(1000 * activities, residents), "cases_per_1k": share(1000 * cases, residents)}
+    return {
+        "residents": residents,
+        "communities": n_comm,
+        "cases": cases,
+        "closed": closed,
+        "in_grid_rate": share(in_grid, closed),
+        "in_community_rate": share(in_comm, closed),
+        "urgent_in_community_rate": share(u_comm, u_closed),
+        "satisfaction": satisfaction,
+        "activities": activities,
+        "participants": participants,
+        "partners_active": partners,
+        "activities_per_1k": share(1000 * activities, residents),
+        "cases_per_1k": share(1000 * cases, residents),
+    }
 
 
-@pytest.mark.parametrize("f", [YEAR, YEAR.replace(seed_colours=("green", "white")),
-                               Filters(dt.date(2023, 3, 1), dt.date(2023, 5, 31))])
+@pytest.mark.parametrize(
+    "f", [YEAR, YEAR.replace(seed_colours=("green", "white")), Filters(dt.date(2023, 3, 1), dt.date(2023, 5, 31))]
+)
 def test_grid_summary_agrees_with_independent_sql(demo_con, f):
     frame = grids.grid_summary(demo_con, f).set_index("grid_id")
     assert list(frame.index) == [f"G{i}" for i in range(1, 8)]
@@ -93,26 +114,46 @@ def _tiny_world(con):
     for g in ("G1", "G2", "G3"):
         db.execute(con, "INSERT INTO grids VALUES ($g, $n, $g)", {"g": g, "n": f"{g}网格"})
     for cid, g, residents in (("C1", "G1", 1000), ("C2", "G1", 3000), ("C3", "G2", 2000)):
-        db.execute(con, "INSERT INTO communities VALUES ($c, $c, NULL, $g, 1, $r, 1, NULL, NULL, NULL, NULL)",
-                   {"c": cid, "g": g, "r": residents})
-    db.execute(con, "INSERT INTO service_items VALUES ('S1', 'red', '理发', 'haircut'), ('S2', 'green', '种树', 'trees')")
-    db.execute(con, "INSERT INTO partners VALUES ('P1', '医院', 'hospital', NULL, NULL, NULL),"
-                    " ('P2', '学校', 'school', NULL, NULL, NULL)")
-    acts = [("A1", "2024-03-01", "C1", "S1", "P1", 10), ("A2", "2024-03-02", "C2", "S1", None, 20),
-            ("A3", "2024-04-01", "C2", "S2", "P2", 30), ("A4", "2023-12-31", "C1", "S1", "P1", 99)]
+        db.execute(
+            con,
+            "INSERT INTO communities VALUES ($c, $c, NULL, $g, 1, $r, 1, NULL, NULL, NULL, NULL)",
+            {"c": cid, "g": g, "r": residents},
+        )
+    db.execute(
+        con, "INSERT INTO service_items VALUES ('S1', 'red', '理发', 'haircut'), ('S2', 'green', '种树', 'trees')"
+    )
+    db.execute(
+        con,
+        "INSERT INTO partners VALUES ('P1', '医院', 'hospital', NULL, NULL, NULL),"
+        " ('P2', '学校', 'school', NULL, NULL, NULL)",
+    )
+    acts = [
+        ("A1", "2024-03-01", "C1", "S1", "P1", 10),
+        ("A2", "2024-03-02", "C2", "S1", None, 20),
+        ("A3", "2024-04-01", "C2", "S2", "P2", 30),
+        ("A4", "2023-12-31", "C1", "S1", "P1", 99),
+    ]
     for a in acts:
         db.execute(con, "INSERT INTO seed_activities VALUES ($1, $2, $3, $4, $5, $6, 1, 2.0, 't')", list(a))
     # G1: four closed (grid, grid, community, street; one urgent settled in the community, one urgent at
     # street level) and one open; satisfaction 5, 3 and one missing.
-    cases = [("K1", "C1", "2024-03-01 10:00", "grid", False, 5), ("K2", "C2", "2024-03-05 10:00", "grid", False, 3),
-             ("K3", "C2", "2024-03-06 10:00", "community", True, None), ("K4", "C1", "2024-04-01 10:00", "street", True, None),
-             ("K5", "C1", "2024-04-02 10:00", None, False, None), ("K6", "C3", "2025-01-01 10:00", "grid", False, 4)]
+    cases = [
+        ("K1", "C1", "2024-03-01 10:00", "grid", False, 5),
+        ("K2", "C2", "2024-03-05 10:00", "grid", False, 3),
+        ("K3", "C2", "2024-03-06 10:00", "community", True, None),
+        ("K4", "C1", "2024-04-01 10:00", "street", True, None),
+        ("K5", "C1", "2024-04-02 10:00", None, False, None),
+        ("K6", "C3", "2025-01-01 10:00", "grid", False, 4),
+    ]
     for cid, comm, at, level, urgent, sat in cases:
-        db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,
+        db.execute(
+            con,
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,
                                                    urgent, satisfaction, batch_id)
                            VALUES ($id, $c, 'opinion', $at, CASE WHEN $lvl IS NULL THEN NULL ELSE CAST($at AS TIMESTAMP)
                                    + INTERVAL 1 DAY END, $lvl, $u, $s, 't')""",
-                   {"id": cid, "c": comm, "at": at, "lvl": level, "u": urgent, "s": sat})
+            {"id": cid, "c": comm, "at": at, "lvl": level, "u": urgent, "s": sat},
+        )
 
 
 def test_hand_worked_tiny_world(empty_con):
@@ -140,8 +181,10 @@ def test_tiny_world_drill_down(empty_con):
     # C1: grid, street (+1 open) → 0.5; C2: grid, community → 0.5: a tie shares rank 1
     assert by_rate["rank"].tolist() == [1, 1]
     items = grids.top_items(empty_con, YEAR, "G1")
-    assert items[["item_id", "activities", "participants", "communities"]].values.tolist() == [["S1", 2, 30, 2],
-                                                                                              ["S2", 1, 30, 1]]
+    assert items[["item_id", "activities", "participants", "communities"]].values.tolist() == [
+        ["S1", 2, 30, 2],
+        ["S2", 1, 30, 1],
+    ]
     partners = grids.top_partners(empty_con, YEAR, "G1")
     assert sorted(partners["partner_id"]) == ["P1", "P2"] and partners["activities"].tolist() == [1, 1]
     trend = grids.grid_trend(empty_con, YEAR, "G1")
@@ -173,19 +216,25 @@ def test_drill_down_ignores_the_sidebar_grid_choice_but_not_the_scope(demo_con):
 
 def test_top_items_and_partners_agree_with_independent_sql(demo_con):
     items = grids.top_items(demo_con, YEAR, "G3", limit=3)
-    expected = db.query(demo_con, """
+    expected = db.query(
+        demo_con,
+        """
         SELECT item_id, count(*) AS n FROM seed_activities
         WHERE held_on BETWEEN '2024-01-01' AND '2024-12-31'
           AND community_id IN (SELECT community_id FROM communities WHERE grid_id = 'G3')
-        GROUP BY item_id ORDER BY n DESC, item_id""")
+        GROUP BY item_id ORDER BY n DESC, item_id""",
+    )
     assert len(items) == 3
     assert items["activities"].tolist() == expected["n"].head(3).tolist()
     partners = grids.top_partners(demo_con, YEAR, "G3", limit=10)
-    expected = db.query(demo_con, """
+    expected = db.query(
+        demo_con,
+        """
         SELECT partner_id, count(*) AS n FROM seed_activities
         WHERE held_on BETWEEN '2024-01-01' AND '2024-12-31' AND partner_id IS NOT NULL
           AND community_id IN (SELECT community_id FROM communities WHERE grid_id = 'G3')
-        GROUP BY partner_id""").set_index("partner_id")["n"]
+        GROUP BY partner_id""",
+    ).set_index("partner_id")["n"]
     assert dict(zip(partners["partner_id"], partners["activities"])) == expected.to_dict()
 
 

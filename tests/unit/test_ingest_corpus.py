@@ -1,5 +1,6 @@
 """The corpus of bad and awkward ledger files, each with its expected outcome. Files are made in a
 temporary folder by the tests (plus one committed .xls, which no installed library can write)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,15 +29,17 @@ def cases(con, ids) -> dict:
 # ------------------------------------------------------------------------------------------------
 # encodings
 def test_gbk_csv_with_title_row_and_total_row(real_con, tmp_path):
-    path = write_csv(tmp_path / "三月台账.csv",
-                     [["江川路街道2024年3月网格事务台账"], [], CASE_HEADER, *case_rows(3), ["合计", "", "", "", "", "", "", ""]],
-                     encoding="gbk")
+    path = write_csv(
+        tmp_path / "三月台账.csv",
+        [["江川路街道2024年3月网格事务台账"], [], CASE_HEADER, *case_rows(3), ["合计", "", "", "", "", "", "", ""]],
+        encoding="gbk",
+    )
     report = ingest.import_file(real_con, path, "grid_cases")
     assert report.ok, report.errors
     assert report.rows_imported == 3
     assert any("合计" in n for n in report.notes) and any("标题行" in n for n in report.notes)
     stored = cases(real_con, ["T1", "T2", "T3"])
-    assert stored["T1"]["community_id"] == "C30"            # 鹤北一居 is 鹤北新村第一居民区
+    assert stored["T1"]["community_id"] == "C30"  # 鹤北一居 is 鹤北新村第一居民区
     assert stored["T1"]["category"] == "dispute" and stored["T1"]["resolved_level"] == "grid"
 
 
@@ -79,13 +82,14 @@ def test_merged_two_row_header_with_title_spacer_and_total(real_con, tmp_path):
         ["事务编号", "居民区", "事务类别", "办理情况", None, None],
         [None, None, None, "上报时间", "办结时间", "办结层级"],
         ["M1", "鹤北一居", "党建", dt.datetime(2024, 3, 1, 9), dt.datetime(2024, 3, 1, 17), "网格"],
-        [None, None, None, None, None, None],                         # spacer row 5
+        [None, None, None, None, None, None],  # spacer row 5
         ["M2", "红旗一居", "民意", "2024/3/2", None, None],
-        ["M3", "新闵", "代办", "2024年3月3日", "2024.3.4", "火星"],   # row 7: an impossible level
+        ["M3", "新闵", "代办", "2024年3月3日", "2024.3.4", "火星"],  # row 7: an impossible level
         ["合 计", "3件", None, None, None, None],
     ]
-    path = write_xlsx(tmp_path / "merged.xlsx", {"台账": rows},
-                      merged={"台账": ["A1:F1", "A2:A3", "B2:B3", "C2:C3", "D2:F2"]})
+    path = write_xlsx(
+        tmp_path / "merged.xlsx", {"台账": rows}, merged={"台账": ["A1:F1", "A2:A3", "B2:B3", "C2:C3", "D2:F2"]}
+    )
     report = ingest.preview(real_con, path, "grid_cases")
     assert errors_at(report, 7) and errors_at(report, 7)[0][1] == "办结层级"
     assert errors_at(report, 7)[0][2] == "火星" and "可填" in errors_at(report, 7)[0][3]
@@ -103,15 +107,18 @@ def test_xls_file(real_con):
     report = ingest.import_file(real_con, DATA / "cases.xls", "grid_cases")
     assert report.ok, report.errors
     assert report.rows_imported == 3 and report.sheet == "网格事务"
-    assert any("旧数据" in n for n in report.notes)                      # the hidden sheet is ignored
+    assert any("旧数据" in n for n in report.notes)  # the hidden sheet is ignored
     stored = cases(real_con, ["XLS-1", "XLS-2", "XLS-3", "OLD-1"])
     assert set(stored) == {"XLS-1", "XLS-2", "XLS-3"}
     assert stored["XLS-1"]["reported_at"] == dt.datetime(2024, 3, 1, 9, 30)
 
 
 def test_hidden_sheet_is_ignored_by_default(real_con, tmp_path):
-    path = write_xlsx(tmp_path / "hidden.xlsx", {"三月": [CASE_HEADER, *case_rows(2)],
-                                                 "草稿": [CASE_HEADER, *case_rows(5, prefix="DRAFT")]}, hidden=("草稿",))
+    path = write_xlsx(
+        tmp_path / "hidden.xlsx",
+        {"三月": [CASE_HEADER, *case_rows(2)], "草稿": [CASE_HEADER, *case_rows(5, prefix="DRAFT")]},
+        hidden=("草稿",),
+    )
     assert ingest.sheet_names(path) == (["三月"], ["草稿"])
     report = ingest.import_file(real_con, path, "grid_cases")
     assert report.ok and report.rows_imported == 2 and report.sheet == "三月"
@@ -119,8 +126,9 @@ def test_hidden_sheet_is_ignored_by_default(real_con, tmp_path):
 
 
 def test_several_sheets_user_picks(real_con, tmp_path):
-    path = write_xlsx(tmp_path / "q1.xlsx", {"1月": [CASE_HEADER, *case_rows(2, "JAN")],
-                                             "2月": [CASE_HEADER, *case_rows(3, "FEB")]})
+    path = write_xlsx(
+        tmp_path / "q1.xlsx", {"1月": [CASE_HEADER, *case_rows(2, "JAN")], "2月": [CASE_HEADER, *case_rows(3, "FEB")]}
+    )
     with pytest.raises(DataError, match="多个工作表"):
         ingest.preview(real_con, path, "grid_cases")
     report = ingest.import_file(real_con, path, "grid_cases", sheet="2月")
@@ -153,8 +161,10 @@ def test_formulas_use_saved_values_never_execute(real_con, tmp_path):
 
 def test_formula_without_saved_value_is_an_error(real_con, tmp_path):
     """A workbook written by a program (never opened in Excel) has formulas but no results."""
-    rows = [["活动编号", "活动日期", "居民区", "服务项目", "参与人数", "志愿者人数", "志愿服务时长"],
-            ["F2", "2024-03-01", "鹤北一居", "种树认养", "=1+1", 3, 6]]
+    rows = [
+        ["活动编号", "活动日期", "居民区", "服务项目", "参与人数", "志愿者人数", "志愿服务时长"],
+        ["F2", "2024-03-01", "鹤北一居", "种树认养", "=1+1", 3, 6],
+    ]
     path = write_xlsx(tmp_path / "nocache.xlsx", {"活动": rows})
     report = ingest.preview(real_con, path, "seed_activities")
     [error] = report.errors
@@ -162,9 +172,11 @@ def test_formula_without_saved_value_is_an_error(real_con, tmp_path):
 
 
 def test_text_starting_with_equals_is_stored_as_text(real_con, tmp_path):
-    rows = [[*CASE_HEADER, "事务内容"],
-            case_rows(1)[0] + ["=1+1"],
-            case_rows(2, "U")[1] + ['=HYPERLINK("http://evil.invalid","点我")']]
+    rows = [
+        [*CASE_HEADER, "事务内容"],
+        case_rows(1)[0] + ["=1+1"],
+        case_rows(2, "U")[1] + ['=HYPERLINK("http://evil.invalid","点我")'],
+    ]
     path = write_csv(tmp_path / "equals.csv", rows)
     report = ingest.import_file(real_con, path, "grid_cases")
     assert report.ok
@@ -174,19 +186,26 @@ def test_text_starting_with_equals_is_stored_as_text(real_con, tmp_path):
 
 
 def test_html_in_names_is_kept_as_plain_text(real_con, tmp_path):
-    rows = [["合伙人编号", "单位名称", "单位类型"], ["P90", "<script>alert('x')</script>江川物业", "企业"],
-            ["P91", "<b>加粗</b>社工站", "社会组织"]]
+    rows = [
+        ["合伙人编号", "单位名称", "单位类型"],
+        ["P90", "<script>alert('x')</script>江川物业", "企业"],
+        ["P91", "<b>加粗</b>社工站", "社会组织"],
+    ]
     report = ingest.import_file(real_con, write_csv(tmp_path / "partners.csv", rows), "partners")
     assert report.ok, report.errors
-    names = db.query(real_con, "SELECT name FROM partners WHERE partner_id IN ('P90', 'P91') ORDER BY 1")["name"].tolist()
+    names = db.query(real_con, "SELECT name FROM partners WHERE partner_id IN ('P90', 'P91') ORDER BY 1")[
+        "name"
+    ].tolist()
     assert names == ["<b>加粗</b>社工站", "<script>alert('x')</script>江川物业"]
 
 
 # ------------------------------------------------------------------------------------------------
 # values
 def test_full_width_digits_thousands_and_units(real_con, tmp_path):
-    rows = [["活动编号", "活动日期", "居民区", "服务项目", "参与人数", "志愿者人数", "志愿服务时长"],
-            ["Ｗ１", "２０２４－０３－０１", "鹤北一居", "针灸", "1,234", "１２人", "３６.５小时"]]
+    rows = [
+        ["活动编号", "活动日期", "居民区", "服务项目", "参与人数", "志愿者人数", "志愿服务时长"],
+        ["Ｗ１", "２０２４－０３－０１", "鹤北一居", "针灸", "1,234", "１２人", "３６.５小时"],
+    ]
     report = ingest.import_file(real_con, write_csv(tmp_path / "fullwidth.csv", rows), "seed_activities")
     assert report.ok, report.errors
     row = db.query(real_con, "SELECT * FROM seed_activities WHERE activity_id = 'W1'").iloc[0]
@@ -206,24 +225,34 @@ def test_excel_serial_dates_and_every_date_spelling(real_con, tmp_path):
 
 def test_unknown_community_is_reported_never_guessed(real_con, tmp_path):
     rows = [CASE_HEADER, *case_rows(2)]
-    rows[2][1] = "鹤北新村一居委"          # close to a real name, but not one of its spellings
+    rows[2][1] = "鹤北新村一居委"  # close to a real name, but not one of its spellings
     rows.append(["T9", "火星新村", "党建", "2024-03-09", "", "", "", ""])
     report = ingest.preview(real_con, write_csv(tmp_path / "unknown.csv", rows), "grid_cases")
     assert [e[0] for e in report.errors] == [3, 4]
     assert report.errors[0][1:3] == ("居民区", "鹤北新村一居委") and "不在居民区名单中" in report.errors[0][3]
-    assert "鹤北新村第一居民区" in report.errors[0][3]          # a hint, not a replacement
+    assert "鹤北新村第一居民区" in report.errors[0][3]  # a hint, not a replacement
     assert db.scalar(real_con, "SELECT count(*) FROM grid_cases") == 0
 
 
 def test_every_error_in_the_file_at_once_with_excel_row_numbers(real_con, tmp_path):
-    rows = [["标题"], CASE_HEADER,
-            ["E1", "鹤北一居", "党建", "2024-03-01", "2024-02-01", "网格", "否", "5"],      # row 3: closed before reported
-            ["E2", "北街", "外星事务", "2024-03-01", "", "", "也许", "9"],                    # row 4: 3 errors
-            ["E3", "", "党建", "2024-02-30", "2024-03-05", "", "", ""]]                     # row 5: 3 errors
+    rows = [
+        ["标题"],
+        CASE_HEADER,
+        ["E1", "鹤北一居", "党建", "2024-03-01", "2024-02-01", "网格", "否", "5"],  # row 3: closed before reported
+        ["E2", "北街", "外星事务", "2024-03-01", "", "", "也许", "9"],  # row 4: 3 errors
+        ["E3", "", "党建", "2024-02-30", "2024-03-05", "", "", ""],
+    ]  # row 5: 3 errors
     report = ingest.preview(real_con, write_csv(tmp_path / "many.csv", rows), "grid_cases")
     found = {(e[0], e[1]) for e in report.errors}
-    assert found == {(3, "办结时间"), (4, "事务类别"), (4, "是否紧急"), (4, "满意度"), (5, "居民区"), (5, "上报时间"),
-                     (5, "办结层级")}
+    assert found == {
+        (3, "办结时间"),
+        (4, "事务类别"),
+        (4, "是否紧急"),
+        (4, "满意度"),
+        (5, "居民区"),
+        (5, "上报时间"),
+        (5, "办结层级"),
+    }
     assert all(e[3] for e in report.errors)
 
 
@@ -232,7 +261,7 @@ def test_ids_and_phone_numbers_stay_text(real_con, tmp_path):
     rows = [header, case_rows(1, "00")[0] + ["021-64300000"], case_rows(2, "01")[1] + ["013800138000"]]
     path = write_xlsx(tmp_path / "phones.xlsx", {"s": [header, *rows[1:]]})
     book = __import__("openpyxl").load_workbook(path)
-    book["s"]["I3"] = 13812345678          # a phone typed into Excel becomes a number
+    book["s"]["I3"] = 13812345678  # a phone typed into Excel becomes a number
     book.save(path)
     report = ingest.import_file(real_con, path, "grid_cases")
     assert report.ok, report.errors
@@ -241,20 +270,44 @@ def test_ids_and_phone_numbers_stay_text(real_con, tmp_path):
 
 
 def test_headers_with_stray_spaces_zero_width_and_english(real_con, tmp_path):
-    header = ["\u3000事务编号\u200b", " 居 民 区 ", "category", "Reported_At", "办结时间（如已办结）", "层级", "紧急", "满意度(1-5分)*"]
+    header = [
+        "\u3000事务编号\u200b",
+        " 居 民 区 ",
+        "category",
+        "Reported_At",
+        "办结时间（如已办结）",
+        "层级",
+        "紧急",
+        "满意度(1-5分)*",
+    ]
     report = ingest.preview(real_con, write_csv(tmp_path / "spaces.csv", [header, *case_rows(2)]), "grid_cases")
     assert report.ok, report.errors
-    assert set(report.columns.values()) == {"case_id", "community_id", "category", "reported_at", "closed_at",
-                                            "resolved_level", "urgent", "satisfaction"}
+    assert set(report.columns.values()) == {
+        "case_id",
+        "community_id",
+        "category",
+        "reported_at",
+        "closed_at",
+        "resolved_level",
+        "urgent",
+        "satisfaction",
+    }
 
 
 def test_ragged_rows_keep_their_row_numbers(real_con, tmp_path):
-    text = "\r\n".join([",".join(CASE_HEADER), ",".join(case_rows(1)[0]), "", ",".join(case_rows(2)[1]) + ",多出来",
-                        ",".join(case_rows(3)[2][:5])])
+    text = "\r\n".join(
+        [
+            ",".join(CASE_HEADER),
+            ",".join(case_rows(1)[0]),
+            "",
+            ",".join(case_rows(2)[1]) + ",多出来",
+            ",".join(case_rows(3)[2][:5]),
+        ]
+    )
     path = tmp_path / "ragged.csv"
     path.write_text(text, encoding="utf-8")
     report = ingest.preview(real_con, path, "grid_cases")
-    assert [e[0] for e in report.errors] == [4, 5]          # the spill-over and the short row's missing level
+    assert [e[0] for e in report.errors] == [4, 5]  # the spill-over and the short row's missing level
     assert "右边还有内容" in report.errors[0][3]
 
 

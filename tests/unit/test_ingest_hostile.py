@@ -1,6 +1,7 @@
 """Hostile uploads cost one refusal, never the server: files built here in code (small; the large ones
 live in bench/hostile_files.py) go through the import's path, each must be refused with its reason and
 leave the database exactly as it was. The parsers run in a real worker process (analytics.ingest.isolate)."""
+
 from __future__ import annotations
 
 import threading
@@ -81,15 +82,18 @@ def test_a_genuine_xls_still_reads():
 
 @pytest.mark.slow
 def test_a_parser_that_needs_more_memory_than_allowed_is_stopped(real_con, tmp_path, monkeypatch):
-    path = ingest_helpers.write_csv(tmp_path / "big.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(100_000)],
-                                    encoding="gbk")   # decoded in Python: a few hundred MB of objects
+    path = ingest_helpers.write_csv(
+        tmp_path / "big.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(100_000)], encoding="gbk"
+    )  # decoded in Python: a few hundred MB of objects
     monkeypatch.setenv("JIANGCHUAN_PARSE_MEMORY_MB", "48")
     message = refused(real_con, path)
     assert "上限 48 MB" in message and "big.csv" in message
 
 
 def test_a_cell_beyond_excel_limits_is_refused(real_con, tmp_path):
-    path = xlsx(tmp_path / "b.xlsx", sheet(ledger_rows(1), extra_rows=f'<row r="99999999">{cell("ZZZZ99999999", "y")}</row>'))
+    path = xlsx(
+        tmp_path / "b.xlsx", sheet(ledger_rows(1), extra_rows=f'<row r="99999999">{cell("ZZZZ99999999", "y")}</row>')
+    )
     assert "超出了 Excel 本身的上限" in refused(real_con, path)
 
 
@@ -150,7 +154,7 @@ def test_when_every_parser_slot_is_taken_the_next_file_waits_then_is_told(real_c
     good = ingest_helpers.write_csv(tmp_path / "good.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(2)])
     monkeypatch.setenv("JIANGCHUAN_PARSE_SECONDS", "1")
     taken = 0
-    while isolate._slots.acquire(blocking=False):    # as if other uploads were being parsed
+    while isolate._slots.acquire(blocking=False):  # as if other uploads were being parsed
         taken += 1
     try:
         assert "服务器正在读取其他上传的文件" in refused(real_con, good)
@@ -169,8 +173,9 @@ def test_the_worker_limits_come_from_the_environment(monkeypatch):
 
 def test_a_sheet_read_in_the_worker_matches_the_file(tmp_path):
     rows = ledger_rows(3)
-    path = ingest_helpers.write_xlsx(tmp_path / "ok.xlsx", {"三月": rows, "隐藏": [["x"]]}, hidden=("隐藏",),
-                                     merged={"三月": ["B2:B3"]})
+    path = ingest_helpers.write_xlsx(
+        tmp_path / "ok.xlsx", {"三月": rows, "隐藏": [["x"]]}, hidden=("隐藏",), merged={"三月": ["B2:B3"]}
+    )
     book = open_file(path)
     assert [s.name for s in book.sheets] == ["三月", "隐藏"] and book.hidden == ["隐藏"]
     first = book.sheets[0]
@@ -182,16 +187,22 @@ def test_a_sheet_read_in_the_worker_matches_the_file(tmp_path):
 
 # ---------------------------------------------------------------------------------------------
 # encodings we do not read
-@pytest.mark.parametrize("rows, encoding, named", [
-    (LATIN1_ROWS, "latin-1", "Latin-1/Windows-1252"),
-    ([["Nom", "Prénom", "Ville"], ["Lefèvre", "Hélène", "Orléans"], ["Béranger", "Thérèse", "Besançon"]], "latin-1",
-     "Latin-1/Windows-1252"),    # every byte pair here is valid GBK: "Pr閚om", "Lef鑦re"
-    ([["Name", "Note"], ["O’Brien", "“urgent” – call back"], ["Zoë", "€5 fee"]], "cp1252", "Latin-1/Windows-1252"),
-    ([["氏名", "住所"], ["山田太郎", "東京都新宿区"], ["佐藤花子", "大阪市北区"]], "shift_jis", "Shift-JIS"),
-    ([["なまえ", "じゅうしょ"], ["ヤマダ", "トウキョウ"]], "shift_jis", "Shift-JIS"),
-    ([["姓名", "地址"], ["陳大文", "臺北市信義區"], ["林小華", "高雄市"]], "big5", "Big5"),
-    (ledger_rows(2), "utf-16-le", "UTF-16"),
-])
+@pytest.mark.parametrize(
+    "rows, encoding, named",
+    [
+        (LATIN1_ROWS, "latin-1", "Latin-1/Windows-1252"),
+        (
+            [["Nom", "Prénom", "Ville"], ["Lefèvre", "Hélène", "Orléans"], ["Béranger", "Thérèse", "Besançon"]],
+            "latin-1",
+            "Latin-1/Windows-1252",
+        ),  # every byte pair here is valid GBK: "Pr閚om", "Lef鑦re"
+        ([["Name", "Note"], ["O’Brien", "“urgent” – call back"], ["Zoë", "€5 fee"]], "cp1252", "Latin-1/Windows-1252"),
+        ([["氏名", "住所"], ["山田太郎", "東京都新宿区"], ["佐藤花子", "大阪市北区"]], "shift_jis", "Shift-JIS"),
+        ([["なまえ", "じゅうしょ"], ["ヤマダ", "トウキョウ"]], "shift_jis", "Shift-JIS"),
+        ([["姓名", "地址"], ["陳大文", "臺北市信義區"], ["林小華", "高雄市"]], "big5", "Big5"),
+        (ledger_rows(2), "utf-16-le", "UTF-16"),
+    ],
+)
 def test_a_file_in_an_encoding_we_do_not_read_is_refused_naming_it(real_con, tmp_path, rows, encoding, named):
     path = tmp_path / "名单.csv"
     path.write_bytes(csv_bytes(rows, encoding))
@@ -199,19 +210,27 @@ def test_a_file_in_an_encoding_we_do_not_read_is_refused_naming_it(real_con, tmp
     assert named in message and "CSV UTF-8" in message
 
 
-@pytest.mark.parametrize("rows", [
-    ledger_rows(5),
-    [["姓名", "地址", "备注"], ["欧阳翀", "鹤北一居12号", "邻里纠纷，已调解"], ["龚喆", "沪闵路3弄", "噪音扰民"],
-     ["亓官婧", "江川路街道", "独居老人走访"]],     # rare surnames among common words
-])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ledger_rows(5),
+        [
+            ["姓名", "地址", "备注"],
+            ["欧阳翀", "鹤北一居12号", "邻里纠纷，已调解"],
+            ["龚喆", "沪闵路3弄", "噪音扰民"],
+            ["亓官婧", "江川路街道", "独居老人走访"],
+        ],  # rare surnames among common words
+    ],
+)
 def test_genuine_gbk_still_reads(rows):
     text, encoding = decode(csv_bytes(rows, "gbk"), "x.csv")
     assert encoding == "GB18030/GBK" and text.startswith(rows[0][0])
 
 
 def test_a_genuine_gbk_ledger_imports(real_con, tmp_path):
-    path = ingest_helpers.write_csv(tmp_path / "gbk.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(3)],
-                                    encoding="gbk")
+    path = ingest_helpers.write_csv(
+        tmp_path / "gbk.csv", [ingest_helpers.CASE_HEADER, *ingest_helpers.case_rows(3)], encoding="gbk"
+    )
     assert ingest.import_file(real_con, path, "grid_cases").rows_imported == 3
 
 
@@ -235,7 +254,7 @@ def test_two_imports_of_one_file_racing_each_other(real_con, tmp_path):
     results = {}
 
     def slow_progress(fraction, message):
-        if fraction >= 0.6 and not inside.is_set():   # inside the first import's transaction
+        if fraction >= 0.6 and not inside.is_set():  # inside the first import's transaction
             inside.set()
             second_done.wait(120)
 
@@ -266,7 +285,7 @@ def test_two_files_writing_the_same_records_at_once(real_con, tmp_path):
     results = {}
 
     def slow_progress(fraction, message):
-        if fraction > 0.65 and not inside.is_set():    # rows written, not committed
+        if fraction > 0.65 and not inside.is_set():  # rows written, not committed
             inside.set()
             second_done.wait(120)
 

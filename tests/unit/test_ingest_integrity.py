@@ -1,5 +1,6 @@
 """An import never damages what is loaded: one transaction, duplicates and conflicts, undo, the demo
 world, and a process killed in the middle of writing."""
+
 from __future__ import annotations
 
 import os
@@ -22,17 +23,34 @@ from tests.unit import ingest_helpers
 from tests.unit.ingest_helpers import CASE_HEADER, case_rows, write_csv
 
 real_con = ingest_helpers.real_con
-TABLES = ("grid_cases", "seed_activities", "communities", "partners", "pairings", "service_items", "import_batches",
-          "import_batch_keys", "import_batch_info", "app_meta", "contest_scores", "contest_entries")
+TABLES = (
+    "grid_cases",
+    "seed_activities",
+    "communities",
+    "partners",
+    "pairings",
+    "service_items",
+    "import_batches",
+    "import_batch_keys",
+    "import_batch_info",
+    "app_meta",
+    "contest_scores",
+    "contest_entries",
+)
 
 
 def checksums(con) -> dict[str, tuple]:
     """Row count and an order-independent digest of every row of each table."""
     out = {}
     for table in TABLES:
-        out[table] = tuple(db.query(con, f"""
+        out[table] = tuple(
+            db.query(
+                con,
+                f"""
             SELECT count(*) AS n, coalesce(md5(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR))), '') AS digest
-            FROM {table} t""").iloc[0])
+            FROM {table} t""",
+            ).iloc[0]
+        )
     return out
 
 
@@ -54,7 +72,7 @@ def test_same_file_twice_adds_nothing_and_says_so(real_con, tmp_path):
 def test_conflicting_key_is_reported_not_overwritten(real_con, tmp_path):
     ingest.import_file(real_con, write_csv(tmp_path / "a.csv", [CASE_HEADER, *case_rows(3)]), "grid_cases")
     changed = case_rows(4)
-    changed[1][4] = "2024-03-09 18:00"            # T2 closed later in the newer ledger
+    changed[1][4] = "2024-03-09 18:00"  # T2 closed later in the newer ledger
     report = ingest.import_file(real_con, write_csv(tmp_path / "b.csv", [CASE_HEADER, *changed]), "grid_cases")
     assert report.ok and report.rows_imported == 1 and report.skipped == 2
     [conflict] = report.conflicts
@@ -77,16 +95,21 @@ def test_rows_without_ids_get_content_keys(real_con, tmp_path):
     header = CASE_HEADER[1:]
     rows = [r[1:] for r in case_rows(3)]
     first = ingest.import_file(real_con, write_csv(tmp_path / "noid.csv", [header, *rows, rows[0]]), "grid_cases")
-    assert first.ok and first.rows_imported == 4          # the repeated row is a second, separate matter
-    again = ingest.import_file(real_con, write_csv(tmp_path / "noid2.csv", [header, *rows, ["北街", "党建", "2024-04-01"]]),
-                               "grid_cases")
+    assert first.ok and first.rows_imported == 4  # the repeated row is a second, separate matter
+    again = ingest.import_file(
+        real_con, write_csv(tmp_path / "noid2.csv", [header, *rows, ["北街", "党建", "2024-04-01"]]), "grid_cases"
+    )
     assert again.rows_imported == 1 and again.skipped == 3
 
 
 def test_undo_removes_exactly_the_batch(real_con, tmp_path):
-    keep = ingest.import_file(real_con, write_csv(tmp_path / "keep.csv", [CASE_HEADER, *case_rows(2, "K")]), "grid_cases")
+    keep = ingest.import_file(
+        real_con, write_csv(tmp_path / "keep.csv", [CASE_HEADER, *case_rows(2, "K")]), "grid_cases"
+    )
     before = checksums(real_con)
-    batch = ingest.import_file(real_con, write_csv(tmp_path / "undo.csv", [CASE_HEADER, *case_rows(3, "U")]), "grid_cases")
+    batch = ingest.import_file(
+        real_con, write_csv(tmp_path / "undo.csv", [CASE_HEADER, *case_rows(3, "U")]), "grid_cases"
+    )
     assert ingest.undo_batch(real_con, batch.batch_id) == 3
     after = checksums(real_con)
     assert after["grid_cases"] == before["grid_cases"]
@@ -99,8 +122,10 @@ def test_undo_removes_exactly_the_batch(real_con, tmp_path):
 
 
 def test_undo_of_a_reference_list_still_in_use_is_refused(real_con, tmp_path):
-    rows = [["居民区编号", "居民区名称", "简称", "所属片区网格", "户数", "常住人口", "党员人数"],
-            ["C90", "江川新苑居民区", "江川新苑", "鹤庆片区网格", "1,200", "3,050", "120"]]
+    rows = [
+        ["居民区编号", "居民区名称", "简称", "所属片区网格", "户数", "常住人口", "党员人数"],
+        ["C90", "江川新苑居民区", "江川新苑", "鹤庆片区网格", "1,200", "3,050", "120"],
+    ]
     communities = ingest.import_file(real_con, write_csv(tmp_path / "c.csv", rows), "communities")
     assert communities.ok, communities.errors
     cases = [CASE_HEADER, ["N1", "江川新苑", "党建", "2024-03-01", "", "", "", ""]]
@@ -122,14 +147,14 @@ def test_name_taken_by_another_id_is_a_conflict(real_con, tmp_path):
 def test_demo_world_is_not_mixed_with_real_imports(fresh_con, tmp_path):
     path = write_csv(tmp_path / "real.csv", [CASE_HEADER, *case_rows(2)])
     assert db.is_demo(fresh_con)
-    assert ingest.preview(fresh_con, path, "grid_cases").ok            # looking is fine
+    assert ingest.preview(fresh_con, path, "grid_cases").ok  # looking is fine
     with pytest.raises(DataError, match="清空演示数据"):
         ingest.import_file(fresh_con, path, "grid_cases")
     removed = ingest.clear_demo(fresh_con)
     assert removed["grid_cases"] > 0 and removed["contest_scores"] > 0
     assert not db.is_demo(fresh_con) and db.meta(fresh_con, "world") == "real"
     assert db.scalar(fresh_con, "SELECT count(*) FROM grid_cases") == 0
-    assert db.scalar(fresh_con, "SELECT count(*) FROM communities") == 35     # reference lists stay
+    assert db.scalar(fresh_con, "SELECT count(*) FROM communities") == 35  # reference lists stay
     assert ingest.import_file(fresh_con, path, "grid_cases").rows_imported == 2
     with pytest.raises(DataError, match="已经没有演示数据"):
         ingest.clear_demo(fresh_con)
@@ -163,8 +188,9 @@ def test_an_error_while_writing_leaves_everything_as_before(real_con, tmp_path, 
             raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        ingest.import_file(real_con, write_csv(tmp_path / "six.csv", [CASE_HEADER, *case_rows(6)]), "grid_cases",
-                           progress=progress)
+        ingest.import_file(
+            real_con, write_csv(tmp_path / "six.csv", [CASE_HEADER, *case_rows(6)]), "grid_cases", progress=progress
+        )
     assert calls and checksums(real_con) == before
 
 
@@ -190,17 +216,23 @@ def test_kill_minus_nine_during_the_insert_leaves_the_database_as_before(real_co
     ingest.import_file(real_con, write_csv(tmp_path / "base.csv", [CASE_HEADER, *case_rows(5, "B")]), "grid_cases")
     real_con.execute("CHECKPOINT")
     before = checksums(real_con)
-    path = db.db_path(real_con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
-                      .fetchone()[0])
+    path = db.db_path(
+        real_con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    )
     real_con.close()
     big = tmp_path / "big.csv"
     with open(big, "w", encoding="utf-8") as handle:
         handle.write(",".join(CASE_HEADER) + "\n")
         for i in range(40_000):
             handle.write(f"BIG{i},C{i % 35 + 1:02d},党建,2024-03-01 09:{i % 60:02d},,,否,\n")
-    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(path), str(big)], cwd=ROOT,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_CHILD, str(path), str(big)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         started = time.monotonic()
         line = child.stdout.readline()
@@ -231,10 +263,11 @@ def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     from tests.unit.test_rollups import assert_rollups_match_raw
 
     rollups.refresh(real_con)
-    batch = ingest.import_file(real_con, write_csv(tmp_path / "r.csv", [CASE_HEADER, *case_rows(3, "R")]),
-                               "grid_cases").batch_id
+    batch = ingest.import_file(
+        real_con, write_csv(tmp_path / "r.csv", [CASE_HEADER, *case_rows(3, "R")]), "grid_cases"
+    ).batch_id
     assert rollups.ready(real_con)
-    assert_rollups_match_raw(real_con)              # every rollup table against the raw aggregates
+    assert_rollups_match_raw(real_con)  # every rollup table against the raw aggregates
     assert db.scalar(real_con, "SELECT sum(cases) FROM rollup_cases") == 3
     with rollups.raw():
         raw = cases_module.resolution(real_con, Filters(), ())
@@ -265,8 +298,10 @@ def test_a_conflict_is_no_way_for_an_administrator_to_read_stored_personal_data(
     stored = [[*row, "王小明", "13812345678", "联系人：李四"] for row in case_rows(2)]
     ingest.import_file(real_con, write_csv(tmp_path / "a.csv", [header, *stored]), "grid_cases")
     probe = write_csv(tmp_path / "b.csv", [header, *[[*row, "某", "1", "x"] for row in case_rows(2)]])
-    for report in (ingest.preview(real_con, probe, "grid_cases", scope=Scope("admin")),
-                   ingest.import_file(real_con, probe, "grid_cases", scope=Scope("admin"))):
+    for report in (
+        ingest.preview(real_con, probe, "grid_cases", scope=Scope("admin")),
+        ingest.import_file(real_con, probe, "grid_cases", scope=Scope("admin")),
+    ):
         said = report.conflict_frame().to_csv()
         assert len(report.conflicts) == 2 and "联系电话" in said
         assert "王小明" not in said and "13812345678" not in said and "李四" not in said

@@ -1,4 +1,5 @@
 """Templates round-trip through the importer; vocabularies and header synonyms are unambiguous."""
+
 from __future__ import annotations
 
 import io
@@ -26,7 +27,9 @@ def test_template_has_headers_example_and_explanations(table):
     assert {c.label for c in spec.columns} <= explained
 
 
-@pytest.mark.parametrize("table", ["communities", "partners", "pairings", "service_items", "seed_activities", "grid_cases"])
+@pytest.mark.parametrize(
+    "table", ["communities", "partners", "pairings", "service_items", "seed_activities", "grid_cases"]
+)
 def test_a_template_with_its_example_row_imports_cleanly(real_con, tmp_path, table):
     path = tmp_path / f"{table}.xlsx"
     path.write_bytes(ingest.template_xlsx(table))
@@ -49,8 +52,11 @@ def test_no_header_spelling_means_two_columns(table):
 
 def test_value_parsers_directly():
     dates = V.parse_datetime(["2023-06-14 09:30", "45091.5", "2023年6月14日 9时30分", "2023/13/01", "1899-01-01"])
-    assert [str(v) for v in dates.values.to_pylist()[:3]] == ["2023-06-14 09:30:00", "2023-06-14 12:00:00",
-                                                               "2023-06-14 09:30:00"]
+    assert [str(v) for v in dates.values.to_pylist()[:3]] == [
+        "2023-06-14 09:30:00",
+        "2023-06-14 12:00:00",
+        "2023-06-14 09:30:00",
+    ]
     assert dates.bad_index.tolist() == [3, 4]
     numbers = V.parse_number(["1,234.5", "１２", "12%", "-0"], minimum=0)
     assert numbers.values.to_pylist()[:2] == [1234.5, 12.0] and numbers.bad_index.tolist() == [2]

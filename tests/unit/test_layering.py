@@ -1,4 +1,5 @@
 """The layering of DESIGN.md: pages → ui → analytics → DuckDB."""
+
 import ast
 from pathlib import Path
 

@@ -17,6 +17,7 @@ answer:
 Each test was seen to fail with its named slip applied by hand (the commit that added this module lists
 them and the failing lines).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,7 +36,7 @@ from .ingest_helpers import write_csv
 
 # --- the trimmed mean inside the bootstrap ------------------------------------------------------
 
-TRIM_AT = 5       # DESIGN: drop one highest and one lowest judge "when there are at least five"
+TRIM_AT = 5  # DESIGN: drop one highest and one lowest judge "when there are at least five"
 
 
 def _oracle_trimmed_mean(totals: list[float]) -> float | None:
@@ -55,12 +56,15 @@ def _oracle_mean(totals: list[float]) -> float | None:
 def _oracle_competition_ranks(scores: dict[str, float | None]) -> dict[str, int | None]:
     """1 + the number of strictly better scores (ties share, 1, 2, 2, 4), on scores rounded to 6 places."""
     rounded = {e: (None if s is None else round(s, 6)) for e, s in scores.items()}
-    return {e: None if s is None else 1 + sum(1 for o in rounded.values() if o is not None and o > s)
-            for e, s in rounded.items()}
+    return {
+        e: None if s is None else 1 + sum(1 for o in rounded.values() if o is not None and o > s)
+        for e, s in rounded.items()
+    }
 
 
-def _oracle_intervals(sheets: dict[str, list[float | None]], combine, *, resamples: int,
-                      seed: int) -> dict[str, tuple[int, int]]:
+def _oracle_intervals(
+    sheets: dict[str, list[float | None]], combine, *, resamples: int, seed: int
+) -> dict[str, tuple[int, int]]:
     """The 95% rank interval of every entry when the panel is resampled with replacement, one plain
     loop per resample. The resampled panels are the ones the documented fixed seed draws (numpy's
     default generator, `resamples` rows of `judges` picks), so the answer can be compared exactly."""
@@ -87,14 +91,20 @@ def _make_round(con, sheets: dict[str, list[float | None]]) -> None:
     db.execute(con, "INSERT INTO contest_rounds VALUES ('T1', '测试场', DATE '2024-06-01')")
     db.execute(con, "INSERT INTO contest_criteria VALUES ('T1', 'K1', '总分', 1.0, 100.0)")
     for entry, row in sheets.items():
-        db.execute(con, """INSERT INTO communities VALUES ($c, $n, $e, 'G1', 100, 1000, 10, 1990, NULL, NULL, NULL)""",
-                   {"c": f"C{entry}", "n": f"{entry}居民区", "e": entry})
+        db.execute(
+            con,
+            """INSERT INTO communities VALUES ($c, $n, $e, 'G1', 100, 1000, 10, 1990, NULL, NULL, NULL)""",
+            {"c": f"C{entry}", "n": f"{entry}居民区", "e": entry},
+        )
         db.execute(con, "INSERT INTO contest_entries VALUES ('T1', $e, $c, NULL, NULL)", {"e": entry, "c": f"C{entry}"})
         for j, score in enumerate(row, start=1):
             db.execute(con, "INSERT OR IGNORE INTO judges VALUES ($j, $j, 'expert')", {"j": f"J{j}"})
             if score is not None:
-                db.execute(con, "INSERT INTO contest_scores VALUES ('T1', $e, $j, 'K1', $s)",
-                           {"e": entry, "j": f"J{j}", "s": float(score)})
+                db.execute(
+                    con,
+                    "INSERT INTO contest_scores VALUES ('T1', $e, $j, 'K1', $s)",
+                    {"e": entry, "j": f"J{j}", "s": float(score)},
+                )
 
 
 # Five judges. A's one generous judge (J1) lifts its plain mean above B's but is trimmed away; B was not
@@ -114,16 +124,18 @@ def test_trimmed_mean_and_its_bootstrap_agree_with_the_definition_at_five_judges
     present = {e: [s for s in row if s is not None] for e, row in FIVE_JUDGES.items()}
     expected_scores = {e: _oracle_trimmed_mean(t) for e, t in present.items()}
     expected_ranks = _oracle_competition_ranks(expected_scores)
-    assert len(present["A"]) == TRIM_AT and len(present["B"]) == TRIM_AT - 1     # the boundary, both sides
+    assert len(present["A"]) == TRIM_AT and len(present["B"]) == TRIM_AT - 1  # the boundary, both sides
     for entry in FIVE_JUDGES:
         assert out.at[entry, "score"] == pytest.approx(expected_scores[entry], abs=1e-9), entry
         assert out.at[entry, "rank"] == expected_ranks[entry], entry
 
-    expected = _oracle_intervals(FIVE_JUDGES, _oracle_trimmed_mean, resamples=contest.BOOTSTRAP_RESAMPLES,
-                                 seed=contest.BOOTSTRAP_SEED)
+    expected = _oracle_intervals(
+        FIVE_JUDGES, _oracle_trimmed_mean, resamples=contest.BOOTSTRAP_RESAMPLES, seed=contest.BOOTSTRAP_SEED
+    )
     # the panel is chosen so that the rule matters: plain means in every resample give other intervals
-    untrimmed = _oracle_intervals(FIVE_JUDGES, _oracle_mean, resamples=contest.BOOTSTRAP_RESAMPLES,
-                                  seed=contest.BOOTSTRAP_SEED)
+    untrimmed = _oracle_intervals(
+        FIVE_JUDGES, _oracle_mean, resamples=contest.BOOTSTRAP_RESAMPLES, seed=contest.BOOTSTRAP_SEED
+    )
     assert expected != untrimmed
     for entry, (low, high) in expected.items():
         observed = expected_ranks[entry]
@@ -159,13 +171,19 @@ def _seed_cases(con, disputes: int, opinions: int = 20) -> pd.DataFrame:
     """Cases of one community, all closed at grid level on the day after they were reported; returns
     them as a plain frame for the oracle."""
     db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
-    db.execute(con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)")
+    db.execute(
+        con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)"
+    )
     rows = [(f"D{i}", "dispute") for i in range(disputes)] + [(f"O{i}", "opinion") for i in range(opinions)]
     for case_id, category in rows:
-        db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+        db.execute(
+            con,
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                            resolved_level, urgent, satisfaction, batch_id)
                            VALUES ($id, 'C01', $cat, TIMESTAMP '2024-01-05 09:00', TIMESTAMP '2024-01-06 09:00',
-                                   'grid', false, 4, 'b')""", {"id": case_id, "cat": category})
+                                   'grid', false, 4, 'b')""",
+            {"id": case_id, "cat": category},
+        )
     return pd.DataFrame(rows, columns=["case_id", "category"])
 
 
@@ -209,14 +227,17 @@ def _oracle_hidden_on_one_line(counts: list[int], small: int = 5) -> set[int]:
     return hidden
 
 
-@pytest.mark.parametrize(("counts", "by_hand"), [
-    ([2, 3, 7, 9], {0, 1}),       # two hidden cells summing to exactly five: enough, 7 stays shown
-    ([1, 3, 7, 9], {0, 1, 2}),    # four is not enough: the next smallest (7) is hidden too
-    ([4, 8, 9], {0, 1}),          # one primary cell takes one cover
-    ([0, 4, 0, 6], {1, 3}),       # zeros are no cover
-    ([5, 6, 40], set()),          # five is not small: nothing hidden
-    ([4, 0, 0], {0}),             # nothing to cover with
-])
+@pytest.mark.parametrize(
+    ("counts", "by_hand"),
+    [
+        ([2, 3, 7, 9], {0, 1}),  # two hidden cells summing to exactly five: enough, 7 stays shown
+        ([1, 3, 7, 9], {0, 1, 2}),  # four is not enough: the next smallest (7) is hidden too
+        ([4, 8, 9], {0, 1}),  # one primary cell takes one cover
+        ([0, 4, 0, 6], {1, 3}),  # zeros are no cover
+        ([5, 6, 40], set()),  # five is not small: nothing hidden
+        ([4, 0, 0], {0}),  # nothing to cover with
+    ],
+)
 def test_complementary_suppression_of_one_line_agrees_with_the_definition(counts, by_hand):
     frame = pd.DataFrame({"month": [f"2024-{m:02d}" for m in range(1, len(counts) + 1)], "cases": counts})
     hidden = suppression.hidden_cells(frame, pd.Series(True, index=frame.index), keys=("month",))
@@ -229,7 +250,7 @@ def test_a_hidden_zero_needs_no_cover():
     # zero beside a known total gives nothing away, so the grid column of the other months stays shown
     frame = pd.DataFrame({"month": ["m1", "m2", "m3"], "cases": [4, 9, 8], "grid": [0, 6, 7]})
     hidden = suppression.hidden_cells(frame, pd.Series(True, index=frame.index), keys=("month",), basis="cases")
-    assert hidden["cases"].tolist() == [True, False, True]      # 4 with its smallest cover, 8
+    assert hidden["cases"].tolist() == [True, False, True]  # 4 with its smallest cover, 8
     assert hidden["grid"].tolist() == [True, False, False]
 
 
@@ -247,7 +268,10 @@ def _oracle_closed_too_early(reported: str, closed: str) -> bool:
 def ledger_con(empty_con):
     """A real (not demo) database with one community for a ledger to name."""
     db.execute(empty_con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
-    db.execute(empty_con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)")
+    db.execute(
+        empty_con,
+        "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)",
+    )
     assert not db.is_demo(empty_con)
     return empty_con
 
@@ -255,7 +279,9 @@ def ledger_con(empty_con):
 def test_a_date_only_case_closed_the_day_it_was_reported_is_accepted(ledger_con, tmp_path):
     reported, closed = "2024-03-05", "2024-03-05"
     assert not _oracle_closed_too_early(reported, closed)
-    path = write_csv(tmp_path / "same_day.csv", [HEADER, ["S1", "甲居民区", "矛盾化解", reported, closed, "网格", "否", "5"]])
+    path = write_csv(
+        tmp_path / "same_day.csv", [HEADER, ["S1", "甲居民区", "矛盾化解", reported, closed, "网格", "否", "5"]]
+    )
     report = ingest.import_file(ledger_con, path, "grid_cases")
     assert report.ok and report.rows_imported == 1, report.errors
     stored = db.query(ledger_con, "SELECT reported_at, closed_at FROM grid_cases WHERE case_id = 'S1'")
@@ -265,15 +291,19 @@ def test_a_date_only_case_closed_the_day_it_was_reported_is_accepted(ledger_con,
 def test_a_date_only_case_closed_the_day_before_it_was_reported_is_refused_saying_so(ledger_con, tmp_path):
     reported, closed = "2024-03-05", "2024-03-04"
     assert _oracle_closed_too_early(reported, closed)
-    path = write_csv(tmp_path / "day_before.csv", [
-        HEADER,
-        ["S1", "甲居民区", "矛盾化解", reported, reported, "网格", "否", "5"],
-        ["S2", "甲居民区", "矛盾化解", reported, closed, "网格", "否", "5"],     # row 3 as Excel numbers it
-    ])
+    path = write_csv(
+        tmp_path / "day_before.csv",
+        [
+            HEADER,
+            ["S1", "甲居民区", "矛盾化解", reported, reported, "网格", "否", "5"],
+            ["S2", "甲居民区", "矛盾化解", reported, closed, "网格", "否", "5"],  # row 3 as Excel numbers it
+        ],
+    )
     report = ingest.import_file(ledger_con, path, "grid_cases")
     assert not report.ok and report.rows_imported == 0
     assert [(row, column, message) for row, column, _, message in report.errors] == [
-        (3, "办结时间", "办结时间早于上报时间，请核对")]
+        (3, "办结时间", "办结时间早于上报时间，请核对")
+    ]
     assert db.scalar(ledger_con, "SELECT count(*) FROM grid_cases") == 0
 
 
@@ -290,24 +320,37 @@ def _seed_world(con) -> None:
         db.execute(con, "INSERT INTO grids VALUES ($g, $n, $g)", {"g": g, "n": f"{g}网格"})
     db.execute(con, "INSERT INTO service_items VALUES ('I1', 'red', '红色项目', 'red item')")
     for c, (g, residents) in WORLD.items():
-        db.execute(con, """INSERT INTO communities VALUES ($c, $c, $c, $g, 100, $r, 10, 1990, NULL, NULL, NULL)""",
-                   {"c": c, "g": g, "r": residents})
+        db.execute(
+            con,
+            """INSERT INTO communities VALUES ($c, $c, $c, $g, 100, $r, 10, 1990, NULL, NULL, NULL)""",
+            {"c": c, "g": g, "r": residents},
+        )
         for n in range(CASES[c]):
-            db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+            db.execute(
+                con,
+                """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                                resolved_level, urgent, satisfaction, batch_id)
                                VALUES ($id, $c, 'opinion', TIMESTAMP '2024-01-10 09:00',
                                        TIMESTAMP '2024-01-11 09:00', 'grid', false, NULL, 'b')""",
-                       {"id": f"{c}-K{n}", "c": c})
+                {"id": f"{c}-K{n}", "c": c},
+            )
         for n in range(ACTIVITIES[c]):
-            db.execute(con, """INSERT INTO seed_activities VALUES ($id, DATE '2024-01-15', $c, 'I1', NULL, 10, 1, 2.0, 'b')""",
-                       {"id": f"{c}-A{n}", "c": c})
+            db.execute(
+                con,
+                """INSERT INTO seed_activities VALUES ($id, DATE '2024-01-15', $c, 'I1', NULL, 10, 1, 2.0, 'b')""",
+                {"id": f"{c}-A{n}", "c": c},
+            )
 
 
 def _oracle_grid_rows(communities: tuple[str, ...]) -> pd.DataFrame:
     """Per grid, over the selected communities only: residents, cases, activities and per-1,000 figures
     (README: per-1,000 figures divide by the residents of the communities that pass the filters)."""
-    frame = pd.DataFrame([{"grid_id": g, "community_id": c, "residents": r, "cases": CASES[c],
-                           "activities": ACTIVITIES[c]} for c, (g, r) in WORLD.items()])
+    frame = pd.DataFrame(
+        [
+            {"grid_id": g, "community_id": c, "residents": r, "cases": CASES[c], "activities": ACTIVITIES[c]}
+            for c, (g, r) in WORLD.items()
+        ]
+    )
     picked = frame[frame["community_id"].isin(communities)]
     out = picked.groupby("grid_id")[["residents", "cases", "activities"]].sum()
     out = out.reindex(sorted(frame["grid_id"].unique()), fill_value=0)
@@ -324,7 +367,7 @@ def test_grid_residents_and_per_1k_count_only_the_selected_communities(empty_con
         rollups.refresh(empty_con)
     chosen = ("C1",)
     expected = _oracle_grid_rows(chosen)
-    assert expected.at["G1", "cases_per_1k"] == pytest.approx(17.0)     # 34 cases per 2,000 residents
+    assert expected.at["G1", "cases_per_1k"] == pytest.approx(17.0)  # 34 cases per 2,000 residents
     with rollups.raw() if not rolled else contextlib.nullcontext():
         assert rollups.use(empty_con) == rolled
         got = grids.grid_summary(empty_con, MONTH.replace(community_ids=chosen)).set_index("grid_id")
@@ -338,4 +381,3 @@ def test_grid_residents_and_per_1k_count_only_the_selected_communities(empty_con
     assert communities["community_id"].tolist() == ["C1"]
     assert communities["residents"].tolist() == [WORLD["C1"][1]]
     assert communities["cases_per_1k"].iloc[0] == pytest.approx(expected.at["G1", "cases_per_1k"])
-

@@ -1,6 +1,7 @@
 """One masker for every path: the Python twin, the SQL, the table browser's sample and the console's
 masked copy all turn the corpus (tests/unit/privacy_corpus.py) into the same text, in which no phone
 or ID number and no marked name survives, while dates, amounts and ids stay as written."""
+
 from __future__ import annotations
 
 import re
@@ -13,15 +14,30 @@ from analytics.access import Scope
 from tests.unit.privacy_corpus import MASKED, NEGATIVES
 
 EVERY = [(text, masked) for text, masked, _ in MASKED] + [(text, text) for text in NEGATIVES]
-PHONES = ["13812345678", "138-1234-5678", "+86 138 1234 5678", "１３８１２３４５６７８", "021-64300000转123",
-          "(021)6430 0000", "", None, "12345", "8613812345678"]
+PHONES = [
+    "13812345678",
+    "138-1234-5678",
+    "+86 138 1234 5678",
+    "１３８１２３４５６７８",
+    "021-64300000转123",
+    "(021)6430 0000",
+    "",
+    None,
+    "12345",
+    "8613812345678",
+]
 
 
 def in_sql(texts: list, expression: str) -> list:
     """`expression` over column x, evaluated by DuckDB for each of `texts`, in order."""
-    rows = duckdb.connect().execute(
-        f"SELECT {expression} FROM (SELECT unnest($t) AS x, generate_subscripts($t, 1) AS i) ORDER BY i",
-        {"t": texts}).fetchall()
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"SELECT {expression} FROM (SELECT unnest($t) AS x, generate_subscripts($t, 1) AS i) ORDER BY i",
+            {"t": texts},
+        )
+        .fetchall()
+    )
     return [row[0] for row in rows]
 
 
@@ -68,15 +84,20 @@ def test_phone_and_name_columns_agree_in_python_and_sql():
 def insert_corpus(con) -> None:
     for n, (text, _) in enumerate(EVERY):
         phone = PHONES[n % len(PHONES)]
-        db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, urgent, batch_id,
+        db.execute(
+            con,
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, urgent, batch_id,
                                                    reporter_name, reporter_phone, description)
                            VALUES ($id, 'C01', 'opinion', TIMESTAMP '2024-01-05 09:00', false, 'b', '王小明', $phone, $d)""",
-                   {"id": f"K{n:03d}", "phone": phone, "d": text})
+            {"id": f"K{n:03d}", "phone": phone, "d": text},
+        )
 
 
 def expected_rows():
-    return [(f"K{n:03d}", "王**", privacy.mask_phone(PHONES[n % len(PHONES)]), masked)
-            for n, (_, masked) in enumerate(EVERY)]
+    return [
+        (f"K{n:03d}", "王**", privacy.mask_phone(PHONES[n % len(PHONES)]), masked)
+        for n, (_, masked) in enumerate(EVERY)
+    ]
 
 
 def rows_of(frame) -> list[tuple]:

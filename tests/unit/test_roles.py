@@ -1,6 +1,7 @@
 """What each role can read through the public analysis functions. A secretary (of 鹤北一居, C30) reads
 her own community in detail, never another community's rows, even when she asks for one by id; an
 analyst reads every community with personal fields masked; a leader reads everything."""
+
 import datetime as dt
 
 import pandas as pd
@@ -20,13 +21,16 @@ def nonzero_communities(frame: pd.DataFrame, count_column: str) -> set[str]:
     return set(frame.loc[frame[count_column].fillna(0) > 0, "community_id"])
 
 
-@pytest.mark.parametrize("call, count_column", [
-    (lambda con, f, s: seeds.uptake(con, f, ("community_id",), scope=s), "activities"),
-    (lambda con, f, s: cases.resolution(con, f, ("community_id",), scope=s), "cases"),
-    (lambda con, f, s: grids.community_summary(con, f, scope=s), "cases"),
-    (lambda con, f, s: cases.community_table(con, f, "G1", scope=s), "cases"),
-    (lambda con, f, s: cases.community_table(con, f, "G7", scope=s), "cases"),
-])
+@pytest.mark.parametrize(
+    "call, count_column",
+    [
+        (lambda con, f, s: seeds.uptake(con, f, ("community_id",), scope=s), "activities"),
+        (lambda con, f, s: cases.resolution(con, f, ("community_id",), scope=s), "cases"),
+        (lambda con, f, s: grids.community_summary(con, f, scope=s), "cases"),
+        (lambda con, f, s: cases.community_table(con, f, "G1", scope=s), "cases"),
+        (lambda con, f, s: cases.community_table(con, f, "G7", scope=s), "cases"),
+    ],
+)
 def test_a_secretary_reads_only_her_own_community(demo_con, call, count_column):
     assert nonzero_communities(call(demo_con, YEAR, SECRETARY), count_column) <= {MINE}
     assert len(nonzero_communities(call(demo_con, YEAR, None), count_column) - {MINE}) >= 4
@@ -51,7 +55,9 @@ def test_headline_numbers_are_her_communitys(demo_con):
 def test_contest_results_are_public(demo_con):
     for_secretary = contest.ranking(demo_con, "R2024", scope=SECRETARY)
     for_leader = contest.ranking(demo_con, "R2024")
-    pd.testing.assert_frame_equal(for_secretary[["entry_id", "score", "rank"]], for_leader[["entry_id", "score", "rank"]])
+    pd.testing.assert_frame_equal(
+        for_secretary[["entry_id", "score", "rank"]], for_leader[["entry_id", "score", "rank"]]
+    )
 
 
 def test_analysts_read_every_community_with_personal_data_masked(demo_con):

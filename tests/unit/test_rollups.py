@@ -1,6 +1,7 @@
 """The rollups (analytics.rollups, analytics.percentiles): they equal the raw aggregates after the demo
 build, after an import and after its undo; every public function answers the same from the rollups as
 from the raw tables; stale or missing rollups are never read."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,9 +36,9 @@ YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 FILTERS = [
     YEAR,
     YEAR.replace(grid_ids=("G3",)),
-    Filters(),                                                   # open-ended: everything
-    Filters(dt.date(2023, 3, 10), dt.date(2024, 2, 20)),         # month edges on both sides
-    Filters(dt.date(2024, 5, 3), dt.date(2024, 5, 30)),          # inside one month
+    Filters(),  # open-ended: everything
+    Filters(dt.date(2023, 3, 10), dt.date(2024, 2, 20)),  # month edges on both sides
+    Filters(dt.date(2024, 5, 3), dt.date(2024, 5, 30)),  # inside one month
     Filters(None, dt.date(2023, 7, 4)),
     Filters(dt.date(2023, 7, 4), None),
     YEAR.replace(community_ids=("C07", "C12"), seed_colours=("red", "blue")),
@@ -86,7 +87,7 @@ def assert_rollups_match_raw(con) -> None:
                    sum(volunteer_hours) AS volunteer_hours
             FROM seed_activities GROUP BY ALL""",
         "rollup_open_cases": "SELECT case_id, community_id, category, urgent, reported_at FROM grid_cases"
-                             " WHERE closed_at IS NULL",
+        " WHERE closed_at IS NULL",
     }
     for table, sql in expected.items():
         got, want = _frame(con, f"SELECT * FROM {table}"), _frame(con, sql)
@@ -100,24 +101,38 @@ def assert_rollups_match_raw(con) -> None:
     raw["bucket"] = np.floor(np.log2(np.maximum(raw["hours"], 1 / 3600)) * rollups.BUCKETS_PER_DOUBLING).astype(int)
     got = _frame(con, "SELECT * FROM rollup_case_hours")
     pd.testing.assert_frame_equal(got, raw.sort_values(list(raw.columns)).reset_index(drop=True), check_dtype=False)
-    monthly = raw.assign(month=pd.to_datetime(raw["day"]).dt.to_period("M").dt.start_time).groupby(
-        ["month", "community_id", "category", "level", "urgent", "bucket"]).size().rename("cases").reset_index()
+    monthly = (
+        raw.assign(month=pd.to_datetime(raw["day"]).dt.to_period("M").dt.start_time)
+        .groupby(["month", "community_id", "category", "level", "urgent", "bucket"])
+        .size()
+        .rename("cases")
+        .reset_index()
+    )
     got = _frame(con, "SELECT * FROM rollup_case_hours_monthly")
-    pd.testing.assert_frame_equal(got, monthly.sort_values(list(monthly.columns)).reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got, monthly.sort_values(list(monthly.columns)).reset_index(drop=True), check_dtype=False
+    )
 
     # one row per key, and the state names what it was built from
-    for table, keys in {"rollup_cases": "day, community_id, category, level, urgent",
-                        "rollup_activities": "day, community_id, item_id, partner_id",
-                        "rollup_cases_monthly": "month, community_id, category, level, urgent",
-                        "rollup_activities_monthly": "month, community_id, item_id, partner_id"}.items():
+    for table, keys in {
+        "rollup_cases": "day, community_id, category, level, urgent",
+        "rollup_activities": "day, community_id, item_id, partner_id",
+        "rollup_cases_monthly": "month, community_id, category, level, urgent",
+        "rollup_activities_monthly": "month, community_id, item_id, partner_id",
+    }.items():
         assert con.execute(f"SELECT count(*) = count(DISTINCT ({keys})) FROM {table}").fetchone()[0], table
     state = con.execute("SELECT data_version, cases, activities, latest FROM rollup_state").fetchone()
     assert state[0] == db.data_version(con)
-    assert state[1:3] == con.execute("SELECT (SELECT count(*) FROM grid_cases),"
-                                     " (SELECT count(*) FROM seed_activities)").fetchone()
-    assert state[3] == con.execute("SELECT max(greatest(reported_at, coalesce(closed_at, reported_at)))"
-                                   " FROM grid_cases").fetchone()[0]
+    assert (
+        state[1:3]
+        == con.execute("SELECT (SELECT count(*) FROM grid_cases), (SELECT count(*) FROM seed_activities)").fetchone()
+    )
+    assert (
+        state[3]
+        == con.execute(
+            "SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) FROM grid_cases"
+        ).fetchone()[0]
+    )
     assert rollups.ready(con)
 
 
@@ -140,7 +155,7 @@ def same(fn, con, *args, **kwargs):
     elif isinstance(got, pivot.PivotResult):
         pd.testing.assert_frame_equal(got.frame, want.frame, rtol=1e-9)
     elif isinstance(got, pd.DataFrame):
-        pd.testing.assert_frame_equal(got, want, rtol=1e-9)   # same columns, dtypes, order and values
+        pd.testing.assert_frame_equal(got, want, rtol=1e-9)  # same columns, dtypes, order and values
     else:
         assert got == want
     return got
@@ -157,12 +172,26 @@ def _calls(f: Filters):
     yield grids.grid_trend, (f, "G4")
     yield grids.top_items, (f, "G1")
     yield grids.top_partners, (f, "G1")
-    for by in [(), ("seed_colour",), ("month", "seed_colour"), ("week",), ("grid_id", "community_id"),
-               ("item_id", "partner_id")]:
+    for by in [
+        (),
+        ("seed_colour",),
+        ("month", "seed_colour"),
+        ("week",),
+        ("grid_id", "community_id"),
+        ("item_id", "partner_id"),
+    ]:
         yield seeds.uptake, (f, by)
-    for fn in (seeds.community_funnel, seeds.item_ranking, seeds.daily, seeds.partner_contribution,
-               seeds.pairing_matrix, seeds.idle_pairings, seeds.uncovered_communities, cases.flows,
-               cases.oldest_open):
+    for fn in (
+        seeds.community_funnel,
+        seeds.item_ranking,
+        seeds.daily,
+        seeds.partner_contribution,
+        seeds.pairing_matrix,
+        seeds.idle_pairings,
+        seeds.uncovered_communities,
+        cases.flows,
+        cases.oldest_open,
+    ):
         yield fn, (f,)
     for by in [(), ("grid_id", "category"), ("community_id", "month")]:
         yield cases.resolution, (f, by)
@@ -177,9 +206,13 @@ def _calls(f: Filters):
     yield cases.community_table, (f, "G3")
 
 
-@pytest.mark.parametrize("f, scope", [(f, None) for f in FILTERS] + [(f, SECRETARY) for f in FILTERS[1:4]],
-                         ids=lambda v: f"{v.start}..{v.end}/{v.grid_ids}/{v.community_ids}" if isinstance(v, Filters)
-                         else str(v and v.community_id))
+@pytest.mark.parametrize(
+    "f, scope",
+    [(f, None) for f in FILTERS] + [(f, SECRETARY) for f in FILTERS[1:4]],
+    ids=lambda v: (
+        f"{v.start}..{v.end}/{v.grid_ids}/{v.community_ids}" if isinstance(v, Filters) else str(v and v.community_id)
+    ),
+)
 @pytest.mark.slow
 def test_every_function_answers_the_same_from_the_rollups(demo_con, f, scope):
     assert rollups.ready(demo_con)
@@ -194,16 +227,22 @@ def test_contest_record_pivot_and_data_range_answer_the_same(demo_con):
             same(contest_work.stage_vs_work, demo_con, round_id, scope=scope)
             same(contest_work.stage_work_match, demo_con, round_id, scope=scope)
     same(places.data_range, demo_con)
-    keeps = {"activities": (("seed_colour", ("red", "green")), ("partner_kind", ("hospital",))),
-             "cases": (("category", ("dispute",)), ("urgent", (True,)), ("resolved_level", ("grid", "open")))}
+    keeps = {
+        "activities": (("seed_colour", ("red", "green")), ("partner_kind", ("hospital",))),
+        "cases": (("category", ("dispute",)), ("urgent", (True,)), ("resolved_level", ("grid", "open"))),
+    }
     for subject in pivot.SUBJECTS:
         dims = pivot.dimensions_for(subject)
         measures = tuple(pivot.MEASURES[subject])
         for rows in [(), *((d,) for d in dims), *itertools.islice(itertools.combinations(dims, 2), 0, None, 3)]:
             same(pivot.pivot, demo_con, pivot.PivotSpec(subject, rows, measures, FILTERS[3]))
         for f in FILTERS[:3]:
-            same(pivot.pivot, demo_con, pivot.PivotSpec(subject, ("month",), measures, f, keeps[subject]),
-                 scope=Scope("secretary", "C05"))
+            same(
+                pivot.pivot,
+                demo_con,
+                pivot.PivotSpec(subject, ("month",), measures, f, keeps[subject]),
+                scope=Scope("secretary", "C05"),
+            )
 
 
 def test_an_explicit_moment_still_reads_every_case(demo_con):
@@ -220,25 +259,34 @@ def test_an_explicit_moment_still_reads_every_case(demo_con):
 def _import_batch(con, batch: str) -> None:
     """What the importer does: new rows with their batch id, and an import_batches row (the data version
     changes). New days, an unknown-so-far month, open and urgent cases, equal durations, no partner."""
-    con.execute("INSERT INTO import_batches VALUES ($b, 'grid_cases', 'ledger.xlsx', 'x', 7, TIMESTAMP '2025-02-01 09:00',"
-                " 'imported')", {"b": batch})
+    con.execute(
+        "INSERT INTO import_batches VALUES ($b, 'grid_cases', 'ledger.xlsx', 'x', 7, TIMESTAMP '2025-02-01 09:00',"
+        " 'imported')",
+        {"b": batch},
+    )
     rows = [
         ("N1", "C05", "dispute", "2025-01-03 09:00", "2025-01-03 21:00", "grid", True, 5),
-        ("N2", "C05", "dispute", "2025-01-03 10:00", "2025-01-03 22:00", "grid", False, 3),   # the same 12 hours
+        ("N2", "C05", "dispute", "2025-01-03 10:00", "2025-01-03 22:00", "grid", False, 3),  # the same 12 hours
         ("N3", "C07", "opinion", "2025-01-15 08:00", None, None, False, None),
         ("N4", "C07", "opinion", "2024-12-31 23:59", "2025-01-20 08:00", "district", True, 1),
         ("N5", "C30", "party_building", "2024-06-01 08:00", "2024-06-01 08:00", "community", False, None),  # 0 hours
     ]
     for case_id, community, category, reported, closed, level, urgent, score in rows:
-        con.execute("""INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,
+        con.execute(
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,
                                                urgent, satisfaction, batch_id)
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-                    [case_id, community, category, reported, closed, level, urgent, score, batch])
-    for activity_id, day, community, item, partner in [("NA1", "2025-01-04", "C05", "S01", None),
-                                                        ("NA2", "2025-01-04", "C05", "S01", None),
-                                                        ("NA3", "2024-03-09", "C12", "S05", "P02")]:
-        con.execute("INSERT INTO seed_activities VALUES ($1, $2, $3, $4, $5, 30, 4, 7.5, $6)",
-                    [activity_id, day, community, item, partner, batch])
+            [case_id, community, category, reported, closed, level, urgent, score, batch],
+        )
+    for activity_id, day, community, item, partner in [
+        ("NA1", "2025-01-04", "C05", "S01", None),
+        ("NA2", "2025-01-04", "C05", "S01", None),
+        ("NA3", "2024-03-09", "C12", "S05", "P02"),
+    ]:
+        con.execute(
+            "INSERT INTO seed_activities VALUES ($1, $2, $3, $4, $5, 30, 4, 7.5, $6)",
+            [activity_id, day, community, item, partner, batch],
+        )
 
 
 def _known_item_and_partner(con) -> None:
@@ -277,8 +325,12 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
     rollups.refresh(con)
     assert_rollups_match_raw(con)
     pd.testing.assert_frame_equal(cases.resolution(con, new_year, ()), before)
-    for fn, args in [(overview.headline, (new_year,)), (seeds.uptake, (Filters(), ("month",))),
-                     (cases.time_to_close, (Filters(), ("grid_id", "category"))), (cases.open_backlog, (Filters(),))]:
+    for fn, args in [
+        (overview.headline, (new_year,)),
+        (seeds.uptake, (Filters(), ("month",))),
+        (cases.time_to_close, (Filters(), ("grid_id", "category"))),
+        (cases.open_backlog, (Filters(),)),
+    ]:
         same(fn, con, *args, scope=None)
 
 
@@ -294,7 +346,9 @@ def test_rollups_built_by_other_definitions_are_not_read(fresh_con, monkeypatch)
 def test_rows_written_without_a_new_batch_make_the_rollups_stale(fresh_con):
     """A direct insert leaves the data version alone, but not the row counts."""
     assert rollups.ready(fresh_con)
-    fresh_con.execute("INSERT INTO seed_activities VALUES ('X1', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')")
+    fresh_con.execute(
+        "INSERT INTO seed_activities VALUES ('X1', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')"
+    )
     assert not rollups.ready(fresh_con)
     rollups.refresh(fresh_con)
     assert rollups.ready(fresh_con)
@@ -304,7 +358,7 @@ def test_refresh_in_the_callers_transaction_and_a_failed_refresh_changes_nothing
     con = fresh_con
     con.execute("BEGIN TRANSACTION")
     _import_batch(con, "b-tx")
-    rollups.refresh(con, transaction=False)       # the importer's way: rows and rollups commit together
+    rollups.refresh(con, transaction=False)  # the importer's way: rows and rollups commit together
     con.execute("COMMIT")
     assert_rollups_match_raw(con)
 
@@ -314,8 +368,8 @@ def test_refresh_in_the_callers_transaction_and_a_failed_refresh_changes_nothing
     monkeypatch.setattr(rollups, "_BUILDS", broken)
     with pytest.raises(DataError):
         rollups.refresh(con)
-    assert con.execute("SELECT count(*) FROM rollup_cases").fetchone()[0] == rows_before   # rolled back
-    assert not rollups.ready(con)                  # still stale, so still not read
+    assert con.execute("SELECT count(*) FROM rollup_cases").fetchone()[0] == rows_before  # rolled back
+    assert not rollups.ready(con)  # still stale, so still not read
 
 
 def test_a_database_without_rollup_tables_is_read_raw(tmp_path):
@@ -324,11 +378,15 @@ def test_a_database_without_rollup_tables_is_read_raw(tmp_path):
     con = duckdb.connect(str(path))
     con.execute((db.SCHEMA_DIR / "00_core.sql").read_text(encoding="utf-8"))
     con.execute("INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
-    con.execute("INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)"
-                " VALUES ('C01', '甲居民区', 'G1', 100, 250, 10)")
-    con.execute("INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,"
-                " urgent, batch_id) VALUES ('K1', 'C01', 'dispute', TIMESTAMP '2024-03-01 09:00',"
-                " TIMESTAMP '2024-03-02 09:00', 'grid', false, 'b')")
+    con.execute(
+        "INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)"
+        " VALUES ('C01', '甲居民区', 'G1', 100, 250, 10)"
+    )
+    con.execute(
+        "INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,"
+        " urgent, batch_id) VALUES ('K1', 'C01', 'dispute', TIMESTAMP '2024-03-01 09:00',"
+        " TIMESTAMP '2024-03-02 09:00', 'grid', false, 'b')"
+    )
     con.close()
     old = db.connect(path, read_only=True)
     try:
@@ -346,17 +404,21 @@ def _durations_world(con, hours_per_group: dict[tuple[str, str], list[float]]) -
     con.execute("INSERT INTO grids VALUES ('GA', '甲', 'A'), ('GB', '乙', 'B')")
     con.execute("""INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)
                    VALUES ('CA', '甲居', 'GA', 1, 10, 1), ('CB', '乙居', 'GB', 1, 10, 1)""")
-    con.execute("INSERT INTO import_batches VALUES ('t', 'grid_cases', 't.xlsx', 'x', 0, TIMESTAMP '2024-01-01', 'imported')")
+    con.execute(
+        "INSERT INTO import_batches VALUES ('t', 'grid_cases', 't.xlsx', 'x', 0, TIMESTAMP '2024-01-01', 'imported')"
+    )
     n = 0
     for (community, category), hours in hours_per_group.items():
         for h in hours:
             n += 1
             reported = dt.datetime(2024, 1 + n % 12, 1 + n % 27, 8) + dt.timedelta(minutes=n)
             closed = None if h is None else reported + dt.timedelta(seconds=round(h * 3600))
-            con.execute("""INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+            con.execute(
+                """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                                                    resolved_level, urgent, batch_id)
                            VALUES ($1, $2, $3, $4, $5, $6, $7, 't')""",
-                        [f"K{n}", community, category, reported, closed, None if h is None else "grid", n % 3 == 0])
+                [f"K{n}", community, category, reported, closed, None if h is None else "grid", n % 3 == 0],
+            )
 
 
 @pytest.mark.slow
@@ -364,24 +426,28 @@ def _durations_world(con, hours_per_group: dict[tuple[str, str], list[float]]) -
 def test_percentiles_are_exactly_duckdbs(empty_con, seed):
     rng = np.random.default_rng(seed)
     groups = {
-        ("CA", "dispute"): [5.0],                                           # one case
-        ("CA", "opinion"): [2.0, 7.0],                                      # two: interpolated median
-        ("CB", "dispute"): [0.0, 0.0, 3.0, 3.0, 3.0, None],                 # ties, zero, an open case
-        ("CB", "opinion"): list(np.round(rng.lognormal(3, 1.2, 301), 4)),   # many buckets
-        ("CA", "party_building"): list(np.round(rng.lognormal(1, 0.1, 70), 2)),   # 70: 0.9 × 70 is inexact
-        ("CB", "service_proxy"): [2.0 ** k for k in range(-3, 9)],          # on bucket boundaries
+        ("CA", "dispute"): [5.0],  # one case
+        ("CA", "opinion"): [2.0, 7.0],  # two: interpolated median
+        ("CB", "dispute"): [0.0, 0.0, 3.0, 3.0, 3.0, None],  # ties, zero, an open case
+        ("CB", "opinion"): list(np.round(rng.lognormal(3, 1.2, 301), 4)),  # many buckets
+        ("CA", "party_building"): list(np.round(rng.lognormal(1, 0.1, 70), 2)),  # 70: 0.9 × 70 is inexact
+        ("CB", "service_proxy"): [2.0**k for k in range(-3, 9)],  # on bucket boundaries
     }
     _durations_world(empty_con, groups)
     rollups.refresh(empty_con)
     assert rollups.ready(empty_con)
-    periods = [Filters(), Filters(dt.date(2024, 2, 10), dt.date(2024, 9, 20)), Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))]
+    periods = [
+        Filters(),
+        Filters(dt.date(2024, 2, 10), dt.date(2024, 9, 20)),
+        Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+    ]
     for f in periods:
         for by in [(), ("category",), ("grid_id",), ("grid_id", "category"), ("urgent",), ("month",), ("level",)]:
             got = same(cases.time_to_close, empty_con, f, by)
-            if by == ("category",) and f == periods[0]:   # and against numpy's definitions
+            if by == ("category",) and f == periods[0]:  # and against numpy's definitions
                 for category, values in pd.DataFrame(
-                        [(c, h) for (_, c), hs in groups.items() for h in hs if h is not None],
-                        columns=["category", "h"]).groupby("category")["h"]:
+                    [(c, h) for (_, c), hs in groups.items() for h in hs if h is not None], columns=["category", "h"]
+                ).groupby("category")["h"]:
                     row = got.set_index("category").loc[category]
                     # the stored durations are whole seconds
                     exact = np.round(values.to_numpy() * 3600) / 3600
@@ -403,7 +469,9 @@ def test_period_splits_into_whole_months_and_edge_days():
     d = dt.date
     assert rollups._split(d(2024, 1, 1), d(2024, 12, 31)) == ((d(2024, 1, 1), d(2025, 1, 1)), [])
     assert rollups._split(d(2024, 1, 10), d(2024, 12, 20)) == (
-        (d(2024, 2, 1), d(2024, 12, 1)), [(d(2024, 1, 10), d(2024, 2, 1)), (d(2024, 12, 1), d(2024, 12, 21))])
+        (d(2024, 2, 1), d(2024, 12, 1)),
+        [(d(2024, 1, 10), d(2024, 2, 1)), (d(2024, 12, 1), d(2024, 12, 21))],
+    )
     assert rollups._split(d(2024, 3, 3), d(2024, 3, 20)) == (None, [(d(2024, 3, 3), d(2024, 3, 21))])
     assert rollups._split(None, None) == ((None, None), [])
     assert rollups._split(None, d(2024, 5, 5)) == ((None, d(2024, 5, 1)), [(d(2024, 5, 1), d(2024, 5, 6))])
@@ -419,8 +487,9 @@ def test_rolled_up_sql_transpiles_to_spark(demo_con):
     for subject in pivot.SUBJECTS:
         dims = pivot.dimensions_for(subject)
         for pair in itertools.combinations(dims, 2):
-            sql, params = pivot.build_sql(pivot.PivotSpec(subject, pair, tuple(pivot.MEASURES[subject]), FILTERS[3]),
-                                          rolled=True)
+            sql, params = pivot.build_sql(
+                pivot.PivotSpec(subject, pair, tuple(pivot.MEASURES[subject]), FILTERS[3]), rolled=True
+            )
             sqlglot.transpile(explore.inline_params(sql, params), read="duckdb", write="spark")
     with db.capture_sql() as captured:
         for fn, args in itertools.islice(_calls(FILTERS[3]), 0, None, 2):
@@ -437,7 +506,7 @@ def test_the_rollups_are_what_the_functions_read(demo_con):
     with db.capture_sql() as captured:
         overview.monthly_trend(demo_con, YEAR)
         cases.time_to_close(demo_con, YEAR, ("category",))
-    assert len(captured) == 2   # the freshness check is not shown as the SQL behind a chart
+    assert len(captured) == 2  # the freshness check is not shown as the SQL behind a chart
     assert "rollup_activities_monthly" in captured[0][0] and "grid_cases" not in captured[0][0]
     assert "rollup_case_hours" in captured[1][0] and "grid_cases" not in captured[1][0]
     with rollups.raw(), db.capture_sql() as raw:
@@ -465,8 +534,14 @@ def test_the_table_browser_explains_every_rollup_column(demo_con):
     from analytics import catalog
 
     listing = catalog.tables(demo_con).set_index("table_name")
-    for table in (*rollups.TABLES, "rollup_state", "rollup_contest_rankings", "rollup_contest_state",
-                  "rollup_contest_work", "rollup_contest_work_state"):
+    for table in (
+        *rollups.TABLES,
+        "rollup_state",
+        "rollup_contest_rankings",
+        "rollup_contest_state",
+        "rollup_contest_work",
+        "rollup_contest_work_state",
+    ):
         assert listing.loc[table, "meaning_zh"] != "—"
         notes = catalog.columns(demo_con, table)
         assert (notes["meaning_zh"] != "—").all(), table
@@ -489,13 +564,13 @@ def test_one_check_per_page_run(fresh_con, monkeypatch):
     with rollups.one_check():
         first = [overview.headline(con, f), seeds.uptake(con, f, ("seed_colour",)), cases.resolution(con, f, ())]
         assert len(asked) == 1
-        _import_batch(con, "b-run")                     # rows written in the run, then their rollups
+        _import_batch(con, "b-run")  # rows written in the run, then their rollups
         rollups.refresh(con)
-        assert rollups.ready(con) and len(asked) == 2   # the refresh forgot the answer
+        assert rollups.ready(con) and len(asked) == 2  # the refresh forgot the answer
         con.execute("INSERT INTO seed_activities VALUES ('X9', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')")
-        assert rollups.ready(con)                       # remembered for the rest of the run …
-    assert not rollups.ready(con) and len(asked) == 3   # … and asked again after it
+        assert rollups.ready(con)  # remembered for the rest of the run …
+    assert not rollups.ready(con) and len(asked) == 3  # … and asked again after it
     with rollups.one_check(), rollups.raw():
         overview.headline(con, f)
-    assert len(asked) == 3                              # the raw tables need no freshness check
+    assert len(asked) == 3  # the raw tables need no freshness check
     assert all(len(frame) for frame in first)

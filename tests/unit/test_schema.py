@@ -1,4 +1,5 @@
 """The schema rejects what the domain rules out."""
+
 import datetime as dt
 
 import pytest
@@ -9,39 +10,61 @@ from analytics.errors import DataError
 
 def seed_minimal(con):
     db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
-    db.execute(con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, 121.4, 31.0)")
+    db.execute(
+        con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, 121.4, 31.0)"
+    )
     db.execute(con, "INSERT INTO service_items VALUES ('S01', 'red', '免费理发', 'Haircut')")
 
 
-GOOD_CASE = ("K1", "C01", "dispute", dt.datetime(2024, 1, 1, 9), dt.datetime(2024, 1, 2, 9), "grid", False, 5,
-             None, None, None, None, None, "b1")
+GOOD_CASE = (
+    "K1",
+    "C01",
+    "dispute",
+    dt.datetime(2024, 1, 1, 9),
+    dt.datetime(2024, 1, 2, 9),
+    "grid",
+    False,
+    5,
+    None,
+    None,
+    None,
+    None,
+    None,
+    "b1",
+)
 
 
-@pytest.mark.parametrize("sql, params", [
-    ("INSERT INTO service_items VALUES ('S02', 'purple', '紫色', 'Purple')", None),
-    ("INSERT INTO communities VALUES ('C02', '乙居民区', NULL, 'G9', 1, 1, 1, 1990, NULL, NULL, NULL)", None),
-    ("INSERT INTO communities VALUES ('C02', '乙居民区', NULL, 'G1', -1, 1, 1, 1990, NULL, NULL, NULL)", None),
-    ("INSERT INTO communities VALUES ('C02', '乙居民区', NULL, 'G1', 1, 1, 1, 1990, 'county', NULL, NULL)", None),
-    ("INSERT INTO communities VALUES ('C01', '重复', NULL, 'G1', 1, 1, 1, 1990, NULL, NULL, NULL)", None),
-    ("INSERT INTO seed_activities VALUES ('A1', '2024-01-01', 'C01', 'S01', NULL, -5, 1, 1.0, 'b1')", None),
-    ("INSERT INTO seed_activities VALUES ('A1', NULL, 'C01', 'S01', NULL, 5, 1, 1.0, 'b1')", None),
-    ("INSERT INTO partners VALUES ('P1', '某单位', 'church', NULL, NULL, NULL)", None),
-])
+@pytest.mark.parametrize(
+    "sql, params",
+    [
+        ("INSERT INTO service_items VALUES ('S02', 'purple', '紫色', 'Purple')", None),
+        ("INSERT INTO communities VALUES ('C02', '乙居民区', NULL, 'G9', 1, 1, 1, 1990, NULL, NULL, NULL)", None),
+        ("INSERT INTO communities VALUES ('C02', '乙居民区', NULL, 'G1', -1, 1, 1, 1990, NULL, NULL, NULL)", None),
+        ("INSERT INTO communities VALUES ('C02', '乙居民区', NULL, 'G1', 1, 1, 1, 1990, 'county', NULL, NULL)", None),
+        ("INSERT INTO communities VALUES ('C01', '重复', NULL, 'G1', 1, 1, 1, 1990, NULL, NULL, NULL)", None),
+        ("INSERT INTO seed_activities VALUES ('A1', '2024-01-01', 'C01', 'S01', NULL, -5, 1, 1.0, 'b1')", None),
+        ("INSERT INTO seed_activities VALUES ('A1', NULL, 'C01', 'S01', NULL, 5, 1, 1.0, 'b1')", None),
+        ("INSERT INTO partners VALUES ('P1', '某单位', 'church', NULL, NULL, NULL)", None),
+    ],
+)
 def test_constraints_reject_bad_rows(empty_con, sql, params):
     seed_minimal(empty_con)
     with pytest.raises(DataError):
         db.execute(empty_con, sql, params)
 
 
-@pytest.mark.parametrize("change, why", [
-    ({2: "gossip"}, "unknown category"),
-    ({5: "province"}, "unknown level"),
-    ({7: 6}, "satisfaction above 5"),
-    ({7: 0}, "satisfaction below 1"),
-    ({4: None}, "closed level without a closing time"),
-    ({4: dt.datetime(2023, 12, 31)}, "closed before reported"),
-    ({5: None}, "closing time without a level"),
-])
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        ({2: "gossip"}, "unknown category"),
+        ({5: "province"}, "unknown level"),
+        ({7: 6}, "satisfaction above 5"),
+        ({7: 0}, "satisfaction below 1"),
+        ({4: None}, "closed level without a closing time"),
+        ({4: dt.datetime(2023, 12, 31)}, "closed before reported"),
+        ({5: None}, "closing time without a level"),
+    ],
+)
 def test_grid_case_rules(empty_con, change, why):
     seed_minimal(empty_con)
     row = list(GOOD_CASE)

@@ -1,17 +1,42 @@
 """The click-to-filter logic of the 四色种子 page, as plain functions (AppTest cannot click in a chart)."""
+
 import datetime as dt
 
 from analytics.filters import Filters
 from ui import seed_selection as sel
 
 # What Streamlit 1.67 hands the callback after a click on a bar / a funnel dot (recorded in the browser).
-BAR_CLICK = {"selection": {"points": [{"curve_number": 0, "point_number": 0, "point_index": 0, "x": 334,
-                                       "y": "红色种子", "label": "红色种子", "value": 334, "customdata": "red",
-                                       "text": "334（+52%）", "marker_color": "#C62828"}],
-                           "point_indices": [0], "box": [], "lasso": []}}
-DOT_CLICK = {"selection": {"points": [{"curve_number": 5, "point_number": 0, "x": 3562, "y": 5.33,
-                                       "customdata": "C01", "marker_size": 11}],
-                           "point_indices": [0], "box": [], "lasso": []}}
+BAR_CLICK = {
+    "selection": {
+        "points": [
+            {
+                "curve_number": 0,
+                "point_number": 0,
+                "point_index": 0,
+                "x": 334,
+                "y": "红色种子",
+                "label": "红色种子",
+                "value": 334,
+                "customdata": "red",
+                "text": "334（+52%）",
+                "marker_color": "#C62828",
+            }
+        ],
+        "point_indices": [0],
+        "box": [],
+        "lasso": [],
+    }
+}
+DOT_CLICK = {
+    "selection": {
+        "points": [
+            {"curve_number": 5, "point_number": 0, "x": 3562, "y": 5.33, "customdata": "C01", "marker_size": 11}
+        ],
+        "point_indices": [0],
+        "box": [],
+        "lasso": [],
+    }
+}
 NOTHING = {"selection": {"points": [], "point_indices": [], "box": [], "lasso": []}}
 BASE = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31), grid_ids=("G7",))
 
@@ -46,8 +71,8 @@ def test_a_click_picks_a_second_click_unpicks_and_clear_forgets():
     assert state[sel.COLOUR] == "green"
     sel.apply_pick(state, "colour", "green")
     assert sel.COLOUR not in state and state[sel.COMMUNITY] == "C01"
-    sel.apply_pick(state, "colour", None)              # an emptied selection changes nothing
-    sel.apply_pick(state, "colour", "purple")          # nor does a colour that does not exist
+    sel.apply_pick(state, "colour", None)  # an emptied selection changes nothing
+    sel.apply_pick(state, "colour", "purple")  # nor does a colour that does not exist
     assert sel.COLOUR not in state
     counter = state[sel.COUNTER]
     sel.clear(state)

@@ -1,4 +1,5 @@
 """analytics.seeds against independent counts: plain SQL rows grouped in pandas, and hand-made worlds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,15 +25,23 @@ CASES = [
     pytest.param(NARROW.replace(community_ids=("C05", "C30", "C33")), Scope("leader"), id="communities"),
 ]
 SINGLE = [(d,) for d in seeds.DIMENSIONS]
-COMBOS = [("seed_colour", "month"), ("grid_id", "seed_colour"), ("community_id", "item_id"),
-          ("partner_id", "week", "seed_colour"), ("grid_id", "community_id")]
+COMBOS = [
+    ("seed_colour", "month"),
+    ("grid_id", "seed_colour"),
+    ("community_id", "item_id"),
+    ("partner_id", "week", "seed_colour"),
+    ("grid_id", "community_id"),
+]
 
 
 def raw_rows(con, filters: Filters | None, scope: Scope | None) -> pd.DataFrame:
     """Every activity row with its colour and grid, filtered the obvious way (no shared helper)."""
-    rows = db.query(con, """
+    rows = db.query(
+        con,
+        """
         SELECT a.*, i.seed_colour, c.grid_id
-        FROM seed_activities a JOIN service_items i USING (item_id) JOIN communities c USING (community_id)""")
+        FROM seed_activities a JOIN service_items i USING (item_id) JOIN communities c USING (community_id)""",
+    )
     rows["held_on"] = pd.to_datetime(rows["held_on"])
     if filters is None:
         return rows.iloc[0:0]
@@ -138,7 +147,8 @@ def test_secretary_sees_only_their_community(demo_con):
     got = seeds.uptake(demo_con, YEAR, ("community_id", "seed_colour"), scope=SECRETARY)
     assert set(got["community_id"]) == {"C30"}
     assert seeds.uptake(demo_con, YEAR, ("grid_id",), scope=SECRETARY)["residents"].tolist() == [
-        db.scalar(demo_con, "SELECT residents FROM communities WHERE community_id = 'C30'")]
+        db.scalar(demo_con, "SELECT residents FROM communities WHERE community_id = 'C30'")
+    ]
 
 
 def test_open_period_has_no_previous_and_names_ride_along(demo_con):
@@ -146,7 +156,7 @@ def test_open_period_has_no_previous_and_names_ride_along(demo_con):
     assert "activities_prev" not in got.columns
     assert got["activities"].sum() == db.scalar(demo_con, "SELECT count(*) FROM seed_activities")
     assert {"item_name", "item_name_en", "partner_name"} <= set(got.columns)
-    assert got["partner_id"].isna().any()          # activities no partner took part in
+    assert got["partner_id"].isna().any()  # activities no partner took part in
     assert got.loc[got["item_id"] == "S01", "item_name"].iloc[0] == "证件照拍摄"
 
 
@@ -181,11 +191,14 @@ def test_funnel_points_use_the_pooled_rate_and_their_own_limits(demo_con):
     high = points["band"].str.startswith("high")
     assert (points.loc[high, "activities_per_1k"] > points.loc[high, "upper_95"]).all()
     within = points["band"] == "within"
-    assert points.loc[within, "activities_per_1k"].between(points.loc[within, "lower_95"],
-                                                          points.loc[within, "upper_95"]).all()
+    assert (
+        points.loc[within, "activities_per_1k"]
+        .between(points.loc[within, "lower_95"], points.loc[within, "upper_95"])
+        .all()
+    )
     curve = result.curve
     assert curve["residents"].is_monotonic_increasing
-    assert (curve["upper_95"].diff().dropna() < 0).all()      # the funnel narrows as communities grow
+    assert (curve["upper_95"].diff().dropna() < 0).all()  # the funnel narrows as communities grow
 
 
 def test_funnel_with_no_communities_is_empty(demo_con):
@@ -264,7 +277,7 @@ def test_small_world_uptake_and_previous_period(empty_con):
     assert communities.loc["C1", "activities_per_1k"] == pytest.approx(3.0)
     assert communities.loc["C2", "activities_prev"] == 1 and np.isnan(communities.loc["C1", "activities_change"])
     assert communities.loc["C2", "activities_change"] == pytest.approx(-1.0)
-    assert communities.loc["C1", "community_short_name"] == "北街居民区"   # no short name: the full one
+    assert communities.loc["C1", "community_short_name"] == "北街居民区"  # no short name: the full one
 
 
 def test_small_world_pairings_and_gaps(empty_con):
@@ -276,13 +289,16 @@ def test_small_world_pairings_and_gaps(empty_con):
     assert uncovered["community_id"].tolist() == ["C2", "C3"]
     assert uncovered.set_index("community_id")["paired_partners"].to_dict() == {"C2": 1, "C3": 0}
     partners = seeds.partner_contribution(empty_con, SMALL).set_index("partner_id")
-    assert partners.loc["P1", ["activities", "communities_reached", "paired_communities", "idle_pairings"]].tolist() \
-        == [1, 1, 2, 1]
+    assert partners.loc[
+        "P1", ["activities", "communities_reached", "paired_communities", "idle_pairings"]
+    ].tolist() == [1, 1, 2, 1]
     assert partners.loc["P2", "share_of_activities"] == pytest.approx(1 / 4)
     # A colour filter asks "which pairings delivered nothing of this colour".
     white = seeds.pairing_matrix(empty_con, SMALL.replace(seed_colours=("white",)))
     assert white.set_index("community_id").loc["C1"].set_index("partner_id")["status"].to_dict() == {
-        "P1": "idle", "P2": "unpaired"}
+        "P1": "idle",
+        "P2": "unpaired",
+    }
     # A secretary sees their own community's cells only.
     mine = seeds.pairing_matrix(empty_con, SMALL, scope=Scope("secretary", "C2"))
     assert mine["community_id"].unique().tolist() == ["C2"]
@@ -292,7 +308,10 @@ def test_small_world_items_and_days(empty_con):
     small_world(empty_con)
     items = seeds.item_ranking(empty_con, SMALL)
     assert items[["item_id", "rank_in_colour", "participants"]].values.tolist() == [
-        ["S1", 1, 70], ["S2", 1, 30], ["S3", 2, 0]]
+        ["S1", 1, 70],
+        ["S2", 1, 30],
+        ["S3", 2, 0],
+    ]
     days = seeds.daily(empty_con, Filters(dt.date(2024, 2, 4), dt.date(2024, 2, 10)))
     assert days["activities"].tolist() == [0, 1, 1, 0, 0, 0, 0]
     assert days["weekday"].tolist() == [6, 0, 1, 2, 3, 4, 5]

@@ -1,4 +1,5 @@
 """What leaves the 四色种子 page as a file: Chinese intact, hostile names inert."""
+
 import io
 
 import openpyxl

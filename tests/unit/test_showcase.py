@@ -1,5 +1,6 @@
 """analytics.showcase: what a showcase says (against the public analytics functions and independent SQL,
 and against a tiny hand-made world), who may build it, and the saved story."""
+
 import datetime as dt
 import io
 
@@ -23,17 +24,27 @@ def c30(demo_con):
 
 # --- the content agrees with the analytics functions and with plain SQL ---------------------------
 
+
 def test_services_are_the_seeds_uptake_of_the_community(demo_con, c30):
     f = Filters(*YEAR, community_ids=(C30,))
     totals = seeds.uptake(demo_con, f, ()).iloc[0]
-    for metric in ("activities", "participants", "volunteers", "volunteer_hours",
-                   "participants_prev", "participants_change"):
+    for metric in (
+        "activities",
+        "participants",
+        "volunteers",
+        "volunteer_hours",
+        "participants_prev",
+        "participants_change",
+    ):
         assert c30.totals[metric] == pytest.approx(float(totals[metric]))
-    plain = db.query(demo_con, """
+    plain = db.query(
+        demo_con,
+        """
         SELECT i.seed_colour, count(*) AS activities, sum(a.participants) AS participants
         FROM seed_activities a JOIN service_items i USING (item_id)
         WHERE a.community_id = 'C30' AND a.held_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
-        GROUP BY 1""").set_index("seed_colour")
+        GROUP BY 1""",
+    ).set_index("seed_colour")
     got = c30.services.set_index("seed_colour")
     assert list(got.index) == ["red", "green", "white", "blue"]
     for colour in got.index:
@@ -45,10 +56,16 @@ def test_services_are_the_seeds_uptake_of_the_community(demo_con, c30):
 def test_grid_work_and_the_subdistrict_totals(demo_con, c30):
     mine = cases.resolution(demo_con, Filters(*YEAR, community_ids=(C30,)), ()).iloc[0]
     assert c30.grid_work["in_grid_rate"] == pytest.approx(mine["in_grid_rate"])
-    closed_all = db.scalar(demo_con, """SELECT count(*) FROM grid_cases WHERE resolved_level IS NOT NULL
-                                        AND reported_at >= DATE '2024-01-01' AND reported_at < DATE '2025-01-01'""")
-    in_grid_all = db.scalar(demo_con, """SELECT count(*) FROM grid_cases WHERE resolved_level = 'grid'
-                                         AND reported_at >= DATE '2024-01-01' AND reported_at < DATE '2025-01-01'""")
+    closed_all = db.scalar(
+        demo_con,
+        """SELECT count(*) FROM grid_cases WHERE resolved_level IS NOT NULL
+                                        AND reported_at >= DATE '2024-01-01' AND reported_at < DATE '2025-01-01'""",
+    )
+    in_grid_all = db.scalar(
+        demo_con,
+        """SELECT count(*) FROM grid_cases WHERE resolved_level = 'grid'
+                                         AND reported_at >= DATE '2024-01-01' AND reported_at < DATE '2025-01-01'""",
+    )
     assert c30.subdistrict["in_grid_rate"] == pytest.approx(in_grid_all / closed_all)
     assert c30.subdistrict["closed"] == closed_all
 
@@ -59,19 +76,25 @@ def test_profile_partners_and_top_items(demo_con, c30):
     assert c30.profile["residents"] == row["residents"] and c30.profile["grid_name"] == row["grid_name"]
     paired = db.query(demo_con, "SELECT partner_id FROM pairings WHERE community_id = 'C30' ORDER BY 1")
     assert c30.partners["partner_id"].tolist() == paired["partner_id"].tolist()
-    top = db.query(demo_con, """
+    top = db.query(
+        demo_con,
+        """
         SELECT item_id, sum(participants) AS participants FROM seed_activities
         WHERE community_id = 'C30' AND held_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
-        GROUP BY 1 ORDER BY participants DESC, item_id LIMIT 5""")
+        GROUP BY 1 ORDER BY participants DESC, item_id LIMIT 5""",
+    )
     assert c30.top_items["item_id"].tolist() == top["item_id"].tolist()
 
 
 def test_rank_among_all_communities_agrees_with_plain_sql(demo_con, c30):
-    per_1k = db.query(demo_con, """
+    per_1k = db.query(
+        demo_con,
+        """
         SELECT c.community_id, 1000.0 * count(a.activity_id) / c.residents AS per_1k
         FROM communities c LEFT JOIN seed_activities a ON a.community_id = c.community_id
             AND a.held_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'
-        GROUP BY c.community_id, c.residents""")
+        GROUP BY c.community_id, c.residents""",
+    )
     mine = per_1k.set_index("community_id").at[C30, "per_1k"]
     expected_rank = int((per_1k["per_1k"] > mine).sum()) + 1
     got = c30.ranks.set_index("metric").loc["activities_per_1k"]
@@ -88,8 +111,9 @@ def test_contest_results_are_the_public_rank_history(demo_con, c30):
 def test_default_period_is_the_last_twelve_months(demo_con):
     first, last = places.data_range(demo_con)
     s = showcase.content(demo_con, C30)
-    assert s.end == last and s.start == max(first, (pd.Timestamp(last) - pd.DateOffset(months=12)).date()
-                                            + dt.timedelta(days=1))
+    assert s.end == last and s.start == max(
+        first, (pd.Timestamp(last) - pd.DateOffset(months=12)).date() + dt.timedelta(days=1)
+    )
     assert (s.previous_end - s.previous_start) == (s.end - s.start)
     assert s.demo
 
@@ -113,6 +137,7 @@ def test_unknown_community_and_reversed_period(demo_con):
 
 # --- who may build what ----------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_secretary_builds_only_her_own_community(demo_con):
     own = Scope("secretary", C30)
@@ -122,10 +147,12 @@ def test_a_secretary_builds_only_her_own_community(demo_con):
     assert s.totals == unrestricted.totals
     assert s.subdistrict == unrestricted.subdistrict
     assert s.ranks.equals(unrestricted.ranks)
-    assert set(s.ranks.columns) == {"metric", "value", "rank", "of"}   # her rank only, no other community's row
-    for fn in (lambda: showcase.content(demo_con, "C01", scope=own),
-               lambda: showcase.build(demo_con, "C01", "html", scope=own),
-               lambda: showcase.get_story(demo_con, "C01", scope=own)):
+    assert set(s.ranks.columns) == {"metric", "value", "rank", "of"}  # her rank only, no other community's row
+    for fn in (
+        lambda: showcase.content(demo_con, "C01", scope=own),
+        lambda: showcase.build(demo_con, "C01", "html", scope=own),
+        lambda: showcase.get_story(demo_con, "C01", scope=own),
+    ):
         with pytest.raises(AccessDenied):
             fn()
     for role in ("leader", "admin", "analyst"):
@@ -133,6 +160,7 @@ def test_a_secretary_builds_only_her_own_community(demo_con):
 
 
 # --- the story ------------------------------------------------------------------------------------
+
 
 def test_story_round_trip_and_audit(fresh_con):
     assert showcase.get_story(fresh_con, C30).story == ""
@@ -169,29 +197,46 @@ def test_story_on_a_database_made_before_the_table(fresh_con):
 
 # --- a tiny world worked out by hand ---------------------------------------------------------------
 
+
 def _tiny_world(con):
     db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'G1')")
-    db.execute(con, "INSERT INTO communities VALUES ('A', '甲居民区', '甲', 'G1', 400, 1000, 50, 1990, 'city', NULL, NULL),"
-                    " ('B', '乙居民区', '乙', 'G1', 800, 2000, 80, 2000, NULL, NULL, NULL)")
-    db.execute(con, "INSERT INTO service_items VALUES ('S1', 'red', '理发', 'haircut'), ('S2', 'green', '种树', 'trees')")
+    db.execute(
+        con,
+        "INSERT INTO communities VALUES ('A', '甲居民区', '甲', 'G1', 400, 1000, 50, 1990, 'city', NULL, NULL),"
+        " ('B', '乙居民区', '乙', 'G1', 800, 2000, 80, 2000, NULL, NULL, NULL)",
+    )
+    db.execute(
+        con, "INSERT INTO service_items VALUES ('S1', 'red', '理发', 'haircut'), ('S2', 'green', '种树', 'trees')"
+    )
     db.execute(con, "INSERT INTO partners VALUES ('P1', '五院', 'hospital', NULL, NULL, DATE '2023-01-01')")
     db.execute(con, "INSERT INTO pairings VALUES ('P1', 'A', DATE '2023-01-01')")
     rows = [  # (id, day, community, item, partner, participants)
-        ("a1", "2023-08-01", "A", "S1", None, 10), ("a2", "2023-09-01", "A", "S1", None, 10),
+        ("a1", "2023-08-01", "A", "S1", None, 10),
+        ("a2", "2023-09-01", "A", "S1", None, 10),
         ("a3", "2023-10-01", "A", "S2", None, 10),
-        ("a4", "2024-02-01", "A", "S1", "P1", 30), ("a5", "2024-03-01", "A", "S1", "P1", 30),
-        ("a6", "2024-04-01", "A", "S1", None, 30), ("a7", "2024-05-01", "A", "S2", None, 12),
+        ("a4", "2024-02-01", "A", "S1", "P1", 30),
+        ("a5", "2024-03-01", "A", "S1", "P1", 30),
+        ("a6", "2024-04-01", "A", "S1", None, 30),
+        ("a7", "2024-05-01", "A", "S2", None, 12),
         ("a8", "2024-06-01", "A", "S2", None, 0),
-        ("b1", "2024-02-01", "B", "S1", None, 5), ("b2", "2024-03-01", "B", "S2", None, 5)]
+        ("b1", "2024-02-01", "B", "S1", None, 5),
+        ("b2", "2024-03-01", "B", "S2", None, 5),
+    ]
     for r in rows:
-        db.execute(con, "INSERT INTO seed_activities VALUES ($1, CAST($2 AS DATE), $3, $4, $5, $6, 1, 1.0, 't')", list(r))
+        db.execute(
+            con, "INSERT INTO seed_activities VALUES ($1, CAST($2 AS DATE), $3, $4, $5, $6, 1, 1.0, 't')", list(r)
+        )
     levels = {"A": ["grid", "grid", "grid", "street"], "B": ["grid", "community", "community", "community"]}
     for community, found in levels.items():
         for i, level in enumerate(found):
-            db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+            db.execute(
+                con,
+                """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                                resolved_level, urgent, batch_id)
                                VALUES ($id, $c, 'opinion', TIMESTAMP '2024-03-01 09:00', TIMESTAMP '2024-03-02 09:00',
-                                       $l, false, 't')""", {"id": f"{community}{i}", "c": community, "l": level})
+                                       $l, false, 't')""",
+                {"id": f"{community}{i}", "c": community, "l": level},
+            )
 
 
 def test_hand_worked_highlights(empty_con):
@@ -204,9 +249,9 @@ def test_hand_worked_highlights(empty_con):
     assert services.at["green", "participants"] == 12 and services.at["green", "participants_prev"] == 10
     assert s.grid_work["in_grid_rate"] == 0.75 and s.subdistrict["in_grid_rate"] == 0.5
     assert s.highlights == (
-        "红色种子服务居民 90 人次，较上期增长 350.0%（上期 20 人次）",     # red grew most (20 → 90)
-        "千人服务场次 5.0，在全街道2个居民区中排第1",                      # 5 per 1,000 against B's 1
-        "小事不出网格率 75.0%，高于全街道 25.0 个百分点",                  # 3/4 against 4/8
+        "红色种子服务居民 90 人次，较上期增长 350.0%（上期 20 人次）",  # red grew most (20 → 90)
+        "千人服务场次 5.0，在全街道2个居民区中排第1",  # 5 per 1,000 against B's 1
+        "小事不出网格率 75.0%，高于全街道 25.0 个百分点",  # 3/4 against 4/8
         "五院（医院）参与理发等服务2场，服务居民60人次",
     )
     assert not s.demo and s.contest.empty
@@ -234,6 +279,7 @@ def test_real_data_files_carry_no_demo_mark(empty_con, monkeypatch):
 
 
 # --- the charts' look and the words repeat the ui's ------------------------------------------------
+
 
 def test_palette_and_labels_match_the_ui():
     from ui import charts

@@ -1,5 +1,6 @@
 """The showcase files of a demo community, each built once per module with the real chart images
 (kaleido + the system Chromium): slides, the A4 brief, the WeChat poster and the offline web page."""
+
 import datetime as dt
 import io
 import re
@@ -21,8 +22,10 @@ YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 C30 = "C30"
 STORY = "鹤北一居把“楼组长+志愿者”拧成一股绳。\n<script>alert('x')</script> & <b>不加粗</b>"
 
-pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"),
-                                reason="the chart images need Chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists() and not shutil.which("chromium"),
+    reason="the chart images need Chromium (apt-get install chromium)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +57,18 @@ def expected_numbers(con) -> list[str]:
     totals = seeds.uptake(con, f, ()).iloc[0]
     work = cases.resolution(con, f, ()).iloc[0]
     whole = cases.resolution(con, Filters(*YEAR), ()).iloc[0]
-    return [number(totals["activities"]), number(totals["participants"]), number(totals["volunteer_hours"]),
-            pct(work["in_grid_rate"]), pct(whole["in_grid_rate"]), pct(work["in_community_rate"])]
+    return [
+        number(totals["activities"]),
+        number(totals["participants"]),
+        number(totals["volunteer_hours"]),
+        pct(work["in_grid_rate"]),
+        pct(whole["in_grid_rate"]),
+        pct(work["in_community_rate"]),
+    ]
 
 
 # --- pptx ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_slides(files, world):
@@ -72,11 +82,11 @@ def test_slides(files, world):
     assert "鹤北新村第一居民区" in texts[0]
     for figure in expected_numbers(world):
         assert figure in everything, figure
-    assert STORY.split("\n")[0] in everything and "<script>alert('x')</script>" in everything   # plain text, as typed
+    assert STORY.split("\n")[0] in everything and "<script>alert('x')</script>" in everything  # plain text, as typed
     assert all("模拟数据" in text for text in texts), "every slide carries the simulated-data mark"
     pictures = [shape for slide in prs.slides for shape in slide.shapes if shape.shape_type == 13]
     assert len(pictures) >= 4
-    assert min(Image.open(io.BytesIO(p.image.blob)).width for p in pictures) >= 2000    # high resolution
+    assert min(Image.open(io.BytesIO(p.image.blob)).width for p in pictures) >= 2000  # high resolution
     # the CJK font is named for East Asian text on every run
     xml = zipfile.ZipFile(io.BytesIO(files["pptx"])).read("ppt/slides/slide2.xml").decode()
     assert xml.count('<a:ea typeface="Microsoft YaHei"/>') >= xml.count("<a:r>") > 0
@@ -84,12 +94,13 @@ def test_slides(files, world):
 
 # --- pdf -----------------------------------------------------------------------------------------
 
+
 def test_pdf_embeds_its_fonts_and_reads_as_chinese(files, world, content, tmp_path):
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(files["pdf"]))
     assert 1 <= len(reader.pages) <= 2
-    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)       # A4
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
     fonts = []
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -100,14 +111,24 @@ def test_pdf_embeds_its_fonts_and_reads_as_chinese(files, world, content, tmp_pa
                 assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font["/BaseFont"]
     assert fonts and all("CJK" in name for name in fonts)
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ["鹤北新村第一居民区", "四色种子服务", "小事不出网格率", "我们的故事", "模拟数据",
-                     "鹤北一居把“楼组长+志愿者”拧成一股绳。", "<script>alert('x')</script> & <b>不加粗</b>",
-                     *content.highlights, *expected_numbers(world)]:
+    for expected in [
+        "鹤北新村第一居民区",
+        "四色种子服务",
+        "小事不出网格率",
+        "我们的故事",
+        "模拟数据",
+        "鹤北一居把“楼组长+志愿者”拧成一股绳。",
+        "<script>alert('x')</script> & <b>不加粗</b>",
+        *content.highlights,
+        *expected_numbers(world),
+    ]:
         assert expected in text, expected
     path = tmp_path / "brief.pdf"
     path.write_bytes(files["pdf"])
     if shutil.which("pdftotext"):
-        plain = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        plain = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "鹤北新村第一居民区" in plain and "<script>alert('x')</script>" in plain
 
 
@@ -116,13 +137,17 @@ def test_pdf_page_renders_without_missing_glyphs(files, tmp_path):
         pytest.skip("pdftoppm not installed (apt-get install poppler-utils): the PDF page is not rendered")
     path = tmp_path / "brief.pdf"
     path.write_bytes(files["pdf"])
-    result = subprocess.run(["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "2", str(path), str(tmp_path / "page")],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "2", str(path), str(tmp_path / "page")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "Error" not in result.stderr
     page = Image.open(tmp_path / "page-1.png").convert("L")
     shutil.copy(tmp_path / "page-1.png", artifact("showcase_pdf_page1.png"))
     shutil.copy(tmp_path / "page-2.png", artifact("showcase_pdf_page2.png"))
-    assert ImageStat.Stat(page).stddev[0] > 30                      # not blank
+    assert ImageStat.Stat(page).stddev[0] > 30  # not blank
     dark = sum(page.histogram()[:128]) / (page.width * page.height)
     assert 0.02 < dark < 0.6
 
@@ -134,12 +159,13 @@ def test_a_story_of_full_length_keeps_the_brief_on_two_pages(content, files):
     from pypdf import PdfReader
 
     long = replace(content, story=showcase.Story("社区故事长文。" * (showcase.MAX_STORY_CHARS // 7)))
-    reader = PdfReader(io.BytesIO(showcase.render(long, "pdf")))     # chart images come from the cache
+    reader = PdfReader(io.BytesIO(showcase.render(long, "pdf")))  # chart images come from the cache
     assert len(reader.pages) == 2
     assert "社区故事长文" in reader.pages[1].extract_text()
 
 
 # --- png -----------------------------------------------------------------------------------------
+
 
 def test_poster(files):
     poster = Image.open(io.BytesIO(files["png"]))
@@ -148,6 +174,7 @@ def test_poster(files):
 
 
 # --- html ----------------------------------------------------------------------------------------
+
 
 def test_web_page_is_self_contained_and_escapes_the_story(files, world):
     page = files["html"].decode("utf-8")
@@ -166,4 +193,4 @@ def test_same_figures_for_every_format_render_once(content, files, monkeypatch):
     calls = []
     monkeypatch.setattr(showcase_charts, "_render", lambda figs, scale: calls.append(len(figs)) or [])
     showcase.render(content, "html")
-    assert calls == []          # every image of the showcase is already in the process's cache
+    assert calls == []  # every image of the showcase is already in the process's cache

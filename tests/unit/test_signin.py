@@ -1,5 +1,6 @@
 """Sign-in limits that hold across sessions, processes and restarts (analytics.signin): a guesser gets
 a handful of tries per account per quarter hour whatever it does with sessions and addresses."""
+
 import multiprocessing
 import subprocess
 import sys
@@ -28,9 +29,17 @@ def attempt(store_file, name, password, address, now):
 
 @pytest.mark.slow
 def test_a_guesser_gets_a_handful_of_tries_per_account_per_quarter_hour(store_file):
-    checked = [t for t in range(0, 2 * QUARTER_HOUR, 3)       # a guess every 3 s for half an hour,
-               if not attempt(store_file, "sec30", f"guess-{t}", f"10.0.{t % 250}.{t // 250}",  # each from a new address
-                              T0 + t).refused]
+    checked = [
+        t
+        for t in range(0, 2 * QUARTER_HOUR, 3)  # a guess every 3 s for half an hour,
+        if not attempt(
+            store_file,
+            "sec30",
+            f"guess-{t}",
+            f"10.0.{t % 250}.{t // 250}",  # each from a new address
+            T0 + t,
+        ).refused
+    ]
     for start in range(0, 2 * QUARTER_HOUR, 30):
         assert len([t for t in checked if start <= t < start + QUARTER_HOUR]) <= 5
     assert len(checked) >= 5  # the owner's own typos are not refused at once
@@ -38,8 +47,9 @@ def test_a_guesser_gets_a_handful_of_tries_per_account_per_quarter_hour(store_fi
 
 @pytest.mark.slow
 def test_one_address_guessing_many_names_is_slowed_too(store_file):
-    checked = [t for t in range(0, QUARTER_HOUR, 2)
-               if not attempt(store_file, f"name{t}", "guess", "10.9.9.9", T0 + t).refused]
+    checked = [
+        t for t in range(0, QUARTER_HOUR, 2) if not attempt(store_file, f"name{t}", "guess", "10.9.9.9", T0 + t).refused
+    ]
     assert len(checked) <= 16
     assert not attempt(store_file, "name-x", "guess", "10.9.9.9", T0 + QUARTER_HOUR).account
 
@@ -70,7 +80,7 @@ def test_an_administrator_can_lift_a_lockout(store_file):
 
 @pytest.mark.slow
 def test_failures_and_lockouts_are_audited_without_the_typed_text(store_file):
-    attempt(store_file, "my-secret-password", "x", "10.0.0.1", T0)          # a password in the name box
+    attempt(store_file, "my-secret-password", "x", "10.0.0.1", T0)  # a password in the name box
     for t in range(1, 6):
         attempt(store_file, "sec30", "wrong-guess", "10.0.0.1", T0 + 100 * t)
     for t in range(3):
@@ -96,15 +106,17 @@ def _guess_in_parallel(args):
 def test_parallel_guesses_cannot_slip_past_the_count(store_file):
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         checked = pool.map(_guess_in_parallel, [(store_file, i) for i in range(16)])
-    assert sum(checked) <= 3   # the free tries; the rest wait, however many processes ask at once
+    assert sum(checked) <= 3  # the free tries; the rest wait, however many processes ask at once
 
 
 def test_limits_survive_a_restart(store_file):
     for t in range(5):
         assert not attempt(store_file, "sec30", "wrong", None, T0 + 100 * t).refused
-    code = (f"import sys, time; from analytics import signin; from analytics.store import SQLiteStore;"
-            f"r = signin.sign_in('sec30', 'secretary-password-1', store=SQLiteStore({str(store_file)!r}),"
-            f" now={T0 + 460}); sys.exit(3 if r.refused else 0)")
+    code = (
+        f"import sys, time; from analytics import signin; from analytics.store import SQLiteStore;"
+        f"r = signin.sign_in('sec30', 'secretary-password-1', store=SQLiteStore({str(store_file)!r}),"
+        f" now={T0 + 460}); sys.exit(3 if r.refused else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120).returncode == 3
 
 
@@ -112,8 +124,11 @@ def test_limits_survive_a_restart(store_file):
 def test_a_guesser_cannot_tell_which_names_are_accounts(store_file):
     """A name that is no account meets the same answers, waits and lockout as one that is, so that
     trying names reveals nothing about who has an account."""
+
     def answers(name, address):
-        return [(result.account, result.refused, round(result.retry_after_s))
-                for result in (attempt(store_file, name, f"guess-{t}", address, T0 + t) for t in range(0, 120, 5))]
+        return [
+            (result.account, result.refused, round(result.retry_after_s))
+            for result in (attempt(store_file, name, f"guess-{t}", address, T0 + t) for t in range(0, 120, 5))
+        ]
 
     assert answers("sec30", "10.1.1.1") == answers("nobody-here", "10.2.2.2")

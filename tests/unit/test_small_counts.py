@@ -1,5 +1,6 @@
 """Counts of dispute cases under five are suppressed for every role but leader: a small count in a
 small place can identify the households involved."""
+
 import datetime as dt
 
 import pandas as pd
@@ -13,14 +14,20 @@ PERIOD = Filters(dt.date(2024, 1, 1), dt.date(2024, 1, 31))
 
 def seed(con, disputes: int, opinions: int = 12):
     db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
-    db.execute(con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)")
+    db.execute(
+        con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)"
+    )
     rows = [(f"D{i}", "dispute", "street" if i == 0 else "grid") for i in range(disputes)]
     rows += [(f"O{i}", "opinion", "grid") for i in range(opinions)]
     for case_id, category, level in rows:
-        db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+        db.execute(
+            con,
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                            resolved_level, urgent, satisfaction, batch_id)
                            VALUES ($id, 'C01', $cat, TIMESTAMP '2024-01-05 09:00', TIMESTAMP '2024-01-06 09:00',
-                                   $lvl, false, 4, 'b')""", {"id": case_id, "cat": category, "lvl": level})
+                                   $lvl, false, 4, 'b')""",
+            {"id": case_id, "cat": category, "lvl": level},
+        )
 
 
 def by_category(frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,14 +65,20 @@ def seed_more(con) -> None:
     """Two more categories, settled at every level, so that a hidden cell has company to hide with."""
     levels = ["grid"] * 10 + ["community"] * 6 + ["street"] * 5
     for n, level in enumerate(levels):
-        db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+        db.execute(
+            con,
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                            resolved_level, urgent, satisfaction, batch_id)
                            VALUES ($id, 'C01', 'party_building', TIMESTAMP '2024-01-07 09:00',
                                    TIMESTAMP '2024-01-08 09:00', $lvl, false, 5, 'b')""",
-                   {"id": f"P{n}", "lvl": level})
+            {"id": f"P{n}", "lvl": level},
+        )
     for n in range(30):
-        db.execute(con, """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
+        db.execute(
+            con,
+            """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at,
                            resolved_level, urgent, satisfaction, batch_id)
                            VALUES ($id, 'C01', 'service_proxy', TIMESTAMP '2024-01-09 09:00',
                                    TIMESTAMP '2024-01-10 09:00', $lvl, false, 4, 'b')""",
-                   {"id": f"S{n}", "lvl": ["grid", "community", "street"][n % 3]})
+            {"id": f"S{n}", "lvl": ["grid", "community", "street"][n % 3]},
+        )

@@ -1,8 +1,10 @@
 STRINGS = {
     "audit.nav": ("操作日志", "Audit log"),
     "audit.title": ("操作日志", "Audit log"),
-    "audit.caption": ("登录、登录失败、导入、导出、SQL 查询和角色变更的记录，最近的在前。",
-                      "Sign-ins, failed sign-ins, imports, exports, SQL queries and role changes, newest first."),
+    "audit.caption": (
+        "登录、登录失败、导入、导出、SQL 查询和角色变更的记录，最近的在前。",
+        "Sign-ins, failed sign-ins, imports, exports, SQL queries and role changes, newest first.",
+    ),
     "audit.action": ("操作类型", "Action"),
     "audit.failed_sign_ins": ("近期登录失败", "Recent failed sign-ins"),
     "audit.col.occurred_at": ("时间", "Time"),

@@ -1,12 +1,14 @@
 STRINGS = {
     "explore.nav": ("数据探索", "Explorer"),
     "explore.title": ("数据探索", "Data explorer"),
-    "explore.caption": ("透视、浏览、查询并导出任意数据；左侧的时间和网格筛选作用于数据透视", "Pivot, browse, query and export any data; the period and grid filters on the left apply to the pivot"),
+    "explore.caption": (
+        "透视、浏览、查询并导出任意数据；左侧的时间和网格筛选作用于数据透视",
+        "Pivot, browse, query and export any data; the period and grid filters on the left apply to the pivot",
+    ),
     "explore.section": ("功能", "Section"),
     "explore.section.pivot": ("数据透视", "Pivot"),
     "explore.section.tables": ("数据表浏览", "Tables"),
     "explore.section.console": ("SQL 控制台", "SQL console"),
-
     # pivot
     "explore.subject": ("分析对象", "Subject"),
     "explore.subject.activities": ("四色种子活动", "Seed activities"),
@@ -23,9 +25,10 @@ STRINGS = {
     "explore.chart_of": ("{measure}：按{dimension}", "{measure} by {dimension}"),
     "explore.total": ("合计", "Total"),
     "explore.to_console": ("在 SQL 控制台中打开", "Open in the SQL console"),
-    "explore.per_1k_help": ("“每千人”指标除以该行居民区或网格的常住人口；不按地点分组时除以所选范围的总人口。",
-                            "Per-1,000 measures divide by the residents of the row's community or grid, or of the whole selection when rows are not split by place."),
-
+    "explore.per_1k_help": (
+        "“每千人”指标除以该行居民区或网格的常住人口；不按地点分组时除以所选范围的总人口。",
+        "Per-1,000 measures divide by the residents of the row's community or grid, or of the whole selection when rows are not split by place.",
+    ),
     "explore.dim.year": ("年份", "Year"),
     "explore.dim.quarter": ("季度", "Quarter"),
     "explore.dim.month": ("月份", "Month"),
@@ -44,7 +47,6 @@ STRINGS = {
     "explore.quarter_label": ("{year}年第{quarter}季度", "{year} Q{quarter}"),
     "explore.month_label": ("{year}年{month}月", "{year}-{month:02d}"),
     "explore.year_label": ("{year}年", "{year}"),
-
     "explore.measure.activities": ("活动场次", "Activities"),
     "explore.measure.participants": ("服务居民人次", "Residents served"),
     "explore.measure.volunteers": ("志愿者人次", "Volunteers"),
@@ -63,12 +65,12 @@ STRINGS = {
     "explore.measure.satisfaction": ("平均满意度（1–5）", "Mean satisfaction (1–5)"),
     "explore.measure.days_to_close": ("平均办结天数", "Mean days to close"),
     "explore.measure.cases_per_1k": ("每千人事务件数", "Matters per 1,000 residents"),
-
     # SQL behind a chart
     "explore.sql.show": ("查看SQL", "Show the SQL"),
-    "explore.sql.caption": ("生成这些数字的查询（DuckDB 方言），参数已代入，可复制到“数据探索 · SQL 控制台”中运行。",
-                            "The query behind these numbers (DuckDB dialect) with its values written in; copy it into the Explorer's SQL console to run it."),
-
+    "explore.sql.caption": (
+        "生成这些数字的查询（DuckDB 方言），参数已代入，可复制到“数据探索 · SQL 控制台”中运行。",
+        "The query behind these numbers (DuckDB dialect) with its values written in; copy it into the Explorer's SQL console to run it.",
+    ),
     # table browser
     "explore.tables.list": ("数据库中的全部数据表和视图", "Every table and view in the database"),
     "explore.tables.pick": ("选择一张表查看字段和样例", "Pick a table to see its columns and a sample"),
@@ -84,37 +86,48 @@ STRINGS = {
     "explore.tables.nullable": ("可为空", "Nullable"),
     "explore.tables.fields": ("字段说明", "Columns"),
     "explore.tables.sample": ("样例（前 {n} 行，个人信息已脱敏）", "Sample (first {n} rows, personal data masked)"),
-
     # console
-    "explore.console.intro": ("用 DuckDB SQL 查询任意数据。控制台只读且在受限的独立引擎中运行：不能修改数据、不能读写服务器文件、不能安装扩展；"
-                              "每条查询在独立进程中运行，最长 {timeout} 秒、最多返回 {rows} 行或 50 MB；同时只运行您的一条查询。",
-                              "Query any data in DuckDB SQL. The console is read-only and runs on its own locked engine: no changes, no server files, "
-                              "no extensions; each query runs in a process of its own, at most {timeout} s, and returns at most {rows} rows or 50 MB;"
-                              " one query of yours runs at a time."),
-    "explore.console.not_allowed": ("SQL 控制台仅对数据分析人员、管理员和领导开放。", "The SQL console is open to analysts, administrators and leaders."),
+    "explore.console.intro": (
+        "用 DuckDB SQL 查询任意数据。控制台只读且在受限的独立引擎中运行：不能修改数据、不能读写服务器文件、不能安装扩展；"
+        "每条查询在独立进程中运行，最长 {timeout} 秒、最多返回 {rows} 行或 50 MB；同时只运行您的一条查询。",
+        "Query any data in DuckDB SQL. The console is read-only and runs on its own locked engine: no changes, no server files, "
+        "no extensions; each query runs in a process of its own, at most {timeout} s, and returns at most {rows} rows or 50 MB;"
+        " one query of yours runs at a time.",
+    ),
+    "explore.console.not_allowed": (
+        "SQL 控制台仅对数据分析人员、管理员和领导开放。",
+        "The SQL console is open to analysts, administrators and leaders.",
+    ),
     "explore.console.saved": ("已保存的查询", "Saved queries"),
     "explore.console.new": ("（新查询）", "(new query)"),
     "explore.console.sql": ("SQL（DuckDB 方言，一次一条）", "SQL (DuckDB dialect, one statement)"),
-    "explore.console.placeholder": ("例如：SELECT category, count(*) AS 件数 FROM grid_cases GROUP BY ALL",
-                                    "e.g. SELECT category, count(*) AS matters FROM grid_cases GROUP BY ALL"),
+    "explore.console.placeholder": (
+        "例如：SELECT category, count(*) AS 件数 FROM grid_cases GROUP BY ALL",
+        "e.g. SELECT category, count(*) AS matters FROM grid_cases GROUP BY ALL",
+    ),
     "explore.console.run": ("运行", "Run"),
     "explore.console.save_name": ("保存为", "Save as"),
     "explore.console.save_placeholder": ("给这条查询起个名字", "A name for this query"),
     "explore.console.save": ("保存", "Save"),
     "explore.console.delete": ("删除所选", "Delete selected"),
-    "explore.console.saved_ok": ("已保存“{name}”。", "Saved \"{name}\"."),
-    "explore.console.deleted": ("已删除“{name}”。", "Deleted \"{name}\"."),
+    "explore.console.saved_ok": ("已保存“{name}”。", 'Saved "{name}".'),
+    "explore.console.deleted": ("已删除“{name}”。", 'Deleted "{name}".'),
     "explore.console.stats": ("{rows} 行 · 用时 {seconds:.2f} 秒", "{rows} rows · {seconds:.2f} s"),
     "explore.console.snapshot": ("（读取的是数据库的只读副本）", "(read from a read-only copy of the database)"),
-    "explore.console.truncated": ("结果超过 {rows} 行，只显示并导出前 {rows} 行。请加条件或先聚合。",
-                                  "More than {rows} rows: only the first {rows} are shown and exported. Add conditions or aggregate."),
-    "explore.console.truncated_bytes": ("结果超过 {mb} MB，只显示并导出前 {rows} 行。请只选需要的列、加条件或先聚合。",
-                                        "The result is over {mb} MB: only the first {rows} rows are shown and exported."
-                                        " Select fewer columns, add conditions or aggregate."),
-    "explore.console.running": ("正在运行… {seconds:.0f} 秒（最长 {timeout} 秒；离开本页或运行新查询会取消它）",
-                                "Running… {seconds:.0f} s (at most {timeout} s; leaving the page or running another query cancels it)"),
+    "explore.console.truncated": (
+        "结果超过 {rows} 行，只显示并导出前 {rows} 行。请加条件或先聚合。",
+        "More than {rows} rows: only the first {rows} are shown and exported. Add conditions or aggregate.",
+    ),
+    "explore.console.truncated_bytes": (
+        "结果超过 {mb} MB，只显示并导出前 {rows} 行。请只选需要的列、加条件或先聚合。",
+        "The result is over {mb} MB: only the first {rows} rows are shown and exported."
+        " Select fewer columns, add conditions or aggregate.",
+    ),
+    "explore.console.running": (
+        "正在运行… {seconds:.0f} 秒（最长 {timeout} 秒；离开本页或运行新查询会取消它）",
+        "Running… {seconds:.0f} s (at most {timeout} s; leaving the page or running another query cancels it)",
+    ),
     "explore.console.tables_hint": ("可查询的表：{tables}", "Tables: {tables}"),
-
     "explore.download_name.pivot": ("数据透视", "pivot"),
     "explore.download_name.console": ("查询结果", "query_result"),
 }

@@ -10,12 +10,22 @@ STRINGS = {
     "overview.metric.in_grid_rate": ("小事不出网格率", "Settled in the grid"),
     "overview.metric.in_community_rate": ("急事不出社区率", "Settled in the community"),
     "overview.metric.satisfaction": ("居民满意度（1–5）", "Satisfaction (1–5)"),
-    "overview.help.in_grid_rate": ("已办结事务中在网格层面办结的比例；未办结事务不计入分母。",
-                                   "Share of closed matters settled at grid level; open matters are not in the denominator."),
-    "overview.help.in_community_rate": ("已办结事务中在网格或居民区层面办结的比例。",
-                                        "Share of closed matters settled at grid or community level."),
-    "overview.help.residents": ("所选网格内各居民区常住人口之和（台账口径）。", "Sum of the residents of the communities in the selected grids."),
-    "overview.help.satisfaction": ("已回访事务的平均满意度评分（1–5分）。", "Mean satisfaction score of surveyed matters (1–5)."),
+    "overview.help.in_grid_rate": (
+        "已办结事务中在网格层面办结的比例；未办结事务不计入分母。",
+        "Share of closed matters settled at grid level; open matters are not in the denominator.",
+    ),
+    "overview.help.in_community_rate": (
+        "已办结事务中在网格或居民区层面办结的比例。",
+        "Share of closed matters settled at grid or community level.",
+    ),
+    "overview.help.residents": (
+        "所选网格内各居民区常住人口之和（台账口径）。",
+        "Sum of the residents of the communities in the selected grids.",
+    ),
+    "overview.help.satisfaction": (
+        "已回访事务的平均满意度评分（1–5分）。",
+        "Mean satisfaction score of surveyed matters (1–5).",
+    ),
     "overview.trend": ("逐月走势", "Month by month"),
     "overview.trend.activities": ("四色种子活动（场）", "Seed activities"),
     "overview.trend.cases": ("网格事务（件）", "Grid matters"),

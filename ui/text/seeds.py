@@ -1,22 +1,30 @@
 STRINGS = {
     "seeds.nav": ("四色种子", "Four-colour seeds"),
     "seeds.title": ("四色种子 · 服务覆盖与合伙人", "Four-colour seeds · reach and partners"),
-    "seeds.caption": ("红色党建便民、绿色环保、白色健康、蓝色志愿；与上一同长周期相比",
-                      "red: party-led services, green: environment, white: health, blue: volunteering; compared with the previous period"),
-    "seeds.hint": ("提示：点击图中的某一色种子或某个居民区，即可按它筛选本页其余图表。",
-                   "Tip: click a seed colour or a community in a chart to filter the rest of the page by it."),
+    "seeds.caption": (
+        "红色党建便民、绿色环保、白色健康、蓝色志愿；与上一同长周期相比",
+        "red: party-led services, green: environment, white: health, blue: volunteering; compared with the previous period",
+    ),
+    "seeds.hint": (
+        "提示：点击图中的某一色种子或某个居民区，即可按它筛选本页其余图表。",
+        "Tip: click a seed colour or a community in a chart to filter the rest of the page by it.",
+    ),
     "seeds.picked": ("本页已按 {what} 筛选", "This page is filtered to {what}"),
     "seeds.clear": ("清除选择", "Clear selection"),
-    "seeds.no_data": ("所选范围内没有四色种子活动。请放宽左侧筛选，或清除本页的选择。",
-                      "No seed activities in this selection. Widen the filters on the left or clear this page's selection."),
+    "seeds.no_data": (
+        "所选范围内没有四色种子活动。请放宽左侧筛选，或清除本页的选择。",
+        "No seed activities in this selection. Widen the filters on the left or clear this page's selection.",
+    ),
     "seeds.download_name": ("四色种子_{part}_{start}_{end}", "seeds_{part}_{start}_{end}"),
     # headline
     "seeds.metric.activities": ("活动场次", "Activities"),
     "seeds.metric.participants": ("服务居民人次", "Residents served"),
     "seeds.metric.volunteers": ("志愿者人次", "Volunteer turns"),
     "seeds.metric.volunteer_hours": ("志愿服务时长（小时）", "Volunteer hours"),
-    "seeds.help.participants": ("每场活动登记的参与居民人数之和（同一居民参加多场按多次计）。",
-                                "Sum of residents registered at each activity (a resident at two activities counts twice)."),
+    "seeds.help.participants": (
+        "每场活动登记的参与居民人数之和（同一居民参加多场按多次计）。",
+        "Sum of residents registered at each activity (a resident at two activities counts twice).",
+    ),
     "seeds.help.volunteers": ("每场活动到岗志愿者人数之和。", "Sum of volunteers on duty at each activity."),
     # colours over time
     "seeds.by_colour": ("各色种子：总量与走势", "Each colour: totals and trend"),
@@ -33,11 +41,13 @@ STRINGS = {
     "seeds.week_note": ("按周统计时，首末两周可能不满七天。", "Weekly: the first and last week may be partial."),
     # funnel
     "seeds.funnel": ("居民区对比：每千名居民活动场次（漏斗图）", "Communities per 1,000 residents (funnel plot)"),
-    "seeds.funnel.explain": ("每个点是一个居民区，横轴为常住人口，纵轴为每千名居民的活动场次。居民区越小，数字越容易因偶然而高低起伏，"
-                             "所以允许范围呈漏斗状：落在虚线（95%）以内的差异可视为正常波动；落在点线（99.8%）以外的，才是明显高于或低于全街道水平。",
-                             "Each dot is a community: residents across, activities per 1,000 residents up. Small communities swing more by chance, "
-                             "so the band narrows as communities grow: inside the dashed lines (95 %) is ordinary variation; outside the dotted lines "
-                             "(99.8 %) a community truly differs from the pooled rate."),
+    "seeds.funnel.explain": (
+        "每个点是一个居民区，横轴为常住人口，纵轴为每千名居民的活动场次。居民区越小，数字越容易因偶然而高低起伏，"
+        "所以允许范围呈漏斗状：落在虚线（95%）以内的差异可视为正常波动；落在点线（99.8%）以外的，才是明显高于或低于全街道水平。",
+        "Each dot is a community: residents across, activities per 1,000 residents up. Small communities swing more by chance, "
+        "so the band narrows as communities grow: inside the dashed lines (95 %) is ordinary variation; outside the dotted lines "
+        "(99.8 %) a community truly differs from the pooled rate.",
+    ),
     "seeds.funnel.pooled": ("所选范围平均（场/千人）", "Pooled rate (per 1,000)"),
     "seeds.funnel.pooled_line": ("平均水平", "Pooled rate"),
     "seeds.funnel.limit_95": ("95% 控制限", "95 % limits"),
@@ -53,7 +63,10 @@ STRINGS = {
     "seeds.band.low_95": ("偏低（95%限外）", "Below (outside 95 %)"),
     "seeds.band.low_998": ("明显偏低（99.8%限外）", "Clearly below (outside 99.8 %)"),
     # items, calendar
-    "seeds.items": ("服务项目排行（各色种子内按服务居民人次）", "Service items ranked within each colour (by residents served)"),
+    "seeds.items": (
+        "服务项目排行（各色种子内按服务居民人次）",
+        "Service items ranked within each colour (by residents served)",
+    ),
     "seeds.calendar": ("活动日历（每日活动场次）", "Activity calendar (activities per day)"),
     "seeds.weekday": ("周一,周二,周三,周四,周五,周六,周日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "seeds.calendar.hover": ("{day}：{n} 场", "{day}: {n} activities"),
@@ -63,14 +76,19 @@ STRINGS = {
     "seeds.partner_bars": ("各合伙人参与的活动场次", "Activities each partner took part in"),
     "seeds.communities_n": ("{n} 个居民区", "{n} communities"),
     "seeds.matrix": ("合伙人 ↔ 居民区结对情况", "Partner ↔ community pairings"),
-    "seeds.matrix.explain": ("格中数字为本期合伙人在该居民区参与的活动场次；× 为已结对但本期没有开展活动；◇ 为未登记结对但有活动；"
-                             "最下一行的 ● 标出本期没有任何合伙人参与活动的居民区。",
-                             "Cells show activities a partner took part in this period; × a pairing that delivered nothing; ◇ activity "
-                             "without a recorded pairing; ● in the bottom row marks communities with no partner activity at all."),
+    "seeds.matrix.explain": (
+        "格中数字为本期合伙人在该居民区参与的活动场次；× 为已结对但本期没有开展活动；◇ 为未登记结对但有活动；"
+        "最下一行的 ● 标出本期没有任何合伙人参与活动的居民区。",
+        "Cells show activities a partner took part in this period; × a pairing that delivered nothing; ◇ activity "
+        "without a recorded pairing; ● in the bottom row marks communities with no partner activity at all.",
+    ),
     "seeds.matrix.no_partner_row": ("（无合伙人活动）", "(no partner activity)"),
     "seeds.gaps.uncovered": ("本期无合伙人参与活动的居民区", "Communities with no partner activity this period"),
     "seeds.gaps.idle": ("已结对但本期未开展活动的结对", "Pairings that delivered nothing this period"),
-    "seeds.gaps.none_uncovered": ("每个居民区本期都有合伙人参与的活动。", "Every community had partner activity this period."),
+    "seeds.gaps.none_uncovered": (
+        "每个居民区本期都有合伙人参与的活动。",
+        "Every community had partner activity this period.",
+    ),
     "seeds.gaps.none_idle": ("所有结对本期都开展了活动。", "Every pairing delivered this period."),
     "seeds.no_partner": ("居民区自办（无合伙人）", "Community's own (no partner)"),
     "seeds.status.delivered": ("已开展", "Delivered"),

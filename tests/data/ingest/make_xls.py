@@ -8,6 +8,7 @@ An old-format (BIFF8) workbook as 2000s-era ledger software exports it: a title 
 columns, a two-row header with a merged group cell, data with a date cell, a 合计 row, and a hidden
 sheet that must be ignored.
 """
+
 import datetime as dt
 from pathlib import Path
 
