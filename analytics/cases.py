@@ -16,9 +16,9 @@ Definitions follow ../shared/DESIGN.md, in one place:
   overall score (`cityscore`) is the mean of its in-grid and in-community scores (CITYSCORE_METRICS).
 
 Where the answer adds up (counts, rates, satisfaction), the queries read the daily rollup of the cases
-while it is current (analytics.rollups), and the open cases from their own small table when ages are
+while it is current (analytics.warehouse.rollups), and the open cases from their own small table when ages are
 measured at the data's latest moment; the exact percentiles come from the bucketed durations
-(analytics.percentiles). Otherwise they read grid_cases itself. The answer is the same either way.
+(analytics.warehouse.percentiles). Otherwise they read grid_cases itself. The answer is the same either way.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ import math
 
 import pandas as pd
 
-from analytics import db, percentiles, privacy, rollups
-from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
-from analytics.filters import Filters
+from analytics.core import connection as db
+from analytics.core import privacy
+from analytics.core.errors import AccessDenied, DataError
+from analytics.core.filters import Filters
+from analytics.core.scope import Scope
+from analytics.warehouse import percentiles, rollups
 
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS = ("grid", "community", "street", "district")
@@ -153,7 +155,7 @@ def _count(rolled: bool, condition: str | None = None) -> str:
 
 
 def _with_percentiles(by: tuple[str, ...], table: str = "counted", pct: str = "pct") -> str:
-    """`table` beside its groups' exact median_hours and p90_hours (from analytics.percentiles)."""
+    """`table` beside its groups' exact median_hours and p90_hours (from analytics.warehouse.percentiles)."""
     on = " AND ".join([f"p.{b} IS NOT DISTINCT FROM t.{b}" for b in by] or ["TRUE"])
     return f"SELECT t.*, p.median_hours, p.p90_hours FROM {table} t LEFT JOIN {pct} p ON {on}"
 
@@ -368,7 +370,7 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Sc
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
     personal data and this list is for chasing, not for reading. Roles that work on masked data
     (analyst, admin) get no category: counting a list's dispute rows per community would give the
-    small counts of disputes back that every table hides from them (analytics.privacy)."""
+    small counts of disputes back that every table hides from them (analytics.core.privacy)."""
     open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
     sql = f"""
         WITH {open_sql},

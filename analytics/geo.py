@@ -32,9 +32,10 @@ import shapely
 import shapely.ops
 from shapely.geometry import mapping, shape
 
-from analytics import db
-from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
+from analytics.core import connection as db
+from analytics.core import isolate
+from analytics.core.errors import AccessDenied, DataError
+from analytics.core.scope import Scope
 
 # ---------------------------------------------------------------------------------------------
 # WGS-84 ↔ GCJ-02
@@ -252,13 +253,20 @@ def read_boundary_file(data: bytes, file_name: str):
     return frame
 
 
-def read_boundary_file_isolated(data: bytes, file_name: str):
-    """read_boundary_file in the parse worker (analytics.ingest.isolate): GDAL's memory for a hostile
-    file (a 50 MB GeoJSON took the server ~900 MB) and any crash stay out of the server's process."""
-    from analytics.ingest import isolate
-
+def _read_in_worker(data: bytes, name: str):
+    """read_boundary_file as a worker task: ("ok", frame) or ("refused", reason, message), so that the
+    refusal keeps the check that made it."""
     try:
-        answer = isolate.run("boundary", data, file_name, file_name=file_name)
+        return ("ok", read_boundary_file(data, name))
+    except BoundaryError as exc:
+        return ("refused", exc.reason, str(exc))
+
+
+def read_boundary_file_isolated(data: bytes, file_name: str):
+    """read_boundary_file in the parse worker (analytics.core.isolate): GDAL's memory for a hostile
+    file (a 50 MB GeoJSON took the server ~900 MB) and any crash stay out of the server's process."""
+    try:
+        answer = isolate.run(_read_in_worker, data, file_name, file_name=file_name)
     except isolate.Busy:
         raise  # no worker just now: its message says to try again, nothing about the file
     except isolate.WorkerFailed as exc:

@@ -8,7 +8,7 @@ the filters, so grids of different sizes compare fairly.
 A drill-down into one grid uses the shared filters with the grid selection replaced by that grid: the
 user picked it on the map, so it is shown even when the sidebar narrowed the grids to others.
 
-Counts and sums come from the daily rollups while they are current (analytics.rollups), else from the
+Counts and sums come from the daily rollups while they are current (analytics.warehouse.rollups), else from the
 raw tables: the same answer either way.
 """
 
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db, overview, rollups
-from analytics.access import Scope
-from analytics.filters import Filters
+from analytics import overview
+from analytics.core import connection as db
+from analytics.core.filters import Filters
+from analytics.core.scope import Scope
+from analytics.warehouse import rollups
 
 # Metrics a map or a ranking may be coloured / ordered by: name → higher is better (None: neither).
 # Only these names are ever formatted into SQL (ORDER BY / window), never a user's text.

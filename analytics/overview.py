@@ -2,7 +2,7 @@
 
 Definitions follow ../shared/DESIGN.md: a case belongs to the period it was reported in; rates count
 closed cases only (open ones are never in a denominator); uptake counts activities held in the period.
-Both read the daily rollups while they are current (analytics.rollups), else the raw tables: the same
+Both read the daily rollups while they are current (analytics.warehouse.rollups), else the raw tables: the same
 answer either way.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db, rollups
-from analytics.access import Scope
-from analytics.filters import Filters
+from analytics.core import connection as db
+from analytics.core.filters import Filters
+from analytics.core.scope import Scope
+from analytics.warehouse import rollups
 
 METRICS = (
     "residents",

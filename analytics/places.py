@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from analytics import db, rollups
-from analytics.access import Scope
+from analytics.core import connection as db
+from analytics.core.scope import Scope
+from analytics.warehouse import rollups
 
 
 def grid_list(con, *, scope: Scope | None = None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ communities or grids of different sizes are compared it is also given per 1,000 
 filter applies to the activity's service item; grid and community filters and the caller's scope to the
 community the activity was held in.
 
-The activities are read from the daily rollup while it is current (analytics.rollups), else from
+The activities are read from the daily rollup while it is current (analytics.warehouse.rollups), else from
 seed_activities itself: the same answer either way. Every step below works on `facts`, whose rows are
 activities (raw) or days × community × item × partner with their count in `n` (rolled up); `_count`
 counts either.
@@ -21,9 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics import db, funnel, rollups
-from analytics.access import Scope
-from analytics.filters import Filters
+from analytics import funnel
+from analytics.core import connection as db
+from analytics.core.filters import Filters
+from analytics.core.scope import Scope
+from analytics.warehouse import rollups
 
 COLOURS = ("red", "green", "white", "blue")
 METRICS = ("activities", "participants", "volunteers", "volunteer_hours")

@@ -3,7 +3,7 @@ import math
 import streamlit as st
 
 from analytics import cases, places
-from analytics.errors import DataError
+from analytics.core.errors import DataError
 from ui import cases_view as view
 from ui import data, downloads, fmt
 from ui.filters import current

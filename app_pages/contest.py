@@ -1,6 +1,8 @@
 import streamlit as st
 
-from analytics import contest, contest_panel, contest_work
+from analytics.contest import panel as contest_panel
+from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
 from ui import contest_view as view
 from ui import data, downloads, fmt
 from ui.i18n import t

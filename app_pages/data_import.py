@@ -1,8 +1,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import access, audit, ingest
-from analytics.errors import DataError
+from analytics import access, ingest
+from analytics.access import audit
+from analytics.core.errors import DataError
 from ui import data, downloads, uploads
 from ui.contest_view import md
 from ui.i18n import t

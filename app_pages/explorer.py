@@ -1,6 +1,7 @@
 import streamlit as st
 
-from analytics import catalog, explore, pivot
+from analytics.explore import catalog, pivot
+from analytics.explore import console as explore
 from ui import data, downloads, sql
 from ui import explore as view
 from ui.contest_view import md  # names typed by users: text in notices, never markdown

@@ -5,7 +5,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from analytics import geo, grids, places
-from analytics.errors import DataError
+from analytics.core.errors import DataError
 from ui import charts, data, downloads, fmt, maps
 from ui.contest_view import md
 from ui.filters import current

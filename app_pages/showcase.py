@@ -1,10 +1,9 @@
 import streamlit as st
 
 from analytics import places, showcase
-from analytics import showcase_charts as charts
-from analytics import showcase_files as facts
-from analytics.errors import DataError
-from analytics.showcase_text import label as show_label
+from analytics.core.errors import DataError
+from analytics.showcase import charts, facts
+from analytics.showcase.text import label as show_label
 from ui import data, fmt
 from ui import showcase_view as view
 from ui.contest_view import md

@@ -23,7 +23,8 @@ CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 import duckdb
-from analytics import db, demo
+from analytics import db
+from analytics.demo import generate as demo
 con = duckdb.connect({path!r})
 db.create_schema(con)
 started = time.perf_counter()

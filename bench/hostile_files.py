@@ -463,7 +463,7 @@ def digest(con):
 con = db.connect(base)
 before = digest(con)
 try:
-    from analytics.ingest import isolate
+    from analytics.core import isolate
     isolate.stats.worker_peak_kb = 0
 except ImportError:
     isolate = None

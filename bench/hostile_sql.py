@@ -96,7 +96,10 @@ def live_workers() -> int:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if b"console_worker.py" in (entry / "cmdline").read_bytes():
+                if (
+                    b"console_worker.py" in (entry / "cmdline").read_bytes()
+                    or b"explore/worker.py" in (entry / "cmdline").read_bytes()
+                ):
                     state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
                     count += state != "Z"
             except OSError:
@@ -145,7 +148,8 @@ def build_database(folder: Path, scale: float) -> Path:
     sys.path.insert(0, str(ROOT))
     import duckdb
 
-    from analytics import db, demo
+    from analytics import db
+    from analytics.demo import generate as demo
 
     path = folder / "hostile.duckdb"
     con = duckdb.connect(str(path))

@@ -10,7 +10,7 @@ round / pivot) run three ways, each in a fresh child process (so its memory is i
 cache starts cold, as after a restart):
 
 - ours: the analytics functions as the app calls them (rollups while current, raw tables otherwise);
-- raw DuckDB: the same functions inside `analytics.rollups.raw()`: one straightforward query per call
+- raw DuckDB: the same functions inside `analytics.warehouse.rollups.raw()`: one straightforward query per call
   over seed_activities / grid_cases (the SQL the functions ran before the rollups existed);
 - pandas: the tables the page needs loaded into pandas once (first view = load + group; the filter
   change = group only, the frames cached as `st.cache_data` would), then filtered and grouped
@@ -90,9 +90,9 @@ class Page:
 def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
     import pandas_way as pw
 
-    from analytics import contest as contest_module
-    from analytics import pivot
-    from analytics import rollups as rollups_module
+    from analytics.contest import scoring as contest_module
+    from analytics.explore import pivot
+    from analytics.warehouse import rollups as rollups_module
 
     f = Filters(start, end)
     g = f.replace(grid_ids=(GRID,))
@@ -637,7 +637,8 @@ def _frame(result) -> pd.DataFrame:
 def child(approach: str, page: str, db_path: str, out: str, start: str, end: str) -> None:
     import importlib
 
-    from analytics import db, rollups
+    from analytics import db
+    from analytics.warehouse import rollups
 
     spec = pages(dt.date.fromisoformat(start), dt.date.fromisoformat(end))[page]
     con = db.connect(db_path, read_only=True)

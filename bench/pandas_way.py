@@ -19,8 +19,11 @@ import numpy as np
 import pandas as pd
 
 from analytics import cases as cases_module
-from analytics import contest, contest_work, funnel, rollups
+from analytics import funnel
+from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
 from analytics.filters import Filters
+from analytics.warehouse import rollups
 
 LEVELS = ("grid", "community", "street", "district")
 COLOURS = ("red", "green", "white", "blue")

@@ -1,4 +1,4 @@
-"""The shared store (analytics.store): what a page run pays to re-read its account, what a refused
+"""The shared store (analytics.access.store): what a page run pays to re-read its account, what a refused
 sign-in attempt costs, and several processes writing the audit trail at once.
 
     python bench/store_bench.py                  # 4 writer processes x 500 events
@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics import access, signin
-from analytics.store import SQLiteStore
+from analytics import access
+from analytics.access import signin
+from analytics.access.store import SQLiteStore
 
 
 def timed(fn, repeat: int) -> list[float]:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics import db, demo
+from analytics import db
+from analytics.demo import generate as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SCALE = 0.1
@@ -98,7 +99,7 @@ os.environ["JIANGCHUAN_ACCOUNTS"] = str(
 
 @pytest.fixture(autouse=True)
 def private_store(tmp_path, monkeypatch) -> None:
-    """Each test its own accounts-and-audit store (analytics.store), so audit rows never leak between
+    """Each test its own accounts-and-audit store (analytics.access.store), so audit rows never leak between
     tests and the operator's store is never touched."""
     monkeypatch.delenv("JIANGCHUAN_STORE", raising=False)
     monkeypatch.setenv("JIANGCHUAN_ACCOUNTS", str(tmp_path / "store" / "none.json"))

@@ -1,7 +1,7 @@
 """Sign-in and the session's scope. With no accounts configured the app runs in a labelled demo mode,
 and only on the demo world.
 
-Accounts, sign-in limits and the audit trail live in the shared store (analytics.store), read again at
+Accounts, sign-in limits and the audit trail live in the shared store (analytics.access.store), read again at
 every run: an account removed, given a new role or a new password from the command line while the app
 runs takes effect at each of its sessions' next run."""
 
@@ -11,8 +11,8 @@ import os
 
 import streamlit as st
 
-from analytics import access, audit, signin
-from analytics.access import Scope
+from analytics import access
+from analytics.access import Scope, audit, signin
 from ui import data
 from ui.contest_view import md
 from ui.i18n import label, t

@@ -14,8 +14,10 @@ import threading
 
 import streamlit as st
 
-from analytics import db, db_errors, rollups
-from analytics.errors import DataError
+from analytics import db
+from analytics.core import db_errors
+from analytics.core.errors import DataError
+from analytics.warehouse import rollups
 from ui.i18n import t
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ def connection():
     """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db)."""
     con = db.connect()
     try:
-        from analytics import audit
+        from analytics.access import audit
 
         audit.adopt_legacy(con)
     except DataError:
@@ -67,7 +69,7 @@ def data_version() -> str:
 
 @contextlib.contextmanager
 def page_run():
-    """The context of one run of the app (app.py): analytics.rollups.one_check — every call of the run
+    """The context of one run of the app (app.py): analytics.warehouse.rollups.one_check — every call of the run
     reads the rollups, or the raw tables, after one freshness check. A DataError no page caught (a full
     disk, a damaged file) is shown as its own message, never as Streamlit's error page."""
     with rollups.one_check():
@@ -113,6 +115,6 @@ def meta(key: str, default: str | None = None) -> str | None:
 
 def recent_audit(scope):
     """The audit log as the given scope may read it (raises AccessDenied otherwise); never cached."""
-    from analytics import audit
+    from analytics.access import audit
 
     return audit.recent(connection(), scope=scope)

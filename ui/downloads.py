@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, export
+from analytics.access import audit
+from analytics.core import export
 from ui import data, session
 from ui.i18n import t
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import plotly.express as px
 
-from analytics import pivot
+from analytics.explore import pivot
 from ui import charts, fmt
 from ui.i18n import label, t
 

@@ -33,7 +33,8 @@ import pydeck as pdk
 import shapely
 from shapely.geometry import mapping, shape
 
-from analytics import audit, geo, grids
+from analytics import geo, grids
+from analytics.access import audit
 from ui import charts, data, fmt, session
 from ui.i18n import label, t
 

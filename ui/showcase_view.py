@@ -10,8 +10,9 @@ import logging
 
 import pandas as pd
 
-from analytics import audit, contest, showcase
-from analytics.access import Scope
+from analytics import showcase
+from analytics.access import Scope, audit
+from analytics.contest import scoring as contest
 from analytics.filters import Filters
 from ui import data, fmt
 from ui.i18n import t

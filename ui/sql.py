@@ -13,8 +13,9 @@ import importlib
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, db, explore
-from analytics.access import Scope
+from analytics import db
+from analytics.access import Scope, audit
+from analytics.explore import console as explore
 from ui import data, session
 from ui.i18n import t
 
@@ -87,7 +88,7 @@ def _session_id() -> str:
 def _while_running(on_wait):
     """Called every fraction of a second while the worker runs. Touching the session state (or
     drawing) is where Streamlit stops a script run whose user reran, left the page or whose session
-    was closed: its exception unwinds through analytics.console_runner, which kills the worker. A
+    was closed: its exception unwinds through analytics.explore.runner, which kills the worker. A
     session no longer connected (the browser tab closed) cancels the query too."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.errors import DataError
+from analytics.core.errors import DataError
 
 # One folder per local account: /tmp is shared, and a folder another user made first must not be used.
 UPLOAD_DIR = Path(tempfile.gettempdir()) / f"jiangchuan_uploads-{os.getuid()}"

@@ -24,9 +24,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import db, privacy, rollups
-from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
+from analytics import refresh
+from analytics.core import connection as db
+from analytics.core import privacy
+from analytics.core.errors import AccessDenied, DataError
+from analytics.core.scope import Scope
 from analytics.ingest import load
 from analytics.ingest.headers import find_layout
 from analytics.ingest.reading import FileRefused, Workbook, check_size, open_file
@@ -362,7 +364,7 @@ def import_file(
     report.rows_imported = outcome["inserted"]
     if outcome["inserted"]:
         report_progress(0.95, "更新汇总表")
-        rollups.refresh(con)  # pages read rollups only while they match the facts (analytics.rollups)
+        refresh.refresh(con)  # pages read rollups only while they match the facts (analytics.warehouse.rollups)
     report.skipped = outcome["skipped"]
     report.conflicts = outcome["conflicts"][:MAX_LISTED]
     if report.skipped:
@@ -424,7 +426,7 @@ def undo_batch(con, batch_id: str, *, scope: Scope | None = None) -> int:
     """Remove the rows batch `batch_id` added (one transaction); returns how many were removed."""
     _require(scope)
     removed = load.undo_batch(con, batch_id)
-    rollups.refresh(con)
+    refresh.refresh(con)
     return removed
 
 
@@ -440,7 +442,7 @@ def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None
     """Delete the demo world's simulated rows and mark the database real (see load.clear_demo)."""
     _require(scope)
     cleared = load.clear_demo(con, reference_lists=reference_lists)
-    rollups.refresh(con)
+    refresh.refresh(con)
     return cleared
 
 

@@ -6,7 +6,7 @@ streamed through a bounded reader (never decompressed whole into memory) to find
 <dimension>, the last row and column that hold a cell, the merged ranges and any DTD (OOXML never has
 one: a DTD in a part is an entity-expansion attack). Each check refuses with its reason and what to do.
 
-Runs inside the parsing worker (analytics.ingest.isolate), so even a surprise here costs one refusal.
+Runs inside the parsing worker (analytics.core.isolate), so even a surprise here costs one refusal.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from analytics.errors import DataError
+from analytics.core.errors import DataError
 
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 MAX_PARTS = 5_000

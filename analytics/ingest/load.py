@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics import db, privacy
-from analytics.errors import DataError
+from analytics.core import connection as db
+from analytics.core import privacy
+from analytics.core.errors import DataError
 from analytics.ingest.specs import TABLES, TableSpec
 from analytics.ingest.validate import Prepared
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from analytics import db
+from analytics.core import connection as db
 from analytics.ingest.specs import REFERENCE_NAMES, VOCABULARIES
 from analytics.ingest.text import key
 

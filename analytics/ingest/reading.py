@@ -6,7 +6,7 @@ body of a large CSV is split by Arrow's reader; workbooks (.xlsx, .xlsm, .xls, .
 calamine, which returns the values Excel saved: formulas are never executed, and a formula cell with
 no saved value is marked so that validation can say so.
 
-All of that runs in a worker process (analytics.ingest.isolate) after a check of what a workbook
+All of that runs in a worker process (analytics.core.isolate) after a check of what a workbook
 declares (analytics.ingest.inspect): `open_file` in the app's process only asks the worker for the sheet
 names, the first rows and the rows of the chosen sheet, which come back as Arrow tables. A CSV that
 decodes as GBK into mostly rare characters (Latin-1, Shift-JIS or Big5 bytes) is refused, naming the
@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import html
 import io
 import os
@@ -34,10 +35,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from analytics.errors import DataError
+from analytics.core import isolate
+from analytics.core.errors import DataError
 from analytics.ingest.encodings import decode
 from analytics.ingest.inspect import EXCEL_COLUMNS, FileRefused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
+
+# the tasks below run in the parse worker: the forkserver imports them before it forks one
+isolate.preload(__name__, "analytics.ingest.inspect", "analytics.ingest.encodings")
 
 HEAD_ROWS = 40  # header search looks at this many rows from the top
 CSV_DELIMITERS = (",", "\t", ";", "|")
@@ -126,7 +131,7 @@ def sniff_kind(path: Path, data_head: bytes, file_name: str | None = None) -> st
 
 
 def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str | None = None) -> Workbook:
-    """The file's sheets, read in a worker process (analytics.ingest.isolate): this process only ever
+    """The file's sheets, read in a worker process (analytics.core.isolate): this process only ever
     holds the sheet names, the first rows and the rows asked for, as Arrow tables."""
     path = Path(path)
     name = file_name or path.name
@@ -135,7 +140,9 @@ def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str 
     if info["kind"] == "csv":
         head = info["head"]
         sheet = Sheet(
-            name, lambda: (head, [], []), lambda start, width: _split(_isolated("csv_body", path, name, start, width))
+            name,
+            lambda: (head, [], []),
+            lambda start, width: _split(_isolated(_task_csv_body, path, name, start, width)),
         )
         return Workbook(name, "csv", [sheet], encoding=info["encoding"])
     sheets = [_remote_sheet(path, name, sheet) for sheet in info["sheets"]]
@@ -161,11 +168,9 @@ def _described(path: Path, name: str) -> dict:
             _describe_cache.move_to_end(key)
     if info is None:
         try:
-            info = _isolated("describe", path, name)
+            info = _isolated(_task_describe, path, name)
         except FileRefused as exc:
-            from analytics.ingest.isolate import Busy
-
-            if isinstance(exc.__cause__, Busy):
+            if isinstance(exc.__cause__, isolate.Busy):
                 raise
             # A refusal is remembered too: a file that ran into the time limit must not cost it again.
             info = {"refused": str(exc)}
@@ -178,9 +183,7 @@ def _described(path: Path, name: str) -> dict:
     return info
 
 
-def _isolated(task: str, path: Path, name: str, *args):
-    from analytics.ingest import isolate
-
+def _isolated(task, path: Path, name: str, *args):
     try:
         return isolate.run(task, str(path), name, *args, file_name=name)
     except FileRefused:
@@ -193,7 +196,7 @@ def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
     table_of: dict[str, pa.Table] = {}
 
     def load():
-        table, merged, notes = _isolated("sheet", path, file_name, sheet_name)
+        table, merged, notes = _isolated(_task_sheet, path, file_name, sheet_name)
         table_of["table"] = table
         head = [
             list(row)
@@ -260,6 +263,7 @@ def _open_local(path: Path, name: str) -> Workbook:
 def _csv_errors(task):
     """Python's csv reader stops at a cell over 131,072 characters: say so, in the user's terms."""
 
+    @functools.wraps(task)
     def run(path: str, name: str, *args):
         try:
             return task(path, name, *args)
@@ -272,6 +276,7 @@ def _csv_errors(task):
     return run
 
 
+@_csv_errors
 def _task_describe(path: str, name: str) -> dict:
     book = _open_local(Path(path), name)
     info = {
@@ -296,29 +301,11 @@ def _task_sheet(path: str, name: str, sheet_name: str):
     return table, [tuple(map(tuple, m)) for m in merged], notes
 
 
+@_csv_errors
 def _task_csv_body(path: str, name: str, start: int, width: int) -> pa.Table:
     book = _open_local(Path(path), name)
     columns, rows = book.sheets[0].body(start, width)
     return pa.Table.from_arrays([*columns, pa.array(rows)], names=[*(f"c{i}" for i in range(len(columns))), "_row"])
-
-
-def _task_boundary(data: bytes, name: str):
-    """A boundary upload read by GDAL (analytics.geo): ("ok", frame) or ("refused", reason, message), so
-    that the refusal keeps the check that made it."""
-    from analytics import geo
-
-    try:
-        return ("ok", geo.read_boundary_file(data, name))
-    except geo.BoundaryError as exc:
-        return ("refused", exc.reason, str(exc))
-
-
-WORKER_TASKS = {
-    "describe": _csv_errors(_task_describe),
-    "sheet": _task_sheet,
-    "csv_body": _csv_errors(_task_csv_body),
-    "boundary": _task_boundary,
-}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from analytics import db
+from analytics.core import connection as db
 from analytics.ingest import values as V
 from analytics.ingest.headers import column_letter
 from analytics.ingest.specs import TABLES

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics import db
+from analytics.core import connection as db
 from analytics.ingest import values as V
 from analytics.ingest.headers import Layout, column_letter, find_layout
 from analytics.ingest.lookups import References, bool_lookup, vocabulary_lookup

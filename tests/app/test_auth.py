@@ -1,6 +1,6 @@
 import pytest
 
-from analytics import audit
+from analytics.access import audit
 from tests.app.helpers import assert_clean, run_page
 
 
@@ -92,7 +92,7 @@ def test_only_admins_manage_boundaries(app_db):
 
 
 def test_audit_page_lists_failed_sign_ins(app_db):
-    from analytics import audit as audit_log
+    from analytics.access import audit as audit_log
     from ui import data
 
     run_page("app_pages/overview.py")
@@ -109,7 +109,7 @@ def test_an_unprovisioned_oidc_identity_is_named_as_text_and_audited_once(app_db
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from analytics import audit
+    from analytics.access import audit
     from tests.conftest import ROOT
 
     st.cache_data.clear()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analytics import audit
+from analytics.access import audit
 from tests.app.helpers import assert_clean, run_page
 from tests.conftest import ROOT
 

@@ -186,7 +186,7 @@ def test_an_upload_is_kept_where_only_the_app_can_read_it(app_db, admin):
 
 def test_an_upload_folder_that_is_not_the_apps_own_is_refused_in_words(tmp_path, monkeypatch):
     """/tmp is shared: a link (or another user's folder) where the uploads go is never written through."""
-    from analytics.errors import DataError
+    from analytics.core.errors import DataError
     from ui import uploads
 
     elsewhere = tmp_path / "someone_elses"

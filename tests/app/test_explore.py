@@ -1,8 +1,8 @@
 import duckdb
 import pytest
 
-from analytics import audit, explore
-from analytics.access import Scope
+from analytics.access import Scope, audit
+from analytics.explore import console as explore
 from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/explorer.py"

@@ -6,7 +6,8 @@ import shapely
 import shapely.affinity
 import shapely.geometry
 
-from analytics import db, demo, geo
+from analytics import db, geo
+from analytics.demo import generate as demo
 from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/grid_map.py"

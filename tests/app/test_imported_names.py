@@ -5,7 +5,9 @@ that the browser would fetch."""
 import duckdb
 import pytest
 
-from analytics import db, demo, demo_world
+from analytics import db
+from analytics.demo import generate as demo
+from analytics.demo import world as demo_world
 from tests.app.helpers import run_page
 
 PAGES = ["overview", "cases", "seeds", "grid_map", "contest", "showcase", "explorer"]

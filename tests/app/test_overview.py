@@ -33,8 +33,8 @@ def test_grid_filter_narrows_the_numbers(app_db):
 
 @pytest.mark.slow
 def test_first_start_builds_the_demo_world(tmp_path, monkeypatch):
-    monkeypatch.setattr("analytics.demo.ACTIVITIES_PER_SCALE", 300)
-    monkeypatch.setattr("analytics.demo.CASES_PER_SCALE", 900)
+    monkeypatch.setattr("analytics.demo.generate.ACTIVITIES_PER_SCALE", 300)
+    monkeypatch.setattr("analytics.demo.generate.CASES_PER_SCALE", 900)
     path = tmp_path / "first" / "start.duckdb"
     monkeypatch.setenv("JIANGCHUAN_DB", str(path))
     at = run_page("app_pages/overview.py")

@@ -2,8 +2,9 @@
 
 import pytest
 
-from analytics import audit, showcase
-from analytics.showcase_text import number, pct
+from analytics import showcase
+from analytics.access import audit
+from analytics.showcase.text import number, pct
 from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/showcase.py"

@@ -15,7 +15,8 @@ import shapely
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from analytics import db, demo, geo
+from analytics import db, geo
+from analytics.demo import generate as demo
 from tests.browser.conftest import TrackedPage, _free_port, running_app
 from tests.conftest import artifact
 from ui import maps

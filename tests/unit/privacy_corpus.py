@@ -1,5 +1,5 @@
 """How people really write phone numbers, ID numbers and names in a ledger's free text, and what each
-must become once masked (analytics.masking). `given` names the characters of a marked name that must
+must become once masked (analytics.core.masking). `given` names the characters of a marked name that must
 not survive (everything but the surname). NEGATIVES must come through unchanged: dates, amounts, ids,
 counts, room numbers, the long numbers that are neither phones nor ID numbers."""
 

@@ -6,9 +6,10 @@ import sys
 import duckdb
 import pytest
 
-from analytics import access, audit, privacy
-from analytics.access import Scope
-from analytics.errors import AccessDenied
+from analytics import access
+from analytics.access import Scope, audit
+from analytics.core import privacy
+from analytics.core.errors import AccessDenied
 from tests.conftest import ROOT
 
 

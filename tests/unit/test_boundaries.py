@@ -11,7 +11,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from analytics import db, demo, geo
+from analytics import db, geo
+from analytics.core import connection
+from analytics.demo import generate as demo
 
 JULY = dt.date(2024, 7, 1)
 
@@ -241,11 +243,11 @@ def test_a_failure_inside_the_transaction_leaves_nothing_behind(fresh_con, demo_
 
     def failing(con, sql, params=None):
         if "boundary_uploads" in sql:
-            raise db.DataError("disk full (simulated)")
+            raise connection.DataError("disk full (simulated)")
         return real_execute(con, sql, params)
 
-    monkeypatch.setattr(db, "execute", failing)
-    with pytest.raises(db.DataError):
+    monkeypatch.setattr(connection, "execute", failing)
+    with pytest.raises(connection.DataError):
         geo.upload_boundaries(fresh_con, data, name, JULY)
     monkeypatch.undo()
     assert snapshot(fresh_con) == before

@@ -12,7 +12,7 @@ import pytest
 
 from analytics import cases, db
 from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
+from analytics.core.errors import AccessDenied, DataError
 from analytics.filters import Filters
 
 T = dt.datetime

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 import sqlglot
 
-from analytics import cases, db, overview, rollups
+from analytics import cases, db, overview
+from analytics.core import connection
 from analytics.filters import Filters
+from analytics.warehouse import rollups
 
 YEAR_2024 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SOME_GRIDS = Filters(dt.date(2023, 3, 1), dt.date(2024, 8, 31), grid_ids=("G2", "G3", "G5"))
@@ -179,7 +181,7 @@ def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con, monkeyp
         seen.append(sql)
         return real(con, sql, params)
 
-    monkeypatch.setattr(db, "query", spy)
+    monkeypatch.setattr(connection, "query", spy)
     f = SOME_GRIDS
 
     def run_all():

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics import console_runner, db, explore
+from analytics import db
 from analytics.access import Scope
+from analytics.explore import console as explore
+from analytics.explore import runner as console_runner
 
 LONG = "SELECT count(*) FROM range(10000000000000) a WHERE a.range % 7 = 3"
 
@@ -45,7 +47,7 @@ def workers() -> set[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == os.getpid() and b"console_worker.py" in cmdline:
+        if ppid == os.getpid() and str(console_runner.WORKER).encode() in cmdline:
             found.add(int(entry.name))
     return found
 

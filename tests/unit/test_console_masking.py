@@ -5,8 +5,9 @@ import shutil
 
 import pytest
 
-from analytics import db, explore
+from analytics import db
 from analytics.access import Scope
+from analytics.explore import console as explore
 
 QUERIES = {
     "plain": "SELECT reporter_name, reporter_phone, description FROM grid_cases WHERE description LIKE '%电话%' LIMIT 50",
@@ -103,7 +104,7 @@ def test_no_room_for_the_masked_copy_is_a_refusal_and_leaves_no_copy(demo_db_pat
     shutil.copy(demo_db_path, path)
     script = textwrap.dedent(f"""
         import resource, signal
-        from analytics import explore
+        from analytics.explore import console as explore
         from analytics.access import Scope
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))

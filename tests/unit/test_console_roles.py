@@ -7,9 +7,11 @@ import shutil
 
 import pytest
 
-from analytics import catalog, db, explore, pivot, readable
+from analytics import db
 from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
+from analytics.core.errors import AccessDenied, DataError
+from analytics.explore import catalog, pivot, readable
+from analytics.explore import console as explore
 from analytics.filters import Filters
 
 PHONE = "13912345678"
@@ -156,7 +158,7 @@ def test_saved_queries_belong_to_their_author(held_db):
 
 
 def test_every_table_of_the_schema_is_classified(demo_con):
-    """A new table is read by leaders only until analytics.readable says who else may read it."""
+    """A new table is read by leaders only until analytics.explore.readable says who else may read it."""
     names = [
         r[0]
         for r in demo_con.execute(

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import contest, db
-from analytics.errors import DataError
+from analytics import db
+from analytics.contest import scoring as contest
+from analytics.core.errors import DataError
 
 
 def make_panel(con, sheets: dict, *, criteria=(("K1", 1.0),), round_id="T1", max_score=100.0):

@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analytics import contest, contest_panel, contest_work, db
+from analytics import db
 from analytics.access import Scope
+from analytics.contest import panel as contest_panel
+from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
 from tests.unit.test_contest import columns, make_panel
 
 SECRETARY = Scope("secretary", "C30")  # 鹤北新村第一居民区 in the demo world

@@ -10,8 +10,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analytics import contest, contest_work, db, ingest, rollups
+from analytics import db, ingest, refresh
 from analytics.access import Scope
+from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
+from analytics.warehouse import rollups
 from tests.unit import test_ingest_contest
 from tests.unit.ingest_helpers import CASE_HEADER, write_csv, write_xlsx
 from tests.unit.test_ingest_contest import SCORES_R2, _wide
@@ -130,7 +133,7 @@ def test_scores_changed_behind_the_importer_are_scored_not_read(fresh_con):
     _poison(con)
     after = contest.ranking(con, "R2024", "mean")
     assert not _shows_poison(after) and after.iloc[0]["entry_id"] == entry  # the change shows at once
-    rollups.refresh(con)
+    refresh.refresh(con)
     assert contest.rankings_current(con)
     pd.testing.assert_frame_equal(contest.ranking(con, "R2024", "mean"), after)
 
@@ -142,7 +145,7 @@ def test_rankings_scored_by_other_code_are_not_read(fresh_con, monkeypatch):
     monkeypatch.setattr(contest, "DEFINITION", "another-version")
     assert not contest.rankings_current(fresh_con)
     assert not _shows_poison(contest.ranking(fresh_con, "R2024"))  # not current: scored
-    rollups.refresh(fresh_con)
+    refresh.refresh(fresh_con)
     assert contest.rankings_current(fresh_con)
     assert not _shows_poison(contest.ranking(fresh_con, "R2024"))
 
@@ -305,7 +308,7 @@ def test_a_record_changed_behind_the_importer_is_computed_not_read(fresh_con, ch
     assert not read and (now["activities"] >= 0).all()
     with rollups.raw():
         pd.testing.assert_frame_equal(now, contest_work.stage_vs_work(con, "R2024"), rtol=1e-9)
-    rollups.refresh(con)
+    refresh.refresh(con)
     assert contest_work.record_current(con)
     pd.testing.assert_frame_equal(contest_work.stage_vs_work(con, "R2024"), now, rtol=1e-9)
 
@@ -316,7 +319,7 @@ def test_a_record_stored_by_other_code_is_not_read(fresh_con, monkeypatch):
     monkeypatch.setattr(contest_work, "DEFINITION", "another-version")
     assert not contest_work.record_current(fresh_con)
     assert (contest_work.stage_vs_work(fresh_con, "R2024")["activities"] >= 0).all()  # computed
-    rollups.refresh(fresh_con)
+    refresh.refresh(fresh_con)
     assert contest_work.record_current(fresh_con)
     assert not _reads_record(contest_work.stage_vs_work, fresh_con, "R2024", months=11)[1]
 
@@ -344,7 +347,7 @@ def test_a_database_with_the_first_stored_rankings_table_is_brought_up_to_date(f
         assert {"entry_no", "entries_of_community"} <= set(names["column_name"])
         assert not contest.rankings_current(reopened)
         assert not _reads_stored(contest.ranking, reopened, "R2024")[1]
-        rollups.refresh(reopened)
+        refresh.refresh(reopened)
         assert contest.rankings_current(reopened)
         assert_stored_equal_scored(reopened)
         assert_record_equal_computed(reopened)
@@ -367,7 +370,7 @@ def test_a_community_with_two_entries_reads_them_numbered_from_the_store(fresh_c
         {"first": first},
     )
     assert not contest.rankings_current(con)
-    rollups.refresh(con)
+    refresh.refresh(con)
     assert_stored_equal_scored(con)
     assert_record_equal_computed(con)
     ranked, read = _reads_stored(contest.ranking, con, "R2024")

@@ -8,8 +8,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from analytics import db, demo
-from analytics import demo_world as W
+from analytics import db
+from analytics.demo import generate as demo
+from analytics.demo import world as W
 
 TABLES = [
     "grids",

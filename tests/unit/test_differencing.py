@@ -11,8 +11,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analytics import cases, pivot, privacy, showcase
+from analytics import cases, showcase
 from analytics.access import Scope
+from analytics.core import privacy
+from analytics.explore import pivot
 from analytics.filters import Filters
 from tests.unit.differencing import ranges
 from tests.unit.test_small_counts import PERIOD, seed, seed_more

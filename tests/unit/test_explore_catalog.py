@@ -9,8 +9,10 @@ import threading
 import pandas as pd
 import pytest
 
-from analytics import catalog, db, explore, overview
+from analytics import db, overview
 from analytics.access import Scope
+from analytics.explore import catalog
+from analytics.explore import console as explore
 from analytics.filters import Filters
 
 
@@ -197,7 +199,7 @@ def test_console_results_download_in_every_format(demo_db_path):
 
     import openpyxl
 
-    from analytics import export
+    from analytics.core import export
 
     result = explore.run_readonly(
         demo_db_path,

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 import sqlglot
 
-from analytics import db, explore, pivot
+from analytics import db
 from analytics.access import Scope
-from analytics.errors import DataError
+from analytics.core.errors import DataError
+from analytics.explore import console as explore
+from analytics.explore import pivot
 from analytics.filters import Filters
 
 YEAR_2023 = Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))

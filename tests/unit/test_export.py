@@ -3,7 +3,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from analytics import export
+from analytics.core import export
 
 
 def hostile_frame():

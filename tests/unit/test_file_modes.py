@@ -8,7 +8,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from analytics import rollups
+from analytics import refresh
 
 
 def test_the_rollups_command_keeps_the_write_ahead_log_private(demo_db_path, tmp_path, monkeypatch):
@@ -17,7 +17,7 @@ def test_the_rollups_command_keeps_the_write_ahead_log_private(demo_db_path, tmp
     os.chmod(path, 0o600)
     wal = Path(str(path) + ".wal")
     seen = []
-    real_refresh = rollups.refresh
+    real_refresh = refresh.refresh
 
     def refresh_then_look(con):
         done = real_refresh(con)
@@ -25,10 +25,10 @@ def test_the_rollups_command_keeps_the_write_ahead_log_private(demo_db_path, tmp
         seen.append(stat.S_IMODE(wal.stat().st_mode))
         return done
 
-    monkeypatch.setattr(rollups, "refresh", refresh_then_look)
+    monkeypatch.setattr(refresh, "refresh", refresh_then_look)
     previous = os.umask(0o022)
     try:
-        assert rollups.main([str(path)]) == 0
+        assert refresh.main([str(path)]) == 0
     finally:
         os.umask(previous)
     assert seen == [0o600]

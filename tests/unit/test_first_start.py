@@ -1,5 +1,5 @@
-"""The first start's demo build appears whole or not at all (analytics.first_start), and the database
-failures a user can meet are explained (analytics.db_errors): killed builds, files left empty by an
+"""The first start's demo build appears whole or not at all (analytics.demo.first_start), and the database
+failures a user can meet are explained (analytics.core.db_errors): killed builds, files left empty by an
 earlier version, damaged files, files held by another process, a full disk, permissions."""
 
 import os
@@ -14,9 +14,10 @@ import time
 import duckdb
 import pytest
 
-from analytics import db, first_start
-from analytics.db_errors import DatabaseDamaged, DatabaseLocked
-from analytics.errors import DataError
+from analytics import db
+from analytics.core.db_errors import DatabaseDamaged, DatabaseLocked
+from analytics.core.errors import DataError
+from analytics.demo import first_start
 from tests.conftest import ROOT
 
 SMALL = "from analytics import demo; demo.ACTIVITIES_PER_SCALE = 300; demo.CASES_PER_SCALE = 800\n"
@@ -24,8 +25,8 @@ SMALL = "from analytics import demo; demo.ACTIVITIES_PER_SCALE = 300; demo.CASES
 
 @pytest.fixture
 def small_world(monkeypatch):
-    monkeypatch.setattr("analytics.demo.ACTIVITIES_PER_SCALE", 300)
-    monkeypatch.setattr("analytics.demo.CASES_PER_SCALE", 800)
+    monkeypatch.setattr("analytics.demo.generate.ACTIVITIES_PER_SCALE", 300)
+    monkeypatch.setattr("analytics.demo.generate.CASES_PER_SCALE", 800)
 
 
 def assert_usable(path):
@@ -144,7 +145,7 @@ def test_a_file_held_by_another_process_names_the_holder(tmp_path, small_world):
                 db.connect(path, read_only=read_only)
             assert f"进程号 {proc.pid}" in str(refused.value) and "Conflicting" not in str(refused.value)
         command = subprocess.run(
-            [sys.executable, "-m", "analytics.rollups", str(path)],
+            [sys.executable, "-m", "analytics.warehouse.rollups", str(path)],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -162,7 +163,7 @@ def test_a_full_disk_during_the_first_start_leaves_nothing(tmp_path):
     script = SMALL + textwrap.dedent(f"""
         import resource, signal
         from analytics import db
-        from analytics.db_errors import DiskFull
+        from analytics.core.db_errors import DiskFull
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
         try:
@@ -182,7 +183,7 @@ def test_a_write_on_a_full_disk_is_explained(tmp_path, demo_db_path):
     script = textwrap.dedent(f"""
         import resource, signal
         from analytics import db
-        from analytics.errors import DataError
+        from analytics.core.errors import DataError
         con = db.connect({str(path)!r})
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         size = {path.stat().st_size}

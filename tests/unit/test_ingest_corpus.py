@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 
 from analytics import db, ingest
-from analytics.errors import DataError
+from analytics.core.errors import DataError
 from analytics.ingest import FileRefused
 from tests.unit import ingest_helpers
 from tests.unit.ingest_helpers import CASE_HEADER, case_rows, errors_at, write_csv, write_xlsx

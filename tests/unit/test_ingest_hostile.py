@@ -1,6 +1,6 @@
 """Hostile uploads cost one refusal, never the server: files built here in code (small; the large ones
 live in bench/hostile_files.py) go through the import's path, each must be refused with its reason and
-leave the database exactly as it was. The parsers run in a real worker process (analytics.ingest.isolate)."""
+leave the database exactly as it was. The parsers run in a real worker process (analytics.core.isolate)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from analytics import ingest
-from analytics.errors import DataError
-from analytics.ingest import isolate
+from analytics.core import isolate
+from analytics.core.errors import DataError
 from analytics.ingest.reading import FileRefused, _fill_merged, decode, open_file
 from bench.hostile_files import (
     LATIN1_ROWS,

@@ -14,9 +14,9 @@ import time
 import pandas as pd
 import pytest
 
-from analytics import db, ingest
+from analytics import db, ingest, refresh
 from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
+from analytics.core.errors import AccessDenied, DataError
 from analytics.ingest import load
 from tests.conftest import ROOT
 from tests.unit import ingest_helpers
@@ -258,11 +258,11 @@ def test_kill_minus_nine_during_the_insert_leaves_the_database_as_before(real_co
 def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     """Pages read the rollups only while they match the facts: an import and an undo keep them current."""
     from analytics import cases as cases_module
-    from analytics import rollups
     from analytics.filters import Filters
+    from analytics.warehouse import rollups
     from tests.unit.test_rollups import assert_rollups_match_raw
 
-    rollups.refresh(real_con)
+    refresh.refresh(real_con)
     batch = ingest.import_file(
         real_con, write_csv(tmp_path / "r.csv", [CASE_HEADER, *case_rows(3, "R")]), "grid_cases"
     ).batch_id

@@ -28,9 +28,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import cases, contest, db, grids, ingest, pivot, rollups, suppression
+from analytics import cases, db, grids, ingest, refresh
 from analytics.access import Scope
+from analytics.contest import scoring as contest
+from analytics.core import suppression
+from analytics.explore import pivot
 from analytics.filters import Filters
+from analytics.warehouse import rollups
 
 from .ingest_helpers import write_csv
 
@@ -364,7 +368,7 @@ def _oracle_grid_rows(communities: tuple[str, ...]) -> pd.DataFrame:
 def test_grid_residents_and_per_1k_count_only_the_selected_communities(empty_con, rolled):
     _seed_world(empty_con)
     if rolled:
-        rollups.refresh(empty_con)
+        refresh.refresh(empty_con)
     chosen = ("C1",)
     expected = _oracle_grid_rows(chosen)
     assert expected.at["G1", "cases_per_1k"] == pytest.approx(17.0)  # 34 cases per 2,000 residents

@@ -9,8 +9,11 @@ import re
 import duckdb
 import pytest
 
-from analytics import catalog, db, explore, masking, privacy
+from analytics import db
 from analytics.access import Scope
+from analytics.core import masking, privacy
+from analytics.explore import catalog
+from analytics.explore import console as explore
 from tests.unit.privacy_corpus import MASKED, NEGATIVES
 
 EVERY = [(text, masked) for text, masked, _ in MASKED] + [(text, text) for text in NEGATIVES]

@@ -7,9 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analytics import audit, cases, catalog, contest, grids, overview, pivot, seeds
-from analytics.access import Scope
-from analytics.errors import AccessDenied
+from analytics import cases, grids, overview, seeds
+from analytics.access import Scope, audit
+from analytics.contest import scoring as contest
+from analytics.core.errors import AccessDenied
+from analytics.explore import catalog, pivot
 from analytics.filters import Filters
 
 YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))

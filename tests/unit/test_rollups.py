@@ -1,4 +1,4 @@
-"""The rollups (analytics.rollups, analytics.percentiles): they equal the raw aggregates after the demo
+"""The rollups (analytics.warehouse.rollups, analytics.warehouse.percentiles): they equal the raw aggregates after the demo
 build, after an import and after its undo; every public function answers the same from the rollups as
 from the raw tables; stale or missing rollups are never read."""
 
@@ -14,23 +14,16 @@ import pandas as pd
 import pytest
 import sqlglot
 
-from analytics import (
-    cases,
-    contest,
-    contest_work,
-    db,
-    explore,
-    grids,
-    overview,
-    percentiles,
-    pivot,
-    places,
-    rollups,
-    seeds,
-)
+from analytics import cases, db, grids, overview, places, refresh, seeds
 from analytics.access import Scope
-from analytics.errors import DataError
+from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
+from analytics.core import connection
+from analytics.core.errors import DataError
+from analytics.explore import console as explore
+from analytics.explore import pivot
 from analytics.filters import Filters
+from analytics.warehouse import percentiles, rollups
 
 YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 FILTERS = [
@@ -310,7 +303,7 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
     with rollups.raw():
         pd.testing.assert_frame_equal(cases.resolution(con, new_year, ()), after)
 
-    rollups.refresh(con)
+    refresh.refresh(con)
     assert_rollups_match_raw(con)
     for fn, args in _calls(new_year):
         same(fn, con, *args, scope=None)
@@ -322,7 +315,7 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
     con.execute("UPDATE import_batches SET status = 'undone' WHERE batch_id = 'b-test'")
     assert not rollups.ready(con)
     pd.testing.assert_frame_equal(cases.resolution(con, new_year, ()), before)
-    rollups.refresh(con)
+    refresh.refresh(con)
     assert_rollups_match_raw(con)
     pd.testing.assert_frame_equal(cases.resolution(con, new_year, ()), before)
     for fn, args in [
@@ -339,7 +332,7 @@ def test_rollups_built_by_other_definitions_are_not_read(fresh_con, monkeypatch)
     assert rollups.ready(fresh_con)
     monkeypatch.setattr(rollups, "DEFINITION", "another-version")
     assert not rollups.ready(fresh_con)
-    rollups.refresh(fresh_con)
+    refresh.refresh(fresh_con)
     assert rollups.ready(fresh_con)
 
 
@@ -350,7 +343,7 @@ def test_rows_written_without_a_new_batch_make_the_rollups_stale(fresh_con):
         "INSERT INTO seed_activities VALUES ('X1', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')"
     )
     assert not rollups.ready(fresh_con)
-    rollups.refresh(fresh_con)
+    refresh.refresh(fresh_con)
     assert rollups.ready(fresh_con)
 
 
@@ -358,7 +351,7 @@ def test_refresh_in_the_callers_transaction_and_a_failed_refresh_changes_nothing
     con = fresh_con
     con.execute("BEGIN TRANSACTION")
     _import_batch(con, "b-tx")
-    rollups.refresh(con, transaction=False)  # the importer's way: rows and rollups commit together
+    refresh.refresh(con, transaction=False)  # the importer's way: rows and rollups commit together
     con.execute("COMMIT")
     assert_rollups_match_raw(con)
 
@@ -367,7 +360,7 @@ def test_refresh_in_the_callers_transaction_and_a_failed_refresh_changes_nothing
     broken = dict(rollups._BUILDS, rollup_open_cases="SELECT no_such_column FROM grid_cases")
     monkeypatch.setattr(rollups, "_BUILDS", broken)
     with pytest.raises(DataError):
-        rollups.refresh(con)
+        refresh.refresh(con)
     assert con.execute("SELECT count(*) FROM rollup_cases").fetchone()[0] == rows_before  # rolled back
     assert not rollups.ready(con)  # still stale, so still not read
 
@@ -434,7 +427,7 @@ def test_percentiles_are_exactly_duckdbs(empty_con, seed):
         ("CB", "service_proxy"): [2.0**k for k in range(-3, 9)],  # on bucket boundaries
     }
     _durations_world(empty_con, groups)
-    rollups.refresh(empty_con)
+    refresh.refresh(empty_con)
     assert rollups.ready(empty_con)
     periods = [
         Filters(),
@@ -531,7 +524,7 @@ def test_memory_limit_and_threads_come_from_the_environment(tmp_path, monkeypatc
 
 
 def test_the_table_browser_explains_every_rollup_column(demo_con):
-    from analytics import catalog
+    from analytics.explore import catalog
 
     listing = catalog.tables(demo_con).set_index("table_name")
     for table in (
@@ -559,13 +552,13 @@ def test_one_check_per_page_run(fresh_con, monkeypatch):
             asked.append(sql)
         return real_scalar(c, sql, *args, **kwargs)
 
-    monkeypatch.setattr(db, "scalar", counting)
+    monkeypatch.setattr(connection, "scalar", counting)
     f = YEAR.replace(grid_ids=("G3",))
     with rollups.one_check():
         first = [overview.headline(con, f), seeds.uptake(con, f, ("seed_colour",)), cases.resolution(con, f, ())]
         assert len(asked) == 1
         _import_batch(con, "b-run")  # rows written in the run, then their rollups
-        rollups.refresh(con)
+        refresh.refresh(con)
         assert rollups.ready(con) and len(asked) == 2  # the refresh forgot the answer
         con.execute("INSERT INTO seed_activities VALUES ('X9', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')")
         assert rollups.ready(con)  # remembered for the rest of the run …

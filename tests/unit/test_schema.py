@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from analytics import db
-from analytics.errors import DataError
+from analytics.core.errors import DataError
 
 
 def seed_minimal(con):
@@ -91,8 +91,8 @@ def test_create_schema_is_idempotent(empty_con):
 
 @pytest.mark.slow
 def test_connect_creates_a_missing_database_with_the_demo_world(tmp_path, monkeypatch):
-    monkeypatch.setattr("analytics.demo.ACTIVITIES_PER_SCALE", 200)
-    monkeypatch.setattr("analytics.demo.CASES_PER_SCALE", 500)
+    monkeypatch.setattr("analytics.demo.generate.ACTIVITIES_PER_SCALE", 200)
+    monkeypatch.setattr("analytics.demo.generate.CASES_PER_SCALE", 500)
     path = tmp_path / "new" / "world.duckdb"
     steps = []
     con = db.connect(path, progress=lambda fraction, step: steps.append(fraction))

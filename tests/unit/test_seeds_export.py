@@ -5,7 +5,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from analytics import export, seeds
+from analytics import seeds
+from analytics.core import export
 from tests.unit.test_seeds import SMALL, small_world
 from ui import seed_charts
 

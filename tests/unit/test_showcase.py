@@ -8,10 +8,13 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from analytics import audit, cases, db, places, seeds, showcase, showcase_charts, showcase_files, showcase_text
-from analytics.access import Scope
-from analytics.errors import AccessDenied, DataError
+from analytics import cases, db, places, seeds, showcase
+from analytics.access import Scope, audit
+from analytics.core.errors import AccessDenied, DataError
 from analytics.filters import Filters
+from analytics.showcase import charts as showcase_charts
+from analytics.showcase import facts as showcase_files
+from analytics.showcase import text as showcase_text
 
 YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 C30 = "C30"

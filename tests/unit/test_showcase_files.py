@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from analytics import cases, db, seeds, showcase, showcase_charts
+from analytics import cases, db, seeds, showcase
 from analytics.access import Scope
 from analytics.filters import Filters
-from analytics.showcase_text import number, pct
+from analytics.showcase import charts as showcase_charts
+from analytics.showcase.text import number, pct
 from tests.conftest import artifact
 
 YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))

@@ -1,4 +1,4 @@
-"""Sign-in limits that hold across sessions, processes and restarts (analytics.signin): a guesser gets
+"""Sign-in limits that hold across sessions, processes and restarts (analytics.access.signin): a guesser gets
 a handful of tries per account per quarter hour whatever it does with sessions and addresses."""
 
 import multiprocessing
@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from analytics import access, signin
-from analytics.store import SQLiteStore
+from analytics import access
+from analytics.access import signin
+from analytics.access.store import SQLiteStore
 from tests.conftest import ROOT
 
 QUARTER_HOUR = 15 * 60
@@ -113,7 +114,7 @@ def test_limits_survive_a_restart(store_file):
     for t in range(5):
         assert not attempt(store_file, "sec30", "wrong", None, T0 + 100 * t).refused
     code = (
-        f"import sys, time; from analytics import signin; from analytics.store import SQLiteStore;"
+        f"import sys, time; from analytics.access import signin; from analytics.access.store import SQLiteStore;"
         f"r = signin.sign_in('sec30', 'secretary-password-1', store=SQLiteStore({str(store_file)!r}),"
         f" now={T0 + 460}); sys.exit(3 if r.refused else 0)"
     )

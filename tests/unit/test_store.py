@@ -1,4 +1,4 @@
-"""The shared store of accounts, sign-in limits and the audit trail (analytics.store), and the account
+"""The shared store of accounts, sign-in limits and the audit trail (analytics.access.store), and the account
 commands run while another process holds the app's DuckDB file or the store itself."""
 
 import json
@@ -11,9 +11,9 @@ import textwrap
 import duckdb
 import pytest
 
-from analytics import access, audit, db
-from analytics.access import Scope
-from analytics.store import SQLiteStore, store_path
+from analytics import access, db
+from analytics.access import Scope, audit
+from analytics.access.store import SQLiteStore, store_path
 from tests.conftest import ROOT
 
 
@@ -172,8 +172,7 @@ def test_audit_events_of_an_earlier_version_move_to_the_store(tmp_path):
 
 
 def test_an_admin_reads_the_trail_with_personal_data_masked_a_leader_in_full(tmp_path, monkeypatch):
-    from analytics import audit
-    from analytics.access import Scope
+    from analytics.access import Scope, audit
 
     audit.log("lead1", "sql", "SELECT * FROM grid_cases WHERE reporter_phone = '138-0013-8000'", role="leader")
     leader = audit.recent(scope=Scope("leader")).iloc[0]["detail"]

@@ -1,0 +1,162 @@
+"""Who is asking, and the local accounts that say so.
+
+Every public analysis function takes `scope=` and enforces it in its SQL, so what a role may read never
+depends on a page remembering to hide something. `scope=None` is the unrestricted access of someone who
+holds the database file (a notebook, a test, a benchmark).
+
+Accounts live in the shared store (analytics.access.store: accounts.sqlite beside $JIANGCHUAN_ACCOUNTS,
+default ~/.config/jiangchuan/), passwords hashed with argon2id; manage them with
+
+    python -m analytics.access add-user NAME --role secretary --community C30   # asks for the password
+    python -m analytics.access list-users | set-role NAME --role analyst | remove-user NAME
+    python -m analytics.access set-password NAME | unlock NAME
+
+Every change is audited in the same transaction, and works while the app runs: the store is not the
+app's DuckDB file, which the app holds exclusively.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from analytics.access.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
+from analytics.core.scope import ROLES, Scope, community_predicate
+
+# Re-exported: callers and the README know accounts by these names.
+__all__ = [
+    "ENV_ACCOUNTS",
+    "ROLES",
+    "Account",
+    "Scope",
+    "accounts_path",
+    "add_user",
+    "community_predicate",
+    "load_accounts",
+    "remove_user",
+    "set_password",
+    "set_role",
+    "store",
+    "verify",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# accounts
+def store(path: str | os.PathLike | None = None) -> AccessStore:
+    """The shared store of accounts, sign-in limits and the audit trail (`path`: the accounts file
+    or the store file; None: the configured one)."""
+    return open_store(path)
+
+
+def load_accounts(path: Path | None = None) -> dict[str, Account]:
+    return store(path).accounts()
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+# Verifying against a fixed hash when the user does not exist keeps the answer's timing the same,
+# so sign-in does not reveal which user names exist.
+_DUMMY_HASH = None
+
+
+def check_password(account: Account | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    global _DUMMY_HASH
+    hasher = _hasher()
+    if account is None or not account.password_hash:
+        _DUMMY_HASH = _DUMMY_HASH or hasher.hash("not-a-password")
+        try:
+            hasher.verify(_DUMMY_HASH, password + "x")
+        except VerificationError:
+            pass
+        return False
+    try:
+        return hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def verify(username: str, password: str, path: Path | None = None) -> Account | None:
+    """The account when the password is right, else None. No sign-in limits: the app signs in through
+    analytics.access.signin.sign_in, which applies them."""
+    account = store(path).account(username.strip())
+    return account if check_password(account, password) else None
+
+
+def _describe(account: Account) -> str:
+    return f"{account.username}: {account.role} {account.community_id or ''}".strip()
+
+
+def _check_password_strength(password: str | None) -> None:
+    if password is not None and len(password) < 10:
+        raise ValueError("a password needs at least 10 characters / 密码至少需要10位")
+
+
+def add_user(
+    username: str,
+    password: str | None,
+    role: str,
+    community_id: str | None = None,
+    display_name: str | None = None,
+    path: Path | None = None,
+    *,
+    actor: str = "system",
+) -> Account:
+    Scope(role, community_id)  # validates the role and a secretary's community
+    if not username or not username.strip():
+        raise ValueError("a user name is required / 请填写用户名")
+    _check_password_strength(password)
+    account = Account(
+        username.strip(), role, community_id, display_name, _hasher().hash(password) if password is not None else None
+    )
+    store(path).save_account(account, actor=actor, action="role_change", detail=f"added {_describe(account)}")
+    return account
+
+
+def _existing(target: AccessStore, username: str) -> Account:
+    account = target.account(username)
+    if account is None:
+        raise KeyError(f"no user {username!r} / 没有用户 {username}")
+    return account
+
+
+def set_role(
+    username: str, role: str, community_id: str | None = None, path: Path | None = None, *, actor: str = "system"
+) -> Account:
+    Scope(role, community_id)
+    target = store(path)
+    old = _existing(target, username)
+    account = Account(username, role, community_id, old.display_name, old.password_hash)
+    target.save_account(
+        account,
+        actor=actor,
+        action="role_change",
+        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''}".strip(),
+    )
+    return account
+
+
+def set_password(username: str, password: str | None, path: Path | None = None, *, actor: str = "system") -> Account:
+    """A new password (None: OIDC sign-in only). Sessions signed in with the old one are signed out."""
+    _check_password_strength(password)
+    target = store(path)
+    old = _existing(target, username)
+    account = Account(
+        username,
+        old.role,
+        old.community_id,
+        old.display_name,
+        _hasher().hash(password) if password is not None else None,
+    )
+    target.save_account(account, actor=actor, action="password_change", detail=username)
+    return account
+
+
+def remove_user(username: str, path: Path | None = None, *, actor: str = "system") -> bool:
+    return store(path).remove_account(username, actor=actor, detail=f"removed {username}")

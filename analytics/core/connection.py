@@ -1,0 +1,278 @@
+"""The one door to DuckDB: opening the database, its schema, and running a query.
+
+Every query of the project goes through `query()` (or `execute()` for statements), so binding, error
+mapping and timing live in one place, and a distributed engine could later plug in here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.core.db_errors import open_failure, write_failure
+from analytics.core.errors import DataError
+
+log = logging.getLogger(__name__)
+
+ENV_DB_PATH = "JIANGCHUAN_DB"
+# DuckDB's own limits for every connection this module opens (the app's included). Without a memory
+# limit DuckDB may keep up to 80% of the machine's memory as cache; the app shares its server with
+# other work. Values are DuckDB's: "1GB", "512MB", "50%"…; threads: a whole number (default: cores).
+ENV_MEMORY_LIMIT = "JIANGCHUAN_DUCKDB_MEMORY"
+ENV_THREADS = "JIANGCHUAN_DUCKDB_THREADS"
+DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "jiangchuan.duckdb"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schema"
+
+# Slow queries are logged so that a page's cost shows up in the server log without a profiler.
+SLOW_QUERY_SECONDS = 1.0
+
+# While a `capture_sql()` block runs, every query() / scalar() of this thread (or task) is recorded
+# here as (sql, params), so a page can show the SQL behind the numbers it draws.
+_captured: contextvars.ContextVar[list | None] = contextvars.ContextVar("captured_sql", default=None)
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $JIANGCHUAN_DB, else data/jiangchuan.duckdb."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get(ENV_DB_PATH) or DEFAULT_DB_PATH)
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open an existing database (":memory:" opens an empty in-memory one with the schema). Opening
+    never builds anything: a missing file, or one an interrupted first start left empty, is refused with
+    a message saying what to do. The first start's demo world is analytics.db.connect's (the facade
+    the app and notebooks open with), built by analytics.demo.first_start.
+    """
+    target = db_path(path)
+    if str(target) == ":memory:":
+        con = _open(target, read_only=False)
+        configure(con)
+        create_schema(con)
+        return con
+    if not target.exists() or _empty_file(target):
+        raise DataError(f"数据库文件不存在：{target}。请先不带只读参数启动一次以生成演示数据。")
+    con = _open(target, read_only=read_only)
+    if unfinished(con):
+        con.close()
+        raise DataError(
+            f"数据库文件 {target} 是一次未完成的首次启动留下的空库。请先不带只读参数启动一次，程序会重新生成演示数据。"
+        )
+    configure(con)
+    if not read_only:
+        make_private(target)
+        create_schema(con)
+    return con
+
+
+@contextlib.contextmanager
+def owner_only() -> Iterator[None]:
+    """Files and folders created inside are readable by their owner only (umask is per process; a
+    stricter mask for a moment is harmless to other threads)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def make_private(target: Path) -> None:
+    """An existing database (and its write-ahead log) made by an earlier version readable by every local
+    user becomes the owner's only; files this version creates are so from the start."""
+    for path in (target, Path(str(target) + ".wal")):
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+
+
+def _open(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(target), read_only=read_only)
+    except duckdb.Error as exc:
+        raise open_failure(exc, target) from exc
+
+
+def _empty_file(target: Path) -> bool:
+    """A zero-byte file: an earlier version was killed between creating the file and writing it."""
+    try:
+        return target.stat().st_size == 0
+    except FileNotFoundError:
+        return False
+
+
+def unfinished(con: duckdb.DuckDBPyConnection) -> bool:
+    """True for a database that holds no data and was never marked as a world: an earlier version's
+    first start, killed after the schema and before the demo world committed. An emptied real database
+    keeps its import_batches rows and its 'world' mark, so it never looks unfinished."""
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if not tables:
+        return True
+    if not {"app_meta", "import_batches", "communities"} <= tables:
+        return False
+    return con.execute("""SELECT NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'world')
+                             AND NOT EXISTS (SELECT 1 FROM import_batches)
+                             AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()[0]
+
+
+def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None, threads: int | None = None) -> None:
+    """DuckDB's memory limit and thread count: the arguments, else $JIANGCHUAN_DUCKDB_MEMORY /
+    $JIANGCHUAN_DUCKDB_THREADS, else 1GB and DuckDB's default (one thread per core). Both settings are
+    the database instance's, so they hold for every cursor of the connection."""
+    memory_limit = memory_limit or os.environ.get(ENV_MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
+    threads = threads or os.environ.get(ENV_THREADS)
+    try:
+        con.execute("SET memory_limit = $limit", {"limit": str(memory_limit)})
+        if threads:
+            con.execute("SET threads = $threads", {"threads": int(threads)})
+    except (duckdb.Error, ValueError) as exc:
+        raise DataError(
+            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={threads!r}）："
+            f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。"
+        ) from exc
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table of the data model (idempotent: existing tables are left as they are)."""
+    for sql_file in sorted(SCHEMA_DIR.glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def capture_sql():
+    """`with capture_sql() as captured:` records (sql, params) of every query() and scalar() run in
+    this thread inside the block, in order."""
+    captured: list[tuple[str, dict | list | None]] = []
+    token = _captured.set(captured)
+    try:
+        yield captured
+    finally:
+        _captured.reset(token)
+
+
+def _record(sql: str, params) -> None:
+    captured = _captured.get()
+    if captured is not None:
+        captured.append((sql, dict(params) if isinstance(params, dict) else list(params or [])))
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *, in_transaction: bool = False
+) -> pd.DataFrame:
+    """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame.
+
+    `in_transaction=True` runs it on `con` itself (a cursor from `transaction()`), so that it sees the
+    transaction's own uncommitted writes and registered tables."""
+    _record(sql, params)
+    started = time.perf_counter()
+    cur = con if in_transaction else con.cursor()
+    try:
+        frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
+    except duckdb.Error as exc:
+        raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
+    finally:
+        if not in_transaction:
+            cur.close()
+    _log_slow(sql, started)
+    return frame
+
+
+def scalar(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict | list | None = None,
+    *,
+    in_transaction: bool = False,
+    record: bool = True,
+):
+    """The first column of the first row of a query, or None. `record=False` keeps bookkeeping queries
+    (such as whether the rollups are current) out of `capture_sql()`, which shows a chart's SQL."""
+    if record:
+        _record(sql, params)
+    cur = con if in_transaction else con.cursor()
+    try:
+        rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
+    except duckdb.Error as exc:
+        raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
+    finally:
+        if not in_transaction:
+            cur.close()
+    return rows[0][0] if rows else None
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of its own inside BEGIN … COMMIT; any exception (even KeyboardInterrupt) rolls back.
+    Run statements on the yielded cursor (`execute(cur, …)`, `query(cur, …, in_transaction=True)`)."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT has already ended the transaction
+            raise
+    except duckdb.TransactionException as exc:
+        raise DataError("另一个写入操作正在进行或刚刚改动了同一批数据，本次操作已全部撤回，请稍后重试。") from exc
+    except duckdb.Error as exc:  # COMMIT itself failed: a full disk or a damaged file
+        failure = write_failure(exc)
+        if failure is None:
+            raise
+        raise failure from exc
+    finally:
+        cur.close()
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> None:
+    """Run one statement that changes data, with bound parameters."""
+    started = time.perf_counter()
+    try:
+        con.execute(sql, params) if params else con.execute(sql)
+    except duckdb.ConstraintException as exc:
+        raise DataError(f"数据不符合约束：{exc}") from exc
+    except duckdb.Error as exc:
+        raise (write_failure(exc) or DataError(f"写入失败：{exc}")) from exc
+    _log_slow(sql, started)
+
+
+DATA_VERSION_SQL = (
+    "SELECT count(*) || '/' || coalesce(max(imported_at)::VARCHAR, '') || '/'"
+    " || count(*) FILTER (WHERE status = 'undone') FROM import_batches"
+)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever data is imported or undone; caches key on it so they never serve stale data."""
+    return str(scalar(con, DATA_VERSION_SQL))
+
+
+def meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
+    value = scalar(con, "SELECT value FROM app_meta WHERE key = $key", {"key": key})
+    return default if value is None else value
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    execute(con, "INSERT OR REPLACE INTO app_meta VALUES ($key, $value)", {"key": key, "value": value})
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while the database holds the generated demo world (the app then labels it as simulated)."""
+    return meta(con, "world") == "demo"
+
+
+def _log_slow(sql: str, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    if elapsed > SLOW_QUERY_SECONDS:
+        log.warning("slow query (%.2f s): %s", elapsed, " ".join(sql.split())[:200])

@@ -1,0 +1,338 @@
+"""Running the parsers of an uploaded file in a worker process with its own memory and time ceilings.
+
+A hostile workbook can make a parser allocate hundreds of gigabytes (calamine then aborts the whole
+process natively), expand a zip bomb, or loop for minutes. Every user shares the app's process, so the
+parsers run in a child forked from a small forkserver (which has the parser libraries imported, so a
+worker starts in a fraction of a second): the child limits its own address space (RLIMIT_AS) and is
+killed at its time limit, and whatever goes wrong in it — an exception, MemoryError, an abort or a
+segfault, the time limit — comes back as one FileRefused with a Chinese message saying what to do.
+
+Small results come back through a pipe; Arrow tables (the rows of a sheet) are written by the child to
+an Arrow IPC file in a private temporary folder and memory-mapped by the parent, so the app's process
+holds no second copy of them.
+
+Limits (environment, read at each call): JIANGCHUAN_PARSE_MEMORY_MB (default 1536: address space the
+worker may map beyond what it holds at start) and JIANGCHUAN_PARSE_SECONDS (default 60); at most
+JIANGCHUAN_PARSE_WORKERS (default 2, read at start) workers run at once, others wait up to that time.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+from multiprocessing.context import ForkServerProcess, set_spawning_popen
+from pathlib import Path
+
+import pyarrow as pa
+
+from analytics.core.errors import DataError
+
+DEFAULT_MEMORY_MB = 1536
+DEFAULT_SECONDS = 60
+# Imported by the forkserver before it forks a worker, so a worker starts in a fraction of a second; the
+# modules that define tasks add themselves (preload()).
+_PRELOAD = [
+    "pyarrow",
+    "pyarrow.csv",
+    "numpy",
+    "python_calamine",
+    "openpyxl",
+]
+PARALLEL = 2  # parsers running at once (JIANGCHUAN_PARSE_WORKERS)
+_context_lock = threading.Lock()
+_context = None
+
+
+def _parallel() -> int:
+    raw = os.environ.get("JIANGCHUAN_PARSE_WORKERS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else PARALLEL
+
+
+_slots = threading.BoundedSemaphore(_parallel())  # read once, at start
+
+
+class WorkerFailed(DataError):
+    """The worker died or ran out of time or memory; the message says which and what to do."""
+
+
+class Busy(WorkerFailed):
+    """No worker could be had just now (all slots taken, no process could start): nothing about the file."""
+
+
+def limits() -> tuple[int, float]:
+    """(address-space ceiling in bytes, seconds) from the environment, with the defaults for a 2-core
+    24 GiB server: a legitimate 50 MB ledger parses in well under both."""
+    memory_mb = _env_number("JIANGCHUAN_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB)
+    seconds = _env_number("JIANGCHUAN_PARSE_SECONDS", DEFAULT_SECONDS)
+    return int(memory_mb * 1024 * 1024), float(seconds)
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = default
+    return value if value > 0 else default
+
+
+class _Popen(popen_forkserver.Popen):
+    """The forkserver's launch without the main-module fix-up: Streamlit (and AppTest) run the app as
+    `__main__`, and a worker must not run the app again before parsing. Otherwise CPython's own
+    Popen._launch (3.11–3.13)."""
+
+    def _launch(self, process_obj):
+        prep_data = {
+            k: v
+            for k, v in spawn.get_preparation_data(process_obj._name).items()
+            if k not in ("init_main_from_path", "init_main_from_name")
+        }
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _Process(ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
+
+
+def _ctx():
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(_PRELOAD)
+            _context = ctx
+        return _context
+
+
+def preload(*modules: str) -> None:
+    """Have the forkserver import `modules` (a module that defines tasks names itself) before its first
+    worker; once it has started, later names only cost the worker their import."""
+    with _context_lock:
+        _PRELOAD.extend(m for m in modules if m not in _PRELOAD)
+
+
+def run(task: Callable, *args, file_name: str):
+    """`task`(*args), run in a worker; returns its result with any Arrow tables in it memory-mapped.
+    `task` is a module-level function (the worker finds it by its module and name, as pickle does).
+    Raises the worker's own DataError (a refusal the parser chose) or WorkerFailed."""
+    memory, seconds = limits()
+    # Two cores: more parsers at once would only slow each other and stack their memory ceilings.
+    if not _slots.acquire(timeout=seconds):
+        raise Busy(f"服务器正在读取其他上传的文件，暂时无法读取「{file_name}」。请稍等一两分钟后刷新页面重试。")
+    try:
+        return _run(task, args, file_name, memory, seconds)
+    finally:
+        _slots.release()
+
+
+def _run(task: Callable, args: tuple, file_name: str, memory: int, seconds: float):
+    ctx = _ctx()
+    folder = Path(tempfile.mkdtemp(prefix="jiangchuan_parse_"))
+    os.chmod(folder, 0o700)
+    receiver, sender = ctx.Pipe(duplex=False)
+    # The forkserver's environment is the one it started with: hand over today's limits.
+    settings = {k: v for k, v in os.environ.items() if k.startswith("JIANGCHUAN_PARSE_")}
+    process = _Process(
+        target=_child,
+        args=(sender, memory, task, args, str(folder), settings),
+        daemon=True,
+        name=f"parse-{task.__name__}",
+    )
+    try:
+        try:
+            process.start()
+        except OSError as exc:  # no process could be started: too many, or no memory for one
+            raise Busy(
+                f"服务器暂时无法启动读取「{file_name}」的程序（系统资源不足）。请稍后重试；"
+                "如果反复出现，请联系系统管理员。"
+            ) from exc
+        finally:
+            sender.close()
+        message, timed_out = None, not _wait(receiver, process.pid, seconds)
+        if not timed_out:
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):  # died without a word: an abort, a segfault, the OOM killer
+                message = None
+        if message is None:
+            if timed_out:
+                process.kill()
+            process.join(10)
+            raise WorkerFailed(_failure_text(file_name, process.exitcode, timed_out, seconds, memory))
+        process.join(10)
+        status, payload = message
+        if status == "ok":
+            return _restore(payload)
+        if status == "refused":
+            raise DataError(payload)
+        if status == "memory":
+            raise WorkerFailed(_failure_text(file_name, None, False, seconds, memory, out_of_memory=True))
+        # The parser's own words (English, internal) stay out of the message.
+        raise WorkerFailed(
+            f"读取「{file_name}」时出错，文件可能已损坏或格式特殊。"
+            "请用 Excel 打开确认后另存为 .xlsx（或 CSV UTF-8）再上传。"
+        )
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+            process.join(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait(receiver, pid: int, seconds: float) -> bool:
+    """Whether the worker answered (or closed the pipe) in time; notes its peak resident memory on the
+    way (stats.worker_peak_kb, the most seen in this thread since it was reset), for the benchmark."""
+    deadline = time.monotonic() + seconds
+    while True:
+        _note_peak(pid)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if receiver.poll(min(left, 0.05)):
+            _note_peak(pid)
+            return True
+
+
+stats = threading.local()
+
+
+def _note_peak(pid: int) -> None:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    peak = int(line.split()[1])
+                    stats.worker_peak_kb = max(getattr(stats, "worker_peak_kb", 0), peak)
+                    return
+    except (OSError, ValueError):
+        return
+
+
+def _failure_text(
+    file_name: str, exitcode, timed_out: bool, seconds: float, memory: int, out_of_memory: bool = False
+) -> str:
+    if timed_out:
+        return (
+            f"读取「{file_name}」超过了 {seconds:.0f} 秒仍未完成，已停止。文件可能过大或内容异常（例如大量空行、"
+            "超大的合并区域）。请在 Excel 中删除多余的空行空列后另存为 .xlsx，或按月份拆成较小的文件再上传。"
+        )
+    if out_of_memory or exitcode:
+        reason = "需要的内存超过了为读取文件预留的上限" if out_of_memory else "读取程序异常终止"
+        return (
+            f"读取「{file_name}」时{reason}（上限 {memory // (1024 * 1024)} MB，已停止，系统其他功能不受影响）。"
+            "文件声明或包含的表格区域异常巨大，或文件已损坏。请在 Excel 中打开，删除多余的行列和合并单元格，"
+            "另存为新的 .xlsx 后再上传。"
+        )
+    return f"读取「{file_name}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。"
+
+
+def _child(sender, memory: int, task: Callable, args: tuple, folder: str, settings: dict) -> None:
+    for key in [k for k in os.environ if k.startswith("JIANGCHUAN_PARSE_")]:
+        del os.environ[key]
+    os.environ.update(settings)
+    os.environ["RUST_BACKTRACE"] = "0"  # one line in the log for a native abort, not a page of frames
+    # The ceiling covers everything the child maps from now on: Arrow's pools, calamine's vectors,
+    # Python objects. It is counted from what the child has mapped at start (the parser libraries and
+    # their thread pools reserve about a gigabyte of address space that they never touch).
+    ceiling = _mapped_bytes() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    try:
+        result = task(*args)
+        payload = _store(result, Path(folder))
+        sender.send(("ok", payload))
+    except MemoryError:
+        _send(sender, ("memory", None))
+    except DataError as exc:
+        _send(sender, ("refused", str(exc)))
+    except BaseException as exc:  # a parser may raise anything, pyo3 panics included
+        if _out_of_memory(exc):
+            _send(sender, ("memory", None))
+            return
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        print(f"parse worker ({task.__name__}): {detail}", file=sys.stderr)  # for the server log, not the user
+        _send(sender, ("error", detail))
+    finally:
+        sender.close()
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Arrow says so in words: an allocation, or a thread it could not start, refused at the ceiling."""
+    text = str(exc).lower()
+    return "failed to launch worker thread" in text or "failed to allocate" in text or "out of memory" in text
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/status", "rb") as handle:
+        for line in handle:
+            if line.startswith(b"VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _send(sender, message) -> None:
+    try:
+        sender.send(message)
+    except (OSError, MemoryError):
+        os._exit(3)
+
+
+class _TableRef(tuple):
+    """A table the child wrote to an Arrow IPC file: (path,)."""
+
+
+def _store(value, folder: Path, counter=None):
+    counter = counter if counter is not None else [0]
+    if isinstance(value, pa.Table):
+        counter[0] += 1
+        path = folder / f"t{counter[0]}.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, value.schema) as writer:
+            writer.write_table(value)
+        return _TableRef((str(path),))
+    if isinstance(value, tuple) and not isinstance(value, _TableRef):
+        return tuple(_store(v, folder, counter) for v in value)
+    if isinstance(value, list):
+        return [_store(v, folder, counter) for v in value]
+    if isinstance(value, dict):
+        return {k: _store(v, folder, counter) for k, v in value.items()}
+    return value
+
+
+def _restore(value):
+    if isinstance(value, _TableRef):
+        path = value[0]
+        # Memory-mapped and unlinked at once: the pages stay readable and leave with the last reference.
+        table = pa.ipc.open_file(pa.memory_map(path, "r")).read_all()
+        os.unlink(path)
+        return table
+    if isinstance(value, tuple):
+        return tuple(_restore(v) for v in value)
+    if isinstance(value, list):
+        return [_restore(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _restore(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,42 @@
+"""Who is asking: a role, and for a secretary the one community whose detail rows it may read.
+
+Every public analysis function takes `scope=` and enforces it in its SQL, so what a role may read never
+depends on a page remembering to hide something. `scope=None` is the unrestricted access of someone who
+holds the database file (a notebook, a test, a benchmark). The accounts that say who is who live above,
+in analytics.access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("leader", "secretary", "analyst", "admin")
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    community_id: str | None = None
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES} / 没有角色 {self.role}")
+        if self.role == "secretary" and not self.community_id:
+            raise ValueError(
+                "a secretary's scope names the secretary's community (--community C30)"
+                " / 书记账户须用 --community 指定所在居民区，例如 C30"
+            )
+
+    @property
+    def restricted_community(self) -> str | None:
+        """The one community whose detail rows this scope may read, or None for all."""
+        return self.community_id if self.role == "secretary" else None
+
+
+def community_predicate(
+    scope: Scope | None, column: str = "community_id", param: str = "scope_community"
+) -> tuple[str, dict]:
+    """SQL that keeps only the rows `scope` may read in detail (`column` is an allow-listed name)."""
+    if scope is None or scope.restricted_community is None:
+        return "TRUE", {}
+    return f"{column} = ${param}", {param: scope.restricted_community}

@@ -1,0 +1,99 @@
+"""Refreshing what is derived from the facts, as one named step: the rollups and the stored results.
+
+    from analytics import refresh
+    refresh.refresh(con)              # after the demo build, after every import and every undo
+    python -m analytics.refresh [path]    # the same for a database file (cron, after a restore)
+
+One transaction rebuilds every rollup table from grid_cases and seed_activities
+(analytics.warehouse.rollups), scores and stores the contest rankings (analytics.contest.scoring) and
+each round's operational record (analytics.contest.work), and records what they were built from. Readers
+see the old results or the new ones, never a mix. It is the only place where the storage layer and the
+domains' stored results meet, so neither has to import the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
+from analytics.core import connection as db
+from analytics.core.connection import owner_only
+from analytics.core.errors import DataError
+from analytics.warehouse import rollups
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    seconds: float
+    rows: dict[str, int]  # derived table → rows after the refresh
+
+
+def refresh(con, *, transaction: bool = True) -> Refreshed:
+    """Rebuild every rollup and stored result from the facts. With `transaction=True` (the default) the
+    rebuild is one transaction of its own. With `transaction=False` it runs in the caller's open
+    transaction on `con` (e.g. inside an import, so that the rows and what is derived from them commit
+    together)."""
+    started = time.perf_counter()
+    rollups.forget_checks()
+    with _lock:
+        cur = con.cursor() if transaction else con
+        try:
+            if transaction:
+                db.execute(cur, "BEGIN TRANSACTION")
+            rollups.rebuild(cur)
+            contest.store_rankings(cur)
+            contest_work.store_record(cur)
+            rollups.record_state(cur, time.perf_counter() - started)
+            # Counted on this connection itself: a cursor (as db.scalar opens) would not see the rows of
+            # this transaction before it commits.
+            rows = {
+                t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                for t in (*rollups.TABLES, "rollup_contest_rankings", "rollup_contest_work")
+            }
+            if transaction:
+                db.execute(cur, "COMMIT")
+        except BaseException:
+            if transaction:
+                cur.execute("ROLLBACK")
+            raise
+        finally:
+            if transaction:
+                cur.close()
+            rollups.forget_checks()
+    return Refreshed(time.perf_counter() - started, rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m analytics.refresh", description="Rebuild the rollups and stored results of a database."
+    )
+    parser.add_argument("path", nargs="?", help="the database file (default: $JIANGCHUAN_DB or data/jiangchuan.duckdb)")
+    args = parser.parse_args(argv)
+    try:
+        # the write-ahead log DuckDB creates while the rollups are written holds the residents' data: the
+        # owner's only, whatever umask the shell (or cron) gives this command
+        with owner_only():
+            con = db.connect(args.path)
+            try:
+                done = refresh(con)
+            finally:
+                con.close()
+    except DataError as exc:  # a missing file, a file held by the running app, a damaged file, a full disk
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"rollups rebuilt in {done.seconds:.1f} s: "
+        + ", ".join(f"{table} {rows:,} rows" for table, rows in done.rows.items())
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,353 @@
+"""Rollups: the fact tables summed per day and per month, so that pages stay instant on ten million
+records.
+
+    from analytics.warehouse import rollups
+    rollups.refresh(con)      # after the demo build, after every import and every undo
+
+`refresh(con)` rebuilds every rollup table (analytics/schema/60_rollups.sql) from grid_cases and
+seed_activities in one transaction and records what it was built from (rollup_state). The analysis
+functions read a rollup only while `ready(con)` holds — the data version (analytics.db.data_version),
+the row counts of both fact tables and the rollups' definitions are still those of the last refresh —
+and otherwise run the same
+query over the raw tables. So a forgotten refresh costs speed, never a wrong number, and a database made
+before the rollups existed works as it did until its first refresh.
+
+`source(kind, periods)` is what a query reads instead of a fact table: the monthly rollup for the
+whole months of its periods and the daily rollup for the days at their edges (a period from 2024-01-10
+to 2024-12-31 reads January 10–31 by day and February–December by month), so a year's answer adds up
+a few thousand rows. Its rows carry a `day` (a month's first day for monthly rows): good for periods
+and months, not for days or weeks (`grain="day"` then reads the daily rollup alone).
+
+What comes from a rollup is exactly what the raw tables give: counts, sums and rates add up; a mean is
+a sum divided by a count; count(DISTINCT partner_id) stays exact because the partner is a key of the
+activities rollup. Percentiles (the median and 90th percentile of the time to close) cannot be added
+up, and they stay exact: they are computed from grid_cases itself, over the cases the filters select
+(the counts beside them still come from the rollups). See bench/README.md for what that costs.
+
+`refresh` also scores and stores the contest rankings (analytics.contest.store_rankings, with their own
+freshness check) and each round's operational record (analytics.contest.work.store_record), in the same
+transaction.
+
+`with rollups.raw():` makes the functions of this thread ignore the rollups and the stored rankings
+(tests and the benchmark compare both answers).
+
+    python -m analytics.warehouse.rollups [path]     # rebuild the rollups of a database file
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import hashlib
+
+from analytics.core import connection as db
+from analytics.core.errors import DataError
+
+TABLES = (
+    "rollup_cases",
+    "rollup_activities",
+    "rollup_cases_monthly",
+    "rollup_activities_monthly",
+    "rollup_open_cases",
+    "rollup_case_hours",
+    "rollup_case_hours_monthly",
+)
+KINDS = ("cases", "activities", "case_hours")
+# The time to close of a closed case, in hours (as analytics.cases computes it), and its bucket: eight
+# per doubling, so a bucket holds the durations within 9% of each other (analytics.warehouse.percentiles).
+HOURS_SQL = "(epoch(closed_at) - epoch(reported_at)) / 3600.0"
+BUCKETS_PER_DOUBLING = 8
+BUCKET_SQL = f"CAST(floor(log2(greatest(hours, 1.0 / 3600)) * {BUCKETS_PER_DOUBLING}) AS SMALLINT)"
+# The columns of each kind's rollups after the date: keys, then what adds up.
+_KEYS = {
+    "cases": ("community_id", "category", "level", "urgent"),
+    "activities": ("community_id", "item_id", "partner_id"),
+    "case_hours": ("community_id", "category", "level", "urgent", "bucket"),
+}
+_SUMS = {
+    "cases": (
+        "cases",
+        "surveyed",
+        "satisfaction_sum",
+        "satisfied",
+        "unsatisfied",
+        "hours_to_close",
+        "minutes_to_close",
+    ),
+    "activities": ("activities", "participants", "volunteers", "volunteer_hours"),
+    "case_hours": ("cases",),
+}
+# What a daily row of each kind reads as its sums (a row of rollup_case_hours is one case).
+_DAILY_SUMS = {**{k: ", ".join(v) for k, v in _SUMS.items()}, "case_hours": "1 AS cases"}
+
+
+def _monthly(kind: str) -> str:
+    """A monthly rollup from its daily one (integer sums stay BIGINT, as in the daily table)."""
+    keys = ", ".join(_KEYS[kind])
+    sums = ", ".join(
+        "count(*) AS cases"
+        if kind == "case_hours"
+        else f"sum({c})"
+        if c in ("hours_to_close", "volunteer_hours")
+        else f"CAST(sum({c}) AS BIGINT)"
+        for c in _SUMS[kind]
+    )
+    return f"""
+        SELECT CAST(date_trunc('month', day) AS DATE) AS month, {keys}, {sums}
+        FROM rollup_{kind}
+        GROUP BY ALL
+        ORDER BY ALL"""
+
+
+# Each rollup's rows, from the fact tables. Sorted by day (month), so that DuckDB's zone maps skip
+# the row groups outside a period; the durations by bucket first, for the same reason
+# (analytics.warehouse.percentiles reads a few buckets of a period).
+_BUILDS = {
+    "rollup_cases": """
+        SELECT CAST(reported_at AS DATE) AS day, community_id, category,
+               coalesce(resolved_level, 'open') AS level, urgent,
+               count(*) AS cases,
+               count(satisfaction) AS surveyed,
+               coalesce(sum(satisfaction), 0) AS satisfaction_sum,
+               count(*) FILTER (WHERE satisfaction >= 4) AS satisfied,
+               count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied,
+               sum((epoch(closed_at) - epoch(reported_at)) / 3600.0) AS hours_to_close,
+               sum(date_diff('minute', reported_at, closed_at)) AS minutes_to_close
+        FROM grid_cases
+        GROUP BY ALL
+        ORDER BY day, community_id, category, level, urgent""",
+    "rollup_activities": """
+        SELECT held_on AS day, community_id, item_id, partner_id,
+               count(*) AS activities, sum(participants) AS participants, sum(volunteers) AS volunteers,
+               sum(volunteer_hours) AS volunteer_hours
+        FROM seed_activities
+        GROUP BY ALL
+        ORDER BY day, community_id, item_id, partner_id""",
+    "rollup_cases_monthly": _monthly("cases"),
+    "rollup_activities_monthly": _monthly("activities"),
+    "rollup_open_cases": """
+        SELECT case_id, community_id, category, urgent, reported_at
+        FROM grid_cases
+        WHERE closed_at IS NULL
+        ORDER BY reported_at, case_id""",
+    "rollup_case_hours": f"""
+        SELECT day, community_id, category, level, urgent, hours, {BUCKET_SQL} AS bucket
+        FROM (SELECT CAST(reported_at AS DATE) AS day, community_id, category, resolved_level AS level, urgent,
+                     {HOURS_SQL} AS hours
+              FROM grid_cases
+              WHERE closed_at IS NOT NULL)
+        ORDER BY bucket, day""",
+    "rollup_case_hours_monthly": _monthly("case_hours"),
+}
+
+# Which definitions the rollups were built with: a version of the code that changes them (or adds one)
+# finds the stored rollups not ready until they are rebuilt.
+DEFINITION = hashlib.sha256("\n".join(f"{t}:{sql}" for t, sql in _BUILDS.items()).encode()).hexdigest()[:16]
+
+_STATE_SQL = f"""
+    INSERT OR REPLACE INTO rollup_state
+    SELECT 1, $definition, ({db.DATA_VERSION_SQL}), (SELECT count(*) FROM grid_cases), (SELECT count(*) FROM seed_activities),
+           (SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) FROM grid_cases),
+           $refreshed_at, $seconds"""
+
+_READY_SQL = f"""
+    SELECT s.definition = $definition
+           AND s.data_version = ({db.DATA_VERSION_SQL})
+           AND s.cases = (SELECT count(*) FROM grid_cases)
+           AND s.activities = (SELECT count(*) FROM seed_activities)
+    FROM rollup_state s"""
+
+_forced_raw: contextvars.ContextVar[bool] = contextvars.ContextVar("rollups_forced_raw", default=False)
+_run_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rollups_run_memo", default=None)
+
+
+def rebuild(cur) -> None:
+    """Every rollup table rebuilt from the fact tables, on `cur` inside the caller's transaction (the
+    named step that calls this, with the stored results beside it, is analytics.refresh)."""
+    for table, select in _BUILDS.items():
+        db.execute(cur, f"DELETE FROM {table}")
+        db.execute(cur, f"INSERT INTO {table} {select}")
+
+
+def record_state(cur, seconds: float) -> None:
+    """What the rollups were just built from (rollup_state), in the same transaction as `rebuild`."""
+    db.execute(
+        cur,
+        _STATE_SQL,
+        {"definition": DEFINITION, "seconds": seconds, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
+    )
+
+
+def forget_checks() -> None:
+    """Forget the freshness answers remembered in this run (a refresh just changed them)."""
+    _forget_checks()
+
+
+def _forget_checks() -> None:
+    memo = _run_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+def ready(con) -> bool:
+    """True while the rollups describe the fact tables as they are now (see the module docstring).
+    Inside `one_check()` the database is asked once per connection and the answer remembered."""
+
+    def ask() -> bool:
+        try:
+            return bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
+        except DataError:  # a database file from before the rollups, opened read-only: no rollup_state
+            return False
+
+    return remembered(con, "rollups", ask)
+
+
+def remembered(con, what: str, ask) -> bool:
+    """`ask()`, a freshness check of stored results, asked once per connection inside `one_check()`
+    (the rollups here, the stored contest rankings in analytics.contest), every time outside it."""
+    memo = _run_memo.get()
+    key = (what, id(con))
+    if memo is not None and key in memo:
+        return memo[key]
+    answer = ask()
+    if memo is not None:
+        memo[key] = answer
+    return answer
+
+
+@contextlib.contextmanager
+def one_check():
+    """One freshness check per connection for the calls inside the block — one run of a page — instead
+    of one per call (~2–5 ms each; a page makes up to two dozen calls). Every call of the run then reads
+    the same way: rollups that described the facts when the run began (a transaction elsewhere that
+    commits new rows and then their rollups leaves that state consistent), or the raw tables. A refresh
+    inside the block forgets the answer."""
+    token = _run_memo.set({})
+    try:
+        yield
+    finally:
+        _run_memo.reset(token)
+
+
+def use(con) -> bool:
+    """Whether an analysis function should read the rollups now: they are ready and not switched off."""
+    return not _forced_raw.get() and ready(con)
+
+
+def forced_raw() -> bool:
+    """Whether this thread is inside `with raw():` (for stored results other than these rollups)."""
+    return _forced_raw.get()
+
+
+@contextlib.contextmanager
+def raw():
+    """Inside the block, analysis functions of this thread read the raw fact tables only."""
+    token = _forced_raw.set(True)
+    try:
+        yield
+    finally:
+        _forced_raw.reset(token)
+
+
+# ---------------------------------------------------------------------------------------------
+# what a query reads instead of a fact table
+def _split(start: dt.date | None, end: dt.date | None):
+    """A period (inclusive dates, None = open) as its whole months [lo, hi) (None when it holds no whole
+    month; an open end stays None) and the ranges of days [lo, hi) left at its edges."""
+    end_excl = None if end is None else end + dt.timedelta(days=1)
+    lo = start if start is None or start.day == 1 else (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    hi = end_excl if end_excl is None or end_excl.day == 1 else end_excl.replace(day=1)
+    if lo is not None and hi is not None and lo >= hi:
+        return None, [(start, end_excl)]
+    edges = []
+    if start is not None and start < lo:
+        edges.append((start, lo))
+    if end_excl is not None and hi < end_excl:
+        edges.append((hi, end_excl))
+    return (lo, hi), edges
+
+
+def _range(column: str, lo, hi, name: str, params: dict) -> str:
+    parts = []
+    if lo is not None:
+        parts.append(f"{column} >= ${name}_lo")
+        params[f"{name}_lo"] = lo
+    if hi is not None:
+        parts.append(f"{column} < ${name}_hi")
+        params[f"{name}_hi"] = hi
+    return " AND ".join(parts) or "TRUE"
+
+
+def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> tuple[str, dict]:
+    """A subquery to read FROM instead of the `kind` fact table ('cases': grid_cases, 'activities':
+    seed_activities; 'case_hours': the closed cases' buckets of time to close, with their count in
+    `cases`) for the given periods — (start, end) pairs of inclusive dates, None for an open end,
+    e.g. [(filters.start, filters.end)] — with the columns `day`, the rollup's keys and its sums (see
+    analytics/schema/60_rollups.sql). Monthly rows for whole months, daily rows for the edges; with
+    grain="day", daily rows only. Rows outside the periods may remain: keep the period's own condition
+    on `day` in the query. Bound values are named after `prefix`."""
+    if kind not in KINDS or grain not in ("month", "day"):
+        raise ValueError(f"unknown rollup {kind!r} / grain {grain!r}")
+    keys = ", ".join(_KEYS[kind])
+    columns, daily = f"{keys}, {', '.join(_SUMS[kind])}", f"{keys}, {_DAILY_SUMS[kind]}"
+    params: dict = {}
+    if grain == "day":
+        return f"(SELECT day, {daily} FROM rollup_{kind})", params
+    months, days = [], []
+    for start, end in periods:
+        whole, edges = _split(start, end)
+        if whole is not None:
+            months.append(whole)
+        days.extend(edges)
+    branches = []
+    if months:
+        where = " OR ".join(
+            f"({_range('month', lo, hi, f'{prefix}_m{i}', params)})" for i, (lo, hi) in enumerate(months)
+        )
+        branches.append(f"SELECT month AS day, {columns} FROM rollup_{kind}_monthly WHERE {where}")
+    for i, (lo, hi) in enumerate(days):  # one branch per range, so the zone maps on day skip the rest
+        branches.append(
+            f"SELECT day, {daily} FROM rollup_{kind} WHERE {_range('day', lo, hi, f'{prefix}_d{i}', params)}"
+        )
+    return "(" + "\n            UNION ALL ".join(branches) + ")", params
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL pieces shared by the analysis modules: the same aggregate over raw rows or over a rollup
+def count(rolled: bool, column: str, condition: str | None = None) -> str:
+    """count(*) (FILTER (WHERE condition)) over raw rows; over a rollup, the sum of its count `column`,
+    cast to BIGINT and 0 when nothing matches, exactly as count(*) would be."""
+    where = f" FILTER (WHERE {condition})" if condition else ""
+    if not rolled:
+        return f"count(*){where}"
+    return f"coalesce(CAST(sum({column}){where} AS BIGINT), 0)"
+
+
+def level(rolled: bool, alias: str = "k") -> str:
+    """A case's level: resolved_level (NULL while open) on grid_cases, `level` ('open') on rollup_cases.
+    Conditions written with `closed()` and `settled_at()` mean the same on both."""
+    return f"{alias}.level" if rolled else f"{alias}.resolved_level"
+
+
+def closed(rolled: bool, alias: str = "k") -> str:
+    return f"{alias}.level <> 'open'" if rolled else f"{alias}.resolved_level IS NOT NULL"
+
+
+def settled_at(rolled: bool, *levels: str, alias: str = "k") -> str:
+    column = level(rolled, alias)
+    if len(levels) == 1:
+        return f"{column} = '{levels[0]}'"
+    return f"{column} IN ({', '.join(repr(v) for v in levels)})"
+
+
+def mean_satisfaction(rolled: bool, alias: str = "k", condition: str | None = None) -> str:
+    where = f" FILTER (WHERE {condition})" if condition else ""
+    if not rolled:
+        return f"avg({alias}.satisfaction){where}"
+    return f"sum({alias}.satisfaction_sum){where} / nullif(sum({alias}.surveyed){where}, 0)"
+
+
+def latest(con):
+    """The data's latest moment as recorded at the last refresh (only meaningful while `ready`)."""
+    return db.scalar(con, "SELECT latest FROM rollup_state WHERE id = 1", record=False)
