@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from analytics.core.scope import Scope, community_predicate
+from analytics.core.sql import Sql
 
 
 def _tuple(values) -> tuple | None:
@@ -62,7 +63,7 @@ class Filters:
         colour_col: str | None = None,
         scope: Scope | None = None,
         prefix: str = "f",
-    ) -> tuple[str, dict]:
+    ) -> Sql:
         """A WHERE condition and its bound values. Column names come from the calling module's own
         SQL (never from users); every value is bound under a name starting with `prefix`."""
         parts, params = [], {}
@@ -88,4 +89,4 @@ class Filters:
         if scope_params:
             parts.append(scope_sql)
             params.update(scope_params)
-        return (" AND ".join(parts) or "TRUE"), params
+        return Sql(" AND ".join(parts) or "TRUE", params)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.core.sql import Sql
+
 ROLES = ("leader", "secretary", "analyst", "admin")
 
 
@@ -33,10 +35,8 @@ class Scope:
         return self.community_id if self.role == "secretary" else None
 
 
-def community_predicate(
-    scope: Scope | None, column: str = "community_id", param: str = "scope_community"
-) -> tuple[str, dict]:
+def community_predicate(scope: Scope | None, column: str = "community_id", param: str = "scope_community") -> Sql:
     """SQL that keeps only the rows `scope` may read in detail (`column` is an allow-listed name)."""
     if scope is None or scope.restricted_community is None:
-        return "TRUE", {}
-    return f"{column} = ${param}", {param: scope.restricted_community}
+        return Sql("TRUE")
+    return Sql(f"{column} = ${param}", {param: scope.restricted_community})

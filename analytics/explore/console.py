@@ -41,11 +41,8 @@ DATABASE 0.5 s, 1.8 s and 9 s. A query on a snapshot or a free file costs ~0.1â€
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import errno
 import hashlib
-import math
 import os
 import re
 import shutil
@@ -64,6 +61,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope
+from analytics.core.sql import inline_params, sql_literal, tidy_sql  # noqa: F401  (re-exported: the SQL behind a chart)
 from analytics.explore import readable
 from analytics.explore import runner as console_runner
 
@@ -581,60 +579,6 @@ def _first_line(exc: BaseException) -> str:
 
 def _quote(text: str) -> str:
     return text.replace("'", "''")
-
-
-# ---------------------------------------------------------------------------------------------
-# the SQL behind a chart, written so it can be pasted into the console
-_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$([A-Za-z_]\w*)|\$(\d+)|\?""", re.DOTALL)
-
-
-def sql_literal(value) -> str:
-    """A Python value as a DuckDB literal."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | decimal.Decimal):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else f"'{value}'::DOUBLE"
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
-    if isinstance(value, dt.date):
-        return f"DATE '{value.isoformat()}'"
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return "[" + ", ".join(sql_literal(v) for v in items) + "]"
-    return "'" + _quote(str(value)) + "'"
-
-
-def inline_params(sql: str, params: dict | list | None) -> str:
-    """`sql` with its bound parameters ($name, $1, ?) written in as literals: the same query, runnable
-    as it stands in the console. Quoted strings and comments are left alone."""
-    if not params:
-        return sql
-    positional = iter(params) if isinstance(params, list | tuple) else iter(())
-
-    def replace(match: re.Match) -> str:
-        text = match.group(0)
-        if match.group(1) is not None and isinstance(params, dict):
-            return sql_literal(params[match.group(1)]) if match.group(1) in params else text
-        if match.group(2) is not None and isinstance(params, list | tuple):
-            return sql_literal(params[int(match.group(2)) - 1])
-        if text == "?":
-            return sql_literal(next(positional))
-        return text
-
-    return _TOKENS.sub(replace, sql)
-
-
-def tidy_sql(sql: str) -> str:
-    """`sql` without the common indentation of a Python string literal and surrounding blank lines."""
-    lines = sql.strip("\n").splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    cut = min(indents, default=0)
-    body = [lines[0].strip()] + [line[cut:] if len(line) >= cut else line.strip() for line in lines[1:]]
-    return "\n".join(body).strip()
 
 
 # ---------------------------------------------------------------------------------------------
