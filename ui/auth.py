@@ -11,7 +11,7 @@ import os
 
 import streamlit as st
 
-from analytics import access
+from analytics import access, places
 from analytics.access import Scope, audit, signin
 from ui import data
 from ui.contest_view import md
@@ -135,8 +135,6 @@ def _demo_mode() -> Scope:
     if not data.is_demo():
         st.error(t("auth.real_data_needs_accounts"))
         st.stop()
-    from analytics import places
-
     # A demo link may name the role to try (…/data_import?demo_role=admin); demo mode only.
     wanted = st.query_params.get("demo_role")
     if "auth_demo_role" not in st.session_state and wanted in access.ROLES:

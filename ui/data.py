@@ -15,6 +15,7 @@ import threading
 import streamlit as st
 
 from analytics import db
+from analytics.access import audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
 from analytics.warehouse import rollups
@@ -55,8 +56,6 @@ def connection():
     """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db)."""
     con = db.connect()
     try:
-        from analytics.access import audit
-
         audit.adopt_legacy(con)
     except DataError:
         log.warning("the audit events of an earlier version stay in the database for now", exc_info=True)
@@ -115,6 +114,4 @@ def meta(key: str, default: str | None = None) -> str | None:
 
 def recent_audit(scope):
     """The audit log as the given scope may read it (raises AccessDenied otherwise); never cached."""
-    from analytics.access import audit
-
     return audit.recent(connection(), scope=scope)

@@ -11,13 +11,13 @@ import pkgutil
 
 import streamlit as st
 
+from ui import text
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 _STRINGS: dict[str, tuple[str, str]] = {}
 
 
 def _load() -> None:
-    from ui import text
-
     for info in pkgutil.iter_modules(text.__path__):
         module = importlib.import_module(f"ui.text.{info.name}")
         for key, pair in module.STRINGS.items():

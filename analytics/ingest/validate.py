@@ -16,7 +16,7 @@ from analytics.ingest import values as V
 from analytics.ingest.headers import Layout, column_letter, find_layout
 from analytics.ingest.lookups import References, bool_lookup, vocabulary_lookup
 from analytics.ingest.reading import Sheet
-from analytics.ingest.specs import TableSpec
+from analytics.ingest.specs import VOCABULARY_LABELS, TableSpec
 
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "合计:", "总计:", "total", "sum", "grandtotal", "subtotal"}
 NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "填报", "负责人", "联系人", "数据来源", "统计时间")
@@ -549,8 +549,6 @@ def _shown(value) -> str | None:
 
 
 def _colour_label(code):
-    from analytics.ingest.specs import VOCABULARY_LABELS
-
     return VOCABULARY_LABELS["colour"].get(code, str(code))
 
 
