@@ -1,6 +1,6 @@
 """Grid work (网格事务): where matters are settled, how fast, what is still open, and against which targets.
 
-Definitions follow ../shared/DESIGN.md, in one place:
+Definitions follow docs/design.md, in one place:
 - a case belongs to the period (and month) it was REPORTED in; its grid is its community's grid;
 - in-grid rate (小事不出网格) = closed cases settled at level grid ÷ closed cases;
 - in-community rate (急事不出社区) = closed cases settled at grid or community ÷ closed cases, for all cases

@@ -1,6 +1,6 @@
 """The seven area grids (片区网格): how each is doing, and the drill-down into one grid.
 
-Definitions follow ../shared/DESIGN.md and match analytics.overview: a case belongs to the period it was
+Definitions follow docs/design.md and match analytics.overview: a case belongs to the period it was
 reported in; rates count closed cases only (open ones are never in a denominator); uptake counts the
 activities held in the period; per-1,000 figures divide by the residents of the communities that pass
 the filters, so grids of different sizes compare fairly.

@@ -1,6 +1,6 @@
 """The leaders' landing page: headline numbers for a period, the previous period, and monthly trends.
 
-Definitions follow ../shared/DESIGN.md: a case belongs to the period it was reported in; rates count
+Definitions follow docs/design.md: a case belongs to the period it was reported in; rates count
 closed cases only (open ones are never in a denominator); uptake counts activities held in the period.
 Both read the daily rollups while they are current (analytics.warehouse.rollups), else the raw tables: the same
 answer either way.

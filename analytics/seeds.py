@@ -1,7 +1,7 @@
 """Four-colour seed services (四色种子): which services reach residents, where, through which partners,
 and whether it is growing.
 
-Definitions (../shared/DESIGN.md): uptake is counted from `seed_activities` held in the period —
+Definitions (docs/design.md): uptake is counted from `seed_activities` held in the period —
 activities (场次), participants (服务居民人次), volunteers (志愿者人次) and volunteer hours; where
 communities or grids of different sizes are compared it is also given per 1,000 residents. A colour
 filter applies to the activity's service item; grid and community filters and the caller's scope to the

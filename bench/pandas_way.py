@@ -6,7 +6,7 @@ are enriched once (colour, grid, level, hours to close), as such an app would do
 function returns the same numbers as the analytics function of the same name, in columns of the same
 names, so that bench/pages_bench.py can check that the answers agree.
 
-The definitions are those of ../shared/DESIGN.md (see analytics/*.py): a case belongs to the period it
+The definitions are those of docs/design.md (see analytics/*.py): a case belongs to the period it
 was reported in; rates count closed cases only; the median interpolates, the 90th percentile is the
 smallest value whose cumulative share reaches 90% (numpy's "inverted_cdf").
 """

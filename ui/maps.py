@@ -2,7 +2,7 @@
 
 Offline by default. Streamlit 1.67 fetches a Carto style for a pydeck chart whose map_style is None or
 whose map_provider is None, and crashes on a dict style; a `data:application/json,…` URL of a style of
-our own loads nothing from outside (../shared/DESIGN.md). So the map always gets such a style: a plain
+our own loads nothing from outside (docs/design.md). So the map always gets such a style: a plain
 background, plus — only when an operator configured one — a raster tile source. The tile source lives
 in the style rather than in a deck.gl TileLayer because a TileLayer needs a JavaScript renderSubLayers
 callback to draw images (a BitmapLayer per tile), which deck.gl's JSON API in Streamlit cannot express;

@@ -1,6 +1,6 @@
 """The secretaries' contest (书记擂台): a ranking leaders can defend, with its uncertainty.
 
-How an entry's score is formed (../shared/DESIGN.md, "contest score of an entry"):
+How an entry's score is formed (docs/design.md, "contest score of an entry"):
 
 1. A judge's weighted total for an entry is Σ weight × score over the round's criteria. `weights`
    overrides the criteria weights for a what-if ranking; the override is rescaled to the round's own

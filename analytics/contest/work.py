@@ -1,7 +1,7 @@
 """Does the stage match the work? Each contest entry beside its community's operational record.
 
 The record covers the months before the round (12 by default: from the same day a year earlier to the
-day before the round) and follows the metric definitions of ../shared/DESIGN.md:
+day before the round) and follows the metric definitions of docs/design.md:
 - seed activities (and participants) per 1,000 residents: activities held in the window;
 - in-grid rate (小事不出网格): closed cases settled at grid level ÷ closed cases, over the cases
   reported in the window (a case belongs to the period it was reported in; open cases are never in

@@ -1,5 +1,5 @@
 """The generated demo world of 江川路街道: deterministic (fixed seed), built from the public facts in
-../shared/DOMAIN.md, and labelled as simulated wherever it is shown.
+docs/domain.md, and labelled as simulated wherever it is shown.
 
 Events are drawn with vectorised numpy in chunks and handed to DuckDB as Arrow tables, so scale 150
 (about ten million grid cases) builds in minutes within a bounded amount of memory.

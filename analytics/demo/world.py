@@ -1,6 +1,6 @@
 """The fixed facts of the demo world: names, public figures and illustrative geography.
 
-Public facts come from ../shared/DOMAIN.md; everything else here is illustrative (示意) and the app says
+Public facts come from docs/domain.md; everything else here is illustrative (示意) and the app says
 so. No person is named: secretaries and judges are named by role.
 """
 

@@ -1,7 +1,7 @@
 """The table browser: every table and view, its columns with their meaning, row counts and a sample.
 
 The meanings are written here once, in Chinese and English, for every column of the data model
-(../shared/DESIGN.md). A table another module adds later shows up in the browser at once; its columns
+(docs/design.md). A table another module adds later shows up in the browser at once; its columns
 read "—" until a line is added to COLUMN_NOTES.
 """
 

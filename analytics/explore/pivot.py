@@ -4,7 +4,7 @@ Only names from the allow-lists below are ever formatted into the SQL; every val
 (period, grids, codes to keep) is bound. The SQL text comes back with the answer so that the page can
 show it, and the analyst can paste it into the console (with `explore.inline_params`).
 
-Measures follow ../shared/DESIGN.md: rates count closed matters only; a matter belongs to the period
+Measures follow docs/design.md: rates count closed matters only; a matter belongs to the period
 it was reported in; per-1,000 measures divide by the residents of the row's community or grid (or of
 every community in the selection when the rows are not split by place).
 

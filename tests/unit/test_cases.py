@@ -1,4 +1,4 @@
-"""analytics.cases on a dozen hand-made matters whose answers are worked out by hand from the DESIGN.md
+"""analytics.cases on a dozen hand-made matters whose answers are worked out by hand from the docs/design.md
 definitions: in-grid = closed at grid ÷ closed; in-community = closed at grid or community ÷ closed;
 open matters are never in a denominator; a case belongs to the month it was reported in."""
 

@@ -26,7 +26,7 @@ KEY_SQL = {
 
 
 def plain_resolution(con, filters: Filters, by: tuple[str, ...]) -> pd.DataFrame:
-    """The definitions of DESIGN.md written the most obvious way, without FILTER or shared helpers."""
+    """The definitions of docs/design.md written the most obvious way, without FILTER or shared helpers."""
     keys = ", ".join(f"{KEY_SQL[b]} AS {b}" for b in by)
     start = filters.start or dt.date(1900, 1, 1)
     end = (filters.end or dt.date(2999, 1, 1)) + dt.timedelta(days=1)

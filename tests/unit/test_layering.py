@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md: pages → ui → analytics → DuckDB."""
+"""The layering of docs/design.md: pages → ui → analytics → DuckDB."""
 
 import ast
 from pathlib import Path
