@@ -407,7 +407,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             ),
             Call(
                 "stage_and_match",
-                "contest_work.stage_and_match",
+                "contest.work.stage_and_match",
                 (round_id,),
                 pandas=lambda w, c: pw.stage_and_match(w, c, round_id),
                 keys=("entry_id",),
@@ -439,12 +439,12 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
         panel = [
             ("rounds", "contest.rounds", ()),
             ("missing_scores", "contest.missing_scores", (round_id,)),
-            ("agreement", "contest_panel.agreement", (round_id,)),
-            ("criterion_profile", "contest_panel.criterion_profile", (round_id,)),
-            ("judge_leniency", "contest_panel.judge_leniency", (round_id,)),
-            ("judge_matrix", "contest_panel.judge_matrix", (round_id,)),
+            ("agreement", "contest.panel.agreement", (round_id,)),
+            ("criterion_profile", "contest.panel.criterion_profile", (round_id,)),
+            ("judge_leniency", "contest.panel.judge_leniency", (round_id,)),
+            ("judge_matrix", "contest.panel.judge_matrix", (round_id,)),
             ("criteria", "contest.criteria", (round_id,)),
-            ("window", "contest_work.window", (round_id,)),
+            ("window", "contest.work.window", (round_id,)),
         ]
         return calls + [Call(f"{label} (panel)", fn, args, shared=True) for label, fn, args in panel]
 
@@ -570,7 +570,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             [
                 Call(
                     "pivot activities grid×colour",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (act_spec,),
                     pandas=lambda w, c: pw.pivot(
                         w, "activities", ("grid", "seed_colour"), ("activities", "participants"), f
@@ -582,7 +582,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             [
                 Call(
                     f"pivot activities {GRID}",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (act_spec_g,),
                     pandas=lambda w, c: pw.pivot(
                         w, "activities", ("grid", "seed_colour"), ("activities", "participants"), g
@@ -592,7 +592,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
                 ),
                 Call(
                     "pivot cases by month",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (case_spec,),
                     pandas=lambda w, c: pw.pivot(w, "cases", ("month",), ("in_grid_rate", "cases"), f),
                     keys=("month",),

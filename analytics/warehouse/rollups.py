@@ -42,6 +42,7 @@ import datetime as dt
 
 from analytics.core import connection as db
 from analytics.core.errors import DataError
+from analytics.core.sql import Sql
 
 TABLES = (
     "rollup_cases",
@@ -215,7 +216,7 @@ def _range(column: str, lo, hi, name: str, params: dict) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> tuple[str, dict]:
+def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> Sql:
     """A subquery to read FROM instead of the `kind` fact table ('cases': grid_cases, 'activities':
     seed_activities; 'case_hours': the closed cases' buckets of time to close, with their count in
     `cases`) for the given periods — (start, end) pairs of inclusive dates, None for an open end,
@@ -229,7 +230,7 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
     columns, daily = f"{keys}, {', '.join(_SUMS[kind])}", f"{keys}, {_DAILY_SUMS[kind]}"
     params: dict = {}
     if grain == "day":
-        return f"(SELECT day, {daily} FROM rollup_{kind})", params
+        return Sql(f"(SELECT day, {daily} FROM rollup_{kind})")
     months, days = [], []
     for start, end in periods:
         whole, edges = _split(start, end)
@@ -246,7 +247,7 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
         branches.append(
             f"SELECT day, {daily} FROM rollup_{kind} WHERE {_range('day', lo, hi, f'{prefix}_d{i}', params)}"
         )
-    return "(" + "\n            UNION ALL ".join(branches) + ")", params
+    return Sql("(" + "\n            UNION ALL ".join(branches) + ")", params)
 
 
 def latest(con):

@@ -92,10 +92,10 @@ class _Rollups:
     name = "rollups"
 
     def cases(self, periods: Periods, *, grain: str = "month", prefix: str = "src") -> Sql:
-        return Sql(*rollups.source("cases", list(periods), grain=grain, prefix=prefix))
+        return rollups.source("cases", list(periods), grain=grain, prefix=prefix)
 
     def activities(self, periods: Periods, *, grain: str = "month", prefix: str = "src") -> Sql:
-        return Sql(*rollups.source("activities", list(periods), grain=grain, prefix=prefix))
+        return rollups.source("activities", list(periods), grain=grain, prefix=prefix)
 
     def open_cases(self) -> tuple[Sql, Sql]:
         return Sql("rollup_open_cases"), Sql("(SELECT latest FROM rollup_state WHERE id = 1)")
@@ -109,7 +109,7 @@ class _Rollups:
         urgent_only: bool = False,
         prefix: str = "pct",
     ) -> Sql:
-        return Sql(*percentiles.ctes(filters, scope, by, urgent_only=urgent_only, prefix=prefix))
+        return percentiles.ctes(filters, scope, by, urgent_only=urgent_only, prefix=prefix)
 
 
 # The fact tables in the rollups' columns and types (a count of one row is a BIGINT 1, as a rollup's
