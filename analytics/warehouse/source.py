@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from analytics.core.errors import DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
 from analytics.core.sql import Sql
@@ -230,13 +229,7 @@ class Warehouse:
     @property
     def source(self) -> Source:
         """The source an analysis query reads now."""
-        return ROLLUPS if self.reads_stored("rollups", self._rollups_ready) else RAW
-
-    def _rollups_ready(self) -> bool:
-        try:
-            return rollups.ready(self.con)
-        except DataError:  # a database file from before the rollups, opened read-only
-            return False
+        return ROLLUPS if self.reads_stored("rollups", lambda: rollups.ready(self.con)) else RAW
 
     def forget(self) -> None:
         """Forget the freshness answers (a refresh just changed them)."""
@@ -252,11 +245,6 @@ def reader(con) -> Warehouse:
 def raw(con) -> Warehouse:
     """A warehouse over `con` (a connection or a warehouse) that reads the raw fact tables only."""
     return Warehouse(con, rollups=False)
-
-
-def connection(con):
-    """The DuckDB connection under `con` (a connection or a warehouse)."""
-    return con.con if isinstance(con, Warehouse) else con
 
 
 # ---------------------------------------------------------------------------------------------
