@@ -52,7 +52,7 @@ def pages_for(role: str) -> dict[str, list]:
 
 
 data.ensure_database()
-with data.page_run():  # the rollups' freshness is checked once for the whole run, not once per call
+with data.page_run():  # one warehouse for the whole run: the rollups' freshness is checked once, not once per call
     scope = auth.gate()
     filters.sidebar()
     st.navigation(pages_for(scope.role)).run()

@@ -15,10 +15,10 @@ Definitions follow docs/design.md, in one place:
 - targets follow Boston's CityScore: score = actual ÷ target, so 1.0 is exactly on target; a place's
   overall score (`cityscore`) is the mean of its in-grid and in-community scores (CITYSCORE_METRICS).
 
-Where the answer adds up (counts, rates, satisfaction), the queries read the daily rollup of the cases
-while it is current (analytics.warehouse.rollups), and the open cases from their own small table when ages are
-measured at the data's latest moment; the exact percentiles come from the bucketed durations
-(analytics.warehouse.percentiles). Otherwise they read grid_cases itself. The answer is the same either way.
+Every query reads its cases from the source its warehouse gives (analytics.warehouse.source): the
+daily and monthly rollups while they are current, else grid_cases in the rollups' columns; the open
+cases at the data's latest moment and the exact percentiles come from the same source. The query is
+written once; the answer is the same either way. Open cases at another moment read grid_cases itself.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from analytics.core import privacy
 from analytics.core.errors import AccessDenied, DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
-from analytics.warehouse import percentiles, rollups
+from analytics.core.sql import Sql
+from analytics.warehouse import source
+from analytics.warehouse.source import Source
 
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS = ("grid", "community", "street", "district")
@@ -95,20 +97,13 @@ def _check_by(by, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return by
 
 
-def _cases_cte(
-    filters: Filters, scope: Scope | None, *, urgent_only: bool = False, rolled: bool = False
-) -> tuple[str, dict]:
-    """The `cases` CTE: the cases reported in the period that the filters and the scope let through.
-    Rolled up (`rolled`), a row is a day × community × category × level × urgent with its count in `n`
-    and satisfaction's count, sum and bands; count them with `_count`."""
-    where, params = filters.where(
-        date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id", scope=scope, prefix="k"
-    )
-    urgent = " AND k.urgent" if urgent_only else ""
-    if rolled:
-        rows, rows_params = rollups.source("cases", [(filters.start, filters.end)], prefix="kr")
-        return (
-            f"""cases AS (
+def _cases_cte(filters: Filters, scope: Scope | None, src: Source, *, urgent_only: bool = False) -> Sql:
+    """The `cases` CTE: the cases reported in the period that the filters and the scope let through, a
+    row per day × community × category × level × urgent of the source with its count in `n` and
+    satisfaction's count, sum and bands; count them with `_count`."""
+    where = filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="k")
+    return Sql.compose(
+        """cases AS (
             SELECT k.community_id, c.grid_id, k.category, k.urgent,
                    CAST(date_trunc('month', k.day) AS DATE) AS month, k.level,
                    k.cases AS n, k.surveyed, k.satisfaction_sum, k.satisfied, k.unsatisfied,
@@ -116,19 +111,9 @@ def _cases_cte(
             FROM {rows} k LEFT JOIN communities c ON c.community_id = k.community_id
             WHERE {where}{urgent}
         )""",
-            {**params, **rows_params},
-        )
-    return (
-        f"""cases AS (
-            SELECT k.case_id, k.community_id, c.grid_id, k.category, k.urgent, k.satisfaction,
-                   k.reported_at, k.closed_at,
-                   CAST(date_trunc('month', k.reported_at) AS DATE) AS month,
-                   coalesce(k.resolved_level, 'open') AS level,
-                   (epoch(k.closed_at) - epoch(k.reported_at)) / 3600.0 AS hours_to_close
-            FROM grid_cases k LEFT JOIN communities c ON c.community_id = k.community_id
-            WHERE {where}{urgent}
-        )""",
-        params,
+        rows=src.cases([(filters.start, filters.end)], prefix="kr"),
+        where=where,
+        urgent=" AND k.urgent" if urgent_only else "",
     )
 
 
@@ -149,9 +134,11 @@ def _group_sql(by: tuple[str, ...]) -> tuple[str, str, str, str]:
     return keys, (head + ", ") if head else "", " ".join(joins), order
 
 
-def _count(rolled: bool, condition: str | None = None) -> str:
-    """The number of cases among the `cases` rows (that meet `condition`)."""
-    return rollups.count(rolled, "n", condition)
+def _count(condition: str | None = None) -> str:
+    """The number of cases among the `cases` rows (that meet `condition`): the sum of their counts, a
+    BIGINT and 0 when nothing matches, exactly as count(*) would be."""
+    where = f" FILTER (WHERE {condition})" if condition else ""
+    return f"coalesce(CAST(sum(n){where} AS BIGINT), 0)"
 
 
 def _with_percentiles(by: tuple[str, ...], table: str = "counted", pct: str = "pct") -> str:
@@ -160,8 +147,8 @@ def _with_percentiles(by: tuple[str, ...], table: str = "counted", pct: str = "p
     return f"SELECT t.*, p.median_hours, p.p90_hours FROM {table} t LEFT JOIN {pct} p ON {on}"
 
 
-def _counts_sql(rolled: bool = False) -> str:
-    n = lambda condition=None: _count(rolled, condition)  # noqa: E731
+def _counts_sql() -> str:
+    n = _count
     return f"""{n()} AS cases,
                    {n("level <> 'open'")} AS closed,
                    {n("level = 'open'")} AS open,
@@ -202,13 +189,12 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
     in_grid_rate, in_community_rate, urgent_cases, urgent_closed, urgent_open, urgent_in_community_rate.
     """
     by = _check_by(by, RESOLUTION_BY)
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
-    sql = f"""
-        WITH {cases_sql},
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
         s AS (
-            SELECT {keys}{_counts_sql(rolled)}
+            SELECT {keys}{_counts_sql()}
             FROM cases
             GROUP BY ALL
         ),
@@ -216,22 +202,25 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
             SELECT {head}{_RATES_SQL}
             FROM s {joins}
         )
-        SELECT * FROM final {order}"""
-    return db.query(con, sql, params)
+        SELECT * FROM final {order}""",
+        cases=_cases_cte(filters, scope, source.reader(con).source),
+    )
+    return db.query(con, *sql)
 
 
 @privacy.suppress_small_disputes("cases")
 def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Category → level for a Sankey diagram: category, level (grid … district, or open), cases."""
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
-    sql = f"""
-        WITH {cases_sql},
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
         final AS (
-            SELECT category, level, {_count(rolled)} AS cases FROM cases GROUP BY ALL
+            SELECT category, level, {_count()} AS cases FROM cases GROUP BY ALL
         )
-        SELECT * FROM final ORDER BY category, level"""
-    return db.query(con, sql, params)
+        SELECT * FROM final ORDER BY category, level""",
+        cases=_cases_cte(filters, scope, source.reader(con).source),
+    )
+    return db.query(con, *sql)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,88 +231,61 @@ def time_to_close(con, filters: Filters, by=("category",), *, scope: Scope | Non
     month, urgent, level: closed, median_hours, p90_hours, mean_hours, median_days, p90_days.
     See the module docstring for the percentile definitions."""
     by = _check_by(by, TIME_BY)
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
+    src = source.reader(con).source
     keys, head, joins, order = _group_sql(by)
-    if rolled:
-        pct_sql, pct_params = percentiles.ctes(filters, scope, by)
-        sql = f"""
-        WITH {cases_sql},
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
         counted AS (
-            SELECT {keys}{_count(True)} AS closed, sum(hours_sum) / sum(n) AS mean_hours
+            SELECT {keys}{_count()} AS closed, sum(hours_sum) / sum(n) AS mean_hours
             FROM cases
             WHERE level <> 'open'
             GROUP BY ALL
         ),
-        {pct_sql},
+        {{pct}},
         s AS ({_with_percentiles(by)}),
         final AS (
             SELECT {head}s.closed, s.median_hours, s.p90_hours, s.mean_hours,
                    s.median_hours / 24 AS median_days, s.p90_hours / 24 AS p90_days
             FROM s {joins}
         )
-        SELECT * FROM final {order}"""
-        return db.query(con, sql, {**params, **pct_params})
-    sql = f"""
-        WITH {cases_sql},
-        closed_cases AS (
-            SELECT * FROM cases WHERE level <> 'open'
-        ),
-        s AS (
-            SELECT {keys}count(*) AS closed,
-                   median(hours_to_close) AS median_hours,
-                   quantile_disc(hours_to_close, 0.9) AS p90_hours,
-                   avg(hours_to_close) AS mean_hours
-            FROM closed_cases
-            GROUP BY ALL
-        ),
-        final AS (
-            SELECT {head}s.closed, s.median_hours, s.p90_hours, s.mean_hours,
-                   s.median_hours / 24 AS median_days, s.p90_hours / 24 AS p90_days
-            FROM s {joins}
-        )
-        SELECT * FROM final {order}"""
-    return db.query(con, sql, params)
+        SELECT * FROM final {order}""",
+        cases=_cases_cte(filters, scope, src),
+        pct=src.percentiles(filters, scope, by),
+    )
+    return db.query(con, *sql)
 
 
 # ---------------------------------------------------------------------------------------------
 # what is still open
-def _as_of_sql(as_of) -> tuple[str, dict]:
-    """The moment ages are measured at: `as_of`, else the data's own today (its latest timestamp), so a
-    ledger imported last month is not made to look a month older than it is."""
-    if as_of is not None:
-        return "CAST($as_of AS TIMESTAMP)", {"as_of": pd.Timestamp(as_of).to_pydatetime()}
-    return "(SELECT max(greatest(reported_at, coalesce(closed_at, reported_at))) FROM grid_cases)", {}
-
-
-def _open_cte(filters, scope, as_of, rolled: bool = False) -> tuple[str, dict]:
-    if rolled and as_of is None:
+def _open_cte(filters: Filters, scope: Scope | None, as_of, src: Source) -> Sql:
+    """CTEs `moment` and `open_cases` (case_id, community_id, grid_id, category, urgent, reported_at, as_of,
+    age_days): the cases reported in the period and still open at `as_of`."""
+    where = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope, prefix="k")
+    if as_of is None:
         # At the data's latest moment every case closed by then is closed, so the open ones are exactly
-        # those without closed_at: the small rollup_open_cases, and the moment recorded with it.
-        where, params = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope, prefix="k")
-        return (
-            f"""moment AS (SELECT (SELECT latest FROM rollup_state WHERE id = 1) AS as_of),
+        # those without closed_at, which the source keeps apart (rollup_open_cases), with that moment.
+        rows, moment = src.open_cases()
+        still_open = Sql("TRUE")
+    else:
+        # Another moment includes cases closed after it: only the cases themselves tell.
+        rows, moment = (
+            Sql("grid_cases"),
+            Sql("CAST($as_of AS TIMESTAMP)", {"as_of": pd.Timestamp(as_of).to_pydatetime()}),
+        )
+        still_open = Sql("(o.closed_at IS NULL OR o.closed_at > moment.as_of)")
+    return Sql.compose(
+        """moment AS (SELECT {moment} AS as_of),
         open_cases AS (
             SELECT o.case_id, o.community_id, c.grid_id, o.category, o.urgent, o.reported_at, moment.as_of,
                    (epoch(moment.as_of) - epoch(o.reported_at)) / 86400.0 AS age_days
-            FROM rollup_open_cases o LEFT JOIN communities c ON c.community_id = o.community_id, moment
-            WHERE {where} AND o.reported_at <= moment.as_of
+            FROM {rows} o LEFT JOIN communities c ON c.community_id = o.community_id, moment
+            WHERE {where} AND o.reported_at <= moment.as_of AND {still_open}
         )""",
-            params,
-        )
-    cases_sql, params = _cases_cte(filters, scope)
-    moment, moment_params = _as_of_sql(as_of)
-    return (
-        f"""{cases_sql},
-        moment AS (SELECT {moment} AS as_of),
-        open_cases AS (
-            SELECT cases.*, moment.as_of,
-                   (epoch(moment.as_of) - epoch(cases.reported_at)) / 86400.0 AS age_days
-            FROM cases, moment
-            WHERE cases.reported_at <= moment.as_of
-              AND (cases.closed_at IS NULL OR cases.closed_at > moment.as_of)
-        )""",
-        {**params, **moment_params},
+        moment=moment,
+        rows=rows,
+        where=where,
+        still_open=still_open,
     )
 
 
@@ -341,14 +303,15 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None, scope: S
     AGE_BUCKETS entry (age_0_7, age_8_30, age_31_90, age_over_90), median_age_days, oldest_age_days,
     as_of."""
     by = _check_by(by, BACKLOG_BY)
-    open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
+    open_sql = _open_cte(filters, scope, as_of, source.reader(con).source)
     keys, head, joins, order = _group_sql(by)
     buckets = ",\n".join(
         f"count(*) FILTER (WHERE {_age_condition(low, high)}) AS age_{name}" for name, low, high in AGE_BUCKETS
     )
     bucket_cols = ", ".join(f"s.age_{name}" for name, _, _ in AGE_BUCKETS)
-    sql = f"""
-        WITH {open_sql},
+    sql = Sql.compose(
+        f"""
+        WITH {{open_cases}},
         s AS (
             SELECT {keys}count(*) AS open, count(*) FILTER (WHERE urgent) AS urgent_open,
                    {buckets},
@@ -361,8 +324,10 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None, scope: S
             SELECT {head}s.open, s.urgent_open, {bucket_cols}, s.median_age_days, s.oldest_age_days, s.as_of
             FROM s {joins}
         )
-        SELECT * FROM final {order}"""
-    return db.query(con, sql, params)
+        SELECT * FROM final {order}""",
+        open_cases=open_sql,
+    )
+    return db.query(con, *sql)
 
 
 def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Scope | None = None) -> pd.DataFrame:
@@ -371,9 +336,9 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Sc
     personal data and this list is for chasing, not for reading. Roles that work on masked data
     (analyst, admin) get no category: counting a list's dispute rows per community would give the
     small counts of disputes back that every table hides from them (analytics.core.privacy)."""
-    open_sql, params = _open_cte(filters, scope, as_of, rollups.use(con))
-    sql = f"""
-        WITH {open_sql},
+    sql = Sql.compose(
+        """
+        WITH {open_cases},
         final AS (
             SELECT o.case_id, o.grid_id, g.name AS grid_name, o.community_id, cm.name AS community_name,
                    o.category, o.urgent, o.reported_at, o.age_days
@@ -381,8 +346,10 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Sc
             LEFT JOIN grids g ON g.grid_id = o.grid_id
             LEFT JOIN communities cm ON cm.community_id = o.community_id
         )
-        SELECT * FROM final ORDER BY age_days DESC, case_id LIMIT $limit"""
-    frame = db.query(con, sql, {**params, "limit": max(0, int(limit))})
+        SELECT * FROM final ORDER BY age_days DESC, case_id LIMIT $limit""",
+        open_cases=_open_cte(filters, scope, as_of, source.reader(con).source),
+    ).bind(limit=max(0, int(limit)))
+    frame = db.query(con, *sql)
     if privacy.suppresses_small_counts(scope) and not privacy.sees_personal_data(scope):
         frame["category"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     return frame
@@ -396,29 +363,16 @@ def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | Non
     counts per level, in_grid_rate and in_community_rate among the urgent cases, median_hours and
     p90_hours to close."""
     by = _check_by(by, RESOLUTION_BY)
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(filters, scope, urgent_only=True, rolled=rolled)
+    src = source.reader(con).source
     keys, head, joins, order = _group_sql(by)
-    if rolled:
-        pct_sql, pct_params = percentiles.ctes(filters, scope, by, urgent_only=True)
-        params.update(pct_params)
-        counted = f"""
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
         counted AS (
-            SELECT {keys}{_counts_sql(True)} FROM cases GROUP BY ALL
+            SELECT {keys}{_counts_sql()} FROM cases GROUP BY ALL
         ),
-        {pct_sql},
-        s AS ({_with_percentiles(by)}),"""
-    else:
-        counted = f"""
-        s AS (
-            SELECT {keys}{_counts_sql()},
-                   median(hours_to_close) AS median_hours,
-                   quantile_disc(hours_to_close, 0.9) AS p90_hours
-            FROM cases
-            GROUP BY ALL
-        ),"""
-    sql = f"""
-        WITH {cases_sql},{counted}
+        {{pct}},
+        s AS ({_with_percentiles(by)}),
         final AS (
             SELECT {head}s.cases, s.closed, s.open, s.grid, s.community, s.street, s.district,
                    s.grid / nullif(s.closed, 0) AS in_grid_rate,
@@ -426,8 +380,11 @@ def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | Non
                    s.median_hours, s.p90_hours
             FROM s {joins}
         )
-        SELECT * FROM final {order}"""
-    return db.query(con, sql, params)
+        SELECT * FROM final {order}""",
+        cases=_cases_cte(filters, scope, src, urgent_only=True),
+        pct=src.percentiles(filters, scope, by, urgent_only=True),
+    )
+    return db.query(con, *sql)
 
 
 @privacy.suppress_small_disputes("cases", counts=("surveyed",))
@@ -436,25 +393,17 @@ def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None
     cases, closed, surveyed, response_rate (surveyed ÷ closed), mean_score (1–5), satisfied_share
     (score ≥ 4) and unsatisfied_share (score ≤ 2), both ÷ surveyed."""
     by = _check_by(by, SATISFACTION_BY)
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
     keys, head, joins, order = _group_sql(by)
-    if rolled:
-        survey = """coalesce(CAST(sum(surveyed) AS BIGINT), 0) AS surveyed,
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
+        s AS (
+            SELECT {keys}{_count()} AS cases,
+                   {_count("level <> 'open'")} AS closed,
+                   coalesce(CAST(sum(surveyed) AS BIGINT), 0) AS surveyed,
                    sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score,
                    coalesce(CAST(sum(satisfied) AS BIGINT), 0) AS satisfied,
-                   coalesce(CAST(sum(unsatisfied) AS BIGINT), 0) AS unsatisfied"""
-    else:
-        survey = """count(satisfaction) AS surveyed,
-                   avg(satisfaction) AS mean_score,
-                   count(*) FILTER (WHERE satisfaction >= 4) AS satisfied,
-                   count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied"""
-    sql = f"""
-        WITH {cases_sql},
-        s AS (
-            SELECT {keys}{_count(rolled)} AS cases,
-                   {_count(rolled, "level <> 'open'")} AS closed,
-                   {survey}
+                   coalesce(CAST(sum(unsatisfied) AS BIGINT), 0) AS unsatisfied
             FROM cases
             GROUP BY ALL
         ),
@@ -466,8 +415,10 @@ def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None
                    s.unsatisfied / nullif(s.surveyed, 0) AS unsatisfied_share
             FROM s {joins}
         )
-        SELECT * FROM final {order}"""
-    return db.query(con, sql, params)
+        SELECT * FROM final {order}""",
+        cases=_cases_cte(filters, scope, source.reader(con).source),
+    )
+    return db.query(con, *sql)
 
 
 def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -477,38 +428,23 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
     # Only this grid's cases can reach a row (`places` keeps the grid's communities that pass the
     # filters), so only they are read: the exact percentiles are the costly part.
     mine = filters.replace(grid_ids=(str(grid_id),))
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(mine, scope, rolled=rolled)
-    comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="c")
-    if rolled:
-        pct_sql, pct_params = percentiles.ctes(mine, scope, ("community_id",))
-        params.update(pct_params)
-        counted = f"""
+    src = source.reader(con).source
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
+        places AS (
+            SELECT c.community_id, c.name AS community_name, c.residents
+            FROM communities c
+            WHERE c.grid_id = $grid_id AND {{places}}
+        ),
         counted AS (
-            SELECT community_id, {_counts_sql(True)},
+            SELECT community_id, {_counts_sql()},
                    sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score
             FROM cases
             GROUP BY ALL
         ),
-        {pct_sql},
-        s AS ({_with_percentiles(("community_id",))}),"""
-    else:
-        counted = f"""
-        s AS (
-            SELECT community_id, {_counts_sql()},
-                   median(hours_to_close) AS median_hours,
-                   quantile_disc(hours_to_close, 0.9) AS p90_hours,
-                   avg(satisfaction) AS mean_score
-            FROM cases
-            GROUP BY ALL
-        ),"""
-    sql = f"""
-        WITH {cases_sql},
-        places AS (
-            SELECT c.community_id, c.name AS community_name, c.residents
-            FROM communities c
-            WHERE c.grid_id = $grid_id AND {comm_where}
-        ),{counted}
+        {{pct}},
+        s AS ({_with_percentiles(("community_id",))}),
         final AS (
             SELECT p.community_id, p.community_name, p.residents,
                    coalesce(s.cases, 0) AS cases,
@@ -521,13 +457,17 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
                    s.median_hours, s.p90_hours, s.mean_score
             FROM places p LEFT JOIN s ON s.community_id = p.community_id
         )
-        SELECT * FROM final ORDER BY community_id"""
-    return db.query(con, sql, {**params, **comm_params, "grid_id": str(grid_id)})
+        SELECT * FROM final ORDER BY community_id""",
+        cases=_cases_cte(mine, scope, src),
+        places=filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="c"),
+        pct=src.percentiles(mine, scope, ("community_id",)),
+    ).bind(grid_id=str(grid_id))
+    return db.query(con, *sql)
 
 
 # ---------------------------------------------------------------------------------------------
 # targets (CityScore: actual ÷ target)
-def _targets_cte(con) -> tuple[str, dict]:
+def _targets_cte(con) -> Sql:
     """`effective`: a row per place (grid_id NULL = the whole subdistrict, then every grid) and metric
     with the target in force and where it comes from (grid, subdistrict or default)."""
     defaults = " UNION ALL ".join(
@@ -540,7 +480,7 @@ def _targets_cte(con) -> tuple[str, dict]:
         else "SELECT NULL::VARCHAR AS metric, NULL::VARCHAR AS grid_id, NULL::DOUBLE AS target,"
         " NULL::TIMESTAMP AS set_at WHERE false"
     )
-    return (
+    return Sql(
         f"""defaults AS ({defaults}),
         stored AS ({stored}),
         latest AS (
@@ -573,15 +513,17 @@ def targets(con, *, scope: Scope | None = None) -> pd.DataFrame:
     """The targets in force: a row per place (grid_id None = subdistrict-wide, then each grid) and metric
     with grid_name, target (share 0–1), source ('grid', 'subdistrict' or 'default') and set_at.
     Targets are not personal data: every role may read them."""
-    cte, params = _targets_cte(con)
-    sql = f"""
-        WITH {cte},
+    sql = Sql.compose(
+        """
+        WITH {targets},
         final AS (
             SELECT e.grid_id, g.name AS grid_name, e.metric, e.target, e.source, e.set_at
             FROM effective e LEFT JOIN grids g ON g.grid_id = e.grid_id
         )
-        SELECT * FROM final ORDER BY grid_id NULLS FIRST, metric"""
-    return db.query(con, sql, params)
+        SELECT * FROM final ORDER BY grid_id NULLS FIRST, metric""",
+        targets=_targets_cte(con),
+    )
+    return db.query(con, *sql)
 
 
 def _check_target_change(con, metric: str, grid_id: str | None, scope: Scope | None) -> None:
@@ -657,9 +599,6 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
     metric 'cityscore' row whose score is the mean of the group's CITYSCORE_METRICS scores. Without grid_id in
     `by` the subdistrict-wide target applies."""
     by = _check_by(by, SCORE_BY)
-    rolled = rollups.use(con)
-    cases_sql, params = _cases_cte(filters, scope, rolled=rolled)
-    targets_sql, target_params = _targets_cte(con)
     keys, head, joins, _ = _group_sql(by)
     cols = "".join(f"{b}, " for b in by)
     grid_key = "r.grid_id" if "grid_id" in by else "CAST(NULL AS VARCHAR)"
@@ -672,11 +611,12 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
         )
     )
     order = ", ".join([*by, "metric"])
-    sql = f"""
-        WITH {cases_sql},
-        {targets_sql},
+    sql = Sql.compose(
+        f"""
+        WITH {{cases}},
+        {{targets}},
         counted AS (
-            SELECT {keys}{_counts_sql(rolled)} FROM cases GROUP BY ALL
+            SELECT {keys}{_counts_sql()} FROM cases GROUP BY ALL
         ),
         rates AS ({rates}),
         scored AS (
@@ -697,5 +637,8 @@ def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | Non
             SELECT {head}s.metric, s.base, s.actual, s.target, s.score, s.score >= 1 AS on_target
             FROM s {joins}
         )
-        SELECT * FROM final ORDER BY {order}"""
-    return db.query(con, sql, {**params, **target_params, "cityscore_metrics": list(CITYSCORE_METRICS)})
+        SELECT * FROM final ORDER BY {order}""",
+        cases=_cases_cte(filters, scope, source.reader(con).source),
+        targets=_targets_cte(con),
+    ).bind(cityscore_metrics=list(CITYSCORE_METRICS))
+    return db.query(con, *sql)

@@ -8,8 +8,8 @@ the filters, so grids of different sizes compare fairly.
 A drill-down into one grid uses the shared filters with the grid selection replaced by that grid: the
 user picked it on the map, so it is shown even when the sidebar narrowed the grids to others.
 
-Counts and sums come from the daily rollups while they are current (analytics.warehouse.rollups), else from the
-raw tables: the same answer either way.
+Counts and sums come from the source the warehouse gives (analytics.warehouse.source): the rollups
+while they are current, else the raw tables in the same columns; the same answer either way.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from analytics import overview
 from analytics.core import connection as db
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
-from analytics.warehouse import rollups
+from analytics.core.sql import Sql
+from analytics.warehouse import source
+from analytics.warehouse.source import Source, count, mean_satisfaction
 
 # Metrics a map or a ranking may be coloured / ordered by: name → higher is better (None: neither).
 # Only these names are ever formatted into SQL (ORDER BY / window), never a user's text.
@@ -65,36 +67,26 @@ def _check_metric(metric: str) -> str:
     return metric
 
 
-def _pipeline(
-    filters: Filters, scope: Scope | None, *, per_community: bool, grid_id: str | None, rolled: bool = False
-) -> tuple[str, dict]:
+def _pipeline(filters: Filters, scope: Scope | None, src: Source, *, per_community: bool, grid_id: str | None) -> Sql:
     """The shared CTE pipeline: one row per grid (all of them) or per community (those that pass the
-    filters, optionally of one grid). `unit` is grid_id or community_id. `rolled`: read the rollups."""
+    filters, optionally of one grid), read from `src`. `unit` is grid_id or community_id."""
     unit = "community_id" if per_community else "grid_id"
-    n_cases = lambda condition=None: rollups.count(rolled, "k.cases", condition)  # noqa: E731
-    comm_where, comm_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="pc")
-    act_where, act_params = filters.where(
-        date_col="a.day" if rolled else "a.held_on",
-        community_col="a.community_id",
-        colour_col="i.seed_colour",
-        scope=scope,
-        prefix="pa",
-    )
-    case_where, case_params = filters.where(
-        date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id", scope=scope, prefix="pk"
-    )
-    params = {**comm_params, **act_params, **case_params}
-    activities, cases = "seed_activities", "grid_cases"
-    if rolled:
-        activities, act_source = rollups.source("activities", [(filters.start, filters.end)], prefix="pra")
-        cases, case_source = rollups.source("cases", [(filters.start, filters.end)], prefix="prk")
-        params.update({**act_source, **case_source})
+    period = [(filters.start, filters.end)]
+    pieces = {
+        "places": filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="pc"),
+        "uptake": filters.where(
+            date_col="a.day", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="pa"
+        ),
+        "matters": filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="pk"),
+        "activities": src.activities(period, prefix="pra"),
+        "cases": src.cases(period, prefix="prk"),
+    }
+    closed, local = "k.level <> 'open'", "k.level IN ('grid', 'community')"
     if per_community:
-        units = f"""
+        units = """
             SELECT c.community_id, c.name, c.short_name, c.grid_id, g.name AS grid_name, c.lon, c.lat
             FROM communities c JOIN grids g USING (grid_id)
-            WHERE {comm_where} AND ($grid_id IS NULL OR c.grid_id = $grid_id)"""
-        params["grid_id"] = grid_id
+            WHERE {places} AND ($grid_id IS NULL OR c.grid_id = $grid_id)"""
     else:
         units = "SELECT g.grid_id, g.name FROM grids g"
     sql = f"""
@@ -103,30 +95,29 @@ def _pipeline(
         places AS (
             SELECT c.{unit}, count(*) AS communities, CAST(sum(c.residents) AS BIGINT) AS residents
             FROM communities c
-            WHERE {comm_where}
+            WHERE {{places}}
             GROUP BY ALL
         ),
         uptake AS (
-            SELECT c.{unit}, {rollups.count(rolled, "a.activities")} AS activities,
+            SELECT c.{unit}, {count("a.activities")} AS activities,
                    CAST(sum(a.participants) AS BIGINT) AS participants,
                    sum(a.volunteer_hours) AS volunteer_hours, count(DISTINCT a.partner_id) AS partners_active
-            FROM {activities} a
+            FROM {{activities}} a
                 JOIN service_items i ON i.item_id = a.item_id
                 JOIN communities c ON c.community_id = a.community_id
-            WHERE {act_where}
+            WHERE {{uptake}}
             GROUP BY ALL
         ),
         matters AS (
-            SELECT c.{unit}, {n_cases()} AS cases,
-                   {n_cases(rollups.closed(rolled))} AS closed,
-                   {n_cases(rollups.settled_at(rolled, "grid"))} AS settled_in_grid,
-                   {n_cases(rollups.settled_at(rolled, "grid", "community"))} AS settled_in_community,
-                   {n_cases("k.urgent AND " + rollups.closed(rolled))} AS urgent_closed,
-                   {n_cases("k.urgent AND " + rollups.settled_at(rolled, "grid", "community"))}
-                       AS urgent_settled_in_community,
-                   {rollups.mean_satisfaction(rolled)} AS satisfaction
-            FROM {cases} k JOIN communities c ON c.community_id = k.community_id
-            WHERE {case_where}
+            SELECT c.{unit}, {count("k.cases")} AS cases,
+                   {count("k.cases", closed)} AS closed,
+                   {count("k.cases", "k.level = 'grid'")} AS settled_in_grid,
+                   {count("k.cases", local)} AS settled_in_community,
+                   {count("k.cases", "k.urgent AND " + closed)} AS urgent_closed,
+                   {count("k.cases", "k.urgent AND " + local)} AS urgent_settled_in_community,
+                   {mean_satisfaction()} AS satisfaction
+            FROM {{cases}} k JOIN communities c ON c.community_id = k.community_id
+            WHERE {{matters}}
             GROUP BY ALL
         ),
         joined AS (
@@ -160,24 +151,27 @@ def _pipeline(
                    1000.0 * cases / nullif(residents, 0) AS cases_per_1k
             FROM joined
         )"""
-    return sql, params
+    pipeline = Sql.compose(sql, **pieces)
+    return pipeline.bind(grid_id=grid_id) if per_community else pipeline
 
 
 def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per grid — all of them, also those without activity or outside the grid filter (their
     `selected` is False and their counts are zero) — with the columns of SUMMARY_COLUMNS. Rates are
     shares 0–1 (NaN without closed cases); satisfaction is the mean 1–5 score of surveyed cases."""
-    sql, params = _pipeline(filters, scope, per_community=False, grid_id=None, rolled=rollups.use(con))
+    pipeline = _pipeline(filters, scope, source.reader(con).source, per_community=False, grid_id=None)
     columns = ", ".join(SUMMARY_COLUMNS)
-    return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY grid_id", params)
+    return db.query(con, *Sql.compose(f"{{pipeline}}\nSELECT {columns} FROM final ORDER BY grid_id", pipeline=pipeline))
 
 
 def community_summary(con, filters: Filters, *, grid_id: str | None = None, scope: Scope | None = None) -> pd.DataFrame:
     """A row per community that passes the filters (of one grid if given): the grid_summary columns
     plus community_id, short_name, grid_name, lon and lat."""
-    sql, params = _pipeline(filters, scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con))
+    pipeline = _pipeline(filters, scope, source.reader(con).source, per_community=True, grid_id=grid_id)
     columns = ", ".join(("community_id", "short_name", "grid_name", "lon", "lat", *SUMMARY_COLUMNS))
-    return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY community_id", params)
+    return db.query(
+        con, *Sql.compose(f"{{pipeline}}\nSELECT {columns} FROM final ORDER BY community_id", pipeline=pipeline)
+    )
 
 
 def community_ranking(
@@ -187,18 +181,18 @@ def community_ranking(
     (ties share a rank) and every other column of community_summary."""
     metric = _check_metric(metric)
     direction = "ASC" if METRICS[metric] is False else "DESC"
-    sql, params = _pipeline(
-        filters.replace(grid_ids=(grid_id,)), scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con)
+    pipeline = _pipeline(
+        filters.replace(grid_ids=(grid_id,)), scope, source.reader(con).source, per_community=True, grid_id=grid_id
     )
     columns = ", ".join(("community_id", "short_name", "grid_name", "lon", "lat", *SUMMARY_COLUMNS))
-    return db.query(
-        con,
-        f"""{sql}
+    sql = Sql.compose(
+        f"""{{pipeline}}
         SELECT rank() OVER (ORDER BY {metric} {direction} NULLS LAST) AS rank, {columns}
         FROM final
         ORDER BY rank, community_id""",
-        params,
+        pipeline=pipeline,
     )
+    return db.query(con, *sql)
 
 
 def grid_trend(con, filters: Filters, grid_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -207,73 +201,44 @@ def grid_trend(con, filters: Filters, grid_id: str, *, scope: Scope | None = Non
     return overview.monthly_trend(con, filters.replace(grid_ids=(grid_id,)), scope=scope)
 
 
+def _top(con, filters: Filters, grid_id: str, limit: int, scope: Scope | None, *, key: str, names: str) -> pd.DataFrame:
+    """The `key`s (item_id or partner_id) of most activities in one grid, with their `names` table's
+    columns, activities, participants and communities."""
+    src = source.reader(con).source
+    where = filters.replace(grid_ids=(grid_id,)).where(
+        date_col="a.day", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="t"
+    )
+    partner_only = " AND a.partner_id IS NOT NULL" if key == "partner_id" else ""
+    sql = Sql.compose(
+        f"""
+        WITH held AS (
+            SELECT a.{key}, a.community_id, a.participants, a.activities
+            FROM {{rows}} a JOIN service_items i ON i.item_id = a.item_id
+            WHERE {{where}}{partner_only}
+        ),
+        final AS (
+            SELECT {names}, {count("h.activities")} AS activities,
+                   CAST(sum(h.participants) AS BIGINT) AS participants, count(DISTINCT h.community_id) AS communities
+            FROM held h JOIN {_NAMES[key]} ON n.{key} = h.{key}
+            GROUP BY ALL
+        )
+        SELECT * FROM final ORDER BY activities DESC, participants DESC, {key} LIMIT $limit""",
+        rows=src.activities([(filters.start, filters.end)], prefix="tr"),
+        where=where,
+    ).bind(limit=int(limit))
+    return db.query(con, *sql)
+
+
+_NAMES = {"item_id": "service_items n", "partner_id": "partners n"}
+
+
 def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
     """The service items held most often in one grid: item_id, name, seed_colour, activities,
     participants, communities (how many of the grid's communities held it)."""
-    rolled = rollups.use(con)
-    where, params = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.day" if rolled else "a.held_on",
-        community_col="a.community_id",
-        colour_col="i.seed_colour",
-        scope=scope,
-        prefix="ti",
-    )
-    source, source_params = (
-        rollups.source("activities", [(filters.start, filters.end)], prefix="tir")
-        if rolled
-        else ("seed_activities", {})
-    )
-    params.update(source_params)
-    return db.query(
-        con,
-        f"""
-        WITH held AS (
-            SELECT a.item_id, a.community_id, a.participants{", a.activities" if rolled else ""}
-            FROM {source} a JOIN service_items i ON i.item_id = a.item_id
-            WHERE {where}
-        ),
-        final AS (
-            SELECT i.item_id, i.name, i.seed_colour, {rollups.count(rolled, "h.activities")} AS activities,
-                   CAST(sum(h.participants) AS BIGINT) AS participants, count(DISTINCT h.community_id) AS communities
-            FROM held h JOIN service_items i ON i.item_id = h.item_id
-            GROUP BY ALL
-        )
-        SELECT * FROM final ORDER BY activities DESC, participants DESC, item_id LIMIT $limit""",
-        {**params, "limit": int(limit)},
-    )
+    return _top(con, filters, grid_id, limit, scope, key="item_id", names="n.item_id, n.name, n.seed_colour")
 
 
 def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
     """The partner units that took part in most activities in one grid: partner_id, name, kind,
     activities, participants, communities (how many of the grid's communities they served)."""
-    rolled = rollups.use(con)
-    where, params = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.day" if rolled else "a.held_on",
-        community_col="a.community_id",
-        colour_col="i.seed_colour",
-        scope=scope,
-        prefix="tp",
-    )
-    source, source_params = (
-        rollups.source("activities", [(filters.start, filters.end)], prefix="tpr")
-        if rolled
-        else ("seed_activities", {})
-    )
-    params.update(source_params)
-    return db.query(
-        con,
-        f"""
-        WITH held AS (
-            SELECT a.partner_id, a.community_id, a.participants{", a.activities" if rolled else ""}
-            FROM {source} a JOIN service_items i ON i.item_id = a.item_id
-            WHERE {where} AND a.partner_id IS NOT NULL
-        ),
-        final AS (
-            SELECT p.partner_id, p.name, p.kind, {rollups.count(rolled, "h.activities")} AS activities,
-                   CAST(sum(h.participants) AS BIGINT) AS participants, count(DISTINCT h.community_id) AS communities
-            FROM held h JOIN partners p ON p.partner_id = h.partner_id
-            GROUP BY ALL
-        )
-        SELECT * FROM final ORDER BY activities DESC, participants DESC, partner_id LIMIT $limit""",
-        {**params, "limit": int(limit)},
-    )
+    return _top(con, filters, grid_id, limit, scope, key="partner_id", names="n.partner_id, n.name, n.kind")

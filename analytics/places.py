@@ -8,7 +8,8 @@ import pandas as pd
 
 from analytics.core import connection as db
 from analytics.core.scope import Scope
-from analytics.warehouse import rollups
+from analytics.core.sql import Sql
+from analytics.warehouse import source
 
 
 def grid_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -37,22 +38,20 @@ def partner_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
 
 def data_range(con, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day that any activity or case falls on (today's date if there is none)."""
-    if rollups.use(con):  # the days of the daily rollups are the days of the facts
-        spans = """SELECT min(day) AS first_day, max(day) AS last_day FROM rollup_activities
-            UNION ALL
-            SELECT min(day), max(day) FROM rollup_cases"""
-    else:
-        spans = """SELECT min(held_on) AS first_day, max(held_on) AS last_day FROM seed_activities
-            UNION ALL
-            SELECT min(reported_at)::DATE, max(reported_at)::DATE FROM grid_cases"""
-    row = db.query(
-        con,
-        f"""
+    # The days of the sources' rows are the days of the facts.
+    src = source.reader(con).source
+    sql = Sql.compose(
+        """
         WITH spans AS (
-            {spans}
+            SELECT min(day) AS first_day, max(day) AS last_day FROM {activities}
+            UNION ALL
+            SELECT min(day), max(day) FROM {cases}
         )
         SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM spans""",
-    ).iloc[0]
+        activities=src.activities([(None, None)], grain="day", prefix="a"),
+        cases=src.cases([(None, None)], grain="day", prefix="k"),
+    )
+    row = db.query(con, *sql).iloc[0]
     if pd.isna(row["first_day"]):
         today = dt.date.today()
         return today, today

@@ -24,7 +24,7 @@ from analytics.contest import work as contest_work
 from analytics.core import connection as db
 from analytics.core.connection import owner_only
 from analytics.core.errors import DataError
-from analytics.warehouse import rollups
+from analytics.warehouse import rollups, source
 
 _lock = threading.Lock()
 
@@ -39,9 +39,9 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
     """Rebuild every rollup and stored result from the facts. With `transaction=True` (the default) the
     rebuild is one transaction of its own. With `transaction=False` it runs in the caller's open
     transaction on `con` (e.g. inside an import, so that the rows and what is derived from them commit
-    together)."""
+    together). `con` may be a warehouse (analytics.warehouse.source): it forgets its freshness answers."""
     started = time.perf_counter()
-    rollups.forget_checks()
+    wh, con = (con, con.con) if isinstance(con, source.Warehouse) else (None, con)
     with _lock:
         cur = con.cursor() if transaction else con
         try:
@@ -66,7 +66,8 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
         finally:
             if transaction:
                 cur.close()
-            rollups.forget_checks()
+            if wh is not None:
+                wh.forget()
     return Refreshed(time.perf_counter() - started, rows)
 
 

@@ -7,10 +7,10 @@ communities or grids of different sizes are compared it is also given per 1,000 
 filter applies to the activity's service item; grid and community filters and the caller's scope to the
 community the activity was held in.
 
-The activities are read from the daily rollup while it is current (analytics.warehouse.rollups), else from
-seed_activities itself: the same answer either way. Every step below works on `facts`, whose rows are
-activities (raw) or days × community × item × partner with their count in `n` (rolled up); `_count`
-counts either.
+The activities are read from the source the warehouse gives (analytics.warehouse.source): the rollups
+while they are current, else seed_activities in the same columns; the same answer either way. Every
+step below works on `facts`, whose rows are days (or months) × community × item × partner with their
+count in `n`; `_count` counts them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from analytics import funnel
 from analytics.core import connection as db
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
-from analytics.warehouse import rollups
+from analytics.core.sql import Sql
+from analytics.warehouse import source
+from analytics.warehouse.source import Source
 
 COLOURS = ("red", "green", "white", "blue")
 METRICS = ("activities", "participants", "volunteers", "volunteer_hours")
@@ -78,7 +80,7 @@ def _order(dimension: str, column: str | None = None) -> str:
     return f"{column} NULLS LAST"
 
 
-def _period(filters: Filters, prefix: str) -> tuple[str, dict]:
+def _period(filters: Filters, prefix: str) -> Sql:
     """The held_on condition of `filters`' period (open ends allowed)."""
     parts, params = [], {}
     if filters.start:
@@ -87,66 +89,62 @@ def _period(filters: Filters, prefix: str) -> tuple[str, dict]:
     if filters.end:
         parts.append(f"held_on < ${prefix}_end")
         params[f"{prefix}_end"] = filters.end + dt.timedelta(days=1)
-    return (" AND ".join(parts) or "TRUE"), params
+    return Sql(" AND ".join(parts) or "TRUE", params)
 
 
-def _count(rolled: bool, condition: str | None = None) -> str:
+def _count(condition: str | None = None) -> str:
     """The number of activities among the `facts` rows (that meet `condition`)."""
-    return rollups.count(rolled, "n", condition)
+    return source.count("n", condition)
 
 
 def _facts_sql(
     filters: Filters,
     scope: Scope | None,
+    src: Source,
     *,
     with_previous: bool,
-    rolled: bool = False,
     grain: str = "month",
     needs: tuple[str, ...] = ("seed_colour", "grid_id"),
-) -> tuple[str, dict]:
-    """The `facts` step: activities of the period (and the previous one) with colour and grid.
-    Rolled up, the colour and grid are joined only when the caller `needs` them (or a colour filter
+) -> Sql:
+    """The `facts` step: activities of the period (and the previous one) with colour and grid, read
+    from `src`. The colour and grid are joined only when the caller `needs` them (or a colour filter
     does); otherwise those columns are NULL. Both joins are LEFT joins, so leaving one out changes no
     count."""
-    where, params = filters.where(
-        date_col=None, community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="f"
-    )
-    current, current_params = _period(filters, "cur")
-    params.update(current_params)
+    current = _period(filters, "cur")
+    periods = [(filters.start, filters.end)]
     period = current
     if with_previous:
-        previous, previous_params = _period(filters.previous(), "prev")
-        params.update(previous_params)
-        period = f"(({current}) OR ({previous}))"
-    if rolled:  # the period conditions name held_on: the rollup's day, under that name
-        periods = [(filters.start, filters.end)] + (
-            [(filters.previous().start, filters.previous().end)] if with_previous else []
-        )
-        rows, rows_params = rollups.source("activities", periods, grain=grain, prefix="fr")
-        params.update(rows_params)
-        source = f"""(SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
-                            volunteer_hours, activities AS n FROM {rows})"""
-    else:
-        source = "seed_activities"
-    colour = not rolled or "seed_colour" in needs or filters.seed_colours is not None
-    grid = not rolled or "grid_id" in needs
-    sql = f"""
+        previous = filters.previous()
+        periods.append((previous.start, previous.end))
+        period = Sql.compose("(({current}) OR ({previous}))", current=current, previous=_period(previous, "prev"))
+    colour = "seed_colour" in needs or filters.seed_colours is not None
+    grid = "grid_id" in needs
+    # the period conditions name held_on: the source's day, under that name
+    return Sql.compose(
+        f"""
         facts AS (
             SELECT a.held_on, a.community_id, a.item_id, a.partner_id, a.participants, a.volunteers,
                    a.volunteer_hours, {"i.seed_colour" if colour else "CAST(NULL AS VARCHAR) AS seed_colour"},
                    {"c.grid_id" if grid else "CAST(NULL AS VARCHAR) AS grid_id"},
-                   ({current}) AS is_current{", a.n" if rolled else ""}
-            FROM {source} a
+                   ({{current}}) AS is_current, a.n
+            FROM (SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
+                         volunteer_hours, activities AS n FROM {{rows}}) a
             {"LEFT JOIN service_items i ON i.item_id = a.item_id" if colour else ""}
             {"LEFT JOIN communities c ON c.community_id = a.community_id" if grid else ""}
-            WHERE {where} AND {period}
-        )"""
-    return sql, params
+            WHERE {{where}} AND {{period}}
+        )""",
+        current=current,
+        rows=src.activities(periods, grain=grain, prefix="fr"),
+        where=filters.where(
+            date_col=None, community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="f"
+        ),
+        period=period,
+    )
 
 
-def _aggregates(suffix: str, condition: str, rolled: bool = False) -> str:
+def _aggregates(suffix: str, condition: str) -> str:
     return f"""
-               {_count(rolled, condition)} AS activities{suffix},
+               {_count(condition)} AS activities{suffix},
                CAST(coalesce(sum(participants) FILTER (WHERE {condition}), 0) AS BIGINT) AS participants{suffix},
                CAST(coalesce(sum(volunteers) FILTER (WHERE {condition}), 0) AS BIGINT) AS volunteers{suffix},
                coalesce(sum(volunteer_hours) FILTER (WHERE {condition}), 0) AS volunteer_hours{suffix}"""
@@ -169,20 +167,19 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
     """
     dims = _dimensions(by)
     with_previous = not set(dims) & set(TIME_DIMENSIONS) and filters.previous() is not None
-    rolled = rollups.use(con)
-    facts, params = _facts_sql(
+    facts = _facts_sql(
         filters,
         scope,
+        source.reader(con).source,
         with_previous=with_previous,
-        rolled=rolled,
         grain="day" if "week" in dims else "month",
         needs=dims,
     )
 
     keys = ", ".join(f"{DIMENSIONS[d]} AS {d}" for d in dims)
-    aggregates = _aggregates("", "is_current", rolled)
+    aggregates = _aggregates("", "is_current")
     if with_previous:
-        aggregates += "," + _aggregates("_prev", "NOT is_current", rolled)
+        aggregates += "," + _aggregates("_prev", "NOT is_current")
     grouped = f"""
         grouped AS (
             SELECT {keys + "," if keys else ""} {aggregates}
@@ -192,33 +189,35 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
 
     places = [d for d in dims if d in PLACE_DIMENSIONS]
     metric_cols = [f"g.{m}" for m in METRICS] + ([f"g.{m}_prev" for m in METRICS] if with_previous else [])
-    steps = [facts, grouped]
+    steps: list[Sql | str] = [facts, grouped]
     if places:
-        people_where, people_params = filters.where(
-            date_col=None, community_col="c.community_id", scope=scope, prefix="p"
-        )
-        params.update(people_params)
+        people_where = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="p")
         place_keys = ", ".join(f"c.{d}" for d in places)
-        steps.append(f"""
+        steps.append(
+            Sql.compose(
+                f"""
         people AS (
             SELECT {place_keys}, CAST(sum(c.residents) AS BIGINT) AS residents
             FROM communities c
-            WHERE {people_where}
+            WHERE {{where}}
             GROUP BY ALL
-        )""")
+        )""",
+                where=people_where,
+            )
+        )
         using = ", ".join(places)
         other = [d for d in dims if d not in places]
         if other:  # sparse: a row per observed combination
-            source = f"grouped g LEFT JOIN people p USING ({using})"
+            joined_from = f"grouped g LEFT JOIN people p USING ({using})"
             key_cols = [f"g.{d}" for d in dims]
         else:  # dense: every community / grid of the filters, zeros where nothing was held
-            source = f"people p FULL JOIN grouped g USING ({using})"
+            joined_from = f"people p FULL JOIN grouped g USING ({using})"
             key_cols = list(dims)
         metrics = [f"coalesce({c}, 0) AS {c[2:]}" for c in metric_cols]
         steps.append(f"""
         joined AS (
             SELECT {", ".join(key_cols)}, {", ".join(metrics)}, p.residents
-            FROM {source}
+            FROM {joined_from}
         )""")
     else:
         steps.append(f"""
@@ -248,8 +247,8 @@ def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = 
             {joins}
         )""")
     order = f" ORDER BY {', '.join(_order(d) for d in dims)}" if dims else ""
-    sql = "WITH " + ",".join(steps) + "\nSELECT * FROM final" + order
-    return db.query(con, sql, params)
+    sql = Sql.compose("WITH {steps}\nSELECT * FROM final" + order, steps=Sql.join(steps, ","))
+    return db.query(con, *sql)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,16 +311,14 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     Every item of the selected colours appears, zeros included. Columns: seed_colour, item_id, item_name,
     item_name_en, activities, participants, volunteer_hours, communities_reached, rank_in_colour,
     share_of_colour (the item's share of its colour's participants, 0–1)."""
-    rolled = rollups.use(con)
-    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
-    item_where = "TRUE"
+    facts = _facts_sql(filters, scope, source.reader(con).source, with_previous=False, needs=())
+    item_where = Sql("TRUE")
     if filters.seed_colours is not None:
-        item_where = "list_contains($item_colours, seed_colour)"
-        params["item_colours"] = list(filters.seed_colours)
+        item_where = Sql("list_contains($item_colours, seed_colour)", {"item_colours": list(filters.seed_colours)})
     sql = f"""
-        WITH {facts},
+        WITH {{facts}},
         per_item AS (
-            SELECT item_id, {_count(rolled)} AS activities, CAST(sum(participants) AS BIGINT) AS participants,
+            SELECT item_id, {_count()} AS activities, CAST(sum(participants) AS BIGINT) AS participants,
                    sum(volunteer_hours) AS volunteer_hours, count(DISTINCT community_id) AS communities_reached
             FROM facts
             GROUP BY ALL
@@ -329,7 +326,7 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
         items AS (
             SELECT item_id, seed_colour, name AS item_name, name_en AS item_name_en
             FROM service_items
-            WHERE {item_where}
+            WHERE {{item_where}}
         ),
         counted AS (
             SELECT it.seed_colour, it.item_id, it.item_name, it.item_name_en,
@@ -345,24 +342,25 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
             FROM counted
         )
         SELECT * FROM final ORDER BY {_order("seed_colour")}, rank_in_colour, item_id"""
-    return db.query(con, sql, params)
+    return db.query(con, *Sql.compose(sql, facts=facts, item_where=item_where))
 
 
 def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per day of the period (every day, zeros included) for a calendar heatmap: day, week (its
     Monday), weekday (0 = Monday … 6 = Sunday), activities, participants. An open-ended period runs
     from the first to the last day with an activity."""
-    rolled = rollups.use(con)
-    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, grain="day", needs=())
-    sql = f"""
-        WITH {facts},
+    sql = Sql.compose(
+        f"""
+        WITH {{facts}},
         final AS (
-            SELECT held_on AS day, {_count(rolled)} AS activities, CAST(sum(participants) AS BIGINT) AS participants
+            SELECT held_on AS day, {_count()} AS activities, CAST(sum(participants) AS BIGINT) AS participants
             FROM facts
             GROUP BY ALL
         )
-        SELECT * FROM final ORDER BY day"""
-    counts = db.query(con, sql, params)
+        SELECT * FROM final ORDER BY day""",
+        facts=_facts_sql(filters, scope, source.reader(con).source, with_previous=False, grain="day", needs=()),
+    )
+    counts = db.query(con, *sql)
     counts["day"] = pd.to_datetime(counts["day"])
     first = pd.Timestamp(filters.start) if filters.start else counts["day"].min()
     last = pd.Timestamp(filters.end) if filters.end else counts["day"].max()
@@ -381,35 +379,33 @@ def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # partners
-def _pairings_sql(filters: Filters, scope: Scope | None) -> tuple[str, dict]:
+def _pairings_sql(filters: Filters, scope: Scope | None) -> Sql:
     """The `paired` step: pairings whose community is in the filters and scope and that had begun by
     the end of the period (a pairing signed later cannot have been idle in it)."""
-    where, params = filters.where(date_col=None, community_col="pr.community_id", scope=scope, prefix="pr")
+    where = filters.where(date_col=None, community_col="pr.community_id", scope=scope, prefix="pr")
     if filters.end:
-        where += " AND (pr.since IS NULL OR pr.since <= $pr_end)"
-        params["pr_end"] = filters.end
-    return (
-        f"""
+        where = Sql.compose("{w} AND (pr.since IS NULL OR pr.since <= $pr_end)", w=where).bind(pr_end=filters.end)
+    return Sql.compose(
+        """
         paired AS (
             SELECT pr.partner_id, pr.community_id, pr.since FROM pairings pr WHERE {where}
         )""",
-        params,
+        where=where,
     )
 
 
-def _partner_steps(filters: Filters, scope: Scope | None, rolled: bool = False) -> tuple[str, dict]:
-    facts, params = _facts_sql(filters, scope, with_previous=False, rolled=rolled, needs=())
-    paired, paired_params = _pairings_sql(filters, scope)
-    return (
-        f"""{facts},{paired},
+def _partner_steps(con, filters: Filters, scope: Scope | None) -> Sql:
+    return Sql.compose(
+        f"""{{facts}},{{paired}},
         per_pair AS (
-            SELECT partner_id, community_id, {_count(rolled)} AS activities,
+            SELECT partner_id, community_id, {_count()} AS activities,
                    CAST(sum(participants) AS BIGINT) AS participants, sum(volunteer_hours) AS volunteer_hours
             FROM facts
             WHERE partner_id IS NOT NULL
             GROUP BY ALL
         )""",
-        {**params, **paired_params},
+        facts=_facts_sql(filters, scope, source.reader(con).source, with_previous=False, needs=()),
+        paired=_pairings_sql(filters, scope),
     )
 
 
@@ -418,12 +414,10 @@ def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -
     the filters — partner_id, partner_name, kind, activities, participants, volunteer_hours,
     communities_reached, paired_communities, idle_pairings (paired communities it held nothing in),
     share_of_activities (its share of all seed activities in the filters, 0–1). Most active first."""
-    rolled = rollups.use(con)
-    steps, params = _partner_steps(filters, scope, rolled)
     sql = f"""
-        WITH {steps},
+        WITH {{steps}},
         totals AS (
-            SELECT {_count(rolled)} AS all_activities FROM facts
+            SELECT {_count()} AS all_activities FROM facts
         ),
         per_partner AS (
             SELECT partner_id, sum(activities) AS activities, sum(participants) AS participants,
@@ -453,7 +447,7 @@ def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -
             WHERE u.partner_id IS NOT NULL OR pu.partner_id IS NOT NULL
         )
         SELECT * FROM final ORDER BY activities DESC, participants DESC, partner_id"""
-    return db.query(con, sql, params)
+    return db.query(con, *Sql.compose(sql, steps=_partner_steps(con, filters, scope)))
 
 
 def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -462,8 +456,7 @@ def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.D
     partner_name, kind, community_id, community_name, community_short_name, grid_id, grid_name, paired, since,
     activities, participants, status — delivered (paired and active), idle (paired, nothing held in the
     period, of the selected colours if a colour filter is set), unpaired (active without a pairing)."""
-    steps, params = _partner_steps(filters, scope, rollups.use(con))
-    sql = f"""
+    sql = """
         WITH {steps},
         cells AS (
             SELECT partner_id, community_id, pr.since, pr.partner_id IS NOT NULL AS paired,
@@ -483,7 +476,7 @@ def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.D
             LEFT JOIN grids g ON g.grid_id = c.grid_id
         )
         SELECT * FROM final ORDER BY partner_id, community_id"""
-    return db.query(con, sql, params)
+    return db.query(con, *Sql.compose(sql, steps=_partner_steps(con, filters, scope)))
 
 
 def idle_pairings(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
@@ -496,14 +489,11 @@ def uncovered_communities(con, filters: Filters, *, scope: Scope | None = None) 
     """Communities in the filters where no partner took part in any activity in the period: community_id,
     community_name, community_short_name, grid_id, grid_name, residents, activities (held without a
     partner), paired_partners (pairings in force)."""
-    rolled = rollups.use(con)
-    steps, params = _partner_steps(filters, scope, rolled)
-    where, community_params = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="cm")
     sql = f"""
-        WITH {steps},
+        WITH {{steps}},
         per_community AS (
-            SELECT community_id, {_count(rolled)} AS activities,
-                   {_count(rolled, "partner_id IS NOT NULL")} AS partner_activities
+            SELECT community_id, {_count()} AS activities,
+                   {_count("partner_id IS NOT NULL")} AS partner_activities
             FROM facts
             GROUP BY ALL
         ),
@@ -518,7 +508,8 @@ def uncovered_communities(con, filters: Filters, *, scope: Scope | None = None) 
             LEFT JOIN grids g ON g.grid_id = c.grid_id
             LEFT JOIN per_community pc ON pc.community_id = c.community_id
             LEFT JOIN pairs pa ON pa.community_id = c.community_id
-            WHERE {where} AND coalesce(pc.partner_activities, 0) = 0
+            WHERE {{where}} AND coalesce(pc.partner_activities, 0) = 0
         )
         SELECT * FROM final ORDER BY grid_id, community_id"""
-    return db.query(con, sql, {**params, **community_params})
+    where = filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="cm")
+    return db.query(con, *Sql.compose(sql, steps=_partner_steps(con, filters, scope), where=where))

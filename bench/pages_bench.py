@@ -10,8 +10,8 @@ round / pivot) run three ways, each in a fresh child process (so its memory is i
 cache starts cold, as after a restart):
 
 - ours: the analytics functions as the app calls them (rollups while current, raw tables otherwise);
-- raw DuckDB: the same functions inside `analytics.warehouse.rollups.raw()`: one straightforward query per call
-  over seed_activities / grid_cases (the SQL the functions ran before the rollups existed);
+- raw DuckDB: the same functions over a raw-only warehouse (analytics.warehouse.source.raw): the same
+  query per call over every row of seed_activities / grid_cases instead of the rollups;
 - pandas: the tables the page needs loaded into pandas once (first view = load + group; the filter
   change = group only, the frames cached as `st.cache_data` would), then filtered and grouped
   (bench/pandas_way.py).
@@ -92,7 +92,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
 
     from analytics.contest import scoring as contest_module
     from analytics.explore import pivot
-    from analytics.warehouse import rollups as rollups_module
+    from analytics.warehouse import source as warehouse
 
     f = Filters(start, end)
     g = f.replace(grid_ids=(GRID,))
@@ -390,8 +390,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
         # scores through the project's own code: its numpy bootstrap is already vectorised).
         def scored(fn, *args, **kwargs):
             def run(w, c):
-                with rollups_module.raw():
-                    return fn(c, *args, **kwargs)
+                return fn(warehouse.raw(c), *args, **kwargs)
 
             return run
 
@@ -408,7 +407,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             ),
             Call(
                 "stage_and_match",
-                "contest_work.stage_and_match",
+                "contest.work.stage_and_match",
                 (round_id,),
                 pandas=lambda w, c: pw.stage_and_match(w, c, round_id),
                 keys=("entry_id",),
@@ -440,12 +439,12 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
         panel = [
             ("rounds", "contest.rounds", ()),
             ("missing_scores", "contest.missing_scores", (round_id,)),
-            ("agreement", "contest_panel.agreement", (round_id,)),
-            ("criterion_profile", "contest_panel.criterion_profile", (round_id,)),
-            ("judge_leniency", "contest_panel.judge_leniency", (round_id,)),
-            ("judge_matrix", "contest_panel.judge_matrix", (round_id,)),
+            ("agreement", "contest.panel.agreement", (round_id,)),
+            ("criterion_profile", "contest.panel.criterion_profile", (round_id,)),
+            ("judge_leniency", "contest.panel.judge_leniency", (round_id,)),
+            ("judge_matrix", "contest.panel.judge_matrix", (round_id,)),
             ("criteria", "contest.criteria", (round_id,)),
-            ("window", "contest_work.window", (round_id,)),
+            ("window", "contest.work.window", (round_id,)),
         ]
         return calls + [Call(f"{label} (panel)", fn, args, shared=True) for label, fn, args in panel]
 
@@ -571,7 +570,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             [
                 Call(
                     "pivot activities grid×colour",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (act_spec,),
                     pandas=lambda w, c: pw.pivot(
                         w, "activities", ("grid", "seed_colour"), ("activities", "participants"), f
@@ -583,7 +582,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             [
                 Call(
                     f"pivot activities {GRID}",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (act_spec_g,),
                     pandas=lambda w, c: pw.pivot(
                         w, "activities", ("grid", "seed_colour"), ("activities", "participants"), g
@@ -593,7 +592,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
                 ),
                 Call(
                     "pivot cases by month",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (case_spec,),
                     pandas=lambda w, c: pw.pivot(w, "cases", ("month",), ("in_grid_rate", "cases"), f),
                     keys=("month",),
@@ -638,7 +637,7 @@ def child(approach: str, page: str, db_path: str, out: str, start: str, end: str
     import importlib
 
     from analytics import db
-    from analytics.warehouse import rollups
+    from analytics.warehouse import source
 
     spec = pages(dt.date.fromisoformat(start), dt.date.fromisoformat(end))[page]
     con = db.connect(db_path, read_only=True)
@@ -662,22 +661,20 @@ def child(approach: str, page: str, db_path: str, out: str, start: str, end: str
             world = pw.World(con, spec.tables)
             timings.append(("load tables", time.perf_counter() - loaded))
             answers.append(None)
-        with rollups.one_check():  # as app.py: one freshness check of the rollups per run of a page
-            for call in getattr(spec, view):
-                tick = time.perf_counter()
-                if approach == "pandas" and call.pandas is not None:
-                    result = call.pandas(world, con)
-                else:
-                    module, name = call.fn.rsplit(".", 1)
-                    fn = getattr(importlib.import_module(f"analytics.{module}"), name)
-                    if approach == "raw":
-                        with rollups.raw():
-                            result = fn(con, *call.args, **call.kwargs)
-                    else:
-                        result = fn(con, *call.args, **call.kwargs)
-                timings.append((call.label, time.perf_counter() - tick))
-                answers.append(_frame(result))
-                shared += timings[-1][1] if call.shared else 0.0
+        # as ui/data.py: one warehouse per run of a page (one freshness check of the rollups); raw DuckDB
+        # reads the raw tables only
+        wh = source.raw(con) if approach == "raw" else source.Warehouse(con)
+        for call in getattr(spec, view):
+            tick = time.perf_counter()
+            if approach == "pandas" and call.pandas is not None:
+                result = call.pandas(world, con)
+            else:
+                module, name = call.fn.rsplit(".", 1)
+                fn = getattr(importlib.import_module(f"analytics.{module}"), name)
+                result = fn(wh, *call.args, **call.kwargs)
+            timings.append((call.label, time.perf_counter() - tick))
+            answers.append(_frame(result))
+            shared += timings[-1][1] if call.shared else 0.0
         status = _status()
         record["views"][view] = {
             "seconds": time.perf_counter() - started - shared,
@@ -791,9 +788,10 @@ def prepare(path: Path, scale: float, refresh: bool) -> dict:
         facts["build"] = json.loads(out.stdout.strip().splitlines()[-1])
     code = (
         "import json, resource, sys, time; sys.path.insert(0, {root!r});"
-        "from analytics import contest, contest_work, db, rollups; con = db.connect({path!r});"
+        "from analytics import contest, db, refresh; from analytics.contest import work as contest_work;"
+        "from analytics.warehouse import rollups; con = db.connect({path!r});"
         "fresh = rollups.ready(con) and contest.rankings_current(con) and contest_work.record_current(con);"
-        "done = rollups.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
+        "done = refresh.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
         "print(json.dumps({{'was_ready': fresh, 'seconds': done and done.seconds, 'rows': done and done.rows,"
         " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
         " 'cases': con.execute('SELECT count(*) FROM grid_cases').fetchone()[0],"

@@ -23,7 +23,7 @@ from analytics import funnel
 from analytics.contest import scoring as contest
 from analytics.contest import work as contest_work
 from analytics.filters import Filters
-from analytics.warehouse import rollups
+from analytics.warehouse import source
 
 LEVELS = ("grid", "community", "street", "district")
 COLOURS = ("red", "green", "white", "blue")
@@ -625,8 +625,8 @@ def stage_vs_work(w: World, con, round_id: str, method: str = "trimmed_mean", *,
     out["activities_per_1k"] = 1000.0 * out["activities"] / out["residents"]
     out["participants_per_1k"] = 1000.0 * out["participants"] / out["residents"]
     out["in_grid_rate"] = out["settled"].fillna(0) / out["closed_cases"].replace(0, np.nan)
-    with rollups.raw():  # the judges' sheets scored, as without the stored rankings
-        stage = contest.ranking(con, round_id, method, resamples=0)[["entry_id", "score", "rank"]]
+    # the judges' sheets scored, as without the stored rankings
+    stage = contest.ranking(source.raw(con), round_id, method, resamples=0)[["entry_id", "score", "rank"]]
     return stage.merge(out, on="entry_id")
 
 

@@ -7,6 +7,7 @@ an import shows at once and one user's scope never serves another's (issue: who 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import logging
 import os
@@ -18,11 +19,15 @@ from analytics import db
 from analytics.access import audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
-from analytics.warehouse import rollups
+from analytics.warehouse.source import Warehouse
 from ui.i18n import t
 
 log = logging.getLogger(__name__)
 _build_lock = threading.Lock()
+# The warehouse of the page run in progress (`page_run`): the analytics functions get it as their
+# connection. Pages call `call(fn, …)` without a handle, so the run's warehouse travels with the run's
+# thread; analytics itself receives it explicitly.
+_run: contextvars.ContextVar[dict | None] = contextvars.ContextVar("page_run_warehouse", default=None)
 
 
 def ensure_database() -> None:
@@ -68,16 +73,29 @@ def data_version() -> str:
 
 @contextlib.contextmanager
 def page_run():
-    """The context of one run of the app (app.py): analytics.warehouse.rollups.one_check — every call of the run
-    reads the rollups, or the raw tables, after one freshness check. A DataError no page caught (a full
-    disk, a damaged file) is shown as its own message, never as Streamlit's error page."""
-    with rollups.one_check():
-        try:
-            yield
-        except DataError as exc:
-            if isinstance(exc, db_errors.DatabaseInvalidated):
-                connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
-            st.error(str(exc), icon=":material/error:")
+    """The context of one run of the app (app.py): one warehouse (analytics.warehouse.source) for every
+    call of the run, so they all read the rollups, or the raw tables, after one freshness check. A
+    DataError no page caught (a full disk, a damaged file) is shown as its own message, never as
+    Streamlit's error page."""
+    token = _run.set({})  # the warehouse is made by the run's first call (`_reader`)
+    try:
+        yield
+    except DataError as exc:
+        if isinstance(exc, db_errors.DatabaseInvalidated):
+            connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
+        st.error(str(exc), icon=":material/error:")
+    finally:
+        _run.reset(token)
+
+
+def _reader():
+    """The run's warehouse, else (outside a page run) the connection: a fresh check per call."""
+    run = _run.get()
+    if run is None:
+        return connection()
+    if "warehouse" not in run:
+        run["warehouse"] = Warehouse(connection())
+    return run["warehouse"]
 
 
 def call(fn, *args, **kwargs):
@@ -93,6 +111,9 @@ def write(fn, *args, **kwargs):
         raise ValueError("only analytics functions write through here")
     result = fn(connection(), *args, **kwargs)
     _cached.clear()
+    run = _run.get()
+    if run:
+        run["warehouse"].forget()  # the write may have refreshed the rollups: the rest of the run asks again
     return result
 
 
@@ -101,7 +122,7 @@ def _cached(module: str, name: str, args: tuple, kwargs: tuple, version: str):
     if not module.startswith("analytics."):
         raise ValueError("only analytics functions are cached here")
     fn = getattr(importlib.import_module(module), name)
-    return fn(connection(), *args, **dict(kwargs))
+    return fn(_reader(), *args, **dict(kwargs))
 
 
 def is_demo() -> bool:

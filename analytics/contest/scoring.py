@@ -38,9 +38,10 @@ Stored rankings (issue 11): scoring a round takes two queries and 2,000 resample
 `store_rankings` (run by analytics.refresh.refresh after the demo build, every import and every undo)
 scores every round with its own weights and `partial="rescale"` into rollup_contest_rankings, and the
 public functions read them — one query, names joined as they are now — whenever the question is that
-one (no other weights, rule or seed) and a fingerprint of the contest tables' contents and of the
-scoring code still equals the one stored with them. Anything else, or `with rollups.raw():`, is scored
-as above; the tests check both give identical frames.
+one (no other weights, rule or seed), a fingerprint of the contest tables' contents still equals the one
+stored with them and they were stored by this VERSION of the scoring code. Anything else, or a
+warehouse that reads the raw tables only (analytics.warehouse.source), is scored as above; the tests
+check both give identical frames.
 
 Contest results (scores and ranks) are public: every role reads the whole ranking. Functions that show
 judges' sheets for single entries restrict those rows to the communities a scope may read in detail.
@@ -49,8 +50,6 @@ judges' sheets for single entries restrict those rows to the communities a scope
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import inspect
 import math
 import warnings
 from collections.abc import Iterable, Mapping
@@ -61,7 +60,7 @@ import pandas as pd
 from analytics.core import connection as db
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope, community_predicate
-from analytics.warehouse import rollups
+from analytics.warehouse import source
 
 METHODS = ("mean", "trimmed_mean", "judge_standardised")
 PARTIAL_RULES = ("rescale", "drop")
@@ -530,14 +529,6 @@ def _score_now(
 # --- the stored rankings (analytics/schema/61_contest_rollups.sql) -----------------------------------
 
 
-def _source(fn) -> str:
-    """A function's source for the fingerprint (its byte code where the source is not installed)."""
-    try:
-        return inspect.getsource(fn)
-    except OSError:
-        return fn.__code__.co_code.hex()
-
-
 STORED_PARTIAL = "rescale"
 _STORED_COLUMNS = (
     "round_id",
@@ -548,8 +539,11 @@ _STORED_COLUMNS = (
     "missing_scores",
     *(f"{c}_{m}" for m in METHODS for c in _PER_METHOD),
 )
-# What the stored rankings depend on besides the data: the scoring code and its constants. A version of
-# the code that scores differently finds the stored rankings not current until they are rebuilt.
+# What the stored rankings depend on besides the data: the scoring code (_SCORING_CODE) and its
+# constants (_SCORING_CONSTANTS). Bump VERSION with any change to them that may score differently, so
+# that a database stored by the old code scores afresh until it is refreshed; tests/unit/test_versions.py
+# holds their fingerprint per version and fails when they change without the bump.
+VERSION = 1
 _SCORING_CODE = (
     totals_ctes,
     _method_scores_sql,
@@ -561,25 +555,16 @@ _SCORING_CODE = (
     _score_now,
     _typed,
 )
-DEFINITION = hashlib.sha256(
-    "\n".join(
-        [
-            repr(
-                (
-                    METHODS,
-                    TRIM_MIN_JUDGES,
-                    BOOTSTRAP_RESAMPLES,
-                    BOOTSTRAP_SEED,
-                    INTERVAL,
-                    TIE_DECIMALS,
-                    STORED_PARTIAL,
-                    _STORED_COLUMNS,
-                )
-            )
-        ]
-        + [_source(f) for f in _SCORING_CODE]
-    ).encode()
-).hexdigest()[:16]
+_SCORING_CONSTANTS = (
+    METHODS,
+    TRIM_MIN_JUDGES,
+    BOOTSTRAP_RESAMPLES,
+    BOOTSTRAP_SEED,
+    INTERVAL,
+    TIE_DECIMALS,
+    STORED_PARTIAL,
+    _STORED_COLUMNS,
+)
 # The contest tables as they are: every row hashed, summed (order does not matter) and counted. The rounds'
 # dates do not change a ranking, but the stored stage-vs-work record (analytics.contest.work) is drawn by them.
 _CONTEST_SQL = """
@@ -600,16 +585,22 @@ _FRESH_SQL = f"""
 
 
 def rankings_current(con) -> bool:
-    """True while the stored rankings were scored from the contest tables as they are, by this code
-    (asked once per page run inside analytics.warehouse.rollups.one_check, like the rollups' own check)."""
+    """True while the stored rankings were scored from the contest tables as they are, by this VERSION
+    (asked once per warehouse, analytics.warehouse.source: once per page run in the app)."""
 
     def ask() -> bool:
         try:
-            return bool(db.scalar(con, _FRESH_SQL, {"definition": DEFINITION}, record=False))
+            return bool(db.scalar(con, _FRESH_SQL, {"definition": f"v{VERSION}"}, record=False))
         except DataError:  # a database file from before the stored rankings, opened read-only
             return False
 
-    return rollups.remembered(con, "contest rankings", ask)
+    return source.reader(con).fresh("contest rankings", ask)
+
+
+def _readable(con) -> bool:
+    """Whether the stored rankings may be read: current, and the warehouse reads stored results."""
+    wh = source.reader(con)
+    return wh.rollups and rankings_current(wh)
 
 
 def _stored_labelled(where: str) -> str:
@@ -630,8 +621,8 @@ def _stored_labelled(where: str) -> str:
 
 def _stored(con, round_id: str | None) -> pd.DataFrame | None:
     """The stored rankings of a round (of every round, with a round_id column, for None) with today's
-    names; None when they may not be read (stale, missing, or `rollups.raw()`)."""
-    if rollups.forced_raw() or not rankings_current(con):
+    names; None when they may not be read (stale, missing, or a warehouse that reads raw only)."""
+    if not _readable(con):
         return None
     where, params = ("r.round_id = $round_id", {"round_id": round_id}) if round_id else ("true", {})
     frame = db.query(con, f"WITH {_stored_labelled(where)} SELECT * FROM labelled", params)
@@ -644,10 +635,10 @@ def stored_stage_ctes(con, method: str) -> str | None:
     """CTEs `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every entry of
     round $round_id under `method`) read from the stored rankings, for a query that joins the stage to
     something else in one go (binds $round_id). None when they may not be read (stale, missing, or
-    `rollups.raw()`)."""
+    a warehouse that reads raw only)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    if rollups.forced_raw() or not rankings_current(con):
+    if not _readable(con):
         return None
     return f"""{_stored_labelled("r.round_id = $round_id")},
         stage AS (
@@ -691,7 +682,7 @@ def store_rankings(cur) -> int:
         cur,
         f"""INSERT OR REPLACE INTO rollup_contest_state
                         SELECT 1, $definition, ({_CONTEST_SQL}), $refreshed_at""",
-        {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
+        {"definition": f"v{VERSION}", "refreshed_at": dt.datetime.now().replace(microsecond=0)},
     )
     return len(rows)
 

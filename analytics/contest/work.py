@@ -18,16 +18,15 @@ Where the answer comes from (the same answer either way; the tests compare them)
   rollup_contest_work: a round's window is fixed by its date), and read with the stored rankings in one
   query while both are current (`record_current`): a round change on the contest page then reads two
   small tables;
-- otherwise (another number of months, stale, or `rollups.raw()`) the record is summed from the rollups
-  while they are current (analytics.warehouse.rollups), else from the raw tables, and the stage ranking is read
-  from the stored rankings in the same query while they are current (analytics.contest), else scored.
+- otherwise (another number of months, stale, or a warehouse that reads the raw tables only) the record
+  is summed from the source the warehouse gives (analytics.warehouse.source: the rollups while current,
+  else the raw tables), and the stage ranking is read from the stored rankings in the same query while
+  they are current (analytics.contest), else scored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import inspect
 import math
 from dataclasses import dataclass
 
@@ -39,7 +38,9 @@ from analytics.core import connection as db
 from analytics.core.errors import DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
-from analytics.warehouse import rollups
+from analytics.core.sql import Sql
+from analytics.warehouse import source
+from analytics.warehouse.source import Source, count, mean_satisfaction
 
 WORK_MEASURES = ("activities_per_1k", "participants_per_1k", "in_grid_rate", "satisfaction")
 MIN_ENTRIES_FOR_MATCH = 5
@@ -67,21 +68,27 @@ def stage_vs_work(
     out = _stored_stage_vs_work(con, round_id, method, months, scope)
     if out is None:
         start, end = window(con, round_id, months)
-        ctes, params = _record_ctes(round_id, start, end, scope, rollups.use(con))
+        ctes = _record_ctes(round_id, start, end, scope, source.reader(con).source)
         stage_ctes = contest.stored_stage_ctes(con, method)
         if stage_ctes is not None:
             # the stage from the stored rankings and the record in one query
             out = db.query(
                 con,
-                f"""
-                WITH {stage_ctes}, {ctes}, {_FINAL_SQL}
+                *Sql.compose(
+                    """
+                WITH {stage}, {record}, {final}
                 SELECT s.*, f.* EXCLUDE (entry_id) FROM stage s JOIN final f USING (entry_id)""",
-                params,
+                    stage=stage_ctes,
+                    record=ctes,
+                    final=_FINAL_SQL,
+                ),
             )
             if out.empty:  # e.g. a round without criteria: scored below, which says why
                 out = None
         if out is None:
-            record = db.query(con, f"WITH {ctes}, {_FINAL_SQL} SELECT * FROM final", params)
+            record = db.query(
+                con, *Sql.compose("WITH {record}, {final} SELECT * FROM final", record=ctes, final=_FINAL_SQL)
+            )
             stage = contest.ranking(con, round_id, method, resamples=0)[
                 ["entry_id", "entry_no", "community_id", "label", "score", "rank"]
             ]
@@ -100,41 +107,27 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
 
 
-def _record_ctes(round_id: str, start, end, scope: Scope | None, rolled: bool) -> tuple[str, dict]:
+def _record_ctes(round_id: str, start, end, scope: Scope | None, src: Source) -> Sql:
     """The CTEs `entrants` (the round's entries the scope may read, with their residents) and `record`
     (entry_id, community_id, residents, activities, participants, closed_cases, settled_in_grid,
-    satisfaction over the days start…end) from the rollups (`rolled`) or the raw tables, and their bound
-    values (binds $round_id)."""
+    satisfaction over the days start…end) read from `src`, with their bound values ($round_id)."""
     period = Filters(start=start, end=end)
-    act_where, act_params = period.where(
-        date_col="a.day" if rolled else "a.held_on", community_col="a.community_id", scope=scope, prefix="a"
-    )
-    case_where, case_params = period.where(
-        date_col="k.day" if rolled else "k.reported_at", community_col="k.community_id", scope=scope, prefix="k"
-    )
-    activities, cases, source_params = "seed_activities", "grid_cases", {}
-    if rolled:
-        activities, act_source = rollups.source("activities", [(start, end)], prefix="ar")
-        cases, case_source = rollups.source("cases", [(start, end)], prefix="kr")
-        source_params = {**act_source, **case_source}
-    entrants, comm_params = _entrants_cte(scope)
-    params = {"round_id": round_id, **act_params, **case_params, **comm_params, **source_params}
-    return (
-        f"""{entrants},
+    return Sql.compose(
+        f"""{{entrants}},
         uptake AS (
-            SELECT a.community_id, {rollups.count(rolled, "a.activities")} AS activities,
+            SELECT a.community_id, {count("a.activities")} AS activities,
                    sum(a.participants) AS participants
-            FROM {activities} a
-            WHERE {act_where} AND a.community_id IN (SELECT community_id FROM entrants)
+            FROM {{activities}} a
+            WHERE {{act_where}} AND a.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
         matters AS (
             SELECT k.community_id,
-                   {rollups.count(rolled, "k.cases", rollups.closed(rolled))} AS closed_cases,
-                   {rollups.count(rolled, "k.cases", rollups.settled_at(rolled, "grid"))} AS settled_in_grid,
-                   {rollups.mean_satisfaction(rolled)} AS satisfaction
-            FROM {cases} k
-            WHERE {case_where} AND k.community_id IN (SELECT community_id FROM entrants)
+                   {count("k.cases", "k.level <> 'open'")} AS closed_cases,
+                   {count("k.cases", "k.level = 'grid'")} AS settled_in_grid,
+                   {mean_satisfaction()} AS satisfaction
+            FROM {{cases}} k
+            WHERE {{case_where}} AND k.community_id IN (SELECT community_id FROM entrants)
             GROUP BY ALL
         ),
         record AS (
@@ -143,19 +136,22 @@ def _record_ctes(round_id: str, start, end, scope: Scope | None, rolled: bool) -
                    m.settled_in_grid, m.satisfaction
             FROM entrants x LEFT JOIN uptake u USING (community_id) LEFT JOIN matters m USING (community_id)
         )""",
-        params,
-    )
+        entrants=_entrants_cte(scope),
+        activities=src.activities([(start, end)], prefix="ar"),
+        cases=src.cases([(start, end)], prefix="kr"),
+        act_where=period.where(date_col="a.day", community_col="a.community_id", scope=scope, prefix="a"),
+        case_where=period.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="k"),
+    ).bind(round_id=round_id)
 
 
-def _entrants_cte(scope: Scope | None) -> tuple[str, dict]:
-    where, params = Filters().where(date_col=None, community_col="e.community_id", scope=scope, prefix="c")
-    return (
-        f"""entrants AS (
+def _entrants_cte(scope: Scope | None) -> Sql:
+    return Sql.compose(
+        """entrants AS (
             SELECT e.entry_id, e.community_id, c.residents
             FROM contest_entries e JOIN communities c USING (community_id)
             WHERE e.round_id = $round_id AND {where}
         )""",
-        params,
+        where=Filters().where(date_col=None, community_col="e.community_id", scope=scope, prefix="c"),
     )
 
 
@@ -172,42 +168,37 @@ _FINAL_SQL = """final AS (
 # --- the stored record (analytics/schema/62_contest_work_rollups.sql) --------------------------------
 
 STORED_MONTHS = 12
-# What the stored record depends on besides the data: its SQL over the rollups (the shape of a window
-# with days at both edges) and how a round's window is drawn.
-DEFINITION = hashlib.sha256(
-    "\n".join(
-        [
-            repr(STORED_MONTHS),
-            _FINAL_SQL,
-            inspect.getsource(contest.round_window),
-            _record_ctes("R", *contest.round_window(dt.date(2024, 6, 15), STORED_MONTHS), None, True)[0],
-        ]
-    ).encode()
-).hexdigest()[:16]
+# What the stored record depends on besides the data: STORED_MONTHS, its SQL over the rollups
+# (_record_ctes, _FINAL_SQL: the shape of a window with days at both edges) and how a round's window is
+# drawn (analytics.contest.scoring.round_window). Bump VERSION with any change to them, so that a
+# database stored by the old code computes the record until it is refreshed; tests/unit/test_versions.py
+# holds their fingerprint per version and fails when they change without the bump.
+VERSION = 1
 
 
 def record_current(con) -> bool:
     """True while the stored record may be read: the rollups are current (the fact tables are as they
     were when it was stored, in the same refresh), so are the stored contest rankings (the entries and
-    the rounds' dates are unchanged), it was stored by this definition, and not inside `rollups.raw()`.
-    Asked once per page run inside analytics.warehouse.rollups.one_check."""
-    if not rollups.use(con) or not contest.rankings_current(con):
+    the rounds' dates are unchanged), it was stored by this VERSION, and the warehouse reads stored
+    results at all. Asked once per warehouse (once per page run in the app)."""
+    wh = source.reader(con)
+    if wh.source is not source.ROLLUPS or not contest.rankings_current(wh):
         return False
 
     def ask() -> bool:
         try:
             return bool(
                 db.scalar(
-                    con,
+                    wh,
                     "SELECT definition = $definition FROM rollup_contest_work_state WHERE id = 1",
-                    {"definition": DEFINITION},
+                    {"definition": f"v{VERSION}"},
                     record=False,
                 )
             )
         except DataError:  # a database file from before the stored record, opened read-only
             return False
 
-    return rollups.remembered(con, "contest work", ask)
+    return wh.fresh("contest work", ask)
 
 
 def _stored_stage_vs_work(con, round_id: str, method: str, months: int, scope: Scope | None) -> pd.DataFrame | None:
@@ -218,21 +209,22 @@ def _stored_stage_vs_work(con, round_id: str, method: str, months: int, scope: S
     stage_ctes = contest.stored_stage_ctes(con, method)
     if stage_ctes is None:
         return None
-    entrants, params = _entrants_cte(scope)
-    out = db.query(
-        con,
-        f"""
-        WITH {stage_ctes}, {entrants},
+    sql = Sql.compose(
+        """
+        WITH {stage}, {entrants},
         record AS (
             SELECT x.entry_id, x.community_id, x.residents, w.activities, w.participants, w.closed_cases,
                    w.settled_in_grid, w.satisfaction, w.window_start, w.window_end
             FROM entrants x JOIN rollup_contest_work w ON w.round_id = $round_id AND w.entry_id = x.entry_id
         ),
-        {_FINAL_SQL}
+        {final}
         SELECT s.*, f.* EXCLUDE (entry_id), r.window_start, r.window_end
         FROM stage s JOIN final f USING (entry_id) JOIN record r USING (entry_id)""",
-        {"round_id": round_id, **params},
-    )
+        stage=stage_ctes,
+        entrants=_entrants_cte(scope),
+        final=_FINAL_SQL,
+    ).bind(round_id=round_id)
+    out = db.query(con, *sql)
     if out.empty:
         return None
     out["window_start"] = pd.Timestamp(out["window_start"].iloc[0]).date()
@@ -249,23 +241,22 @@ def store_record(cur) -> int:
     held = db.query(cur, "SELECT round_id, held_on FROM contest_rounds ORDER BY round_id", in_transaction=True)
     for round_id, held_on in zip(held["round_id"], held["held_on"]):
         start, end = contest.round_window(pd.Timestamp(held_on).date(), STORED_MONTHS)
-        ctes, params = _record_ctes(round_id, start, end, None, True)
-        db.execute(
-            cur,
-            f"""
+        sql = Sql.compose(
+            """
             INSERT INTO rollup_contest_work (round_id, entry_id, community_id, window_start, window_end, activities,
                                              participants, closed_cases, settled_in_grid, satisfaction)
             SELECT * FROM (
-                WITH {ctes}
+                WITH {record}
                 SELECT $round_id, entry_id, community_id, $window_start, $window_end, activities, participants,
                        closed_cases, settled_in_grid, satisfaction
                 FROM record)""",
-            {**params, "window_start": start, "window_end": end},
-        )
+            record=_record_ctes(round_id, start, end, None, source.ROLLUPS),
+        ).bind(window_start=start, window_end=end)
+        db.execute(cur, *sql)
     db.execute(
         cur,
         "INSERT OR REPLACE INTO rollup_contest_work_state SELECT 1, $definition, $refreshed_at",
-        {"definition": DEFINITION, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
+        {"definition": f"v{VERSION}", "refreshed_at": dt.datetime.now().replace(microsecond=0)},
     )
     return int(cur.execute("SELECT count(*) FROM rollup_contest_work").fetchone()[0])
 

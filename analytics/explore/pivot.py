@@ -8,8 +8,9 @@ Measures follow docs/design.md: rates count closed matters only; a matter belong
 it was reported in; per-1,000 measures divide by the residents of the row's community or grid (or of
 every community in the selection when the rows are not split by place).
 
-While the daily rollups are current (analytics.warehouse.rollups) the query reads them instead of the fact tables
-(`rolled`): every measure here adds up, so the answer is the same, and the SQL shown is the one that ran.
+The query reads the source its warehouse gives (analytics.warehouse.source): the daily rollups while they
+are current, else the fact tables in the same columns. Every measure here adds up, so the answer is the
+same, and the SQL shown is the one that ran.
 """
 
 from __future__ import annotations
@@ -23,31 +24,29 @@ from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
+from analytics.core.sql import Sql
 from analytics.explore import console as explore
-from analytics.warehouse import rollups
+from analytics.warehouse import source as warehouse
+from analytics.warehouse.source import Source
 
 SUBJECTS = ("activities", "cases")
 MAX_DIMENSIONS = 3
 _LIST = ",\n           "
 
+# What a pivot reads: the rows of its subject's source (analytics.warehouse.source; a row is a day or month ×
+# community × item × partner (activities) or × category × level × urgent (cases) with its counts),
+# joined to the places and names its dimensions show.
 _FROM = {
-    "activities": """seed_activities a
+    "activities": """{rows} a
         JOIN service_items i ON i.item_id = a.item_id
         JOIN communities c ON c.community_id = a.community_id
         JOIN grids g ON g.grid_id = c.grid_id
         LEFT JOIN partners p ON p.partner_id = a.partner_id""",
-    "cases": """grid_cases k
+    "cases": """{rows} k
         JOIN communities c ON c.community_id = k.community_id
         JOIN grids g ON g.grid_id = c.grid_id""",
 }
-# The same FROM over the rollups (analytics.warehouse.rollups.source; analytics/schema/60_rollups.sql): a row is a
-# day or month × community × item × partner (activities) or × category × level × urgent (cases) with its count.
-_FROM_ROLLED = {
-    "activities": _FROM["activities"].replace("seed_activities a", "{rows} a"),
-    "cases": _FROM["cases"].replace("grid_cases k", "{rows} k"),
-}
-_DATE = {"activities": "a.held_on", "cases": "k.reported_at"}
-_DATE_ROLLED = {"activities": "a.day", "cases": "k.day"}
+_DATE = {"activities": "a.day", "cases": "k.day"}
 _COMMUNITY = {"activities": "a.community_id", "cases": "k.community_id"}
 _COLOUR = {"activities": "i.seed_colour", "cases": None}
 
@@ -62,8 +61,7 @@ COLOURS = ("red", "green", "white", "blue")
 KINDS = ("enterprise", "hospital", "school", "agency", "social_org")
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS = ("grid", "community", "street", "district", "open")
-_LEVEL = "coalesce(k.resolved_level, 'open')"
-_LEVEL_ROLLED = "k.level"
+_LEVEL = "k.level"
 
 
 @dataclass(frozen=True)
@@ -90,10 +88,19 @@ DIMENSIONS: dict[str, Dimension] = {
     "urgent": Dimension("k.urgent", "k.urgent", ("cases",), codes=(True, False)),
 }
 
-_CLOSED = "count(*) FILTER (WHERE k.resolved_level IS NOT NULL)"
+_CLOSED = "coalesce(CAST(sum(k.cases) FILTER (WHERE k.level <> 'open') AS BIGINT), 0)"
+
+
+_GRID, _LOCAL, _OPEN_NOT = "k.level = 'grid'", "k.level IN ('grid', 'community')", "k.level <> 'open'"
+
+
+def _cases(condition: str) -> str:
+    return f"coalesce(CAST(sum(k.cases) FILTER (WHERE {condition}) AS BIGINT), 0)"
+
+
 MEASURES: dict[str, dict[str, str]] = {
     "activities": {
-        "activities": "count(*)",
+        "activities": "coalesce(CAST(sum(a.activities) AS BIGINT), 0)",
         "participants": "coalesce(sum(a.participants), 0)",
         "volunteers": "coalesce(sum(a.volunteers), 0)",
         "volunteer_hours": "coalesce(sum(a.volunteer_hours), 0)",
@@ -103,40 +110,16 @@ MEASURES: dict[str, dict[str, str]] = {
         "participants_per_1k": "per_1k:participants",
     },
     "cases": {
-        "cases": "count(*)",
-        "closed": _CLOSED,
-        "open": "count(*) FILTER (WHERE k.resolved_level IS NULL)",
-        "urgent_cases": "count(*) FILTER (WHERE k.urgent)",
-        "in_grid_rate": f"count(*) FILTER (WHERE k.resolved_level = 'grid') / nullif({_CLOSED}, 0)",
-        "in_community_rate": f"count(*) FILTER (WHERE k.resolved_level IN ('grid', 'community')) / nullif({_CLOSED}, 0)",
-        "urgent_in_community_rate": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IN ('grid', 'community'))"
-        " / nullif(count(*) FILTER (WHERE k.urgent AND k.resolved_level IS NOT NULL), 0)",
-        "satisfaction": "avg(k.satisfaction)",
-        "days_to_close": "avg(date_diff('minute', k.reported_at, k.closed_at)) / 1440.0",
-        "cases_per_1k": "per_1k:cases",
-    },
-}
-_CLOSED_ROLLED = "coalesce(CAST(sum(k.cases) FILTER (WHERE k.level <> 'open') AS BIGINT), 0)"
-MEASURES_ROLLED: dict[str, dict[str, str]] = {
-    "activities": {
-        **MEASURES["activities"],
-        "activities": "coalesce(CAST(sum(a.activities) AS BIGINT), 0)",
-    },
-    "cases": {
-        **MEASURES["cases"],
         "cases": "coalesce(CAST(sum(k.cases) AS BIGINT), 0)",
-        "closed": _CLOSED_ROLLED,
-        "open": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.level = 'open') AS BIGINT), 0)",
-        "urgent_cases": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent) AS BIGINT), 0)",
-        "in_grid_rate": f"coalesce(CAST(sum(k.cases) FILTER (WHERE k.level = 'grid') AS BIGINT), 0)"
-        f" / nullif({_CLOSED_ROLLED}, 0)",
-        "in_community_rate": f"coalesce(CAST(sum(k.cases) FILTER (WHERE k.level IN ('grid', 'community')) AS BIGINT), 0)"
-        f" / nullif({_CLOSED_ROLLED}, 0)",
-        "urgent_in_community_rate": "coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent AND k.level IN ('grid', 'community'))"
-        " AS BIGINT), 0) / nullif(coalesce(CAST(sum(k.cases) FILTER (WHERE k.urgent"
-        " AND k.level <> 'open') AS BIGINT), 0), 0)",
+        "closed": _CLOSED,
+        "open": _cases("k.level = 'open'"),
+        "urgent_cases": _cases("k.urgent"),
+        "in_grid_rate": f"{_cases(_GRID)} / nullif({_CLOSED}, 0)",
+        "in_community_rate": f"{_cases(_LOCAL)} / nullif({_CLOSED}, 0)",
+        "urgent_in_community_rate": f"{_cases('k.urgent AND ' + _LOCAL)} / nullif({_cases('k.urgent AND ' + _OPEN_NOT)}, 0)",
         "satisfaction": "sum(k.satisfaction_sum) / nullif(sum(k.surveyed), 0)",
         "days_to_close": "sum(k.minutes_to_close) / nullif(sum(k.cases) FILTER (WHERE k.level <> 'open'), 0) / 1440.0",
+        "cases_per_1k": "per_1k:cases",
     },
 }
 RATE_MEASURES = ("in_grid_rate", "in_community_rate", "urgent_in_community_rate")
@@ -182,28 +165,17 @@ def filterable_for(subject: str) -> list[str]:
 def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
     """A row per combination of the spec's dimensions (in their natural order) with its measures.
     For roles other than leader, small counts of disputes are suppressed (`_suppressed`)."""
-    rolled = rollups.use(con)
-    sql, params = build_sql(spec, scope=scope, rolled=rolled)
+    src = warehouse.reader(con).source
+    sql, params = build_sql(spec, scope=scope, source=src)
     frame = db.query(con, sql, params)
     if privacy.suppresses_small_counts(scope) and spec.subject == "cases":
-        frame = _suppressed(con, spec, frame, scope=scope, rolled=rolled)
+        frame = _suppressed(con, spec, frame, scope=scope, source=src)
     return PivotResult(frame, sql, params)
 
 
 # The counts behind the measures of matters, read for suppression alone (analytics.core.privacy.suppress_pivot).
 _AUDIT = {
-    "cases": "count(*)",
-    "closed": _CLOSED,
-    "open": MEASURES["cases"]["open"],
-    "urgent_cases": MEASURES["cases"]["urgent_cases"],
-    "grid": "count(*) FILTER (WHERE k.resolved_level = 'grid')",
-    "local": "count(*) FILTER (WHERE k.resolved_level IN ('grid', 'community'))",
-    "urgent_closed": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IS NOT NULL)",
-    "urgent_local": "count(*) FILTER (WHERE k.urgent AND k.resolved_level IN ('grid', 'community'))",
-    "surveyed": "count(k.satisfaction)",
-}
-_AUDIT_ROLLED = {
-    name: f"coalesce(CAST(sum(k.cases) FILTER (WHERE {condition}) AS BIGINT), 0)"
+    name: _cases(condition)
     for name, condition in {
         "cases": "TRUE",
         "closed": "k.level <> 'open'",
@@ -217,7 +189,7 @@ _AUDIT_ROLLED = {
 } | {"surveyed": "coalesce(CAST(sum(k.surveyed) AS BIGINT), 0)"}
 
 
-def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, rolled: bool) -> pd.DataFrame:
+def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, source: Source) -> pd.DataFrame:
     """The pivot with small dispute counts hidden, and what would give them back: the rows count
     disputes alone where category is a dimension (its dispute rows) or the only category kept."""
     kept = dict(spec.keep).get("category")
@@ -230,7 +202,7 @@ def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | Non
     if not sensitive.any():
         return frame
     audit = PivotSpec(spec.subject, spec.rows, tuple(_AUDIT), spec.filters, spec.keep)
-    sql, params = build_sql(audit, scope=scope, rolled=rolled, measures=_AUDIT_ROLLED if rolled else _AUDIT)
+    sql, params = build_sql(audit, scope=scope, source=source, measures=_AUDIT)
     counts = db.query(con, sql, params)
     rows = list(spec.rows)
     counts = (frame[rows].merge(counts, on=rows, how="left") if rows else counts).drop(columns=rows)
@@ -239,43 +211,47 @@ def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | Non
 
 
 def build_sql(
-    spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False, measures: dict[str, str] | None = None
-) -> tuple[str, dict]:
-    """The pivot's SQL and its bound values; `rolled` reads the daily rollups instead of the fact tables.
-    `measures` replaces the measures' definitions (the counts read for suppression)."""
+    spec: PivotSpec,
+    *,
+    scope: Scope | None = None,
+    source: Source = warehouse.RAW,
+    measures: dict[str, str] | None = None,
+) -> Sql:
+    """The pivot's SQL and its bound values, reading `source` (analytics.warehouse.source.ROLLUPS or
+    RAW; a warehouse's `.source`). `measures` replaces the measures' definitions (the counts read for
+    suppression)."""
     _validate(spec, measures)
     subject = spec.subject
-    measures = measures or (MEASURES_ROLLED if rolled else MEASURES)[subject]
-    where, params = spec.filters.where(
-        date_col=(_DATE_ROLLED if rolled else _DATE)[subject],
+    measures = measures or MEASURES[subject]
+    where = spec.filters.where(
+        date_col=_DATE[subject],
         community_col=_COMMUNITY[subject],
         colour_col=_COLOUR[subject],
         scope=scope,
         prefix="f",
     )
-    conditions = [where]
+    conditions: list[Sql | str] = [where]
     for n, (name, values) in enumerate(spec.keep):
-        conditions.append(f"list_contains($keep_{n}, {_expr(name, subject, rolled=rolled)})")
-        params[f"keep_{n}"] = list(values)
+        conditions.append(Sql(f"list_contains($keep_{n}, {_expr(name, subject)})", {f"keep_{n}": list(values)}))
 
-    dims = [f"{_expr(d, subject, rolled=rolled)} AS {d}" for d in spec.rows]
-    sorts = [f"min({_expr(d, subject, sort=True, rolled=rolled)}) AS sort_{d}" for d in spec.rows]
+    dims = [f"{_expr(d, subject)} AS {d}" for d in spec.rows]
+    sorts = [f"min({_expr(d, subject, sort=True)}) AS sort_{d}" for d in spec.rows]
     per_1k = [m for m in spec.measures if measures[m].startswith("per_1k:")]
     bases = sorted({measures[m].split(":", 1)[1] for m in per_1k})
     aggregates = [f"{measures[m]} AS {m}" for m in spec.measures if m not in per_1k]
     aggregates += [f"{measures[b]} AS base_{b}" for b in bases]
-    source = _FROM[subject]
-    if rolled:
-        rows, rows_params = rollups.source(subject, [(spec.filters.start, spec.filters.end)], prefix="rows")
-        source = _FROM_ROLLED[subject].format(rows=rows)
-        params.update(rows_params)
-    facts = f"""facts AS (
+    read = source.activities if subject == "activities" else source.cases
+    facts = Sql.compose(
+        f"""facts AS (
     SELECT {_LIST.join(dims + sorts + aggregates)}
-    FROM {source}
-    WHERE {" AND ".join(conditions)}
+    FROM {_FROM[subject]}
+    WHERE {{conditions}}
     GROUP BY ALL
-)"""
-    ctes = [facts]
+)""",
+        rows=read([(spec.filters.start, spec.filters.end)], prefix="rows"),
+        conditions=Sql.join(conditions),
+    )
+    ctes: list[Sql | str] = [facts]
     outputs = [f"f.{d}" for d in spec.rows] + [
         f"f.{m}"
         if m not in per_1k
@@ -285,17 +261,19 @@ def build_sql(
     source = "facts f"
     if per_1k:
         place = next((d for d in ("community", "grid") if d in spec.rows), None)
-        people_where, people_params = spec.filters.where(
-            date_col=None, community_col="c.community_id", scope=scope, prefix="r"
-        )
-        params.update(people_params)
+        people_where = spec.filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="r")
         key = f"{_expr(place, subject)} AS place, " if place else ""
-        ctes.append(f"""people AS (
+        ctes.append(
+            Sql.compose(
+                f"""people AS (
     SELECT {key}sum(c.residents) AS residents
     FROM communities c JOIN grids g ON g.grid_id = c.grid_id
-    WHERE {people_where}
+    WHERE {{where}}
     GROUP BY ALL
-)""")
+)""",
+                where=people_where,
+            )
+        )
         source += f" JOIN people r ON r.place = f.{place}" if place else " CROSS JOIN people r"
     ctes.append(f"""final AS (
     SELECT {_LIST.join(outputs + [f"f.sort_{d}" for d in spec.rows])}
@@ -303,14 +281,12 @@ def build_sql(
 )""")
     order = f"\nORDER BY {', '.join(f'sort_{d}' for d in spec.rows)}" if spec.rows else ""
     columns = ", ".join(list(spec.rows) + list(spec.measures))
-    sql = "WITH " + ",\n".join(ctes) + f"\nSELECT {columns}\nFROM final{order}"
-    return sql, params
+    return Sql.compose("WITH {ctes}" + f"\nSELECT {columns}\nFROM final{order}", ctes=Sql.join(ctes, ",\n"))
 
 
-def _expr(name: str, subject: str, *, sort: bool = False, rolled: bool = False) -> str:
+def _expr(name: str, subject: str, *, sort: bool = False) -> str:
     dim = DIMENSIONS[name]
-    text = (dim.sort if sort else dim.expr).format(date=(_DATE_ROLLED if rolled else _DATE)[subject])
-    return text.replace(_LEVEL, _LEVEL_ROLLED) if rolled else text
+    return (dim.sort if sort else dim.expr).format(date=_DATE[subject])
 
 
 def _validate(spec: PivotSpec, measures: dict[str, str] | None = None) -> None:

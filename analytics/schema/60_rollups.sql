@@ -97,7 +97,7 @@ CREATE TABLE IF NOT EXISTS rollup_case_hours_monthly (
 -- What the rollups were built from: they are used only while these still describe the fact tables.
 CREATE TABLE IF NOT EXISTS rollup_state (
     id           INTEGER   PRIMARY KEY CHECK (id = 1),
-    definition   VARCHAR   NOT NULL,   -- fingerprint of the rollups' definitions (a new version rebuilds them)
+    definition   VARCHAR   NOT NULL,   -- "v" + analytics.warehouse.rollups.VERSION (a new version rebuilds them)
     data_version VARCHAR   NOT NULL,   -- analytics.db.data_version at the refresh
     cases        BIGINT    NOT NULL,   -- rows of grid_cases then
     activities   BIGINT    NOT NULL,   -- rows of seed_activities then

@@ -32,7 +32,7 @@ ALTER TABLE rollup_contest_rankings ADD COLUMN IF NOT EXISTS entries_of_communit
 
 CREATE TABLE IF NOT EXISTS rollup_contest_state (
     id           INTEGER PRIMARY KEY,
-    definition   VARCHAR NOT NULL,      -- fingerprint of the scoring code and its constants
+    definition   VARCHAR NOT NULL,      -- "v" + analytics.contest.scoring.VERSION (the scoring code and its constants)
     contest      VARCHAR NOT NULL,      -- fingerprint of the contest tables the rankings were scored from
     refreshed_at TIMESTAMP
 );

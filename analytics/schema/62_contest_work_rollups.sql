@@ -22,6 +22,6 @@ CREATE TABLE IF NOT EXISTS rollup_contest_work (
 
 CREATE TABLE IF NOT EXISTS rollup_contest_work_state (
     id           INTEGER PRIMARY KEY,
-    definition   VARCHAR NOT NULL,      -- fingerprint of the record's SQL and its window
+    definition   VARCHAR NOT NULL,      -- "v" + analytics.contest.work.VERSION (the record's SQL and its window)
     refreshed_at TIMESTAMP
 );

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
+from analytics.core.sql import Sql
 from analytics.warehouse import rollups
 
 # Group keys a caller may ask for: name → expression over a rollup row `r` joined to its community `c`.
@@ -43,7 +44,7 @@ _FRACTION = "((k.total - 1) * CAST(0.5 AS DOUBLE) - floor((k.total - 1) * CAST(0
 
 def ctes(
     filters: Filters, scope: Scope | None, by: tuple[str, ...], *, urgent_only: bool = False, prefix: str = "pct"
-) -> tuple[str, dict]:
+) -> Sql:
     """CTEs (text to follow `WITH` or a comma) whose last, named `prefix`, holds a row per group of `by`
     (⊆ KEYS) with closed (the closed cases counted), median_hours and p90_hours of the closed cases
     reported in the filters' period that the filters and the scope let through (urgent ones only with
@@ -51,11 +52,10 @@ def ctes(
     unknown = [b for b in by if b not in KEYS]
     if unknown:
         raise ValueError(f"unknown percentile group {unknown}; expected some of {tuple(KEYS)}")
-    where, params = filters.where(date_col="r.day", community_col="r.community_id", scope=scope, prefix=f"{prefix}f")
+    where = filters.where(date_col="r.day", community_col="r.community_id", scope=scope, prefix=f"{prefix}f")
     if urgent_only:
-        where += " AND r.urgent"
-    counts, count_params = rollups.source("case_hours", [(filters.start, filters.end)], prefix=f"{prefix}s")
-    params.update(count_params)
+        where = Sql.compose("{where} AND r.urgent", where=where)
+    counts = rollups.source("case_hours", [(filters.start, filters.end)], prefix=f"{prefix}s")
     p = prefix
     keys = list(by)
     select = "".join(f"{KEYS[k]} AS {k}, " for k in keys)
@@ -77,8 +77,8 @@ def ctes(
 
     sql = f"""{p}_hist AS (
             SELECT {select}r.bucket, sum(r.cases) AS n
-            FROM {counts} r {grid}
-            WHERE {where}
+            FROM {{counts}} r {grid}
+            WHERE {{where}}
             GROUP BY ALL
         ),
         {p}_cum AS (
@@ -105,7 +105,7 @@ def ctes(
             FROM (
                 SELECT {select}r.bucket, r.hours
                 FROM rollup_case_hours r {grid}
-                WHERE {where}
+                WHERE {{where}}
             ) v JOIN {p}_buckets b ON {same("v", "b")} AND v.bucket = b.bucket
             GROUP BY ALL
         ),
@@ -122,4 +122,4 @@ def ctes(
             JOIN {p}_values hi ON {same("hi", "k")} AND hi.r = k.r_high
             JOIN {p}_values p90 ON {same("p90", "k")} AND p90.r = k.r_p90
         )"""
-    return sql, params
+    return Sql.compose(sql, counts=counts, where=where)

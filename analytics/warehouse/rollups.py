@@ -7,7 +7,7 @@ records.
 `refresh(con)` rebuilds every rollup table (analytics/schema/60_rollups.sql) from grid_cases and
 seed_activities in one transaction and records what it was built from (rollup_state). The analysis
 functions read a rollup only while `ready(con)` holds — the data version (analytics.db.data_version),
-the row counts of both fact tables and the rollups' definitions are still those of the last refresh —
+the row counts of both fact tables and the rollups' VERSION are still those of the last refresh —
 and otherwise run the same
 query over the raw tables. So a forgotten refresh costs speed, never a wrong number, and a database made
 before the rollups existed works as it did until its first refresh.
@@ -28,21 +28,21 @@ up, and they stay exact: they are computed from grid_cases itself, over the case
 freshness check) and each round's operational record (analytics.contest.work.store_record), in the same
 transaction.
 
-`with rollups.raw():` makes the functions of this thread ignore the rollups and the stored rankings
-(tests and the benchmark compare both answers).
+Which of the two an analysis function reads is decided in one place, analytics.warehouse.source: a
+`Warehouse` (a connection and its policy) answers with the rollups while `ready` holds, or with the raw
+tables in the same columns; `Warehouse(con, rollups=False)` reads the raw tables only (tests and the
+benchmark compare both answers).
 
     python -m analytics.warehouse.rollups [path]     # rebuild the rollups of a database file
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
-import hashlib
 
 from analytics.core import connection as db
 from analytics.core.errors import DataError
+from analytics.core.sql import Sql
 
 TABLES = (
     "rollup_cases",
@@ -141,9 +141,11 @@ _BUILDS = {
     "rollup_case_hours_monthly": _monthly("case_hours"),
 }
 
-# Which definitions the rollups were built with: a version of the code that changes them (or adds one)
-# finds the stored rollups not ready until they are rebuilt.
-DEFINITION = hashlib.sha256("\n".join(f"{t}:{sql}" for t, sql in _BUILDS.items()).encode()).hexdigest()[:16]
+# Which definitions the rollups were built with, recorded in rollup_state: bump VERSION with any change
+# to _BUILDS (or a new rollup), so that a database built by the old code finds its rollups not ready
+# until they are rebuilt. tests/unit/test_versions.py holds the fingerprint of each version's SQL and
+# fails when the SQL changes without the bump.
+VERSION = 1
 
 _STATE_SQL = f"""
     INSERT OR REPLACE INTO rollup_state
@@ -157,9 +159,6 @@ _READY_SQL = f"""
            AND s.cases = (SELECT count(*) FROM grid_cases)
            AND s.activities = (SELECT count(*) FROM seed_activities)
     FROM rollup_state s"""
-
-_forced_raw: contextvars.ContextVar[bool] = contextvars.ContextVar("rollups_forced_raw", default=False)
-_run_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rollups_run_memo", default=None)
 
 
 def rebuild(cur) -> None:
@@ -175,79 +174,17 @@ def record_state(cur, seconds: float) -> None:
     db.execute(
         cur,
         _STATE_SQL,
-        {"definition": DEFINITION, "seconds": seconds, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
+        {"definition": f"v{VERSION}", "seconds": seconds, "refreshed_at": dt.datetime.now().replace(microsecond=0)},
     )
 
 
-def forget_checks() -> None:
-    """Forget the freshness answers remembered in this run (a refresh just changed them)."""
-    _forget_checks()
-
-
-def _forget_checks() -> None:
-    memo = _run_memo.get()
-    if memo is not None:
-        memo.clear()
-
-
 def ready(con) -> bool:
-    """True while the rollups describe the fact tables as they are now (see the module docstring).
-    Inside `one_check()` the database is asked once per connection and the answer remembered."""
-
-    def ask() -> bool:
-        try:
-            return bool(db.scalar(con, _READY_SQL, {"definition": DEFINITION}, record=False))
-        except DataError:  # a database file from before the rollups, opened read-only: no rollup_state
-            return False
-
-    return remembered(con, "rollups", ask)
-
-
-def remembered(con, what: str, ask) -> bool:
-    """`ask()`, a freshness check of stored results, asked once per connection inside `one_check()`
-    (the rollups here, the stored contest rankings in analytics.contest), every time outside it."""
-    memo = _run_memo.get()
-    key = (what, id(con))
-    if memo is not None and key in memo:
-        return memo[key]
-    answer = ask()
-    if memo is not None:
-        memo[key] = answer
-    return answer
-
-
-@contextlib.contextmanager
-def one_check():
-    """One freshness check per connection for the calls inside the block — one run of a page — instead
-    of one per call (~2–5 ms each; a page makes up to two dozen calls). Every call of the run then reads
-    the same way: rollups that described the facts when the run began (a transaction elsewhere that
-    commits new rows and then their rollups leaves that state consistent), or the raw tables. A refresh
-    inside the block forgets the answer."""
-    token = _run_memo.set({})
+    """True while the rollups describe the fact tables as they are now (see the module docstring). Asked
+    of the database on every call: analytics.warehouse.source.Warehouse remembers the answer for a run."""
     try:
-        yield
-    finally:
-        _run_memo.reset(token)
-
-
-def use(con) -> bool:
-    """Whether an analysis function should read the rollups now: they are ready and not switched off."""
-    return not _forced_raw.get() and ready(con)
-
-
-def forced_raw() -> bool:
-    """Whether this thread is inside `with raw():` (for stored results other than these rollups)."""
-    return _forced_raw.get()
-
-
-@contextlib.contextmanager
-def raw():
-    """Inside the block, analysis functions of this thread read the raw fact tables only."""
-    token = _forced_raw.set(True)
-    try:
-        yield
-    finally:
-        _forced_raw.reset(token)
+        return bool(db.scalar(con, _READY_SQL, {"definition": f"v{VERSION}"}, record=False))
+    except DataError:  # a database file from before the rollups, opened read-only: no rollup_state
+        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +216,7 @@ def _range(column: str, lo, hi, name: str, params: dict) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> tuple[str, dict]:
+def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> Sql:
     """A subquery to read FROM instead of the `kind` fact table ('cases': grid_cases, 'activities':
     seed_activities; 'case_hours': the closed cases' buckets of time to close, with their count in
     `cases`) for the given periods — (start, end) pairs of inclusive dates, None for an open end,
@@ -293,7 +230,7 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
     columns, daily = f"{keys}, {', '.join(_SUMS[kind])}", f"{keys}, {_DAILY_SUMS[kind]}"
     params: dict = {}
     if grain == "day":
-        return f"(SELECT day, {daily} FROM rollup_{kind})", params
+        return Sql(f"(SELECT day, {daily} FROM rollup_{kind})")
     months, days = [], []
     for start, end in periods:
         whole, edges = _split(start, end)
@@ -310,42 +247,7 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
         branches.append(
             f"SELECT day, {daily} FROM rollup_{kind} WHERE {_range('day', lo, hi, f'{prefix}_d{i}', params)}"
         )
-    return "(" + "\n            UNION ALL ".join(branches) + ")", params
-
-
-# ---------------------------------------------------------------------------------------------
-# SQL pieces shared by the analysis modules: the same aggregate over raw rows or over a rollup
-def count(rolled: bool, column: str, condition: str | None = None) -> str:
-    """count(*) (FILTER (WHERE condition)) over raw rows; over a rollup, the sum of its count `column`,
-    cast to BIGINT and 0 when nothing matches, exactly as count(*) would be."""
-    where = f" FILTER (WHERE {condition})" if condition else ""
-    if not rolled:
-        return f"count(*){where}"
-    return f"coalesce(CAST(sum({column}){where} AS BIGINT), 0)"
-
-
-def level(rolled: bool, alias: str = "k") -> str:
-    """A case's level: resolved_level (NULL while open) on grid_cases, `level` ('open') on rollup_cases.
-    Conditions written with `closed()` and `settled_at()` mean the same on both."""
-    return f"{alias}.level" if rolled else f"{alias}.resolved_level"
-
-
-def closed(rolled: bool, alias: str = "k") -> str:
-    return f"{alias}.level <> 'open'" if rolled else f"{alias}.resolved_level IS NOT NULL"
-
-
-def settled_at(rolled: bool, *levels: str, alias: str = "k") -> str:
-    column = level(rolled, alias)
-    if len(levels) == 1:
-        return f"{column} = '{levels[0]}'"
-    return f"{column} IN ({', '.join(repr(v) for v in levels)})"
-
-
-def mean_satisfaction(rolled: bool, alias: str = "k", condition: str | None = None) -> str:
-    where = f" FILTER (WHERE {condition})" if condition else ""
-    if not rolled:
-        return f"avg({alias}.satisfaction){where}"
-    return f"sum({alias}.satisfaction_sum){where} / nullif(sum({alias}.surveyed){where}, 0)"
+    return Sql("(" + "\n            UNION ALL ".join(branches) + ")", params)
 
 
 def latest(con):

@@ -13,7 +13,7 @@ import sqlglot
 from analytics import cases, db, overview
 from analytics.core import connection
 from analytics.filters import Filters
-from analytics.warehouse import rollups
+from analytics.warehouse import source
 
 YEAR_2024 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SOME_GRIDS = Filters(dt.date(2023, 3, 1), dt.date(2024, 8, 31), grid_ids=("G2", "G3", "G5"))
@@ -184,22 +184,21 @@ def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con, monkeyp
     monkeypatch.setattr(connection, "query", spy)
     f = SOME_GRIDS
 
-    def run_all():
-        cases.resolution(demo_con, f, by=("month", "community_id"))
-        cases.flows(demo_con, f)
-        cases.time_to_close(demo_con, f, by=("level", "urgent"))
-        cases.open_backlog(demo_con, f, by=("category",))
-        cases.oldest_open(demo_con, f, as_of=dt.datetime(2024, 3, 1))
-        cases.urgent_matters(demo_con, f)
-        cases.satisfaction(demo_con, f)
-        cases.community_table(demo_con, f, "G2")
-        cases.targets(demo_con)
-        cases.scores(demo_con, f, by=("grid_id", "month"))
+    def run_all(con):
+        cases.resolution(con, f, by=("month", "community_id"))
+        cases.flows(con, f)
+        cases.time_to_close(con, f, by=("level", "urgent"))
+        cases.open_backlog(con, f, by=("category",))
+        cases.oldest_open(con, f, as_of=dt.datetime(2024, 3, 1))
+        cases.urgent_matters(con, f)
+        cases.satisfaction(con, f)
+        cases.community_table(con, f, "G2")
+        cases.targets(con)
+        cases.scores(con, f, by=("grid_id", "month"))
 
     # from the rollups (exact percentiles from bucketed durations: no quantile function at all) …
-    run_all()
-    with rollups.raw():  # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
-        run_all()
+    run_all(demo_con)
+    run_all(source.raw(demo_con))  # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
     assert len(seen) == 20
     for sql in seen:
         spark = sqlglot.transpile(sql, read="duckdb", write="spark", error_level=sqlglot.ErrorLevel.RAISE)[0]

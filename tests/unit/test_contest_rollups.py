@@ -14,7 +14,7 @@ from analytics import db, ingest, refresh
 from analytics.access import Scope
 from analytics.contest import scoring as contest
 from analytics.contest import work as contest_work
-from analytics.warehouse import rollups
+from analytics.warehouse import source
 from tests.unit import test_ingest_contest
 from tests.unit.ingest_helpers import CASE_HEADER, write_csv, write_xlsx
 from tests.unit.test_ingest_contest import SCORES_R2, _wide
@@ -49,18 +49,15 @@ def assert_stored_equal_scored(con) -> None:
             for resamples in (contest.BOOTSTRAP_RESAMPLES, 0):
                 stored, read = _reads_stored(contest.ranking, con, round_id, method, resamples=resamples)
                 assert read, (round_id, method, resamples)
-                with rollups.raw():
-                    scored, read = _reads_stored(contest.ranking, con, round_id, method, resamples=resamples)
+                scored, read = _reads_stored(contest.ranking, source.raw(con), round_id, method, resamples=resamples)
                 assert not read
                 pd.testing.assert_frame_equal(stored, scored)
         stored, read = _reads_stored(contest.compare_methods, con, round_id)
-        with rollups.raw():
-            scored = contest.compare_methods(con, round_id)
+        scored = contest.compare_methods(source.raw(con), round_id)
         assert read
         pd.testing.assert_frame_equal(stored, scored)
     history, read = _reads_stored(contest.rank_history, con)
-    with rollups.raw():
-        pd.testing.assert_frame_equal(history, contest.rank_history(con))
+    pd.testing.assert_frame_equal(history, contest.rank_history(source.raw(con)))
     assert read or history.empty
 
 
@@ -69,8 +66,7 @@ def test_the_demo_builds_its_rankings_and_they_equal_the_scored_ones(demo_con):
     assert contest.rankings_current(demo_con)
     assert_stored_equal_scored(demo_con)
     for round_id in ("R2024", "R2023B"):
-        with rollups.raw():
-            work = contest_work.stage_vs_work(demo_con, round_id)
+        work = contest_work.stage_vs_work(source.raw(demo_con), round_id)
         pd.testing.assert_frame_equal(contest_work.stage_vs_work(demo_con, round_id), work)
     # the stored rows really are the scores the demo world's judges gave: the top entry by hand
     sheet = db.query(
@@ -142,7 +138,7 @@ def test_rankings_scored_by_other_code_are_not_read(fresh_con, monkeypatch):
     assert contest.rankings_current(fresh_con)
     _poison(fresh_con)
     assert _shows_poison(contest.ranking(fresh_con, "R2024"))  # current: read
-    monkeypatch.setattr(contest, "DEFINITION", "another-version")
+    monkeypatch.setattr(contest, "VERSION", contest.VERSION + 1)
     assert not contest.rankings_current(fresh_con)
     assert not _shows_poison(contest.ranking(fresh_con, "R2024"))  # not current: scored
     refresh.refresh(fresh_con)
@@ -158,11 +154,11 @@ def test_a_method_ranking_taken_from_the_comparison_is_that_ranking(demo_con, me
         pd.testing.assert_frame_equal(
             contest.method_ranking(compared, method), contest.ranking(demo_con, round_id, method)
         )
-        with rollups.raw():
-            pd.testing.assert_frame_equal(
-                contest.method_ranking(contest.compare_methods(demo_con, round_id), method),
-                contest.ranking(demo_con, round_id, method),
-            )
+        raw = source.raw(demo_con)
+        pd.testing.assert_frame_equal(
+            contest.method_ranking(contest.compare_methods(raw, round_id), method),
+            contest.ranking(raw, round_id, method),
+        )
     with pytest.raises(ValueError):
         contest.method_ranking(compared, "median")
 
@@ -214,13 +210,13 @@ def assert_record_equal_computed(con, scopes=(None,)) -> None:
             for scope in scopes:
                 stored, read = _reads_record(contest_work.stage_vs_work, con, round_id, method, scope=scope)
                 assert read, (round_id, method, scope)
-                with rollups.raw():
-                    computed, read = _reads_record(contest_work.stage_vs_work, con, round_id, method, scope=scope)
+                computed, read = _reads_record(
+                    contest_work.stage_vs_work, source.raw(con), round_id, method, scope=scope
+                )
                 assert not read
                 pd.testing.assert_frame_equal(stored, computed, rtol=1e-9)
         both = contest_work.stage_and_match(con, round_id, scope=scopes[-1])
-        with rollups.raw():
-            want = contest_work.stage_and_match(con, round_id, scope=scopes[-1])
+        want = contest_work.stage_and_match(source.raw(con), round_id, scope=scopes[-1])
         pd.testing.assert_frame_equal(both.frame, want.frame, rtol=1e-9)
         pd.testing.assert_frame_equal(both.match, want.match, rtol=1e-9)
 
@@ -306,8 +302,7 @@ def test_a_record_changed_behind_the_importer_is_computed_not_read(fresh_con, ch
     _poison_record(con)
     now, read = _reads_record(contest_work.stage_vs_work, con, "R2024")
     assert not read and (now["activities"] >= 0).all()
-    with rollups.raw():
-        pd.testing.assert_frame_equal(now, contest_work.stage_vs_work(con, "R2024"), rtol=1e-9)
+    pd.testing.assert_frame_equal(now, contest_work.stage_vs_work(source.raw(con), "R2024"), rtol=1e-9)
     refresh.refresh(con)
     assert contest_work.record_current(con)
     pd.testing.assert_frame_equal(contest_work.stage_vs_work(con, "R2024"), now, rtol=1e-9)
@@ -316,7 +311,7 @@ def test_a_record_changed_behind_the_importer_is_computed_not_read(fresh_con, ch
 def test_a_record_stored_by_other_code_is_not_read(fresh_con, monkeypatch):
     _poison_record(fresh_con)
     assert (contest_work.stage_vs_work(fresh_con, "R2024")["activities"] == -1).all()  # current: read
-    monkeypatch.setattr(contest_work, "DEFINITION", "another-version")
+    monkeypatch.setattr(contest_work, "VERSION", contest_work.VERSION + 1)
     assert not contest_work.record_current(fresh_con)
     assert (contest_work.stage_vs_work(fresh_con, "R2024")["activities"] >= 0).all()  # computed
     refresh.refresh(fresh_con)

@@ -259,7 +259,7 @@ def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     """Pages read the rollups only while they match the facts: an import and an undo keep them current."""
     from analytics import cases as cases_module
     from analytics.filters import Filters
-    from analytics.warehouse import rollups
+    from analytics.warehouse import rollups, source
     from tests.unit.test_rollups import assert_rollups_match_raw
 
     refresh.refresh(real_con)
@@ -269,8 +269,7 @@ def test_rollups_follow_imports_and_undo(real_con, tmp_path):
     assert rollups.ready(real_con)
     assert_rollups_match_raw(real_con)  # every rollup table against the raw aggregates
     assert db.scalar(real_con, "SELECT sum(cases) FROM rollup_cases") == 3
-    with rollups.raw():
-        raw = cases_module.resolution(real_con, Filters(), ())
+    raw = cases_module.resolution(source.raw(real_con), Filters(), ())
     pd.testing.assert_frame_equal(cases_module.resolution(real_con, Filters(), ()), raw, check_dtype=False)
     ingest.undo_batch(real_con, batch)
     assert rollups.ready(real_con)

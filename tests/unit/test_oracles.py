@@ -20,7 +20,6 @@ them and the failing lines).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 
@@ -34,7 +33,7 @@ from analytics.contest import scoring as contest
 from analytics.core import suppression
 from analytics.explore import pivot
 from analytics.filters import Filters
-from analytics.warehouse import rollups
+from analytics.warehouse import source
 
 from .ingest_helpers import write_csv
 
@@ -372,10 +371,10 @@ def test_grid_residents_and_per_1k_count_only_the_selected_communities(empty_con
     chosen = ("C1",)
     expected = _oracle_grid_rows(chosen)
     assert expected.at["G1", "cases_per_1k"] == pytest.approx(17.0)  # 34 cases per 2,000 residents
-    with rollups.raw() if not rolled else contextlib.nullcontext():
-        assert rollups.use(empty_con) == rolled
-        got = grids.grid_summary(empty_con, MONTH.replace(community_ids=chosen)).set_index("grid_id")
-        communities = grids.community_summary(empty_con, MONTH.replace(community_ids=chosen), grid_id="G1")
+    con = source.Warehouse(empty_con, rollups=rolled)
+    assert (con.source is source.ROLLUPS) == rolled
+    got = grids.grid_summary(con, MONTH.replace(community_ids=chosen)).set_index("grid_id")
+    communities = grids.community_summary(con, MONTH.replace(community_ids=chosen), grid_id="G1")
     for column in ("cases_per_1k", "activities_per_1k"):
         assert got.at["G1", column] == pytest.approx(expected.at["G1", column]), column
         assert pd.isna(got.at["G2", column]) and math.isnan(expected.at["G2", column]), column

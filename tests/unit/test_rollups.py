@@ -23,7 +23,7 @@ from analytics.core.errors import DataError
 from analytics.explore import console as explore
 from analytics.explore import pivot
 from analytics.filters import Filters
-from analytics.warehouse import percentiles, rollups
+from analytics.warehouse import percentiles, rollups, source
 
 YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 FILTERS = [
@@ -136,11 +136,10 @@ def test_rollups_equal_the_raw_aggregates_after_the_demo_build(demo_con):
 # ---------------------------------------------------------------------------------------------
 # every public function: the same answer from the rollups as from the raw tables
 def same(fn, con, *args, **kwargs):
-    """fn's answer with the rollups equals its answer from the raw tables (rollups.raw())."""
-    assert rollups.use(con) or not rollups.ready(con)
+    """fn's answer with the rollups equals its answer from the raw tables (a raw-only warehouse)."""
+    assert source.reader(con).source is source.ROLLUPS or not rollups.ready(con)
     got = fn(con, *args, **kwargs)
-    with rollups.raw():
-        want = fn(con, *args, **kwargs)
+    want = fn(source.raw(con), *args, **kwargs)
     if isinstance(got, seeds.Funnel):
         pd.testing.assert_frame_equal(got.points, want.points, rtol=1e-9)
         pd.testing.assert_frame_equal(got.curve, want.curve, rtol=1e-9)
@@ -297,11 +296,10 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
 
     _import_batch(con, "b-test")
     # not refreshed yet: the rollups are stale, so nothing reads them, and every answer is already right
-    assert not rollups.ready(con) and not rollups.use(con)
+    assert not rollups.ready(con) and source.reader(con).source is source.RAW
     after = cases.resolution(con, new_year, ())
     assert after["cases"].iloc[0] == before["cases"].iloc[0] + 4
-    with rollups.raw():
-        pd.testing.assert_frame_equal(cases.resolution(con, new_year, ()), after)
+    pd.testing.assert_frame_equal(cases.resolution(source.raw(con), new_year, ()), after)
 
     refresh.refresh(con)
     assert_rollups_match_raw(con)
@@ -330,7 +328,7 @@ def test_an_import_and_its_undo_keep_the_rollups_right(fresh_con):
 def test_rollups_built_by_other_definitions_are_not_read(fresh_con, monkeypatch):
     """A new version of the code that changes (or adds) a rollup finds the stored ones stale."""
     assert rollups.ready(fresh_con)
-    monkeypatch.setattr(rollups, "DEFINITION", "another-version")
+    monkeypatch.setattr(rollups, "VERSION", rollups.VERSION + 1)
     assert not rollups.ready(fresh_con)
     refresh.refresh(fresh_con)
     assert rollups.ready(fresh_con)
@@ -481,7 +479,7 @@ def test_rolled_up_sql_transpiles_to_spark(demo_con):
         dims = pivot.dimensions_for(subject)
         for pair in itertools.combinations(dims, 2):
             sql, params = pivot.build_sql(
-                pivot.PivotSpec(subject, pair, tuple(pivot.MEASURES[subject]), FILTERS[3]), rolled=True
+                pivot.PivotSpec(subject, pair, tuple(pivot.MEASURES[subject]), FILTERS[3]), source=source.ROLLUPS
             )
             sqlglot.transpile(explore.inline_params(sql, params), read="duckdb", write="spark")
     with db.capture_sql() as captured:
@@ -502,8 +500,8 @@ def test_the_rollups_are_what_the_functions_read(demo_con):
     assert len(captured) == 2  # the freshness check is not shown as the SQL behind a chart
     assert "rollup_activities_monthly" in captured[0][0] and "grid_cases" not in captured[0][0]
     assert "rollup_case_hours" in captured[1][0] and "grid_cases" not in captured[1][0]
-    with rollups.raw(), db.capture_sql() as raw:
-        overview.monthly_trend(demo_con, YEAR)
+    with db.capture_sql() as raw:
+        overview.monthly_trend(source.raw(demo_con), YEAR)
     assert "rollup" not in raw[0][0] and "seed_activities" in raw[0][0]
 
 
@@ -540,9 +538,9 @@ def test_the_table_browser_explains_every_rollup_column(demo_con):
         assert (notes["meaning_zh"] != "—").all(), table
 
 
-def test_one_check_per_page_run(fresh_con, monkeypatch):
-    """Inside one_check() (one run of a page, app.py) the freshness of the rollups is asked of the
-    database once per connection; a refresh in the run asks again; outside, every call asks."""
+def test_one_check_per_warehouse(fresh_con, monkeypatch):
+    """A warehouse (one run of a page, ui/data.py) asks the database whether the rollups are current
+    once; a refresh through it asks again; a plain connection asks on every call."""
     con = fresh_con
     asked = []
     real_scalar = db.scalar
@@ -554,16 +552,17 @@ def test_one_check_per_page_run(fresh_con, monkeypatch):
 
     monkeypatch.setattr(connection, "scalar", counting)
     f = YEAR.replace(grid_ids=("G3",))
-    with rollups.one_check():
-        first = [overview.headline(con, f), seeds.uptake(con, f, ("seed_colour",)), cases.resolution(con, f, ())]
-        assert len(asked) == 1
-        _import_batch(con, "b-run")  # rows written in the run, then their rollups
-        refresh.refresh(con)
-        assert rollups.ready(con) and len(asked) == 2  # the refresh forgot the answer
-        con.execute("INSERT INTO seed_activities VALUES ('X9', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')")
-        assert rollups.ready(con)  # remembered for the rest of the run …
-    assert not rollups.ready(con) and len(asked) == 3  # … and asked again after it
-    with rollups.one_check(), rollups.raw():
-        overview.headline(con, f)
-    assert len(asked) == 3  # the raw tables need no freshness check
+    wh = source.Warehouse(con)
+    first = [overview.headline(wh, f), seeds.uptake(wh, f, ("seed_colour",)), cases.resolution(wh, f, ())]
+    assert len(asked) == 1
+    _import_batch(con, "b-run")  # rows written in the run, then their rollups
+    refresh.refresh(wh)
+    assert wh.source is source.ROLLUPS and len(asked) == 2  # the refresh forgot the answer
+    con.execute("INSERT INTO seed_activities VALUES ('X9', DATE '2024-03-01', 'C01', 'S01', NULL, 9, 1, 1.0, 'x')")
+    assert wh.source is source.ROLLUPS  # remembered for the rest of the run …
+    assert not rollups.ready(con) and len(asked) == 3  # … while a new question asks again
+    overview.headline(con, f)
+    assert len(asked) == 4  # a plain connection: a fresh check per call
+    overview.headline(source.raw(con), f)
+    assert len(asked) == 4  # the raw tables need no freshness check
     assert all(len(frame) for frame in first)
