@@ -12,8 +12,9 @@ Composition merges the bound values and refuses a name bound to two different va
 (`ParamCollision`): two fragments that picked the same prefix can no longer silently overwrite each
 other's dates. The same name bound to the same value (the viewer's community in two predicates) is fine.
 
-A fragment still unpacks as the pair it used to be (`sql, params = fragment`), so code that runs it
-hands both to analytics.core.connection.query.
+analytics.core.connection.query (and scalar, execute) runs a fragment as it is, and `capture_sql()`
+records what ran as fragments, so a test or the console prints any query with its values. A fragment
+still unpacks as the pair it used to be (`sql, params = fragment`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class ParamCollision(ValueError):
     """Two fragments of one query bind the same name to different values."""
 
 
-def merge_params(*groups: Mapping[str, Any]) -> dict[str, Any]:
+def merge_params(*groups: Mapping[str, Any] | list) -> dict[str, Any]:
     """The union of bound values; a name bound to two different values raises ParamCollision."""
     merged: dict[str, Any] = {}
     for group in groups:
@@ -81,7 +82,7 @@ class Sql:
         """`template` with each {name} replaced by the text of `pieces[name]` (a fragment, or a plain
         string of SQL that binds nothing), the fragments' values merged (checked). Literal braces in the
         template are written {{ and }}."""
-        used: list[Mapping[str, Any]] = []
+        used: list[Mapping[str, Any] | list] = []
 
         def put(match: re.Match) -> str:
             if match.group(1) is None:

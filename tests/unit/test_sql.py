@@ -162,7 +162,7 @@ def hand_merges(path: Path, root: Path = ROOT) -> list[str]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = []
 
-    def hit(node: ast.AST, what: str) -> None:
+    def hit(node: ast.expr | ast.stmt, what: str) -> None:
         found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}: {what}")
 
     for node in ast.walk(tree):
