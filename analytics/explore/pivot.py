@@ -2,7 +2,7 @@
 
 Only names from the allow-lists below are ever formatted into the SQL; every value a user picks
 (period, grids, codes to keep) is bound. The SQL text comes back with the answer so that the page can
-show it, and the analyst can paste it into the console (`PivotResult.sql_inline`).
+show it, and the analyst can paste it into the console (with `explore.inline_params`).
 
 Measures follow docs/design.md: rates count closed matters only; a matter belongs to the period
 it was reported in; per-1,000 measures divide by the residents of the row's community or grid (or of
@@ -23,7 +23,7 @@ from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
-from analytics.core.sql import Sql, inline_params
+from analytics.explore import console as explore
 from analytics.warehouse import rollups
 
 SUBJECTS = ("activities", "cases")
@@ -168,7 +168,7 @@ class PivotResult:
     @property
     def sql_inline(self) -> str:
         """The same query with its values written in: runs as it stands in the console."""
-        return inline_params(self.sql, self.params)
+        return explore.inline_params(self.sql, self.params)
 
 
 def dimensions_for(subject: str) -> list[str]:
@@ -183,11 +183,11 @@ def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
     """A row per combination of the spec's dimensions (in their natural order) with its measures.
     For roles other than leader, small counts of disputes are suppressed (`_suppressed`)."""
     rolled = rollups.use(con)
-    query = build_sql(spec, scope=scope, rolled=rolled)
-    frame = db.query(con, query)
+    sql, params = build_sql(spec, scope=scope, rolled=rolled)
+    frame = db.query(con, sql, params)
     if privacy.suppresses_small_counts(scope) and spec.subject == "cases":
         frame = _suppressed(con, spec, frame, scope=scope, rolled=rolled)
-    return PivotResult(frame, query.text, dict(query.params))
+    return PivotResult(frame, sql, params)
 
 
 # The counts behind the measures of matters, read for suppression alone (analytics.core.privacy.suppress_pivot).
@@ -230,7 +230,8 @@ def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | Non
     if not sensitive.any():
         return frame
     audit = PivotSpec(spec.subject, spec.rows, tuple(_AUDIT), spec.filters, spec.keep)
-    counts = db.query(con, build_sql(audit, scope=scope, rolled=rolled, measures=_AUDIT_ROLLED if rolled else _AUDIT))
+    sql, params = build_sql(audit, scope=scope, rolled=rolled, measures=_AUDIT_ROLLED if rolled else _AUDIT)
+    counts = db.query(con, sql, params)
     rows = list(spec.rows)
     counts = (frame[rows].merge(counts, on=rows, how="left") if rows else counts).drop(columns=rows)
     counts.index = frame.index
@@ -239,23 +240,23 @@ def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | Non
 
 def build_sql(
     spec: PivotSpec, *, scope: Scope | None = None, rolled: bool = False, measures: dict[str, str] | None = None
-) -> Sql:
+) -> tuple[str, dict]:
     """The pivot's SQL and its bound values; `rolled` reads the daily rollups instead of the fact tables.
     `measures` replaces the measures' definitions (the counts read for suppression)."""
     _validate(spec, measures)
     subject = spec.subject
     measures = measures or (MEASURES_ROLLED if rolled else MEASURES)[subject]
-    where = spec.filters.where(
+    where, params = spec.filters.where(
         date_col=(_DATE_ROLLED if rolled else _DATE)[subject],
         community_col=_COMMUNITY[subject],
         colour_col=_COLOUR[subject],
         scope=scope,
         prefix="f",
     )
-    kept = [
-        Sql(f"list_contains($keep_{n}, {_expr(name, subject, rolled=rolled)})", {f"keep_{n}": list(values)})
-        for n, (name, values) in enumerate(spec.keep)
-    ]
+    conditions = [where]
+    for n, (name, values) in enumerate(spec.keep):
+        conditions.append(f"list_contains($keep_{n}, {_expr(name, subject, rolled=rolled)})")
+        params[f"keep_{n}"] = list(values)
 
     dims = [f"{_expr(d, subject, rolled=rolled)} AS {d}" for d in spec.rows]
     sorts = [f"min({_expr(d, subject, sort=True, rolled=rolled)}) AS sort_{d}" for d in spec.rows]
@@ -263,22 +264,18 @@ def build_sql(
     bases = sorted({measures[m].split(":", 1)[1] for m in per_1k})
     aggregates = [f"{measures[m]} AS {m}" for m in spec.measures if m not in per_1k]
     aggregates += [f"{measures[b]} AS base_{b}" for b in bases]
-    read_from: Sql | str = _FROM[subject]
+    source = _FROM[subject]
     if rolled:
-        rows = Sql(*rollups.source(subject, [(spec.filters.start, spec.filters.end)], prefix="rows"))
-        read_from = Sql.compose(_FROM_ROLLED[subject], rows=rows)
-    facts = Sql.compose(
-        """facts AS (
-    SELECT {columns}
+        rows, rows_params = rollups.source(subject, [(spec.filters.start, spec.filters.end)], prefix="rows")
+        source = _FROM_ROLLED[subject].format(rows=rows)
+        params.update(rows_params)
+    facts = f"""facts AS (
+    SELECT {_LIST.join(dims + sorts + aggregates)}
     FROM {source}
-    WHERE {where}
+    WHERE {" AND ".join(conditions)}
     GROUP BY ALL
-)""",
-        columns=_LIST.join(dims + sorts + aggregates),
-        source=read_from,
-        where=Sql.join([where, *kept]),
-    )
-    ctes: list[Sql | str] = [facts]
+)"""
+    ctes = [facts]
     outputs = [f"f.{d}" for d in spec.rows] + [
         f"f.{m}"
         if m not in per_1k
@@ -288,18 +285,17 @@ def build_sql(
     source = "facts f"
     if per_1k:
         place = next((d for d in ("community", "grid") if d in spec.rows), None)
+        people_where, people_params = spec.filters.where(
+            date_col=None, community_col="c.community_id", scope=scope, prefix="r"
+        )
+        params.update(people_params)
         key = f"{_expr(place, subject)} AS place, " if place else ""
-        people = Sql.compose(
-            """people AS (
+        ctes.append(f"""people AS (
     SELECT {key}sum(c.residents) AS residents
     FROM communities c JOIN grids g ON g.grid_id = c.grid_id
-    WHERE {where}
+    WHERE {people_where}
     GROUP BY ALL
-)""",
-            key=key,
-            where=spec.filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="r"),
-        )
-        ctes.append(people)
+)""")
         source += f" JOIN people r ON r.place = f.{place}" if place else " CROSS JOIN people r"
     ctes.append(f"""final AS (
     SELECT {_LIST.join(outputs + [f"f.sort_{d}" for d in spec.rows])}
@@ -307,9 +303,8 @@ def build_sql(
 )""")
     order = f"\nORDER BY {', '.join(f'sort_{d}' for d in spec.rows)}" if spec.rows else ""
     columns = ", ".join(list(spec.rows) + list(spec.measures))
-    return Sql.compose(
-        "WITH {ctes}\nSELECT {columns}\nFROM final{order}", ctes=Sql.join(ctes, ",\n"), columns=columns, order=order
-    )
+    sql = "WITH " + ",\n".join(ctes) + f"\nSELECT {columns}\nFROM final{order}"
+    return sql, params
 
 
 def _expr(name: str, subject: str, *, sort: bool = False, rolled: bool = False) -> str:

@@ -136,6 +136,7 @@ def test_the_door_runs_a_fragment_and_records_it_printable(con):
 ALLOWED: set[str] = {
     "analytics/cases.py",
     "analytics/contest/work.py",
+    "analytics/explore/pivot.py",  # its build_sql, rewritten over the warehouse's source, composes Sql there
     "analytics/grids.py",
     "analytics/overview.py",
     "analytics/seeds.py",
