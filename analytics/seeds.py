@@ -82,14 +82,12 @@ def _order(dimension: str, column: str | None = None) -> str:
 
 def _period(filters: Filters, prefix: str) -> Sql:
     """The held_on condition of `filters`' period (open ends allowed)."""
-    parts, params = [], {}
+    parts = []
     if filters.start:
-        parts.append(f"held_on >= ${prefix}_start")
-        params[f"{prefix}_start"] = filters.start
+        parts.append(Sql(f"held_on >= ${prefix}_start", {f"{prefix}_start": filters.start}))
     if filters.end:
-        parts.append(f"held_on < ${prefix}_end")
-        params[f"{prefix}_end"] = filters.end + dt.timedelta(days=1)
-    return Sql(" AND ".join(parts) or "TRUE", params)
+        parts.append(Sql(f"held_on < ${prefix}_end", {f"{prefix}_end": filters.end + dt.timedelta(days=1)}))
+    return Sql.join(parts)
 
 
 def _count(condition: str | None = None) -> str:

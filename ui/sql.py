@@ -2,8 +2,9 @@
 
 `show_sql(fn, *args, key=..., **kwargs)` puts an expander "查看SQL" under a chart: every query that
 fn(connection, *args, **kwargs) runs, recorded through `analytics.db.capture_sql()`, with its bound
-values written in as literals so it can be copied into the console and run as it stands. The capture
-is cached per arguments and data version, like `ui.data.call`, and made only once the expander is opened.
+values written in as literals (`Sql.printable`) so it can be copied into the console and run as it
+stands. The capture is cached per arguments and data version, like `ui.data.call`, and made only once
+the expander is opened.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _captured(module: str, name: str, args: tuple, kwargs: tuple, version: str) 
     fn = getattr(importlib.import_module(module), name)
     with db.capture_sql() as captured:
         fn(data.connection(), *args, **dict(kwargs))
-    return [explore.tidy_sql(explore.inline_params(sql, params)) for sql, params in captured]
+    return [statement.printable() for statement in captured]
 
 
 def run_console(sql: str, scope: Scope, on_wait=None) -> explore.QueryResult:

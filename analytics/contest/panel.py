@@ -30,14 +30,13 @@ from scipy.special import chdtrc
 from analytics.contest.scoring import criteria, effective_weights, totals_ctes
 from analytics.core import connection as db
 from analytics.core.scope import Scope, community_predicate
+from analytics.core.sql import Sql
 
 AGREEMENT_LEVELS = ((0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.0, "very_weak"))
 
 
-def _prepared(con, round_id: str, weights, partial: str) -> tuple[str, dict]:
-    sql, params = totals_ctes(effective_weights(criteria(con, round_id), weights), partial)
-    params["round_id"] = round_id
-    return sql, params
+def _prepared(con, round_id: str, weights, partial: str) -> Sql:
+    return totals_ctes(effective_weights(criteria(con, round_id), weights), partial).bind(round_id=round_id)
 
 
 _DEVIATIONS = """,
@@ -66,16 +65,14 @@ def judge_matrix(
     """A row per entry × judge of the panel: entry_id, entry_no, community_id, label, judge_id, judge_no,
     judge_kind, criteria_scored, total (NaN where the judge has no total), deviation (total minus the
     mean of the other judges' totals for that entry)."""
-    sql, params = _prepared(con, round_id, weights, partial)
-    where, scope_params = community_predicate(scope, "community_id", "scope_community")
-    return db.query(
-        con,
-        sql
-        + _DEVIATIONS
-        + f"""
-        SELECT * FROM cells WHERE {where} ORDER BY entry_no, judge_no""",
-        {**params, **scope_params},
+    query = Sql.compose(
+        """{totals}{deviations}
+        SELECT * FROM cells WHERE {in_scope} ORDER BY entry_no, judge_no""",
+        totals=_prepared(con, round_id, weights, partial),
+        deviations=_DEVIATIONS,
+        in_scope=community_predicate(scope, "community_id", "scope_community"),
     )
+    return db.query(con, query)
 
 
 def judge_leniency(
@@ -89,12 +86,8 @@ def judge_leniency(
     """A row per judge: judge_id, judge_no, judge_kind, entries_scored, mean_total, leniency (mean
     deviation from the other judges on the same entries, in points), spread (standard deviation of the
     judge's totals)."""
-    sql, params = _prepared(con, round_id, weights, partial)
-    return db.query(
-        con,
-        sql
-        + _DEVIATIONS
-        + """,
+    query = Sql.compose(
+        """{totals}{deviations},
         final AS (
             SELECT judge_id, judge_no, judge_kind, count(total) AS entries_scored,
                    round(avg(total), 9) AS mean_total, round(avg(deviation), 9) AS leniency,
@@ -103,8 +96,10 @@ def judge_leniency(
             GROUP BY ALL
         )
         SELECT * FROM final ORDER BY judge_no""",
-        params,
+        totals=_prepared(con, round_id, weights, partial),
+        deviations=_DEVIATIONS,
     )
+    return db.query(con, query)
 
 
 @dataclass(frozen=True)
@@ -129,11 +124,8 @@ def agreement(
     scope: Scope | None = None,
 ) -> Agreement:
     """How far the judges agree on the order of the entries (Kendall's W, tie-corrected)."""
-    sql, params = _prepared(con, round_id, weights, partial)
-    row = db.query(
-        con,
-        sql
-        + """,
+    query = Sql.compose(
+        """{totals},
         complete AS (
             SELECT entry_id FROM totals WHERE total IS NOT NULL
             GROUP BY ALL HAVING count(*) = (SELECT count(*) FROM panel)
@@ -159,8 +151,9 @@ def agreement(
                    (SELECT coalesce(sum(tied * tied - 1), 0) FROM ranked) AS tie_term
         )
         SELECT * FROM final""",
-        params,
-    ).iloc[0]
+        totals=_prepared(con, round_id, weights, partial),
+    )
+    row = db.query(con, query).iloc[0]
     m, n = int(row["judges"]), int(row["entries"])
     left_out = int(row["all_entries"]) - n
     denominator = m * m * (n**3 - n) - m * float(row["tie_term"])
@@ -177,12 +170,8 @@ def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.D
     """A row per entry × criterion: entry_id, entry_no, community_id, label, criterion_id, criterion,
     max_score, weight, entry_mean (mean over the judges who scored it), judges, round_mean (mean of the
     round's entry means)."""
-    sql, params = _prepared(con, round_id, None, "rescale")
-    where, scope_params = community_predicate(scope, "e.community_id", "scope_community")
-    return db.query(
-        con,
-        sql
-        + f""",
+    query = Sql.compose(
+        """{totals},
         entry_criteria AS (
             SELECT entry_id, criterion_id, round(avg(score), 9) AS entry_mean, count(*) AS judges
             FROM scores GROUP BY ALL
@@ -197,8 +186,10 @@ def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.D
             CROSS JOIN (SELECT * FROM contest_criteria WHERE round_id = $round_id) c
             LEFT JOIN entry_criteria x ON x.entry_id = e.entry_id AND x.criterion_id = c.criterion_id
             LEFT JOIN round_criteria r ON r.criterion_id = c.criterion_id
-            WHERE {where}
+            WHERE {in_scope}
         )
         SELECT * FROM final ORDER BY entry_no, criterion_id""",
-        {**params, **scope_params},
+        totals=_prepared(con, round_id, None, "rescale"),
+        in_scope=community_predicate(scope, "e.community_id", "scope_community"),
     )
+    return db.query(con, query)

@@ -60,6 +60,7 @@ import pandas as pd
 from analytics.core import connection as db
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope, community_predicate
+from analytics.core.sql import Sql
 from analytics.warehouse import source
 
 METHODS = ("mean", "trimmed_mean", "judge_standardised")
@@ -194,20 +195,23 @@ def _label_sql(short_name: str, entry_no: str, entries_of_community: str) -> str
 _ENTRIES_SQL = _entries_sql("e.round_id = $round_id")
 
 
-def totals_ctes(weights: dict, partial: str) -> tuple[str, dict]:
-    """The CTEs every contest query starts with: the round's entries and each judge's weighted total.
-    Only generated parameter names are formatted into the SQL; every value is bound."""
+def totals_ctes(weights: dict, partial: str) -> Sql:
+    """The CTEs every contest query starts with: the round's entries and each judge's weighted total
+    (binds $round_id: the caller's). Only generated parameter names are formatted into the SQL; every
+    value is bound."""
     if partial not in PARTIAL_RULES:
         raise ValueError(f"partial must be one of {PARTIAL_RULES}, not {partial!r}")
-    rows = ", ".join(f"(CAST($wc{i} AS VARCHAR), CAST($ww{i} AS DOUBLE))" for i in range(len(weights)))
-    params = {f"wc{i}": c for i, c in enumerate(weights)}
-    params.update({f"ww{i}": w for i, w in enumerate(weights.values())})
-    params.update(
-        {"criteria_count": len(weights), "weight_total": float(sum(weights.values())), "rescale": partial == "rescale"}
+    rows = Sql.join(
+        (
+            Sql(f"(CAST($wc{i} AS VARCHAR), CAST($ww{i} AS DOUBLE))", {f"wc{i}": criterion, f"ww{i}": weight})
+            for i, (criterion, weight) in enumerate(weights.items())
+        ),
+        ", ",
+        empty="",
     )
-    sql = f"""
+    template = """
         WITH weights (criterion_id, weight) AS (VALUES {rows}),
-        {_ENTRIES_SQL},
+        {entries},
         scores AS (
             SELECT s.entry_id, s.judge_id, s.criterion_id, s.score, w.weight
             FROM contest_scores s JOIN weights w USING (criterion_id)
@@ -230,7 +234,9 @@ def totals_ctes(weights: dict, partial: str) -> tuple[str, dict]:
                          END, 9) AS total
             FROM sheets
         )"""
-    return sql, params
+    return Sql.compose(template, rows=rows, entries=_ENTRIES_SQL).bind(
+        criteria_count=len(weights), weight_total=float(sum(weights.values())), rescale=partial == "rescale"
+    )
 
 
 def _method_scores_sql() -> str:
@@ -288,26 +294,22 @@ def _method_scores_sql() -> str:
 def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool = False) -> pd.DataFrame:
     """Every entry with its score and rank under all three methods (no interval); `table` is the
     effective weight of every criterion."""
-    sql, params = totals_ctes(table, partial)
-    params.update({"round_id": round_id, "trim_min": TRIM_MIN_JUDGES, "tie_decimals": TIE_DECIMALS})
-    return db.query(con, sql + _method_scores_sql(), params, in_transaction=in_transaction)
+    query = Sql.compose("{totals}{scores}", totals=totals_ctes(table, partial), scores=_method_scores_sql())
+    query = query.bind(round_id=round_id, trim_min=TRIM_MIN_JUDGES, tie_decimals=TIE_DECIMALS)
+    return db.query(con, query, in_transaction=in_transaction)
 
 
 def _totals_matrix(
     con, round_id: str, table: dict, partial: str, entry_ids: list[str], in_transaction: bool = False
 ) -> np.ndarray:
     """The entry × judge matrix of weighted totals (NaN where a judge has no total for an entry)."""
-    sql, params = totals_ctes(table, partial)
-    params["round_id"] = round_id
-    long = db.query(
-        con,
-        sql
-        + """,
+    query = Sql.compose(
+        """{totals},
         final AS (SELECT t.entry_id, p.judge_no, t.total FROM totals t JOIN panel p USING (judge_id))
         SELECT * FROM final WHERE total IS NOT NULL""",
-        params,
-        in_transaction=in_transaction,
+        totals=totals_ctes(table, partial),
     )
+    long = db.query(con, query.bind(round_id=round_id), in_transaction=in_transaction)
     judges = int(long["judge_no"].max()) if not long.empty else 0
     matrix = np.full((len(entry_ids), judges), np.nan)
     row = {e: i for i, e in enumerate(entry_ids)}
@@ -692,18 +694,13 @@ def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.Data
     judge_kind, criteria_missing (count), missing_names (e.g. "文化美"), whole_sheet (the judge scored
     nothing for that entry). Rows of communities the scope may not read in detail are left out."""
     table = effective_weights(criteria(con, round_id), None)
-    sql, params = totals_ctes(table, "rescale")
-    where, scope_params = community_predicate(scope, "e.community_id", "scope_community")
-    params.update({"round_id": round_id, **scope_params})
-    return db.query(
-        con,
-        sql
-        + f""",
+    query = Sql.compose(
+        """{totals},
         expected AS (
             SELECT e.entry_id, p.judge_id, c.criterion_id, c.name
             FROM labelled e CROSS JOIN panel p
             CROSS JOIN (SELECT criterion_id, name FROM contest_criteria WHERE round_id = $round_id) c
-            WHERE {where}
+            WHERE {in_scope}
         ),
         gaps AS (
             SELECT x.entry_id, x.judge_id, count(*) AS criteria_missing,
@@ -718,8 +715,10 @@ def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.Data
             LEFT JOIN judges j USING (judge_id)
         )
         SELECT * FROM final ORDER BY entry_no, judge_no""",
-        params,
+        totals=totals_ctes(table, "rescale"),
+        in_scope=community_predicate(scope, "e.community_id", "scope_community"),
     )
+    return db.query(con, query.bind(round_id=round_id))
 
 
 def rank_history(

@@ -11,14 +11,16 @@ import contextvars
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from analytics.core.db_errors import open_failure, write_failure
 from analytics.core.errors import DataError
+from analytics.core.sql import Sql
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,10 @@ SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schema"
 SLOW_QUERY_SECONDS = 1.0
 
 # While a `capture_sql()` block runs, every query() / scalar() of this thread (or task) is recorded
-# here as (sql, params), so a page can show the SQL behind the numbers it draws.
-_captured: contextvars.ContextVar[list | None] = contextvars.ContextVar("captured_sql", default=None)
+# here as an Sql with its values, so a page can show the SQL behind the numbers it draws.
+_captured: contextvars.ContextVar[list[Sql] | None] = contextvars.ContextVar("captured_sql", default=None)
+
+Params = Mapping[str, Any] | list | None
 
 
 def db_path(path: str | os.PathLike | None = None) -> Path:
@@ -147,10 +151,11 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextlib.contextmanager
-def capture_sql():
-    """`with capture_sql() as captured:` records (sql, params) of every query() and scalar() run in
-    this thread inside the block, in order."""
-    captured: list[tuple[str, dict | list | None]] = []
+def capture_sql() -> Iterator[list[Sql]]:
+    """`with capture_sql() as captured:` records every query() and scalar() run in this thread inside
+    the block, in order, as an Sql with its values (`.printable()` is what "查看SQL" shows; an entry
+    still unpacks as `sql, params`)."""
+    captured: list[Sql] = []
     token = _captured.set(captured)
     try:
         yield captured
@@ -158,19 +163,30 @@ def capture_sql():
         _captured.reset(token)
 
 
-def _record(sql: str, params) -> None:
+def _statement(sql: str | Sql, params: Params) -> tuple[str, Params]:
+    """The text and values to run: a fragment carries its own values, a string comes with `params`."""
+    if isinstance(sql, Sql):
+        if params is not None:
+            raise TypeError("an Sql fragment carries its own values: pass it without params")
+        return sql.text, dict(sql.params)
+    return sql, params
+
+
+def _record(sql: str, params: Params) -> None:
     captured = _captured.get()
     if captured is not None:
-        captured.append((sql, dict(params) if isinstance(params, dict) else list(params or [])))
+        captured.append(Sql(sql, dict(params) if isinstance(params, Mapping) else list(params or [])))
 
 
 def query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *, in_transaction: bool = False
+    con: duckdb.DuckDBPyConnection, sql: str | Sql, params: Params = None, *, in_transaction: bool = False
 ) -> pd.DataFrame:
-    """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame.
+    """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame. `sql` is a
+    string with its `params`, or an Sql that carries its own.
 
     `in_transaction=True` runs it on `con` itself (a cursor from `transaction()`), so that it sees the
     transaction's own uncommitted writes and registered tables."""
+    sql, params = _statement(sql, params)
     _record(sql, params)
     started = time.perf_counter()
     cur = con if in_transaction else con.cursor()
@@ -187,14 +203,15 @@ def query(
 
 def scalar(
     con: duckdb.DuckDBPyConnection,
-    sql: str,
-    params: dict | list | None = None,
+    sql: str | Sql,
+    params: Params = None,
     *,
     in_transaction: bool = False,
     record: bool = True,
 ):
     """The first column of the first row of a query, or None. `record=False` keeps bookkeeping queries
     (such as whether the rollups are current) out of `capture_sql()`, which shows a chart's SQL."""
+    sql, params = _statement(sql, params)
     if record:
         _record(sql, params)
     cur = con if in_transaction else con.cursor()
@@ -235,8 +252,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         cur.close()
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> None:
-    """Run one statement that changes data, with bound parameters."""
+def execute(con: duckdb.DuckDBPyConnection, sql: str | Sql, params: Params = None) -> None:
+    """Run one statement that changes data, with bound parameters (or an Sql that carries its own)."""
+    sql, params = _statement(sql, params)
     started = time.perf_counter()
     try:
         con.execute(sql, params) if params else con.execute(sql)

@@ -66,27 +66,29 @@ class Filters:
     ) -> Sql:
         """A WHERE condition and its bound values. Column names come from the calling module's own
         SQL (never from users); every value is bound under a name starting with `prefix`."""
-        parts, params = [], {}
+        parts: list[Sql] = []
         if date_col and self.start:
-            parts.append(f"{date_col} >= ${prefix}_start")
-            params[f"{prefix}_start"] = self.start
+            parts.append(Sql(f"{date_col} >= ${prefix}_start", {f"{prefix}_start": self.start}))
         if date_col and self.end:
-            parts.append(f"{date_col} < ${prefix}_end_excl")
-            params[f"{prefix}_end_excl"] = self.end + dt.timedelta(days=1)
+            end_excl = self.end + dt.timedelta(days=1)
+            parts.append(Sql(f"{date_col} < ${prefix}_end_excl", {f"{prefix}_end_excl": end_excl}))
         if self.grid_ids is not None:
             parts.append(
-                f"{community_col} IN (SELECT community_id FROM communities"
-                f" WHERE list_contains(${prefix}_grids, grid_id))"
+                Sql(
+                    f"{community_col} IN (SELECT community_id FROM communities"
+                    f" WHERE list_contains(${prefix}_grids, grid_id))",
+                    {f"{prefix}_grids": list(self.grid_ids)},
+                )
             )
-            params[f"{prefix}_grids"] = list(self.grid_ids)
         if self.community_ids is not None:
-            parts.append(f"list_contains(${prefix}_communities, {community_col})")
-            params[f"{prefix}_communities"] = list(self.community_ids)
+            communities = list(self.community_ids)
+            parts.append(
+                Sql(f"list_contains(${prefix}_communities, {community_col})", {f"{prefix}_communities": communities})
+            )
         if colour_col and self.seed_colours is not None:
-            parts.append(f"list_contains(${prefix}_colours, {colour_col})")
-            params[f"{prefix}_colours"] = list(self.seed_colours)
-        scope_sql, scope_params = community_predicate(scope, community_col, f"{prefix}_scope")
-        if scope_params:
-            parts.append(scope_sql)
-            params.update(scope_params)
-        return Sql(" AND ".join(parts) or "TRUE", params)
+            colours = list(self.seed_colours)
+            parts.append(Sql(f"list_contains(${prefix}_colours, {colour_col})", {f"{prefix}_colours": colours}))
+        in_scope = community_predicate(scope, community_col, f"{prefix}_scope")
+        if in_scope.params:
+            parts.append(in_scope)
+        return Sql.join(parts)

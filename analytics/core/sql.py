@@ -12,8 +12,9 @@ Composition merges the bound values and refuses a name bound to two different va
 (`ParamCollision`): two fragments that picked the same prefix can no longer silently overwrite each
 other's dates. The same name bound to the same value (the viewer's community in two predicates) is fine.
 
-A fragment still unpacks as the pair it used to be (`sql, params = fragment`), so code that runs it
-hands both to analytics.core.connection.query.
+analytics.core.connection.query (and scalar, execute) runs a fragment as it is, and `capture_sql()`
+records what ran as fragments, so a test or the console prints any query with its values. A fragment
+still unpacks as the pair it used to be (`sql, params = fragment`).
 """
 
 from __future__ import annotations
@@ -29,17 +30,20 @@ from typing import Any
 import pandas as pd
 
 _TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$([A-Za-z_]\w*)|\$(\d+)|\?""", re.DOTALL)
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+# {{ and }} are literal braces; {name} a piece (one pass, so a piece's own text is never read again)
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
 
 
 class ParamCollision(ValueError):
     """Two fragments of one query bind the same name to different values."""
 
 
-def merge_params(*groups: Mapping[str, Any]) -> dict[str, Any]:
+def merge_params(*groups: Mapping[str, Any] | list) -> dict[str, Any]:
     """The union of bound values; a name bound to two different values raises ParamCollision."""
     merged: dict[str, Any] = {}
     for group in groups:
+        if not isinstance(group, Mapping):
+            raise TypeError("positional values ($1, ?) do not compose: bind them by name")
         for name, value in group.items():
             if name in merged and not _same(merged[name], value):
                 raise ParamCollision(f"${name} is bound to {merged[name]!r} and to {value!r}")
@@ -56,14 +60,19 @@ def _same(a: Any, b: Any) -> bool:
 
 @dataclass(frozen=True)
 class Sql:
-    """A piece of SQL and the values it binds ($name)."""
+    """A piece of SQL and the values it binds ($name). A list of positional values ($1, ?) is held
+    only as analytics.core.connection records a query run with them; such a piece does not compose."""
 
     text: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] | list = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Any]:
         yield self.text
-        yield dict(self.params)
+        yield dict(self.params) if isinstance(self.params, Mapping) else list(self.params)
+
+    def __getitem__(self, index: int) -> Any:
+        """`piece[0]`, `piece[1]`: the text and the values, as the (sql, params) pair it replaces."""
+        return tuple(self)[index]
 
     def __str__(self) -> str:
         return self.text
@@ -73,19 +82,21 @@ class Sql:
         """`template` with each {name} replaced by the text of `pieces[name]` (a fragment, or a plain
         string of SQL that binds nothing), the fragments' values merged (checked). Literal braces in the
         template are written {{ and }}."""
-        used: list[Mapping[str, Any]] = []
+        used: list[Mapping[str, Any] | list] = []
 
         def put(match: re.Match) -> str:
+            if match.group(1) is None:
+                return match.group(0)[0]
             piece = pieces[match.group(1)]
             if isinstance(piece, Sql):
                 used.append(piece.params)
                 return piece.text
             return piece
 
-        missing = set(_PLACEHOLDER.findall(template)) - set(pieces)
+        missing = set(_PLACEHOLDER.findall(template)) - set(pieces) - {""}
         if missing:
             raise KeyError(f"no fragment for {sorted(missing)}")
-        text = _PLACEHOLDER.sub(put, template).replace("{{", "{").replace("}}", "}")
+        text = _PLACEHOLDER.sub(put, template)
         return cls(text, merge_params(*used))
 
     @classmethod
@@ -101,7 +112,7 @@ class Sql:
 
     def printable(self) -> str:
         """The query with its values written in as literals, tidied: what "查看SQL" shows."""
-        return tidy_sql(inline_params(self.text, dict(self.params)))
+        return tidy_sql(inline_params(self.text, self.params))
 
 
 def sql_literal(value: Any) -> str:

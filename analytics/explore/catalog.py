@@ -13,6 +13,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied
 from analytics.core.scope import Scope, community_predicate
+from analytics.core.sql import Sql
 from analytics.explore import readable
 
 TABLE_NOTES: dict[str, tuple[str, str]] = {
@@ -496,8 +497,14 @@ def sample(con, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.Da
         else _ident(c)
         for c in names
     )
-    where, params = community_predicate(scope) if "community_id" in names else ("TRUE", {})
-    return db.query(con, f"SELECT {select} FROM {_ident(table)} WHERE {where} LIMIT $n", {**params, "n": int(n)})
+    in_scope = community_predicate(scope) if "community_id" in names else Sql("TRUE")
+    query = Sql.compose(
+        "SELECT {columns} FROM {table} WHERE {in_scope} LIMIT $n",
+        columns=select,
+        table=_ident(table),
+        in_scope=in_scope,
+    )
+    return db.query(con, query.bind(n=int(n)))
 
 
 def _known(con, table: str, scope: Scope | None = None) -> None:

@@ -61,7 +61,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope
-from analytics.core.sql import inline_params, sql_literal, tidy_sql  # noqa: F401  (re-exported: the SQL behind a chart)
+from analytics.core.sql import Sql, inline_params, sql_literal, tidy_sql  # noqa: F401  (re-exported: the SQL behind a chart)
 from analytics.explore import readable
 from analytics.explore import runner as console_runner
 
@@ -634,10 +634,11 @@ def save_query(
 
 def delete_saved_query(con, name: str, *, scope: Scope | None = None, user: str | None = None) -> None:
     """Delete `user`'s query `name` (any query of that name when no user is named)."""
-    where, params = ("AND owner = $user", {"user": user}) if user is not None else ("", {})
+    owned = Sql("AND owner = $user", {"user": user}) if user is not None else ""
+    statement = Sql.compose("DELETE FROM saved_queries WHERE name = $name {owned}", owned=owned).bind(name=name)
     cur = con.cursor()
     try:
-        db.execute(cur, f"DELETE FROM saved_queries WHERE name = $name {where}", {"name": name, **params})
+        db.execute(cur, statement)
     finally:
         cur.close()
 

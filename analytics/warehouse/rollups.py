@@ -205,15 +205,13 @@ def _split(start: dt.date | None, end: dt.date | None):
     return (lo, hi), edges
 
 
-def _range(column: str, lo, hi, name: str, params: dict) -> str:
+def _range(column: str, lo, hi, name: str) -> Sql:
     parts = []
     if lo is not None:
-        parts.append(f"{column} >= ${name}_lo")
-        params[f"{name}_lo"] = lo
+        parts.append(Sql(f"{column} >= ${name}_lo", {f"{name}_lo": lo}))
     if hi is not None:
-        parts.append(f"{column} < ${name}_hi")
-        params[f"{name}_hi"] = hi
-    return " AND ".join(parts) or "TRUE"
+        parts.append(Sql(f"{column} < ${name}_hi", {f"{name}_hi": hi}))
+    return Sql.join(parts)
 
 
 def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> Sql:
@@ -228,7 +226,6 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
         raise ValueError(f"unknown rollup {kind!r} / grain {grain!r}")
     keys = ", ".join(_KEYS[kind])
     columns, daily = f"{keys}, {', '.join(_SUMS[kind])}", f"{keys}, {_DAILY_SUMS[kind]}"
-    params: dict = {}
     if grain == "day":
         return Sql(f"(SELECT day, {daily} FROM rollup_{kind})")
     months, days = [], []
@@ -239,15 +236,23 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
         days.extend(edges)
     branches = []
     if months:
-        where = " OR ".join(
-            f"({_range('month', lo, hi, f'{prefix}_m{i}', params)})" for i, (lo, hi) in enumerate(months)
+        where = Sql.join(
+            (
+                Sql.compose("({range})", range=_range("month", lo, hi, f"{prefix}_m{i}"))
+                for i, (lo, hi) in enumerate(months)
+            ),
+            " OR ",
         )
-        branches.append(f"SELECT month AS day, {columns} FROM rollup_{kind}_monthly WHERE {where}")
+        branches.append(
+            Sql.compose(f"SELECT month AS day, {columns} FROM rollup_{kind}_monthly WHERE {{where}}", where=where)
+        )
     for i, (lo, hi) in enumerate(days):  # one branch per range, so the zone maps on day skip the rest
         branches.append(
-            f"SELECT day, {daily} FROM rollup_{kind} WHERE {_range('day', lo, hi, f'{prefix}_d{i}', params)}"
+            Sql.compose(
+                f"SELECT day, {daily} FROM rollup_{kind} WHERE {{range}}", range=_range("day", lo, hi, f"{prefix}_d{i}")
+            )
         )
-    return Sql("(" + "\n            UNION ALL ".join(branches) + ")", params)
+    return Sql.compose("({union})", union=Sql.join(branches, "\n            UNION ALL "))
 
 
 def latest(con):

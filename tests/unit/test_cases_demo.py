@@ -8,12 +8,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-import sqlglot
 
 from analytics import cases, db, overview
-from analytics.core import connection
 from analytics.filters import Filters
 from analytics.warehouse import source
+from tests.unit.spark import to_spark
 
 YEAR_2024 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SOME_GRIDS = Filters(dt.date(2023, 3, 1), dt.date(2024, 8, 31), grid_ids=("G2", "G3", "G5"))
@@ -173,15 +172,7 @@ def test_scores_per_grid_and_month_cover_every_cell(demo_con):
     np.testing.assert_allclose(merged["score"], merged["in_grid_rate"] / 0.70)
 
 
-def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con, monkeypatch):
-    seen: list[str] = []
-    real = db.query
-
-    def spy(con, sql, params=None):
-        seen.append(sql)
-        return real(con, sql, params)
-
-    monkeypatch.setattr(connection, "query", spy)
+def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con):
     f = SOME_GRIDS
 
     def run_all(con):
@@ -197,10 +188,12 @@ def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con, monkeyp
         cases.scores(con, f, by=("grid_id", "month"))
 
     # from the rollups (exact percentiles from bucketed durations: no quantile function at all) …
-    run_all(demo_con)
-    run_all(source.raw(demo_con))  # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
-    assert len(seen) == 20
-    for sql in seen:
-        spark = sqlglot.transpile(sql, read="duckdb", write="spark", error_level=sqlglot.ErrorLevel.RAISE)[0]
+    with db.capture_sql() as rolled:
+        run_all(demo_con)
+    with db.capture_sql() as raw:  # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
+        run_all(source.raw(demo_con))
+    assert len(rolled) == len(raw) == 12  # ten queries, and targets and scores asking whether case_targets exists
+    for statement in rolled + raw:
+        spark = to_spark(statement)
         assert "QUANTILE_CONT" not in spark.upper() and "PERCENTILE_CONT" not in spark.upper()
-    assert any("PERCENTILE_DISC" in sqlglot.transpile(s, read="duckdb", write="spark")[0] for s in seen[10:])
+    assert any("PERCENTILE_DISC" in to_spark(statement) for statement in raw)

@@ -97,7 +97,7 @@ def test_capture_records_the_queries_of_a_function(demo_con):
     with db.capture_sql() as again:
         overview.headline(demo_con, filters)
         db.scalar(demo_con, "SELECT 42")
-    assert len(again) == 3 and again[-1] == ("SELECT 42", [])
+    assert len(again) == 3 and tuple(again[-1]) == ("SELECT 42", [])
     # written with literals, the captured SQL is the same query
     literal = explore.inline_params(sql, params)
     assert "$" not in literal

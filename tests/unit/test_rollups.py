@@ -12,7 +12,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-import sqlglot
 
 from analytics import cases, db, grids, overview, places, refresh, seeds
 from analytics.access import Scope
@@ -20,10 +19,10 @@ from analytics.contest import scoring as contest
 from analytics.contest import work as contest_work
 from analytics.core import connection
 from analytics.core.errors import DataError
-from analytics.explore import console as explore
 from analytics.explore import pivot
 from analytics.filters import Filters
 from analytics.warehouse import percentiles, rollups, source
+from tests.unit.spark import to_spark
 
 YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 FILTERS = [
@@ -478,19 +477,20 @@ def test_rolled_up_sql_transpiles_to_spark(demo_con):
     for subject in pivot.SUBJECTS:
         dims = pivot.dimensions_for(subject)
         for pair in itertools.combinations(dims, 2):
-            sql, params = pivot.build_sql(
-                pivot.PivotSpec(subject, pair, tuple(pivot.MEASURES[subject]), FILTERS[3]), source=source.ROLLUPS
+            to_spark(
+                pivot.build_sql(
+                    pivot.PivotSpec(subject, pair, tuple(pivot.MEASURES[subject]), FILTERS[3]), source=source.ROLLUPS
+                )
             )
-            sqlglot.transpile(explore.inline_params(sql, params), read="duckdb", write="spark")
     with db.capture_sql() as captured:
         for fn, args in itertools.islice(_calls(FILTERS[3]), 0, None, 2):
             fn(demo_con, *args)
     assert captured and not any("quantile_cont" in sql for sql, _ in captured)
-    for sql, params in captured:
-        sqlglot.transpile(explore.inline_params(sql, params), read="duckdb", write="spark")
+    for statement in captured:
+        to_spark(statement)
     sql, params = percentiles.ctes(YEAR, Scope("secretary", "C05"), ("grid_id", "month"), urgent_only=True)
     assert "WITH" not in sql.split("(")[0]
-    sqlglot.transpile(explore.inline_params(f"WITH {sql} SELECT * FROM pct", params), read="duckdb", write="spark")
+    to_spark((f"WITH {sql} SELECT * FROM pct", params))
 
 
 def test_the_rollups_are_what_the_functions_read(demo_con):

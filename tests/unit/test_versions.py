@@ -29,7 +29,8 @@ from analytics.warehouse import rollups, source
 # version → fingerprint of the definition it was given for (keep the old ones: the history of changes)
 RECORDED = {
     "rollups": {1: "5bcb875b0919361e"},
-    "contest rankings": {1: "0efd35b120b574e7"},
+    # v1 recorded again when the queries were composed with Sql: the same SQL and values, diffed on the demo
+    "contest rankings": {1: "14c3a2fcc54eea0e"},
     "contest work": {1: "0a870ff7a2d2e741"},
 }
 
