@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -21,6 +22,9 @@ from analytics.core.db_errors import open_failure, write_failure
 from analytics.core.errors import DataError
 
 log = logging.getLogger(__name__)
+
+# Bound values: by name ($name) or by position (?), as DuckDB takes them.
+Params: TypeAlias = dict[str, Any] | list[Any] | None
 
 ENV_DB_PATH = "JIANGCHUAN_DB"
 # DuckDB's own limits for every connection this module opens (the app's included). Without a memory
@@ -37,17 +41,19 @@ SLOW_QUERY_SECONDS = 1.0
 
 # While a `capture_sql()` block runs, every query() / scalar() of this thread (or task) is recorded
 # here as (sql, params), so a page can show the SQL behind the numbers it draws.
-_captured: contextvars.ContextVar[list | None] = contextvars.ContextVar("captured_sql", default=None)
+_captured: contextvars.ContextVar[list[tuple[str, Params]] | None] = contextvars.ContextVar(
+    "captured_sql", default=None
+)
 
 
-def db_path(path: str | os.PathLike | None = None) -> Path:
+def db_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The database file: the argument, else $JIANGCHUAN_DB, else data/jiangchuan.duckdb."""
     if path is not None:
         return Path(path)
     return Path(os.environ.get(ENV_DB_PATH) or DEFAULT_DB_PATH)
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open an existing database (":memory:" opens an empty in-memory one with the schema). Opening
     never builds anything: a missing file, or one an interrupted first start left empty, is refused with
     a message saying what to do. The first start's demo world is analytics.db.connect's (the facade
@@ -118,9 +124,10 @@ def unfinished(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     if not {"app_meta", "import_batches", "communities"} <= tables:
         return False
-    return con.execute("""SELECT NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'world')
-                             AND NOT EXISTS (SELECT 1 FROM import_batches)
-                             AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()[0]
+    row = con.execute("""SELECT NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'world')
+                            AND NOT EXISTS (SELECT 1 FROM import_batches)
+                            AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()
+    return row is not None and bool(row[0])
 
 
 def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None, threads: int | None = None) -> None:
@@ -128,14 +135,14 @@ def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None
     $JIANGCHUAN_DUCKDB_THREADS, else 1GB and DuckDB's default (one thread per core). Both settings are
     the database instance's, so they hold for every cursor of the connection."""
     memory_limit = memory_limit or os.environ.get(ENV_MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
-    threads = threads or os.environ.get(ENV_THREADS)
+    thread_setting: int | str | None = threads or os.environ.get(ENV_THREADS)
     try:
         con.execute("SET memory_limit = $limit", {"limit": str(memory_limit)})
-        if threads:
-            con.execute("SET threads = $threads", {"threads": int(threads)})
+        if thread_setting:
+            con.execute("SET threads = $threads", {"threads": int(thread_setting)})
     except (duckdb.Error, ValueError) as exc:
         raise DataError(
-            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={threads!r}）："
+            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={thread_setting!r}）："
             f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。"
         ) from exc
 
@@ -147,10 +154,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextlib.contextmanager
-def capture_sql():
+def capture_sql() -> Iterator[list[tuple[str, Params]]]:
     """`with capture_sql() as captured:` records (sql, params) of every query() and scalar() run in
     this thread inside the block, in order."""
-    captured: list[tuple[str, dict | list | None]] = []
+    captured: list[tuple[str, Params]] = []
     token = _captured.set(captured)
     try:
         yield captured
@@ -158,14 +165,14 @@ def capture_sql():
         _captured.reset(token)
 
 
-def _record(sql: str, params) -> None:
+def _record(sql: str, params: Params) -> None:
     captured = _captured.get()
     if captured is not None:
         captured.append((sql, dict(params) if isinstance(params, dict) else list(params or [])))
 
 
 def query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None, *, in_transaction: bool = False
+    con: duckdb.DuckDBPyConnection, sql: str, params: Params = None, *, in_transaction: bool = False
 ) -> pd.DataFrame:
     """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame.
 
@@ -188,11 +195,11 @@ def query(
 def scalar(
     con: duckdb.DuckDBPyConnection,
     sql: str,
-    params: dict | list | None = None,
+    params: Params = None,
     *,
     in_transaction: bool = False,
     record: bool = True,
-):
+) -> Any:
     """The first column of the first row of a query, or None. `record=False` keeps bookkeeping queries
     (such as whether the rollups are current) out of `capture_sql()`, which shows a chart's SQL."""
     if record:
@@ -235,7 +242,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         cur.close()
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> None:
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> None:
     """Run one statement that changes data, with bound parameters."""
     started = time.perf_counter()
     try:

@@ -75,7 +75,7 @@ class Sql:
         template are written {{ and }}."""
         used: list[Mapping[str, Any]] = []
 
-        def put(match: re.Match) -> str:
+        def put(match: re.Match[str]) -> str:
             piece = pieces[match.group(1)]
             if isinstance(piece, Sql):
                 used.append(piece.params)
@@ -124,14 +124,14 @@ def sql_literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def inline_params(sql: str, params: Mapping[str, Any] | list | tuple | None) -> str:
+def inline_params(sql: str, params: Mapping[str, Any] | list[Any] | tuple[Any, ...] | None) -> str:
     """`sql` with its bound parameters ($name, $1, ?) written in as literals: the same query, runnable
     as it stands in the console. Quoted strings and comments are left alone."""
     if not params:
         return sql
     positional = iter(params) if isinstance(params, list | tuple) else iter(())
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         text = match.group(0)
         if match.group(1) is not None and isinstance(params, Mapping):
             return sql_literal(params[match.group(1)]) if match.group(1) in params else text
