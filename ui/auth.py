@@ -149,7 +149,7 @@ def _demo_mode() -> Scope:
             communities = data.call(places.community_list)
             names = dict(zip(communities["community_id"], communities["name"]))
             community = st.selectbox(
-                t("auth.demo_community"), list(names), key="auth_demo_community", format_func=names.get
+                t("auth.demo_community"), list(names), key="auth_demo_community", format_func=lambda c: names[c]
             )
     scope = Scope(role, community)
     st.session_state["scope"] = scope

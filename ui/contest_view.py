@@ -167,7 +167,10 @@ def radar_figure(profile: pd.DataFrame, entry_a: str, entry_b: str | None) -> go
     first = profile[profile["entry_id"] == entry_a]
     theta = first["criterion"].tolist()
     figure = go.Figure()
-    traces = [(first["round_mean"], t("contest.compare.average"), AVERAGE_GREY, "dash", None)]
+    # (values, name, colour, dash, fill colour or None)
+    traces: list[tuple[pd.Series, str, str, str, str | None]] = [
+        (first["round_mean"], t("contest.compare.average"), AVERAGE_GREY, "dash", None)
+    ]
     if entry_b:
         second = profile[profile["entry_id"] == entry_b]
         traces.append((second["entry_mean"], second["label"].iloc[0], SECOND_BLUE, "solid", "rgba(21,101,192,0.12)"))

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 
 from analytics.explore import pivot
 from ui import charts, fmt
@@ -73,7 +74,7 @@ def column_config(spec: pivot.PivotSpec) -> dict:
     return config
 
 
-def chart(frame: pd.DataFrame, spec: pivot.PivotSpec):
+def chart(frame: pd.DataFrame, spec: pivot.PivotSpec) -> go.Figure | None:
     """The first measure by the first dimension (coloured by the second), or None when there is
     nothing to draw (no split, or three dimensions: the table says it better)."""
     if not spec.rows or len(spec.rows) > 2 or frame.empty:

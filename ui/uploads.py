@@ -38,7 +38,8 @@ def saved(upload) -> tuple[Path, str]:
     try:
         return _write(upload.name, data, digest), digest
     except OSError as exc:  # a full disk, a folder of someone else's
-        reason = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}.get(exc.errno, exc.strerror or str(exc))
+        reasons: dict[int | None, str] = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}
+        reason = reasons.get(exc.errno, exc.strerror or str(exc))
         raise DataError(
             f"上传的文件无法保存到服务器的临时文件夹（{reason}）。请管理员检查磁盘空间和"
             f"文件夹 {UPLOAD_DIR} 的权限后重新上传；数据库没有任何改动。"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypeGuard
 
 from analytics.access.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
 from analytics.core.scope import ROLES, Scope, community_predicate
@@ -64,7 +65,8 @@ def _hasher():
 _DUMMY_HASH = None
 
 
-def check_password(account: Account | None, password: str) -> bool:
+def check_password(account: Account | None, password: str) -> TypeGuard[Account]:
+    # True only for an account (None takes the dummy hash and is False), which the TypeGuard says.
     from argon2.exceptions import InvalidHashError, VerificationError
 
     global _DUMMY_HASH

@@ -23,6 +23,8 @@ from analytics.core.errors import DataError
 
 log = logging.getLogger(__name__)
 
+# The connection type, named here so that layers that never import the driver (ui/) can annotate it.
+Connection: TypeAlias = duckdb.DuckDBPyConnection
 # Bound values: by name ($name) or by position (?), as DuckDB takes them.
 Params: TypeAlias = dict[str, Any] | list[Any] | None
 

@@ -192,6 +192,7 @@ def _run(job: _Job, request: dict, on_wait) -> Answer:
     except OSError as exc:  # no process to be had (memory, process limit): a refusal, not a crash
         raise WorkerError("crashed", f"cannot start a worker: {exc}") from exc
     job.attach(proc)
+    assert proc.stdin is not None and proc.stdout is not None  # both are pipes (Popen above)
     try:
         proc.stdin.write(json.dumps(request).encode() + b"\n")
         proc.stdin.close()

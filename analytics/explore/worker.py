@@ -145,7 +145,7 @@ def _script(request: dict, out) -> None:
             con.execute(statement)
         con.execute("CHECKPOINT")
         con.close()
-        header = {
+        header: dict[str, object] = {
             "ok": True,
             "rows": 0,
             "bytes": 0,

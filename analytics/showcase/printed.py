@@ -17,6 +17,7 @@ import io
 import string
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -155,18 +156,23 @@ def _header(pdf: _Brief, s) -> None:
     pdf.set_xy(MARGIN, 40)
 
 
+def _height(pdf: _Brief, text: str, line_height: float) -> float:
+    """How tall `text` would be on the page, measured without writing it."""
+    # output="HEIGHT" makes multi_cell return the height alone (its declared type covers every output)
+    return cast(float, pdf.multi_cell(CONTENT_W, line_height, text, align="L", dry_run=True, output="HEIGHT"))
+
+
 def _story(pdf: _Brief, s) -> None:
     story = facts.story_text(s)
     room = A4_H - 14 - pdf.get_y()
     for size in (10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7):
         pdf.font_(size, colour=INK if s.story.story else GREY)
         height = size * 0.53
-        needed = pdf.multi_cell(CONTENT_W, height, story, align="L", dry_run=True, output="HEIGHT")
-        if needed <= room:
+        if _height(pdf, story, height) <= room:
             break
     else:
         # a story longer than the page (only if MAX_STORY_CHARS were raised): cut at what fits
-        while story and pdf.multi_cell(CONTENT_W, height, story + "…", align="L", dry_run=True, output="HEIGHT") > room:
+        while story and _height(pdf, story + "…", height) > room:
             story = story[:-20]
         story += "…"
     pdf.set_x(MARGIN)
@@ -301,7 +307,7 @@ def write_png(s, images: dict[str, bytes]) -> bytes:
     # the services chart
     chart = Image.open(io.BytesIO(images["services"])).convert("RGB")
     chart_h = int(inner * chart.height / chart.width)
-    poster.paste(chart.resize((inner, chart_h), Image.LANCZOS), (POSTER_PAD, 840))
+    poster.paste(chart.resize((inner, chart_h), Image.Resampling.LANCZOS), (POSTER_PAD, 840))
     y = 840 + chart_h + 30
 
     # highlights

@@ -260,7 +260,7 @@ def _services_slide(prs, s, images, n: int) -> None:
     slide = _slide(prs, s, s.t("section.services"), n)
     _number_boxes(slide, facts.service_numbers(s), Inches(1.5))
     _picture(slide, images["services"], Inches(0.5), Inches(3.05), height=Inches(3.75))
-    top = Inches(3.3)
+    top: int = Inches(3.3)  # EMU; Length + Length is a plain int
     for colour, line in facts.colour_lines(s):
         _rect(
             slide,

@@ -224,7 +224,7 @@ class SQLiteStore:
     # -----------------------------------------------------------------------------------------
     # audit trail
     @staticmethod
-    def _insert_event(con, username, action, detail, role, occurred_at=None, origin=None) -> int:
+    def _insert_event(con: sqlite3.Connection, username, action, detail, role, occurred_at=None, origin=None) -> int:
         cur = con.execute(
             "INSERT OR IGNORE INTO audit_log (occurred_at, username, role, action, detail, origin)"
             " VALUES (?, ?, ?, ?, ?, ?)",
