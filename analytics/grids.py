@@ -14,6 +14,7 @@ raw tables: the same answer either way.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from analytics import overview
@@ -163,7 +164,7 @@ def _pipeline(
     return sql, params
 
 
-def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def grid_summary(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per grid — all of them, also those without activity or outside the grid filter (their
     `selected` is False and their counts are zero) — with the columns of SUMMARY_COLUMNS. Rates are
     shares 0–1 (NaN without closed cases); satisfaction is the mean 1–5 score of surveyed cases."""
@@ -172,7 +173,9 @@ def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     return db.query(con, f"{sql}\nSELECT {columns} FROM final ORDER BY grid_id", params)
 
 
-def community_summary(con, filters: Filters, *, grid_id: str | None = None, scope: Scope | None = None) -> pd.DataFrame:
+def community_summary(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, grid_id: str | None = None, scope: Scope | None = None
+) -> pd.DataFrame:
     """A row per community that passes the filters (of one grid if given): the grid_summary columns
     plus community_id, short_name, grid_name, lon and lat."""
     sql, params = _pipeline(filters, scope, per_community=True, grid_id=grid_id, rolled=rollups.use(con))
@@ -181,7 +184,12 @@ def community_summary(con, filters: Filters, *, grid_id: str | None = None, scop
 
 
 def community_ranking(
-    con, filters: Filters, grid_id: str, metric: str = "in_grid_rate", *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    grid_id: str,
+    metric: str = "in_grid_rate",
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The communities of one grid ranked on `metric` (best first; missing values last), with `rank`
     (ties share a rank) and every other column of community_summary."""
@@ -201,13 +209,17 @@ def community_ranking(
     )
 
 
-def grid_trend(con, filters: Filters, grid_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def grid_trend(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """One grid's months: month, activities, participants, partners_active, cases, in_grid_rate,
     in_community_rate, satisfaction (the overview's monthly trend, for this grid)."""
     return overview.monthly_trend(con, filters.replace(grid_ids=(grid_id,)), scope=scope)
 
 
-def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
+def top_items(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None
+) -> pd.DataFrame:
     """The service items held most often in one grid: item_id, name, seed_colour, activities,
     participants, communities (how many of the grid's communities held it)."""
     rolled = rollups.use(con)
@@ -243,7 +255,9 @@ def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Sco
     )
 
 
-def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
+def top_partners(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None
+) -> pd.DataFrame:
     """The partner units that took part in most activities in one grid: partner_id, name, kind,
     activities, participants, communities (how many of the grid's communities they served)."""
     rolled = rollups.use(con)

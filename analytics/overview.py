@@ -8,6 +8,7 @@ answer either way.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -94,7 +95,7 @@ def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, rolled: bool
     return sql, {**act_params, **case_params, **comm_params, **src_params}
 
 
-def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def headline(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per metric: metric, current, previous (NaN when the period is open-ended)."""
     rolled = rollups.use(con)
     sql, params = _totals_sql(filters, scope, "cur", rolled)
@@ -114,7 +115,7 @@ def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFra
     )
 
 
-def monthly_trend(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def monthly_trend(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per month of the period with every headline metric that changes over time."""
     src, src_params = _sources(filters, rollups.use(con))
     act_where, act_params = filters.where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -11,11 +12,11 @@ from analytics.core.scope import Scope
 from analytics.warehouse import rollups
 
 
-def grid_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def grid_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, "SELECT grid_id, name, name_en FROM grids ORDER BY grid_id")
 
 
-def community_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def community_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every community with its grid (names and sizes are public; no personal data here)."""
     return db.query(
         con,
@@ -27,15 +28,15 @@ def community_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
     )
 
 
-def item_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def item_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, "SELECT item_id, seed_colour, name, name_en FROM service_items ORDER BY item_id")
 
 
-def partner_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def partner_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, "SELECT partner_id, name, kind, lon, lat, joined_on FROM partners ORDER BY partner_id")
 
 
-def data_range(con, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
+def data_range(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day that any activity or case falls on (today's date if there is none)."""
     if rollups.use(con):  # the days of the daily rollups are the days of the facts
         spans = """SELECT min(day) AS first_day, max(day) AS last_day FROM rollup_activities

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 from scipy.special import chdtrc
 
@@ -34,7 +35,7 @@ from analytics.core.scope import Scope, community_predicate
 AGREEMENT_LEVELS = ((0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.0, "very_weak"))
 
 
-def _prepared(con, round_id: str, weights, partial: str) -> tuple[str, dict]:
+def _prepared(con: duckdb.DuckDBPyConnection, round_id: str, weights, partial: str) -> tuple[str, dict]:
     sql, params = totals_ctes(effective_weights(criteria(con, round_id), weights), partial)
     params["round_id"] = round_id
     return sql, params
@@ -56,7 +57,7 @@ _DEVIATIONS = """,
 
 
 def judge_matrix(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -79,7 +80,7 @@ def judge_matrix(
 
 
 def judge_leniency(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -121,7 +122,7 @@ class Agreement:
 
 
 def agreement(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -173,7 +174,7 @@ def agreement(
     return Agreement(w, chi_square, p_value, m, n, left_out, level)
 
 
-def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def criterion_profile(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per entry × criterion: entry_id, entry_no, community_id, label, criterion_id, criterion,
     max_score, weight, entry_mean (mean over the judges who scored it), judges, round_mean (mean of the
     round's entry means)."""

@@ -55,6 +55,7 @@ import math
 import warnings
 from collections.abc import Iterable, Mapping
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -92,7 +93,7 @@ _SCORE_COLUMN = {"mean": "mean_score", "trimmed_mean": "trimmed_score", "judge_s
 # --- the round, its criteria and the weights -----------------------------------------------------
 
 
-def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def rounds(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per round, newest first: round_id, name, held_on, entries, judges."""
     return db.query(
         con,
@@ -112,12 +113,12 @@ def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
     )
 
 
-def criteria(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def criteria(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """The round's criteria: criterion_id, name, weight, max_score (in criterion_id order)."""
     return _criteria(con, round_id)
 
 
-def _criteria(con, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
+def _criteria(con: duckdb.DuckDBPyConnection, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
     frame = db.query(
         con,
         """
@@ -286,7 +287,9 @@ def _method_scores_sql() -> str:
         SELECT * FROM final ORDER BY entry_no"""
 
 
-def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool = False) -> pd.DataFrame:
+def _scores(
+    con: duckdb.DuckDBPyConnection, round_id: str, table: dict, partial: str, in_transaction: bool = False
+) -> pd.DataFrame:
     """Every entry with its score and rank under all three methods (no interval); `table` is the
     effective weight of every criterion."""
     sql, params = totals_ctes(table, partial)
@@ -295,7 +298,12 @@ def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool 
 
 
 def _totals_matrix(
-    con, round_id: str, table: dict, partial: str, entry_ids: list[str], in_transaction: bool = False
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    table: dict,
+    partial: str,
+    entry_ids: list[str],
+    in_transaction: bool = False,
 ) -> np.ndarray:
     """The entry × judge matrix of weighted totals (NaN where a judge has no total for an entry)."""
     sql, params = totals_ctes(table, partial)
@@ -369,7 +377,7 @@ def bootstrap_intervals(
 
 
 def ranking(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     method: str = "trimmed_mean",
     weights: Mapping[str, float] | None = None,
@@ -390,7 +398,7 @@ def ranking(
 
 
 def compare_methods(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -468,7 +476,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: columns[c] for c in keys + _WIDE})
 
 
-def _all_methods(con, round_id: str, weights, partial: str, resamples: int, seed: int) -> pd.DataFrame:
+def _all_methods(
+    con: duckdb.DuckDBPyConnection, round_id: str, weights, partial: str, resamples: int, seed: int
+) -> pd.DataFrame:
     """Every entry of the round, one row each, with score, rank and rank interval under every method:
     read from the stored rankings when they answer this question and are current, else scored now."""
     if resamples and resamples < BOOTSTRAP_MIN_RESAMPLES:
@@ -504,7 +514,13 @@ def _without_intervals(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _score_now(
-    con, round_id: str, table: dict, partial: str, resamples: int, seed: int, in_transaction: bool = False
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    table: dict,
+    partial: str,
+    resamples: int,
+    seed: int,
+    in_transaction: bool = False,
 ) -> pd.DataFrame:
     frame = _scores(con, round_id, table, partial, in_transaction)
     out = frame[[*_LABELS, "judges_scored", "missing_scores"]].copy()
@@ -599,7 +615,7 @@ _FRESH_SQL = f"""
     FROM rollup_contest_state s WHERE s.id = 1"""
 
 
-def rankings_current(con) -> bool:
+def rankings_current(con: duckdb.DuckDBPyConnection) -> bool:
     """True while the stored rankings were scored from the contest tables as they are, by this code
     (asked once per page run inside analytics.warehouse.rollups.one_check, like the rollups' own check)."""
 
@@ -628,7 +644,7 @@ def _stored_labelled(where: str) -> str:
         )"""
 
 
-def _stored(con, round_id: str | None) -> pd.DataFrame | None:
+def _stored(con: duckdb.DuckDBPyConnection, round_id: str | None) -> pd.DataFrame | None:
     """The stored rankings of a round (of every round, with a round_id column, for None) with today's
     names; None when they may not be read (stale, missing, or `rollups.raw()`)."""
     if rollups.forced_raw() or not rankings_current(con):
@@ -640,7 +656,7 @@ def _stored(con, round_id: str | None) -> pd.DataFrame | None:
     return _typed(frame if round_id is None else frame.drop(columns="round_id"))
 
 
-def stored_stage_ctes(con, method: str) -> str | None:
+def stored_stage_ctes(con: duckdb.DuckDBPyConnection, method: str) -> str | None:
     """CTEs `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every entry of
     round $round_id under `method`) read from the stored rankings, for a query that joins the stage to
     something else in one go (binds $round_id). None when they may not be read (stale, missing, or
@@ -696,7 +712,7 @@ def store_rankings(cur) -> int:
     return len(rows)
 
 
-def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def missing_scores(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every judge × entry sheet with an empty cell: entry_id, entry_no, label, judge_id, judge_no,
     judge_kind, criteria_missing (count), missing_names (e.g. "文化美"), whole_sheet (the judge scored
     nothing for that entry). Rows of communities the scope may not read in detail are left out."""
@@ -732,7 +748,11 @@ def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.Data
 
 
 def rank_history(
-    con, method: str = "trimmed_mean", *, partial: str = "rescale", scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    method: str = "trimmed_mean",
+    *,
+    partial: str = "rescale",
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """How each community placed in every round (public results), oldest round first: community_id,
     community_name, short_name, round_id, round_name, held_on, entries_in_round, score, rank,

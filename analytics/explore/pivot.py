@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -179,7 +180,7 @@ def filterable_for(subject: str) -> list[str]:
     return [name for name in dimensions_for(subject) if DIMENSIONS[name].codes is not None]
 
 
-def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
+def pivot(con: duckdb.DuckDBPyConnection, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
     """A row per combination of the spec's dimensions (in their natural order) with its measures.
     For roles other than leader, small counts of disputes are suppressed (`_suppressed`)."""
     rolled = rollups.use(con)
@@ -217,7 +218,9 @@ _AUDIT_ROLLED = {
 } | {"surveyed": "coalesce(CAST(sum(k.surveyed) AS BIGINT), 0)"}
 
 
-def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, rolled: bool) -> pd.DataFrame:
+def _suppressed(
+    con: duckdb.DuckDBPyConnection, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, rolled: bool
+) -> pd.DataFrame:
     """The pivot with small dispute counts hidden, and what would give them back: the rows count
     disputes alone where category is a dimension (its dispute rows) or the only category kept."""
     kept = dict(spec.keep).get("category")

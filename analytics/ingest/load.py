@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +20,7 @@ CHUNK_ROWS = 200_000
 DEMO_BATCH = "demo"
 
 
-def find_duplicate(con, table: str, sha256: str, sheet: str | None) -> str | None:
+def find_duplicate(con: duckdb.DuckDBPyConnection, table: str, sha256: str, sheet: str | None) -> str | None:
     """The batch that already imported this very file (same bytes, same table and sheet), if any."""
     return db.scalar(
         con,
@@ -200,7 +201,7 @@ def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress
     return {"batch_id": batch_id, "inserted": total, "skipped": int(identical.sum()), "conflicts": conflicts}
 
 
-def undo_batch(con, batch_id: str) -> int:
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     """Remove the rows a batch added, in one transaction; returns how many. Refused while other data
     still points at them (undo those batches first) and for the demo world (use clear_demo)."""
     found = db.query(con, "SELECT table_name, status FROM import_batches WHERE batch_id = $b", {"b": batch_id})
@@ -255,7 +256,7 @@ def undo_batch(con, batch_id: str) -> int:
     return int(removed or 0)
 
 
-def history(con) -> pd.DataFrame:
+def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every batch, newest first: file, table, sha256, rows, time, status, sheet, skipped, conflicts."""
     return db.query(
         con,
@@ -281,7 +282,7 @@ _DEMO_FACTS = (
 _DEMO_REFERENCE = ("pairings", "secretaries", "communities", "partners", "service_items")
 
 
-def clear_demo(con, *, reference_lists: bool = False) -> dict[str, int]:
+def clear_demo(con: duckdb.DuckDBPyConnection, *, reference_lists: bool = False) -> dict[str, int]:
     """Delete the simulated data so that real imports do not mix with it, and mark the database real.
 
     Always removed: seed activities and grid cases of the demo world, and the demo contest (rounds,

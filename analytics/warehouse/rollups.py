@@ -41,6 +41,8 @@ import contextvars
 import datetime as dt
 import hashlib
 
+import duckdb
+
 from analytics.core import connection as db
 from analytics.core.errors import DataError
 
@@ -190,7 +192,7 @@ def _forget_checks() -> None:
         memo.clear()
 
 
-def ready(con) -> bool:
+def ready(con: duckdb.DuckDBPyConnection) -> bool:
     """True while the rollups describe the fact tables as they are now (see the module docstring).
     Inside `one_check()` the database is asked once per connection and the answer remembered."""
 
@@ -203,7 +205,7 @@ def ready(con) -> bool:
     return remembered(con, "rollups", ask)
 
 
-def remembered(con, what: str, ask) -> bool:
+def remembered(con: duckdb.DuckDBPyConnection, what: str, ask) -> bool:
     """`ask()`, a freshness check of stored results, asked once per connection inside `one_check()`
     (the rollups here, the stored contest rankings in analytics.contest), every time outside it."""
     memo = _run_memo.get()
@@ -230,7 +232,7 @@ def one_check():
         _run_memo.reset(token)
 
 
-def use(con) -> bool:
+def use(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether an analysis function should read the rollups now: they are ready and not switched off."""
     return not _forced_raw.get() and ready(con)
 
@@ -348,6 +350,6 @@ def mean_satisfaction(rolled: bool, alias: str = "k", condition: str | None = No
     return f"sum({alias}.satisfaction_sum){where} / nullif(sum({alias}.surveyed){where}, 0)"
 
 
-def latest(con):
+def latest(con: duckdb.DuckDBPyConnection):
     """The data's latest moment as recorded at the last refresh (only meaningful while `ready`)."""
     return db.scalar(con, "SELECT latest FROM rollup_state WHERE id = 1", record=False)
