@@ -54,7 +54,9 @@ def _held_on(con: duckdb.DuckDBPyConnection, round_id: str):
     return pd.Timestamp(held_on).date()
 
 
-def window(con: duckdb.DuckDBPyConnection, round_id: str, months: int = 12, *, scope: Scope | None = None):
+def window(
+    con: duckdb.DuckDBPyConnection, round_id: str, months: int = 12, *, scope: Scope | None = None
+) -> tuple[dt.date, dt.date]:
     """The first and last day of the operational record compared with a round."""
     return contest.round_window(_held_on(con, round_id), months)
 

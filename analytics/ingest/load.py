@@ -4,6 +4,7 @@ skipped, conflicting rows reported and left alone; undo of a batch; the history;
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import duckdb
 import numpy as np
@@ -36,7 +37,7 @@ def find_duplicate(con: duckdb.DuckDBPyConnection, table: str, sha256: str, shee
 _MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
 
 
-def masker(table: str, column: str):
+def masker(table: str, column: str) -> Callable[[str | None], str | None] | None:
     """How a personal column of `table` is shown to a role that reads personal data masked (None: as is)."""
     kinds = dict(privacy.PERSONAL_COLUMNS.get(table, ()))
     return _MASKERS[kinds[column]] if column in kinds else None
