@@ -72,7 +72,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, transaction: bool = True) -> Refr
     return Refreshed(time.perf_counter() - started, rows)
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analytics.refresh", description="Rebuild the rollups and stored results of a database."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import plotly.express as px
@@ -24,7 +25,7 @@ def measure_label(name: str) -> str:
     return t(f"explore.measure.{name}")
 
 
-def value_label(dimension: str, value) -> str:
+def value_label(dimension: str, value: Any) -> str:
     """How a dimension's value reads in the table and the legend."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return t("explore.no_partner") if dimension in ("partner", "partner_kind") else "—"
@@ -42,7 +43,7 @@ def value_label(dimension: str, value) -> str:
     return str(value)
 
 
-def metric_text(measure: str, value) -> str:
+def metric_text(measure: str, value: Any) -> str:
     if measure in pivot.RATE_MEASURES:
         return fmt.pct(value)
     if measure in ("satisfaction", "days_to_close") or measure.endswith("_per_1k"):

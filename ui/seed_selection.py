@@ -26,7 +26,7 @@ COUNTER = "seeds_pick_counter"
 KINDS = {"colour": COLOUR, "community": COMMUNITY}
 
 
-def picked_value(state) -> str | None:
+def picked_value(state: object) -> str | None:
     """The `customdata` of the first selected point of a plotly selection state (None if nothing)."""
     if not isinstance(state, Mapping):
         return None

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics.core.errors import DataError
 
@@ -30,7 +31,7 @@ def limit_text() -> str:
     return f"{int(st.get_option('server.maxUploadSize'))} MB"
 
 
-def saved(upload) -> tuple[Path, str]:
+def saved(upload: UploadedFile) -> tuple[Path, str]:
     """(path, sha256) of an st.file_uploader file written to a private folder named by its content,
     so reruns reuse it; folders older than a day are removed."""
     data = upload.getvalue()

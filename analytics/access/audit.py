@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics.access import accounts
 from analytics.access.signin import UNKNOWN_NAME
-from analytics.access.store import AuditEvent
+from analytics.access.store import AccessStore, AuditEvent
 from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied
@@ -80,7 +80,7 @@ def adopt_legacy(con: duckdb.DuckDBPyConnection) -> int:
     return len(events)
 
 
-def _legacy_name(store, action: str, username: str) -> str:
+def _legacy_name(store: AccessStore, action: str, username: str) -> str:
     """Earlier versions logged a failed sign-in under the text typed as the name, sometimes a password
     typed into the wrong box: it moves under the account's name only when that account exists."""
     if action == "sign_in_failed" and store.account(username) is None:

@@ -538,14 +538,14 @@ def _worker_refusal(error: console_runner.WorkerError, timeout_s: float, max_byt
     return refusal
 
 
-def _frame(body) -> pd.DataFrame:
+def _frame(body: console_runner._Chunks) -> pd.DataFrame:
     """The worker's Arrow stream as a frame. Nested values (lists, structs, maps) stay in Arrow memory
     (pd.ArrowDtype) instead of becoming millions of Python objects; DECIMAL becomes a number."""
     with pa.ipc.open_stream(pa.PythonFile(body, mode="r")) as reader:
         table = reader.read_all()
     table = table.rename_columns(_unique_names(table.column_names))
 
-    def mapper(kind: pa.DataType):
+    def mapper(kind: pa.DataType) -> pd.ArrowDtype | None:
         nested = pa.types.is_nested(kind) and not pa.types.is_dictionary(kind)
         return pd.ArrowDtype(kind) if nested else None
 
@@ -677,7 +677,7 @@ def flat_for_export(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _flat_cell(value):
+def _flat_cell(value: object) -> object:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
     if isinstance(value, list | tuple | dict | set):

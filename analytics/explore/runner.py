@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ENV_CONCURRENCY = "JIANGCHUAN_CONSOLE_CONCURRENCY"
 ENV_MEMORY = "JIANGCHUAN_CONSOLE_MEMORY_MB"
@@ -177,7 +178,7 @@ def run(
         _release(job)
 
 
-def _run(job: _Job, request: dict, on_wait) -> Answer:
+def _run(job: _Job, request: dict[str, Any], on_wait: Callable[[float], bool | None] | None) -> Answer:
     timeout_s = float(request["timeout_s"])
     started = time.perf_counter()
     try:

@@ -295,8 +295,8 @@ def content(
     con: duckdb.DuckDBPyConnection,
     community_id: str,
     *,
-    start=None,
-    end=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
     lang: str = "zh",
     scope: Scope | None = None,
 ) -> Showcase:

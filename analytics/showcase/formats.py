@@ -6,6 +6,8 @@ Every format is drawn from the same `Showcase` (analytics.showcase.content) and 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 
 from analytics.core.scope import Scope
@@ -31,8 +33,8 @@ def build(
     community_id: str,
     fmt: str,
     *,
-    start=None,
-    end=None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
     lang: str = "zh",
     scope: Scope | None = None,
 ) -> bytes:
