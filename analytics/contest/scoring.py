@@ -672,7 +672,7 @@ def stored_stage_ctes(con: duckdb.DuckDBPyConnection, method: str) -> str | None
         )"""
 
 
-def store_rankings(cur) -> int:
+def store_rankings(cur: duckdb.DuckDBPyConnection) -> int:
     """Score every round that has criteria (all three methods, its own weights, torn sheets rescaled,
     the bootstrap intervals) and store the rankings with the fingerprint of what they were scored from.
     `cur` is a cursor inside the caller's open transaction (analytics.refresh.refresh): every read and

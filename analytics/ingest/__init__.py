@@ -174,7 +174,7 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     return winners[0]
 
 
-def _run(cur, chosen, spec, *, round_id, progress, notes) -> Prepared:
+def _run(cur: duckdb.DuckDBPyConnection, chosen, spec, *, round_id, progress, notes) -> Prepared:
     pipe = Pipeline(cur, spec, round_id=round_id)
     if spec.table != "contest_scores":
         prepared = pipe.run(chosen, progress)

@@ -43,7 +43,9 @@ def masker(table: str, column: str) -> Callable[[str | None], str | None] | None
     return _MASKERS[kinds[column]] if column in kinds else None
 
 
-def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarray, np.ndarray, list]:
+def compare(
+    cur: duckdb.DuckDBPyConnection, prepared: Prepared, *, masked: bool = False
+) -> tuple[np.ndarray, np.ndarray, list]:
     """(rows to insert mask, rows identical to stored ones mask, conflicts) against the database.
     `prepared.rows` must be registered on `cur` as ingest_rows. With `masked`, the conflicts quote the
     personal fields (stored and incoming) masked: a conflict must not be a way to read stored data."""
@@ -129,7 +131,7 @@ def _text(value) -> str:
     return str(value)
 
 
-def new_batch_id(cur, sha256: str) -> str:
+def new_batch_id(cur: duckdb.DuckDBPyConnection, sha256: str) -> str:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = f"B{stamp}-{sha256[:6]}"
     candidate, n = base, 1
@@ -141,7 +143,15 @@ def new_batch_id(cur, sha256: str) -> str:
     return candidate
 
 
-def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress=None, masked: bool = False) -> dict:
+def write_rows(
+    cur: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    *,
+    file_name: str,
+    sha256: str,
+    progress=None,
+    masked: bool = False,
+) -> dict:
     """Insert the new rows of `prepared` on `cur`, a cursor inside the import's transaction (the caller
     commits or rolls back). Returns batch_id (None when nothing was new), rows inserted, rows skipped as
     already present, and the conflicts."""

@@ -9,6 +9,8 @@ import difflib
 import re
 from collections.abc import Callable
 
+import duckdb
+
 from analytics.core import connection as db
 from analytics.ingest.specs import REFERENCE_NAMES, VOCABULARIES
 from analytics.ingest.text import key
@@ -50,7 +52,7 @@ def bool_lookup() -> Callable[[str], tuple[bool | None, str | None]]:
 class References:
     """Name -> id maps of the reference lists, read once per import on the import's own cursor."""
 
-    def __init__(self, cur):
+    def __init__(self, cur: duckdb.DuckDBPyConnection):
         self.cur = cur
         self._maps: dict[str, tuple[dict[str, set[str]], list[str]]] = {}
 

@@ -164,7 +164,7 @@ _forced_raw: contextvars.ContextVar[bool] = contextvars.ContextVar("rollups_forc
 _run_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rollups_run_memo", default=None)
 
 
-def rebuild(cur) -> None:
+def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Every rollup table rebuilt from the fact tables, on `cur` inside the caller's transaction (the
     named step that calls this, with the stored results beside it, is analytics.refresh)."""
     for table, select in _BUILDS.items():
@@ -172,7 +172,7 @@ def rebuild(cur) -> None:
         db.execute(cur, f"INSERT INTO {table} {select}")
 
 
-def record_state(cur, seconds: float) -> None:
+def record_state(cur: duckdb.DuckDBPyConnection, seconds: float) -> None:
     """What the rollups were just built from (rollup_state), in the same transaction as `rebuild`."""
     db.execute(
         cur,
