@@ -287,9 +287,7 @@ def _method_scores_sql() -> str:
         SELECT * FROM final ORDER BY entry_no"""
 
 
-def _scores(
-    con: duckdb.DuckDBPyConnection, round_id: str, table: dict, partial: str, in_transaction: bool = False
-) -> pd.DataFrame:
+def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool = False) -> pd.DataFrame:
     """Every entry with its score and rank under all three methods (no interval); `table` is the
     effective weight of every criterion."""
     sql, params = totals_ctes(table, partial)
@@ -298,12 +296,7 @@ def _scores(
 
 
 def _totals_matrix(
-    con: duckdb.DuckDBPyConnection,
-    round_id: str,
-    table: dict,
-    partial: str,
-    entry_ids: list[str],
-    in_transaction: bool = False,
+    con, round_id: str, table: dict, partial: str, entry_ids: list[str], in_transaction: bool = False
 ) -> np.ndarray:
     """The entry × judge matrix of weighted totals (NaN where a judge has no total for an entry)."""
     sql, params = totals_ctes(table, partial)
@@ -514,13 +507,7 @@ def _without_intervals(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _score_now(
-    con: duckdb.DuckDBPyConnection,
-    round_id: str,
-    table: dict,
-    partial: str,
-    resamples: int,
-    seed: int,
-    in_transaction: bool = False,
+    con, round_id: str, table: dict, partial: str, resamples: int, seed: int, in_transaction: bool = False
 ) -> pd.DataFrame:
     frame = _scores(con, round_id, table, partial, in_transaction)
     out = frame[[*_LABELS, "judges_scored", "missing_scores"]].copy()
@@ -564,6 +551,8 @@ _STORED_COLUMNS = (
     "missing_scores",
     *(f"{c}_{m}" for m in METHODS for c in _PER_METHOD),
 )
+# (Their `con` parameters stay unannotated until this hash gives way to an explicit version: an
+# annotation would change the source, and so the hash, and send every stored ranking to a rebuild.)
 # What the stored rankings depend on besides the data: the scoring code and its constants. A version of
 # the code that scores differently finds the stored rankings not current until they are rebuilt.
 _SCORING_CODE = (
