@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -180,7 +181,9 @@ _RATES_SQL = """s.cases, s.closed, s.open, s.grid, s.community, s.street, s.dist
     counts=("grid", "community", "street", "district", "open", "urgent_cases", "urgent_closed", "urgent_open"),
     shares={level: f"share_{level}" for level in ("grid", "community", "street", "district")},
 )
-def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = None) -> pd.DataFrame:
+def resolution(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id",), *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Counts per resolved level and open, and the rates, per group of `by` ⊆ grid_id, community_id,
     category, month (in that order of columns as given; () gives one total row).
 
@@ -209,7 +212,7 @@ def resolution(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = 
 
 
 @privacy.suppress_small_disputes("cases")
-def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def flows(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Category → level for a Sankey diagram: category, level (grid … district, or open), cases."""
     sql = Sql.compose(
         f"""
@@ -226,7 +229,9 @@ def flows(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # how fast
 @privacy.suppress_small_disputes("closed")
-def time_to_close(con, filters: Filters, by=("category",), *, scope: Scope | None = None) -> pd.DataFrame:
+def time_to_close(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("category",), *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Time from report to close of the closed cases per group of `by` ⊆ grid_id, community_id, category,
     month, urgent, level: closed, median_hours, p90_hours, mean_hours, median_days, p90_days.
     See the module docstring for the percentile definitions."""
@@ -297,7 +302,9 @@ def _age_condition(low: int, high: int | None) -> str:
 
 
 @privacy.suppress_small_disputes("open", counts=("urgent_open", "age_0_7", "age_8_30", "age_31_90", "age_over_90"))
-def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None, scope: Scope | None = None) -> pd.DataFrame:
+def open_backlog(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id",), *, as_of=None, scope: Scope | None = None
+) -> pd.DataFrame:
     """Cases reported in the period and still open at `as_of` (default: the data's latest timestamp),
     per group of `by` ⊆ grid_id, community_id, category, urgent: open, urgent_open, one count per
     AGE_BUCKETS entry (age_0_7, age_8_30, age_31_90, age_over_90), median_age_days, oldest_age_days,
@@ -330,7 +337,9 @@ def open_backlog(con, filters: Filters, by=("grid_id",), *, as_of=None, scope: S
     return db.query(con, *sql)
 
 
-def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Scope | None = None) -> pd.DataFrame:
+def oldest_open(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 20, as_of=None, scope: Scope | None = None
+) -> pd.DataFrame:
     """The open cases waiting longest, oldest first: case_id, grid_id, grid_name, community_id,
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
     personal data and this list is for chasing, not for reading. Roles that work on masked data
@@ -358,7 +367,9 @@ def oldest_open(con, filters: Filters, *, limit: int = 20, as_of=None, scope: Sc
 # ---------------------------------------------------------------------------------------------
 # urgent matters and satisfaction
 @privacy.suppress_small_disputes("cases", counts=("grid", "community", "street", "district", "open"))
-def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | None = None) -> pd.DataFrame:
+def urgent_matters(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id",), *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Urgent cases alone per group of `by` ⊆ grid_id, community_id, category, month: cases, closed, open,
     counts per level, in_grid_rate and in_community_rate among the urgent cases, median_hours and
     p90_hours to close."""
@@ -388,7 +399,9 @@ def urgent_matters(con, filters: Filters, by=("grid_id",), *, scope: Scope | Non
 
 
 @privacy.suppress_small_disputes("cases", counts=("surveyed",))
-def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None = None) -> pd.DataFrame:
+def satisfaction(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("category",), *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Residents' satisfaction per group of `by` ⊆ grid_id, community_id, category, month, urgent, level:
     cases, closed, surveyed, response_rate (surveyed ÷ closed), mean_score (1–5), satisfied_share
     (score ≥ 4) and unsatisfied_share (score ≤ 2), both ÷ surveyed."""
@@ -421,7 +434,9 @@ def satisfaction(con, filters: Filters, by=("category",), *, scope: Scope | None
     return db.query(con, *sql)
 
 
-def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def community_table(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Every community of one grid (also those without cases in the period): community_id,
     community_name, residents, cases, cases_per_1k, closed, open, in_grid_rate, in_community_rate,
     urgent_cases, urgent_in_community_rate, median_hours, p90_hours, mean_score."""
@@ -467,7 +482,7 @@ def community_table(con, filters: Filters, grid_id: str, *, scope: Scope | None 
 
 # ---------------------------------------------------------------------------------------------
 # targets (CityScore: actual ÷ target)
-def _targets_cte(con) -> Sql:
+def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
     """`effective`: a row per place (grid_id NULL = the whole subdistrict, then every grid) and metric
     with the target in force and where it comes from (grid, subdistrict or default)."""
     defaults = " UNION ALL ".join(
@@ -504,12 +519,12 @@ def _targets_cte(con) -> Sql:
     )
 
 
-def _has_target_table(con) -> bool:
+def _has_target_table(con: duckdb.DuckDBPyConnection) -> bool:
     # A database opened read-only that predates the targets table still shows the default targets.
     return bool(db.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'case_targets'"))
 
 
-def targets(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def targets(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """The targets in force: a row per place (grid_id None = subdistrict-wide, then each grid) and metric
     with grid_name, target (share 0–1), source ('grid', 'subdistrict' or 'default') and set_at.
     Targets are not personal data: every role may read them."""
@@ -526,7 +541,7 @@ def targets(con, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, *sql)
 
 
-def _check_target_change(con, metric: str, grid_id: str | None, scope: Scope | None) -> None:
+def _check_target_change(con: duckdb.DuckDBPyConnection, metric: str, grid_id: str | None, scope: Scope | None) -> None:
     if scope is not None and scope.role != "admin":
         raise AccessDenied("只有管理员可以设置网格事务目标。")
     if metric not in TARGET_METRICS:
@@ -536,7 +551,7 @@ def _check_target_change(con, metric: str, grid_id: str | None, scope: Scope | N
 
 
 def set_target(
-    con,
+    con: duckdb.DuckDBPyConnection,
     metric: str,
     target: float,
     *,
@@ -563,13 +578,15 @@ def set_target(
     _replace(con, params, insert=True)
 
 
-def clear_target(con, metric: str, *, grid_id: str | None = None, scope: Scope | None = None) -> None:
+def clear_target(
+    con: duckdb.DuckDBPyConnection, metric: str, *, grid_id: str | None = None, scope: Scope | None = None
+) -> None:
     """Remove a set target: a grid falls back to the subdistrict's, the subdistrict to the default."""
     _check_target_change(con, metric, grid_id, scope)
     _replace(con, {"metric": metric, "grid_id": grid_id}, insert=False)
 
 
-def _replace(con, params: dict, *, insert: bool) -> None:
+def _replace(con: duckdb.DuckDBPyConnection, params: dict, *, insert: bool) -> None:
     cur = con.cursor()  # a transaction of its own: the app's connection is shared between sessions
     try:
         db.execute(cur, "BEGIN TRANSACTION")
@@ -593,7 +610,9 @@ def _replace(con, params: dict, *, insert: bool) -> None:
         cur.close()
 
 
-def scores(con, filters: Filters, by=("grid_id", "month"), *, scope: Scope | None = None) -> pd.DataFrame:
+def scores(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id", "month"), *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Actual ÷ target per group of `by` ⊆ grid_id, month and metric (CityScore): a row per group and
     metric with base (the closed cases the rate counts), actual, target, score and on_target, plus a
     metric 'cityscore' row whose score is the mean of the group's CITYSCORE_METRICS scores. Without grid_id in

@@ -11,6 +11,7 @@ start of the app does. The layers below never open a database with that side eff
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import duckdb
 
@@ -23,6 +24,8 @@ from analytics.core.connection import (
     ENV_THREADS,
     SCHEMA_DIR,
     SLOW_QUERY_SECONDS,
+    Connection,
+    Queryable,
     capture_sql,
     configure,
     create_schema,
@@ -51,6 +54,8 @@ __all__ = [
     "ENV_THREADS",
     "SCHEMA_DIR",
     "SLOW_QUERY_SECONDS",
+    "Connection",
+    "Queryable",
     "capture_sql",
     "configure",
     "connect",
@@ -72,7 +77,10 @@ __all__ = [
 
 
 def connect(
-    path: str | os.PathLike | None = None, *, read_only: bool = False, progress=None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    progress: Callable[[float, str], object] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the database. A missing file is created and filled with the demo world.
 

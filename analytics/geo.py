@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import duckdb
 import numpy as np
 import pandas as pd
 import shapely
@@ -331,7 +332,9 @@ def _short(exc: Exception) -> str:
     return text if len(text) <= 160 else text[:157] + "…"
 
 
-def check_boundaries(con, frame, file_name: str, *, repair: bool = False) -> CheckedBoundaries:
+def check_boundaries(
+    con: duckdb.DuckDBPyConnection, frame, file_name: str, *, repair: bool = False
+) -> CheckedBoundaries:
     """Reproject to WGS-84, check every feature and match it to a known grid. Raises BoundaryError."""
     grids = db.query(con, "SELECT grid_id, name FROM grids ORDER BY grid_id")
     if grids.empty:
@@ -463,7 +466,7 @@ def _check_polygon(geometry, label: str, *, repair: bool) -> tuple[shapely.Geome
     return fixed, True
 
 
-def _check_location(con, geometries: list, file_name: str) -> None:
+def _check_location(con: duckdb.DuckDBPyConnection, geometries: list, file_name: str) -> None:
     """Refuse boundaries that cannot be Jiangchuan's: coordinates that are no longitude/latitude, or far
     from the communities (a projected file declared as WGS-84, or the wrong projection zone)."""
     minx, miny, maxx, maxy = shapely.union_all(geometries).bounds
@@ -490,7 +493,7 @@ def _check_location(con, geometries: list, file_name: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # boundary versions in the database
 def upload_boundaries(
-    con,
+    con: duckdb.DuckDBPyConnection,
     data: bytes,
     file_name: str,
     valid_from: dt.date,
@@ -572,7 +575,11 @@ def upload_boundaries(
 
 
 def boundary_version_for(
-    con, start: dt.date | None = None, end: dt.date | None = None, *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> int | None:
     """The boundary version a period is drawn with: the one in force on the period's last day (the
     current version for an open-ended period; the first version for a period before any). None when no
@@ -591,7 +598,9 @@ def boundary_version_for(
     return None if version is None else int(version)
 
 
-def boundaries(con, version: int | None = None, *, scope: Scope | None = None) -> pd.DataFrame:
+def boundaries(
+    con: duckdb.DuckDBPyConnection, version: int | None = None, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """The grids' boundaries of one version (default: the current one): grid_id, name, version,
     valid_from, valid_to, geometry (GeoJSON text, WGS-84). Boundaries are public, so scope is not applied."""
     return db.query(
@@ -610,7 +619,11 @@ def boundaries(con, version: int | None = None, *, scope: Scope | None = None) -
 
 
 def boundaries_for_period(
-    con, start: dt.date | None = None, end: dt.date | None = None, *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The boundaries in force for a period (see boundary_version_for)."""
     version = boundary_version_for(con, start, end)
@@ -619,7 +632,7 @@ def boundaries_for_period(
     return boundaries(con, version)
 
 
-def boundary_versions(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def boundary_versions(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every stored version: version, valid_from, valid_to, grids, file_name, uploaded_at, source_crs,
     repaired (comma-separated grid ids). Version 1 of the demo world has no upload record."""
     return db.query(

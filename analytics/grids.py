@@ -14,6 +14,7 @@ while they are current, else the raw tables in the same columns; the same answer
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from analytics import overview
@@ -155,7 +156,7 @@ def _pipeline(filters: Filters, scope: Scope | None, src: Source, *, per_communi
     return pipeline.bind(grid_id=grid_id) if per_community else pipeline
 
 
-def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def grid_summary(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per grid — all of them, also those without activity or outside the grid filter (their
     `selected` is False and their counts are zero) — with the columns of SUMMARY_COLUMNS. Rates are
     shares 0–1 (NaN without closed cases); satisfaction is the mean 1–5 score of surveyed cases."""
@@ -164,7 +165,9 @@ def grid_summary(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     return db.query(con, *Sql.compose(f"{{pipeline}}\nSELECT {columns} FROM final ORDER BY grid_id", pipeline=pipeline))
 
 
-def community_summary(con, filters: Filters, *, grid_id: str | None = None, scope: Scope | None = None) -> pd.DataFrame:
+def community_summary(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, grid_id: str | None = None, scope: Scope | None = None
+) -> pd.DataFrame:
     """A row per community that passes the filters (of one grid if given): the grid_summary columns
     plus community_id, short_name, grid_name, lon and lat."""
     pipeline = _pipeline(filters, scope, source.reader(con).source, per_community=True, grid_id=grid_id)
@@ -175,7 +178,12 @@ def community_summary(con, filters: Filters, *, grid_id: str | None = None, scop
 
 
 def community_ranking(
-    con, filters: Filters, grid_id: str, metric: str = "in_grid_rate", *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    grid_id: str,
+    metric: str = "in_grid_rate",
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The communities of one grid ranked on `metric` (best first; missing values last), with `rank`
     (ties share a rank) and every other column of community_summary."""
@@ -195,13 +203,24 @@ def community_ranking(
     return db.query(con, *sql)
 
 
-def grid_trend(con, filters: Filters, grid_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def grid_trend(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """One grid's months: month, activities, participants, partners_active, cases, in_grid_rate,
     in_community_rate, satisfaction (the overview's monthly trend, for this grid)."""
     return overview.monthly_trend(con, filters.replace(grid_ids=(grid_id,)), scope=scope)
 
 
-def _top(con, filters: Filters, grid_id: str, limit: int, scope: Scope | None, *, key: str, names: str) -> pd.DataFrame:
+def _top(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    grid_id: str,
+    limit: int,
+    scope: Scope | None,
+    *,
+    key: str,
+    names: str,
+) -> pd.DataFrame:
     """The `key`s (item_id or partner_id) of most activities in one grid, with their `names` table's
     columns, activities, participants and communities."""
     src = source.reader(con).source
@@ -232,13 +251,17 @@ def _top(con, filters: Filters, grid_id: str, limit: int, scope: Scope | None, *
 _NAMES = {"item_id": "service_items n", "partner_id": "partners n"}
 
 
-def top_items(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
+def top_items(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None
+) -> pd.DataFrame:
     """The service items held most often in one grid: item_id, name, seed_colour, activities,
     participants, communities (how many of the grid's communities held it)."""
     return _top(con, filters, grid_id, limit, scope, key="item_id", names="n.item_id, n.name, n.seed_colour")
 
 
-def top_partners(con, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None) -> pd.DataFrame:
+def top_partners(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, limit: int = 5, scope: Scope | None = None
+) -> pd.DataFrame:
     """The partner units that took part in most activities in one grid: partner_id, name, kind,
     activities, participants, communities (how many of the grid's communities they served)."""
     return _top(con, filters, grid_id, limit, scope, key="partner_id", names="n.partner_id, n.name, n.kind")

@@ -8,6 +8,7 @@ current, else the raw tables in the same columns; the same answer either way.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -75,7 +76,7 @@ def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, src: Source)
     return Sql.compose(sql, **pieces)
 
 
-def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def headline(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per metric: metric, current, previous (NaN when the period is open-ended)."""
     src = source.reader(con).source
     current = db.query(con, *_totals_sql(filters, scope, "cur", src)).iloc[0]
@@ -93,7 +94,7 @@ def headline(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFra
     )
 
 
-def monthly_trend(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def monthly_trend(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per month of the period with every headline metric that changes over time."""
     src = source.reader(con).source
     period = [(filters.start, filters.end)]

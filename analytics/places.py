@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -12,11 +13,11 @@ from analytics.core.sql import Sql
 from analytics.warehouse import source
 
 
-def grid_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def grid_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, "SELECT grid_id, name, name_en FROM grids ORDER BY grid_id")
 
 
-def community_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def community_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every community with its grid (names and sizes are public; no personal data here)."""
     return db.query(
         con,
@@ -28,15 +29,15 @@ def community_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
     )
 
 
-def item_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def item_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, "SELECT item_id, seed_colour, name, name_en FROM service_items ORDER BY item_id")
 
 
-def partner_list(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def partner_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     return db.query(con, "SELECT partner_id, name, kind, lon, lat, joined_on FROM partners ORDER BY partner_id")
 
 
-def data_range(con, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
+def data_range(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day that any activity or case falls on (today's date if there is none)."""
     # The days of the sources' rows are the days of the facts.
     src = source.reader(con).source

@@ -19,6 +19,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import duckdb
+
 from analytics.contest import scoring as contest
 from analytics.contest import work as contest_work
 from analytics.core import connection as db
@@ -35,15 +37,16 @@ class Refreshed:
     rows: dict[str, int]  # derived table → rows after the refresh
 
 
-def refresh(con, *, transaction: bool = True) -> Refreshed:
+def refresh(con: duckdb.DuckDBPyConnection | source.Warehouse, *, transaction: bool = True) -> Refreshed:
     """Rebuild every rollup and stored result from the facts. With `transaction=True` (the default) the
     rebuild is one transaction of its own. With `transaction=False` it runs in the caller's open
     transaction on `con` (e.g. inside an import, so that the rows and what is derived from them commit
     together). `con` may be a warehouse (analytics.warehouse.source): it forgets its freshness answers."""
     started = time.perf_counter()
-    wh, con = (con, con.con) if isinstance(con, source.Warehouse) else (None, con)
+    wh = con if isinstance(con, source.Warehouse) else None
+    target = con.con if isinstance(con, source.Warehouse) else con
     with _lock:
-        cur = con.cursor() if transaction else con
+        cur = target.cursor() if transaction else target
         try:
             if transaction:
                 db.execute(cur, "BEGIN TRANSACTION")
@@ -54,7 +57,7 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
             # Counted on this connection itself: a cursor (as db.scalar opens) would not see the rows of
             # this transaction before it commits.
             rows = {
-                t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
                 for t in (*rollups.TABLES, "rollup_contest_rankings", "rollup_contest_work")
             }
             if transaction:
@@ -71,7 +74,7 @@ def refresh(con, *, transaction: bool = True) -> Refreshed:
     return Refreshed(time.perf_counter() - started, rows)
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analytics.refresh", description="Rebuild the rollups and stored results of a database."
     )

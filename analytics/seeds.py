@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -148,7 +149,9 @@ def _aggregates(suffix: str, condition: str) -> str:
                coalesce(sum(volunteer_hours) FILTER (WHERE {condition}), 0) AS volunteer_hours{suffix}"""
 
 
-def uptake(con, filters: Filters, by=("seed_colour",), *, scope: Scope | None = None) -> pd.DataFrame:
+def uptake(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by=("seed_colour",), *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Seed-service uptake grouped by any of seed_colour, grid_id, community_id, item_id, partner_id,
     month, week (unknown names raise ValueError; `by=()` gives one row of totals).
 
@@ -268,7 +271,9 @@ class Funnel:
     pooled_per_1k: float
 
 
-def community_funnel(con, filters: Filters, *, scope: Scope | None = None, steps: int = 80) -> Funnel:
+def community_funnel(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None, steps: int = 80
+) -> Funnel:
     """Each community's activities per 1,000 residents against the pooled rate of the communities in
     the filters (the whole subdistrict unless grids are chosen), with 95 % and 99.8 % Poisson control
     limits for its size. A community outside the 99.8 % band differs by more than chance."""
@@ -303,7 +308,7 @@ def community_funnel(con, filters: Filters, *, scope: Scope | None = None, steps
 
 # ---------------------------------------------------------------------------------------------
 # service items, days
-def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def item_ranking(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Service items ranked within their colour by participants (residents served), then activities.
 
     Every item of the selected colours appears, zeros included. Columns: seed_colour, item_id, item_name,
@@ -343,7 +348,7 @@ def item_ranking(con, filters: Filters, *, scope: Scope | None = None) -> pd.Dat
     return db.query(con, *Sql.compose(sql, facts=facts, item_where=item_where))
 
 
-def daily(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def daily(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per day of the period (every day, zeros included) for a calendar heatmap: day, week (its
     Monday), weekday (0 = Monday … 6 = Sunday), activities, participants. An open-ended period runs
     from the first to the last day with an activity."""
@@ -407,7 +412,9 @@ def _partner_steps(con, filters: Filters, scope: Scope | None) -> Sql:
     )
 
 
-def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def partner_contribution(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """What each partner contributed in the period: a row per partner with a pairing or an activity in
     the filters — partner_id, partner_name, kind, activities, participants, volunteer_hours,
     communities_reached, paired_communities, idle_pairings (paired communities it held nothing in),
@@ -448,7 +455,7 @@ def partner_contribution(con, filters: Filters, *, scope: Scope | None = None) -
     return db.query(con, *Sql.compose(sql, steps=_partner_steps(con, filters, scope)))
 
 
-def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def pairing_matrix(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """The partner ↔ community view in long form: a row per pairing in force in the period, and per
     partner–community pair that held activities without a recorded pairing. Columns: partner_id,
     partner_name, kind, community_id, community_name, community_short_name, grid_id, grid_name, paired, since,
@@ -477,13 +484,15 @@ def pairing_matrix(con, filters: Filters, *, scope: Scope | None = None) -> pd.D
     return db.query(con, *Sql.compose(sql, steps=_partner_steps(con, filters, scope)))
 
 
-def idle_pairings(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def idle_pairings(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
     """Pairings in force in the period that delivered nothing in it (rows of `pairing_matrix`)."""
     matrix = pairing_matrix(con, filters, scope=scope)
     return matrix[matrix["status"] == "idle"].reset_index(drop=True)
 
 
-def uncovered_communities(con, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+def uncovered_communities(
+    con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None
+) -> pd.DataFrame:
     """Communities in the filters where no partner took part in any activity in the period: community_id,
     community_name, community_short_name, grid_id, grid_name, residents, activities (held without a
     partner), paired_partners (pairings in force)."""

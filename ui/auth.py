@@ -13,6 +13,7 @@ import streamlit as st
 
 from analytics import access, places
 from analytics.access import Scope, audit, signin
+from analytics.access.store import AccessStore, Account
 from ui import data
 from ui.contest_view import md
 from ui.i18n import label, t
@@ -55,7 +56,7 @@ def gate() -> Scope:
     return account.scope
 
 
-def _current(store, signed_in):
+def _current(store: AccessStore, signed_in: Account | None) -> Account | None:
     """The session's account as the store holds it now, or None (and the reason shown) when it was
     removed or its password changed since this session signed in."""
     if signed_in is None:
@@ -115,7 +116,7 @@ def _sign_in_form() -> None:
     st.rerun()
 
 
-def _oidc_account(store):
+def _oidc_account(store: AccessStore) -> Account | None:
     email = st.user.get("email") or st.user.get("sub")
     account = store.account(str(email))
     if account is None:
@@ -149,7 +150,7 @@ def _demo_mode() -> Scope:
             communities = data.call(places.community_list)
             names = dict(zip(communities["community_id"], communities["name"]))
             community = st.selectbox(
-                t("auth.demo_community"), list(names), key="auth_demo_community", format_func=names.get
+                t("auth.demo_community"), list(names), key="auth_demo_community", format_func=lambda c: names[c]
             )
     scope = Scope(role, community)
     st.session_state["scope"] = scope

@@ -6,7 +6,10 @@ few already-aggregated rows for a label); no SQL.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,16 +42,16 @@ RATE_COLUMNS = (
 )
 
 
-def short_grid(name) -> str:
+def short_grid(name: object) -> str:
     """北街河东片区网格 → 北街河东: chart axes have room for the distinctive part only."""
     return str(name).removesuffix("片区网格").removesuffix("网格") if isinstance(name, str) else str(name)
 
 
-def month_label(value) -> str:
+def month_label(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m")
 
 
-def days(hours) -> str:
+def days(hours: float | None) -> str:
     if hours is None or (isinstance(hours, float) and math.isnan(hours)):
         return "—"
     return t("cases.day_value", value=f"{hours / 24:.1f}")
@@ -75,13 +78,13 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     Each distinct value is translated once (a backlog download has tens of thousands of rows)."""
     out = frame.copy()
 
-    def words(column: str, name) -> None:
+    def words(column: str, name: Callable[[Any], str]) -> None:
         values = out[column].unique()
         out[column] = out[column].map(dict(zip(values, (name(v) for v in values))))
 
     for column, kind in (("category", "category"), ("level", "level")):
         if column in out:
-            words(column, lambda code, k=kind: label(k, code))
+            words(column, functools.partial(label, kind))
     if "metric" in out:
         words("metric", lambda m: t(f"cases.metric.{m}"))
     if "source" in out:
@@ -163,7 +166,7 @@ def score_heatmap(by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: s
     return figure
 
 
-def _score_hover(row, metric: str) -> str:
+def _score_hover(row: Any, metric: str) -> str:
     score = "—" if pd.isna(row.score) else f"{row.score:.2f}"
     base = fmt.number(row.base)
     if metric == "cityscore":
@@ -357,7 +360,7 @@ def satisfaction_bars(frame: pd.DataFrame, by: str) -> go.Figure:
     return figure
 
 
-def _one_decimal(value) -> str:
+def _one_decimal(value: Any) -> str:
     return "" if pd.isna(value) else f"{value:.1f}"
 
 

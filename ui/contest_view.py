@@ -6,6 +6,7 @@ Judges and secretaries are named by role only: "评委3（专家）", and the co
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +15,9 @@ from plotly.subplots import make_subplots
 
 from ui import charts, fmt
 from ui.i18n import t
+
+if TYPE_CHECKING:  # for the annotation only: the page imports the contest package itself
+    from analytics.contest.panel import Agreement
 
 DISAGREE = "background-color: #FFF3CD"  # a row whose methods disagree
 DIFFERS = "background-color: #FFD966; font-weight: 600"  # the rank that differs from the announced one
@@ -26,20 +30,20 @@ SECOND_BLUE = "#1565C0"
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
 
 
-def md(text) -> str:
+def md(text: object) -> str:
     """Imported text (a community's name) made inert inside st.markdown: no links, images or HTML, which
     on an intranet could also make the browser fetch something from outside."""
     return str(text).translate(_MARKDOWN_SPECIALS)
 
 
-def judge_name(no, kind, *, short: bool = False) -> str:
+def judge_name(no: int, kind: str | None, *, short: bool = False) -> str:
     if short:
         return t("contest.judge_short", no=int(no))
     kind_key = f"contest.judge_kind.{kind}"
     return t("contest.judge", no=int(no), kind=t(kind_key) if kind else "—")
 
 
-def round_label(row) -> str:
+def round_label(row: pd.Series) -> str:
     return t(
         "contest.round_option",
         name=row["name"],
@@ -53,7 +57,7 @@ def method_name(method: str) -> str:
     return t(f"contest.method.{method}")
 
 
-def interval_text(low, high) -> str:
+def interval_text(low: Any, high: Any) -> str:
     if pd.isna(low) or pd.isna(high):
         return "—"
     if low == high:
@@ -167,7 +171,10 @@ def radar_figure(profile: pd.DataFrame, entry_a: str, entry_b: str | None) -> go
     first = profile[profile["entry_id"] == entry_a]
     theta = first["criterion"].tolist()
     figure = go.Figure()
-    traces = [(first["round_mean"], t("contest.compare.average"), AVERAGE_GREY, "dash", None)]
+    # (values, name, colour, dash, fill colour or None)
+    traces: list[tuple[pd.Series, str, str, str, str | None]] = [
+        (first["round_mean"], t("contest.compare.average"), AVERAGE_GREY, "dash", None)
+    ]
     if entry_b:
         second = profile[profile["entry_id"] == entry_b]
         traces.append((second["entry_mean"], second["label"].iloc[0], SECOND_BLUE, "solid", "rgba(21,101,192,0.12)"))
@@ -294,7 +301,7 @@ def leniency_figure(leniency: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def agreement_sentence(result) -> str:
+def agreement_sentence(result: Agreement) -> str:
     if result.level is None:
         return t("contest.agreement.unknown")
     chance = t("contest.agreement.significant") if result.p_value < 0.05 else t("contest.agreement.not_significant")
@@ -391,7 +398,7 @@ def work_figure(frame: pd.DataFrame, measures: tuple[str, ...]) -> go.Figure:
     return figure
 
 
-def match_sentence(row) -> str:
+def match_sentence(row: pd.Series) -> str:
     measure = t(f"contest.work.measure.{row['measure']}")
     if row["level"] is None or pd.isna(row["level"]):
         return t("contest.work.match.too_few", n=int(row["entries"]), measure=measure)

@@ -12,11 +12,14 @@ import importlib
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from analytics import db
-from analytics.access import audit
+from analytics.access import Scope, audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
 from analytics.warehouse.source import Warehouse
@@ -57,7 +60,7 @@ def ensure_database() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def connection():
+def connection() -> db.Connection:
     """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db)."""
     con = db.connect()
     try:
@@ -72,7 +75,7 @@ def data_version() -> str:
 
 
 @contextlib.contextmanager
-def page_run():
+def page_run() -> Iterator[None]:
     """The context of one run of the app (app.py): one warehouse (analytics.warehouse.source) for every
     call of the run, so they all read the rollups, or the raw tables, after one freshness check. A
     DataError no page caught (a full disk, a damaged file) is shown as its own message, never as
@@ -88,7 +91,7 @@ def page_run():
         _run.reset(token)
 
 
-def _reader():
+def _reader() -> db.Queryable:
     """The run's warehouse, else (outside a page run) the connection: a fresh check per call."""
     run = _run.get()
     if run is None:
@@ -98,12 +101,12 @@ def _reader():
     return run["warehouse"]
 
 
-def call(fn, *args, **kwargs):
+def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """fn(connection, *args, **kwargs) for a public analytics function, cached per data version."""
     return _cached(fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())), data_version())
 
 
-def write(fn, *args, **kwargs):
+def write(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """fn(connection, *args, **kwargs) for an analytics function that changes data (e.g. a target an
     admin sets), then every cached result is dropped: such writes are rare, and a stale number after an
     admin's change would look like the change failed."""
@@ -118,7 +121,7 @@ def write(fn, *args, **kwargs):
 
 
 @st.cache_data(show_spinner=False, max_entries=2000, ttl=6 * 3600)
-def _cached(module: str, name: str, args: tuple, kwargs: tuple, version: str):
+def _cached(module: str, name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...], version: str) -> Any:
     if not module.startswith("analytics."):
         raise ValueError("only analytics functions are cached here")
     fn = getattr(importlib.import_module(module), name)
@@ -133,6 +136,6 @@ def meta(key: str, default: str | None = None) -> str | None:
     return call(db.meta, key, default)
 
 
-def recent_audit(scope):
+def recent_audit(scope: Scope | None) -> pd.DataFrame:
     """The audit log as the given scope may read it (raises AccessDenied otherwise); never cached."""
     return audit.recent(connection(), scope=scope)

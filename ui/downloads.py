@@ -14,7 +14,8 @@ from analytics.core import export
 from ui import data, session
 from ui.i18n import t
 
-FORMATS = {
+# format -> (label key, maker, MIME type, icon)
+FORMATS: dict[str, tuple[str, Callable[[pd.DataFrame], bytes], str, str]] = {
     "csv": ("common.download_csv", export.to_csv_bytes, "text/csv", ":material/download:"),
     "xlsx": (
         "common.download_xlsx",

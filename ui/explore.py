@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 
 from analytics.explore import pivot
 from ui import charts, fmt
@@ -23,7 +25,7 @@ def measure_label(name: str) -> str:
     return t(f"explore.measure.{name}")
 
 
-def value_label(dimension: str, value) -> str:
+def value_label(dimension: str, value: Any) -> str:
     """How a dimension's value reads in the table and the legend."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return t("explore.no_partner") if dimension in ("partner", "partner_kind") else "—"
@@ -41,7 +43,7 @@ def value_label(dimension: str, value) -> str:
     return str(value)
 
 
-def metric_text(measure: str, value) -> str:
+def metric_text(measure: str, value: Any) -> str:
     if measure in pivot.RATE_MEASURES:
         return fmt.pct(value)
     if measure in ("satisfaction", "days_to_close") or measure.endswith("_per_1k"):
@@ -73,7 +75,7 @@ def column_config(spec: pivot.PivotSpec) -> dict:
     return config
 
 
-def chart(frame: pd.DataFrame, spec: pivot.PivotSpec):
+def chart(frame: pd.DataFrame, spec: pivot.PivotSpec) -> go.Figure | None:
     """The first measure by the first dimension (coloured by the second), or None when there is
     nothing to draw (no split, or three dimensions: the table says it better)."""
     if not spec.rows or len(spec.rows) > 2 or frame.empty:

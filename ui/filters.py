@@ -51,7 +51,7 @@ def sidebar() -> Filters:
             format_func=lambda g: names.get(g, g),
             placeholder=t("filters.grids_placeholder"),
         )
-    filters = Filters(start=start, end=end, grid_ids=chosen or None)
+    filters = Filters(start=start, end=end, grid_ids=tuple(chosen) if chosen else None)
     st.session_state["filters"] = filters
     return filters
 

@@ -8,27 +8,27 @@ import math
 from ui.i18n import lang
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value, digits: int = 0) -> str:
+def number(value: float | None, digits: int = 0) -> str:
     """13,245 → 1.3万 in Chinese (from 10,000 up), 13,245 in English."""
-    if _missing(value):
+    if value is None or _missing(value):
         return "—"
     if lang() == "zh" and abs(value) >= 10_000:
         return f"{value / 10_000:,.1f}万"
     return f"{value:,.{digits}f}"
 
 
-def pct(share, digits: int = 1) -> str:
+def pct(share: float | None, digits: int = 1) -> str:
     """A share between 0 and 1 as a percentage."""
-    return "—" if _missing(share) else f"{share * 100:.{digits}f}%"
+    return "—" if share is None or _missing(share) else f"{share * 100:.{digits}f}%"
 
 
-def change(current, previous, *, as_points: bool = False) -> str | None:
+def change(current: float | None, previous: float | None, *, as_points: bool = False) -> str | None:
     """The change against the previous period: +12.3% for counts, +1.5个百分点 for rates."""
-    if _missing(current) or _missing(previous):
+    if current is None or previous is None or _missing(current) or _missing(previous):
         return None
     if as_points:
         points = (current - previous) * 100

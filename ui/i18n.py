@@ -30,7 +30,7 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
-def t(key: str, **values) -> str:
+def t(key: str, **values: object) -> str:
     """The string for `key` in the session's language, with {placeholders} filled in."""
     if not _STRINGS:
         _load()
@@ -41,7 +41,7 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def label(kind: str, code) -> str:
+def label(kind: str, code: object) -> str:
     """A code's display name: label("colour", "red") → 红色种子. Unknown codes show as themselves."""
     if code is None:
         return t("common.none")

@@ -21,12 +21,14 @@ Basemap configuration (environment variables, read at every page run):
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
 import os
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pydeck as pdk
@@ -124,7 +126,7 @@ def _rgba(hex_colour: str, alpha: int = 255) -> list[int]:
     return [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def metric_text(metric: str, value) -> str:
+def metric_text(metric: str, value: Any) -> str:
     """A metric's value as the legend, tooltips and tables show it."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "—"
@@ -212,7 +214,7 @@ def _view(geometries: list) -> pdk.ViewState:
     # The chart is about 700–800 px wide on a laptop in the wide layout; fit the grids into 620.
     width_px, height_px = 620, MAP_HEIGHT * 0.85
 
-    def merc_y(lat):
+    def merc_y(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
     zoom_x = math.log2(width_px * 360 / (512 * max(maxx - minx, 1e-6)))
@@ -227,7 +229,7 @@ def _short_name(name: str) -> str:
     return name[:-2] if name.endswith("片区网格") else name
 
 
-def _grid_tip(row) -> str:
+def _grid_tip(row: pd.Series) -> str:
     if not row["selected"]:
         return t("grid_map.tip.outside")
     lines = [
@@ -417,7 +419,7 @@ def grid_deck(
 
 # ---------------------------------------------------------------------------------------------
 # writes from the page
-def save_boundaries(file_bytes: bytes, file_name: str, valid_from, *, repair: bool) -> geo.BoundaryUpload:
+def save_boundaries(file_bytes: bytes, file_name: str, valid_from: dt.date, *, repair: bool) -> geo.BoundaryUpload:
     """Store an uploaded boundary file as a new version (raises geo.BoundaryError, changing nothing)."""
     con = data.connection()
     scope = session.scope()

@@ -3,6 +3,10 @@ page imports this and never waits for Plotly's modules (ui.charts adds the Plotl
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 # Red, green, white and blue that read as their names; white is a pale grey with a dark outline so
@@ -29,8 +33,13 @@ PRIMARY = "#B71C1C"
 
 
 def dual_axis_trend(
-    frame, x: str, bars: dict[str, tuple[str, str]], line: tuple[str, str, str], x_title: str, height: int = 380
-) -> tuple[object, dict]:
+    frame: pd.DataFrame,
+    x: str,
+    bars: dict[str, tuple[str, str]],
+    line: tuple[str, str, str],
+    x_title: str,
+    height: int = 380,
+) -> tuple[object, dict[str, Any]]:
     """Grouped bars of counts with a rate (0–100%) as a line on a right-hand axis, as a Vega-Lite spec
     for st.vega_lite_chart: (data, spec). bars = {column: (label, colour)}, line = (column, label,
     colour). Vega-Lite is the engine the page's metric sparklines already load, so a page that shows

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analytics.seeds import COLOURS
+from analytics.seeds import COLOURS, Funnel
 from ui import charts, fmt
 from ui.i18n import label, lang, t
 
@@ -118,7 +118,7 @@ def colour_trend(frame: pd.DataFrame, metric: str, grain: str, layout: str, pick
     return figure
 
 
-def funnel_plot(result, picked: str | None) -> go.Figure:
+def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
     """Communities (dots) against the pooled rate and its 95 % / 99.8 % control limits."""
     curve, points = result.curve, result.points
     figure = go.Figure()

@@ -12,7 +12,8 @@ never re-apply itself after "clear", and a chart whose data changed starts witho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
 
 import streamlit as st
 
@@ -25,7 +26,7 @@ COUNTER = "seeds_pick_counter"
 KINDS = {"colour": COLOUR, "community": COMMUNITY}
 
 
-def picked_value(state) -> str | None:
+def picked_value(state: object) -> str | None:
     """The `customdata` of the first selected point of a plotly selection state (None if nothing)."""
     if not isinstance(state, Mapping):
         return None
@@ -52,7 +53,7 @@ def narrow(filters: Filters, colour: str | None = None, community: str | None = 
     return filters.replace(**changes) if changes else filters
 
 
-def apply_pick(state: dict, kind: str, value: str | None) -> None:
+def apply_pick(state: MutableMapping[Any, Any], kind: str, value: str | None) -> None:
     """Record a click in `state` (session state or a plain dict): a new value replaces the pick, the
     same value again clears it (a second click undoes the first). Unknown colours are ignored."""
     key = KINDS[kind]
@@ -65,7 +66,7 @@ def apply_pick(state: dict, kind: str, value: str | None) -> None:
     state[COUNTER] = state.get(COUNTER, 0) + 1
 
 
-def clear(state: dict) -> None:
+def clear(state: MutableMapping[Any, Any]) -> None:
     for key in KINDS.values():
         state.pop(key, None)
     state[COUNTER] = state.get(COUNTER, 0) + 1
@@ -81,7 +82,7 @@ def chart_key(name: str) -> str:
     return f"seeds_{name}_{st.session_state.get(COUNTER, 0)}"
 
 
-def pick_callback(kind: str, key: str):
+def pick_callback(kind: str, key: str) -> Callable[[], None]:
     """An `on_select` callback for the chart with `key` whose points carry the picked value."""
 
     def callback() -> None:

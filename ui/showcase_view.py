@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -42,7 +43,7 @@ def period_options(filters: Filters, scope: Scope) -> dict[str, tuple[dt.date | 
     return options
 
 
-def export_callable(s: showcase.Showcase, file_format: str, username: str, scope: Scope):
+def export_callable(s: showcase.Showcase, file_format: str, username: str, scope: Scope) -> Callable[[], bytes]:
     """A no-argument function that builds the file (st.download_button calls it on click, on another
     thread, so it touches no Streamlit state) and records the export in the audit log."""
     con = data.connection()

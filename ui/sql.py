@@ -10,6 +10,8 @@ the expander is opened.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +27,7 @@ CONSOLE_MAX_ROWS = 10_000
 CONSOLE_MAX_BYTES = explore.MAX_BYTES
 
 
-def show_sql(fn, *args, key: str, **kwargs) -> None:
+def show_sql(fn: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> None:
     """An expander with the SQL behind `fn(connection, *args, **kwargs)` (a public analytics function).
     Its content is made when it is opened (a rerun): a page neither captures its queries again nor
     ships a code block, and the browser its syntax highlighter (1.5 MB), on every view."""
@@ -49,7 +51,7 @@ def _captured(module: str, name: str, args: tuple, kwargs: tuple, version: str) 
     return [statement.printable() for statement in captured]
 
 
-def run_console(sql: str, scope: Scope, on_wait=None) -> explore.QueryResult:
+def run_console(sql: str, scope: Scope, on_wait: Callable[[float], bool | None] | None = None) -> explore.QueryResult:
     """Run an analyst's query on the console's locked read-only engine, in a worker process (raises
     QueryRefused). One query per user: a new one cancels the user's previous one, wherever it runs.
     `on_wait(seconds)` is called while the query runs (the page shows progress with it); the run is
@@ -86,7 +88,7 @@ def _session_id() -> str:
     return ctx.session_id if ctx is not None else "-"
 
 
-def _while_running(on_wait):
+def _while_running(on_wait: Callable[[float], bool | None] | None) -> Callable[[float], bool]:
     """Called every fraction of a second while the worker runs. Touching the session state (or
     drawing) is where Streamlit stops a script run whose user reran, left the page or whose session
     was closed: its exception unwinds through analytics.explore.runner, which kills the worker. A

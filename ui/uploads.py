@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics.core.errors import DataError
 
@@ -30,7 +31,7 @@ def limit_text() -> str:
     return f"{int(st.get_option('server.maxUploadSize'))} MB"
 
 
-def saved(upload) -> tuple[Path, str]:
+def saved(upload: UploadedFile) -> tuple[Path, str]:
     """(path, sha256) of an st.file_uploader file written to a private folder named by its content,
     so reruns reuse it; folders older than a day are removed."""
     data = upload.getvalue()
@@ -38,7 +39,8 @@ def saved(upload) -> tuple[Path, str]:
     try:
         return _write(upload.name, data, digest), digest
     except OSError as exc:  # a full disk, a folder of someone else's
-        reason = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}.get(exc.errno, exc.strerror or str(exc))
+        reasons: dict[int | None, str] = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}
+        reason = reasons.get(exc.errno, exc.strerror or str(exc))
         raise DataError(
             f"上传的文件无法保存到服务器的临时文件夹（{reason}）。请管理员检查磁盘空间和"
             f"文件夹 {UPLOAD_DIR} 的权限后重新上传；数据库没有任何改动。"

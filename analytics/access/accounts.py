@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 
 from analytics.access.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
 from analytics.core.scope import ROLES, Scope, community_predicate
+
+if TYPE_CHECKING:  # argon2 itself is imported on first use (sign-in only)
+    from argon2 import PasswordHasher
 
 # Re-exported: callers and the README know accounts by these names.
 __all__ = [
@@ -53,7 +57,7 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
     return store(path).accounts()
 
 
-def _hasher():
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()
@@ -64,7 +68,8 @@ def _hasher():
 _DUMMY_HASH = None
 
 
-def check_password(account: Account | None, password: str) -> bool:
+def check_password(account: Account | None, password: str) -> TypeGuard[Account]:
+    # True only for an account (None takes the dummy hash and is False), which the TypeGuard says.
     from argon2.exceptions import InvalidHashError, VerificationError
 
     global _DUMMY_HASH

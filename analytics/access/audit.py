@@ -9,11 +9,12 @@ earlier versions in DuckDB's table audit_log move to the store when the app open
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from analytics.access import accounts
 from analytics.access.signin import UNKNOWN_NAME
-from analytics.access.store import AuditEvent
+from analytics.access.store import AccessStore, AuditEvent
 from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied
@@ -28,12 +29,16 @@ def log(username: str, action: str, detail: str | None = None, *, role: str | No
     accounts.store().record(username or "?", action, (detail or "")[:MAX_DETAIL] or None, role=role)
 
 
-def record(con, username: str, action: str, detail: str | None = None, *, role: str | None = None) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection, username: str, action: str, detail: str | None = None, *, role: str | None = None
+) -> None:
     """log() under the signature the callers used while the trail lived in DuckDB; `con` is not used."""
     log(username, action, detail, role=role)
 
 
-def recent(con=None, *, limit: int = 500, scope: Scope | None = None) -> pd.DataFrame:
+def recent(
+    con: duckdb.DuckDBPyConnection | None = None, *, limit: int = 500, scope: Scope | None = None
+) -> pd.DataFrame:
     """The latest events first (`con` is not used: the trail is in the store)."""
     if scope is not None and scope.role not in ("leader", "admin"):
         raise AccessDenied("只有领导和管理员可以查看操作日志。")
@@ -46,7 +51,7 @@ def recent(con=None, *, limit: int = 500, scope: Scope | None = None) -> pd.Data
     return frame
 
 
-def adopt_legacy(con) -> int:
+def adopt_legacy(con: duckdb.DuckDBPyConnection) -> int:
     """Move the events an earlier version kept in the DuckDB file into the store; the number moved.
     Copied first, then deleted, each event keyed by its file and id so a crash in between never
     counts one twice."""
@@ -75,7 +80,7 @@ def adopt_legacy(con) -> int:
     return len(events)
 
 
-def _legacy_name(store, action: str, username: str) -> str:
+def _legacy_name(store: AccessStore, action: str, username: str) -> str:
     """Earlier versions logged a failed sign-in under the text typed as the name, sometimes a password
     typed into the wrong box: it moves under the account's name only when that account exists."""
     if action == "sign_in_failed" and store.account(username) is None:

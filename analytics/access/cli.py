@@ -20,7 +20,7 @@ from analytics.access.accounts import (
 from analytics.core.errors import DataError
 
 
-def _read_password(args) -> str | None:
+def _read_password(args: argparse.Namespace) -> str | None:
     if getattr(args, "oidc_only", False):
         return None
     if args.password_stdin:
@@ -31,7 +31,7 @@ def _read_password(args) -> str | None:
     return password
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics.access", description="Manage local accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add-user", help="add or replace a user (asks for the password)")
@@ -74,7 +74,7 @@ def _system_user() -> str:
         return f"uid {os.getuid()}"
 
 
-def _run(args, actor: str) -> int:
+def _run(args: argparse.Namespace, actor: str) -> int:
     if args.command == "add-user":
         account = add_user(
             args.username, _read_password(args), args.role, args.community, args.display_name, actor=actor

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 from scipy.special import chdtrc
 
@@ -35,7 +36,7 @@ from analytics.core.sql import Sql
 AGREEMENT_LEVELS = ((0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.0, "very_weak"))
 
 
-def _prepared(con, round_id: str, weights, partial: str) -> Sql:
+def _prepared(con: duckdb.DuckDBPyConnection, round_id: str, weights, partial: str) -> Sql:
     return totals_ctes(effective_weights(criteria(con, round_id), weights), partial).bind(round_id=round_id)
 
 
@@ -55,7 +56,7 @@ _DEVIATIONS = """,
 
 
 def judge_matrix(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -76,7 +77,7 @@ def judge_matrix(
 
 
 def judge_leniency(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -116,7 +117,7 @@ class Agreement:
 
 
 def agreement(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -166,7 +167,7 @@ def agreement(
     return Agreement(w, chi_square, p_value, m, n, left_out, level)
 
 
-def criterion_profile(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def criterion_profile(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per entry × criterion: entry_id, entry_no, community_id, label, criterion_id, criterion,
     max_score, weight, entry_mean (mean over the judges who scored it), judges, round_mean (mean of the
     round's entry means)."""

@@ -54,10 +54,12 @@ import math
 import warnings
 from collections.abc import Iterable, Mapping
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from analytics.core import connection as db
+from analytics.core.connection import Queryable
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope, community_predicate
 from analytics.core.sql import Sql
@@ -92,7 +94,7 @@ _SCORE_COLUMN = {"mean": "mean_score", "trimmed_mean": "trimmed_score", "judge_s
 # --- the round, its criteria and the weights -----------------------------------------------------
 
 
-def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def rounds(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """A row per round, newest first: round_id, name, held_on, entries, judges."""
     return db.query(
         con,
@@ -112,12 +114,12 @@ def rounds(con, *, scope: Scope | None = None) -> pd.DataFrame:
     )
 
 
-def criteria(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def criteria(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """The round's criteria: criterion_id, name, weight, max_score (in criterion_id order)."""
     return _criteria(con, round_id)
 
 
-def _criteria(con, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
+def _criteria(con: duckdb.DuckDBPyConnection, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
     frame = db.query(
         con,
         """
@@ -370,7 +372,7 @@ def bootstrap_intervals(
 
 
 def ranking(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     method: str = "trimmed_mean",
     weights: Mapping[str, float] | None = None,
@@ -391,7 +393,7 @@ def ranking(
 
 
 def compare_methods(
-    con,
+    con: duckdb.DuckDBPyConnection,
     round_id: str,
     weights: Mapping[str, float] | None = None,
     *,
@@ -469,7 +471,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: columns[c] for c in keys + _WIDE})
 
 
-def _all_methods(con, round_id: str, weights, partial: str, resamples: int, seed: int) -> pd.DataFrame:
+def _all_methods(
+    con: duckdb.DuckDBPyConnection, round_id: str, weights, partial: str, resamples: int, seed: int
+) -> pd.DataFrame:
     """Every entry of the round, one row each, with score, rank and rank interval under every method:
     read from the stored rankings when they answer this question and are current, else scored now."""
     if resamples and resamples < BOOTSTRAP_MIN_RESAMPLES:
@@ -586,7 +590,7 @@ _FRESH_SQL = f"""
     FROM rollup_contest_state s WHERE s.id = 1"""
 
 
-def rankings_current(con) -> bool:
+def rankings_current(con: Queryable) -> bool:
     """True while the stored rankings were scored from the contest tables as they are, by this VERSION
     (asked once per warehouse, analytics.warehouse.source: once per page run in the app)."""
 
@@ -621,7 +625,7 @@ def _stored_labelled(where: str) -> str:
         )"""
 
 
-def _stored(con, round_id: str | None) -> pd.DataFrame | None:
+def _stored(con: duckdb.DuckDBPyConnection, round_id: str | None) -> pd.DataFrame | None:
     """The stored rankings of a round (of every round, with a round_id column, for None) with today's
     names; None when they may not be read (stale, missing, or a warehouse that reads raw only)."""
     if not _readable(con):
@@ -633,7 +637,7 @@ def _stored(con, round_id: str | None) -> pd.DataFrame | None:
     return _typed(frame if round_id is None else frame.drop(columns="round_id"))
 
 
-def stored_stage_ctes(con, method: str) -> str | None:
+def stored_stage_ctes(con: duckdb.DuckDBPyConnection, method: str) -> str | None:
     """CTEs `labelled` and `stage` (entry_id, entry_no, community_id, label, score, rank of every entry of
     round $round_id under `method`) read from the stored rankings, for a query that joins the stage to
     something else in one go (binds $round_id). None when they may not be read (stale, missing, or
@@ -649,7 +653,7 @@ def stored_stage_ctes(con, method: str) -> str | None:
         )"""
 
 
-def store_rankings(cur) -> int:
+def store_rankings(cur: duckdb.DuckDBPyConnection) -> int:
     """Score every round that has criteria (all three methods, its own weights, torn sheets rescaled,
     the bootstrap intervals) and store the rankings with the fingerprint of what they were scored from.
     `cur` is a cursor inside the caller's open transaction (analytics.refresh.refresh): every read and
@@ -689,7 +693,7 @@ def store_rankings(cur) -> int:
     return len(rows)
 
 
-def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def missing_scores(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every judge × entry sheet with an empty cell: entry_id, entry_no, label, judge_id, judge_no,
     judge_kind, criteria_missing (count), missing_names (e.g. "文化美"), whole_sheet (the judge scored
     nothing for that entry). Rows of communities the scope may not read in detail are left out."""
@@ -722,7 +726,11 @@ def missing_scores(con, round_id: str, *, scope: Scope | None = None) -> pd.Data
 
 
 def rank_history(
-    con, method: str = "trimmed_mean", *, partial: str = "rescale", scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    method: str = "trimmed_mean",
+    *,
+    partial: str = "rescale",
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """How each community placed in every round (public results), oldest round first: community_id,
     community_name, short_name, round_id, round_name, held_on, entries_in_round, score, rank,

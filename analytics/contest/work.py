@@ -30,6 +30,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -47,20 +48,27 @@ MIN_ENTRIES_FOR_MATCH = 5
 MATCH_LEVELS = ((0.5, "strong"), (0.2, "weak"), (-0.2, "none"), (-1.01, "opposite"))
 
 
-def _held_on(con, round_id: str):
+def _held_on(con: duckdb.DuckDBPyConnection, round_id: str):
     held_on = db.scalar(con, "SELECT held_on FROM contest_rounds WHERE round_id = $round_id", {"round_id": round_id})
     if held_on is None:
         raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次。")
     return pd.Timestamp(held_on).date()
 
 
-def window(con, round_id: str, months: int = 12, *, scope: Scope | None = None):
+def window(
+    con: duckdb.DuckDBPyConnection, round_id: str, months: int = 12, *, scope: Scope | None = None
+) -> tuple[dt.date, dt.date]:
     """The first and last day of the operational record compared with a round."""
     return contest.round_window(_held_on(con, round_id), months)
 
 
 def stage_vs_work(
-    con, round_id: str, method: str = "trimmed_mean", *, months: int = 12, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    method: str = "trimmed_mean",
+    *,
+    months: int = 12,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """A row per entry: entry_id, entry_no, community_id, label, score, rank, residents, activities,
     activities_per_1k, participants_per_1k, closed_cases, in_grid_rate, satisfaction, window_start,
@@ -176,7 +184,7 @@ STORED_MONTHS = 12
 VERSION = 1
 
 
-def record_current(con) -> bool:
+def record_current(con: duckdb.DuckDBPyConnection) -> bool:
     """True while the stored record may be read: the rollups are current (the fact tables are as they
     were when it was stored, in the same refresh), so are the stored contest rankings (the entries and
     the rounds' dates are unchanged), it was stored by this VERSION, and the warehouse reads stored
@@ -201,7 +209,9 @@ def record_current(con) -> bool:
     return wh.fresh("contest work", ask)
 
 
-def _stored_stage_vs_work(con, round_id: str, method: str, months: int, scope: Scope | None) -> pd.DataFrame | None:
+def _stored_stage_vs_work(
+    con: duckdb.DuckDBPyConnection, round_id: str, method: str, months: int, scope: Scope | None
+) -> pd.DataFrame | None:
     """stage_vs_work from the stored rankings and the stored record in one query; None when they may
     not be read or hold nothing for the round (it is then computed, which also says why)."""
     if months != STORED_MONTHS or not record_current(con):
@@ -262,7 +272,12 @@ def store_record(cur) -> int:
 
 
 def stage_work_match(
-    con, round_id: str, method: str = "trimmed_mean", *, months: int = 12, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    method: str = "trimmed_mean",
+    *,
+    months: int = 12,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """A row per work measure: measure, rho (Spearman, stage score vs measure, over every entry), entries,
     level ∈ strong, weak, none, opposite, or None with fewer than five entries."""
@@ -305,7 +320,12 @@ class StageWork:
 
 
 def stage_and_match(
-    con, round_id: str, method: str = "trimmed_mean", *, months: int = 12, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    method: str = "trimmed_mean",
+    *,
+    months: int = 12,
+    scope: Scope | None = None,
 ) -> StageWork:
     """Both answers of the contest page's "stage vs work" tab from one reading of the record: the
     same as stage_vs_work(…, scope=scope) and stage_work_match(…)."""

@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -23,6 +23,22 @@ from analytics.core.errors import DataError
 from analytics.core.sql import Sql
 
 log = logging.getLogger(__name__)
+
+# The connection type, named here so that layers that never import the driver (ui/) can annotate it.
+Connection: TypeAlias = duckdb.DuckDBPyConnection
+
+
+class Queryable(Protocol):
+    """What the one door needs of what it is handed: a DuckDB connection, or an object that passes for
+    one — analytics.warehouse.source.Warehouse, a connection with a policy of where to read."""
+
+    def cursor(self) -> duckdb.DuckDBPyConnection: ...
+
+    def execute(self, query: str, parameters: object = ...) -> Any: ...
+
+
+# Bound values: by name ($name) or by position (?), as DuckDB takes them.
+Params: TypeAlias = Mapping[str, Any] | list[Any] | None
 
 ENV_DB_PATH = "JIANGCHUAN_DB"
 # DuckDB's own limits for every connection this module opens (the app's included). Without a memory
@@ -41,17 +57,15 @@ SLOW_QUERY_SECONDS = 1.0
 # here as an Sql with its values, so a page can show the SQL behind the numbers it draws.
 _captured: contextvars.ContextVar[list[Sql] | None] = contextvars.ContextVar("captured_sql", default=None)
 
-Params = Mapping[str, Any] | list | None
 
-
-def db_path(path: str | os.PathLike | None = None) -> Path:
+def db_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The database file: the argument, else $JIANGCHUAN_DB, else data/jiangchuan.duckdb."""
     if path is not None:
         return Path(path)
     return Path(os.environ.get(ENV_DB_PATH) or DEFAULT_DB_PATH)
 
 
-def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open an existing database (":memory:" opens an empty in-memory one with the schema). Opening
     never builds anything: a missing file, or one an interrupted first start left empty, is refused with
     a message saying what to do. The first start's demo world is analytics.db.connect's (the facade
@@ -122,9 +136,10 @@ def unfinished(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     if not {"app_meta", "import_batches", "communities"} <= tables:
         return False
-    return con.execute("""SELECT NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'world')
-                             AND NOT EXISTS (SELECT 1 FROM import_batches)
-                             AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()[0]
+    row = con.execute("""SELECT NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'world')
+                            AND NOT EXISTS (SELECT 1 FROM import_batches)
+                            AND NOT EXISTS (SELECT 1 FROM communities)""").fetchone()
+    return row is not None and bool(row[0])
 
 
 def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None, threads: int | None = None) -> None:
@@ -132,14 +147,14 @@ def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None
     $JIANGCHUAN_DUCKDB_THREADS, else 1GB and DuckDB's default (one thread per core). Both settings are
     the database instance's, so they hold for every cursor of the connection."""
     memory_limit = memory_limit or os.environ.get(ENV_MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
-    threads = threads or os.environ.get(ENV_THREADS)
+    thread_setting: int | str | None = threads or os.environ.get(ENV_THREADS)
     try:
         con.execute("SET memory_limit = $limit", {"limit": str(memory_limit)})
-        if threads:
-            con.execute("SET threads = $threads", {"threads": int(threads)})
+        if thread_setting:
+            con.execute("SET threads = $threads", {"threads": int(thread_setting)})
     except (duckdb.Error, ValueError) as exc:
         raise DataError(
-            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={threads!r}）："
+            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={thread_setting!r}）："
             f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。"
         ) from exc
 
@@ -178,9 +193,7 @@ def _record(sql: str, params: Params) -> None:
         captured.append(Sql(sql, dict(params) if isinstance(params, Mapping) else list(params or [])))
 
 
-def query(
-    con: duckdb.DuckDBPyConnection, sql: str | Sql, params: Params = None, *, in_transaction: bool = False
-) -> pd.DataFrame:
+def query(con: Queryable, sql: str | Sql, params: Params = None, *, in_transaction: bool = False) -> pd.DataFrame:
     """Run one SELECT with bound parameters on a fresh cursor; return a pandas DataFrame. `sql` is a
     string with its `params`, or an Sql that carries its own.
 
@@ -189,39 +202,41 @@ def query(
     sql, params = _statement(sql, params)
     _record(sql, params)
     started = time.perf_counter()
-    cur = con if in_transaction else con.cursor()
+    own = None if in_transaction else con.cursor()
+    cur = own or con
     try:
         frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
     except duckdb.Error as exc:
         raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
     finally:
-        if not in_transaction:
-            cur.close()
+        if own is not None:
+            own.close()
     _log_slow(sql, started)
     return frame
 
 
 def scalar(
-    con: duckdb.DuckDBPyConnection,
+    con: Queryable,
     sql: str | Sql,
     params: Params = None,
     *,
     in_transaction: bool = False,
     record: bool = True,
-):
+) -> Any:
     """The first column of the first row of a query, or None. `record=False` keeps bookkeeping queries
     (such as whether the rollups are current) out of `capture_sql()`, which shows a chart's SQL."""
     sql, params = _statement(sql, params)
     if record:
         _record(sql, params)
-    cur = con if in_transaction else con.cursor()
+    own = None if in_transaction else con.cursor()
+    cur = own or con
     try:
         rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
     except duckdb.Error as exc:
         raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
     finally:
-        if not in_transaction:
-            cur.close()
+        if own is not None:
+            own.close()
     return rows[0][0] if rows else None
 
 
@@ -252,7 +267,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         cur.close()
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str | Sql, params: Params = None) -> None:
+def execute(con: Queryable, sql: str | Sql, params: Params = None) -> None:
     """Run one statement that changes data, with bound parameters (or an Sql that carries its own)."""
     sql, params = _statement(sql, params)
     started = time.perf_counter()

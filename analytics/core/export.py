@@ -14,7 +14,7 @@ import pandas as pd
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
-def neutralise_cell(value):
+def neutralise_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -32,7 +32,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel on a Chinese Windows shows the characters."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    text: str = neutralise(frame).to_csv(index=False)
+    return text.encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frames: dict[str, pd.DataFrame] | pd.DataFrame, sheet: str = "数据") -> bytes:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from analytics.core.scope import Scope, community_predicate
 from analytics.core.sql import Sql
 
 
-def _tuple(values) -> tuple | None:
+def _tuple(values: Iterable[object] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
     return tuple(sorted({str(v) for v in values}))
@@ -25,7 +27,7 @@ class Filters:
     community_ids: tuple[str, ...] | None = None
     seed_colours: tuple[str, ...] | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("grid_ids", "community_ids", "seed_colours"):
             object.__setattr__(self, name, _tuple(getattr(self, name)))
         for name in ("start", "end"):
@@ -43,14 +45,13 @@ class Filters:
 
     def previous(self) -> Filters | None:
         """The period of equal length just before this one, with the same selections."""
-        if self.days is None:
+        days = self.days
+        if days is None or self.start is None:
             return None
         end = self.start - dt.timedelta(days=1)
-        return Filters(
-            end - dt.timedelta(days=self.days - 1), end, self.grid_ids, self.community_ids, self.seed_colours
-        )
+        return Filters(end - dt.timedelta(days=days - 1), end, self.grid_ids, self.community_ids, self.seed_colours)
 
-    def replace(self, **changes) -> Filters:
+    def replace(self, **changes: Any) -> Filters:
         values = {k: getattr(self, k) for k in ("start", "end", "grid_ids", "community_ids", "seed_colours")}
         values.update(changes)
         return Filters(**values)

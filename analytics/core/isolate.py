@@ -29,8 +29,11 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
-from multiprocessing.context import ForkServerProcess, set_spawning_popen
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext, ForkServerProcess, set_spawning_popen
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -49,7 +52,7 @@ _PRELOAD = [
 ]
 PARALLEL = 2  # parsers running at once (JIANGCHUAN_PARSE_WORKERS)
 _context_lock = threading.Lock()
-_context = None
+_context: BaseContext | None = None
 
 
 def _parallel() -> int:
@@ -90,10 +93,10 @@ class _Popen(popen_forkserver.Popen):
     `__main__`, and a worker must not run the app again before parsing. Otherwise CPython's own
     Popen._launch (3.11–3.13)."""
 
-    def _launch(self, process_obj):
+    def _launch(self, process_obj: BaseProcess) -> None:
         prep_data = {
             k: v
-            for k, v in spawn.get_preparation_data(process_obj._name).items()
+            for k, v in spawn.get_preparation_data(process_obj.name).items()
             if k not in ("init_main_from_path", "init_main_from_name")
         }
         buf = io.BytesIO()
@@ -103,9 +106,10 @@ class _Popen(popen_forkserver.Popen):
             reduction.dump(process_obj, buf)
         finally:
             set_spawning_popen(None)
-        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        # CPython's own private names (typeshed leaves them out): the fds handed to the child, and the closer.
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
         _parent_w = os.dup(w)
-        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))  # type: ignore[attr-defined]
         with open(w, "wb", closefd=True) as f:
             f.write(buf.getbuffer())
         self.pid = forkserver.read_signed(self.sentinel)
@@ -113,11 +117,11 @@ class _Popen(popen_forkserver.Popen):
 
 class _Process(ForkServerProcess):
     @staticmethod
-    def _Popen(process_obj):
+    def _Popen(process_obj: BaseProcess) -> popen_forkserver.Popen:
         return _Popen(process_obj)
 
 
-def _ctx():
+def _ctx() -> BaseContext:
     global _context
     with _context_lock:
         if _context is None:
@@ -134,7 +138,7 @@ def preload(*modules: str) -> None:
         _PRELOAD.extend(m for m in modules if m not in _PRELOAD)
 
 
-def run(task: Callable, *args, file_name: str):
+def run(task: Callable[..., Any], *args: Any, file_name: str) -> Any:
     """`task`(*args), run in a worker; returns its result with any Arrow tables in it memory-mapped.
     `task` is a module-level function (the worker finds it by its module and name, as pickle does).
     Raises the worker's own DataError (a refusal the parser chose) or WorkerFailed."""
@@ -148,7 +152,7 @@ def run(task: Callable, *args, file_name: str):
         _slots.release()
 
 
-def _run(task: Callable, args: tuple, file_name: str, memory: int, seconds: float):
+def _run(task: Callable[..., Any], args: tuple[Any, ...], file_name: str, memory: int, seconds: float) -> Any:
     ctx = _ctx()
     folder = Path(tempfile.mkdtemp(prefix="jiangchuan_parse_"))
     os.chmod(folder, 0o700)
@@ -171,6 +175,7 @@ def _run(task: Callable, args: tuple, file_name: str, memory: int, seconds: floa
             ) from exc
         finally:
             sender.close()
+        assert process.pid is not None  # set by a start() that returned
         message, timed_out = None, not _wait(receiver, process.pid, seconds)
         if not timed_out:
             try:
@@ -203,7 +208,7 @@ def _run(task: Callable, args: tuple, file_name: str, memory: int, seconds: floa
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait(receiver, pid: int, seconds: float) -> bool:
+def _wait(receiver: Connection, pid: int, seconds: float) -> bool:
     """Whether the worker answered (or closed the pipe) in time; notes its peak resident memory on the
     way (stats.worker_peak_kb, the most seen in this thread since it was reset), for the benchmark."""
     deadline = time.monotonic() + seconds
@@ -233,7 +238,7 @@ def _note_peak(pid: int) -> None:
 
 
 def _failure_text(
-    file_name: str, exitcode, timed_out: bool, seconds: float, memory: int, out_of_memory: bool = False
+    file_name: str, exitcode: int | None, timed_out: bool, seconds: float, memory: int, out_of_memory: bool = False
 ) -> str:
     if timed_out:
         return (
@@ -250,7 +255,14 @@ def _failure_text(
     return f"读取「{file_name}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。"
 
 
-def _child(sender, memory: int, task: Callable, args: tuple, folder: str, settings: dict) -> None:
+def _child(
+    sender: Connection,
+    memory: int,
+    task: Callable[..., Any],
+    args: tuple[Any, ...],
+    folder: str,
+    settings: dict[str, str],
+) -> None:
     for key in [k for k in os.environ if k.startswith("JIANGCHUAN_PARSE_")]:
         del os.environ[key]
     os.environ.update(settings)
@@ -294,18 +306,18 @@ def _mapped_bytes() -> int:
     return 0
 
 
-def _send(sender, message) -> None:
+def _send(sender: Connection, message: tuple[str, str | None]) -> None:
     try:
         sender.send(message)
     except (OSError, MemoryError):
         os._exit(3)
 
 
-class _TableRef(tuple):
+class _TableRef(tuple[str]):
     """A table the child wrote to an Arrow IPC file: (path,)."""
 
 
-def _store(value, folder: Path, counter=None):
+def _store(value: object, folder: Path, counter: list[int] | None = None) -> object:
     counter = counter if counter is not None else [0]
     if isinstance(value, pa.Table):
         counter[0] += 1
@@ -322,7 +334,7 @@ def _store(value, folder: Path, counter=None):
     return value
 
 
-def _restore(value):
+def _restore(value: object) -> Any:
     if isinstance(value, _TableRef):
         path = value[0]
         # Memory-mapped and unlinked at once: the pages stay readable and leave with the last reference.

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
 from analytics.core import masking, suppression
-from analytics.core.masking import mask_name, mask_phone, mask_text  # noqa: F401  (the Python twins, re-exported)
+
+# The Python twins of the SQL masks, re-exported (the "as" form marks them as exports for mypy).
+from analytics.core.masking import mask_name as mask_name
+from analytics.core.masking import mask_phone as mask_phone
+from analytics.core.masking import mask_text as mask_text
 from analytics.core.scope import Scope
 
 # Counts of dispute cases below this are suppressed for roles other than leader (a small count can
@@ -148,23 +154,26 @@ def suppress_disputes(
     )
 
 
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+
+
 def suppress_small_disputes(
     basis: str = "cases", *, counts: tuple[str, ...] = (), shares: dict[str, str] | None = None
-):
+) -> Callable[[_Fn], _Fn]:
     """Decorate a public function returning a frame with a `category` column: for roles other than
     leader, the frame goes through `suppress_disputes` (`shares` maps a count column to its share
     column, hidden with it)."""
 
-    def wrap(fn):
+    def wrap(fn: _Fn) -> _Fn:
         @functools.wraps(fn)
-        def inner(*args, scope: Scope | None = None, **kwargs):
+        def inner(*args: Any, scope: Scope | None = None, **kwargs: Any) -> Any:
             frame = fn(*args, scope=scope, **kwargs)
             if not suppresses_small_counts(scope) or "category" not in getattr(frame, "columns", ()):
                 return frame
             return suppress_disputes(frame, basis, counts=counts, shares=shares)
 
-        inner.suppresses_small_disputes = True
-        return inner
+        inner.suppresses_small_disputes = True  # type: ignore[attr-defined]  # a marker; functions declare no attributes
+        return cast(_Fn, inner)
 
     return wrap
 

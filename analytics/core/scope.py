@@ -20,7 +20,7 @@ class Scope:
     role: str
     community_id: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES} / 没有角色 {self.role}")
         if self.role == "secretary" and not self.community_id:

@@ -38,7 +38,7 @@ class ParamCollision(ValueError):
     """Two fragments of one query bind the same name to different values."""
 
 
-def merge_params(*groups: Mapping[str, Any] | list) -> dict[str, Any]:
+def merge_params(*groups: Mapping[str, Any] | list[Any]) -> dict[str, Any]:
     """The union of bound values; a name bound to two different values raises ParamCollision."""
     merged: dict[str, Any] = {}
     for group in groups:
@@ -64,7 +64,7 @@ class Sql:
     only as analytics.core.connection records a query run with them; such a piece does not compose."""
 
     text: str
-    params: Mapping[str, Any] | list = field(default_factory=dict)
+    params: Mapping[str, Any] | list[Any] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Any]:
         yield self.text
@@ -82,9 +82,9 @@ class Sql:
         """`template` with each {name} replaced by the text of `pieces[name]` (a fragment, or a plain
         string of SQL that binds nothing), the fragments' values merged (checked). Literal braces in the
         template are written {{ and }}."""
-        used: list[Mapping[str, Any] | list] = []
+        used: list[Mapping[str, Any] | list[Any]] = []
 
-        def put(match: re.Match) -> str:
+        def put(match: re.Match[str]) -> str:
             if match.group(1) is None:
                 return match.group(0)[0]
             piece = pieces[match.group(1)]
@@ -135,14 +135,14 @@ def sql_literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def inline_params(sql: str, params: Mapping[str, Any] | list | tuple | None) -> str:
+def inline_params(sql: str, params: Mapping[str, Any] | list[Any] | tuple[Any, ...] | None) -> str:
     """`sql` with its bound parameters ($name, $1, ?) written in as literals: the same query, runnable
     as it stands in the console. Quoted strings and comments are left alone."""
     if not params:
         return sql
     positional = iter(params) if isinstance(params, list | tuple) else iter(())
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         text = match.group(0)
         if match.group(1) is not None and isinstance(params, Mapping):
             return sql_literal(params[match.group(1)]) if match.group(1) in params else text

@@ -17,7 +17,7 @@ shape; the SQL console offers any table at all (see the README, "Roles and priva
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,8 +55,8 @@ def hidden_cells(
     line_of = {id(line): n for n, line in enumerate(lines)}
 
     # A work list: a line (of one column) or a row is looked at again only when a cell on it was hidden.
-    todo: deque = deque()
-    waiting: set = set()
+    todo: deque[tuple[str, int, int | None]] = deque()
+    waiting: set[tuple[str, int, int | None]] = set()
 
     def enqueue(row: int, col: int) -> None:
         for item in [("line", line_of[id(line)], col) for line in members[row]] + [("row", row, None)]:
@@ -70,10 +70,11 @@ def hidden_cells(
         item = todo.popleft()
         waiting.discard(item)
         kind, where, col = item
+        added: list[tuple[int, int]] = []
         if kind == "line":
+            assert col is not None  # a line is always of one column (see enqueue)
             added = _protect(hidden, values, col, lines[where], small)
         else:
-            added = []
             for total, parts in rules:
                 added += _protect_identity(hidden, values, members, where, total, parts, small)
         for row, column in added:
@@ -117,7 +118,7 @@ def _protect(hidden: np.ndarray, values: np.ndarray, col: int, line: np.ndarray,
     two non-zero ones summing to `small` or more. Zeros are no cover (a count is never negative, so a
     zero beside a known total is known), and a line whose hidden cells are all zero needs none.
     Returns the cells it hid."""
-    added = []
+    added: list[tuple[int, int]] = []
     while True:
         amounts, mask = values[line, col], hidden[line, col]
         chosen = amounts[mask & (amounts > 0)]
@@ -142,7 +143,7 @@ def _protect_identity(
 ) -> list[tuple[int, int]]:
     """Within a row, total = sum of parts: a hidden cell among them must not follow from the others.
     Returns the cells it hid."""
-    added = []
+    added: list[tuple[int, int]] = []
     while parts:
         amounts, flags = values[row], hidden[row]
         hidden_parts = [p for p in parts if flags[p] and amounts[p] > 0]
@@ -170,7 +171,7 @@ def suppress(
     keys: Sequence[str] = (),
     basis: str | None = None,
     identities: Iterable[tuple[str, Sequence[str]]] = (),
-    derived: dict[str, Sequence[str]] | None = None,
+    derived: Mapping[str, Sequence[str]] | None = None,
     extra: pd.DataFrame | None = None,
     small: int = SMALL_COUNT,
 ) -> pd.DataFrame:

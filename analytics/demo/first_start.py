@@ -23,6 +23,7 @@ from analytics.core.connection import owner_only
 from analytics.core.db_errors import DiskFull, disk_full_error, open_failure, write_failure
 from analytics.core.errors import DataError
 from analytics.demo import generate as demo
+from analytics.demo.generate import Progress
 
 BUILDING = ".building-"
 
@@ -47,7 +48,7 @@ def _remove(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def ensure(target: Path, progress=None) -> None:
+def ensure(target: Path, progress: Progress | None = None) -> None:
     """A database file at `target` with data in it: built with the demo world when the file is missing,
     empty, or an earlier version's unfinished first start (see analytics.core.connection.unfinished);
     left alone otherwise. `progress(fraction, message)` is called during a build."""
@@ -57,7 +58,7 @@ def ensure(target: Path, progress=None) -> None:
         build(target, progress, replace_unfinished=True)
 
 
-def build(target: Path, progress=None, *, replace_unfinished: bool = False) -> None:
+def build(target: Path, progress: Progress | None = None, *, replace_unfinished: bool = False) -> None:
     """Build the demo world into `target` unless another process has meanwhile; with
     `replace_unfinished`, an existing empty database (see analytics.core.connection.unfinished) is replaced."""
     try:
@@ -82,7 +83,7 @@ def build(target: Path, progress=None, *, replace_unfinished: bool = False) -> N
         raise
 
 
-def _build_and_rename(target: Path, progress) -> None:
+def _build_and_rename(target: Path, progress: Progress | None) -> None:
     temp = target.with_name(f".{target.name}{BUILDING}{os.getpid()}")
     try:
         with owner_only():

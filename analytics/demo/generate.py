@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -61,7 +63,7 @@ def grid_polygons_km() -> dict[str, Polygon]:
     return result
 
 
-def boundaries_geojson() -> dict:
+def boundaries_geojson() -> dict[str, Any]:
     """The demo boundaries as a GeoJSON FeatureCollection in WGS-84, the format users upload."""
     features = []
     polys = grid_polygons_km()
@@ -86,7 +88,7 @@ def boundaries_geojson() -> dict:
     }
 
 
-def _place_points(rng, polygon: Polygon, n: int, min_km: float) -> list[tuple[float, float]]:
+def _place_points(rng: np.random.Generator, polygon: Polygon, n: int, min_km: float) -> list[tuple[float, float]]:
     """n points inside polygon, kept apart and away from its edge (rejection sampling)."""
     inner = polygon.buffer(-0.25)
     minx, miny, maxx, maxy = inner.bounds
@@ -103,7 +105,15 @@ def _place_points(rng, polygon: Polygon, n: int, min_km: float) -> list[tuple[fl
 
 # ---------------------------------------------------------------------------------------------
 # build
-def build(con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.0, progress=None) -> None:
+# A community while the world is made: its columns as they are filled in, by name.
+Community = dict[str, Any]
+# Told (fraction done, what is being made) as the build goes.
+Progress = Callable[[float, str], object]
+
+
+def build(
+    con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.0, progress: Progress | None = None
+) -> None:
     """Fill an empty schema with the demo world. `scale` multiplies event volume only."""
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -156,14 +166,14 @@ def build(con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.
     report(1.0, "done")
 
 
-def _build_places(con, rng) -> list[dict]:
+def _build_places(con: duckdb.DuckDBPyConnection, rng: np.random.Generator) -> list[Community]:
     polys = grid_polygons_km()
     for grid_id, name, name_en, *_ in W.GRIDS:
         con.execute("INSERT INTO grids VALUES (?, ?, ?)", [grid_id, name, name_en])
         geometry = json.dumps(mapping(_km_polygon_to_lonlat(polys[grid_id])), ensure_ascii=False)
         con.execute("INSERT INTO grid_boundaries VALUES (?, 1, ?, NULL, ?)", [grid_id, W.ACTION_START, geometry])
 
-    communities = []
+    communities: list[Community] = []
     for grid_id, _, _, _, names in W.GRIDS:
         for (x, y), name in zip(_place_points(rng, polys[grid_id], len(names), 0.55), names):
             communities.append({"name": name, "grid_id": grid_id, "x": x, "y": y})
@@ -224,7 +234,9 @@ def _build_places(con, rng) -> list[dict]:
     return communities
 
 
-def _build_partners(con, rng, communities) -> list[tuple[str, str, dt.date, bool]]:
+def _build_partners(
+    con: duckdb.DuckDBPyConnection, rng: np.random.Generator, communities: list[Community]
+) -> list[tuple[str, str, dt.date, bool]]:
     """Partners and their pairings; returns (partner_id, community_id, since, delivers)."""
     by_name = {c["name"]: c for c in communities}
     for pid, name, kind, joined, (x, y) in W.PARTNERS:
@@ -260,19 +272,26 @@ def _day_weights(days: np.ndarray, growth: float, month_factor: dict[int, float]
     return trend * season * np.where(weekend, 1.25, 1.0)
 
 
-def _sample_categorical(rng, probs: np.ndarray) -> np.ndarray:
+def _sample_categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     """One draw per row of a row-stochastic matrix."""
     cum = probs.cumsum(axis=1)
     u = rng.random(len(probs))[:, None] * cum[:, -1:]
     return (u > cum).sum(axis=1)
 
 
-def _chunks(total: int):
+def _chunks(total: int) -> Iterator[tuple[int, int]]:
     for start in range(0, total, CHUNK_ROWS):
         yield start, min(CHUNK_ROWS, total - start)
 
 
-def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
+def _build_activities(
+    con: duckdb.DuckDBPyConnection,
+    rng: np.random.Generator,
+    communities: list[Community],
+    pairings: Sequence[tuple[str, str, dt.date, bool]],
+    scale: float,
+    progress: Callable[[float], object],
+) -> None:
     n_days = (W.DATA_END - W.ACTION_START).days + 1
     days = np.arange(n_days)
     day_p = _day_weights(
@@ -293,8 +312,8 @@ def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
     for pid, cid, since, delivers in pairings:
         if not delivers:
             continue
-        for k, colour in enumerate(colours):
-            affinity = W.KIND_COLOUR_AFFINITY[partner_kind[pid]][colour]
+        for k, colour_name in enumerate(colours):
+            affinity = W.KIND_COLOUR_AFFINITY[partner_kind[pid]][colour_name]
             if affinity > 0:
                 candidates.setdefault((index_of[cid], k), []).append((pid, since, affinity))
 
@@ -323,9 +342,9 @@ def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
                 continue
             weights = np.array([a for _, _, a in cands])
             chosen = rng.choice(len(cands), size=int(mask.sum()), p=weights / weights.sum())
-            since = np.array([np.datetime64(cands[j][1]) for j in chosen])
+            paired_since = np.array([np.datetime64(cands[j][1]) for j in chosen])
             ids = np.array([cands[j][0] for j in chosen], dtype=object)
-            ids[held[mask] < since] = None
+            ids[held[mask] < paired_since] = None
             partner[mask] = ids
         base = np.vectorize(base_participants.get)(item)
         with_partner = np.array([p is not None for p in partner])
@@ -355,7 +374,13 @@ def _build_activities(con, rng, communities, pairings, scale, progress) -> None:
         progress((start + n) / total)
 
 
-def _build_cases(con, rng, communities, scale, progress) -> None:
+def _build_cases(
+    con: duckdb.DuckDBPyConnection,
+    rng: np.random.Generator,
+    communities: list[Community],
+    scale: float,
+    progress: Callable[[float], object],
+) -> None:
     n_days = (W.DATA_END - W.ACTION_START).days + 1
     days = np.arange(n_days)
     day_p = _day_weights(
@@ -450,7 +475,7 @@ def _build_cases(con, rng, communities, scale, progress) -> None:
         progress((start + n) / total)
 
 
-def _build_contest(con, rng, communities) -> None:
+def _build_contest(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, communities: list[Community]) -> None:
     by_name = {c["name"]: c for c in communities}
     for jid, name, kind, _, _ in W.JUDGES:
         con.execute("INSERT INTO judges VALUES (?, ?, ?)", [jid, name, kind])
@@ -489,7 +514,7 @@ def _build_contest(con, rng, communities) -> None:
                     )
 
 
-def main(argv=None) -> None:
+def main(argv: list[str] | None = None) -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -7,6 +7,7 @@ read "—" until a line is added to COLUMN_NOTES.
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -438,7 +439,7 @@ MASKED_COLUMNS = {
 }
 
 
-def tables(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def tables(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every table and view of the database: table_name, kind (table / view), columns, rows,
     meaning_zh, meaning_en. Row counts are exact for tables; views show none (counting one runs it)."""
     listing = db.query(
@@ -466,7 +467,7 @@ def tables(con, *, scope: Scope | None = None) -> pd.DataFrame:
     return listing
 
 
-def columns(con, table: str, *, scope: Scope | None = None) -> pd.DataFrame:
+def columns(con: duckdb.DuckDBPyConnection, table: str, *, scope: Scope | None = None) -> pd.DataFrame:
     """The columns of `table` in order: column_name, data_type, nullable, meaning_zh, meaning_en."""
     _known(con, table, scope)
     frame = db.query(
@@ -483,7 +484,7 @@ def columns(con, table: str, *, scope: Scope | None = None) -> pd.DataFrame:
     return frame
 
 
-def sample(con, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.DataFrame:
+def sample(con: duckdb.DuckDBPyConnection, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.DataFrame:
     """The first `n` rows of `table` (in storage order), personal data masked; a secretary's scope
     sees only the own community's rows of tables that have a community_id."""
     _known(con, table, scope)
@@ -507,7 +508,7 @@ def sample(con, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.Da
     return db.query(con, query.bind(n=int(n)))
 
 
-def _known(con, table: str, scope: Scope | None = None) -> None:
+def _known(con: duckdb.DuckDBPyConnection, table: str, scope: Scope | None = None) -> None:
     """`table` must be a table or view of the database that `scope` may read (analytics.explore.readable):
     names are checked before they reach SQL."""
     if not readable.may_read(table, scope):

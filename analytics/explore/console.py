@@ -74,7 +74,7 @@ ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT: "SELECT", duckdb.StatementTyp
 
 # The engine-level guarantees. lock_configuration comes last in spirit: once the instance runs with
 # it, none of the other settings can be changed from SQL.
-LOCKED_CONFIG = {
+LOCKED_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
@@ -156,7 +156,7 @@ def _verdict(count: int, kind: str | None) -> str:
         raise QueryRefused("没有找到可运行的语句（只有注释？）。", "empty")
     if count > 1:
         raise QueryRefused(f"一次只能运行一条语句，这里有 {count} 条。请删去多余的语句（分号后面的部分）。", "multiple")
-    if kind not in ALLOWED_STATEMENTS.values():
+    if kind is None or kind not in ALLOWED_STATEMENTS.values():
         raise QueryRefused(
             f"控制台只能运行查询（SELECT、FROM、WITH … SELECT、EXPLAIN 等），这是一条"
             f" {kind} 语句，已拒绝。修改数据请使用“数据导入”功能。",
@@ -199,7 +199,7 @@ def run_readonly(
     if scope is not None and not can_use_console(scope):
         raise QueryRefused("SQL 控制台只对领导、分析人员和管理员开放。", "access")
     _check_text(sql)
-    if privacy.sees_personal_data(scope):
+    if scope is None or privacy.sees_personal_data(scope):
         source_path, source = _plain_source(path)
     else:
         source_path, source = _masked_snapshot(path, scope.role), "masked"
@@ -223,13 +223,13 @@ def run_readonly(
         refusal.worker_peak_rss = answer.peak_rss
         raise
     if header["cut"] == "bytes" and header["rows"] == 0:
-        refusal = QueryRefused(
+        too_big = QueryRefused(
             f"查询结果的第一行就超过了 {max_bytes / 2**20:g} MB 的上限，无法显示。"
             "请只选需要的列，或用 left()、length() 等取其一部分。",
             "memory",
         )
-        refusal.worker_peak_rss = answer.peak_rss
-        raise refusal
+        too_big.worker_peak_rss = answer.peak_rss
+        raise too_big
     return QueryResult(
         _frame(answer.body), header["cut"] is not None, header["elapsed"], source, header["cut"], answer.peak_rss
     )
@@ -371,7 +371,7 @@ def _masked_snapshot(path: Path, role: str) -> Path:
 
 def _fingerprint(path: Path) -> str:
     """Changes whenever a commit reaches the file or its write-ahead log."""
-    parts = []
+    parts: list[tuple[int, int, int, int] | None] = []
     for file in (path, Path(str(path) + ".wal")):
         try:
             st = file.stat()
@@ -456,7 +456,7 @@ def _copy_database(source: duckdb.DuckDBPyConnection, building: Path) -> None:
     indexes; measured in the module's docstring)."""
     cur = source.cursor()
     try:
-        alias = cur.execute("SELECT current_database()").fetchone()[0]
+        alias = cur.execute("SELECT current_database()").fetchall()[0][0]
         cur.execute(f"ATTACH '{_quote(str(building))}' AS explore_snapshot (READ_WRITE)")
         try:
             cur.execute(f'COPY FROM DATABASE "{alias}" TO explore_snapshot')
@@ -538,14 +538,14 @@ def _worker_refusal(error: console_runner.WorkerError, timeout_s: float, max_byt
     return refusal
 
 
-def _frame(body) -> pd.DataFrame:
+def _frame(body: console_runner._Chunks) -> pd.DataFrame:
     """The worker's Arrow stream as a frame. Nested values (lists, structs, maps) stay in Arrow memory
     (pd.ArrowDtype) instead of becoming millions of Python objects; DECIMAL becomes a number."""
     with pa.ipc.open_stream(pa.PythonFile(body, mode="r")) as reader:
         table = reader.read_all()
     table = table.rename_columns(_unique_names(table.column_names))
 
-    def mapper(kind: pa.DataType):
+    def mapper(kind: pa.DataType) -> pd.ArrowDtype | None:
         nested = pa.types.is_nested(kind) and not pa.types.is_dictionary(kind)
         return pd.ArrowDtype(kind) if nested else None
 
@@ -586,7 +586,9 @@ def _quote(text: str) -> str:
 NAME_MAX = 60
 
 
-def saved_queries(con, *, scope: Scope | None = None, user: str | None = None) -> pd.DataFrame:
+def saved_queries(
+    con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None, user: str | None = None
+) -> pd.DataFrame:
     """Saved queries, newest first: name, sql, note, saved_by, saved_at — `user`'s own, or every one
     when no user is named (a notebook holding the file)."""
     where, params = ("owner = $user", {"user": user}) if user is not None else ("TRUE", {})
@@ -600,7 +602,13 @@ def saved_queries(con, *, scope: Scope | None = None, user: str | None = None) -
 
 
 def save_query(
-    con, name: str, sql: str, *, note: str | None = None, scope: Scope | None = None, user: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    *,
+    note: str | None = None,
+    scope: Scope | None = None,
+    user: str | None = None,
 ) -> None:
     """Save (or replace) a query under `name`; only a query the console would run can be saved, and
     only its owner replaces it."""
@@ -632,7 +640,9 @@ def save_query(
         cur.close()
 
 
-def delete_saved_query(con, name: str, *, scope: Scope | None = None, user: str | None = None) -> None:
+def delete_saved_query(
+    con: duckdb.DuckDBPyConnection, name: str, *, scope: Scope | None = None, user: str | None = None
+) -> None:
     """Delete `user`'s query `name` (any query of that name when no user is named)."""
     owned = Sql("AND owner = $user", {"user": user}) if user is not None else ""
     statement = Sql.compose("DELETE FROM saved_queries WHERE name = $name {owned}", owned=owned).bind(name=name)
@@ -668,7 +678,7 @@ def flat_for_export(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _flat_cell(value):
+def _flat_cell(value: object) -> object:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
     if isinstance(value, list | tuple | dict | set):

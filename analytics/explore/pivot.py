@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
 from analytics.core import connection as db
@@ -162,7 +163,7 @@ def filterable_for(subject: str) -> list[str]:
     return [name for name in dimensions_for(subject) if DIMENSIONS[name].codes is not None]
 
 
-def pivot(con, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
+def pivot(con: duckdb.DuckDBPyConnection, spec: PivotSpec, *, scope: Scope | None = None) -> PivotResult:
     """A row per combination of the spec's dimensions (in their natural order) with its measures.
     For roles other than leader, small counts of disputes are suppressed (`_suppressed`)."""
     src = warehouse.reader(con).source
@@ -189,7 +190,9 @@ _AUDIT = {
 } | {"surveyed": "coalesce(CAST(sum(k.surveyed) AS BIGINT), 0)"}
 
 
-def _suppressed(con, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, source: Source) -> pd.DataFrame:
+def _suppressed(
+    con: duckdb.DuckDBPyConnection, spec: PivotSpec, frame: pd.DataFrame, *, scope: Scope | None, source: Source
+) -> pd.DataFrame:
     """The pivot with small dispute counts hidden, and what would give them back: the rows count
     disputes alone where category is a dimension (its dispute rows) or the only category kept."""
     kept = dict(spec.keep).get("category")
@@ -258,7 +261,7 @@ def build_sql(
         else f"f.base_{measures[m].split(':', 1)[1]} * 1000.0 / nullif(r.residents, 0) AS {m}"
         for m in spec.measures
     ]
-    source = "facts f"
+    from_clause = "facts f"
     if per_1k:
         place = next((d for d in ("community", "grid") if d in spec.rows), None)
         people_where = spec.filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="r")
@@ -274,10 +277,10 @@ def build_sql(
                 where=people_where,
             )
         )
-        source += f" JOIN people r ON r.place = f.{place}" if place else " CROSS JOIN people r"
+        from_clause += f" JOIN people r ON r.place = f.{place}" if place else " CROSS JOIN people r"
     ctes.append(f"""final AS (
     SELECT {_LIST.join(outputs + [f"f.sort_{d}" for d in spec.rows])}
-    FROM {source}
+    FROM {from_clause}
 )""")
     order = f"\nORDER BY {', '.join(f'sort_{d}' for d in spec.rows)}" if spec.rows else ""
     columns = ", ".join(list(spec.rows) + list(spec.measures))

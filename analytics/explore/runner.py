@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ENV_CONCURRENCY = "JIANGCHUAN_CONSOLE_CONCURRENCY"
 ENV_MEMORY = "JIANGCHUAN_CONSOLE_MEMORY_MB"
@@ -177,7 +178,7 @@ def run(
         _release(job)
 
 
-def _run(job: _Job, request: dict, on_wait) -> Answer:
+def _run(job: _Job, request: dict[str, Any], on_wait: Callable[[float], bool | None] | None) -> Answer:
     timeout_s = float(request["timeout_s"])
     started = time.perf_counter()
     try:
@@ -192,6 +193,7 @@ def _run(job: _Job, request: dict, on_wait) -> Answer:
     except OSError as exc:  # no process to be had (memory, process limit): a refusal, not a crash
         raise WorkerError("crashed", f"cannot start a worker: {exc}") from exc
     job.attach(proc)
+    assert proc.stdin is not None and proc.stdout is not None  # both are pipes (Popen above)
     try:
         proc.stdin.write(json.dumps(request).encode() + b"\n")
         proc.stdin.close()

@@ -21,6 +21,8 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 # After the soft interrupt, how long the worker may take to wind down before the alarm ends it.
 ALARM_GRACE_S = 3
@@ -30,7 +32,7 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _rows_within(batch, budget: int) -> int:
+def _rows_within(batch: Any, budget: int) -> int:  # batch: a pyarrow RecordBatch
     """The most leading rows of `batch` whose Arrow data fit in `budget` bytes (binary search)."""
     low, high = 0, batch.num_rows
     while low < high:
@@ -42,7 +44,7 @@ def _rows_within(batch, budget: int) -> int:
     return low
 
 
-def _parts(batch, size: int = 4 * 2**20):
+def _parts(batch: Any, size: int = 4 * 2**20) -> Iterator[Any]:
     """`batch` in messages of about `size` bytes (at least one row each), so that the server can read
     the answer message by message instead of needing one buffer as large as the whole answer."""
     while batch.num_rows:
@@ -51,7 +53,7 @@ def _parts(batch, size: int = 4 * 2**20):
         batch = batch.slice(take)
 
 
-def run(request: dict, out) -> None:
+def run(request: dict[str, Any], out: BinaryIO) -> None:
     import duckdb
     import pyarrow as pa
 
@@ -133,7 +135,7 @@ def run(request: dict, out) -> None:
     out.flush()
 
 
-def _script(request: dict, out) -> None:
+def _script(request: dict[str, Any], out: BinaryIO) -> None:
     """The server's own statements on a file of its own (the masking of a fresh copy for a role):
     read-write, then a checkpoint. In a worker so that their memory is not the server's either."""
     import duckdb
@@ -145,7 +147,7 @@ def _script(request: dict, out) -> None:
             con.execute(statement)
         con.execute("CHECKPOINT")
         con.close()
-        header = {
+        header: dict[str, object] = {
             "ok": True,
             "rows": 0,
             "bytes": 0,

@@ -174,7 +174,7 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     return winners[0]
 
 
-def _run(cur, chosen, spec, *, round_id, progress, notes) -> Prepared:
+def _run(cur: duckdb.DuckDBPyConnection, chosen, spec, *, round_id, progress, notes) -> Prepared:
     pipe = Pipeline(cur, spec, round_id=round_id)
     if spec.table != "contest_scores":
         prepared = pipe.run(chosen, progress)
@@ -244,7 +244,7 @@ def _masked_preview(spec, preview: pd.DataFrame) -> pd.DataFrame:
     return preview
 
 
-def _open(con, path, table, *, scope, max_bytes, file_name):
+def _open(con: duckdb.DuckDBPyConnection, path, table, *, scope, max_bytes, file_name):
     _require(scope)
     spec = _spec(table)
     path = Path(path)
@@ -255,7 +255,7 @@ def _open(con, path, table, *, scope, max_bytes, file_name):
 
 
 def preview(
-    con,
+    con: duckdb.DuckDBPyConnection,
     path: str | os.PathLike,
     table: str,
     *,
@@ -315,7 +315,7 @@ def _better_kind(sheet, spec) -> str | None:
 
 
 def import_file(
-    con,
+    con: duckdb.DuckDBPyConnection,
     path: str | os.PathLike,
     table: str,
     *,
@@ -422,7 +422,7 @@ def _write_failures(file_name: str):
         raise
 
 
-def undo_batch(con, batch_id: str, *, scope: Scope | None = None) -> int:
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str, *, scope: Scope | None = None) -> int:
     """Remove the rows batch `batch_id` added (one transaction); returns how many were removed."""
     _require(scope)
     removed = load.undo_batch(con, batch_id)
@@ -430,7 +430,7 @@ def undo_batch(con, batch_id: str, *, scope: Scope | None = None) -> int:
     return removed
 
 
-def history(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def history(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every import batch, newest first (file name, sha256, rows, time, status, sheet, skipped, conflicts)."""
     _require(scope)
     frame = load.history(con)
@@ -438,7 +438,9 @@ def history(con, *, scope: Scope | None = None) -> pd.DataFrame:
     return frame
 
 
-def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None) -> dict[str, int]:
+def clear_demo(
+    con: duckdb.DuckDBPyConnection, *, reference_lists: bool = False, scope: Scope | None = None
+) -> dict[str, int]:
     """Delete the demo world's simulated rows and mark the database real (see load.clear_demo)."""
     _require(scope)
     cleared = load.clear_demo(con, reference_lists=reference_lists)
@@ -446,11 +448,11 @@ def clear_demo(con, *, reference_lists: bool = False, scope: Scope | None = None
     return cleared
 
 
-def round_choices(con, *, scope: Scope | None = None) -> pd.DataFrame:
+def round_choices(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Contest rounds to pick from when a score sheet does not name its round (newest first)."""
     return db.query(con, "SELECT round_id, name, held_on FROM contest_rounds ORDER BY held_on DESC, round_id")
 
 
-def template_bytes(con, table: str, *, scope: Scope | None = None) -> bytes:
+def template_bytes(con: duckdb.DuckDBPyConnection, table: str, *, scope: Scope | None = None) -> bytes:
     """template_xlsx in the connection-first shape the app's cache wrapper calls."""
     return template_xlsx(table)

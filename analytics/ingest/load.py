@@ -4,7 +4,9 @@ skipped, conflicting rows reported and left alone; undo of a batch; the history;
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +21,7 @@ CHUNK_ROWS = 200_000
 DEMO_BATCH = "demo"
 
 
-def find_duplicate(con, table: str, sha256: str, sheet: str | None) -> str | None:
+def find_duplicate(con: duckdb.DuckDBPyConnection, table: str, sha256: str, sheet: str | None) -> str | None:
     """The batch that already imported this very file (same bytes, same table and sheet), if any."""
     return db.scalar(
         con,
@@ -35,13 +37,15 @@ def find_duplicate(con, table: str, sha256: str, sheet: str | None) -> str | Non
 _MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
 
 
-def masker(table: str, column: str):
+def masker(table: str, column: str) -> Callable[[str | None], str | None] | None:
     """How a personal column of `table` is shown to a role that reads personal data masked (None: as is)."""
     kinds = dict(privacy.PERSONAL_COLUMNS.get(table, ()))
     return _MASKERS[kinds[column]] if column in kinds else None
 
 
-def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarray, np.ndarray, list]:
+def compare(
+    cur: duckdb.DuckDBPyConnection, prepared: Prepared, *, masked: bool = False
+) -> tuple[np.ndarray, np.ndarray, list]:
     """(rows to insert mask, rows identical to stored ones mask, conflicts) against the database.
     `prepared.rows` must be registered on `cur` as ingest_rows. With `masked`, the conflicts quote the
     personal fields (stored and incoming) masked: a conflict must not be a way to read stored data."""
@@ -127,7 +131,7 @@ def _text(value) -> str:
     return str(value)
 
 
-def new_batch_id(cur, sha256: str) -> str:
+def new_batch_id(cur: duckdb.DuckDBPyConnection, sha256: str) -> str:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = f"B{stamp}-{sha256[:6]}"
     candidate, n = base, 1
@@ -139,7 +143,15 @@ def new_batch_id(cur, sha256: str) -> str:
     return candidate
 
 
-def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress=None, masked: bool = False) -> dict:
+def write_rows(
+    cur: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    *,
+    file_name: str,
+    sha256: str,
+    progress=None,
+    masked: bool = False,
+) -> dict:
     """Insert the new rows of `prepared` on `cur`, a cursor inside the import's transaction (the caller
     commits or rolls back). Returns batch_id (None when nothing was new), rows inserted, rows skipped as
     already present, and the conflicts."""
@@ -200,7 +212,7 @@ def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress
     return {"batch_id": batch_id, "inserted": total, "skipped": int(identical.sum()), "conflicts": conflicts}
 
 
-def undo_batch(con, batch_id: str) -> int:
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     """Remove the rows a batch added, in one transaction; returns how many. Refused while other data
     still points at them (undo those batches first) and for the demo world (use clear_demo)."""
     found = db.query(con, "SELECT table_name, status FROM import_batches WHERE batch_id = $b", {"b": batch_id})
@@ -255,7 +267,7 @@ def undo_batch(con, batch_id: str) -> int:
     return int(removed or 0)
 
 
-def history(con) -> pd.DataFrame:
+def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every batch, newest first: file, table, sha256, rows, time, status, sheet, skipped, conflicts."""
     return db.query(
         con,
@@ -281,7 +293,7 @@ _DEMO_FACTS = (
 _DEMO_REFERENCE = ("pairings", "secretaries", "communities", "partners", "service_items")
 
 
-def clear_demo(con, *, reference_lists: bool = False) -> dict[str, int]:
+def clear_demo(con: duckdb.DuckDBPyConnection, *, reference_lists: bool = False) -> dict[str, int]:
     """Delete the simulated data so that real imports do not mix with it, and mark the database real.
 
     Always removed: seed activities and grid cases of the demo world, and the demo contest (rounds,

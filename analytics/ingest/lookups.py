@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
+
+import duckdb
 
 from analytics.core import connection as db
 from analytics.ingest.specs import REFERENCE_NAMES, VOCABULARIES
@@ -17,7 +20,7 @@ _GRID_SUFFIXES = ("片区网格", "网格", "片区")
 _BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 
 
-def vocabulary_lookup(name: str):
+def vocabulary_lookup(name: str) -> Callable[[str], tuple[str | None, str | None]]:
     """A function text -> (code, None) | (None, message) for one vocabulary."""
     table: dict[str, str] = {}
     for code, spellings in VOCABULARIES[name].items():
@@ -34,7 +37,7 @@ def vocabulary_lookup(name: str):
     return lookup
 
 
-def bool_lookup():
+def bool_lookup() -> Callable[[str], tuple[bool | None, str | None]]:
     lookup = vocabulary_lookup("bool")
 
     def as_bool(text: str):
@@ -49,7 +52,7 @@ def bool_lookup():
 class References:
     """Name -> id maps of the reference lists, read once per import on the import's own cursor."""
 
-    def __init__(self, cur):
+    def __init__(self, cur: duckdb.DuckDBPyConnection):
         self.cur = cur
         self._maps: dict[str, tuple[dict[str, set[str]], list[str]]] = {}
 
@@ -137,12 +140,12 @@ class References:
             raise ValueError(target)
         return names, sorted(set(shown))
 
-    def maps(self, target: str):
+    def maps(self, target: str) -> tuple[dict[str, set[str]], list[str]]:
         if target not in self._maps:
             self._maps[target] = self._build(target)
         return self._maps[target]
 
-    def lookup(self, target: str, *, scoped: bool = False):
+    def lookup(self, target: str, *, scoped: bool = False) -> Callable[[str], tuple[str | None, str | None]]:
         """text -> (id, None) | (None, message). With `scoped`, text is "round_id\\x1fname"."""
         names, shown = self.maps(target)
         what = REFERENCE_NAMES[target]

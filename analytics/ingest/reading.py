@@ -130,7 +130,7 @@ def sniff_kind(path: Path, data_head: bytes, file_name: str | None = None) -> st
     return "csv"
 
 
-def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str | None = None) -> Workbook:
+def open_file(path: str | os.PathLike[str], *, max_bytes: int | None = None, file_name: str | None = None) -> Workbook:
     """The file's sheets, read in a worker process (analytics.core.isolate): this process only ever
     holds the sheet names, the first rows and the rows asked for, as Arrow tables."""
     path = Path(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -90,7 +91,7 @@ def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.nd
 
 
 class Pipeline:
-    def __init__(self, cur, spec: TableSpec, *, round_id: str | None = None):
+    def __init__(self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, *, round_id: str | None = None):
         self.cur = cur
         self.spec = spec
         self.round_id = round_id

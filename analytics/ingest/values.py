@@ -107,7 +107,9 @@ def _excel_error(value: str) -> str | None:
     return None
 
 
-def map_distinct(raw: pa.Array, fn: Callable[[str], tuple[object, str | None]], out_type: pa.DataType):
+def map_distinct(
+    raw: pa.Array, fn: Callable[[str], tuple[object, str | None]], out_type: pa.DataType
+) -> tuple[pa.Array, np.ndarray, list[str | None], np.ndarray]:
     """fn applied once per distinct raw value: returns (values, bad mask, message per element or None)."""
     encoded = pc.dictionary_encode(raw)
     uniques = encoded.dictionary.to_pylist()

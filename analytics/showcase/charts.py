@@ -19,11 +19,13 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.errors import DataError
+from analytics.showcase.content import Showcase
 from analytics.showcase.text import label, number, pct, text
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -52,7 +54,7 @@ _render_lock = threading.Lock()  # one Chromium at a time: the server has few co
 # --- figures -------------------------------------------------------------------------------------
 
 
-def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
+def _layout(fig: go.Figure, title: str, height: int, **extra: Any) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
         width=WIDTH,
@@ -70,7 +72,7 @@ def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     return fig
 
 
-def services_figure(s) -> go.Figure:
+def services_figure(s: Showcase) -> go.Figure:
     """Residents served per seed colour, this period beside the previous one."""
     lang = s.lang
     frame = s.services
@@ -107,7 +109,7 @@ def services_figure(s) -> go.Figure:
     return _layout(fig, text("chart.services", lang), 430, barmode="group", bargap=0.25, showlegend=False)
 
 
-def monthly_figure(s) -> go.Figure:
+def monthly_figure(s: Showcase) -> go.Figure:
     """Activities per month, stacked by seed colour."""
     lang = s.lang
     frame = s.monthly.copy()
@@ -127,7 +129,7 @@ def monthly_figure(s) -> go.Figure:
     return _layout(fig, text("chart.monthly", lang), 400, barmode="stack", bargap=0.2)
 
 
-def items_figure(s) -> go.Figure:
+def items_figure(s: Showcase) -> go.Figure:
     """The service items that reached most residents."""
     lang = s.lang
     frame = s.top_items.iloc[::-1]
@@ -150,7 +152,7 @@ def items_figure(s) -> go.Figure:
     return _layout(fig, text("chart.items", lang), 90 + 56 * max(len(frame), 1), bargap=0.3)
 
 
-def grid_work_figure(s) -> go.Figure:
+def grid_work_figure(s: Showcase) -> go.Figure:
     """Closed matters by the level they were settled at: this community against the subdistrict."""
     lang = s.lang
     rows = [(text("grid.subdistrict", lang), s.subdistrict), (text("grid.this_community", lang), s.grid_work)]
@@ -172,7 +174,7 @@ def grid_work_figure(s) -> go.Figure:
     return _layout(fig, text("chart.grid_work", lang), 300, barmode="stack", bargap=0.35)
 
 
-def contest_figure(s) -> go.Figure:
+def contest_figure(s: Showcase) -> go.Figure:
     """The community's place in each contest round it entered (1 = first)."""
     lang = s.lang
     frame = s.contest
@@ -203,7 +205,7 @@ def contest_figure(s) -> go.Figure:
     return _layout(fig, text("chart.contest", lang), 360)
 
 
-def figures(s) -> dict[str, go.Figure]:
+def figures(s: Showcase) -> dict[str, go.Figure]:
     """The showcase's figures by name, in reading order; a part with no data has no figure."""
     out = {"services": services_figure(s)}
     if len(s.monthly):

@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
 from analytics import cases, grids, places, seeds
@@ -135,14 +136,16 @@ def check_access(community_id: str, scope: Scope | None) -> None:
         raise AccessDenied("居民区书记只能查看和导出本社区的擂台展示。如需其他社区的材料，请联系街道。")
 
 
-def default_period(con, *, months: int = DEFAULT_MONTHS, scope: Scope | None = None) -> tuple[dt.date, dt.date]:
+def default_period(
+    con: duckdb.DuckDBPyConnection, *, months: int = DEFAULT_MONTHS, scope: Scope | None = None
+) -> tuple[dt.date, dt.date]:
     """The `months` that end on the data's last day."""
     first, last = places.data_range(con)
     start = (pd.Timestamp(last) - pd.DateOffset(months=months)).date() + dt.timedelta(days=1)
     return max(first, start), last
 
 
-def _period(con, start, end) -> tuple[dt.date, dt.date]:
+def _period(con: duckdb.DuckDBPyConnection, start, end) -> tuple[dt.date, dt.date]:
     if start is None or end is None:
         default_start, default_end = default_period(con)
         start, end = start or default_start, end or default_end
@@ -155,11 +158,11 @@ def _period(con, start, end) -> tuple[dt.date, dt.date]:
 # --- the story -----------------------------------------------------------------------------------
 
 
-def _has_story_table(con) -> bool:
+def _has_story_table(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(db.scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'showcase_stories'"))
 
 
-def get_story(con, community_id: str, *, scope: Scope | None = None) -> Story:
+def get_story(con: duckdb.DuckDBPyConnection, community_id: str, *, scope: Scope | None = None) -> Story:
     """The community's saved story (an empty Story when none is saved)."""
     check_access(community_id, scope)
     if not _has_story_table(con):
@@ -190,7 +193,12 @@ def clean_story(story: str) -> str:
 
 
 def set_story(
-    con, community_id: str, story: str, *, updated_by: str | None = None, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    community_id: str,
+    story: str,
+    *,
+    updated_by: str | None = None,
+    scope: Scope | None = None,
 ) -> Story:
     """Save the community's story (an empty text removes it) and record the edit in the audit log.
 
@@ -233,7 +241,7 @@ def _first(frame: pd.DataFrame) -> dict:
     return {k: _plain(v) for k, v in frame.iloc[0].items()} if len(frame) else {}
 
 
-def _services(con, filters: Filters, scope) -> pd.DataFrame:
+def _services(con: duckdb.DuckDBPyConnection, filters: Filters, scope) -> pd.DataFrame:
     frame = seeds.uptake(con, filters, ("seed_colour",), scope=scope).set_index("seed_colour")
     frame = frame.reindex(list(COLOURS))
     counts = [c for c in frame.columns if not c.endswith("_change")]
@@ -241,7 +249,7 @@ def _services(con, filters: Filters, scope) -> pd.DataFrame:
     return frame.rename_axis("seed_colour").reset_index()
 
 
-def _ranks(con, start: dt.date, end: dt.date, community_id: str) -> pd.DataFrame:
+def _ranks(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, community_id: str) -> pd.DataFrame:
     """This community's place among all communities on each RANK_MEASURES measure (1 = best; ties share).
     Reads every community (scope=None) and returns this community's rank and the count only."""
     every = grids.community_summary(con, Filters(start, end))
@@ -266,7 +274,7 @@ def _ranks(con, start: dt.date, end: dt.date, community_id: str) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["metric", "value", "rank", "of"])
 
 
-def _partner_stories(con, filters: Filters, scope) -> pd.DataFrame:
+def _partner_stories(con: duckdb.DuckDBPyConnection, filters: Filters, scope) -> pd.DataFrame:
     """Per partner active in the community: activities, participants and the item it held most."""
     frame = seeds.uptake(con, filters, ("partner_id", "item_id"), scope=scope)
     frame = frame[frame["partner_id"].notna() & (frame["activities"] > 0)]
@@ -283,7 +291,15 @@ def _partner_stories(con, filters: Filters, scope) -> pd.DataFrame:
     )
 
 
-def content(con, community_id: str, *, start=None, end=None, lang: str = "zh", scope: Scope | None = None) -> Showcase:
+def content(
+    con: duckdb.DuckDBPyConnection,
+    community_id: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    lang: str = "zh",
+    scope: Scope | None = None,
+) -> Showcase:
     """Everything the showcase of `community_id` says for the period (see Showcase)."""
     check_access(community_id, scope)
     start, end = _period(con, start, end)

@@ -8,9 +8,12 @@ from __future__ import annotations
 import functools
 import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from analytics.core.errors import DataError
+from analytics.showcase.content import Showcase
 from analytics.showcase.text import date, label, number, pct
 
 SERVICE_METRICS = ("activities", "participants", "volunteers", "volunteer_hours")
@@ -30,15 +33,15 @@ FONT_CANDIDATES = (
 # --- facts and sentences shared by every format ----------------------------------------------------
 
 
-def period_text(s) -> str:
+def period_text(s: Showcase) -> str:
     return s.t("period", start=date(s.start, s.lang), end=date(s.end, s.lang))
 
 
-def compared_text(s) -> str:
+def compared_text(s: Showcase) -> str:
     return s.t("compared", start=date(s.previous_start, s.lang), end=date(s.previous_end, s.lang))
 
 
-def profile_facts(s) -> list[tuple[str, str]]:
+def profile_facts(s: Showcase) -> list[tuple[str, str]]:
     p, lang = s.profile, s.lang
     tier = p.get("sample_tier")
     return [
@@ -51,7 +54,7 @@ def profile_facts(s) -> list[tuple[str, str]]:
     ]
 
 
-def partner_names(s) -> list[str]:
+def partner_names(s: Showcase) -> list[str]:
     return [
         f"{row.partner_name}（{label('kind', row.kind, s.lang)}）"
         if s.lang == "zh"
@@ -60,19 +63,19 @@ def partner_names(s) -> list[str]:
     ]
 
 
-def change_text(s, values: dict, metric: str) -> str:
+def change_text(s: Showcase, values: Mapping[str, Any], metric: str) -> str:
     before, ratio = values.get(f"{metric}_prev"), values.get(f"{metric}_change")
     if before is None or ratio is None or before == 0:
         return s.t("change.none")
     return s.t("change", change=f"{float(ratio) * 100:+.1f}%")
 
 
-def service_numbers(s) -> list[tuple[str, str, str]]:
+def service_numbers(s: Showcase) -> list[tuple[str, str, str]]:
     """(label, value, change) of the four uptake measures, as every format prints them."""
     return [(s.t(f"metric.{m}"), number(s.totals.get(m), s.lang), change_text(s, s.totals, m)) for m in SERVICE_METRICS]
 
 
-def colour_lines(s) -> list[tuple[str, str]]:
+def colour_lines(s: Showcase) -> list[tuple[str, str]]:
     """(colour, "42场 · 1,768人次 · 较上期 +35.3%") per seed colour."""
     out = []
     for row in s.services.to_dict("records"):
@@ -82,7 +85,7 @@ def colour_lines(s) -> list[tuple[str, str]]:
     return out
 
 
-def grid_numbers(s) -> list[tuple[str, str, str]]:
+def grid_numbers(s: Showcase) -> list[tuple[str, str, str]]:
     """(label, value, comparison) of grid work: matters reported, the two rates against the subdistrict."""
     work, whole = s.grid_work, s.subdistrict
     return [
@@ -100,7 +103,7 @@ def grid_numbers(s) -> list[tuple[str, str, str]]:
     ]
 
 
-def item_lines(s) -> list[str]:
+def item_lines(s: Showcase) -> list[str]:
     if s.top_items.empty:
         return [s.t("items.none")]
     return [
@@ -115,7 +118,7 @@ def item_lines(s) -> list[str]:
     ]
 
 
-def contest_lines(s) -> list[str]:
+def contest_lines(s: Showcase) -> list[str]:
     if s.contest.empty:
         return [s.t("contest.none")]
     return [
@@ -131,11 +134,11 @@ def contest_lines(s) -> list[str]:
     ]
 
 
-def story_text(s) -> str:
+def story_text(s: Showcase) -> str:
     return s.story.story or s.t("story.empty")
 
 
-def footer_text(s) -> str:
+def footer_text(s: Showcase) -> str:
     return s.t("footer", made=date(s.made_on, s.lang))
 
 

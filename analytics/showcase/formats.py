@@ -6,6 +6,10 @@ Every format is drawn from the same `Showcase` (analytics.showcase.content) and 
 
 from __future__ import annotations
 
+import datetime as dt
+
+import duckdb
+
 from analytics.core.scope import Scope
 from analytics.showcase import charts
 from analytics.showcase.content import FORMATS, Showcase, content
@@ -25,7 +29,14 @@ def render(s: Showcase, fmt: str) -> bytes:
 
 
 def build(
-    con, community_id: str, fmt: str, *, start=None, end=None, lang: str = "zh", scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    community_id: str,
+    fmt: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    lang: str = "zh",
+    scope: Scope | None = None,
 ) -> bytes:
     """The showcase of `community_id` for the period as pptx, pdf, png or html bytes."""
     if fmt not in FORMATS:

@@ -16,16 +16,21 @@ from __future__ import annotations
 import io
 import string
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image, ImageDraw, ImageFont
 
 from analytics.showcase import facts
+from analytics.showcase.content import Showcase
 from analytics.showcase.text import STRINGS
 
-RED = (183, 28, 28)
+# Colours as (red, green, blue).
+RGB = tuple[int, int, int]
+RED: RGB = (183, 28, 28)
 INK = (38, 50, 56)
 GREY = (96, 125, 139)
 PALE = (251, 233, 231)
@@ -38,7 +43,7 @@ CONTENT_W = A4_W - 2 * MARGIN
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _every_text(s) -> str:
+def _every_text(s: Showcase) -> str:
     """Every character the brief can print: the fixed words, the facts, the story, digits and signs."""
     pieces = [value[1 if s.lang == "en" else 0] for value in STRINGS.values()]
     pieces += [
@@ -59,7 +64,7 @@ def _every_text(s) -> str:
 
 
 class _Brief(FPDF):
-    def __init__(self, s, folder: Path):
+    def __init__(self, s: Showcase, folder: Path):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.s = s
         text = _every_text(s)
@@ -74,7 +79,7 @@ class _Brief(FPDF):
         self.set_author(s.t("subdistrict"))
         self.set_creator(s.t("subdistrict"))
 
-    def footer(self):
+    def footer(self) -> None:
         self.set_y(-10)
         self.set_font("cjk", "", 8)
         self.set_text_color(*GREY)
@@ -82,7 +87,7 @@ class _Brief(FPDF):
         self.cell(CONTENT_W * 0.8, 5, note)
         self.cell(CONTENT_W * 0.2, 5, f"{self.page_no()}/{{nb}}", align="R")
 
-    def font_(self, size: float, *, bold: bool = False, colour=INK) -> None:
+    def font_(self, size: float, *, bold: bool = False, colour: RGB = INK) -> None:
         self.set_font("cjk", "B" if bold else "", size)
         self.set_text_color(*colour)
 
@@ -96,13 +101,15 @@ class _Brief(FPDF):
         self.cell(CONTENT_W - 3.5, 7.5, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
-    def lines(self, rows, size: float = 10, *, colour=INK, bullet: str = "", height: float = 5.4) -> None:
+    def lines(
+        self, rows: Iterable[str], size: float = 10, *, colour: RGB = INK, bullet: str = "", height: float = 5.4
+    ) -> None:
         self.font_(size, colour=colour)
         for row in rows:
             self.set_x(MARGIN)
             self.multi_cell(CONTENT_W, height, f"{bullet}{row}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def boxes(self, numbers, *, height: float = 20.0) -> None:
+    def boxes(self, numbers: list[tuple[str, str, str]], *, height: float = 20.0) -> None:
         """A row of shaded boxes: label, big value, note."""
         gap = 3.0
         each = (CONTENT_W - gap * (len(numbers) - 1)) / len(numbers)
@@ -134,7 +141,7 @@ class _Brief(FPDF):
         self.set_y(self.get_y() + height + 1)
 
 
-def _header(pdf: _Brief, s) -> None:
+def _header(pdf: _Brief, s: Showcase) -> None:
     pdf.set_fill_color(*RED)
     pdf.rect(0, 0, A4_W, 36, style="F")
     pdf.set_xy(MARGIN, 7)
@@ -155,30 +162,35 @@ def _header(pdf: _Brief, s) -> None:
     pdf.set_xy(MARGIN, 40)
 
 
-def _story(pdf: _Brief, s) -> None:
+def _height(pdf: _Brief, text: str, line_height: float) -> float:
+    """How tall `text` would be on the page, measured without writing it."""
+    # output="HEIGHT" makes multi_cell return the height alone (its declared type covers every output)
+    return cast(float, pdf.multi_cell(CONTENT_W, line_height, text, align="L", dry_run=True, output="HEIGHT"))
+
+
+def _story(pdf: _Brief, s: Showcase) -> None:
     story = facts.story_text(s)
     room = A4_H - 14 - pdf.get_y()
     for size in (10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7):
         pdf.font_(size, colour=INK if s.story.story else GREY)
         height = size * 0.53
-        needed = pdf.multi_cell(CONTENT_W, height, story, align="L", dry_run=True, output="HEIGHT")
-        if needed <= room:
+        if _height(pdf, story, height) <= room:
             break
     else:
         # a story longer than the page (only if MAX_STORY_CHARS were raised): cut at what fits
-        while story and pdf.multi_cell(CONTENT_W, height, story + "…", align="L", dry_run=True, output="HEIGHT") > room:
+        while story and _height(pdf, story + "…", height) > room:
             story = story[:-20]
         story += "…"
     pdf.set_x(MARGIN)
     pdf.multi_cell(CONTENT_W, height, story, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def write_pdf(s, images: dict[str, bytes]) -> bytes:
+def write_pdf(s: Showcase, images: dict[str, bytes]) -> bytes:
     with tempfile.TemporaryDirectory(prefix="showcase-font-") as folder:
         return _write_pdf(s, images, Path(folder))
 
 
-def _write_pdf(s, images: dict[str, bytes], folder: Path) -> bytes:
+def _write_pdf(s: Showcase, images: dict[str, bytes], folder: Path) -> bytes:
     pdf = _Brief(s, folder)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -219,17 +231,17 @@ POSTER_W, POSTER_H = 1080, 1920
 POSTER_PAD = 60
 
 
-def _fonts():
+def _fonts() -> Callable[..., ImageFont.FreeTypeFont]:
     (regular, regular_index), (bold, bold_index) = facts.cjk_font()
 
-    def make(size: int, bold_: bool = False):
+    def make(size: int, bold_: bool = False) -> ImageFont.FreeTypeFont:
         path, index = (bold, bold_index) if bold_ else (regular, regular_index)
         return ImageFont.truetype(path, size, index=index)
 
     return make
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Lines of `text` that fit `width` pixels (CJK wraps anywhere; Latin words are kept whole)."""
     lines = []
     for paragraph in text.split("\n"):
@@ -259,7 +271,7 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def write_png(s, images: dict[str, bytes]) -> bytes:
+def write_png(s: Showcase, images: dict[str, bytes]) -> bytes:
     font = _fonts()
     poster = Image.new("RGB", (POSTER_W, POSTER_H), WHITE)
     draw = ImageDraw.Draw(poster)
@@ -269,7 +281,7 @@ def write_png(s, images: dict[str, bytes]) -> bytes:
     draw.rectangle((0, 0, POSTER_W, 370), fill=RED)
     draw.text((POSTER_PAD, 60), f"{s.t('subdistrict')} · {s.t('title')}", font=font(34), fill=WHITE)
     name_font = font(76 if len(s.name) <= 10 else 60, True)
-    y = 120
+    y: float = 120  # FreeTypeFont.size is declared a float
     for line in _wrap(draw, s.name, name_font, inner)[:2]:
         draw.text((POSTER_PAD, y), line, font=name_font, fill=WHITE)
         y += name_font.size + 14
@@ -301,7 +313,7 @@ def write_png(s, images: dict[str, bytes]) -> bytes:
     # the services chart
     chart = Image.open(io.BytesIO(images["services"])).convert("RGB")
     chart_h = int(inner * chart.height / chart.width)
-    poster.paste(chart.resize((inner, chart_h), Image.LANCZOS), (POSTER_PAD, 840))
+    poster.paste(chart.resize((inner, chart_h), Image.Resampling.LANCZOS), (POSTER_PAD, 840))
     y = 840 + chart_h + 30
 
     # highlights

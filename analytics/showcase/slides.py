@@ -9,16 +9,23 @@ their own CJK font).
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as Deck
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.picture import Picture
+from pptx.slide import Slide
+from pptx.text.text import _Run
 from pptx.util import Emu, Inches, Pt
 
 from analytics.showcase import facts
 from analytics.showcase.charts import SEED_COLOURS, SEED_OUTLINE
+from analytics.showcase.content import Showcase
 from analytics.showcase.text import label
 
 FONT = "Microsoft YaHei"
@@ -34,7 +41,7 @@ def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#"))
 
 
-def _font(run, size: float, *, bold: bool = False, colour: RGBColor = INK) -> None:
+def _font(run: _Run, size: float, *, bold: bool = False, colour: RGBColor = INK) -> None:
     run.font.name = FONT
     rpr = run._r.get_or_add_rPr()
     latin = rpr.find(qn("a:latin"))
@@ -48,24 +55,29 @@ def _font(run, size: float, *, bold: bool = False, colour: RGBColor = INK) -> No
     run.font.color.rgb = colour
 
 
+# A paragraph of a text box: its text, or (text, size, bold, colour).
+Line = str | tuple[str, float, bool, RGBColor]
+
+
 def _text(
-    slide,
-    left,
-    top,
-    width,
-    height,
-    lines,
+    slide: Slide,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    lines: str | Sequence[Line],
     *,
     size: float = 18,
     bold: bool = False,
     colour: RGBColor = INK,
-    align=PP_ALIGN.LEFT,
-    anchor=MSO_ANCHOR.TOP,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
     spacing: float = 1.15,
     name: str | None = None,
-):
+) -> Shape:
     """A text box; `lines` is a string or a list of paragraphs, each a string or (text, size, bold, colour)."""
-    box = slide.shapes.add_textbox(left, top, width, height)
+    # Sums of lengths are plain ints (EMU); python-pptx's signatures ask for Length, the same number.
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     if name:
         box.name = name
     frame = box.text_frame
@@ -83,8 +95,18 @@ def _text(
     return box
 
 
-def _rect(slide, left, top, width, height, fill: RGBColor, *, line: RGBColor | None = None, shape=MSO_SHAPE.RECTANGLE):
-    box = slide.shapes.add_shape(shape, left, top, width, height)
+def _rect(
+    slide: Slide,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    fill: RGBColor,
+    *,
+    line: RGBColor | None = None,
+    shape: MSO_SHAPE = MSO_SHAPE.RECTANGLE,
+) -> Shape:
+    box = slide.shapes.add_shape(shape, Emu(left), Emu(top), Emu(width), Emu(height))
     box.fill.solid()
     box.fill.fore_color.rgb = fill
     if line is None:
@@ -95,7 +117,7 @@ def _rect(slide, left, top, width, height, fill: RGBColor, *, line: RGBColor | N
     return box
 
 
-def _demo_tag(s, slide, *, on_red: bool = False) -> None:
+def _demo_tag(s: Showcase, slide: Slide, *, on_red: bool = False) -> None:
     if not s.demo:
         return
     tag = _rect(
@@ -117,7 +139,7 @@ def _demo_tag(s, slide, *, on_red: bool = False) -> None:
     _font(run, 16, bold=True, colour=RED if on_red else WHITE)
 
 
-def _slide(prs, s, title: str, number: int):
+def _slide(prs: Deck, s: Showcase, title: str, number: int) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _rect(slide, 0, 0, SLIDE_W, Inches(0.12), RED)
     _text(slide, Inches(0.5), Inches(0.3), Inches(10.5), Inches(0.8), title, size=30, bold=True, name="title")
@@ -148,15 +170,30 @@ def _slide(prs, s, title: str, number: int):
     return slide
 
 
-def _picture(slide, png: bytes, left, top, *, width=None, height=None, max_height=None):
-    picture = slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
+def _picture(
+    slide: Slide,
+    png: bytes,
+    left: int,
+    top: int,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    max_height: int | None = None,
+) -> Picture:
+    picture = slide.shapes.add_picture(
+        io.BytesIO(png),
+        Emu(left),
+        Emu(top),
+        width=None if width is None else Emu(width),
+        height=None if height is None else Emu(height),
+    )
     if max_height is not None and picture.height > max_height:
         ratio = max_height / picture.height
         picture.height, picture.width = Emu(int(max_height)), Emu(int(picture.width * ratio))
     return picture
 
 
-def _number_boxes(slide, numbers, top) -> None:
+def _number_boxes(slide: Slide, numbers: list[tuple[str, str, str]], top: int) -> None:
     """A row of boxes across the slide, each a label, a big value and a small note."""
     left, width, height = Inches(0.5), Inches(12.3), Inches(1.35)
     gap = Inches(0.2)
@@ -179,7 +216,7 @@ def _number_boxes(slide, numbers, top) -> None:
         )
 
 
-def _title_slide(prs, s) -> None:
+def _title_slide(prs: Deck, s: Showcase) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _rect(slide, 0, 0, SLIDE_W, SLIDE_H, RED)
     _rect(slide, Inches(0.8), Inches(4.55), Inches(2.2), Inches(0.06), WHITE)
@@ -221,7 +258,7 @@ def _title_slide(prs, s) -> None:
     _demo_tag(s, slide, on_red=True)
 
 
-def _profile_slide(prs, s, n: int) -> None:
+def _profile_slide(prs: Deck, s: Showcase, n: int) -> None:
     slide = _slide(prs, s, s.t("section.profile"), n)
     items = facts.profile_facts(s)
     top, each_w, each_h = Inches(1.7), Inches(2.45), Inches(1.45)
@@ -256,11 +293,11 @@ def _profile_slide(prs, s, n: int) -> None:
     _text(slide, Inches(0.5), Inches(5.35), Inches(12.3), Inches(1.2), facts.compared_text(s), size=13, colour=GREY)
 
 
-def _services_slide(prs, s, images, n: int) -> None:
+def _services_slide(prs: Deck, s: Showcase, images: dict[str, bytes], n: int) -> None:
     slide = _slide(prs, s, s.t("section.services"), n)
     _number_boxes(slide, facts.service_numbers(s), Inches(1.5))
     _picture(slide, images["services"], Inches(0.5), Inches(3.05), height=Inches(3.75))
-    top = Inches(3.3)
+    top: int = Inches(3.3)  # EMU; Length + Length is a plain int
     for colour, line in facts.colour_lines(s):
         _rect(
             slide,
@@ -284,7 +321,7 @@ def _services_slide(prs, s, images, n: int) -> None:
         top += Inches(0.85)
 
 
-def _trend_slide(prs, s, images, n: int) -> None:
+def _trend_slide(prs: Deck, s: Showcase, images: dict[str, bytes], n: int) -> None:
     """The months of the period as a chart, the items that reached most residents as editable lines (the
     items chart is on the page and in the web page; here the numbers are large enough to read out)."""
     slide = _slide(prs, s, s.t("section.trend"), n)
@@ -304,7 +341,7 @@ def _trend_slide(prs, s, images, n: int) -> None:
     )
 
 
-def _grid_slide(prs, s, images, n: int) -> None:
+def _grid_slide(prs: Deck, s: Showcase, images: dict[str, bytes], n: int) -> None:
     slide = _slide(prs, s, s.t("section.grid_work"), n)
     _number_boxes(slide, facts.grid_numbers(s), Inches(1.5))
     if "grid_work" in images:
@@ -314,7 +351,7 @@ def _grid_slide(prs, s, images, n: int) -> None:
     _text(slide, Inches(0.5), Inches(6.45), Inches(12.3), Inches(0.5), s.t("grid.note"), size=12, colour=GREY)
 
 
-def _contest_slide(prs, s, images, n: int) -> None:
+def _contest_slide(prs: Deck, s: Showcase, images: dict[str, bytes], n: int) -> None:
     slide = _slide(prs, s, s.t("section.contest"), n)
     if "contest" in images:
         _picture(slide, images["contest"], Inches(0.5), Inches(1.5), width=Inches(10.2), max_height=Inches(4.1))
@@ -332,7 +369,7 @@ def _contest_slide(prs, s, images, n: int) -> None:
     )
 
 
-def _highlights_slide(prs, s, n: int) -> None:
+def _highlights_slide(prs: Deck, s: Showcase, n: int) -> None:
     slide = _slide(prs, s, s.t("section.highlights"), n)
     size = 22 if len(s.highlights) <= 4 else 19
     _text(
@@ -348,7 +385,7 @@ def _highlights_slide(prs, s, n: int) -> None:
     )
 
 
-def _story_slide(prs, s, n: int) -> None:
+def _story_slide(prs: Deck, s: Showcase, n: int) -> None:
     slide = _slide(prs, s, s.t("section.story"), n)
     story = facts.story_text(s)
     size = 20 if len(story) <= 220 else 16 if len(story) <= 450 else 13
@@ -367,7 +404,7 @@ def _story_slide(prs, s, n: int) -> None:
     )
 
 
-def write_pptx(s, images: dict[str, bytes]) -> bytes:
+def write_pptx(s: Showcase, images: dict[str, bytes]) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     prs.core_properties.title = f"{s.name} · {s.t('title')}"

@@ -8,7 +8,9 @@ equal. Every entry is (中文, English).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from typing import Any
 
 LANGS = ("zh", "en")
 
@@ -154,13 +156,13 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def text(key: str, lang: str = "zh", **values) -> str:
+def text(key: str, lang: str = "zh", **values: object) -> str:
     pair = STRINGS[key]
     chosen = pair[1] if lang == "en" else pair[0]
     return chosen.format(**values) if values else chosen
 
 
-def label(kind: str, code, lang: str = "zh") -> str:
+def label(kind: str, code: object, lang: str = "zh") -> str:
     key = f"{kind}.{code}"
     return text(key, lang) if key in STRINGS else str(code)
 
@@ -168,11 +170,11 @@ def label(kind: str, code, lang: str = "zh") -> str:
 # --- numbers, the way ui.fmt writes them (without streamlit's session) ----------------------------
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value, lang: str = "zh", digits: int = 0) -> str:
+def number(value: Any, lang: str = "zh", digits: int = 0) -> str:
     """13,245 → 1.3万 in Chinese (from 10,000 up), 13,245 in English; as ui.fmt.number."""
     if _missing(value):
         return "—"
@@ -182,21 +184,21 @@ def number(value, lang: str = "zh", digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def pct(share, digits: int = 1) -> str:
+def pct(share: Any, digits: int = 1) -> str:
     return "—" if _missing(share) else f"{float(share) * 100:.{digits}f}%"
 
 
-def change(share) -> str:
+def change(share: Any) -> str:
     """A relative change (a share) as +12.3%."""
     return "—" if _missing(share) else f"{float(share) * 100:+.1f}%"
 
 
-def points(difference, lang: str = "zh") -> str:
+def points(difference: Any, lang: str = "zh") -> str:
     """A difference of two rates in percentage points."""
     return text("points", lang, points=abs(float(difference)) * 100)
 
 
-def date(value, lang: str = "zh") -> str:
+def date(value: dt.date | None, lang: str = "zh") -> str:
     if value is None:
         return "—"
     return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()

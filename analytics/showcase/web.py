@@ -6,10 +6,12 @@ of text — names from the ledgers, the secretary's story — is escaped; nothin
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from html import escape
 
 from analytics.showcase import facts
 from analytics.showcase.charts import FONT_FAMILY, SEED_COLOURS, SEED_OUTLINE
+from analytics.showcase.content import Showcase
 from analytics.showcase.text import label
 
 CSS = """
@@ -51,7 +53,7 @@ def _img(png: bytes, alt: str) -> str:
     return f'<img class="chart" alt="{escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _boxes(numbers) -> str:
+def _boxes(numbers: list[tuple[str, str, str]]) -> str:
     cells = []
     for caption, value, note in numbers:
         cells.append(
@@ -64,12 +66,12 @@ def _boxes(numbers) -> str:
     return f'<div class="boxes cols-{columns}">{"".join(cells)}</div>'
 
 
-def _list(rows, css: str = "") -> str:
+def _list(rows: Iterable[str], css: str = "") -> str:
     items = "".join(f"<li>{escape(row)}</li>" for row in rows)
     return f'<ul class="{css}">{items}</ul>'
 
 
-def write_html(s, images: dict[str, bytes]) -> bytes:
+def write_html(s: Showcase, images: dict[str, bytes]) -> bytes:
     e = escape
     parts = [
         "<!DOCTYPE html>",

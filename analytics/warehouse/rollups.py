@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
+
 from analytics.core import connection as db
 from analytics.core.errors import DataError
 from analytics.core.sql import Sql
@@ -161,7 +163,7 @@ _READY_SQL = f"""
     FROM rollup_state s"""
 
 
-def rebuild(cur) -> None:
+def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Every rollup table rebuilt from the fact tables, on `cur` inside the caller's transaction (the
     named step that calls this, with the stored results beside it, is analytics.refresh)."""
     for table, select in _BUILDS.items():
@@ -169,7 +171,7 @@ def rebuild(cur) -> None:
         db.execute(cur, f"INSERT INTO {table} {select}")
 
 
-def record_state(cur, seconds: float) -> None:
+def record_state(cur: duckdb.DuckDBPyConnection, seconds: float) -> None:
     """What the rollups were just built from (rollup_state), in the same transaction as `rebuild`."""
     db.execute(
         cur,
@@ -178,7 +180,7 @@ def record_state(cur, seconds: float) -> None:
     )
 
 
-def ready(con) -> bool:
+def ready(con: db.Queryable) -> bool:
     """True while the rollups describe the fact tables as they are now (see the module docstring). Asked
     of the database on every call: analytics.warehouse.source.Warehouse remembers the answer for a run."""
     try:
@@ -255,6 +257,6 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
     return Sql.compose("({union})", union=Sql.join(branches, "\n            UNION ALL "))
 
 
-def latest(con):
+def latest(con: duckdb.DuckDBPyConnection):
     """The data's latest moment as recorded at the last refresh (only meaningful while `ready`)."""
     return db.scalar(con, "SELECT latest FROM rollup_state WHERE id = 1", record=False)

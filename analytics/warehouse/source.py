@@ -28,7 +28,9 @@ Parquet files or a Spark table (docs/design.md, "Scale").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
+
+import duckdb
 
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
@@ -199,8 +201,8 @@ class Warehouse:
     the raw fact tables only. Freshness answers are asked once and remembered for the warehouse's
     lifetime (one page run in the app); `forget()` after a refresh made in that lifetime."""
 
-    def __init__(self, con, *, rollups: bool = True):
-        self.con = con.con if isinstance(con, Warehouse) else con
+    def __init__(self, con: duckdb.DuckDBPyConnection | Warehouse, *, rollups: bool = True) -> None:
+        self.con: duckdb.DuckDBPyConnection = con.con if isinstance(con, Warehouse) else con
         self.rollups = rollups
         self._answers: dict[str, bool] = {}
 
@@ -208,10 +210,10 @@ class Warehouse:
         return f"Warehouse({'rollups while current' if self.rollups else 'raw tables only'})"
 
     # what a query of analytics.core.connection needs of a connection
-    def cursor(self):
+    def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
-    def execute(self, *args, **kwargs):
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
         return self.con.execute(*args, **kwargs)
 
     def fresh(self, what: str, ask: Callable[[], bool]) -> bool:
@@ -236,13 +238,13 @@ class Warehouse:
         self._answers.clear()
 
 
-def reader(con) -> Warehouse:
+def reader(con: duckdb.DuckDBPyConnection | Warehouse) -> Warehouse:
     """`con` if it is a warehouse already, else one over the connection with a fresh check (the way
     every call outside a page run reads)."""
     return con if isinstance(con, Warehouse) else Warehouse(con)
 
 
-def raw(con) -> Warehouse:
+def raw(con: duckdb.DuckDBPyConnection | Warehouse) -> Warehouse:
     """A warehouse over `con` (a connection or a warehouse) that reads the raw fact tables only."""
     return Warehouse(con, rollups=False)
 

@@ -26,7 +26,7 @@ class Account:
     password_hash: str | None = field(default=None, repr=False)
 
     @property
-    def scope(self):
+    def scope(self) -> Scope:
         return Scope(self.role, self.community_id)
 
 

@@ -224,7 +224,15 @@ class SQLiteStore:
     # -----------------------------------------------------------------------------------------
     # audit trail
     @staticmethod
-    def _insert_event(con, username, action, detail, role, occurred_at=None, origin=None) -> int:
+    def _insert_event(
+        con: sqlite3.Connection,
+        username: str | None,
+        action: str,
+        detail: str | None,
+        role: str | None,
+        occurred_at: str | None = None,
+        origin: str | None = None,
+    ) -> int:
         cur = con.execute(
             "INSERT OR IGNORE INTO audit_log (occurred_at, username, role, action, detail, origin)"
             " VALUES (?, ?, ?, ?, ?, ?)",
