@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # From the ground floor up; units on one floor may not import each other.
 FLOORS: list[tuple[str, ...]] = [
+    ("words",),  # the catalog of every user-facing string: below both analytics and ui
     ("analytics", "analytics.core"),  # the package itself imports nothing
     ("analytics.access",),
     ("analytics.warehouse",),
@@ -54,7 +55,7 @@ def unit_of(module: str) -> str:
 
 def project_modules() -> dict[str, Path]:
     found = {}
-    for folder in ("analytics", "ui", "app_pages"):
+    for folder in ("words", "analytics", "ui", "app_pages"):
         for path in (ROOT / folder).rglob("*.py"):
             found[module_name(path)] = path
     found["app"] = ROOT / "app.py"
