@@ -14,6 +14,7 @@ from analytics.core import privacy
 from analytics.core.errors import AccessDenied
 from analytics.core.scope import Scope, community_predicate
 from analytics.explore import readable
+from words import msg
 
 TABLE_NOTES: dict[str, tuple[str, str]] = {
     "app_meta": (
@@ -504,7 +505,7 @@ def _known(con, table: str, scope: Scope | None = None) -> None:
     """`table` must be a table or view of the database that `scope` may read (analytics.explore.readable):
     names are checked before they reach SQL."""
     if not readable.may_read(table, scope):
-        raise AccessDenied(f"当前角色不能查看表 {table}（操作日志、导入记录和他人保存的查询只对相应角色开放）。")
+        raise AccessDenied(msg("err.catalog.hidden_table", table=table))
     names = set(
         db.query(
             con,

@@ -36,6 +36,7 @@ from analytics.ingest.scores import WideScores, find_round
 from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS
 from analytics.ingest.templates import template_xlsx
 from analytics.ingest.validate import Pipeline, Prepared
+from words import listing, msg
 
 __all__ = [
     "IMPORTABLE",
@@ -113,7 +114,7 @@ def may_import(scope: Scope | None) -> bool:
 
 def _require(scope: Scope | None) -> None:
     if not may_import(scope):
-        raise AccessDenied("只有管理员和数据分析员可以导入或撤销数据。")
+        raise AccessDenied(msg("err.ingest.not_allowed"))
 
 
 def _sha256(path: Path) -> str:
@@ -136,7 +137,8 @@ def sheet_names(
 
 def _spec(table: str):
     if table not in TABLES:
-        raise DataError(f"不能导入“{table}”：可导入的数据种类有 {'、'.join(s.label for s in TABLES.values())}。")
+        kinds = listing(msg(f"import.kind.{name}") for name in TABLES)
+        raise DataError(msg("err.ingest.unknown_kind", table=table, kinds=kinds))
     return TABLES[table]
 
 
@@ -145,18 +147,15 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     if sheet is not None:
         chosen = next((s for s in book.sheets if s.name == sheet), None)
         if chosen is None:
-            raise DataError(
-                f"「{book.file_name}」里没有名为「{sheet}」的工作表；有：{'、'.join(s.name for s in book.sheets)}。"
-            )
+            sheets = listing(s.name for s in book.sheets)
+            raise DataError(msg("err.ingest.no_such_sheet", file=book.file_name, sheet=sheet, sheets=sheets))
         if sheet in book.hidden:
             notes.append(f"所选工作表「{sheet}」在 Excel 中是隐藏的")
         return chosen
     if book.hidden:
         notes.append(f"已忽略隐藏的工作表：{'、'.join(book.hidden)}")
     if not visible:
-        raise DataError(
-            f"「{book.file_name}」里只有隐藏的工作表（{'、'.join(book.hidden)}）；如确要导入，请选择工作表。"
-        )
+        raise DataError(msg("err.ingest.only_hidden", file=book.file_name, sheets=listing(book.hidden)))
     if len(visible) == 1:
         return visible[0]
     scored = []
@@ -167,8 +166,12 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     winners = [s for score, s in scored if score == best and best > 0]
     if len(winners) != 1:
         raise DataError(
-            f"「{book.file_name}」有多个工作表（{'、'.join(s.name for s in visible)}），"
-            f"请选择要导入为“{spec.label}”的那一个。"
+            msg(
+                "err.ingest.pick_sheet",
+                file=book.file_name,
+                sheets=listing(s.name for s in visible),
+                kind=msg(f"import.kind.{spec.table}"),
+            )
         )
     notes.append(f"工作簿有 {len(visible)} 个工作表，按表头选用了「{winners[0].name}」；其他工作表请分别选择导入")
     return winners[0]
@@ -334,10 +337,7 @@ def import_file(
     report_progress = progress or (lambda f, m: None)
     spec, sha, book = _open(con, path, table, scope=scope, max_bytes=max_bytes, file_name=file_name)
     if db.is_demo(con):
-        raise DataError(
-            "数据库里还是演示数据（模拟数据）。为避免真实数据和模拟数据混在一起，"
-            "请先在数据导入页点击“清空演示数据”，再导入。"
-        )
+        raise DataError(msg("err.ingest.still_demo"))
     notes: list[str] = []
     report_progress(0.05, "读取文件")
     chosen = _choose_sheet(book, sheet, spec, notes)
@@ -385,10 +385,7 @@ def _one_import_of(sha: str, file_name: str):
     with one file would otherwise both pass the duplicate check before either commits."""
     with _importing_lock:
         if sha in _importing:
-            raise DataError(
-                f"「{file_name}」正在导入中（另一位管理员或另一个页面刚刚开始导入同一个文件）。"
-                "请等它完成后刷新页面，在“导入记录”中查看；同一文件再次导入不会增加数据。"
-            )
+            raise DataError(msg("err.ingest.in_progress", file=file_name))
         _importing.add(sha)
     try:
         yield
@@ -404,21 +401,12 @@ def _write_failures(file_name: str):
     try:
         yield
     except duckdb.ConstraintException as exc:
-        raise DataError(
-            f"导入「{file_name}」时，另一个同时进行的导入写入了编号相同的记录，本次导入已全部撤回，"
-            "数据库没有变化。请刷新页面，重新上传这个文件：已有的记录会显示为“相同”或“冲突”。"
-        ) from exc
+        raise DataError(msg("err.ingest.raced_keys", file=file_name)) from exc
     except duckdb.IOException as exc:
-        raise DataError(
-            f"导入「{file_name}」时无法写入数据库文件（磁盘可能已满或没有写权限），本次导入已全部撤回。"
-            "请联系系统管理员清理磁盘空间后再导入。"
-        ) from exc
+        raise DataError(msg("err.ingest.cannot_write", file=file_name)) from exc
     except DataError as exc:
         if isinstance(exc.__cause__, duckdb.TransactionException):
-            raise DataError(
-                f"导入「{file_name}」时另一个写入操作同时改动了同一批数据，本次导入已全部撤回，数据库没有变化。"
-                "请稍候刷新页面，在“导入记录”中确认后再试。"
-            ) from exc
+            raise DataError(msg("err.ingest.raced_write", file=file_name)) from exc
         raise
 
 

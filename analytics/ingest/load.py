@@ -14,6 +14,7 @@ from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.ingest.specs import TABLES, TableSpec
 from analytics.ingest.validate import Prepared
+from words import listing, msg
 
 CHUNK_ROWS = 200_000
 DEMO_BATCH = "demo"
@@ -205,12 +206,12 @@ def undo_batch(con, batch_id: str) -> int:
     still points at them (undo those batches first) and for the demo world (use clear_demo)."""
     found = db.query(con, "SELECT table_name, status FROM import_batches WHERE batch_id = $b", {"b": batch_id})
     if found.empty:
-        raise DataError(f"没有编号为 {batch_id} 的导入批次。")
+        raise DataError(msg("err.ingest.no_batch", batch=batch_id))
     table_name, status = found.iloc[0]["table_name"], found.iloc[0]["status"]
     if status == "demo":
-        raise DataError("演示数据不能按批次撤销；请在数据导入页使用“清空演示数据”。")
+        raise DataError(msg("err.ingest.demo_batch"))
     if status == "undone":
-        raise DataError(f"批次 {batch_id} 已经撤销过了。")
+        raise DataError(msg("err.ingest.undone_already", batch=batch_id))
     spec = TABLES[table_name]
     with db.transaction(con) as cur:
         if spec.fact:
@@ -233,11 +234,16 @@ def undo_batch(con, batch_id: str) -> int:
                     in_transaction=True,
                 )
                 if used:
-                    blockers.append(f"{TABLES[ref_table].label if ref_table in TABLES else ref_table} {used:,} 行")
+                    kind = msg(f"import.kind.{ref_table}") if ref_table in TABLES else ref_table
+                    blockers.append(msg("err.ingest.blocker", kind=kind, rows=used))
             if blockers:
                 raise DataError(
-                    f"批次 {batch_id} 导入的{spec.label}仍被其他数据引用（{'、'.join(blockers)}）。"
-                    "请先撤销引用它们的批次，再撤销这一批。"
+                    msg(
+                        "err.ingest.still_used",
+                        batch=batch_id,
+                        kind=msg(f"import.kind.{spec.table}"),
+                        blockers=listing(blockers),
+                    )
                 )
             removed = db.scalar(
                 cur,
@@ -289,7 +295,7 @@ def clear_demo(con, *, reference_lists: bool = False) -> dict[str, int]:
     partners, pairings and service items (their names are public, their sizes simulated); then import
     those lists first. The seven grids and their illustrative boundaries stay."""
     if db.meta(con, "world") != "demo":
-        raise DataError("数据库中已经没有演示数据。")
+        raise DataError(msg("err.ingest.no_demo"))
     removed: dict[str, int] = {}
     steps = list(_DEMO_FACTS) + ([(t, None) for t in _DEMO_REFERENCE] if reference_lists else [])
     for table, batch in steps:
