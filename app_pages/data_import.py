@@ -6,7 +6,7 @@ from analytics.access import audit
 from analytics.core.errors import DataError
 from ui import data, downloads, uploads
 from ui.contest_view import md
-from ui.i18n import t
+from ui.i18n import said, t
 from ui.layout import page_header
 from ui.session import scope, username
 
@@ -108,7 +108,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
             )
             st.session_state["import_preview"] = (cache_key, report)
     except DataError as exc:
-        st.error(t("import.refused", message=md(exc)), icon=":material/block:")
+        st.error(t("import.refused", message=md(said(exc))), icon=":material/block:")
         return
 
     cols = st.columns(5)
@@ -164,7 +164,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 ),
             )
         except DataError as exc:
-            st.error(t("import.refused", message=md(exc)), icon=":material/block:")
+            st.error(t("import.refused", message=md(said(exc))), icon=":material/block:")
             return
         if done.errors:
             st.error(t("import.errors"), icon=":material/error:")
@@ -279,7 +279,7 @@ with history_tab:
                 try:
                     removed = ingest.undo_batch(con, chosen, scope=who)
                 except DataError as exc:
-                    st.error(md(exc), icon=":material/block:")
+                    st.error(md(said(exc)), icon=":material/block:")
                 else:
                     audit.record(con, username(), "undo_import", f"batch {chosen}: {removed} rows", role=who.role)
                     st.session_state["import_flash"] = t("import.undo.done", batch=chosen, n=f"{removed:,}")

@@ -34,7 +34,10 @@ def has(key: str) -> bool:
     return words.has(key)
 
 
-def said(exc: BaseException) -> str:
-    """What an error says, in the session's language: the project's errors carry a catalog key and its
-    values, so an English session reads English; any other exception shows as it is."""
-    return words.said(exc, lang())
+def said(what: BaseException | words.Message | str) -> str:
+    """What an error says, in the session's language: the project's errors carry a catalog message (a
+    key and its values), so an English session reads English; any other exception shows as it is.
+    A page that keeps an error across reruns keeps `exc.message`, and it follows a language switch."""
+    if isinstance(what, BaseException):
+        return words.said(what, lang())
+    return words.in_language(what, lang()) if isinstance(what, words.Message) else str(what)

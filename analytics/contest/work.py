@@ -40,6 +40,7 @@ from analytics.core.errors import DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
 from analytics.warehouse import rollups
+from words import msg
 
 WORK_MEASURES = ("activities_per_1k", "participants_per_1k", "in_grid_rate", "satisfaction")
 MIN_ENTRIES_FOR_MATCH = 5
@@ -49,7 +50,7 @@ MATCH_LEVELS = ((0.5, "strong"), (0.2, "weak"), (-0.2, "none"), (-1.01, "opposit
 def _held_on(con, round_id: str):
     held_on = db.scalar(con, "SELECT held_on FROM contest_rounds WHERE round_id = $round_id", {"round_id": round_id})
     if held_on is None:
-        raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次。")
+        raise DataError(msg("err.contest.unknown_round", round=round_id))
     return pd.Timestamp(held_on).date()
 
 
