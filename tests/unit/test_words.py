@@ -80,7 +80,10 @@ def test_the_check_sees_chinese_in_an_error_and_not_in_a_message():
 
 def test_an_error_reads_as_before_in_chinese_and_in_english_on_request():
     exc = DataError(words.msg("err.ingest.utf8_broken", file="台账.csv", line=3, bad=2))
-    assert str(exc) == "「台账.csv」是 UTF-8 编码，但第 3 行有损坏的字节（共约 2 处）。系统不会猜测这些字，请修正或重新导出文件后再上传。"
+    assert (
+        str(exc)
+        == "「台账.csv」是 UTF-8 编码，但第 3 行有损坏的字节（共约 2 处）。系统不会猜测这些字，请修正或重新导出文件后再上传。"
+    )
     english = words.said(exc, "en")
     assert english.startswith("“台账.csv” is UTF-8 but has damaged bytes on line 3") and not HAN.search(
         english.replace("台账", "")
@@ -107,3 +110,18 @@ def test_an_error_keeps_its_key_across_a_process_boundary():
 def test_an_unknown_key_fails_where_the_message_is_made():
     with pytest.raises(KeyError, match=r"err\.nowhere"):
         words.msg("err.nowhere")
+
+
+def test_the_import_vocabularies_label_their_codes_with_the_catalogs_words():
+    from analytics.ingest import specs
+
+    assert set(specs.LABEL_KEYS) == set(specs.VOCABULARIES)
+    for name, vocab in specs.VOCABULARIES.items():
+        for code, spellings in vocab.items():
+            # the label is also the first spelling the importer accepts: a code shown on a page or in a
+            # template reads back in as itself
+            assert specs.vocabulary_label(name, code) == spellings[0], (name, code)
+            assert specs.VOCABULARY_LABELS[name][code] == spellings[0]
+            english = specs.vocabulary_label(name, code, "en")
+            assert english and not HAN.search(english), (name, code)
+    assert specs.vocabulary_label("colour", "red", "en") == "Red seed"
