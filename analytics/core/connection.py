@@ -140,7 +140,7 @@ def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None
                 memory=memory_limit,
                 threads_name=ENV_THREADS,
                 threads=threads,
-                detail=exc,
+                detail=str(exc),
             )
         ) from exc
 
@@ -182,7 +182,7 @@ def query(
     try:
         frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
     except duckdb.Error as exc:
-        raise (write_failure(exc) or DataError(msg("err.db.query", detail=exc))) from exc
+        raise (write_failure(exc) or DataError(msg("err.db.query", detail=str(exc)))) from exc
     finally:
         if not in_transaction:
             cur.close()
@@ -206,7 +206,7 @@ def scalar(
     try:
         rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
     except duckdb.Error as exc:
-        raise (write_failure(exc) or DataError(msg("err.db.query", detail=exc))) from exc
+        raise (write_failure(exc) or DataError(msg("err.db.query", detail=str(exc)))) from exc
     finally:
         if not in_transaction:
             cur.close()
@@ -246,9 +246,9 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None
     try:
         con.execute(sql, params) if params else con.execute(sql)
     except duckdb.ConstraintException as exc:
-        raise DataError(msg("err.db.constraint", detail=exc)) from exc
+        raise DataError(msg("err.db.constraint", detail=str(exc))) from exc
     except duckdb.Error as exc:
-        raise (write_failure(exc) or DataError(msg("err.db.write", detail=exc))) from exc
+        raise (write_failure(exc) or DataError(msg("err.db.write", detail=str(exc)))) from exc
     _log_slow(sql, started)
 
 

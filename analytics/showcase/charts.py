@@ -289,7 +289,7 @@ def _render(figs: list[go.Figure], scale: float) -> list[bytes]:
     worker.start()
     worker.join(RENDER_TIMEOUT_S * (len(figs) + 1))
     if "error" in result:
-        raise DataError(msg("err.showcase.chart_failed", detail=result["error"])) from result["error"]
+        raise DataError(msg("err.showcase.chart_failed", detail=str(result["error"]))) from result["error"]
     if "images" not in result:
         raise DataError(msg("err.showcase.chart_timeout"))
     return result["images"]
