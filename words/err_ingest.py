@@ -184,3 +184,18 @@ STRINGS |= {
     ),
     "err.ingest.no_demo": ("数据库中已经没有演示数据。", "The database holds no demo data any more."),
 }
+
+STRINGS |= {
+    # the importable tables as messages name them (analytics.ingest.specs: TableSpec.label, tested equal)
+    "err.ingest.table.communities": ("居民区名单", "community list"),
+    "err.ingest.table.partners": ("美好社区合伙人", "community partners"),
+    "err.ingest.table.pairings": ("合伙人结对关系", "partner pairings"),
+    "err.ingest.table.service_items": ("四色种子服务项目", "seed service items"),
+    "err.ingest.table.seed_activities": ("四色种子活动台账", "seed activity ledger"),
+    "err.ingest.table.grid_cases": ("网格事务台账", "grid matters ledger"),
+    "err.ingest.table.contest_rounds": ("书记擂台比拼场次", "contest rounds"),
+    "err.ingest.table.contest_criteria": ("擂台评分标准", "contest criteria"),
+    "err.ingest.table.judges": ("擂台评委", "contest judges"),
+    "err.ingest.table.contest_entries": ("擂台参赛名单", "contest entries"),
+    "err.ingest.table.contest_scores": ("擂台评分", "contest scores"),
+}

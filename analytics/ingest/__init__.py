@@ -137,7 +137,7 @@ def sheet_names(
 
 def _spec(table: str):
     if table not in TABLES:
-        kinds = listing(msg(f"import.kind.{name}") for name in TABLES)
+        kinds = listing(msg(f"err.ingest.table.{name}") for name in TABLES)
         raise DataError(msg("err.ingest.unknown_kind", table=table, kinds=kinds))
     return TABLES[table]
 
@@ -170,7 +170,7 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
                 "err.ingest.pick_sheet",
                 file=book.file_name,
                 sheets=listing(s.name for s in visible),
-                kind=msg(f"import.kind.{spec.table}"),
+                kind=msg(f"err.ingest.table.{spec.table}"),
             )
         )
     notes.append(f"工作簿有 {len(visible)} 个工作表，按表头选用了「{winners[0].name}」；其他工作表请分别选择导入")

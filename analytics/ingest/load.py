@@ -234,14 +234,14 @@ def undo_batch(con, batch_id: str) -> int:
                     in_transaction=True,
                 )
                 if used:
-                    kind = msg(f"import.kind.{ref_table}") if ref_table in TABLES else ref_table
+                    kind = msg(f"err.ingest.table.{ref_table}") if ref_table in TABLES else ref_table
                     blockers.append(msg("err.ingest.blocker", kind=kind, rows=used))
             if blockers:
                 raise DataError(
                     msg(
                         "err.ingest.still_used",
                         batch=batch_id,
-                        kind=msg(f"import.kind.{spec.table}"),
+                        kind=msg(f"err.ingest.table.{spec.table}"),
                         blockers=listing(blockers),
                     )
                 )
