@@ -22,10 +22,10 @@ STRINGS = {
         "需要的内存超过了为读取文件预留的上限",
         " needed more memory than is set aside for reading a file",
     ),
-    "err.isolate.reason.died": ("读取程序异常终止", ", the reading program stopped abnormally"),
+    "err.isolate.reason.died": ("读取程序异常终止", " made the reading program end abnormally"),
     "err.isolate.stopped": (
         "读取「{file}」时{reason}（上限 {mb} MB，已停止，系统其他功能不受影响）。文件声明或包含的表格区域异常巨大，或文件已损坏。请在 Excel 中打开，删除多余的行列和合并单元格，另存为新的 .xlsx 后再上传。",
-        "Reading “{file}”{reason} (limit {mb} MB; it was stopped, nothing else is affected). The file declares or holds an enormous table area, or it is damaged. Open it in Excel, delete the extra rows, columns and merged cells, save it as a new .xlsx and upload that.",
+        "Reading “{file}”{reason} (limit {mb} MB), so it was stopped; nothing else is affected. The file declares or holds an enormous table area, or it is damaged. Open it in Excel, delete the extra rows, columns and merged cells, save it as a new .xlsx and upload that.",
     ),
     "err.isolate.no_answer": (
         "读取「{file}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。",

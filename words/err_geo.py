@@ -50,7 +50,7 @@ STRINGS = {
         "文件「{file}」里没有任何要素（网格面），请检查导出的图层后重新上传。",
         "“{file}” holds no features (grid polygons). Check the layer you exported and upload again.",
     ),
-    "err.geo.label": ("网格「{grid} {name}」（第 {row} 个要素）", "Grid “{grid} {name}” (feature {row})"),
+    "err.geo.label": ("网格「{grid} {name}」（第 {row} 个要素）", "grid “{grid} {name}” (feature {row})"),
     "err.geo.no_crs": (
         "文件「{file}」没有声明坐标系（Shapefile 缺少 .prj 文件，或 GeoPackage 图层未设坐标系）。无法判断坐标含义，请在 GIS 软件中设置正确的坐标系后重新导出。",
         "“{file}” declares no coordinate system (a Shapefile without its .prj file, or a GeoPackage layer without one), so its coordinates cannot be understood. Set the right coordinate system in your GIS software and export again.",
@@ -82,10 +82,13 @@ STRINGS = {
         "文件「{file}」缺少网格：{names}。每次上传须包含全部 {count} 个网格的边界（未变化的网格也要包含），以免地图上出现空缺。请补齐后重新上传。",
         "“{file}” lacks grids: {names}. Each upload must hold the boundaries of all {count} grids (unchanged ones too), so the map has no gaps. Add them and upload again.",
     ),
-    "err.geo.empty_geometry": ("{label}没有几何图形。", "{label} has no geometry. Draw its boundary and export again."),
+    "err.geo.empty_geometry": (
+        "{label}没有几何图形。",
+        "In the file, {label} has no geometry. Draw its boundary and export again.",
+    ),
     "err.geo.not_polygon": (
         "{label}是{kind}，网格边界必须是面（Polygon / MultiPolygon）。请导出网格的面图层后重新上传。",
-        "{label} is a {kind}; a grid boundary must be a polygon (Polygon / MultiPolygon). Export the grids' polygon layer and upload again.",
+        "In the file, {label} is a {kind}; a grid boundary must be a polygon (Polygon / MultiPolygon). Export the grids' polygon layer and upload again.",
     ),
     "err.geo.type.point": ("点（Point）", "point (Point)"),
     "err.geo.type.multipoint": ("多点（MultiPoint）", "multipoint (MultiPoint)"),
