@@ -14,7 +14,7 @@ import importlib
 import pkgutil
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -37,7 +37,7 @@ def has(key: str) -> bool:
     return key in STRINGS
 
 
-def text(key: str, lang: str = "zh", **values: Any) -> str:
+def text(key: str, lang: str = "zh", /, **values: Any) -> str:
     """The string for `key` in `lang`, with {placeholders} filled in; values that are words themselves
     (a Message, a list, a date) are written in the same language."""
     pair = STRINGS.get(key)
@@ -58,28 +58,34 @@ def placeholders(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@dataclass(frozen=True)
-class Message:
-    """A catalog key and its values: what an error says, in whichever language it is shown.
+class Message(str):
+    """A catalog key and its values: what an error or an importer's finding says, in whichever language
+    it is shown.
 
-    str() is the Chinese text, so an exception raised with a Message prints, logs and compares exactly
-    as one raised with the Chinese string did."""
+    It is the Chinese text itself (a str), so an exception raised with a Message prints, logs and
+    compares exactly as one raised with the Chinese string did, and a finding kept in a list reads as
+    before; `text(lang)` writes it in another language. Text made from it (joined, sliced, formatted)
+    is plain Chinese again: keep the Message itself where it is to be shown."""
 
     key: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any]
 
-    def __post_init__(self) -> None:
-        if self.key not in STRINGS:
-            raise KeyError(f"no text for {self.key!r}: add it to a module in words/")
+    def __new__(cls, key: str, values: dict[str, Any] | None = None) -> Message:
+        if key not in STRINGS:
+            raise KeyError(f"no text for {key!r}: add it to a module in words/")
+        values = dict(values or {})
+        self = super().__new__(cls, text(key, "zh", **values))
+        self.key, self.values = key, values
+        return self
 
     def text(self, lang: str = "zh") -> str:
         return text(self.key, lang, **self.values)
 
-    def __str__(self) -> str:
-        return self.text("zh")
+    def __reduce__(self) -> tuple[type[Message], tuple[str, dict[str, Any]]]:
+        return (Message, (self.key, self.values))
 
 
-def msg(key: str, **values: Any) -> Message:
+def msg(key: str, /, **values: Any) -> Message:
     """msg("err.ingest.too_big", mb=50): the message to raise with."""
     return Message(key, values)
 
@@ -89,16 +95,17 @@ class Listing:
     """Items joined as each language joins a list: 甲、乙、丙 / 甲, 乙, 丙."""
 
     items: tuple[Any, ...]
+    joins: tuple[str, str] = ("、", ", ")  # (中文, English)
 
     def text(self, lang: str = "zh") -> str:
-        return (", " if lang == "en" else "、").join(str(in_language(item, lang)) for item in self.items)
+        return self.joins[1 if lang == "en" else 0].join(str(in_language(item, lang)) for item in self.items)
 
     def __str__(self) -> str:
         return self.text("zh")
 
 
-def listing(items: Iterable[Any]) -> Listing:
-    return Listing(tuple(items))
+def listing(items: Iterable[Any], joins: tuple[str, str] = ("、", ", ")) -> Listing:
+    return Listing(tuple(items), joins)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from analytics.ingest.scores import WideScores, find_round
 from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS
 from analytics.ingest.templates import template_xlsx
 from analytics.ingest.validate import Pipeline, Prepared
-from words import listing, msg
+from words import in_language, listing, msg
 
 __all__ = [
     "IMPORTABLE",
@@ -93,15 +93,17 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def error_frame(self) -> pd.DataFrame:
-        return _problems(self.errors)
+    def error_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """The errors as a table, their messages written in `lang`."""
+        return _problems(self.errors, lang)
 
-    def conflict_frame(self) -> pd.DataFrame:
-        return _problems(self.conflicts)
+    def conflict_frame(self, lang: str = "zh") -> pd.DataFrame:
+        return _problems(self.conflicts, lang)
 
 
-def _problems(items: list[Error]) -> pd.DataFrame:
-    frame = pd.DataFrame(items, columns=["row", "column", "value", "message"])
+def _problems(items: list[Error], lang: str) -> pd.DataFrame:
+    written = [(row, column, value, in_language(message, lang)) for row, column, value, message in items]
+    frame = pd.DataFrame(written, columns=["row", "column", "value", "message"])
     frame["row"] = frame["row"].astype("Int64")
     return frame
 
@@ -150,10 +152,10 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
             sheets = listing(s.name for s in book.sheets)
             raise DataError(msg("err.ingest.no_such_sheet", file=book.file_name, sheet=sheet, sheets=sheets))
         if sheet in book.hidden:
-            notes.append(f"所选工作表「{sheet}」在 Excel 中是隐藏的")
+            notes.append(msg("ingest.note.hidden_chosen", sheet=sheet))
         return chosen
     if book.hidden:
-        notes.append(f"已忽略隐藏的工作表：{'、'.join(book.hidden)}")
+        notes.append(msg("ingest.note.hidden_ignored", sheets=listing(book.hidden)))
     if not visible:
         raise DataError(msg("err.ingest.only_hidden", file=book.file_name, sheets=listing(book.hidden)))
     if len(visible) == 1:
@@ -173,7 +175,7 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
                 kind=msg(f"err.ingest.table.{spec.table}"),
             )
         )
-    notes.append(f"工作簿有 {len(visible)} 个工作表，按表头选用了「{winners[0].name}」；其他工作表请分别选择导入")
+    notes.append(msg("ingest.note.sheet_chosen", count=len(visible), sheet=winners[0].name))
     return winners[0]
 
 
@@ -223,7 +225,7 @@ def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: li
     report.rows_read = prepared.source_rows
     errors = sorted(prepared.errors, key=lambda e: (e[0] is not None, e[0] or 0))
     if len(errors) > MAX_LISTED:
-        report.notes.append(f"共发现 {len(errors):,} 处问题，只列出前 {MAX_LISTED:,} 处")
+        report.notes.append(msg("ingest.note.listed", count=len(errors), shown=MAX_LISTED))
     report.errors = errors[:MAX_LISTED]
     if prepared.layout:
         report.columns = {prepared.layout.labels[p]: c for p, c in prepared.layout.mapping.items()}
@@ -282,7 +284,7 @@ def preview(
             report.preview = _masked_preview(spec, report.preview)
         report.duplicate_of = load.find_duplicate(con, spec.table, sha, prepared.sheet)
         if prepared.rows is not None and not prepared.errors:
-            report_progress(0.6, "与数据库中已有的数据比对")
+            report_progress(0.6, msg("ingest.step.compare"))
             cur.register("ingest_rows", prepared.rows)
             try:
                 insert, identical, conflicts = load.compare(cur, prepared, masked=not privacy.sees_personal_data(scope))
@@ -294,13 +296,13 @@ def preview(
     finally:
         cur.close()
     if report.duplicate_of:
-        report.notes.insert(0, f"这个文件已经导入过（批次 {report.duplicate_of}），再次导入不会增加任何数据")
+        report.notes.insert(0, msg("ingest.note.imported_before", batch=report.duplicate_of))
     better = _better_kind(chosen, spec) if report.errors else None
     if better:
-        hint = f"这个文件的表头更像“{TABLES[better].label}”，请确认选择的数据种类是否正确"
+        hint = msg("ingest.note.better_kind", kind=msg(f"err.ingest.table.{better}"))
         report.notes.insert(0, hint)
         report.errors.insert(0, (None, None, None, hint))
-    report_progress(1.0, "完成")
+    report_progress(1.0, msg("ingest.step.done"))
     return report
 
 
@@ -339,11 +341,11 @@ def import_file(
     if db.is_demo(con):
         raise DataError(msg("err.ingest.still_demo"))
     notes: list[str] = []
-    report_progress(0.05, "读取文件")
+    report_progress(0.05, msg("ingest.step.file"))
     chosen = _choose_sheet(book, sheet, spec, notes)
     duplicate = load.find_duplicate(con, spec.table, sha, chosen.name)
     if duplicate:
-        report = _report(spec, book, sha, None, [f"这个文件已经导入过（批次 {duplicate}），本次没有增加任何数据"])
+        report = _report(spec, book, sha, None, [msg("ingest.note.duplicate", batch=duplicate)])
         report.duplicate_of, report.sheet = duplicate, chosen.name
         return report
     with _one_import_of(sha, book.file_name), _write_failures(book.file_name), db.transaction(con) as cur:
@@ -351,7 +353,7 @@ def import_file(
         report = _report(spec, book, sha, prepared, notes)
         if prepared.errors or prepared.rows is None:
             return report
-        report_progress(0.6, "与数据库中已有的数据比对")
+        report_progress(0.6, msg("ingest.step.compare"))
         outcome = load.write_rows(
             cur,
             prepared,
@@ -363,15 +365,15 @@ def import_file(
     report.batch_id = outcome["batch_id"]
     report.rows_imported = outcome["inserted"]
     if outcome["inserted"]:
-        report_progress(0.95, "更新汇总表")
+        report_progress(0.95, msg("ingest.step.rollups"))
         refresh.refresh(con)  # pages read rollups only while they match the facts (analytics.warehouse.rollups)
     report.skipped = outcome["skipped"]
     report.conflicts = outcome["conflicts"][:MAX_LISTED]
     if report.skipped:
-        report.notes.append(f"{report.skipped:,} 行与数据库中已有的记录完全相同，已跳过")
+        report.notes.append(msg("ingest.note.identical", rows=report.skipped))
     if report.conflicts:
-        report.notes.append(f"{len(outcome['conflicts']):,} 行与已有记录编号相同但内容不同，未导入（见冲突列表）")
-    report_progress(1.0, "完成")
+        report.notes.append(msg("ingest.note.conflicts", rows=len(outcome["conflicts"])))
+    report_progress(1.0, msg("ingest.step.done"))
     return report
 
 

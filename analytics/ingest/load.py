@@ -81,19 +81,30 @@ def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarra
                 mask = masker(spec.table, c) if masked else None
                 if mask is not None:
                     stored, incoming = mask(_text(stored)), mask(_text(incoming))
+                empty = msg("ingest.check.empty")
                 differs.append(
-                    f"{prepared.label(c)}：库中为 {_text(stored) or '空'}，文件中为 {_text(incoming) or '空'}"
+                    msg(
+                        "ingest.check.differs",
+                        column=prepared.label(c),
+                        stored=_text(stored) or empty,
+                        incoming=_text(incoming) or empty,
+                    )
                 )
-        where = f"（来自导入批次 {record.batch_id}）" if getattr(record, "batch_id", None) else ""
+        batch = getattr(record, "batch_id", None)
+        where = msg("ingest.check.from_batch", batch=batch) if batch else ""
         key_text = " / ".join(str(v) for v in key_values.iloc[i].tolist())
         conflicts.append(
             (
                 int(rows[i]),
                 key_label,
                 key_text,
-                f"{key_label}「{key_text}」已经存在{where}，但内容不同——"
-                + "；".join(differs[:4])
-                + "。系统不会覆盖已有数据；如确需修改，请先撤销原来的批次再导入",
+                msg(
+                    "ingest.check.conflict",
+                    key=key_label,
+                    value=key_text,
+                    where=where,
+                    differs=listing(differs[:4], ("；", "; ")),
+                ),
             )
         )
     for column in spec.unique:
@@ -114,8 +125,7 @@ def compare(cur, prepared: Prepared, *, masked: bool = False) -> tuple[np.ndarra
                         int(rows[i]),
                         prepared.label(column),
                         record.value,
-                        f"名称「{record.value}」已被编号 {record.owner} 使用；同一名称不能对应两个编号。"
-                        "请核对编号，或改用已有的编号",
+                        msg("ingest.check.name_taken", name=record.value, owner=record.owner),
                     )
                 )
     conflicts.sort(key=lambda c: c[0])
@@ -178,7 +188,7 @@ def write_rows(cur, prepared: Prepared, *, file_name: str, sha256: str, progress
         finally:
             cur.unregister("ingest_chunk")
         done = start + len(chunk)
-        report(0.65 + 0.3 * done / total, f"写入数据库 {done:,}/{total:,} 行")
+        report(0.65 + 0.3 * done / total, msg("ingest.step.writing", done=done, total=total))
     db.execute(
         cur,
         "INSERT INTO import_batches VALUES ($batch, $table, $file, $sha, $rows, $at, 'imported')",

@@ -141,7 +141,7 @@ def open_file(path: str | Path, *, max_bytes: int | None = None, file_name: str 
     sheets = [_remote_sheet(path, name, sheet) for sheet in info["sheets"]]
     for sheet in sheets:
         if sheet.name in info["hidden"]:
-            sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+            sheet.extra_notes.append(msg("ingest.note.hidden_sheet", sheet=sheet.name))
     return Workbook(name, "excel", sheets, hidden=list(info["hidden"]))
 
 
@@ -461,7 +461,7 @@ def _open_excel(path: Path, file_name: str) -> Workbook:
     sheets = [_excel_sheet(book, name, path, formulas) for name in visible]
     hidden_sheets = [_excel_sheet(book, name, path, formulas) for name in hidden]
     for sheet in hidden_sheets:
-        sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+        sheet.extra_notes.append(msg("ingest.note.hidden_sheet", sheet=sheet.name))
     workbook = Workbook(file_name, "excel", sheets + hidden_sheets, hidden=hidden)
     if not visible and not hidden:
         raise FileRefused(msg("err.ingest.no_sheets", file=file_name))
@@ -563,7 +563,7 @@ def _mark_formulas(grid: list[list[str]], path: Path, name: str) -> list[str]:
         book.close()
     notes = []
     if with_value:
-        notes.append(f"有 {with_value} 个单元格是公式：使用的是 Excel 保存的计算结果，公式本身不会被执行")
+        notes.append(msg("ingest.note.formulas", count=with_value))
     if without:
-        notes.append(f"有 {without} 个公式单元格没有保存计算结果")
+        notes.append(msg("ingest.note.formulas_unsaved", count=without))
     return notes

@@ -85,15 +85,8 @@ VOCABULARY_LABELS = {
 
 # Reference lists a column may point at: what it is called in messages.
 REFERENCE_NAMES = {
-    "community": "居民区",
-    "grid": "片区网格",
-    "partner": "合伙人单位",
-    "item": "服务项目",
-    "judge": "评委",
-    "round": "比拼场次",
-    "criterion": "评分标准",
-    "entry": "参赛居民区",
-    "secretary": "书记",
+    target: words.msg(f"ingest.ref.{target}")
+    for target in ("community", "grid", "partner", "item", "judge", "round", "criterion", "entry", "secretary")
 }
 
 

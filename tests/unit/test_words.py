@@ -31,7 +31,17 @@ def test_every_entry_has_both_languages_with_the_same_placeholders(key):
 
 
 # English entries that hold Chinese on purpose, and why
-CHINESE_IN_ENGLISH = {"app.language": "the language switch names both languages, each in its own"}
+CHINESE_IN_ENGLISH = {
+    "app.language": "the language switch names both languages, each in its own",
+    "ingest.check.not_date_like": "quotes a Chinese date spelling the importer reads (2023年6月14日)",
+    "ingest.check.not_date": "quotes a Chinese date spelling the importer reads (2023年6月14日)",
+    "ingest.check.yes_or_no": "names the two words a yes/no column takes (是, 否)",
+    # the score sheet's headers are the template's Chinese ones: the message quotes what to write
+    "ingest.check.no_entry_column": "quotes the header to add (参赛居民区 / 参赛编号)",
+    "ingest.check.no_judges": "quotes a judge header as the template writes it (评委1)",
+    "ingest.check.one_round": "quotes the round column's header (场次)",
+    "ingest.check.which_round": "quotes the round column's header (场次)",
+}
 
 
 def test_the_english_side_is_english():
@@ -136,3 +146,11 @@ def test_the_importer_names_its_tables_as_their_specs_do():
 
     for table, spec in specs.TABLES.items():
         assert words.text(f"err.ingest.table.{table}") == spec.label, table
+
+
+def test_a_message_is_its_chinese_text_wherever_text_was_kept():
+    said = words.msg("err.ingest.no_content", file="a.csv")
+    assert said == "「a.csv」里没有任何内容。请确认上传的是填好数据的文件。" and "没有任何内容" in said
+    assert isinstance(said, str) and said.text("en").startswith("“a.csv” has nothing in it")
+    back = pickle.loads(pickle.dumps(said))
+    assert back == said and back.key == said.key and back.text("en") == said.text("en")
