@@ -196,7 +196,7 @@ def parse_text(raw, *, max_length: int = 2000) -> Parsed:
     too_long = _mask(pc.greater(length, max_length))
     bad = formula | too_long
     bad_index = np.flatnonzero(bad)
-    messages = [
+    messages: list[str] = [
         formula_message(raw[int(i)].as_py())
         if formula[i]
         else msg("ingest.check.text_too_long", chars=len(raw[int(i)].as_py()), limit=max_length)
