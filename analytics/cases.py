@@ -37,6 +37,7 @@ from analytics.core.scope import Scope
 from analytics.core.sql import Sql
 from analytics.warehouse import source
 from analytics.warehouse.source import Source
+from words import listing, msg
 
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS = ("grid", "community", "street", "district")
@@ -543,11 +544,11 @@ def targets(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd
 
 def _check_target_change(con: duckdb.DuckDBPyConnection, metric: str, grid_id: str | None, scope: Scope | None) -> None:
     if scope is not None and scope.role != "admin":
-        raise AccessDenied("只有管理员可以设置网格事务目标。")
+        raise AccessDenied(msg("err.cases.admins_only"))
     if metric not in TARGET_METRICS:
-        raise DataError(f"未知的目标指标“{metric}”。可设置的指标：{'、'.join(TARGET_METRICS)}。")
+        raise DataError(msg("err.cases.unknown_metric", metric=metric, metrics=listing(TARGET_METRICS)))
     if grid_id is not None and not db.scalar(con, "SELECT count(*) FROM grids WHERE grid_id = $g", {"g": str(grid_id)}):
-        raise DataError(f"没有编号为“{grid_id}”的片区网格，请从列表中选择网格。")
+        raise DataError(msg("err.cases.unknown_grid", grid=grid_id))
 
 
 def set_target(
@@ -565,9 +566,9 @@ def set_target(
     try:
         value = float(target)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"目标值“{target}”不是数字。请填写 0 到 1 之间的比例，例如 0.7 表示 70%。") from exc
+        raise DataError(msg("err.cases.target_not_number", target=target)) from exc
     if not math.isfinite(value) or not 0 < value <= 1:
-        raise DataError(f"目标值 {target} 超出范围。请填写大于 0、不超过 1 的比例，例如 0.7 表示 70%。")
+        raise DataError(msg("err.cases.target_range", target=target))
     params = {
         "metric": metric,
         "grid_id": grid_id,

@@ -37,6 +37,7 @@ from analytics.core import connection as db
 from analytics.core import isolate
 from analytics.core.errors import AccessDenied, DataError
 from analytics.core.scope import Scope
+from words import Day, Message, listing, msg
 
 # ---------------------------------------------------------------------------------------------
 # WGS-84 ↔ GCJ-02
@@ -146,31 +147,27 @@ ID_COLUMNS = ("grid_id", "gridid", "grid_code", "id", "code", "网格编号", "�
 NAME_COLUMNS = ("name", "grid_name", "gridname", "name_zh", "网格名称", "名称", "网格")
 # A boundary more than this far from the grids already known has almost surely a wrong CRS label.
 MAX_SHIFT_KM = 30.0
-_VALIDITY_REASONS = {
-    "Self-intersection": "边界线自相交（例如“8”字形的面）",
-    "Ring Self-intersection": "边界环自身相交",
-    "Too few points": "边界点数过少，不能构成面",
-    "Hole lies outside shell": "内洞位于外边界之外",
-    "Nested holes": "内洞相互嵌套",
-    "Interior is disconnected": "面的内部被分割成不相连的部分",
-    "Nested shells": "外边界相互嵌套",
-    "Invalid Coordinate": "存在无效坐标（空值或无穷大）",
-    "Ring is not closed": "边界环没有闭合",
-    "Duplicate Rings": "存在重复的边界环",
+_VALIDITY_REASONS = {  # shapely's reason -> the words for it (words/err_geo.py)
+    "Self-intersection": "err.geo.validity.self_intersection",
+    "Ring Self-intersection": "err.geo.validity.ring_self_intersection",
+    "Too few points": "err.geo.validity.too_few_points",
+    "Hole lies outside shell": "err.geo.validity.hole_outside",
+    "Nested holes": "err.geo.validity.nested_holes",
+    "Interior is disconnected": "err.geo.validity.disconnected",
+    "Nested shells": "err.geo.validity.nested_shells",
+    "Invalid Coordinate": "err.geo.validity.invalid_coordinate",
+    "Ring is not closed": "err.geo.validity.not_closed",
+    "Duplicate Rings": "err.geo.validity.duplicate_rings",
 }
 
 
-_GEOMETRY_NAMES = {
-    "Point": "点（Point）",
-    "MultiPoint": "多点（MultiPoint）",
-    "LineString": "线（LineString）",
-    "MultiLineString": "多线（MultiLineString）",
-    "GeometryCollection": "几何集合（GeometryCollection）",
+_GEOMETRY_NAMES = {  # a geometry type -> the words for it (words/err_geo.py)
+    "Point": "err.geo.type.point",
+    "MultiPoint": "err.geo.type.multipoint",
+    "LineString": "err.geo.type.linestring",
+    "MultiLineString": "err.geo.type.multilinestring",
+    "GeometryCollection": "err.geo.type.collection",
 }
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class BoundaryError(DataError):
@@ -211,19 +208,12 @@ def read_boundary_file(data: bytes, file_name: str):
 
     suffix = PurePosixPath(file_name.lower()).suffix
     if suffix == ".shp":
-        raise BoundaryError(
-            "unsupported_type",
-            f"文件「{file_name}」是单独的 .shp：Shapefile 由 .shp、.shx、.dbf、.prj "
-            "等多个文件组成，请把它们一起压缩成一个 .zip 文件后上传。",
-        )
+        raise BoundaryError("unsupported_type", msg("err.geo.lone_shp", file=file_name))
     if suffix not in ACCEPTED_SUFFIXES:
-        raise BoundaryError(
-            "unsupported_type",
-            f"文件「{file_name}」的类型（{suffix or '无扩展名'}）不是边界文件。"
-            "请上传 GeoJSON（.geojson）、压缩的 Shapefile（.zip）或 GeoPackage（.gpkg）。",
-        )
+        kind = suffix or msg("err.geo.no_suffix")
+        raise BoundaryError("unsupported_type", msg("err.geo.unsupported", file=file_name, suffix=kind))
     if not data:
-        raise BoundaryError("empty", f"文件「{file_name}」是空的，请选择正确的边界文件重新上传。")
+        raise BoundaryError("empty", msg("err.geo.empty_file", file=file_name))
     with tempfile.TemporaryDirectory(prefix="boundary-") as tmp:
         # The user's file name never becomes a path: only its suffix is kept.
         path = Path(tmp) / f"upload{suffix}"
@@ -239,18 +229,9 @@ def read_boundary_file(data: bytes, file_name: str):
             frame = gpd.read_file(path, layer=layer, engine="pyogrio")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, IndexError, ValueError) as exc:
             detail = _short(exc).replace(str(path), file_name)
-            raise BoundaryError(
-                "not_spatial",
-                f"文件「{file_name}」无法作为地理数据读取（{detail}）。"
-                "它可能是改了扩展名的表格或文本文件。请从 GIS 软件导出 GeoJSON、"
-                "Shapefile（压缩为 .zip）或 GeoPackage 后上传。",
-            ) from exc
+            raise BoundaryError("not_spatial", msg("err.geo.unreadable", file=file_name, detail=detail)) from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
-        raise BoundaryError(
-            "not_spatial",
-            f"文件「{file_name}」里没有任何几何图形（可能是普通表格）。"
-            "请上传带网格边界面的 GeoJSON、Shapefile 或 GeoPackage。",
-        )
+        raise BoundaryError("not_spatial", msg("err.geo.no_geometry", file=file_name))
     return frame
 
 
@@ -260,7 +241,7 @@ def _read_in_worker(data: bytes, name: str):
     try:
         return ("ok", read_boundary_file(data, name))
     except BoundaryError as exc:
-        return ("refused", exc.reason, str(exc))
+        return ("refused", exc.reason, exc.message)
 
 
 def read_boundary_file_isolated(data: bytes, file_name: str):
@@ -272,12 +253,7 @@ def read_boundary_file_isolated(data: bytes, file_name: str):
         raise  # no worker just now: its message says to try again, nothing about the file
     except isolate.WorkerFailed as exc:
         memory_mb = isolate.limits()[0] // 2**20
-        raise BoundaryError(
-            "too_large",
-            f"读取边界文件「{file_name}」时超出了为读取文件预留的内存或时间（{memory_mb} MB），"
-            "已停止，系统其他功能不受影响。网格边界文件通常只有几 MB：请在 GIS 软件中简化"
-            "边界（减少折点）后重新导出 GeoJSON、Shapefile（压缩为 .zip）或 GeoPackage 再上传。",
-        ) from exc
+        raise BoundaryError("too_large", msg("err.geo.worker_limit", file=file_name, mb=memory_mb)) from exc
     if answer[0] == "refused":
         raise BoundaryError(answer[1], answer[2])
     return answer[1]
@@ -295,27 +271,22 @@ def _unpack_zip(archive: Path, target: Path, file_name: str) -> Path:
                 and "__MACOSX" not in m.filename
             ]
             if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise BoundaryError("too_large", f"压缩包「{file_name}」解压后超过 200 MB，不像是网格边界文件。")
+                raise BoundaryError("too_large", msg("err.geo.zip_too_big", file=file_name))
             by_suffix: dict[str, list[zipfile.ZipInfo]] = {}
             for m in members:
                 by_suffix.setdefault(PurePosixPath(m.filename).suffix.lower(), []).append(m)
             for suffix in (".shp", ".gpkg", ".geojson", ".json"):
                 found = by_suffix.get(suffix, [])
                 if len(found) > 1:
-                    names = "、".join(PurePosixPath(m.filename).name for m in found)
+                    names = listing(PurePosixPath(m.filename).name for m in found)
                     raise BoundaryError(
-                        "ambiguous_zip",
-                        f"压缩包「{file_name}」里有多个{suffix}文件（{names}），请每次只上传一套网格边界。",
+                        "ambiguous_zip", msg("err.geo.zip_ambiguous", file=file_name, suffix=suffix, names=names)
                     )
                 if found:
                     main = PurePosixPath(found[0].filename)
                     break
             else:
-                raise BoundaryError(
-                    "not_spatial",
-                    f"压缩包「{file_name}」里没有 .shp、.gpkg 或 .geojson 文件。"
-                    "Shapefile 请连同 .shx、.dbf、.prj 一起压缩后上传。",
-                )
+                raise BoundaryError("not_spatial", msg("err.geo.zip_no_dataset", file=file_name))
             target.mkdir()
             # Extract only the dataset's own files, under fixed names (no paths from the archive).
             for m in members:
@@ -324,7 +295,7 @@ def _unpack_zip(archive: Path, target: Path, file_name: str) -> Path:
                     (target / f"data{path.suffix.lower()}").write_bytes(zf.read(m))
             return target / f"data{main.suffix.lower()}"
     except zipfile.BadZipFile as exc:
-        raise BoundaryError("not_spatial", f"文件「{file_name}」不是有效的 zip 压缩包（{_short(exc)}）。") from exc
+        raise BoundaryError("not_spatial", msg("err.geo.bad_zip", file=file_name, detail=_short(exc))) from exc
 
 
 def _short(exc: Exception) -> str:
@@ -338,14 +309,14 @@ def check_boundaries(
     """Reproject to WGS-84, check every feature and match it to a known grid. Raises BoundaryError."""
     grids = db.query(con, "SELECT grid_id, name FROM grids ORDER BY grid_id")
     if grids.empty:
-        raise BoundaryError("no_grids", "数据库里还没有网格名录，无法对应边界。请先导入网格（grids）数据。")
+        raise BoundaryError("no_grids", msg("err.geo.no_grids"))
     frame, source_crs = _to_wgs84(frame, file_name)
     if len(frame) == 0:
-        raise BoundaryError("empty", f"文件「{file_name}」里没有任何要素（网格面），请检查导出的图层后重新上传。")
+        raise BoundaryError("empty", msg("err.geo.no_features", file=file_name))
     matched = _match_grids(frame, grids, file_name)
     geometries, repaired = {}, []
     for grid_id, (row_no, geometry) in matched.items():
-        label = f"网格「{grid_id} {grids.set_index('grid_id').at[grid_id, 'name']}」（第 {row_no} 个要素）"
+        label = msg("err.geo.label", grid=grid_id, name=grids.set_index("grid_id").at[grid_id, "name"], row=row_no)
         geometry, was_repaired = _check_polygon(geometry, label, repair=repair)
         if was_repaired:
             repaired.append(grid_id)
@@ -359,11 +330,7 @@ def _to_wgs84(frame, file_name: str):
 
     crs = frame.crs
     if crs is None:
-        raise BoundaryError(
-            "no_crs",
-            f"文件「{file_name}」没有声明坐标系（Shapefile 缺少 .prj 文件，或 GeoPackage 图层"
-            "未设坐标系）。无法判断坐标含义，请在 GIS 软件中设置正确的坐标系后重新导出。",
-        )
+        raise BoundaryError("no_crs", msg("err.geo.no_crs", file=file_name))
     name = crs.to_string()
     try:
         if crs.equals(pyproj.CRS.from_epsg(4326)) or crs.equals(pyproj.CRS.from_user_input("OGC:CRS84")):
@@ -373,95 +340,73 @@ def _to_wgs84(frame, file_name: str):
             return frame.set_crs(4326, allow_override=True), name
         return frame.to_crs(4326), name
     except (pyproj.exceptions.CRSError, ValueError) as exc:
-        raise BoundaryError(
-            "bad_crs", f"文件「{file_name}」的坐标系（{name}）无法转换为 WGS-84：{_short(exc)}。"
-        ) from exc
+        raise BoundaryError("bad_crs", msg("err.geo.bad_crs", file=file_name, crs=name, detail=_short(exc))) from exc
 
 
 def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[int, shapely.Geometry]]:
     columns = {str(c).strip().lower(): c for c in frame.columns if c != frame.geometry.name}
     keys = [columns[c] for c in (*ID_COLUMNS, *NAME_COLUMNS) if c in columns]
     if not keys:
-        raise BoundaryError(
-            "no_key_column",
-            f"文件「{file_name}」的属性表里没有网格编号或名称列（例如 grid_id 或 name），"
-            f"无法知道每个面是哪个网格。现有的列：{'、'.join(map(str, columns.values())) or '无'}。"
-            "请在属性表中加一列 grid_id（如 G1）或 name（网格名称）后重新导出。",
-        )
+        present = listing(map(str, columns.values())) if columns else msg("err.geo.none")
+        raise BoundaryError("no_key_column", msg("err.geo.no_key_column", file=file_name, columns=present))
     by_id = dict(zip(grids["grid_id"], grids["grid_id"]))
     by_name = dict(zip(grids["name"], grids["grid_id"]))
-    known = "、".join(f"{g} {n}" for g, n in zip(grids["grid_id"], grids["name"]))
+    known = listing(f"{g} {n}" for g, n in zip(grids["grid_id"], grids["name"]))
     matched: dict[str, tuple[int, shapely.Geometry]] = {}
     for row_no, (_, row) in enumerate(frame.iterrows(), start=1):
         values = [str(row[k]).strip() for k in keys if pd.notna(row[k]) and str(row[k]).strip()]
         hits = {by_id.get(v) or by_name.get(v) for v in values} - {None}
-        shown = "、".join(f"「{v}」" for v in values) or "（空白）"
+        shown = listing(msg("err.geo.quoted", value=v) for v in values) if values else msg("err.geo.blank")
         if not hits:
             raise BoundaryError(
-                "unknown_grid",
-                f"文件「{file_name}」第 {row_no} 个要素的编号/名称{shown}不是已知网格。"
-                f"已知网格：{known}。请把属性表中的 grid_id 或 name 改成其中之一。",
+                "unknown_grid", msg("err.geo.unknown_grid", file=file_name, row=row_no, shown=shown, known=known)
             )
         if len(hits) > 1:
             raise BoundaryError(
                 "conflicting_grid",
-                f"文件「{file_name}」第 {row_no} 个要素的编号和名称{shown}指向不同的网格"
-                f"（{'、'.join(sorted(hits))}），请改正其中一项。",
+                msg("err.geo.conflicting_grid", file=file_name, row=row_no, shown=shown, grids=listing(sorted(hits))),
             )
         grid_id = hits.pop()
         if grid_id in matched:
             raise BoundaryError(
                 "duplicate_grid",
-                f"文件「{file_name}」中网格 {grid_id} 出现了不止一次（第 {matched[grid_id][0]} 和第 "
-                f"{row_no} 个要素）。一个网格只能有一个要素；由几块组成的网格请合并为一个多部分面。",
+                msg("err.geo.duplicate_grid", file=file_name, grid=grid_id, first=matched[grid_id][0], row=row_no),
             )
         matched[grid_id] = (row_no, row[frame.geometry.name])
     missing = [g for g in grids["grid_id"] if g not in matched]
     if missing:
-        names = "、".join(f"{g} {grids.set_index('grid_id').at[g, 'name']}" for g in missing)
-        raise BoundaryError(
-            "missing_grid",
-            f"文件「{file_name}」缺少网格：{names}。每次上传须包含全部 {len(grids)} 个网格的边界"
-            "（未变化的网格也要包含），以免地图上出现空缺。请补齐后重新上传。",
-        )
+        names = listing(f"{g} {grids.set_index('grid_id').at[g, 'name']}" for g in missing)
+        raise BoundaryError("missing_grid", msg("err.geo.missing_grid", file=file_name, names=names, count=len(grids)))
     return matched
 
 
-def _check_polygon(geometry, label: str, *, repair: bool) -> tuple[shapely.Geometry, bool]:
+def _check_polygon(geometry, label: Message | str, *, repair: bool) -> tuple[shapely.Geometry, bool]:
     if geometry is None or geometry.is_empty:
-        raise BoundaryError("empty_geometry", f"{label}没有几何图形。")
+        raise BoundaryError("empty_geometry", msg("err.geo.empty_geometry", label=label))
     geometry = shapely.force_2d(geometry)
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        kind = _GEOMETRY_NAMES.get(geometry.geom_type, geometry.geom_type)
-        raise BoundaryError(
-            "not_polygon",
-            f"{label}是{kind}，网格边界必须是面（Polygon / MultiPolygon）。请导出网格的面图层后重新上传。",
-        )
+        kind = msg(_GEOMETRY_NAMES[geometry.geom_type]) if geometry.geom_type in _GEOMETRY_NAMES else geometry.geom_type
+        raise BoundaryError("not_polygon", msg("err.geo.not_polygon", label=label, kind=kind))
     if geometry.is_valid:
         return geometry, False
     reason = shapely.is_valid_reason(geometry)
     kind, _, where = reason.partition("[")
-    explained = _VALIDITY_REASONS.get(kind.strip(), kind.strip())
-    place = ""
+    explained = msg(_VALIDITY_REASONS[kind.strip()]) if kind.strip() in _VALIDITY_REASONS else kind.strip()
+    place: Message | str = ""
     if where:
         try:
             x, y = (float(v) for v in where.rstrip("]").split()[:2])
-            place = f"，位置约在经度 {x:.5f}、纬度 {y:.5f}"
+            place = msg("err.geo.place", x=x, y=y)
         except ValueError:
             place = ""
     if not repair:
-        raise BoundaryError(
-            "invalid_geometry",
-            f"{label}的边界无效：{explained}{place}。请在 GIS 软件中修复"
-            "（如 QGIS“修复几何图形”），或勾选“自动修复无效边界”后重新上传。",
-        )
+        raise BoundaryError("invalid_geometry", msg("err.geo.invalid", label=label, explained=explained, place=place))
     fixed = shapely.make_valid(geometry)
     polygons = [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
     fixed = shapely.union_all(polygons) if polygons else None
     if fixed is None or fixed.is_empty or fixed.area < geometry.envelope.area * 1e-6:
         raise BoundaryError(
-            "invalid_geometry",
-            f"{label}的边界无效（{explained}{place}），自动修复后不剩任何面，请在 GIS 软件中重新绘制。",
+            "invalid_geometry", msg("err.geo.unrepairable", label=label, explained=explained, place=place)
         )
     return fixed, True
 
@@ -471,23 +416,14 @@ def _check_location(con: duckdb.DuckDBPyConnection, geometries: list, file_name:
     from the communities (a projected file declared as WGS-84, or the wrong projection zone)."""
     minx, miny, maxx, maxy = shapely.union_all(geometries).bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BoundaryError(
-            "far_away",
-            f"文件「{file_name}」的坐标（例如 {minx:.0f}, {miny:.0f}）不是经纬度，"
-            "但文件声明的是经纬度坐标系：坐标系标注有误。请在 GIS 软件中设置文件真实的坐标系"
-            "（例如 CGCS2000 高斯投影）后重新导出。",
-        )
+        raise BoundaryError("far_away", msg("err.geo.not_lonlat", file=file_name, x=minx, y=miny))
     anchor = db.query(con, "SELECT avg(lon) AS lon, avg(lat) AS lat FROM communities WHERE lon IS NOT NULL").iloc[0]
     if pd.isna(anchor["lon"]):
         return
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     km = float(distance_m(anchor["lon"], anchor["lat"], cx, cy)) / 1000
     if km > MAX_SHIFT_KM:
-        raise BoundaryError(
-            "far_away",
-            f"文件「{file_name}」的边界位于经度 {cx:.4f}、纬度 {cy:.4f} 附近，离本街道的居民区约 "
-            f"{km:,.0f} 公里，坐标系可能标注错误（例如投影带或坐标系选错）。请检查后重新导出。",
-        )
+        raise BoundaryError("far_away", msg("err.geo.far_away", file=file_name, x=cx, y=cy, km=km))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,7 +442,7 @@ def upload_boundaries(
     transaction: the previous current version ends on that date, older versions stay as they are.
     Only administrators may (scope None: whoever holds the database file)."""
     if scope is not None and scope.role != "admin":
-        raise AccessDenied("只有管理员可以上传网格边界。")
+        raise AccessDenied(msg("err.geo.admins_only"))
     if isinstance(valid_from, dt.datetime):
         valid_from = valid_from.date()
     frame = read_boundary_file_isolated(data, file_name)
@@ -518,9 +454,7 @@ def upload_boundaries(
         latest_day = pd.Timestamp(latest["valid_from"]).date()
         raise BoundaryError(
             "bad_date",
-            f"生效日期{_cn_date(valid_from)}不晚于当前边界版本 v{previous} 的生效日期"
-            f"{_cn_date(latest_day)}：新版本只能接在现有版本之后。请选择{_cn_date(latest_day)}"
-            "之后的日期。",
+            msg("err.geo.bad_date", day=Day(valid_from), version=previous, latest=Day(latest_day)),
         )
     version = (previous or 0) + 1
     batch_id = f"boundary-v{version}-{sha[:10]}"

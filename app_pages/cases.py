@@ -7,7 +7,7 @@ from analytics.core.errors import DataError
 from ui import cases_view as view
 from ui import data, downloads, fmt
 from ui.filters import current
-from ui.i18n import t
+from ui.i18n import said, t
 from ui.layout import page_header
 from ui.session import scope
 
@@ -211,7 +211,7 @@ with st.expander(t("cases.targets.header"), icon=":material/flag:"):
                 else:
                     data.write(cases.clear_target, chosen, grid_id=place or None, scope=who)
             except DataError as exc:
-                st.error(str(exc))
+                st.error(said(exc))
             else:
                 st.toast(t("cases.targets.saved" if saved else "cases.targets.cleared"), icon=":material/check:")
                 st.rerun()

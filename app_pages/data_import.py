@@ -6,7 +6,7 @@ from analytics.access import audit
 from analytics.core.errors import DataError
 from ui import data, downloads, uploads
 from ui.contest_view import md
-from ui.i18n import t
+from ui.i18n import lang, said, t
 from ui.layout import page_header
 from ui.session import scope, username
 
@@ -66,7 +66,9 @@ def problems_table(frame: pd.DataFrame, key: str) -> None:
 def with_progress(label: str, run):
     bar = st.progress(0.0, text=label)
     try:
-        return run(lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=f"{label} {message}"))
+        return run(
+            lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=f"{label} {said(message)}")
+        )
     finally:
         bar.empty()
 
@@ -108,7 +110,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
             )
             st.session_state["import_preview"] = (cache_key, report)
     except DataError as exc:
-        st.error(t("import.refused", message=md(exc)), icon=":material/block:")
+        st.error(t("import.refused", message=md(said(exc))), icon=":material/block:")
         return
 
     cols = st.columns(5)
@@ -121,18 +123,18 @@ def review(upload, kind: str, round_id: str | None) -> None:
         st.info(t("import.duplicate", batch=report.duplicate_of), icon=":material/content_copy:")
     if report.errors:
         st.error(t("import.errors"), icon=":material/error:")
-        errors = report.error_frame()
+        errors = report.error_frame(lang())
         problems_table(errors.head(500), key="import_errors_table")
         if len(errors) > 500:
             st.caption(t("import.errors_more", n=f"{len(errors):,}"))
         downloads.buttons(errors, f"导入错误_{upload.name}", key="import_errors_download")
     if report.conflicts:
         st.warning(t("import.conflicts"), icon=":material/warning:")
-        problems_table(report.conflict_frame().head(500), key="import_conflicts_table")
+        problems_table(report.conflict_frame(lang()).head(500), key="import_conflicts_table")
     if report.notes:
         with st.expander(t("import.notes"), expanded=not report.errors):
             for note in report.notes:
-                st.markdown(f"- {md(note)}")  # notes quote sheet names and header cells
+                st.markdown(f"- {md(said(note))}")  # notes quote sheet names and header cells
     if report.preview is not None and not report.errors:
         st.caption(t("import.preview", n=len(report.preview)))
         st.dataframe(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
@@ -164,11 +166,11 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 ),
             )
         except DataError as exc:
-            st.error(t("import.refused", message=md(exc)), icon=":material/block:")
+            st.error(t("import.refused", message=md(said(exc))), icon=":material/block:")
             return
         if done.errors:
             st.error(t("import.errors"), icon=":material/error:")
-            problems_table(done.error_frame(), key="import_errors_after")
+            problems_table(done.error_frame(lang()), key="import_errors_after")
         else:
             audit.record(
                 con,
@@ -279,7 +281,7 @@ with history_tab:
                 try:
                     removed = ingest.undo_batch(con, chosen, scope=who)
                 except DataError as exc:
-                    st.error(md(exc), icon=":material/block:")
+                    st.error(md(said(exc)), icon=":material/block:")
                 else:
                     audit.record(con, username(), "undo_import", f"batch {chosen}: {removed} rows", role=who.role)
                     st.session_state["import_flash"] = t("import.undo.done", batch=chosen, n=f"{removed:,}")

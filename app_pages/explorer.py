@@ -6,7 +6,7 @@ from ui import data, downloads, sql
 from ui import explore as view
 from ui.contest_view import md  # names typed by users: text in notices, never markdown
 from ui.filters import current
-from ui.i18n import lang, t
+from ui.i18n import lang, said, t
 from ui.layout import page_header
 from ui.session import scope
 
@@ -172,7 +172,7 @@ def save() -> None:
         sql.save_query(name, st.session_state.get("explorer_sql", ""), scope())
         st.session_state["explorer_notice"] = ("ok", t("explore.console.saved_ok", name=md(name.strip())))
     except explore.QueryRefused as refusal:
-        st.session_state["explorer_notice"] = ("warning", md(refusal))
+        st.session_state["explorer_notice"] = ("warning", md(said(refusal)))
 
 
 def delete() -> None:
@@ -232,10 +232,10 @@ def console_section() -> None:
                 ),
             )
         except explore.QueryRefused as refusal:
-            st.session_state["explorer_error"] = str(refusal)
+            st.session_state["explorer_error"] = refusal.message  # shown in the language of the moment
         progress.empty()
     if "explorer_error" in st.session_state:
-        st.error(md(st.session_state["explorer_error"]), icon=":material/block:")  # quotes the query
+        st.error(md(said(st.session_state["explorer_error"])), icon=":material/block:")  # quotes the query
     result = st.session_state.get("explorer_result")
     if result is not None:
         note = t("explore.console.snapshot") if result.source == "snapshot" else ""

@@ -9,7 +9,7 @@ from analytics.core.errors import DataError
 from ui import charts, data, downloads, fmt, maps
 from ui.contest_view import md
 from ui.filters import current
-from ui.i18n import label, t
+from ui.i18n import label, said, t
 from ui.layout import page_header
 from ui.session import scope
 
@@ -339,7 +339,7 @@ if scope().role == "admin":
                 try:
                     result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
                 except DataError as exc:
-                    st.error(md(exc))  # quotes the file's name and its members' names: text, never markdown
+                    st.error(md(said(exc)))  # quotes the file's name and its members' names: text, never markdown
                     st.caption(t("grid_map.admin.refused"))
                 else:
                     message = t(

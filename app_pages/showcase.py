@@ -8,7 +8,7 @@ from ui import data, fmt
 from ui import showcase_view as view
 from ui.contest_view import md
 from ui.filters import current
-from ui.i18n import lang, t
+from ui.i18n import lang, said, t
 from ui.layout import page_header
 from ui.session import scope, username
 
@@ -155,7 +155,7 @@ elif st.button(t("showcase.story_save"), key="showcase_story_save", icon=":mater
     try:
         data.write(showcase.set_story, community, story, updated_by=username(), scope=me)
     except DataError as exc:
-        st.error(str(exc))
+        st.error(said(exc))
     else:
         st.session_state["showcase_story_saved"] = True
         st.rerun()

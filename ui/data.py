@@ -23,7 +23,7 @@ from analytics.access import Scope, audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
 from analytics.warehouse.source import Warehouse
-from ui.i18n import t
+from ui.i18n import said, t
 
 log = logging.getLogger(__name__)
 _build_lock = threading.Lock()
@@ -55,7 +55,7 @@ def ensure_database() -> None:
         connection()
     except DataError as exc:
         st.title(t("app.db_unavailable"))
-        st.error(str(exc), icon=":material/database:")
+        st.error(said(exc), icon=":material/database:")
         st.stop()
 
 
@@ -86,7 +86,7 @@ def page_run() -> Iterator[None]:
     except DataError as exc:
         if isinstance(exc, db_errors.DatabaseInvalidated):
             connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
-        st.error(str(exc), icon=":material/error:")
+        st.error(said(exc), icon=":material/error:")
     finally:
         _run.reset(token)
 

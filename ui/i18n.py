@@ -1,29 +1,16 @@
-"""Every string a user reads, in Chinese (default) and English.
+"""Every string a user reads, in the session's language (Chinese by default, English on request).
 
-Strings live in ui/text/<area>.py modules, each a dict STRINGS = {key: (中文, English)}, so each page's
-words sit in their own file. Keys carry their area's prefix ("overview.title").
+The words themselves live in the `words` package, which analytics reads too (the showcase's files,
+the error messages); this module adds only the Streamlit session's choice of language.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import streamlit as st
 
-from ui import text
+import words
 
-LANGUAGES = {"zh": "中文", "en": "English"}
-_STRINGS: dict[str, tuple[str, str]] = {}
-
-
-def _load() -> None:
-    for info in pkgutil.iter_modules(text.__path__):
-        module = importlib.import_module(f"ui.text.{info.name}")
-        for key, pair in module.STRINGS.items():
-            if key in _STRINGS and _STRINGS[key] != pair:
-                raise KeyError(f"string key {key!r} is defined twice with different text")
-            _STRINGS[key] = pair
+LANGUAGES = words.LANGUAGES
 
 
 def lang() -> str:
@@ -32,13 +19,7 @@ def lang() -> str:
 
 def t(key: str, **values: object) -> str:
     """The string for `key` in the session's language, with {placeholders} filled in."""
-    if not _STRINGS:
-        _load()
-    pair = _STRINGS.get(key)
-    if pair is None:
-        raise KeyError(f"no text for {key!r}: add it to a module in ui/text/")
-    text = pair[1] if lang() == "en" else pair[0]
-    return text.format(**values) if values else text
+    return words.text(key, lang(), **values)
 
 
 def label(kind: str, code: object) -> str:
@@ -46,12 +27,17 @@ def label(kind: str, code: object) -> str:
     if code is None:
         return t("common.none")
     key = f"{kind}.{code}"
-    if not _STRINGS:
-        _load()
-    return t(key) if key in _STRINGS else str(code)
+    return t(key) if words.has(key) else str(code)
 
 
 def has(key: str) -> bool:
-    if not _STRINGS:
-        _load()
-    return key in _STRINGS
+    return words.has(key)
+
+
+def said(what: BaseException | words.Message | str) -> str:
+    """What an error says, in the session's language: the project's errors carry a catalog message (a
+    key and its values), so an English session reads English; any other exception shows as it is.
+    A page that keeps an error across reruns keeps `exc.message`, and it follows a language switch."""
+    if isinstance(what, BaseException):
+        return words.said(what, lang())
+    return words.in_language(what, lang()) if isinstance(what, words.Message) else str(what)

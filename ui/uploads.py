@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics.core.errors import DataError
+from words import msg
 
 # One folder per local account: /tmp is shared, and a folder another user made first must not be used.
 UPLOAD_DIR = Path(tempfile.gettempdir()) / f"jiangchuan_uploads-{os.getuid()}"
@@ -39,12 +40,9 @@ def saved(upload: UploadedFile) -> tuple[Path, str]:
     try:
         return _write(upload.name, data, digest), digest
     except OSError as exc:  # a full disk, a folder of someone else's
-        reasons: dict[int | None, str] = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额"}
-        reason = reasons.get(exc.errno, exc.strerror or str(exc))
-        raise DataError(
-            f"上传的文件无法保存到服务器的临时文件夹（{reason}）。请管理员检查磁盘空间和"
-            f"文件夹 {UPLOAD_DIR} 的权限后重新上传；数据库没有任何改动。"
-        ) from exc
+        known = {errno.ENOSPC: "err.upload.disk_full", errno.EDQUOT: "err.upload.quota"}
+        reason = msg(known[exc.errno]) if exc.errno is not None and exc.errno in known else exc.strerror or str(exc)
+        raise DataError(msg("err.upload.unsaved", reason=reason, folder=UPLOAD_DIR)) from exc
 
 
 def _write(file_name: str, data: bytes, digest: str) -> Path:
@@ -70,7 +68,7 @@ def _private_dir() -> Path:
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     info = os.lstat(UPLOAD_DIR)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PermissionError(errno.EPERM, "它不是运行看板的账户自己的文件夹", str(UPLOAD_DIR))
+        raise PermissionError(errno.EPERM, msg("err.upload.not_ours"), str(UPLOAD_DIR))
     os.chmod(UPLOAD_DIR, 0o700)
     return UPLOAD_DIR
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 from analytics.access.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
 from analytics.core.scope import ROLES, Scope, community_predicate
+from words import msg
 
 if TYPE_CHECKING:  # argon2 itself is imported on first use (sign-in only)
     from argon2 import PasswordHasher
@@ -100,7 +101,7 @@ def _describe(account: Account) -> str:
 
 def _check_password_strength(password: str | None) -> None:
     if password is not None and len(password) < 10:
-        raise ValueError("a password needs at least 10 characters / 密码至少需要10位")
+        raise ValueError(msg("err.access.password_short"))
 
 
 def add_user(
@@ -115,7 +116,7 @@ def add_user(
 ) -> Account:
     Scope(role, community_id)  # validates the role and a secretary's community
     if not username or not username.strip():
-        raise ValueError("a user name is required / 请填写用户名")
+        raise ValueError(msg("err.access.no_username"))
     _check_password_strength(password)
     account = Account(
         username.strip(), role, community_id, display_name, _hasher().hash(password) if password is not None else None
@@ -127,7 +128,7 @@ def add_user(
 def _existing(target: AccessStore, username: str) -> Account:
     account = target.account(username)
     if account is None:
-        raise KeyError(f"no user {username!r} / 没有用户 {username}")
+        raise KeyError(msg("err.access.no_user", user=username))
     return account
 
 

@@ -19,6 +19,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied
 from analytics.core.scope import Scope
+from words import msg
 
 MAX_DETAIL = 2000
 COLUMNS = ["event_id", "occurred_at", "username", "role", "action", "detail"]
@@ -41,7 +42,7 @@ def recent(
 ) -> pd.DataFrame:
     """The latest events first (`con` is not used: the trail is in the store)."""
     if scope is not None and scope.role not in ("leader", "admin"):
-        raise AccessDenied("只有领导和管理员可以查看操作日志。")
+        raise AccessDenied(msg("err.access.audit_roles"))
     events = accounts.store().recent(limit=int(limit))
     frame = pd.DataFrame([e.__dict__ for e in events], columns=COLUMNS)
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"])

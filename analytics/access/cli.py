@@ -18,6 +18,7 @@ from analytics.access.accounts import (
     set_role,
 )
 from analytics.core.errors import DataError
+from words import msg, said
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
@@ -27,7 +28,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
         return sys.stdin.readline().rstrip("\n")
     password = getpass.getpass("password: ")
     if getpass.getpass("again: ") != password:
-        raise ValueError("the two passwords differ / 两次输入的密码不一致")
+        raise ValueError(msg("err.access.passwords_differ"))
     return password
 
 
@@ -57,11 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     actor = "cli:" + _system_user()
     try:
         return _run(args, actor)
-    except (DataError, ValueError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except KeyError as exc:
-        print(exc.args[0], file=sys.stderr)
+    except (DataError, ValueError, KeyError) as exc:
+        # a terminal has no language setting: the administrator reads both, English first
+        english, chinese = said(exc, "en"), said(exc, "zh")
+        print(chinese if english == chinese else f"{english} / {chinese}", file=sys.stderr)
         return 1
 
 

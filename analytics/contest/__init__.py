@@ -4,17 +4,12 @@ year's work.
     analytics.contest.ranking(con, "R2024", method="trimmed_mean")
 
 Modules: scoring (weighted totals, the three combining methods, bootstrap intervals, stored rankings),
-panel (how the judges agree and how lenient each is), work (a round's stage score beside the twelve
-months of grid work before it, stored per round).
+work (a round's stage score beside the twelve months of grid work before it, stored per round), panel
+(how the judges agree and how lenient each is). The panel is imported as analytics.contest.panel, not
+through this facade: its statistics bring scipy, and the importer's parse workers, which load this
+package through analytics.refresh, must not (see tests/unit/test_architecture.py).
 """
 
-from analytics.contest.panel import (
-    Agreement,
-    agreement,
-    criterion_profile,
-    judge_leniency,
-    judge_matrix,
-)
 from analytics.contest.scoring import (
     METHODS,
     TRIM_MIN_JUDGES,
@@ -43,16 +38,11 @@ from analytics.contest.work import (
 __all__ = [
     "METHODS",
     "TRIM_MIN_JUDGES",
-    "Agreement",
     "StageWork",
-    "agreement",
     "compare_methods",
     "competition_ranks",
     "criteria",
-    "criterion_profile",
     "effective_weights",
-    "judge_leniency",
-    "judge_matrix",
     "method_ranking",
     "missing_scores",
     "rank_history",

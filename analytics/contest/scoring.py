@@ -64,6 +64,7 @@ from analytics.core.errors import DataError
 from analytics.core.scope import Scope, community_predicate
 from analytics.core.sql import Sql
 from analytics.warehouse import source
+from words import listing, msg
 
 METHODS = ("mean", "trimmed_mean", "judge_standardised")
 PARTIAL_RULES = ("rescale", "drop")
@@ -136,8 +137,8 @@ def _criteria(con: duckdb.DuckDBPyConnection, round_id: str, in_transaction: boo
             in_transaction=in_transaction,
         )
         if not known:
-            raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次，或先导入该场次的评分表。")
-        raise DataError(f"擂台场次“{round_id}”还没有评分标准（contest_criteria 表中无此场次的行）。请先导入评分标准。")
+            raise DataError(msg("err.contest.unknown_round_import", round=round_id))
+        raise DataError(msg("err.contest.no_criteria", round=round_id))
     return frame
 
 
@@ -150,19 +151,19 @@ def effective_weights(criteria_frame: pd.DataFrame, weights: Mapping[str, float]
     override = dict(weights.items() if isinstance(weights, Mapping) else weights)
     unknown = sorted(set(override) - set(own))
     if unknown:
-        raise DataError(f"权重里有本场次没有的评分项：{'、'.join(map(str, unknown))}。可用的评分项：{'、'.join(own)}。")
+        raise DataError(msg("err.contest.unknown_criteria", unknown=listing(map(str, unknown)), known=listing(own)))
     merged = {}
     for criterion, weight in {**own, **override}.items():
         try:
             value = float(weight)
         except (TypeError, ValueError) as exc:
-            raise DataError(f"评分项 {criterion} 的权重“{weight}”不是数字。") from exc
+            raise DataError(msg("err.contest.weight_not_number", criterion=criterion, weight=weight)) from exc
         if not math.isfinite(value) or value < 0:
-            raise DataError(f"评分项 {criterion} 的权重必须是不小于 0 的数，现在是 {weight}。")
+            raise DataError(msg("err.contest.weight_negative", criterion=criterion, weight=weight))
         merged[criterion] = value
     total, own_total = sum(merged.values()), sum(own.values())
     if total <= 0:
-        raise DataError("所有评分项的权重都是 0，无法计算总分。请至少给一个评分项设置权重。")
+        raise DataError(msg("err.contest.all_zero"))
     factor = (own_total / total) if own_total > 0 else 1.0
     return {criterion: weight * factor for criterion, weight in merged.items()}
 

@@ -42,6 +42,7 @@ from analytics.core.scope import Scope
 from analytics.core.sql import Sql
 from analytics.warehouse import source
 from analytics.warehouse.source import Source, count, mean_satisfaction
+from words import msg
 
 WORK_MEASURES = ("activities_per_1k", "participants_per_1k", "in_grid_rate", "satisfaction")
 MIN_ENTRIES_FOR_MATCH = 5
@@ -51,7 +52,7 @@ MATCH_LEVELS = ((0.5, "strong"), (0.2, "weak"), (-0.2, "none"), (-1.01, "opposit
 def _held_on(con: duckdb.DuckDBPyConnection, round_id: str):
     held_on = db.scalar(con, "SELECT held_on FROM contest_rounds WHERE round_id = $round_id", {"round_id": round_id})
     if held_on is None:
-        raise DataError(f"没有编号为“{round_id}”的擂台场次。请从列表中选择场次。")
+        raise DataError(msg("err.contest.unknown_round", round=round_id))
     return pd.Timestamp(held_on).date()
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from analytics.core.db_errors import open_failure, write_failure
 from analytics.core.errors import DataError
 from analytics.core.sql import Sql
+from words import msg
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,11 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
         create_schema(con)
         return con
     if not target.exists() or _empty_file(target):
-        raise DataError(f"数据库文件不存在：{target}。请先不带只读参数启动一次以生成演示数据。")
+        raise DataError(msg("err.db.missing", path=target))
     con = _open(target, read_only=read_only)
     if unfinished(con):
         con.close()
-        raise DataError(
-            f"数据库文件 {target} 是一次未完成的首次启动留下的空库。请先不带只读参数启动一次，程序会重新生成演示数据。"
-        )
+        raise DataError(msg("err.db.unfinished", path=target))
     configure(con)
     if not read_only:
         make_private(target)
@@ -154,8 +153,14 @@ def configure(con: duckdb.DuckDBPyConnection, *, memory_limit: str | None = None
             con.execute("SET threads = $threads", {"threads": int(thread_setting)})
     except (duckdb.Error, ValueError) as exc:
         raise DataError(
-            f"数据库设置无效（{ENV_MEMORY_LIMIT}={memory_limit!r}，{ENV_THREADS}={thread_setting!r}）："
-            f"{exc}。内存上限请写成 1GB、512MB 这样的形式，线程数写成整数。"
+            msg(
+                "err.db.settings",
+                memory_name=ENV_MEMORY_LIMIT,
+                memory=memory_limit,
+                threads_name=ENV_THREADS,
+                threads=thread_setting,
+                detail=str(exc),
+            )
         ) from exc
 
 
@@ -207,7 +212,7 @@ def query(con: Queryable, sql: str | Sql, params: Params = None, *, in_transacti
     try:
         frame = cur.execute(sql, params or {}).df() if params else cur.execute(sql).df()
     except duckdb.Error as exc:
-        raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
+        raise (write_failure(exc) or DataError(msg("err.db.query", detail=str(exc)))) from exc
     finally:
         if own is not None:
             own.close()
@@ -233,7 +238,7 @@ def scalar(
     try:
         rows = cur.execute(sql, params or {}).fetchall() if params else cur.execute(sql).fetchall()
     except duckdb.Error as exc:
-        raise (write_failure(exc) or DataError(f"查询失败：{exc}")) from exc
+        raise (write_failure(exc) or DataError(msg("err.db.query", detail=str(exc)))) from exc
     finally:
         if own is not None:
             own.close()
@@ -257,7 +262,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
                 pass  # a failed COMMIT has already ended the transaction
             raise
     except duckdb.TransactionException as exc:
-        raise DataError("另一个写入操作正在进行或刚刚改动了同一批数据，本次操作已全部撤回，请稍后重试。") from exc
+        raise DataError(msg("err.db.write_race")) from exc
     except duckdb.Error as exc:  # COMMIT itself failed: a full disk or a damaged file
         failure = write_failure(exc)
         if failure is None:
@@ -274,9 +279,9 @@ def execute(con: Queryable, sql: str | Sql, params: Params = None) -> None:
     try:
         con.execute(sql, params) if params else con.execute(sql)
     except duckdb.ConstraintException as exc:
-        raise DataError(f"数据不符合约束：{exc}") from exc
+        raise DataError(msg("err.db.constraint", detail=str(exc))) from exc
     except duckdb.Error as exc:
-        raise (write_failure(exc) or DataError(f"写入失败：{exc}")) from exc
+        raise (write_failure(exc) or DataError(msg("err.db.write", detail=str(exc)))) from exc
     _log_slow(sql, started)
 
 

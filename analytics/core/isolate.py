@@ -38,6 +38,7 @@ from typing import Any
 import pyarrow as pa
 
 from analytics.core.errors import DataError
+from words import Message, msg
 
 DEFAULT_MEMORY_MB = 1536
 DEFAULT_SECONDS = 60
@@ -145,7 +146,7 @@ def run(task: Callable[..., Any], *args: Any, file_name: str) -> Any:
     memory, seconds = limits()
     # Two cores: more parsers at once would only slow each other and stack their memory ceilings.
     if not _slots.acquire(timeout=seconds):
-        raise Busy(f"服务器正在读取其他上传的文件，暂时无法读取「{file_name}」。请稍等一两分钟后刷新页面重试。")
+        raise Busy(msg("err.isolate.busy", file=file_name))
     try:
         return _run(task, args, file_name, memory, seconds)
     finally:
@@ -169,10 +170,7 @@ def _run(task: Callable[..., Any], args: tuple[Any, ...], file_name: str, memory
         try:
             process.start()
         except OSError as exc:  # no process could be started: too many, or no memory for one
-            raise Busy(
-                f"服务器暂时无法启动读取「{file_name}」的程序（系统资源不足）。请稍后重试；"
-                "如果反复出现，请联系系统管理员。"
-            ) from exc
+            raise Busy(msg("err.isolate.no_process", file=file_name)) from exc
         finally:
             sender.close()
         assert process.pid is not None  # set by a start() that returned
@@ -196,10 +194,7 @@ def _run(task: Callable[..., Any], args: tuple[Any, ...], file_name: str, memory
         if status == "memory":
             raise WorkerFailed(_failure_text(file_name, None, False, seconds, memory, out_of_memory=True))
         # The parser's own words (English, internal) stay out of the message.
-        raise WorkerFailed(
-            f"读取「{file_name}」时出错，文件可能已损坏或格式特殊。"
-            "请用 Excel 打开确认后另存为 .xlsx（或 CSV UTF-8）再上传。"
-        )
+        raise WorkerFailed(msg("err.isolate.parser_failed", file=file_name))
     finally:
         receiver.close()
         if process.is_alive():
@@ -239,20 +234,13 @@ def _note_peak(pid: int) -> None:
 
 def _failure_text(
     file_name: str, exitcode: int | None, timed_out: bool, seconds: float, memory: int, out_of_memory: bool = False
-) -> str:
+) -> Message:
     if timed_out:
-        return (
-            f"读取「{file_name}」超过了 {seconds:.0f} 秒仍未完成，已停止。文件可能过大或内容异常（例如大量空行、"
-            "超大的合并区域）。请在 Excel 中删除多余的空行空列后另存为 .xlsx，或按月份拆成较小的文件再上传。"
-        )
+        return msg("err.isolate.timeout", file=file_name, seconds=seconds)
     if out_of_memory or exitcode:
-        reason = "需要的内存超过了为读取文件预留的上限" if out_of_memory else "读取程序异常终止"
-        return (
-            f"读取「{file_name}」时{reason}（上限 {memory // (1024 * 1024)} MB，已停止，系统其他功能不受影响）。"
-            "文件声明或包含的表格区域异常巨大，或文件已损坏。请在 Excel 中打开，删除多余的行列和合并单元格，"
-            "另存为新的 .xlsx 后再上传。"
-        )
-    return f"读取「{file_name}」的程序没有返回结果，已停止。请用 Excel 打开确认后另存为 .xlsx 再上传。"
+        reason = msg("err.isolate.reason.memory" if out_of_memory else "err.isolate.reason.died")
+        return msg("err.isolate.stopped", file=file_name, reason=reason, mb=memory // (1024 * 1024))
+    return msg("err.isolate.no_answer", file=file_name)
 
 
 def _child(
@@ -280,7 +268,7 @@ def _child(
     except MemoryError:
         _send(sender, ("memory", None))
     except DataError as exc:
-        _send(sender, ("refused", str(exc)))
+        _send(sender, ("refused", exc.message))  # the catalog message pickles: English stays possible
     except BaseException as exc:  # a parser may raise anything, pyo3 panics included
         if _out_of_memory(exc):
             _send(sender, ("memory", None))

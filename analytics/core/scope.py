@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics.core.sql import Sql
+from words import listing, msg
 
 ROLES = ("leader", "secretary", "analyst", "admin")
 
@@ -22,12 +23,9 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES} / 没有角色 {self.role}")
+            raise ValueError(msg("err.access.unknown_role", role=self.role, roles=listing(ROLES)))
         if self.role == "secretary" and not self.community_id:
-            raise ValueError(
-                "a secretary's scope names the secretary's community (--community C30)"
-                " / 书记账户须用 --community 指定所在居民区，例如 C30"
-            )
+            raise ValueError(msg("err.access.secretary_community"))
 
     @property
     def restricted_community(self) -> str | None:

@@ -24,6 +24,7 @@ from analytics.core.db_errors import DiskFull, disk_full_error, open_failure, wr
 from analytics.core.errors import DataError
 from analytics.demo import generate as demo
 from analytics.demo.generate import Progress
+from words import msg
 
 BUILDING = ".building-"
 
@@ -76,10 +77,7 @@ def build(target: Path, progress: Progress | None = None, *, replace_unfinished:
         if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             raise disk_full_error(target.parent) from exc
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
-            raise DataError(
-                f"没有权限在文件夹 {target.parent} 中创建数据库文件。请用启动看板的系统用户检查该文件夹的"
-                "权限，或用环境变量 JIANGCHUAN_DB 指定一个可写的位置。"
-            ) from exc
+            raise DataError(msg("err.db.no_folder_permission", folder=target.parent)) from exc
         raise
 
 

@@ -64,6 +64,7 @@ from analytics.core.scope import Scope
 from analytics.core.sql import Sql, inline_params, sql_literal, tidy_sql  # noqa: F401  (re-exported: the SQL behind a chart)
 from analytics.explore import readable
 from analytics.explore import runner as console_runner
+from words import msg
 
 MEMORY_LIMIT = "1GB"
 THREADS = 2
@@ -125,7 +126,7 @@ def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> s
         try:
             statements = con.extract_statements(sql)
         except duckdb.Error as exc:
-            raise QueryRefused(f"SQL 语法错误，请检查后重试：{_first_line(exc)}", "syntax") from exc
+            raise QueryRefused(msg("err.console.syntax", detail=_first_line(exc)), "syntax") from exc
         return _verdict(len(statements), statements[0].type.name if statements else None)
     request = {
         "path": ":memory:",
@@ -145,23 +146,19 @@ def check_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> s
 
 def _check_text(sql: str) -> None:
     if not sql or not sql.strip():
-        raise QueryRefused("请先输入一条查询语句。", "empty")
+        raise QueryRefused(msg("err.console.empty"), "empty")
     if len(sql) > MAX_SQL_CHARS:
-        raise QueryRefused(f"语句太长（{len(sql):,} 个字符，上限 {MAX_SQL_CHARS:,}），请精简后重试。", "syntax")
+        raise QueryRefused(msg("err.console.too_long", chars=len(sql), limit=MAX_SQL_CHARS), "syntax")
 
 
 def _verdict(count: int, kind: str | None) -> str:
     """What DuckDB's parser found (how many statements, the first one's type) as the console's verdict."""
     if not count:
-        raise QueryRefused("没有找到可运行的语句（只有注释？）。", "empty")
+        raise QueryRefused(msg("err.console.nothing"), "empty")
     if count > 1:
-        raise QueryRefused(f"一次只能运行一条语句，这里有 {count} 条。请删去多余的语句（分号后面的部分）。", "multiple")
+        raise QueryRefused(msg("err.console.multiple", count=count), "multiple")
     if kind is None or kind not in ALLOWED_STATEMENTS.values():
-        raise QueryRefused(
-            f"控制台只能运行查询（SELECT、FROM、WITH … SELECT、EXPLAIN 等），这是一条"
-            f" {kind} 语句，已拒绝。修改数据请使用“数据导入”功能。",
-            "statement",
-        )
+        raise QueryRefused(msg("err.console.statement", kind=kind), "statement")
     return kind
 
 
@@ -195,9 +192,9 @@ def run_readonly(
     holds only the tables the role may read (analytics.explore.readable): no SQL can reach the rest."""
     path = Path(db_path).resolve()
     if not path.exists():
-        raise QueryRefused(f"数据库文件不存在：{path}", "busy")
+        raise QueryRefused(msg("err.console.no_file", path=path), "busy")
     if scope is not None and not can_use_console(scope):
-        raise QueryRefused("SQL 控制台只对领导、分析人员和管理员开放。", "access")
+        raise QueryRefused(msg("err.console.access"), "access")
     _check_text(sql)
     if scope is None or privacy.sees_personal_data(scope):
         source_path, source = _plain_source(path)
@@ -223,11 +220,7 @@ def run_readonly(
         refusal.worker_peak_rss = answer.peak_rss
         raise
     if header["cut"] == "bytes" and header["rows"] == 0:
-        too_big = QueryRefused(
-            f"查询结果的第一行就超过了 {max_bytes / 2**20:g} MB 的上限，无法显示。"
-            "请只选需要的列，或用 left()、length() 等取其一部分。",
-            "memory",
-        )
+        too_big = QueryRefused(msg("err.console.first_row_too_big", mb=max_bytes / 2**20), "memory")
         too_big.worker_peak_rss = answer.peak_rss
         raise too_big
     return QueryResult(
@@ -243,11 +236,7 @@ def _plain_source(path: Path) -> tuple[Path, str]:
     except duckdb.ConnectionException:
         pass  # this process has the file open with another configuration: the app's own connection
     except duckdb.IOException as exc:
-        raise QueryRefused(
-            "另一个程序正以读写方式打开该数据库（例如正在运行的看板），控制台无法读取。"
-            "请在看板的“数据探索”页里运行查询，或先关闭那个程序。",
-            "busy",
-        ) from exc
+        raise QueryRefused(msg("err.console.held"), "busy") from exc
     return _snapshot(path), "snapshot"
 
 
@@ -314,7 +303,7 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         source = _snapshot(path)
         fingerprint = source.stem.rsplit("-", 1)[-1]
     except duckdb.IOException as exc:
-        raise QueryRefused("另一个程序正以读写方式打开该数据库，控制台无法读取。", "busy") from exc
+        raise QueryRefused(msg("err.console.held_short"), "busy") from exc
     prefix = f"{path.stem}.explore-masked-{role}-"
     target = path.with_name(f"{prefix}{fingerprint}-{_rules_signature()}.duckdb")
     with _snapshot_lock:
@@ -327,11 +316,12 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         except OSError as exc:  # a full disk, mostly: no partial copy of the residents' data stays behind
             building.unlink(missing_ok=True)
             full = exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-            raise QueryRefused(
-                ("磁盘空间不足，" if full else f"无法写入文件夹 {path.parent}（{exc.strerror}），")
-                + "控制台无法准备脱敏数据副本。请清理磁盘空间或检查文件夹权限后再试。",
-                "busy",
-            ) from exc
+            cause = (
+                msg("err.console.cause.disk")
+                if full
+                else msg("err.console.cause.folder", folder=path.parent, reason=exc.strerror)
+            )
+            raise QueryRefused(msg("err.console.no_masked_copy", cause=cause), "busy") from exc
         try:
             lister = duckdb.connect(str(building), read_only=True, config={"threads": 1})
             try:
@@ -350,12 +340,11 @@ def _masked_snapshot(path: Path, role: str) -> Path:
                 max_bytes=0,
             )
             if not answer.header["ok"]:
-                raise QueryRefused(
-                    f"无法准备脱敏数据副本：{_first_line(Exception(answer.header['message']))}。请稍后再试。", "busy"
-                )
+                detail = _first_line(Exception(answer.header["message"]))
+                raise QueryRefused(msg("err.console.masking_failed", detail=detail), "busy")
         except (duckdb.Error, console_runner.WorkerError) as exc:
             building.unlink(missing_ok=True)
-            raise QueryRefused(f"无法准备脱敏数据副本：{_first_line(exc)}。请稍后再试。", "busy") from exc
+            raise QueryRefused(msg("err.console.masking_failed", detail=_first_line(exc)), "busy") from exc
         except QueryRefused:
             building.unlink(missing_ok=True)
             raise
@@ -408,7 +397,7 @@ def _snapshot(path: Path) -> Path:
                 _copy_database(source, building)
         except duckdb.Error as exc:
             building.unlink(missing_ok=True)
-            raise QueryRefused(f"无法为控制台准备数据副本：{_first_line(exc)}", "busy") from exc
+            raise QueryRefused(msg("err.console.snapshot_failed", detail=_first_line(exc)), "busy") from exc
         finally:
             source.close()
         os.chmod(building, 0o600)  # personal data: the owner's only
@@ -474,66 +463,48 @@ def _connect_same_instance(path: Path) -> duckdb.DuckDBPyConnection:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.ConnectionException:
             continue
-    raise QueryRefused("数据库已被本程序以特殊设置打开，控制台无法读取。请重启看板后重试。", "busy")
+    raise QueryRefused(msg("err.console.odd_settings"), "busy")
 
 
 def _refusal(error: str, message: str, *, timed_out: bool, timeout_s: float) -> QueryRefused:
     """The analyst's wording of an error the worker reported (`error`: the exception's class name)."""
     detail = message.strip().splitlines()[0] if message.strip() else error
     if error == "InterruptException" or timed_out:
-        return QueryRefused(
-            f"查询超过 {timeout_s:g} 秒的时限，已中止。请缩小范围（加 WHERE 条件、先聚合）后重试。", "timeout"
-        )
+        return QueryRefused(msg("err.console.timeout", seconds=timeout_s), "timeout")
     if (
         error in ("OutOfMemoryException", "MemoryError", "ArrowMemoryError")
         or "bad_alloc" in message
         or "Out of Memory" in message
     ):
-        return QueryRefused(f"查询需要的内存超过上限（{MEMORY_LIMIT}），已中止。请先聚合或缩小范围。", "memory")
+        return QueryRefused(msg("err.console.memory", limit=MEMORY_LIMIT), "memory")
     if error == "PermissionException":
-        return QueryRefused(
-            f"出于安全考虑，控制台不能读写服务器上的文件、连接其他数据库，也不能安装或加载扩展。（{detail}）",
-            "external",
-        )
+        return QueryRefused(msg("err.console.external", detail=detail), "external")
     if "configuration has been locked" in message:
-        return QueryRefused(f"控制台的运行设置已锁定，不能用 SET / RESET 修改。（{detail}）", "config")
+        return QueryRefused(msg("err.console.config", detail=detail), "config")
     if "read-only" in message or "read_only" in message:
-        return QueryRefused(f"控制台是只读的，不能修改数据库。修改数据请使用“数据导入”功能。（{detail}）", "read_only")
+        return QueryRefused(msg("err.console.read_only", detail=detail), "read_only")
     if error == "ParserException":
-        return QueryRefused(f"SQL 语法错误，请检查后重试：{detail}", "syntax")
+        return QueryRefused(msg("err.console.syntax", detail=detail), "syntax")
     hidden = re.search(r"Table with name (\w+) does not exist", message)
     if hidden and hidden.group(1) in readable.BOOKKEEPING:  # not in this role's copy: say why, not just "missing"
-        return QueryRefused(
-            f"当前角色不能查询表 {hidden.group(1)}：操作日志、导入记录和他人保存的查询只对 README所列的角色开放。",
-            "error",
-        )
-    return QueryRefused(f"查询出错：{detail}", "error")
+        return QueryRefused(msg("err.console.bookkeeping", table=hidden.group(1)), "error")
+    return QueryRefused(msg("err.console.failed", detail=detail), "error")
 
 
 def _worker_refusal(error: console_runner.WorkerError, timeout_s: float, max_bytes: int) -> QueryRefused:
     """The analyst's wording of a worker that did not answer (killed, or refused a place)."""
     if error.kind == "busy":
-        refusal = QueryRefused(
-            f"控制台正忙：已有 {console_runner.max_concurrent()} 个查询在运行。请稍等片刻再试。", "busy"
-        )
+        refusal = QueryRefused(msg("err.console.busy", running=console_runner.max_concurrent()), "busy")
     elif error.kind == "timeout":
-        refusal = QueryRefused(
-            f"查询超过 {timeout_s:g} 秒的时限，已强制中止。请缩小范围（加 WHERE 条件、先聚合）后重试。", "timeout"
-        )
+        refusal = QueryRefused(msg("err.console.killed_timeout", seconds=timeout_s), "timeout")
     elif error.kind == "cancelled":
-        refusal = QueryRefused("查询已取消：同一用户开始了新的查询，或离开了页面。", "cancelled")
+        refusal = QueryRefused(msg("err.console.cancelled"), "cancelled")
     elif error.kind == "too_big":
-        refusal = QueryRefused(
-            f"查询结果超过 {max_bytes / 2**20:g} MB 的上限，已中止。请只选需要的列、先聚合。", "memory"
-        )
+        refusal = QueryRefused(msg("err.console.too_big", mb=max_bytes / 2**20), "memory")
     elif error.kind == "memory":
-        refusal = QueryRefused(
-            f"查询用尽了控制台进程的内存上限（{console_runner.memory_cap() // 2**20} MB），"
-            "已中止。请先聚合或缩小范围。",
-            "memory",
-        )
+        refusal = QueryRefused(msg("err.console.worker_memory", mb=console_runner.memory_cap() // 2**20), "memory")
     else:
-        refusal = QueryRefused(f"查询进程意外结束（{error}），已中止。请缩小范围后重试。", "error")
+        refusal = QueryRefused(msg("err.console.died", error=error), "error")
     refusal.worker_peak_rss = error.peak_rss
     return refusal
 
@@ -614,15 +585,15 @@ def save_query(
     only its owner replaces it."""
     name = (name or "").strip()
     if not name:
-        raise QueryRefused("请给查询起一个名字再保存。", "empty")
+        raise QueryRefused(msg("err.console.no_name"), "empty")
     if len(name) > NAME_MAX:
-        raise QueryRefused(f"名字太长（最多 {NAME_MAX} 个字）。", "error")
+        raise QueryRefused(msg("err.console.long_name", limit=NAME_MAX), "error")
     check_statement(sql)
     cur = con.cursor()
     try:
         taken = db.query(con, "SELECT owner FROM saved_queries WHERE name = $name", {"name": name})
         if user is not None and len(taken) and taken["owner"].iloc[0] != user:
-            raise QueryRefused("这个名字已被其他用户的查询使用，请换一个名字。", "error")
+            raise QueryRefused(msg("err.console.name_taken"), "error")
         db.execute(
             cur,
             """

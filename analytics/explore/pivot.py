@@ -29,6 +29,7 @@ from analytics.core.sql import Sql
 from analytics.explore import console as explore
 from analytics.warehouse import source as warehouse
 from analytics.warehouse.source import Source
+from words import listing, msg
 
 SUBJECTS = ("activities", "cases")
 MAX_DIMENSIONS = 3
@@ -294,26 +295,26 @@ def _expr(name: str, subject: str, *, sort: bool = False) -> str:
 
 def _validate(spec: PivotSpec, measures: dict[str, str] | None = None) -> None:
     if spec.subject not in SUBJECTS:
-        raise DataError(f"未知的分析对象：{spec.subject}（可选：{'、'.join(SUBJECTS)}）")
+        raise DataError(msg("err.pivot.subject", subject=spec.subject, choices=listing(SUBJECTS)))
     allowed = dimensions_for(spec.subject)
     if len(spec.rows) > MAX_DIMENSIONS:
-        raise DataError(f"最多选择 {MAX_DIMENSIONS} 个维度。")
+        raise DataError(msg("err.pivot.too_many", limit=MAX_DIMENSIONS))
     if len(set(spec.rows)) != len(spec.rows):
-        raise DataError("同一个维度只能选一次。")
+        raise DataError(msg("err.pivot.dimension_twice"))
     for name in spec.rows:
         if name not in allowed:
-            raise DataError(f"维度 {name} 不适用于 {spec.subject}。")
+            raise DataError(msg("err.pivot.dimension_unfit", name=name, subject=spec.subject))
     if not spec.measures:
-        raise DataError("请至少选择一个指标。")
+        raise DataError(msg("err.pivot.no_measure"))
     for name in spec.measures:
         if name not in (measures or MEASURES[spec.subject]):
-            raise DataError(f"指标 {name} 不适用于 {spec.subject}。")
+            raise DataError(msg("err.pivot.measure_unfit", name=name, subject=spec.subject))
     if len(set(spec.measures)) != len(spec.measures):
-        raise DataError("同一个指标只能选一次。")
+        raise DataError(msg("err.pivot.measure_twice"))
     for name, values in spec.keep:
         codes = DIMENSIONS[name].codes if name in DIMENSIONS else None
         if name not in allowed or codes is None:
-            raise DataError(f"不能按 {name} 筛选。")
+            raise DataError(msg("err.pivot.no_filter", name=name))
         unknown = [v for v in values if v not in codes]
         if unknown or not values:
-            raise DataError(f"{name} 的筛选值无效：{unknown or '（空）'}")
+            raise DataError(msg("err.pivot.bad_values", name=name, values=unknown or msg("err.pivot.empty")))

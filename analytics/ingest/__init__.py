@@ -36,6 +36,7 @@ from analytics.ingest.scores import WideScores, find_round
 from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS
 from analytics.ingest.templates import template_xlsx
 from analytics.ingest.validate import Pipeline, Prepared
+from words import in_language, listing, msg
 
 __all__ = [
     "IMPORTABLE",
@@ -92,15 +93,17 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def error_frame(self) -> pd.DataFrame:
-        return _problems(self.errors)
+    def error_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """The errors as a table, their messages written in `lang`."""
+        return _problems(self.errors, lang)
 
-    def conflict_frame(self) -> pd.DataFrame:
-        return _problems(self.conflicts)
+    def conflict_frame(self, lang: str = "zh") -> pd.DataFrame:
+        return _problems(self.conflicts, lang)
 
 
-def _problems(items: list[Error]) -> pd.DataFrame:
-    frame = pd.DataFrame(items, columns=["row", "column", "value", "message"])
+def _problems(items: list[Error], lang: str) -> pd.DataFrame:
+    written = [(row, column, value, in_language(message, lang)) for row, column, value, message in items]
+    frame = pd.DataFrame(written, columns=["row", "column", "value", "message"])
     frame["row"] = frame["row"].astype("Int64")
     return frame
 
@@ -113,7 +116,7 @@ def may_import(scope: Scope | None) -> bool:
 
 def _require(scope: Scope | None) -> None:
     if not may_import(scope):
-        raise AccessDenied("只有管理员和数据分析员可以导入或撤销数据。")
+        raise AccessDenied(msg("err.ingest.not_allowed"))
 
 
 def _sha256(path: Path) -> str:
@@ -136,7 +139,8 @@ def sheet_names(
 
 def _spec(table: str):
     if table not in TABLES:
-        raise DataError(f"不能导入“{table}”：可导入的数据种类有 {'、'.join(s.label for s in TABLES.values())}。")
+        kinds = listing(msg(f"err.ingest.table.{name}") for name in TABLES)
+        raise DataError(msg("err.ingest.unknown_kind", table=table, kinds=kinds))
     return TABLES[table]
 
 
@@ -145,18 +149,15 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     if sheet is not None:
         chosen = next((s for s in book.sheets if s.name == sheet), None)
         if chosen is None:
-            raise DataError(
-                f"「{book.file_name}」里没有名为「{sheet}」的工作表；有：{'、'.join(s.name for s in book.sheets)}。"
-            )
+            sheets = listing(s.name for s in book.sheets)
+            raise DataError(msg("err.ingest.no_such_sheet", file=book.file_name, sheet=sheet, sheets=sheets))
         if sheet in book.hidden:
-            notes.append(f"所选工作表「{sheet}」在 Excel 中是隐藏的")
+            notes.append(msg("ingest.note.hidden_chosen", sheet=sheet))
         return chosen
     if book.hidden:
-        notes.append(f"已忽略隐藏的工作表：{'、'.join(book.hidden)}")
+        notes.append(msg("ingest.note.hidden_ignored", sheets=listing(book.hidden)))
     if not visible:
-        raise DataError(
-            f"「{book.file_name}」里只有隐藏的工作表（{'、'.join(book.hidden)}）；如确要导入，请选择工作表。"
-        )
+        raise DataError(msg("err.ingest.only_hidden", file=book.file_name, sheets=listing(book.hidden)))
     if len(visible) == 1:
         return visible[0]
     scored = []
@@ -167,10 +168,14 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     winners = [s for score, s in scored if score == best and best > 0]
     if len(winners) != 1:
         raise DataError(
-            f"「{book.file_name}」有多个工作表（{'、'.join(s.name for s in visible)}），"
-            f"请选择要导入为“{spec.label}”的那一个。"
+            msg(
+                "err.ingest.pick_sheet",
+                file=book.file_name,
+                sheets=listing(s.name for s in visible),
+                kind=msg(f"err.ingest.table.{spec.table}"),
+            )
         )
-    notes.append(f"工作簿有 {len(visible)} 个工作表，按表头选用了「{winners[0].name}」；其他工作表请分别选择导入")
+    notes.append(msg("ingest.note.sheet_chosen", count=len(visible), sheet=winners[0].name))
     return winners[0]
 
 
@@ -220,7 +225,7 @@ def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: li
     report.rows_read = prepared.source_rows
     errors = sorted(prepared.errors, key=lambda e: (e[0] is not None, e[0] or 0))
     if len(errors) > MAX_LISTED:
-        report.notes.append(f"共发现 {len(errors):,} 处问题，只列出前 {MAX_LISTED:,} 处")
+        report.notes.append(msg("ingest.note.listed", count=len(errors), shown=MAX_LISTED))
     report.errors = errors[:MAX_LISTED]
     if prepared.layout:
         report.columns = {prepared.layout.labels[p]: c for p, c in prepared.layout.mapping.items()}
@@ -279,7 +284,7 @@ def preview(
             report.preview = _masked_preview(spec, report.preview)
         report.duplicate_of = load.find_duplicate(con, spec.table, sha, prepared.sheet)
         if prepared.rows is not None and not prepared.errors:
-            report_progress(0.6, "与数据库中已有的数据比对")
+            report_progress(0.6, msg("ingest.step.compare"))
             cur.register("ingest_rows", prepared.rows)
             try:
                 insert, identical, conflicts = load.compare(cur, prepared, masked=not privacy.sees_personal_data(scope))
@@ -291,13 +296,13 @@ def preview(
     finally:
         cur.close()
     if report.duplicate_of:
-        report.notes.insert(0, f"这个文件已经导入过（批次 {report.duplicate_of}），再次导入不会增加任何数据")
+        report.notes.insert(0, msg("ingest.note.imported_before", batch=report.duplicate_of))
     better = _better_kind(chosen, spec) if report.errors else None
     if better:
-        hint = f"这个文件的表头更像“{TABLES[better].label}”，请确认选择的数据种类是否正确"
+        hint = msg("ingest.note.better_kind", kind=msg(f"err.ingest.table.{better}"))
         report.notes.insert(0, hint)
         report.errors.insert(0, (None, None, None, hint))
-    report_progress(1.0, "完成")
+    report_progress(1.0, msg("ingest.step.done"))
     return report
 
 
@@ -334,16 +339,13 @@ def import_file(
     report_progress = progress or (lambda f, m: None)
     spec, sha, book = _open(con, path, table, scope=scope, max_bytes=max_bytes, file_name=file_name)
     if db.is_demo(con):
-        raise DataError(
-            "数据库里还是演示数据（模拟数据）。为避免真实数据和模拟数据混在一起，"
-            "请先在数据导入页点击“清空演示数据”，再导入。"
-        )
+        raise DataError(msg("err.ingest.still_demo"))
     notes: list[str] = []
-    report_progress(0.05, "读取文件")
+    report_progress(0.05, msg("ingest.step.file"))
     chosen = _choose_sheet(book, sheet, spec, notes)
     duplicate = load.find_duplicate(con, spec.table, sha, chosen.name)
     if duplicate:
-        report = _report(spec, book, sha, None, [f"这个文件已经导入过（批次 {duplicate}），本次没有增加任何数据"])
+        report = _report(spec, book, sha, None, [msg("ingest.note.duplicate", batch=duplicate)])
         report.duplicate_of, report.sheet = duplicate, chosen.name
         return report
     with _one_import_of(sha, book.file_name), _write_failures(book.file_name), db.transaction(con) as cur:
@@ -351,7 +353,7 @@ def import_file(
         report = _report(spec, book, sha, prepared, notes)
         if prepared.errors or prepared.rows is None:
             return report
-        report_progress(0.6, "与数据库中已有的数据比对")
+        report_progress(0.6, msg("ingest.step.compare"))
         outcome = load.write_rows(
             cur,
             prepared,
@@ -363,15 +365,15 @@ def import_file(
     report.batch_id = outcome["batch_id"]
     report.rows_imported = outcome["inserted"]
     if outcome["inserted"]:
-        report_progress(0.95, "更新汇总表")
+        report_progress(0.95, msg("ingest.step.rollups"))
         refresh.refresh(con)  # pages read rollups only while they match the facts (analytics.warehouse.rollups)
     report.skipped = outcome["skipped"]
     report.conflicts = outcome["conflicts"][:MAX_LISTED]
     if report.skipped:
-        report.notes.append(f"{report.skipped:,} 行与数据库中已有的记录完全相同，已跳过")
+        report.notes.append(msg("ingest.note.identical", rows=report.skipped))
     if report.conflicts:
-        report.notes.append(f"{len(outcome['conflicts']):,} 行与已有记录编号相同但内容不同，未导入（见冲突列表）")
-    report_progress(1.0, "完成")
+        report.notes.append(msg("ingest.note.conflicts", rows=len(outcome["conflicts"])))
+    report_progress(1.0, msg("ingest.step.done"))
     return report
 
 
@@ -385,10 +387,7 @@ def _one_import_of(sha: str, file_name: str):
     with one file would otherwise both pass the duplicate check before either commits."""
     with _importing_lock:
         if sha in _importing:
-            raise DataError(
-                f"「{file_name}」正在导入中（另一位管理员或另一个页面刚刚开始导入同一个文件）。"
-                "请等它完成后刷新页面，在“导入记录”中查看；同一文件再次导入不会增加数据。"
-            )
+            raise DataError(msg("err.ingest.in_progress", file=file_name))
         _importing.add(sha)
     try:
         yield
@@ -404,21 +403,12 @@ def _write_failures(file_name: str):
     try:
         yield
     except duckdb.ConstraintException as exc:
-        raise DataError(
-            f"导入「{file_name}」时，另一个同时进行的导入写入了编号相同的记录，本次导入已全部撤回，"
-            "数据库没有变化。请刷新页面，重新上传这个文件：已有的记录会显示为“相同”或“冲突”。"
-        ) from exc
+        raise DataError(msg("err.ingest.raced_keys", file=file_name)) from exc
     except duckdb.IOException as exc:
-        raise DataError(
-            f"导入「{file_name}」时无法写入数据库文件（磁盘可能已满或没有写权限），本次导入已全部撤回。"
-            "请联系系统管理员清理磁盘空间后再导入。"
-        ) from exc
+        raise DataError(msg("err.ingest.cannot_write", file=file_name)) from exc
     except DataError as exc:
         if isinstance(exc.__cause__, duckdb.TransactionException):
-            raise DataError(
-                f"导入「{file_name}」时另一个写入操作同时改动了同一批数据，本次导入已全部撤回，数据库没有变化。"
-                "请稍候刷新页面，在“导入记录”中确认后再试。"
-            ) from exc
+            raise DataError(msg("err.ingest.raced_write", file=file_name)) from exc
         raise
 
 

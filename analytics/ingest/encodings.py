@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 
 from analytics.ingest.inspect import FileRefused
+from words import Message, msg
 
 
 def decode(data: bytes, file_name: str) -> tuple[str, str]:
@@ -29,16 +30,11 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc2:
             line = data[: exc2.start].count(b"\n") + 1
             raise FileRefused(
-                f"无法识别「{file_name}」的文字编码（第 {line} 行附近有无法解读的字节）：它既不是 UTF-8，"
-                f"也不是 GBK/GB18030 或带 BOM 的 UTF-16{_likely_encoding(data)}。请用 Excel 打开后“另存为”→"
-                "“CSV UTF-8（逗号分隔）”，再上传；如果它不是表格文件，请上传正确的文件。"
+                msg("err.ingest.encoding_unknown", file=file_name, line=line, likely=_likely_encoding(data))
             ) from exc2
         _refuse_garbled_gbk(data, text, file_name)
     if "\x00" in text:
-        raise FileRefused(
-            f"「{file_name}」含有空字符（\\0），它可能是不带 BOM 的 UTF-16 文件或不是文本文件。"
-            "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”再上传。"
-        )
+        raise FileRefused(msg("err.ingest.nul_bytes", file=file_name))
     return text, encoding
 
 
@@ -60,24 +56,22 @@ def _refuse_garbled_gbk(data: bytes, text: str, file_name: str) -> None:
     common = sum(1 for ch in sample if _common_chinese(ch))
     if (len(sample) >= 6 and common * 2 < len(sample)) or (len(sample) < 6 and common == 0):
         raise FileRefused(
-            f"「{file_name}」的文字不像 GBK 编码的中文（按 GBK 读出的多是生僻字，如「{''.join(sample[:8])}」），"
-            f"按 GBK 导入会变成乱码{_likely_encoding(data)}。请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）”，"
-            "再上传。"
+            msg("err.ingest.garbled_gbk", file=file_name, sample="".join(sample[:8]), likely=_likely_encoding(data))
         )
 
 
 _CANDIDATES = (
-    ("cp1252", "Latin-1/Windows-1252（西欧文字）"),
-    ("shift_jis", "Shift-JIS（日文）"),
-    ("big5", "Big5（繁体中文）"),
+    ("cp1252", "err.ingest.encoding.cp1252"),
+    ("shift_jis", "err.ingest.encoding.shift_jis"),
+    ("big5", "err.ingest.encoding.big5"),
 )
 
 
-def _likely_encoding(data: bytes) -> str:
+def _likely_encoding(data: bytes) -> Message | str:
     """'，看起来是 X 编码' for the encoding under which the file reads most plausibly, or ''."""
     sample = data[:200_000]
     if sample.count(b"\x00") * 4 > len(sample):
-        return "，看起来是不带 BOM 的 UTF-16 编码"
+        return msg("err.ingest.likely_utf16")
     best, best_score = "", 0.0
     for codec, label in _CANDIDATES:
         try:
@@ -96,7 +90,7 @@ def _likely_encoding(data: bytes) -> str:
         score = fits / len(wide)
         if score > best_score + 0.05:
             best, best_score = label, score
-    return f"，看起来是 {best} 编码" if best_score >= 0.8 else ""
+    return msg("err.ingest.likely", encoding=msg(best)) if best_score >= 0.8 else ""
 
 
 def _strict(data: bytes, encoding: str, file_name: str) -> str:
@@ -105,7 +99,7 @@ def _strict(data: bytes, encoding: str, file_name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(
-            f"「{file_name}」声明为 {encoding.upper()} 编码，但第 {line} 行附近有损坏的字节。请重新导出文件后再上传。"
+            msg("err.ingest.declared_broken", file=file_name, encoding=encoding.upper(), line=line)
         ) from exc
 
 
@@ -117,7 +111,4 @@ def _refuse_broken_utf8(data: bytes, exc: UnicodeDecodeError, file_name: str) ->
     multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F and ch != "\ufffd")
     if multibyte >= 20 and bad * 50 <= multibyte:
         line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(
-            f"「{file_name}」是 UTF-8 编码，但第 {line} 行有损坏的字节（共约 {bad} 处）。"
-            "系统不会猜测这些字，请修正或重新导出文件后再上传。"
-        ) from exc
+        raise FileRefused(msg("err.ingest.utf8_broken", file=file_name, line=line, bad=bad)) from exc

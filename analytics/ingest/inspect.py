@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from analytics.core.errors import DataError
+from words import Message, msg
 
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 MAX_PARTS = 5_000
@@ -101,26 +102,18 @@ def check_workbook(path: Path, file_name: str) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRefused(
-            f"「{file_name}」不是有效的 Excel 文件（压缩结构已损坏）。请用 Excel 打开确认后另存为 .xlsx 再上传。"
-        ) from exc
+        raise FileRefused(msg("err.ingest.bad_zip", file=file_name)) from exc
     with archive:
         infos = archive.infolist()
         _check_directory(infos, file_name)
         names = {i.filename for i in infos}
         if "[Content_Types].xml" not in names and "mimetype" not in names:
-            raise FileRefused(
-                f"「{file_name}」是一个压缩包，但不是 Excel 工作簿（缺少工作簿结构）。"
-                "请上传 .xlsx、.xls 或 CSV 文件；如果是多个文件打成的压缩包，请解压后逐个上传。"
-            )
+            raise FileRefused(msg("err.ingest.not_workbook", file=file_name))
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 with archive.open(info) as part:
                     if _DTD.search(part.read(4096)):
-                        raise FileRefused(
-                            f"「{file_name}」的内部文件 {info.filename[:60]} 含有 DTD/实体声明，"
-                            "正常的 Excel 文件不会有，这可能是恶意构造的文件，已拒绝。请用 Excel 另存为新文件再上传。"
-                        )
+                        raise FileRefused(msg("err.ingest.dtd", file=file_name, part=info.filename[:60]))
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 _check_sheet(archive, info, file_name)
@@ -130,24 +123,24 @@ def check_workbook(path: Path, file_name: str) -> None:
 
 def _check_directory(infos, file_name: str) -> None:
     if len(infos) > MAX_PARTS:
-        raise FileRefused(
-            f"「{file_name}」内部有 {len(infos):,} 个文件，正常的工作簿只有几十个，已拒绝。"
-            "请用 Excel 打开后另存为新的 .xlsx 再上传。"
-        )
+        raise FileRefused(msg("err.ingest.too_many_parts", file=file_name, parts=len(infos)))
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise FileRefused(
-                f"「{file_name}」的内部文件 {info.filename[:60]} 解压后有 {info.file_size / 2**20:,.0f} MB，"
-                f"压缩比 {ratio:,.0f} 倍（正常表格约 5–40 倍），像是“压缩炸弹”，已拒绝。"
-                "请用 Excel 打开后删除多余内容，另存为新的 .xlsx 再上传。"
+                msg(
+                    "err.ingest.zip_bomb",
+                    file=file_name,
+                    part=info.filename[:60],
+                    mb=info.file_size / 2**20,
+                    ratio=ratio,
+                )
             )
     if total > max_uncompressed():
         raise FileRefused(
-            f"「{file_name}」解压后共有 {total / 2**20:,.0f} MB，超过可读取的上限 "
-            f"{max_uncompressed() / 2**20:,.0f} MB。请按月份或网格拆成几个较小的文件分别导入。"
+            msg("err.ingest.too_big_unpacked", file=file_name, mb=total / 2**20, limit=max_uncompressed() / 2**20)
         )
 
 
@@ -164,7 +157,7 @@ def _scan(archive, info):
 
 
 def _check_sheet(archive, info, file_name: str) -> None:
-    sheet = f"（内部文件 {info.filename.rsplit('/', 1)[-1][:40]}）"
+    sheet = msg("err.ingest.sheet_part", part=info.filename.rsplit("/", 1)[-1][:40])
     budget = max_cells()
     max_row = max_col = merges = 0
     first = True
@@ -173,7 +166,7 @@ def _check_sheet(archive, info, file_name: str) -> None:
             match = _DIMENSION.search(chunk[:65536])
             declared = parse_ref(match.group(1).decode("ascii", "replace")) if match else None
             if declared:
-                _check_extent(declared[1][0], declared[1][1], file_name, sheet, "声明的")
+                _check_extent(declared[1][0], declared[1][1], file_name, sheet, msg("err.ingest.extent.declared"))
             first = False
         for match in _ROW.finditer(chunk):
             max_row = max(max_row, int(match.group(1)))
@@ -187,35 +180,48 @@ def _check_sheet(archive, info, file_name: str) -> None:
             ref = parse_ref(match.group(1).decode("ascii", "replace"))
             if ref is None:
                 continue
-            _check_extent(ref[1][0], ref[1][1], file_name, sheet, "合并单元格")
+            _check_extent(ref[1][0], ref[1][1], file_name, sheet, msg("err.ingest.extent.merge"))
             if _area(ref) > budget:
                 raise FileRefused(
-                    f"「{file_name}」的工作表{sheet}有一个合并单元格 {match.group(1).decode()[:40]} "
-                    f"覆盖 {_area(ref):,} 个单元格（几乎整张表），已拒绝。"
-                    "请在 Excel 中取消这个合并（开始 → 合并后居中 → 取消合并），另存后再上传。"
+                    msg(
+                        "err.ingest.huge_merge",
+                        file=file_name,
+                        sheet=sheet,
+                        ref=match.group(1).decode()[:40],
+                        cells=_area(ref),
+                    )
                 )
         _check_extent(max_row, max_col, file_name, sheet, "")
     if merges > MAX_MERGES:
-        raise FileRefused(
-            f"「{file_name}」的工作表{sheet}有 {merges:,} 个合并单元格，已拒绝。"
-            "请在 Excel 中全选后取消合并，另存后再上传。"
-        )
+        raise FileRefused(msg("err.ingest.many_merges", file=file_name, sheet=sheet, merges=merges))
     area = max_row * max(max_col, 26)
     if area > budget:
         raise FileRefused(
-            f"「{file_name}」的工作表{sheet}的数据区域到第 {max_row:,} 行、第 {max(max_col, 26):,} 列，"
-            f"约 {area:,} 个单元格，超过可读取的上限 {budget:,}。这通常是远处某个单元格有内容或格式；"
-            "请在 Excel 中删除数据下方和右侧的空行空列（或只复制数据区域到新工作簿），另存后再上传。"
+            msg(
+                "err.ingest.too_many_cells",
+                file=file_name,
+                sheet=sheet,
+                row=max_row,
+                col=max(max_col, 26),
+                cells=area,
+                limit=budget,
+            )
         )
 
 
-def _check_extent(row: int, col: int, file_name: str, sheet: str, what: str) -> None:
+def _check_extent(row: int, col: int, file_name: str, sheet: Message | str, what: Message | str) -> None:
     if row > EXCEL_ROWS or col > EXCEL_COLUMNS:
-        reach = f"第 {row:,} 行、第 {col:,} 列" if col else f"第 {row:,} 行"
+        reach = msg("err.ingest.reach_cell", row=row, col=col) if col else msg("err.ingest.reach_row", row=row)
         raise FileRefused(
-            f"「{file_name}」的工作表{sheet}{what}区域到{reach}，"
-            f"超出了 Excel 本身的上限（{EXCEL_ROWS:,} 行 × {EXCEL_COLUMNS:,} 列），文件是损坏或伪造的，已拒绝。"
-            "请用 Excel 打开后另存为新的 .xlsx 再上传。"
+            msg(
+                "err.ingest.beyond_excel",
+                file=file_name,
+                sheet=sheet,
+                what=what,
+                reach=reach,
+                rows=EXCEL_ROWS,
+                cols=EXCEL_COLUMNS,
+            )
         )
 
 
@@ -229,7 +235,7 @@ def _check_ods(archive, info, file_name: str) -> None:
                 biggest_rows = max(biggest_rows, count)
             else:
                 biggest_cols = max(biggest_cols, count)
-    _check_extent(biggest_rows, biggest_cols, file_name, "", "重复声明的")
+    _check_extent(biggest_rows, biggest_cols, file_name, "", msg("err.ingest.extent.repeated"))
 
 
 def _check_xls(path: Path, file_name: str) -> None:
@@ -257,8 +263,13 @@ def _check_xls(path: Path, file_name: str) -> None:
             cols = int.from_bytes(body[10:12], "little")
             if rows > XLS_ROWS or cols > XLS_COLUMNS:
                 raise FileRefused(
-                    f"「{file_name}」声明有 {rows:,} 行、{cols:,} 列，超出了 .xls 格式本身的上限"
-                    f"（{XLS_ROWS:,} 行 × {XLS_COLUMNS} 列），文件是损坏或伪造的，已拒绝。"
-                    "请用 Excel 打开后另存为新的 .xlsx 再上传。"
+                    msg(
+                        "err.ingest.beyond_xls",
+                        file=file_name,
+                        rows=rows,
+                        cols=cols,
+                        max_rows=XLS_ROWS,
+                        max_cols=XLS_COLUMNS,
+                    )
                 )
         position += 4 + size

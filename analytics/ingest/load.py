@@ -16,6 +16,7 @@ from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.ingest.specs import TABLES, TableSpec
 from analytics.ingest.validate import Prepared
+from words import listing, msg
 
 CHUNK_ROWS = 200_000
 DEMO_BATCH = "demo"
@@ -84,19 +85,30 @@ def compare(
                 mask = masker(spec.table, c) if masked else None
                 if mask is not None:
                     stored, incoming = mask(_text(stored)), mask(_text(incoming))
+                empty = msg("ingest.check.empty")
                 differs.append(
-                    f"{prepared.label(c)}：库中为 {_text(stored) or '空'}，文件中为 {_text(incoming) or '空'}"
+                    msg(
+                        "ingest.check.differs",
+                        column=prepared.label(c),
+                        stored=_text(stored) or empty,
+                        incoming=_text(incoming) or empty,
+                    )
                 )
-        where = f"（来自导入批次 {record.batch_id}）" if getattr(record, "batch_id", None) else ""
+        batch = getattr(record, "batch_id", None)
+        where = msg("ingest.check.from_batch", batch=batch) if batch else ""
         key_text = " / ".join(str(v) for v in key_values.iloc[i].tolist())
         conflicts.append(
             (
                 int(rows[i]),
                 key_label,
                 key_text,
-                f"{key_label}「{key_text}」已经存在{where}，但内容不同——"
-                + "；".join(differs[:4])
-                + "。系统不会覆盖已有数据；如确需修改，请先撤销原来的批次再导入",
+                msg(
+                    "ingest.check.conflict",
+                    key=key_label,
+                    value=key_text,
+                    where=where,
+                    differs=listing(differs[:4], ("；", "; ")),
+                ),
             )
         )
     for column in spec.unique:
@@ -117,8 +129,7 @@ def compare(
                         int(rows[i]),
                         prepared.label(column),
                         record.value,
-                        f"名称「{record.value}」已被编号 {record.owner} 使用；同一名称不能对应两个编号。"
-                        "请核对编号，或改用已有的编号",
+                        msg("ingest.check.name_taken", name=record.value, owner=record.owner),
                     )
                 )
     conflicts.sort(key=lambda c: c[0])
@@ -189,7 +200,7 @@ def write_rows(
         finally:
             cur.unregister("ingest_chunk")
         done = start + len(chunk)
-        report(0.65 + 0.3 * done / total, f"写入数据库 {done:,}/{total:,} 行")
+        report(0.65 + 0.3 * done / total, msg("ingest.step.writing", done=done, total=total))
     db.execute(
         cur,
         "INSERT INTO import_batches VALUES ($batch, $table, $file, $sha, $rows, $at, 'imported')",
@@ -217,12 +228,12 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     still points at them (undo those batches first) and for the demo world (use clear_demo)."""
     found = db.query(con, "SELECT table_name, status FROM import_batches WHERE batch_id = $b", {"b": batch_id})
     if found.empty:
-        raise DataError(f"没有编号为 {batch_id} 的导入批次。")
+        raise DataError(msg("err.ingest.no_batch", batch=batch_id))
     table_name, status = found.iloc[0]["table_name"], found.iloc[0]["status"]
     if status == "demo":
-        raise DataError("演示数据不能按批次撤销；请在数据导入页使用“清空演示数据”。")
+        raise DataError(msg("err.ingest.demo_batch"))
     if status == "undone":
-        raise DataError(f"批次 {batch_id} 已经撤销过了。")
+        raise DataError(msg("err.ingest.undone_already", batch=batch_id))
     spec = TABLES[table_name]
     with db.transaction(con) as cur:
         if spec.fact:
@@ -245,11 +256,16 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
                     in_transaction=True,
                 )
                 if used:
-                    blockers.append(f"{TABLES[ref_table].label if ref_table in TABLES else ref_table} {used:,} 行")
+                    kind = msg(f"err.ingest.table.{ref_table}") if ref_table in TABLES else ref_table
+                    blockers.append(msg("err.ingest.blocker", kind=kind, rows=used))
             if blockers:
                 raise DataError(
-                    f"批次 {batch_id} 导入的{spec.label}仍被其他数据引用（{'、'.join(blockers)}）。"
-                    "请先撤销引用它们的批次，再撤销这一批。"
+                    msg(
+                        "err.ingest.still_used",
+                        batch=batch_id,
+                        kind=msg(f"err.ingest.table.{spec.table}"),
+                        blockers=listing(blockers),
+                    )
                 )
             removed = db.scalar(
                 cur,
@@ -301,7 +317,7 @@ def clear_demo(con: duckdb.DuckDBPyConnection, *, reference_lists: bool = False)
     partners, pairings and service items (their names are public, their sizes simulated); then import
     those lists first. The seven grids and their illustrative boundaries stay."""
     if db.meta(con, "world") != "demo":
-        raise DataError("数据库中已经没有演示数据。")
+        raise DataError(msg("err.ingest.no_demo"))
     removed: dict[str, int] = {}
     steps = list(_DEMO_FACTS) + ([(t, None) for t in _DEMO_REFERENCE] if reference_lists else [])
     for table, batch in steps:

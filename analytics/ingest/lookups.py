@@ -12,8 +12,9 @@ from collections.abc import Callable
 import duckdb
 
 from analytics.core import connection as db
-from analytics.ingest.specs import REFERENCE_NAMES, VOCABULARIES
+from analytics.ingest.specs import LABEL_KEYS, REFERENCE_NAMES, VOCABULARIES
 from analytics.ingest.text import key
+from words import Message, listing, msg
 
 _COMMUNITY_SUFFIXES = ("居民区", "居委会", "居委", "社区", "居民委员会")
 _GRID_SUFFIXES = ("片区网格", "网格", "片区")
@@ -26,12 +27,12 @@ def vocabulary_lookup(name: str) -> Callable[[str], tuple[str | None, str | None
     for code, spellings in VOCABULARIES[name].items():
         for spelling in (code, *spellings):
             table[key(spelling)] = code
-    choices = "、".join(spellings[0] for spellings in VOCABULARIES[name].values())
+    choices = listing(msg(f"{LABEL_KEYS[name]}.{code}") for code in VOCABULARIES[name])
 
     def lookup(text: str):
         code = table.get(key(text))
         if code is None:
-            return None, f"「{text}」不是可选的值。可填：{choices}"
+            return None, msg("ingest.check.not_a_choice", text=text, choices=choices)
         return code, None
 
     return lookup
@@ -43,7 +44,7 @@ def bool_lookup() -> Callable[[str], tuple[bool | None, str | None]]:
     def as_bool(text: str):
         code, problem = lookup(text)
         if problem:
-            return None, f"「{text}」应填 是 或 否"
+            return None, msg("ingest.check.yes_or_no", text=text)
         return code == "true", None
 
     return as_bool
@@ -159,18 +160,16 @@ class References:
             if ids is None:
                 return None, self._unknown(target, what, text, shown, scope.rstrip("\x1f"))
             if len(ids) > 1:
-                return None, f"「{text}」可以指多个{what}（{'、'.join(sorted(ids))}），请改填编号"
+                return None, msg("ingest.check.ambiguous", text=text, what=what, ids=listing(sorted(ids)))
             return next(iter(ids)), None
 
         return find
 
-    def _unknown(self, target: str, what: str, text: str, shown: list[str], scope: str) -> str:
+    def _unknown(self, target: str, what: Message | str, text: str, shown: list[str], scope: str) -> Message:
         if target == "entry":
-            return f"「{text}」不是场次 {scope} 的参赛居民区或参赛编号；请先导入该场次的参赛名单，或核对名称"
+            return msg("ingest.check.not_an_entry", text=text, round=scope)
         if target == "criterion":
-            return f"「{text}」不是场次 {scope} 的评分标准；请先导入该场次的评分标准，或核对名称"
-        message = f"「{text}」不在{what}名单中"
+            return msg("ingest.check.not_a_criterion", text=text, round=scope)
         close = difflib.get_close_matches(text, shown, n=2, cutoff=0.6)
-        if close:
-            message += f"（相近的有：{'、'.join(close)}，如是请改成名单中的写法）"
-        return message + f"。请填写名单中的名称或编号；新的{what}请先导入{what}名单"
+        near = msg("ingest.check.near", names=listing(close)) if close else ""
+        return msg("ingest.check.not_in_list", text=text, what=what, near=near)

@@ -40,6 +40,7 @@ from analytics.core.errors import DataError
 from analytics.ingest.encodings import decode
 from analytics.ingest.inspect import EXCEL_COLUMNS, FileRefused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
+from words import msg
 
 # the tasks below run in the parse worker: the forkserver imports them before it forks one
 isolate.preload(__name__, "analytics.ingest.inspect", "analytics.ingest.encodings")
@@ -98,11 +99,9 @@ def check_size(path: Path, max_bytes: int | None, file_name: str | None = None) 
     size = path.stat().st_size
     name = file_name or path.name
     if max_bytes is not None and size > max_bytes:
-        raise FileRefused(
-            f"文件「{name}」有 {_mb(size)}，超过了上传上限 {_mb(max_bytes)}。请按月份或网格拆成几个较小的文件分别导入。"
-        )
+        raise FileRefused(msg("err.ingest.too_big", file=name, size=_mb(size), limit=_mb(max_bytes)))
     if size == 0:
-        raise FileRefused(f"文件「{name}」是空的（0 字节）。请确认上传的是填好数据的文件。")
+        raise FileRefused(msg("err.ingest.empty_file", file=name))
     return size
 
 
@@ -118,15 +117,9 @@ def sniff_kind(path: Path, data_head: bytes, file_name: str | None = None) -> st
         return "excel"
     lowered = data_head[:512].lstrip().lower()
     if lowered.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")) or b"<html" in lowered[:200]:
-        raise FileRefused(
-            f"「{name}」虽然叫 {path.suffix or '表格'} 文件，实际是网页（HTML/XML）格式，"
-            "常见于业务系统的“导出 Excel”。请用 Excel 打开它，另存为 .xlsx 后再上传。"
-        )
+        raise FileRefused(msg("err.ingest.html", file=name, suffix=path.suffix or msg("err.ingest.html.spreadsheet")))
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        raise FileRefused(
-            f"「{name}」不是有效的 Excel 文件（文件可能已损坏，或只是改了扩展名）。"
-            "请用 Excel 打开确认后另存为 .xlsx 再上传。"
-        )
+        raise FileRefused(msg("err.ingest.not_excel", file=name))
     return "csv"
 
 
@@ -148,7 +141,7 @@ def open_file(path: str | os.PathLike[str], *, max_bytes: int | None = None, fil
     sheets = [_remote_sheet(path, name, sheet) for sheet in info["sheets"]]
     for sheet in sheets:
         if sheet.name in info["hidden"]:
-            sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+            sheet.extra_notes.append(msg("ingest.note.hidden_sheet", sheet=sheet.name))
     return Workbook(name, "excel", sheets, hidden=list(info["hidden"]))
 
 
@@ -173,7 +166,7 @@ def _described(path: Path, name: str) -> dict:
             if isinstance(exc.__cause__, isolate.Busy):
                 raise
             # A refusal is remembered too: a file that ran into the time limit must not cost it again.
-            info = {"refused": str(exc)}
+            info = {"refused": exc.message}
         with _describe_lock:
             _describe_cache[key] = info
             while len(_describe_cache) > 8:
@@ -189,7 +182,7 @@ def _isolated(task, path: Path, name: str, *args):
     except FileRefused:
         raise
     except DataError as exc:
-        raise FileRefused(str(exc)) from exc
+        raise FileRefused(exc.message) from exc
 
 
 def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
@@ -253,10 +246,7 @@ def _open_local(path: Path, name: str) -> Workbook:
     book = _open_csv(path.read_bytes(), name)
     widest = max((len(row) for row in book.sheets[0].head), default=0)
     if widest > EXCEL_COLUMNS:
-        raise FileRefused(
-            f"「{name}」的一行有 {widest:,} 列，超过了 Excel 的上限 {EXCEL_COLUMNS:,} 列"
-            "（通常是分隔符或引号错乱）。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。"
-        )
+        raise FileRefused(msg("err.ingest.too_wide", file=name, columns=widest, limit=EXCEL_COLUMNS))
     return book
 
 
@@ -268,10 +258,7 @@ def _csv_errors(task):
         try:
             return task(path, name, *args)
         except csv.Error as exc:
-            raise FileRefused(
-                f"「{name}」里有一行或一格长得异常（超过 13 万个字符），通常是文件损坏、引号不成对或"
-                "整份文件没有换行。请用 Excel 打开检查后另存为“CSV UTF-8（逗号分隔）”再上传。"
-            ) from exc
+            raise FileRefused(msg("err.ingest.huge_cell", file=name)) from exc
 
     return run
 
@@ -338,7 +325,7 @@ def _utf8_head(data: bytes) -> str | None:
 
 def _open_csv(data: bytes, file_name: str) -> Workbook:
     if not data.strip():
-        raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
+        raise FileRefused(msg("err.ingest.no_content", file=file_name))
     head_text = (
         None if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf8_head(data)
     )
@@ -348,7 +335,7 @@ def _open_csv(data: bytes, file_name: str) -> Workbook:
     else:
         text, encoding = decode(data, file_name)
         if not text.strip():
-            raise FileRefused(f"「{file_name}」里没有任何内容。请确认上传的是填好数据的文件。")
+            raise FileRefused(msg("err.ingest.no_content", file=file_name))
         utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else (data if encoding == "UTF-8" else text.encode("utf-8"))
         head_text, text_of = text[:HEAD_BYTES], text
     full = len(head_text) >= len(data) if text_of is None else len(head_text) == len(text_of)
@@ -459,14 +446,12 @@ def _open_excel(path: Path, file_name: str) -> Workbook:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
         text = str(exc).lower()
-        hint = (
-            "文件可能设置了打开密码，请取消密码后再上传。"
+        hint = msg(
+            "err.ingest.excel.password"
             if ("password" in text or "encrypt" in text or "cfb" in text)
-            else "文件可能已损坏。"
+            else "err.ingest.excel.damaged"
         )
-        raise FileRefused(
-            f"无法读取 Excel 文件「{file_name}」：{hint}请用 Excel 打开确认后另存为 .xlsx 再上传。"
-        ) from exc
+        raise FileRefused(msg("err.ingest.excel_unreadable", file=file_name, hint=hint)) from exc
     visible, hidden = [], []
     for meta in book.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
@@ -476,10 +461,10 @@ def _open_excel(path: Path, file_name: str) -> Workbook:
     sheets = [_excel_sheet(book, name, path, formulas) for name in visible]
     hidden_sheets = [_excel_sheet(book, name, path, formulas) for name in hidden]
     for sheet in hidden_sheets:
-        sheet.extra_notes.append(f"工作表「{sheet.name}」在 Excel 中是隐藏的")
+        sheet.extra_notes.append(msg("ingest.note.hidden_sheet", sheet=sheet.name))
     workbook = Workbook(file_name, "excel", sheets + hidden_sheets, hidden=hidden)
     if not visible and not hidden:
-        raise FileRefused(f"「{file_name}」里没有工作表。")
+        raise FileRefused(msg("err.ingest.no_sheets", file=file_name))
     return workbook
 
 
@@ -578,7 +563,7 @@ def _mark_formulas(grid: list[list[str]], path: Path, name: str) -> list[str]:
         book.close()
     notes = []
     if with_value:
-        notes.append(f"有 {with_value} 个单元格是公式：使用的是 Excel 保存的计算结果，公式本身不会被执行")
+        notes.append(msg("ingest.note.formulas", count=with_value))
     if without:
-        notes.append(f"有 {without} 个公式单元格没有保存计算结果")
+        notes.append(msg("ingest.note.formulas_unsaved", count=without))
     return notes

@@ -16,6 +16,7 @@ from analytics.ingest.headers import column_letter
 from analytics.ingest.specs import TABLES
 from analytics.ingest.text import key
 from analytics.ingest.validate import Pipeline, Prepared
+from words import Message, listing, msg
 
 CHECKS = {
     "max": ("最高分", "最高", "最高得分"),
@@ -140,8 +141,7 @@ class WideScores:
                             layout.header_row_number,
                             label,
                             label,
-                            f"表头「{label}」（{column_letter(position)}列）看起来是评委，但不在评委名单中；"
-                            "请先导入评委名单，或把表头改成名单中的评委名称",
+                            msg("ingest.check.unknown_judge", header=label, letter=column_letter(position)),
                         )
                     )
                 continue
@@ -153,7 +153,12 @@ class WideScores:
                             layout.header_row_number,
                             label,
                             crit_text,
-                            f"「{crit_text}」不是场次 {round_id} 的评分标准（可用：{'、'.join(crit['name'])}）",
+                            msg(
+                                "ingest.check.unknown_criterion",
+                                text=crit_text,
+                                round=round_id,
+                                names=listing(crit["name"]),
+                            ),
                         )
                     )
                     continue
@@ -165,8 +170,13 @@ class WideScores:
                         layout.header_row_number,
                         label,
                         None,
-                        f"「{label}」只写了评委，没有写评分标准，而场次 {round_id} 有 {len(crit)} 项评分标准"
-                        f"（{'、'.join(crit['name'])}）。请按“评委-标准”分列填写，或改用长表（每行一个分数）",
+                        msg(
+                            "ingest.check.judge_only",
+                            header=label,
+                            round=round_id,
+                            count=len(crit),
+                            names=listing(crit["name"]),
+                        ),
                     )
                 )
                 continue
@@ -188,7 +198,7 @@ class WideScores:
                     result.layout.header_row_number,
                     None,
                     None,
-                    "评分表里没有找到评委列：表头应写评委名称（如 评委1），或“评委-评分标准”",
+                    msg("ingest.check.no_judges"),
                 )
             )
             return None
@@ -201,14 +211,14 @@ class WideScores:
                         result.layout.header_row_number,
                         c.label,
                         None,
-                        f"与「{seen[pair]}」是同一位评委的同一项标准，重复了",
+                        msg("ingest.check.same_judge_criterion", header=seen[pair]),
                     )
                 )
             seen[pair] = c.label
         entry_pos = next((p for p, t in result.layout.mapping.items() if t == "entry_id"), None)
         if entry_pos is None:
             result.errors.append(
-                (result.layout.header_row_number, "参赛居民区", None, "评分表缺少“参赛居民区”列（或“参赛编号”列）")
+                (result.layout.header_row_number, "参赛居民区", None, msg("ingest.check.no_entry_column"))
             )
             return None
         entry_raw = V.as_strings(columns[entry_pos])
@@ -218,7 +228,7 @@ class WideScores:
         for i, message in zip(entries.bad_index, entries.bad_message):
             result.errors.append((int(rows[i]), entry_label, entry_raw[int(i)].as_py(), message))
         for i in np.flatnonzero(entries.empty):
-            result.errors.append((int(rows[i]), entry_label, "", "参赛居民区不能为空"))
+            result.errors.append((int(rows[i]), entry_label, "", msg("ingest.check.entry_required")))
         crit = self.criteria[self.criteria["round_id"] == round_id].set_index("criterion_id")
         scores = {}
         for c in judges:
@@ -245,8 +255,8 @@ class WideScores:
         self.check_totals([c for c in score_cols if c.check], judges, scores, columns, rows, result, crit)
         missing = int(sum(np.isnan(scores[c.position]).sum() for c in judges))
         if missing:
-            result.notes.append(f"有 {missing} 个评委分数格是空的（评委缺席或未打分），这些格不导入")
-        result.notes.append(f"按宽表读取：{len(judges)} 个评分列，场次 {round_id}")
+            result.notes.append(msg("ingest.note.empty_scores", count=missing))
+        result.notes.append(msg("ingest.note.wide_sheet", columns=len(judges), round=round_id))
         order = sorted(
             range(len(long["_row"])), key=lambda k: (long["_row"][k], long["judge_id"][k], long["criterion_id"][k])
         )
@@ -313,17 +323,15 @@ def _tolerance(text: str) -> float:
     return 0.5 * 10 ** (-decimals) + 1e-9
 
 
-def _mismatch(kind: str, value: float, totals: list[float], weighted: bool) -> str:
-    basis = "（评委总分按各项“权重×分数”相加）" if weighted else ""
+def _mismatch(kind: str, value: float, totals: list[float], weighted: bool) -> Message:
+    basis = msg("ingest.check.weighted_basis") if weighted else ""
     if kind == "max":
-        return f"最高分填的是 {value:g}，但各评委分数中最高的是 {max(totals):.2f}{basis}；请核对"
+        return msg("ingest.check.max_differs", value=value, found=max(totals), basis=basis)
     if kind == "min":
-        return f"最低分填的是 {value:g}，但各评委分数中最低的是 {min(totals):.2f}{basis}；请核对"
+        return msg("ingest.check.min_differs", value=value, found=min(totals), basis=basis)
     mean = float(np.mean(totals))
-    text = f"最后得分填的是 {value:g}，但按各评委分数计算：全部平均为 {mean:.2f}"
-    if len(totals) >= 3:
-        text += f"，去掉一个最高分和一个最低分后平均为 {float(np.mean(sorted(totals)[1:-1])):.2f}"
-    return text + f"{basis}。请核对这一行的分数或最后得分"
+    trimmed = msg("ingest.check.trimmed_mean", mean=float(np.mean(sorted(totals)[1:-1]))) if len(totals) >= 3 else ""
+    return msg("ingest.check.final_differs", value=value, mean=mean, trimmed=trimmed, basis=basis)
 
 
 def find_round(pipe: Pipeline, result: Prepared, columns, rows) -> tuple[str | None, str | None]:
@@ -337,11 +345,11 @@ def find_round(pipe: Pipeline, result: Prepared, columns, rows) -> tuple[str | N
         found = {pipe.refs.lookup("round")(v)[0] for v in values}
         if len(found) == 1 and None not in found:
             return found.pop(), None
-        return None, "评分宽表一次只能导入一个场次；“场次”列里有多个或无法识别的场次"
+        return None, msg("ingest.check.one_round")
     rounds = db.query(pipe.cur, "SELECT round_id, name FROM contest_rounds", in_transaction=True)
     title = key(" ".join(result.layout.title))
     hits = [r for r, n in zip(rounds["round_id"], rounds["name"]) if title and (key(n) in title or key(r) in title)]
     if len(hits) == 1:
-        result.notes.append(f"场次按标题识别为 {hits[0]}")
+        result.notes.append(msg("ingest.note.round_from_title", round=hits[0]))
         return hits[0], None
-    return None, "无法确定这张评分表属于哪个场次：请在页面上选择场次，或在表中加一列“场次”"
+    return None, msg("ingest.check.which_round")

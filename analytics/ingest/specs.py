@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Vocabularies: code -> the spellings people use (Chinese first). English codes are always accepted.
+import words
+
+# Vocabularies: code -> the spellings people use (Chinese first: the label, which the catalog of words
+# holds too, see LABEL_KEYS). English codes are always accepted.
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "colour": {
         "red": ("红色种子", "红色", "红", "红种子", "红色种子·党建引领行动", "党建引领行动", "Red seed"),
@@ -58,21 +61,32 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Where each vocabulary's labels are in the catalog: the interface's own labels where it has them, so a
+# code reads the same on the page, in the importer's messages and in the templates, in either language.
+LABEL_KEYS = {
+    "colour": "colour",
+    "category": "category",
+    "level": "level",
+    "partner_kind": "kind",
+    "judge_kind": "vocab.judge_kind",
+    "sample_tier": "vocab.sample_tier",
+    "bool": "vocab.bool",
+}
+
+
+def vocabulary_label(name: str, code: str, lang: str = "zh") -> str:
+    """The label of `code` in vocabulary `name`: vocabulary_label("colour", "red", "en") → Red seed."""
+    return words.text(f"{LABEL_KEYS[name]}.{code}", lang)
+
+
 VOCABULARY_LABELS = {
-    name: {code: spellings[0] for code, spellings in vocab.items()} for name, vocab in VOCABULARIES.items()
+    name: {code: vocabulary_label(name, code) for code in vocab} for name, vocab in VOCABULARIES.items()
 }
 
 # Reference lists a column may point at: what it is called in messages.
 REFERENCE_NAMES = {
-    "community": "居民区",
-    "grid": "片区网格",
-    "partner": "合伙人单位",
-    "item": "服务项目",
-    "judge": "评委",
-    "round": "比拼场次",
-    "criterion": "评分标准",
-    "entry": "参赛居民区",
-    "secretary": "书记",
+    target: words.msg(f"ingest.ref.{target}")
+    for target in ("community", "grid", "partner", "item", "judge", "round", "criterion", "entry", "secretary")
 }
 
 

@@ -17,7 +17,8 @@ from analytics.ingest import values as V
 from analytics.ingest.headers import Layout, column_letter, find_layout
 from analytics.ingest.lookups import References, bool_lookup, vocabulary_lookup
 from analytics.ingest.reading import Sheet
-from analytics.ingest.specs import VOCABULARY_LABELS, TableSpec
+from analytics.ingest.specs import LABEL_KEYS, VOCABULARY_LABELS, TableSpec
+from words import Message, listing, msg
 
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "合计:", "总计:", "total", "sum", "grandtotal", "subtotal"}
 NOTE_PREFIXES = ("注", "备注", "说明", "制表", "填表", "审核", "填报", "负责人", "联系人", "数据来源", "统计时间")
@@ -45,10 +46,12 @@ class Prepared:
         return self.labels.get(column) or self.spec.col(column).label
 
 
-def _rows_text(rows: np.ndarray, limit: int = 8) -> str:
+def _rows_text(rows: np.ndarray, limit: int = 8) -> Message:
     """第 7、9 行 / 第 7、9、11…行（共 20 行）"""
-    shown = "、".join(str(int(r)) for r in rows[:limit])
-    return f"第 {shown} 行" if len(rows) <= limit else f"第 {shown}…行（共 {len(rows)} 行）"
+    shown = listing(int(r) for r in rows[:limit])
+    if len(rows) <= limit:
+        return msg("ingest.rows", rows=shown)
+    return msg("ingest.rows_more", rows=shown, count=len(rows))
 
 
 _TOTAL_FIRST = pa.array(list("合总小共累tTsSgG"))
@@ -105,35 +108,28 @@ class Pipeline:
         layout = find_layout(sheet.head, spec, sheet.merged, extra=extra)
         result = Prepared(spec, sheet.name, layout, notes=list(sheet.notes))
         if layout is None:
-            names = "、".join(c.label for c in spec.columns if c.required)
+            names = listing(c.label for c in spec.columns if c.required)
+            kind = msg(f"err.ingest.table.{spec.table}")
             result.errors.append(
-                (
-                    None,
-                    None,
-                    None,
-                    f"在工作表「{sheet.name}」的前 20 行中找不到表头：没有一行包含“{names}”等列名。"
-                    f"请确认选择的数据种类是“{spec.label}”，并且表头在数据上方（可下载模板对照）。",
-                )
+                (None, None, None, msg("ingest.check.no_header", sheet=sheet.name, names=names, kind=kind))
             )
             return result
         if layout.title:
-            result.notes.append(
-                f"表头在第 {layout.header_row_number} 行；上方的标题行已跳过：{' / '.join(layout.title)[:80]}"
-            )
+            title = " / ".join(layout.title)[:80]
+            result.notes.append(msg("ingest.note.title_skipped", row=layout.header_row_number, title=title))
         elif layout.header_row_number > 1 or len(layout.header_rows) > 1:
-            result.notes.append(
-                f"表头在第 {layout.header_rows[0] + 1}"
-                + (f"–{layout.header_row_number}" if len(layout.header_rows) > 1 else "")
-                + " 行"
-            )
+            last = f"–{layout.header_row_number}" if len(layout.header_rows) > 1 else ""
+            result.notes.append(msg("ingest.note.header_at", row=f"{layout.header_rows[0] + 1}{last}"))
         for column, positions in layout.duplicates.items():
-            names = "、".join(f"「{layout.labels[p]}」({column_letter(p)}列)" for p in positions)
+            names = listing(
+                msg("ingest.check.header_cell", header=layout.labels[p], letter=column_letter(p)) for p in positions
+            )
             result.errors.append(
                 (
                     layout.header_row_number,
                     layout.labels[positions[1]],
                     None,
-                    f"{names} 都对应“{spec.col(column).label}”，系统不知道该用哪一列。请删去或改名其中一列",
+                    msg("ingest.check.same_column", names=names, column=spec.col(column).label),
                 )
             )
         result.labels = {col: layout.labels[pos] for pos, col in layout.mapping.items()}
@@ -151,7 +147,7 @@ class Pipeline:
                         int(rows[i]),
                         None,
                         spill[int(i)].as_py()[:50],
-                        "这一行在表头最后一列的右边还有内容（可能多了逗号或错位）；请核对这一行",
+                        msg("ingest.check.beyond_header"),
                     )
                 )
             columns = columns[: layout.width]
@@ -174,8 +170,7 @@ class Pipeline:
                     int(rows[i]),
                     label,
                     column[int(i)].as_py()[:30] + "…",
-                    f"这个单元格有 {lengths[int(i)].as_py():,} 个字，超过了 {MAX_CELL_CHARS:,} 字的上限"
-                    "（可能是粘贴出错）。请检查并缩短这一格后再导入",
+                    msg("ingest.check.cell_too_long", chars=lengths[int(i)].as_py(), limit=MAX_CELL_CHARS),
                 )
             )
         # Later checks then quote the first characters only, not the whole cell.
@@ -185,11 +180,11 @@ class Pipeline:
         kinds = classify_rows(columns, mapped)
         total, note, blank = kinds["total"], kinds["note"], kinds["blank"]
         if total.any():
-            result.notes.append(f"{_rows_text(rows[total])}是合计/总计行，已跳过")
+            result.notes.append(msg("ingest.note.total_rows", rows=_rows_text(rows[total])))
         if note.any():
-            result.notes.append(f"{_rows_text(rows[note])}是表尾说明（注、制表人等），已跳过")
+            result.notes.append(msg("ingest.note.footnote_rows", rows=_rows_text(rows[note])))
         if blank.any():
-            result.notes.append(f"跳过了 {int(blank.sum())} 个空行")
+            result.notes.append(msg("ingest.note.blank_rows", count=int(blank.sum())))
         keep = ~(total | note | blank)
         result.source_rows = int(keep.sum())
         # Which cells are empty is known now; the parsers reuse it instead of scanning every column again.
@@ -221,8 +216,7 @@ class Pipeline:
                             header_row,
                             col.label,
                             None,
-                            f"缺少必填列「{col.label}」。请在表头加上这一列（也可写作："
-                            f"{'、'.join(col.synonyms[:4])}），或下载模板对照",
+                            msg("ingest.check.missing_column", column=col.label, synonyms=listing(col.synonyms[:4])),
                         )
                     )
                 parsed[col.name] = (
@@ -245,7 +239,7 @@ class Pipeline:
                                 int(rows[i]),
                                 result.label(col.name),
                                 value,
-                                f"与页面上选择的场次「{self.round_id}」不一致；请核对，或在页面上改选场次",
+                                msg("ingest.check.other_round", round=self.round_id),
                             )
                         )
             if col.vocabulary in ("entry", "criterion") and "round_id" in parsed:
@@ -262,14 +256,14 @@ class Pipeline:
             if col.required:
                 missing = np.flatnonzero(outcome.empty)
                 for i in missing[:_MAX_PER_COLUMN]:
-                    result.errors.append((int(rows[i]), label, "", f"「{label}」是必填项，不能为空"))
+                    result.errors.append((int(rows[i]), label, "", msg("ingest.check.required", column=label)))
                 if len(missing) > _MAX_PER_COLUMN:
                     result.errors.append(
                         (
                             None,
                             label,
                             None,
-                            f"「{label}」共有 {len(missing)} 行为空（以上只列出前 {_MAX_PER_COLUMN} 行）",
+                            msg("ingest.check.required_many", column=label, count=len(missing), shown=_MAX_PER_COLUMN),
                         )
                     )
             elif col.default is not None and outcome.empty.any():
@@ -307,19 +301,20 @@ class Pipeline:
         result = self.prepare(sheet, extra=extra)
         if result.layout is None:
             return result
-        report(0.15, "读取数据行")
+        report(0.15, msg("ingest.step.rows"))
         columns, rows = self.read_body(sheet, result)
         sources = {col: pos for pos, col in result.layout.mapping.items()}
         columns, rows = self.skip_rows(columns, rows, result, sorted(result.layout.mapping))
         unused = [result.layout.labels[c] for c in sorted(result.layout.labels) if c not in result.layout.mapping]
         if unused:
-            result.notes.append(f"以下列不属于“{self.spec.label}”，未导入：{'、'.join(unused[:12])}")
+            kind = msg(f"err.ingest.table.{self.spec.table}")
+            result.notes.append(msg("ingest.note.unused_columns", kind=kind, columns=listing(unused[:12])))
         if len(rows) == 0:
-            result.errors.append((None, None, None, f"表头（第 {result.layout.header_row_number} 行）下面没有数据行"))
+            result.errors.append((None, None, None, msg("ingest.check.no_rows", row=result.layout.header_row_number)))
             return result
-        report(0.3, "检查每个单元格")
+        report(0.3, msg("ingest.step.cells"))
         parsed = self.parse_columns(columns, rows, result, sources)
-        report(0.55, "检查数据之间的关系")
+        report(0.55, msg("ingest.step.relations"))
         self.finish(parsed, rows, result)
         return result
 
@@ -353,7 +348,7 @@ class Pipeline:
                         int(rows[i]),
                         result.label("resolved_level"),
                         "",
-                        "有办结时间但没有办结层级：已办结的事务请填办结层级（网格、居民区、街道或区级）",
+                        msg("ingest.check.closed_without_level"),
                     )
                 )
             for i in np.flatnonzero(~has_closed & has_level):
@@ -362,7 +357,7 @@ class Pipeline:
                         int(rows[i]),
                         result.label("closed_at"),
                         "",
-                        "有办结层级但没有办结时间：已办结的事务请填办结时间；未办结的请把办结层级留空",
+                        msg("ingest.check.level_without_closed"),
                     )
                 )
             early = _mask(pc.less(closed, parsed["reported_at"]))
@@ -372,7 +367,7 @@ class Pipeline:
                         int(rows[i]),
                         result.label("closed_at"),
                         str(closed[int(i)].as_py()),
-                        "办结时间早于上报时间，请核对",
+                        msg("ingest.check.closed_early"),
                     )
                 )
             if "grid_id" in result.labels:
@@ -395,7 +390,7 @@ class Pipeline:
                         int(rows[i]),
                         result.label("grid_id"),
                         g,
-                        f"居民区 {c} 属于网格 {grid_of.get(c)}，与这里填的网格不一致；请核对居民区或网格",
+                        msg("ingest.check.other_grid", community=c, grid=grid_of.get(c)),
                     )
                 )
 
@@ -409,7 +404,7 @@ class Pipeline:
                         int(rows[i]),
                         result.label("seed_colour"),
                         colour,
-                        f"服务项目 {item} 属于{_colour_label(colour_of.get(item))}，与这里填的颜色不一致",
+                        msg("ingest.check.other_colour", item=item, colour=_colour_label(colour_of.get(item))),
                     )
                 )
 
@@ -425,7 +420,9 @@ class Pipeline:
         ):
             top = maximum.get((r, c))
             if s is not None and top is not None and s > top:
-                result.errors.append((int(rows[i]), result.label("score"), f"{s:g}", f"超过这项标准的满分 {top:g}"))
+                result.errors.append(
+                    (int(rows[i]), result.label("score"), f"{s:g}", msg("ingest.check.above_max", top=top))
+                )
 
     # ------------------------------------------------------------------------------------------
     def fill_keys(self, table: pa.Table, result: Prepared) -> pa.Table:
@@ -440,7 +437,7 @@ class Pipeline:
             generated = pc.binary_join_element_wise(table["round_id"], table["community_id"], "-")
             filled = pc.if_else(pa.array(missing), generated, table[key_col])
             if key_col not in result.labels:
-                result.notes.append("文件没有参赛编号列：参赛编号按“场次-居民区编号”生成")
+                result.notes.append(msg("ingest.note.entry_ids_made"))
             return table.set_column(table.schema.get_field_index(key_col), key_col, filled)
         # Content keys: the same row imported again gets the same key (and is skipped as a duplicate);
         # two identical rows in one file are told apart by their order (#2, #3…).
@@ -464,9 +461,7 @@ class Pipeline:
         finally:
             self.cur.unregister("ingest_keys_src")
         if key_col not in result.labels:
-            result.notes.append(
-                f"文件没有“{spec.col(key_col).label}”列：编号按每行内容生成，再次导入同样的行会被识别为重复"
-            )
+            result.notes.append(msg("ingest.note.ids_made", column=spec.col(key_col).label))
         filled = pc.if_else(pa.array(missing), generated.combine_chunks(), table[key_col])
         return table.set_column(table.schema.get_field_index(key_col), key_col, filled)
 
@@ -497,7 +492,7 @@ class Pipeline:
                                 int(other["_row"]),
                                 label,
                                 str(other[keys[-1]]),
-                                f"与第 {int(first['_row'])} 行的{label}相同但内容不同；编号在一个文件里只能出现一次",
+                                msg("ingest.check.same_id", row=int(first["_row"]), column=label),
                             )
                         )
         for column in spec.unique:
@@ -513,12 +508,12 @@ class Pipeline:
                                 int(other["_row"]),
                                 result.label(column),
                                 str(other[column]),
-                                f"名称与第 {int(first['_row'])} 行相同但编号不同；名称不能重复",
+                                msg("ingest.check.same_name", row=int(first["_row"])),
                             )
                         )
         if drop_rows:
             result.skipped_in_file = len(drop_rows)
-            result.notes.append(f"{_rows_text(np.array(sorted(drop_rows)))}与前面的行完全相同，已按一行导入")
+            result.notes.append(msg("ingest.note.repeated_rows", rows=_rows_text(np.array(sorted(drop_rows)))))
             keep = ~np.isin(table["_row"].to_numpy(), np.array(drop_rows))
             table = table.filter(pa.array(keep))
         return table
@@ -549,8 +544,8 @@ def _shown(value) -> str | None:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _colour_label(code):
-    return VOCABULARY_LABELS["colour"].get(code, str(code))
+def _colour_label(code) -> Message | str:
+    return msg(f"{LABEL_KEYS['colour']}.{code}") if code in VOCABULARY_LABELS["colour"] else str(code)
 
 
 def _arrow_type(col) -> pa.DataType:

@@ -18,13 +18,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.ingest.text import FORMULA_MARK, clean, nfkc
+from words import Message, msg
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Excel serial numbers that are plausible ledger dates (1954 to 2119): other numbers are not dates.
 SERIAL_MIN, SERIAL_MAX = 20_000, 80_000
 YEAR_MIN, YEAR_MAX = 1990, 2100
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
-DATE_HINT = "请写成 2023-06-14、2023/6/14、2023.6.14 或 2023年6月14日"
 
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
@@ -93,17 +93,13 @@ def _formula_cells(raw: pa.Array) -> np.ndarray:
     return _mask(pc.starts_with(raw, FORMULA_MARK))
 
 
-def formula_message(value: str) -> str:
-    formula = value[len(FORMULA_MARK) :]
-    return (
-        f"这个单元格是公式「{formula}」，文件里没有保存它的计算结果（系统不会执行公式）。"
-        "请在 Excel 中打开文件、保存后再上传，或把公式改为数值"
-    )
+def formula_message(value: str) -> Message:
+    return msg("ingest.check.formula", formula=value[len(FORMULA_MARK) :])
 
 
-def _excel_error(value: str) -> str | None:
+def _excel_error(value: str) -> Message | None:
     if value.upper() in EXCEL_ERRORS:
-        return f"单元格是 Excel 的错误值 {value}，请先在 Excel 中修正这个单元格的公式或数据"
+        return msg("ingest.check.excel_error", value=value)
     return None
 
 
@@ -202,10 +198,10 @@ def parse_text(raw, *, max_length: int = 2000) -> Parsed:
     too_long = _mask(pc.greater(length, max_length))
     bad = formula | too_long
     bad_index = np.flatnonzero(bad)
-    messages = [
+    messages: list[str] = [
         formula_message(raw[int(i)].as_py())
         if formula[i]
-        else f"内容太长（{len(raw[int(i)].as_py())} 个字），最多 {max_length} 个字"
+        else msg("ingest.check.text_too_long", chars=len(raw[int(i)].as_py()), limit=max_length)
         for i in bad_index
     ]
     values = pc.if_else(pa.array(empty | bad), pa.scalar(None, pa.string()), text)
@@ -226,7 +222,7 @@ def parse_id(raw, *, max_length: int = 64, empty: np.ndarray | None = None) -> P
     def one(text):
         text = nfkc(text)
         if len(text) > max_length:
-            return None, f"编号太长（{len(text)} 个字符），最多 {max_length} 个"
+            return None, msg("ingest.check.id_too_long", chars=len(text), limit=max_length)
         return text, None
 
     return _generic(raw, one, pa.string(), fast, empty)
@@ -258,7 +254,7 @@ def parse_number(
 ) -> Parsed:
     raw = as_strings(raw)
     arrow_type = pa.int64() if integer else pa.float64()
-    what = "整数" if integer else "数字"
+    what = msg("ingest.check.integer" if integer else "ingest.check.number")
     limits = _limits_text(minimum, maximum)
 
     def in_range(values):
@@ -282,25 +278,24 @@ def parse_number(
     def one(text):
         value = number_from_text(text, units=units)
         if value is None:
-            return None, f"「{text}」不是{what}，请只填数字（可带千位分隔符，如 1,234）"
+            return None, msg("ingest.check.not_number", text=text, what=what)
         if integer and value != int(value):
-            return None, f"「{text}」应为整数"
+            return None, msg("ingest.check.not_integer", text=text)
         if not in_range(np.array([value]))[0]:
-            return None, f"「{text}」超出范围：应{limits}"
+            return None, msg("ingest.check.out_of_range", text=text, limits=limits)
         return (int(value) if integer else value), None
 
     return _generic(raw, one, arrow_type, fast, empty)
 
 
-def _limits_text(minimum, maximum) -> str:
-    fmt = lambda v: f"{v:g}"  # noqa: E731
+def _limits_text(minimum, maximum) -> Message:
     if minimum is not None and maximum is not None:
-        return f"在 {fmt(minimum)} 到 {fmt(maximum)} 之间"
+        return msg("ingest.check.between", low=minimum, high=maximum)
     if minimum is not None:
-        return f"不小于 {fmt(minimum)}"
+        return msg("ingest.check.at_least", low=minimum)
     if maximum is not None:
-        return f"不大于 {fmt(maximum)}"
-    return "是有效数字"
+        return msg("ingest.check.at_most", high=maximum)
+    return msg("ingest.check.any_number")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,19 +306,19 @@ def datetime_from_text(text: str) -> tuple[dt.datetime | None, str | None]:
     if _SERIAL.match(text):
         serial = float(text)
         if not SERIAL_MIN <= serial <= SERIAL_MAX:
-            return None, f"「{text}」不像日期。{DATE_HINT}"
+            return None, msg("ingest.check.not_date_like", text=text)
         return (EXCEL_EPOCH + dt.timedelta(days=serial)).replace(microsecond=0), None
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
-        return None, f"「{text}」不是能识别的日期。{DATE_HINT}"
+        return None, msg("ingest.check.not_date", text=text)
     parts = [int(p) if p else 0 for p in match.groups()] + [0, 0, 0]
     year, month, day, hour, minute, second = parts[:6]
     if not YEAR_MIN <= year <= YEAR_MAX:
-        return None, f"「{text}」的年份 {year} 不合理，请核对"
+        return None, msg("ingest.check.odd_year", text=text, year=year)
     try:
         return dt.datetime(year, month, day, hour, minute, second), None
     except ValueError:
-        return None, f"「{text}」不是存在的日期或时间（例如 2 月没有 30 日），请核对"
+        return None, msg("ingest.check.no_such_day", text=text)
 
 
 def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = None) -> Parsed:

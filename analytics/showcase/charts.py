@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 from analytics.core.errors import DataError
 from analytics.showcase.content import Showcase
 from analytics.showcase.text import label, number, pct, text
+from words import msg
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 SEED_COLOURS = {"red": "#C62828", "green": "#2E7D32", "white": "#ECEFF1", "blue": "#1565C0"}
@@ -258,10 +259,7 @@ def _cached(keys: dict[str, str]) -> dict[str, bytes]:
 def _render(figs: list[go.Figure], scale: float) -> list[bytes]:
     if not os.environ.get("BROWSER_PATH"):
         if not CHROMIUM.exists():
-            raise DataError(
-                f"无法生成图表图片：服务器上没有找到 Chromium 浏览器（{CHROMIUM}）。"
-                "请管理员安装 chromium，或设置环境变量 BROWSER_PATH 指向浏览器程序。"
-            )
+            raise DataError(msg("err.showcase.no_chromium", path=CHROMIUM))
         os.environ["BROWSER_PATH"] = str(CHROMIUM)
     import kaleido
 
@@ -293,9 +291,7 @@ def _render(figs: list[go.Figure], scale: float) -> list[bytes]:
     worker.start()
     worker.join(RENDER_TIMEOUT_S * (len(figs) + 1))
     if "error" in result:
-        raise DataError(
-            f"生成图表图片失败：{result['error']}。请稍后重试；如持续失败，请联系管理员检查 Chromium。"
-        ) from result["error"]
+        raise DataError(msg("err.showcase.chart_failed", detail=str(result["error"]))) from result["error"]
     if "images" not in result:
-        raise DataError("生成图表图片超时。请稍后重试；如持续失败，请联系管理员检查 Chromium。")
+        raise DataError(msg("err.showcase.chart_timeout"))
     return result["images"]

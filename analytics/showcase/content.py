@@ -40,6 +40,7 @@ from analytics.core.errors import AccessDenied, DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
 from analytics.showcase.text import number, pct, points, text
+from words import msg
 
 FORMATS = ("pptx", "pdf", "png", "html")
 MIME = {
@@ -133,7 +134,7 @@ def check_access(community_id: str, scope: Scope | None) -> None:
     """A secretary may read her own community's showcase only."""
     own = scope.restricted_community if scope is not None else None
     if own is not None and own != community_id:
-        raise AccessDenied("居民区书记只能查看和导出本社区的擂台展示。如需其他社区的材料，请联系街道。")
+        raise AccessDenied(msg("err.showcase.own_community"))
 
 
 def default_period(
@@ -151,7 +152,7 @@ def _period(con: duckdb.DuckDBPyConnection, start, end) -> tuple[dt.date, dt.dat
         start, end = start or default_start, end or default_end
     start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     if start > end:
-        raise DataError(f"展示的开始日期 {start} 晚于结束日期 {end}，请重新选择时间范围。")
+        raise DataError(msg("err.showcase.period", start=start, end=end))
     return start, end
 
 
@@ -205,13 +206,13 @@ def set_story(
     Secretaries edit their own community's story; leaders and admins any; analysts read only."""
     check_access(community_id, scope)
     if scope is not None and scope.role not in STORY_EDITORS:
-        raise AccessDenied("数据分析员可以查看展示，但不能修改社区故事；请由居民区书记或管理员修改。")
+        raise AccessDenied(msg("err.showcase.analyst_story"))
     story = clean_story(story)
     if len(story) > MAX_STORY_CHARS:
-        raise DataError(f"社区故事最多 {MAX_STORY_CHARS} 字，现在有 {len(story)} 字。请精简后再保存。")
+        raise DataError(msg("err.showcase.story_long", limit=MAX_STORY_CHARS, chars=len(story)))
     exists = db.scalar(con, "SELECT count(*) FROM communities WHERE community_id = $c", {"c": community_id})
     if not exists:
-        raise DataError(f"没有编号为 {community_id} 的居民区，故事未保存。请刷新页面后重新选择居民区。")
+        raise DataError(msg("err.showcase.story_community", community=community_id))
     if story:
         db.execute(
             con,
@@ -309,7 +310,7 @@ def content(
     communities = places.community_list(con, scope=scope)
     row = communities[communities["community_id"] == community_id]
     if row.empty:
-        raise DataError(f"没有编号为 {community_id} 的居民区。请在页面上重新选择居民区。")
+        raise DataError(msg("err.showcase.unknown_community", community=community_id))
     profile = _first(row.drop(columns=["lon", "lat"]))
 
     matrix = seeds.pairing_matrix(con, filters, scope=scope)

@@ -15,6 +15,7 @@ from typing import Any
 from analytics.core.errors import DataError
 from analytics.showcase.content import Showcase
 from analytics.showcase.text import date, label, number, pct
+from words import msg
 
 SERVICE_METRICS = ("activities", "participants", "volunteers", "volunteer_hours")
 ENV_FONT = "JIANGCHUAN_CJK_FONT"  # a .ttc/.otf/.ttf with Simplified Chinese, to override the search
@@ -158,10 +159,7 @@ def cjk_font() -> tuple[tuple[str, int], tuple[str, int]]:
             regular_face = (regular, _sc_face(regular))
             bold_face = (bold, _sc_face(bold)) if bold and Path(bold).is_file() else regular_face
             return regular_face, bold_face
-    raise DataError(
-        "导出失败：服务器上没有找到中文字体。请管理员安装 fonts-noto-cjk（Debian/Ubuntu：apt-get install "
-        f"fonts-noto-cjk），或把环境变量 {ENV_FONT} 设为一个中文字体文件的路径。"
-    )
+    raise DataError(msg("err.showcase.no_font", env=ENV_FONT))
 
 
 def _sc_face(path: str) -> int:

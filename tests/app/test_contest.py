@@ -88,7 +88,7 @@ def test_every_contest_string_has_both_languages_with_the_same_placeholders():
     # the period selectbox outside the script run, where the language is unknown (streamlit 1.67).
     import string
 
-    from ui.text.contest import STRINGS
+    from words.contest import STRINGS
 
     def fields(text: str) -> set:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}

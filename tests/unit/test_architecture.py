@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # From the ground floor up; units on one floor may not import each other.
 FLOORS: list[tuple[str, ...]] = [
+    ("words",),  # the catalog of every user-facing string: below both analytics and ui
     ("analytics", "analytics.core"),  # the package itself imports nothing
     ("analytics.access",),
     ("analytics.warehouse",),
@@ -54,7 +55,7 @@ def unit_of(module: str) -> str:
 
 def project_modules() -> dict[str, Path]:
     found = {}
-    for folder in ("analytics", "ui", "app_pages"):
+    for folder in ("words", "analytics", "ui", "app_pages"):
         for path in (ROOT / folder).rglob("*.py"):
             found[module_name(path)] = path
     found["app"] = ROOT / "app.py"
@@ -183,3 +184,18 @@ def test_the_reader_sees_late_relative_and_package_imports(tmp_path, monkeypatch
         ("analytics.core.sql", False),
         ("analytics.contest.scoring", True),
     ]
+
+
+def test_the_parse_workers_preload_stays_light():
+    """The importer's parse workers fork from a server that has imported analytics.ingest.reading, and
+    a worker's memory ceiling counts from what it has mapped at its start: free memory left behind by
+    heavy imports (scipy's, plotly's) would let a hostile file parse beyond the ceiling."""
+    import subprocess
+    import sys
+
+    heavy = "{'scipy', 'plotly', 'streamlit', 'shapely', 'sklearn'}"
+    probe = f"import sys, analytics.ingest.reading; print(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy}))"
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.strip()
+    assert found == "[]", f"analytics.ingest.reading brings {found}"

@@ -145,7 +145,7 @@ def test_a_file_held_by_another_process_names_the_holder(tmp_path, small_world):
                 db.connect(path, read_only=read_only)
             assert f"进程号 {proc.pid}" in str(refused.value) and "Conflicting" not in str(refused.value)
         command = subprocess.run(
-            [sys.executable, "-m", "analytics.warehouse.rollups", str(path)],
+            [sys.executable, "-m", "analytics.refresh", str(path)],
             capture_output=True,
             text=True,
             cwd=ROOT,

@@ -285,15 +285,18 @@ def test_real_data_files_carry_no_demo_mark(empty_con, monkeypatch):
 
 
 def test_palette_and_labels_match_the_ui():
+    import words
     from ui import charts
-    from ui.text import common
 
     assert showcase_charts.SEED_COLOURS == charts.SEED_COLOURS
     assert showcase_charts.SEED_OUTLINE == charts.SEED_OUTLINE
     assert showcase_charts.LEVEL_COLOURS == charts.LEVEL_COLOURS
     assert showcase_charts.FONT_FAMILY == charts.FONT_FAMILY
+    # the labels are the ui's own entries of the one catalog, printed in either language
     shared = {k: v for k, v in showcase_text.STRINGS.items() if k.split(".")[0] in ("colour", "level", "kind")}
-    assert shared and all(common.STRINGS[k] == v for k, v in shared.items())
+    assert len(shared) >= 13 and all(words.STRINGS[k] == v for k, v in shared.items())
+    for lang in ("zh", "en"):
+        assert showcase_text.label("colour", "red", lang) == words.text("colour.red", lang)
 
 
 def test_numbers_are_written_as_the_ui_writes_them():

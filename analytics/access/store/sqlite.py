@@ -17,6 +17,7 @@ from pathlib import Path
 
 from analytics.access.store.base import Account, AuditEvent, LimitPolicy, Reservation, StoreBusy
 from analytics.core.errors import DataError
+from words import msg
 
 # How long a write waits for other writers before it gives up with StoreBusy (seconds).
 ENV_BUSY_TIMEOUT = "JIANGCHUAN_STORE_TIMEOUT"
@@ -309,18 +310,9 @@ class SQLiteStore:
 def _explain(exc: sqlite3.Error, path: Path) -> DataError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return StoreBusy(
-            f"账户与日志库（{path}）正被其他程序长时间占用，本次操作未完成，请稍后重试。"
-            f" The account store is busy; try again in a moment."
-        )
+        return StoreBusy(msg("err.store.busy", path=path))
     if "full" in text or "disk i/o" in text or "readonly" in text or "unable to open" in text:
-        return StoreBusy(
-            f"无法写入账户与日志库（{path}）：磁盘已满或没有写入权限。请清理磁盘空间或检查该文件夹的权限后重试。"
-            f" Cannot write the account store: disk full or no permission."
-        )
+        return StoreBusy(msg("err.store.unwritable", path=path))
     if "not a database" in text or "malformed" in text:
-        return DataError(
-            f"账户与日志库（{path}）已损坏。请从备份恢复该文件，或将其改名后重新添加账户。"
-            f" The account store is damaged; restore it from a backup."
-        )
-    return DataError(f"账户与日志库（{path}）出错，本次操作未完成，请稍后重试；如反复出现请联系管理员。")
+        return DataError(msg("err.store.damaged", path=path))
+    return DataError(msg("err.store.failed", path=path))
