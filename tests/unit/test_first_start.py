@@ -20,7 +20,7 @@ from analytics.core.errors import DataError
 from analytics.demo import first_start
 from tests.conftest import ROOT
 
-SMALL = "from analytics import demo; demo.ACTIVITIES_PER_SCALE = 300; demo.CASES_PER_SCALE = 800\n"
+SMALL = "from analytics.demo import generate; generate.ACTIVITIES_PER_SCALE = 300; generate.CASES_PER_SCALE = 800\n"
 
 
 @pytest.fixture
