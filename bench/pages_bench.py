@@ -408,7 +408,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             ),
             Call(
                 "stage_and_match",
-                "contest_work.stage_and_match",
+                "contest.work.stage_and_match",
                 (round_id,),
                 pandas=lambda w, c: pw.stage_and_match(w, c, round_id),
                 keys=("entry_id",),
@@ -440,12 +440,12 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
         panel = [
             ("rounds", "contest.rounds", ()),
             ("missing_scores", "contest.missing_scores", (round_id,)),
-            ("agreement", "contest_panel.agreement", (round_id,)),
-            ("criterion_profile", "contest_panel.criterion_profile", (round_id,)),
-            ("judge_leniency", "contest_panel.judge_leniency", (round_id,)),
-            ("judge_matrix", "contest_panel.judge_matrix", (round_id,)),
+            ("agreement", "contest.panel.agreement", (round_id,)),
+            ("criterion_profile", "contest.panel.criterion_profile", (round_id,)),
+            ("judge_leniency", "contest.panel.judge_leniency", (round_id,)),
+            ("judge_matrix", "contest.panel.judge_matrix", (round_id,)),
             ("criteria", "contest.criteria", (round_id,)),
-            ("window", "contest_work.window", (round_id,)),
+            ("window", "contest.work.window", (round_id,)),
         ]
         return calls + [Call(f"{label} (panel)", fn, args, shared=True) for label, fn, args in panel]
 
@@ -571,7 +571,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             [
                 Call(
                     "pivot activities grid×colour",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (act_spec,),
                     pandas=lambda w, c: pw.pivot(
                         w, "activities", ("grid", "seed_colour"), ("activities", "participants"), f
@@ -583,7 +583,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
             [
                 Call(
                     f"pivot activities {GRID}",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (act_spec_g,),
                     pandas=lambda w, c: pw.pivot(
                         w, "activities", ("grid", "seed_colour"), ("activities", "participants"), g
@@ -593,7 +593,7 @@ def pages(start: dt.date, end: dt.date) -> dict[str, Page]:
                 ),
                 Call(
                     "pivot cases by month",
-                    "pivot.pivot",
+                    "explore.pivot.pivot",
                     (case_spec,),
                     pandas=lambda w, c: pw.pivot(w, "cases", ("month",), ("in_grid_rate", "cases"), f),
                     keys=("month",),
@@ -791,9 +791,10 @@ def prepare(path: Path, scale: float, refresh: bool) -> dict:
         facts["build"] = json.loads(out.stdout.strip().splitlines()[-1])
     code = (
         "import json, resource, sys, time; sys.path.insert(0, {root!r});"
-        "from analytics import contest, contest_work, db, rollups; con = db.connect({path!r});"
+        "from analytics import db, refresh; from analytics.contest import scoring as contest, work as contest_work;"
+        "from analytics.warehouse import rollups; con = db.connect({path!r});"
         "fresh = rollups.ready(con) and contest.rankings_current(con) and contest_work.record_current(con);"
-        "done = rollups.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
+        "done = refresh.refresh(con) if ({refresh} or not fresh) else None; con.execute('CHECKPOINT');"
         "print(json.dumps({{'was_ready': fresh, 'seconds': done and done.seconds, 'rows': done and done.rows,"
         " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
         " 'cases': con.execute('SELECT count(*) FROM grid_cases').fetchone()[0],"
@@ -973,7 +974,7 @@ def main() -> None:
         print(f"demo build (with rollups): {facts['build']['seconds']:.1f} s, peak {facts['build']['peak_mb']:.0f} MB")
     if refresh["seconds"] is not None:
         print(
-            f"rollups.refresh: {refresh['seconds']:.1f} s, peak {refresh['peak_mb']:.0f} MB; rows "
+            f"analytics.refresh: {refresh['seconds']:.1f} s, peak {refresh['peak_mb']:.0f} MB; rows "
             + ", ".join(f"{t} {n:,}" for t, n in refresh["rows"].items())
         )
     print(
