@@ -348,7 +348,8 @@ def _summary(w: World, f: Filters, scope, unit: str, units: pd.Series) -> pd.Dat
         )
     )
     out = pd.concat([places, work, up], axis=1).reindex(pd.Index(units, name=unit))
-    counted = ["residents", "communities", "cases", "closed", "activities", "participants", "volunteer_hours"]
+    counted = ["residents", "communities", "cases", "closed", "urgent_cases", "urgent_closed", "activities"]
+    counted += ["participants", "volunteer_hours"]
     out = out.fillna({c: 0 for c in [*counted, "partners_active"]})
     out["activities_per_1k"] = _per(1000.0 * out["activities"], out["residents"])
     out["cases_per_1k"] = _per(1000.0 * out["cases"], out["residents"])
