@@ -32,6 +32,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from analytics import cases as cases_module
 from analytics import funnel
@@ -102,14 +103,33 @@ class World:
         pairings["since"] = pd.to_datetime(pairings["since"])
         self.pairings = pairings
 
-        self.acts = self.cases = self.open_cases = None
+        def load_facts(sql: str, codes: dict) -> pd.DataFrame:
+            """A fact table through Arrow (DuckDB's .df() builds a Python string per cell), its code
+            columns dictionary-encoded by Arrow and arriving as categoricals, recoded onto the
+            reference tables' categories (a mapping of a few dozen codes, not of the rows)."""
+            table = con.sql(sql).to_arrow_table()
+            for name in codes:
+                table = table.set_column(table.schema.get_field_index(name), name, pc.dictionary_encode(table[name]))
+            # split_blocks + self_destruct: the Arrow buffers are freed column by column as they convert
+            frame = table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+            del table
+            return frame.astype({name: dtype for name, dtype in codes.items() if dtype is not None})
+
+        def by_day(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, np.ndarray]:
+            """Sorted by day once, so that a period is a slice (sorting here is quicker than DuckDB's
+            ORDER BY under the connection's 1 GB memory limit)."""
+            order = np.argsort(frame[column].to_numpy())
+            return frame.take(order).reset_index(drop=True), order
+
+        self.acts = self.cases = self.open_cases = self.durations = None
         if "activities" in tables:
-            # sorted by day when loaded, so that a period is a slice
-            acts = load(
+            acts = load_facts(
                 "SELECT held_on, community_id, item_id, partner_id, participants, volunteers, volunteer_hours"
-                " FROM seed_activities ORDER BY held_on"
-            ).astype({k: self.types[k] for k in ("community_id", "item_id", "partner_id")})
-            acts["held_on"] = pd.to_datetime(acts["held_on"])
+                " FROM seed_activities",
+                {k: self.types[k] for k in ("community_id", "item_id", "partner_id")},
+            )
+            acts["held_on"] = acts["held_on"].astype("datetime64[us]")
+            acts, _ = by_day(acts, "held_on")
             colour_of = self.items.set_index("item_id")["seed_colour"]
             acts["seed_colour"] = _recode(acts["item_id"], colour_of, self.types["seed_colour"])
             acts["grid_id"] = self._grid_of_rows(acts)
@@ -117,21 +137,26 @@ class World:
             self.acts = acts
             self._act_days = acts["held_on"].to_numpy()
         if "cases" in tables:
-            cases = load(
+            cases = load_facts(
                 "SELECT case_id, community_id, category, reported_at, closed_at, resolved_level, urgent,"
-                " satisfaction FROM grid_cases ORDER BY reported_at"
+                " satisfaction FROM grid_cases",
+                {"community_id": self.types["community_id"], "category": None, "resolved_level": None},
             )
-            level = cases.pop("resolved_level")
-            cases = cases.astype({"community_id": self.types["community_id"], "category": "category"})
-            cases["grid_id"] = self._grid_of_rows(cases)
-            cases["level"] = level.fillna("open").astype(pd.CategoricalDtype(sorted(["open", *LEVELS])))
-            cases["hours"] = (cases["closed_at"] - cases["reported_at"]).dt.total_seconds() / 3600.0
-            cases["month"] = _month(cases["reported_at"])
+            # the ids are read only for the open cases' list: kept aside, in the order loaded
+            case_ids = cases.pop("case_id").to_numpy()
+            cases, loaded_at = by_day(cases, "reported_at")
+            cases["category"] = cases["category"].cat.reorder_categories(sorted(cases["category"].cat.categories))
+            level = cases.pop("resolved_level").astype(pd.CategoricalDtype(sorted(["open", *LEVELS])))
             closed = level.notna().to_numpy()
+            cases["level"] = level.fillna("open")
+            cases["grid_id"] = self._grid_of_rows(cases)
+            took = cases["closed_at"].to_numpy() - cases["reported_at"].to_numpy()
+            cases["hours"] = took / np.timedelta64(1, "h")  # NaT (open) → NaN
+            cases["month"] = _month(cases["reported_at"])
             urgent = cases["urgent"].to_numpy()
             cases["closed"] = closed
             for name in LEVELS:
-                cases[f"at_{name}"] = (level == name).to_numpy()
+                cases[f"at_{name}"] = (cases["level"] == name).to_numpy()
             cases["local"] = cases["at_grid"].to_numpy() | cases["at_community"].to_numpy()
             cases["urgent_closed"] = urgent & closed
             cases["urgent_local"] = urgent & cases["local"].to_numpy()
@@ -141,12 +166,19 @@ class World:
             cases["unsatisfied"] = score <= 2
             self.cases = cases
             self._case_days = cases["reported_at"].to_numpy()
+            # The durations, sorted once by length (as the rollups keep theirs by bucket): a percentile
+            # is then a position in each group, with no sort per question.
+            timed = ~np.isnan(cases["hours"].to_numpy())
+            durations = cases.loc[timed, ["reported_at", "grid_id", "community_id", "category", "urgent", "closed"]]
+            durations["hours"] = cases["hours"].to_numpy()[timed]
+            self.durations = durations.sort_values("hours", ignore_index=True)
             # The open cases at the data's latest moment: a few tens of thousands of rows, kept apart.
             as_of = max(cases["reported_at"].max(), cases["closed_at"].max())
             closed_at = cases["closed_at"]
-            still = (cases["reported_at"] <= as_of) & (closed_at.isna() | (closed_at > as_of))
-            still_open = cases[still.to_numpy()].copy()
-            age = (as_of - still_open["reported_at"]).dt.total_seconds() / 86400.0
+            still = ((cases["reported_at"] <= as_of) & (closed_at.isna() | (closed_at > as_of))).to_numpy()
+            still_open = cases[still].copy()
+            still_open["case_id"] = case_ids[loaded_at[still]]
+            age = (as_of - still_open["reported_at"]) / pd.Timedelta(days=1)
             still_open["age_days"] = age
             for name, low, high in cases_module.AGE_BUCKETS:
                 inside = (age > low) if low else pd.Series(True, index=age.index)
@@ -180,15 +212,27 @@ class World:
         hi = days.searchsorted(np.datetime64(f.end + dt.timedelta(days=1)), "left") if f.end else len(days)
         return frame.iloc[lo:hi]
 
-    def _select(self, frame, days, f: Filters, scope, extra=None) -> pd.DataFrame:
-        part = self._period(frame, days, f) if (f.start or f.end) else frame
-        keep = self._places(part, f, scope)
-        if extra is not None:
-            more = extra(part)
-            keep = more if keep is None else keep & more
+    def _select(self, frame, days, f: Filters, scope, columns, extra=None) -> pd.DataFrame:
+        """The rows of `f`: the period by binary search when `days` is the frame's sorted date column
+        (else a mask), then places and `extra` as one boolean mask over only the `columns` wanted, so
+        that the rows copied are narrow."""
+        keep = None
+        if days is not None:
+            part = self._period(frame, days, f) if (f.start or f.end) else frame
+        else:
+            part, stamps = frame, frame["reported_at"]
+            if f.start:
+                keep = (stamps >= pd.Timestamp(f.start)).to_numpy()
+            if f.end:
+                before = (stamps < pd.Timestamp(f.end + dt.timedelta(days=1))).to_numpy()
+                keep = before if keep is None else keep & before
+        for mask in (self._places(part, f, scope), extra(part) if extra is not None else None):
+            if mask is not None:
+                keep = mask if keep is None else keep & mask
+        part = part if columns is None else part[list(dict.fromkeys(columns))]
         return part if keep is None else part[keep]
 
-    def communities_in(self, f: Filters, scope=None) -> pd.DataFrame:
+    def communities_in(self, f: Filters, scope=None) -> pd.DataFrame:  # 200 rows: all columns
         keep = self._places(self.communities, f, scope)
         return self.communities if keep is None else self.communities[keep]
 
@@ -196,23 +240,37 @@ class World:
         keep = self._places(self.pairings, f, scope)
         return self.pairings if keep is None else self.pairings[keep]
 
-    def acts_in(self, f: Filters, scope=None) -> pd.DataFrame:
+    def acts_in(self, f: Filters, scope=None, columns=None) -> pd.DataFrame:
         colours = None
         if f.seed_colours is not None:
 
             def colours(part):
                 return part["seed_colour"].isin(f.seed_colours).to_numpy()
 
-        return self._select(self.acts, self._act_days, f, scope, colours)
+        return self._select(self.acts, self._act_days, f, scope, columns, colours)
 
-    def cases_in(self, f: Filters, scope=None, *, urgent_only: bool = False) -> pd.DataFrame:
-        def urgent(part):
-            return part["urgent"].to_numpy()
-
-        return self._select(self.cases, self._case_days, f, scope, urgent if urgent_only else None)
+    def cases_in(self, f: Filters, scope=None, columns=None, *, urgent_only: bool = False) -> pd.DataFrame:
+        return self._select(self.cases, self._case_days, f, scope, columns, _urgent if urgent_only else None)
 
     def open_in(self, f: Filters, scope=None) -> pd.DataFrame:
-        return self._select(self.open_cases, self._open_days, f, scope)
+        return self._select(self.open_cases, self._open_days, f, scope, None)
+
+    def durations_in(self, f: Filters, scope=None, columns=None, extra=None) -> pd.DataFrame:
+        """The timed cases of `f`, in the order of their durations."""
+        return self._select(self.durations, None, f, scope, columns, extra)
+
+
+def _urgent(part: pd.DataFrame) -> np.ndarray:
+    return part["urgent"].to_numpy()
+
+
+def _closed(part: pd.DataFrame) -> np.ndarray:
+    return part["closed"].to_numpy()
+
+
+def _needs(by, named: dict) -> list:
+    """The columns a groupby over `by` with these named aggregations reads."""
+    return [*by, *(column for column, _ in named.values())]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,29 +298,35 @@ def _case_rates(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _case_counts(k: pd.DataFrame, by, *names, **more) -> pd.DataFrame:
-    named = {name: CASE_COUNTS[name] for name in (names or CASE_COUNTS)}
-    return _case_rates(_aggregate(k, by, {**named, **more}))
+def _case_counts(w: World, f: Filters, scope, by, *names, urgent_only: bool = False, **more) -> pd.DataFrame:
+    """The counts `names` (all of CASE_COUNTS when none) and aggregations `more` of the cases of `f`
+    per group of `by`, with their rates: one narrow selection, one groupby."""
+    named = {**{name: CASE_COUNTS[name] for name in (names or CASE_COUNTS)}, **more}
+    k = w.cases_in(f, scope, _needs(by, named), urgent_only=urgent_only)
+    return _case_rates(_aggregate(k, by, named))
 
 
-def _percentiles(frame: pd.DataFrame, by, column: str = "hours", prefix: str = "") -> pd.DataFrame:
-    """Per group of `by`: the median (interpolated) and the 90th percentile (inverted CDF) of `column`,
-    from one sort: in each group, sorted, the rank numpy's "inverted_cdf" picks is ceil(0.9 n) − 1."""
-    values = frame.loc[frame[column].notna(), [*by, column]].sort_values(column, kind="stable")
-    keys = list(by) or np.zeros(len(values), dtype=np.int8)
-    grouped = values.groupby(keys, observed=True, sort=True)[column]
-    n = grouped.transform("size").to_numpy()
+def _percentiles(durations: pd.DataFrame, by, prefix: str = "hours") -> pd.DataFrame:
+    """Per group of `by`: the median (interpolated, as np.median) and the 90th percentile (numpy's
+    "inverted_cdf": rank ceil(0.9 n) − 1) of `durations`, whose rows are sorted by hours. A stable sort
+    by group number (a radix sort of small integers) keeps each group's hours in order; each group's
+    percentiles are then two positions in it."""
+    keys = list(by) or np.zeros(len(durations), dtype=np.int8)
+    grouped = durations.groupby(keys, observed=True, sort=True)
+    ids = grouped.ngroup().to_numpy()
+    sizes = grouped.size()
+    hours = durations["hours"].to_numpy()[np.argsort(ids, kind="stable")]
+    n = sizes.to_numpy()
+    first = np.concatenate(([0], np.cumsum(n)[:-1]))
     index = n * 0.9 - 1  # the same float steps as numpy's _inverted_cdf
     below = np.floor(index)
-    rank = np.where(index == below, below, below + 1).clip(0)
-    at_rank = values[grouped.cumcount().to_numpy() == rank]
+    rank = np.where(index == below, below, below + 1).clip(0).astype(np.int64)
     out = pd.DataFrame(
         {
-            f"median_{prefix}": grouped.median(),
-            f"p90_{prefix}": at_rank.groupby(list(by) or np.zeros(len(at_rank), np.int8), observed=True)[
-                column
-            ].first(),
-        }
+            f"median_{prefix}": (hours[first + (n - 1) // 2] + hours[first + n // 2]) / 2,
+            f"p90_{prefix}": hours[first + rank],
+        },
+        index=sizes.index,
     )
     if not by:
         return out.reset_index(drop=True).reindex([0])  # one row, NaN when there was nothing
@@ -279,17 +343,19 @@ def _with(left: pd.DataFrame, right: pd.DataFrame, by) -> pd.DataFrame:
 # overview
 def headline(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     def totals(ff: Filters) -> dict:
-        a, k = w.acts_in(ff, scope), w.cases_in(ff, scope)
-        counts = _case_counts(k, (), "cases", "closed", "grid", "settled_locally").iloc[0]
+        a = w.acts_in(ff, scope, ["participants", "partner_id"])
+        counts = _case_counts(
+            w, ff, scope, (), "cases", "closed", "grid", "settled_locally", satisfaction=("satisfaction", "mean")
+        ).iloc[0]
         return {
             "residents": w.communities_in(ff, scope)["residents"].sum(),
             "activities": len(a),
             "participants": a["participants"].sum(),
             "partners_active": a["partner_id"].nunique(),
-            "cases": len(k),
+            "cases": counts["cases"],
             "in_grid_rate": counts["in_grid_rate"],
             "in_community_rate": counts["in_community_rate"],
-            "satisfaction": k["satisfaction"].mean(),
+            "satisfaction": counts["satisfaction"],
         }
 
     now = totals(f)
@@ -300,13 +366,12 @@ def headline(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 
 
 def monthly_trend(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
-    a = w.acts_in(f, scope)
+    a = w.acts_in(f, scope, ["month", "participants", "partner_id"])
     up = a.groupby("month").agg(
         activities=("month", "size"), participants=("participants", "sum"), partners_active=("partner_id", "nunique")
     )
-    k = w.cases_in(f, scope)
     matters = _case_counts(
-        k, ("month",), "cases", "closed", "grid", "settled_locally", satisfaction=("satisfaction", "mean")
+        w, f, scope, ("month",), "cases", "closed", "grid", "settled_locally", satisfaction=("satisfaction", "mean")
     )
     matters = matters.set_index("month")[["cases", "in_grid_rate", "in_community_rate", "satisfaction"]]
     out = up.join(matters, how="outer").fillna({"activities": 0, "participants": 0, "partners_active": 0, "cases": 0})
@@ -320,10 +385,11 @@ def _summary(w: World, f: Filters, scope, unit: str, units: pd.Series) -> pd.Dat
     places = comms.groupby(unit, observed=True).agg(
         residents=("residents", "sum"), communities=("community_id", "size")
     )
-    k = w.cases_in(f, scope)
     work = (
         _case_counts(
-            k,
+            w,
+            f,
+            scope,
             (unit,),
             "cases",
             "closed",
@@ -338,7 +404,7 @@ def _summary(w: World, f: Filters, scope, unit: str, units: pd.Series) -> pd.Dat
         .drop(columns=["open", "urgent_open"])
     )
     up = (
-        w.acts_in(f, scope)
+        w.acts_in(f, scope, [unit, "participants", "volunteer_hours", "partner_id"])
         .groupby(unit, observed=True)
         .agg(
             activities=("participants", "size"),
@@ -378,7 +444,7 @@ def grid_trend(w: World, f: Filters, grid_id: str, *, scope=None) -> pd.DataFram
 
 
 def _top(w: World, f: Filters, grid_id: str, column: str, limit: int, scope) -> pd.DataFrame:
-    a = w.acts_in(f.replace(grid_ids=(grid_id,)), scope)
+    a = w.acts_in(f.replace(grid_ids=(grid_id,)), scope, [column, "participants", "community_id"])
     top = (
         a.groupby(column, observed=True)  # a missing partner is no group (dropna)
         .agg(activities=(column, "size"), participants=("participants", "sum"), communities=("community_id", "nunique"))
@@ -405,18 +471,21 @@ UPTAKE = {
 }
 
 
-def _uptake_groups(a: pd.DataFrame, by) -> pd.DataFrame:
+def _uptake_groups(w: World, f: Filters, scope, by) -> pd.DataFrame:
     if "week" in by:  # the Monday of the day's week; months are precomputed
+        a = w.acts_in(f, scope, [*_needs([b for b in by if b != "week"], UPTAKE), "held_on"])
         a = a.assign(week=a["held_on"] - pd.to_timedelta(a["held_on"].dt.day_of_week, unit="D"))
+    else:
+        a = w.acts_in(f, scope, _needs(by, UPTAKE))
     return _aggregate(a, by, UPTAKE)
 
 
 def uptake(w: World, f: Filters, by=("seed_colour",), *, scope=None) -> pd.DataFrame:
     by = (by,) if isinstance(by, str) else tuple(by)
-    now = _uptake_groups(w.acts_in(f, scope), by)
+    now = _uptake_groups(w, f, scope, by)
     if set(by) & {"month", "week"} or f.previous() is None:
         return now
-    before = _uptake_groups(w.acts_in(f.previous(), scope), by)
+    before = _uptake_groups(w, f.previous(), scope, by)
     if not by:
         return now.join(before.add_suffix("_prev")).fillna(0)
     out = now.merge(before, on=list(by), how="outer", suffixes=("", "_prev"))
@@ -426,7 +495,7 @@ def uptake(w: World, f: Filters, by=("seed_colour",), *, scope=None) -> pd.DataF
 def community_funnel(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     comms = w.communities_in(f, scope)
     comms = comms[comms["residents"] > 0]
-    counts = w.acts_in(f, scope)["community_id"].value_counts()  # every category, 0 where none
+    counts = w.acts_in(f, scope, ["community_id"])["community_id"].value_counts()  # every category, 0 where none
     points = pd.DataFrame(
         {
             "community_id": comms["community_id"].to_numpy(),
@@ -444,7 +513,7 @@ def community_funnel(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 
 def item_ranking(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     per = (
-        w.acts_in(f, scope)
+        w.acts_in(f, scope, ["item_id", "participants", "volunteer_hours", "community_id"])
         .groupby("item_id", observed=True)
         .agg(
             activities=("item_id", "size"),
@@ -467,7 +536,9 @@ def item_ranking(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 
 def daily(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
     counts = (
-        w.acts_in(f, scope).groupby("held_on").agg(activities=("held_on", "size"), participants=("participants", "sum"))
+        w.acts_in(f, scope, ["held_on", "participants"])
+        .groupby("held_on")
+        .agg(activities=("held_on", "size"), participants=("participants", "sum"))
     )
     first = pd.Timestamp(f.start) if f.start else counts.index.min()
     last = pd.Timestamp(f.end) if f.end else counts.index.max()
@@ -476,7 +547,7 @@ def daily(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 
 
 def _partner_parts(w: World, f: Filters, scope):
-    a = w.acts_in(f, scope)
+    a = w.acts_in(f, scope, ["partner_id", "community_id", "participants", "volunteer_hours"])
     per_pair = (
         a.groupby(["partner_id", "community_id"], observed=True)  # activities without a partner drop out
         .agg(
@@ -541,20 +612,19 @@ def uncovered_communities(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # cases
 def resolution(w: World, f: Filters, by=("grid_id",), *, scope=None) -> pd.DataFrame:
-    return _case_counts(w.cases_in(f, scope), tuple(by))
+    return _case_counts(w, f, scope, tuple(by))
 
 
 def flows(w: World, f: Filters, *, scope=None) -> pd.DataFrame:
-    k = w.cases_in(f, scope)
+    k = w.cases_in(f, scope, ["category", "level"])
     return k.groupby(["category", "level"], observed=True).size().rename("cases").reset_index()
 
 
 def time_to_close(w: World, f: Filters, by=("category",), *, scope=None) -> pd.DataFrame:
     by = tuple(by)
-    k = w.cases_in(f, scope)
-    k = k[k["closed"].to_numpy()]
-    counts = _aggregate(k, by, {"closed": ("hours", "size"), "mean_hours": ("hours", "mean")})
-    return _with(counts, _percentiles(k, by, prefix="hours"), by)
+    d = w.durations_in(f, scope, [*by, "hours"], _closed)
+    counts = _aggregate(d, by, {"closed": ("hours", "size"), "mean_hours": ("hours", "mean")})
+    return _with(counts, _percentiles(d, by), by)
 
 
 def open_backlog(w: World, f: Filters, by=("grid_id",), *, scope=None) -> pd.DataFrame:
@@ -576,10 +646,9 @@ def oldest_open(w: World, f: Filters, *, limit: int = 20, scope=None) -> pd.Data
 
 def urgent_matters(w: World, f: Filters, by=("grid_id",), *, scope=None) -> pd.DataFrame:
     by = tuple(by)
-    k = w.cases_in(f, scope, urgent_only=True)
-    counts = _case_counts(k, by, "cases", "closed", "grid", "settled_locally")
+    counts = _case_counts(w, f, scope, by, "cases", "closed", "grid", "settled_locally", urgent_only=True)
     counts = counts[[*by, "cases", "closed", "open", "in_grid_rate", "in_community_rate"]]
-    return _with(counts, _percentiles(k, by, prefix="hours"), by)
+    return _with(counts, _percentiles(w.durations_in(f, scope, [*by, "hours"], _urgent), by), by)
 
 
 def satisfaction(w: World, f: Filters, by=("category",), *, scope=None) -> pd.DataFrame:
@@ -592,7 +661,7 @@ def satisfaction(w: World, f: Filters, by=("category",), *, scope=None) -> pd.Da
         "satisfied": ("satisfied", "sum"),
         "unsatisfied": ("unsatisfied", "sum"),
     }
-    out = _aggregate(w.cases_in(f, scope), by, named)
+    out = _aggregate(w.cases_in(f, scope, _needs(by, named)), by, named)
     out["response_rate"] = _per(out["surveyed"], out["closed"])
     out["satisfied_share"] = _per(out.pop("satisfied"), out["surveyed"])
     out["unsatisfied_share"] = _per(out.pop("unsatisfied"), out["surveyed"])
@@ -602,10 +671,10 @@ def satisfaction(w: World, f: Filters, by=("category",), *, scope=None) -> pd.Da
 def community_table(w: World, f: Filters, grid_id: str, *, scope=None) -> pd.DataFrame:
     comms = w.communities_in(f, scope)
     comms = comms.loc[comms["grid_id"] == grid_id, ["community_id", "residents"]]
-    k = w.cases_in(f, scope)
-    k = k[(k["grid_id"] == grid_id).to_numpy()]
-    counts = _case_counts(k, ("community_id",), mean_score=("satisfaction", "mean"))
-    hours = _percentiles(k[k["closed"].to_numpy()], ("community_id",), prefix="hours")
+    # only the grid's communities are kept below, so its cases are all that is read
+    in_grid = f.replace(grid_ids=(grid_id,))
+    counts = _case_counts(w, in_grid, scope, ("community_id",), mean_score=("satisfaction", "mean"))
+    hours = _percentiles(w.durations_in(in_grid, scope, ["community_id", "hours"], _closed), ("community_id",))
     out = comms.merge(counts, on="community_id", how="left").merge(hours, on="community_id", how="left")
     counted = [c for c in counts.columns if c.endswith(("cases", "closed", "open")) or c in LEVELS]
     out = out.fillna({c: 0 for c in counted})
@@ -627,7 +696,7 @@ def targets(w: World, *, scope=None) -> pd.DataFrame:
 
 def scores(w: World, f: Filters, by=("grid_id", "month"), *, scope=None) -> pd.DataFrame:
     by = list(by)
-    counts = _case_counts(w.cases_in(f, scope), by)
+    counts = _case_counts(w, f, scope, by)
     bases = {"in_grid_rate": "closed", "in_community_rate": "closed", "urgent_in_community_rate": "urgent_closed"}
     scored = {}
     for metric in cases_module.TARGET_METRICS:  # three metrics: columns, not groups
@@ -662,14 +731,13 @@ def stage_vs_work(w: World, con, round_id: str, method: str = "trimmed_mean", *,
     entries = entries.merge(w.communities[["community_id", "residents"]], on="community_id")
     entrants = period.replace(community_ids=tuple(entries["community_id"].astype(str)))
     up = (
-        w.acts_in(entrants)
+        w.acts_in(entrants, None, ["community_id", "participants"])
         .groupby("community_id", observed=True)
         .agg(activities=("participants", "size"), participants=("participants", "sum"))
     )
+    named = {"closed_cases": ("closed", "sum"), "settled": ("at_grid", "sum"), "satisfaction": ("satisfaction", "mean")}
     matters = (
-        w.cases_in(entrants)
-        .groupby("community_id", observed=True)
-        .agg(closed_cases=("closed", "sum"), settled=("at_grid", "sum"), satisfaction=("satisfaction", "mean"))
+        w.cases_in(entrants, None, _needs(["community_id"], named)).groupby("community_id", observed=True).agg(**named)
     )
     out = entries.merge(up, left_on="community_id", right_index=True, how="left").merge(
         matters, left_on="community_id", right_index=True, how="left"
@@ -706,12 +774,12 @@ def _match(frame: pd.DataFrame) -> pd.DataFrame:
 def pivot(w: World, subject: str, rows: tuple, measures: tuple, f: Filters) -> pd.DataFrame:
     """The two pivots the benchmark asks: activities by grid × colour, and cases by month."""
     if subject == "activities":
-        a = w.acts_in(f)
+        a = w.acts_in(f, None, ["grid_id", "seed_colour", "participants"])
         names = w.grids.set_index("grid_id")["name"]
         grid = a["grid_id"].cat.rename_categories(names.reindex(a["grid_id"].cat.categories).to_numpy())
         out = a.groupby([grid.rename("grid"), a["seed_colour"]], observed=True).agg(
             activities=("participants", "size"), participants=("participants", "sum")
         )
         return out.reset_index()[[*rows, *measures]]
-    out = _case_counts(w.cases_in(f), ("month",), "cases", "closed", "grid", "settled_locally")
+    out = _case_counts(w, f, None, ("month",), "cases", "closed", "grid", "settled_locally")
     return out[[*rows, *measures]]
