@@ -13,9 +13,9 @@ What makes it the strong baseline rather than the naive one (issue 18, item 9):
   moment, are a small frame of their own;
 - the facts are kept sorted by date, so a period is a slice found by binary search (`searchsorted`), and
   places are a boolean mask on codes;
-- each question is one groupby with named aggregation over those columns; the exact percentiles are read
-  from one sort by duration (`cumcount` and the group sizes pick the rank), never a Python loop over
-  groups.
+- each question reads only the columns it needs and is one groupby with named aggregation over them;
+  the exact percentiles are positions in the durations, sorted by length once at load (group numbers
+  and sizes pick each rank), never a Python loop over groups.
 
 Each function returns the same numbers as the analytics function of the same name, in columns of the same
 names, so that bench/pages_bench.py can check that the answers agree.
@@ -309,8 +309,7 @@ def _case_counts(w: World, f: Filters, scope, by, *names, urgent_only: bool = Fa
 def _percentiles(durations: pd.DataFrame, by, prefix: str = "hours") -> pd.DataFrame:
     """Per group of `by`: the median (interpolated, as np.median) and the 90th percentile (numpy's
     "inverted_cdf": rank ceil(0.9 n) − 1) of `durations`, whose rows are sorted by hours. A stable sort
-    by group number (a radix sort of small integers) keeps each group's hours in order; each group's
-    percentiles are then two positions in it."""
+    by group number keeps each group's hours in order; each group's percentiles are then positions in it."""
     keys = list(by) or np.zeros(len(durations), dtype=np.int8)
     grouped = durations.groupby(keys, observed=True, sort=True)
     ids = grouped.ngroup().to_numpy()
