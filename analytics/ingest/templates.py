@@ -42,9 +42,7 @@ def _values_text(col: Col) -> str:
             for code, spellings in vocab.items()
         )
     if col.kind == "ref":
-        if col.vocabulary is None:
-            raise ValueError(f"{col.name}: a reference column names the list it refers to")
-        what = REFERENCE_NAMES[col.vocabulary]
+        what = REFERENCE_NAMES[col.list_name]
         return f"{what}的名称或编号，须在系统的{what}名单中"
     limits = []
     if col.minimum is not None:
