@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
@@ -91,7 +92,7 @@ _RESOLUTION_COLUMNS = (
 
 # ---------------------------------------------------------------------------------------------
 # building blocks
-def _check_by(by, allowed: tuple[str, ...]) -> tuple[str, ...]:
+def _check_by(by: str | Iterable[str], allowed: tuple[str, ...]) -> tuple[str, ...]:
     by = (by,) if isinstance(by, str) else tuple(by)
     unknown = [b for b in by if b not in allowed]
     if unknown or len(set(by)) != len(by):
@@ -183,7 +184,11 @@ _RATES_SQL = """s.cases, s.closed, s.open, s.grid, s.community, s.street, s.dist
     shares={level: f"share_{level}" for level in ("grid", "community", "street", "district")},
 )
 def resolution(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id",), *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("grid_id",),
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Counts per resolved level and open, and the rates, per group of `by` ⊆ grid_id, community_id,
     category, month (in that order of columns as given; () gives one total row).
@@ -231,7 +236,11 @@ def flows(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | No
 # how fast
 @privacy.suppress_small_disputes("closed")
 def time_to_close(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("category",), *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("category",),
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Time from report to close of the closed cases per group of `by` ⊆ grid_id, community_id, category,
     month, urgent, level: closed, median_hours, p90_hours, mean_hours, median_days, p90_days.
@@ -264,7 +273,7 @@ def time_to_close(
 
 # ---------------------------------------------------------------------------------------------
 # what is still open
-def _open_cte(filters: Filters, scope: Scope | None, as_of, src: Source) -> Sql:
+def _open_cte(filters: Filters, scope: Scope | None, as_of: dt.date | str | None, src: Source) -> Sql:
     """CTEs `moment` and `open_cases` (case_id, community_id, grid_id, category, urgent, reported_at, as_of,
     age_days): the cases reported in the period and still open at `as_of`."""
     where = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope, prefix="k")
@@ -304,7 +313,12 @@ def _age_condition(low: int, high: int | None) -> str:
 
 @privacy.suppress_small_disputes("open", counts=("urgent_open", "age_0_7", "age_8_30", "age_31_90", "age_over_90"))
 def open_backlog(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id",), *, as_of=None, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("grid_id",),
+    *,
+    as_of: dt.date | str | None = None,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Cases reported in the period and still open at `as_of` (default: the data's latest timestamp),
     per group of `by` ⊆ grid_id, community_id, category, urgent: open, urgent_open, one count per
@@ -339,7 +353,12 @@ def open_backlog(
 
 
 def oldest_open(
-    con: duckdb.DuckDBPyConnection, filters: Filters, *, limit: int = 20, as_of=None, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    limit: int = 20,
+    as_of: dt.date | str | None = None,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The open cases waiting longest, oldest first: case_id, grid_id, grid_name, community_id,
     community_name, category, urgent, reported_at, age_days. No reporter or description: those are
@@ -369,7 +388,11 @@ def oldest_open(
 # urgent matters and satisfaction
 @privacy.suppress_small_disputes("cases", counts=("grid", "community", "street", "district", "open"))
 def urgent_matters(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id",), *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("grid_id",),
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Urgent cases alone per group of `by` ⊆ grid_id, community_id, category, month: cases, closed, open,
     counts per level, in_grid_rate and in_community_rate among the urgent cases, median_hours and
@@ -401,7 +424,11 @@ def urgent_matters(
 
 @privacy.suppress_small_disputes("cases", counts=("surveyed",))
 def satisfaction(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("category",), *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("category",),
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Residents' satisfaction per group of `by` ⊆ grid_id, community_id, category, month, urgent, level:
     cases, closed, surveyed, response_rate (surveyed ÷ closed), mean_score (1–5), satisfied_share
@@ -612,7 +639,11 @@ def _replace(con: duckdb.DuckDBPyConnection, params: dict, *, insert: bool) -> N
 
 
 def scores(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("grid_id", "month"), *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("grid_id", "month"),
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Actual ÷ target per group of `by` ⊆ grid_id, month and metric (CityScore): a row per group and
     metric with base (the closed cases the rate counts), actual, target, score and on_target, plus a

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.special import gammaincinv
 
 COVERAGES = {"95": 0.95, "998": 0.998}
 
 
-def poisson_limits(expected, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+def poisson_limits(expected: ArrayLike, coverage: float) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper control limits for an observed count whose expected value is `expected`."""
     e = np.asarray(expected, dtype=float)
     if np.any(e < 0):
@@ -48,7 +49,7 @@ def poisson_limits(expected, coverage: float) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
-def rate_limits(pooled_rate: float, residents, per: float = 1000.0) -> pd.DataFrame:
+def rate_limits(pooled_rate: float, residents: ArrayLike, per: float = 1000.0) -> pd.DataFrame:
     """Rate limits (per `per` residents) for communities of the given sizes around `pooled_rate`
     (events per resident). Columns: residents, expected, lower_95, upper_95, lower_998, upper_998."""
     n = np.asarray(residents, dtype=float)
@@ -63,7 +64,7 @@ def rate_limits(pooled_rate: float, residents, per: float = 1000.0) -> pd.DataFr
     return pd.DataFrame(out)
 
 
-def band(observed, expected) -> np.ndarray:
+def band(observed: ArrayLike, expected: ArrayLike) -> np.ndarray:
     """Where each observed count falls: high_998, high_95, within, low_95, low_998."""
     o = np.asarray(observed, dtype=float)
     lower95, upper95 = poisson_limits(expected, COVERAGES["95"])

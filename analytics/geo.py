@@ -25,12 +25,14 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
+from numpy.typing import ArrayLike
 from shapely.geometry import mapping, shape
 
 from analytics.core import connection as db
@@ -39,13 +41,16 @@ from analytics.core.errors import AccessDenied, DataError
 from analytics.core.scope import Scope
 from words import Day, Message, listing, msg
 
+if TYPE_CHECKING:  # for the annotations only: at run time geopandas is imported where a file is read
+    import geopandas as gpd
+
 # ---------------------------------------------------------------------------------------------
 # WGS-84 ↔ GCJ-02
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as the public algorithm uses
 _EE = 0.00669342162296594323  # its first eccentricity squared
 
 
-def out_of_china(lon, lat):
+def out_of_china(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
     """True where GCJ-02 does not apply (the public algorithm leaves such points unchanged)."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     return (lon < 72.004) | (lon > 137.8347) | (lat < 0.8293) | (lat > 55.8271)
@@ -86,20 +91,26 @@ def _offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(outside, 0.0, d_lon), np.where(outside, 0.0, d_lat)
 
 
-def _unwrap(lon, lat, result_lon, result_lat):
+# a point as two floats, or arrays of points as two arrays
+Coordinates = tuple[float, float] | tuple[np.ndarray, np.ndarray]
+
+
+def _unwrap(lon: ArrayLike, lat: ArrayLike, result_lon: np.ndarray, result_lat: np.ndarray) -> Coordinates:
     if np.ndim(lon) == 0 and np.ndim(lat) == 0:
         return float(result_lon), float(result_lat)
     return result_lon, result_lat
 
 
-def wgs84_to_gcj02(lon, lat):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> Coordinates:
     """WGS-84 → GCJ-02 for a point (floats) or arrays of points; (lon, lat) order throughout."""
     lon_a, lat_a = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     d_lon, d_lat = _offset(lon_a, lat_a)
     return _unwrap(lon, lat, lon_a + d_lon, lat_a + d_lat)
 
 
-def gcj02_to_wgs84(lon, lat, *, tolerance_deg: float = 1e-10, max_iterations: int = 30):
+def gcj02_to_wgs84(
+    lon: ArrayLike, lat: ArrayLike, *, tolerance_deg: float = 1e-10, max_iterations: int = 30
+) -> Coordinates:
     """GCJ-02 → WGS-84: the WGS-84 point whose forward transform is the given one, found by fixed-point
     iteration (the offset changes slowly, so it converges in a few steps to far below a centimetre)."""
     g_lon, g_lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
@@ -114,7 +125,7 @@ def gcj02_to_wgs84(lon, lat, *, tolerance_deg: float = 1e-10, max_iterations: in
     return _unwrap(lon, lat, w_lon, w_lat)
 
 
-def distance_m(lon1, lat1, lon2, lat2):
+def distance_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:
     """Great-circle distance in metres (haversine on a sphere of the WGS-84 semi-major axis)."""
     r = 6378137.0
     p1, p2 = np.radians(lat1), np.radians(lat2)
@@ -201,7 +212,7 @@ class BoundaryUpload:
     batch_id: str
 
 
-def read_boundary_file(data: bytes, file_name: str):
+def read_boundary_file(data: bytes, file_name: str) -> gpd.GeoDataFrame:
     """The features of an uploaded file as a GeoDataFrame in the file's own CRS (not yet checked)."""
     import geopandas as gpd
     import pyogrio
@@ -235,7 +246,7 @@ def read_boundary_file(data: bytes, file_name: str):
     return frame
 
 
-def _read_in_worker(data: bytes, name: str):
+def _read_in_worker(data: bytes, name: str) -> tuple[Any, ...]:
     """read_boundary_file as a worker task: ("ok", frame) or ("refused", reason, message), so that the
     refusal keeps the check that made it."""
     try:
@@ -244,7 +255,7 @@ def _read_in_worker(data: bytes, name: str):
         return ("refused", exc.reason, exc.message)
 
 
-def read_boundary_file_isolated(data: bytes, file_name: str):
+def read_boundary_file_isolated(data: bytes, file_name: str) -> gpd.GeoDataFrame:
     """read_boundary_file in the parse worker (analytics.core.isolate): GDAL's memory for a hostile
     file (a 50 MB GeoJSON took the server ~900 MB) and any crash stay out of the server's process."""
     try:
@@ -304,7 +315,7 @@ def _short(exc: Exception) -> str:
 
 
 def check_boundaries(
-    con: duckdb.DuckDBPyConnection, frame, file_name: str, *, repair: bool = False
+    con: duckdb.DuckDBPyConnection, frame: gpd.GeoDataFrame, file_name: str, *, repair: bool = False
 ) -> CheckedBoundaries:
     """Reproject to WGS-84, check every feature and match it to a known grid. Raises BoundaryError."""
     grids = db.query(con, "SELECT grid_id, name FROM grids ORDER BY grid_id")
@@ -325,7 +336,7 @@ def check_boundaries(
     return CheckedBoundaries(geometries, source_crs, tuple(repaired), len(frame))
 
 
-def _to_wgs84(frame, file_name: str):
+def _to_wgs84(frame: gpd.GeoDataFrame, file_name: str) -> tuple[gpd.GeoDataFrame, str]:
     import pyproj
 
     crs = frame.crs
@@ -343,7 +354,9 @@ def _to_wgs84(frame, file_name: str):
         raise BoundaryError("bad_crs", msg("err.geo.bad_crs", file=file_name, crs=name, detail=_short(exc))) from exc
 
 
-def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[int, shapely.Geometry]]:
+def _match_grids(
+    frame: gpd.GeoDataFrame, grids: pd.DataFrame, file_name: str
+) -> dict[str, tuple[int, shapely.Geometry]]:
     columns = {str(c).strip().lower(): c for c in frame.columns if c != frame.geometry.name}
     keys = [columns[c] for c in (*ID_COLUMNS, *NAME_COLUMNS) if c in columns]
     if not keys:
@@ -355,7 +368,7 @@ def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[
     matched: dict[str, tuple[int, shapely.Geometry]] = {}
     for row_no, (_, row) in enumerate(frame.iterrows(), start=1):
         values = [str(row[k]).strip() for k in keys if pd.notna(row[k]) and str(row[k]).strip()]
-        hits = {by_id.get(v) or by_name.get(v) for v in values} - {None}
+        hits: set[str] = {g for v in values if (g := by_id.get(v) or by_name.get(v)) is not None}
         shown = listing(msg("err.geo.quoted", value=v) for v in values) if values else msg("err.geo.blank")
         if not hits:
             raise BoundaryError(
@@ -380,7 +393,9 @@ def _match_grids(frame, grids: pd.DataFrame, file_name: str) -> dict[str, tuple[
     return matched
 
 
-def _check_polygon(geometry, label: Message | str, *, repair: bool) -> tuple[shapely.Geometry, bool]:
+def _check_polygon(
+    geometry: shapely.Geometry | None, label: Message | str, *, repair: bool
+) -> tuple[shapely.Geometry, bool]:
     if geometry is None or geometry.is_empty:
         raise BoundaryError("empty_geometry", msg("err.geo.empty_geometry", label=label))
     geometry = shapely.force_2d(geometry)

@@ -16,6 +16,7 @@ count in `n`; `_count` counts them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -61,7 +62,7 @@ NAME_JOINS = {
 }
 
 
-def _dimensions(by) -> tuple[str, ...]:
+def _dimensions(by: str | Iterable[str]) -> tuple[str, ...]:
     if isinstance(by, str):
         by = (by,)
     dims: list[str] = []
@@ -112,8 +113,9 @@ def _facts_sql(
     current = _period(filters, "cur")
     periods = [(filters.start, filters.end)]
     period = current
-    if with_previous:
-        previous = filters.previous()
+    # the caller asks for the previous period only when the filters have one
+    previous = filters.previous() if with_previous else None
+    if previous is not None:
         periods.append((previous.start, previous.end))
         period = Sql.compose("(({current}) OR ({previous}))", current=current, previous=_period(previous, "prev"))
     colour = "seed_colour" in needs or filters.seed_colours is not None
@@ -150,7 +152,11 @@ def _aggregates(suffix: str, condition: str) -> str:
 
 
 def uptake(
-    con: duckdb.DuckDBPyConnection, filters: Filters, by=("seed_colour",), *, scope: Scope | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    by: str | Iterable[str] = ("seed_colour",),
+    *,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Seed-service uptake grouped by any of seed_colour, grid_id, community_id, item_id, partner_id,
     month, week (unknown names raise ValueError; `by=()` gives one row of totals).
@@ -397,7 +403,7 @@ def _pairings_sql(filters: Filters, scope: Scope | None) -> Sql:
     )
 
 
-def _partner_steps(con, filters: Filters, scope: Scope | None) -> Sql:
+def _partner_steps(con: duckdb.DuckDBPyConnection | source.Warehouse, filters: Filters, scope: Scope | None) -> Sql:
     return Sql.compose(
         f"""{{facts}},{{paired}},
         per_pair AS (

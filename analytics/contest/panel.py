@@ -36,7 +36,7 @@ from analytics.core.sql import Sql
 AGREEMENT_LEVELS = ((0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.0, "very_weak"))
 
 
-def _prepared(con: duckdb.DuckDBPyConnection, round_id: str, weights, partial: str) -> Sql:
+def _prepared(con: duckdb.DuckDBPyConnection, round_id: str, weights: Mapping[str, float] | None, partial: str) -> Sql:
     return totals_ctes(effective_weights(criteria(con, round_id), weights), partial).bind(round_id=round_id)
 
 

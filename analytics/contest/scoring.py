@@ -59,7 +59,6 @@ import numpy as np
 import pandas as pd
 
 from analytics.core import connection as db
-from analytics.core.connection import Queryable
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope, community_predicate
 from analytics.core.sql import Sql
@@ -294,7 +293,9 @@ def _method_scores_sql() -> str:
         SELECT * FROM final ORDER BY entry_no"""
 
 
-def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool = False) -> pd.DataFrame:
+def _scores(
+    con: duckdb.DuckDBPyConnection, round_id: str, table: dict, partial: str, in_transaction: bool = False
+) -> pd.DataFrame:
     """Every entry with its score and rank under all three methods (no interval); `table` is the
     effective weight of every criterion."""
     query = Sql.compose("{totals}{scores}", totals=totals_ctes(table, partial), scores=_method_scores_sql())
@@ -303,7 +304,12 @@ def _scores(con, round_id: str, table: dict, partial: str, in_transaction: bool 
 
 
 def _totals_matrix(
-    con, round_id: str, table: dict, partial: str, entry_ids: list[str], in_transaction: bool = False
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    table: dict,
+    partial: str,
+    entry_ids: list[str],
+    in_transaction: bool = False,
 ) -> np.ndarray:
     """The entry × judge matrix of weighted totals (NaN where a judge has no total for an entry)."""
     query = Sql.compose(
@@ -473,7 +479,12 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _all_methods(
-    con: duckdb.DuckDBPyConnection, round_id: str, weights, partial: str, resamples: int, seed: int
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    weights: Mapping[str, float] | Iterable | None,
+    partial: str,
+    resamples: int,
+    seed: int,
 ) -> pd.DataFrame:
     """Every entry of the round, one row each, with score, rank and rank interval under every method:
     read from the stored rankings when they answer this question and are current, else scored now."""
@@ -510,7 +521,13 @@ def _without_intervals(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _score_now(
-    con, round_id: str, table: dict, partial: str, resamples: int, seed: int, in_transaction: bool = False
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    table: dict,
+    partial: str,
+    resamples: int,
+    seed: int,
+    in_transaction: bool = False,
 ) -> pd.DataFrame:
     frame = _scores(con, round_id, table, partial, in_transaction)
     out = frame[[*_LABELS, "judges_scored", "missing_scores"]].copy()
@@ -522,7 +539,7 @@ def _score_now(
         out[f"score_{method}"] = frame[_SCORE_COLUMN[method]].astype(float)
         rank = pd.array(frame[rank_column[method]], dtype="Float64")
         out[f"rank_{method}"] = rank
-        if resamples:
+        if matrix is not None:  # there is a matrix exactly when resamples are asked for
             low, high = bootstrap_intervals(matrix, method, resamples=resamples, seed=seed)
             observed = rank.to_numpy(dtype=float, na_value=np.nan)
             out[f"rank_low_{method}"] = np.fmin(low, observed)
@@ -591,7 +608,7 @@ _FRESH_SQL = f"""
     FROM rollup_contest_state s WHERE s.id = 1"""
 
 
-def rankings_current(con: Queryable) -> bool:
+def rankings_current(con: duckdb.DuckDBPyConnection | source.Warehouse) -> bool:
     """True while the stored rankings were scored from the contest tables as they are, by this VERSION
     (asked once per warehouse, analytics.warehouse.source: once per page run in the app)."""
 
@@ -604,7 +621,7 @@ def rankings_current(con: Queryable) -> bool:
     return source.reader(con).fresh("contest rankings", ask)
 
 
-def _readable(con) -> bool:
+def _readable(con: duckdb.DuckDBPyConnection | source.Warehouse) -> bool:
     """Whether the stored rankings may be read: current, and the warehouse reads stored results."""
     wh = source.reader(con)
     return wh.rollups and rankings_current(wh)

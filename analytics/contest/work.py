@@ -49,7 +49,7 @@ MIN_ENTRIES_FOR_MATCH = 5
 MATCH_LEVELS = ((0.5, "strong"), (0.2, "weak"), (-0.2, "none"), (-1.01, "opposite"))
 
 
-def _held_on(con: duckdb.DuckDBPyConnection, round_id: str):
+def _held_on(con: duckdb.DuckDBPyConnection, round_id: str) -> dt.date:
     held_on = db.scalar(con, "SELECT held_on FROM contest_rounds WHERE round_id = $round_id", {"round_id": round_id})
     if held_on is None:
         raise DataError(msg("err.contest.unknown_round", round=round_id))
@@ -116,7 +116,7 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["rank", "entry_no"], na_position="last").reset_index(drop=True)
 
 
-def _record_ctes(round_id: str, start, end, scope: Scope | None, src: Source) -> Sql:
+def _record_ctes(round_id: str, start: dt.date, end: dt.date, scope: Scope | None, src: Source) -> Sql:
     """The CTEs `entrants` (the round's entries the scope may read, with their residents) and `record`
     (entry_id, community_id, residents, activities, participants, closed_cases, settled_in_grid,
     satisfaction over the days start…end) read from `src`, with their bound values ($round_id)."""
@@ -243,7 +243,7 @@ def _stored_stage_vs_work(
     return out
 
 
-def store_record(cur) -> int:
+def store_record(cur: duckdb.DuckDBPyConnection) -> int:
     """Compute every round's record (the twelve months before it) from the rollups and store it, with
     the definition it was computed by. `cur` is a cursor inside the caller's open transaction
     (analytics.refresh.refresh, after the rollups were rebuilt on it): the record describes that
@@ -269,7 +269,7 @@ def store_record(cur) -> int:
         "INSERT OR REPLACE INTO rollup_contest_work_state SELECT 1, $definition, $refreshed_at",
         {"definition": f"v{VERSION}", "refreshed_at": dt.datetime.now().replace(microsecond=0)},
     )
-    return int(cur.execute("SELECT count(*) FROM rollup_contest_work").fetchone()[0])
+    return int(db.scalar(cur, "SELECT count(*) FROM rollup_contest_work", in_transaction=True, record=False))
 
 
 def stage_work_match(

@@ -27,6 +27,7 @@ date (20240601), an amount or a file number as a telephone.
 from __future__ import annotations
 
 import re
+from typing import overload
 
 _DIGIT = "[0-9０-９]"
 _NOT_DIGIT = "[^0-9０-９]"
@@ -135,6 +136,10 @@ PASSES = 2
 _COMPILED = tuple((re.compile(pattern), replacement) for pattern, replacement in RULES)
 
 
+@overload
+def mask_text(text: str) -> str: ...
+@overload
+def mask_text(text: None) -> None: ...
 def mask_text(text: str | None) -> str | None:
     """Phone numbers, ID numbers and marked names inside free text."""
     if not text:

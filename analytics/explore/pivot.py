@@ -138,7 +138,7 @@ class PivotSpec:
     filters: Filters = field(default_factory=Filters)
     keep: tuple[tuple[str, tuple], ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "rows", tuple(self.rows))
         object.__setattr__(self, "measures", tuple(self.measures))
         object.__setattr__(self, "keep", tuple((d, tuple(v)) for d, v in self.keep))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +32,11 @@ from analytics.core.errors import AccessDenied, DataError
 from analytics.core.scope import Scope
 from analytics.ingest import load
 from analytics.ingest.headers import find_layout
-from analytics.ingest.reading import FileRefused, Workbook, check_size, open_file
+from analytics.ingest.reading import FileRefused, Sheet, Workbook, check_size, open_file
 from analytics.ingest.scores import WideScores, find_round
-from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS
+from analytics.ingest.specs import IMPORTABLE, TABLES, VOCABULARY_LABELS, TableSpec
 from analytics.ingest.templates import template_xlsx
-from analytics.ingest.validate import Pipeline, Prepared
+from analytics.ingest.validate import Pipeline, Prepared, Progress
 from words import in_language, listing, msg
 
 __all__ = [
@@ -137,14 +138,14 @@ def sheet_names(
     return [s.name for s in book.sheets if s.name not in hidden], list(book.hidden)
 
 
-def _spec(table: str):
+def _spec(table: str) -> TableSpec:
     if table not in TABLES:
         kinds = listing(msg(f"err.ingest.table.{name}") for name in TABLES)
         raise DataError(msg("err.ingest.unknown_kind", table=table, kinds=kinds))
     return TABLES[table]
 
 
-def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
+def _choose_sheet(book: Workbook, sheet: str | None, spec: TableSpec, notes: list[str]) -> Sheet:
     visible = [s for s in book.sheets if s.name not in book.hidden]
     if sheet is not None:
         chosen = next((s for s in book.sheets if s.name == sheet), None)
@@ -179,7 +180,15 @@ def _choose_sheet(book: Workbook, sheet: str | None, spec, notes: list[str]):
     return winners[0]
 
 
-def _run(cur: duckdb.DuckDBPyConnection, chosen, spec, *, round_id, progress, notes) -> Prepared:
+def _run(
+    cur: duckdb.DuckDBPyConnection,
+    chosen: Sheet,
+    spec: TableSpec,
+    *,
+    round_id: str | None,
+    progress: Progress | None,
+    notes: list[str],
+) -> Prepared:
     pipe = Pipeline(cur, spec, round_id=round_id)
     if spec.table != "contest_scores":
         prepared = pipe.run(chosen, progress)
@@ -200,6 +209,7 @@ def _run(cur: duckdb.DuckDBPyConnection, chosen, spec, *, round_id, progress, no
     if problem:
         prepared.errors.append((None, "场次", pipe.round_id, problem))
         return prepared
+    assert round_id is not None  # find_round names either a round or a problem
     table = wide.read(columns, rows, prepared, round_id)
     if table is not None:
         prepared.rows = pipe.file_duplicates(table, prepared)
@@ -207,7 +217,7 @@ def _run(cur: duckdb.DuckDBPyConnection, chosen, spec, *, round_id, progress, no
     return prepared
 
 
-def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: list[str]) -> ImportReport:
+def _report(spec: TableSpec, book: Workbook, sha: str, prepared: Prepared | None, notes: list[str]) -> ImportReport:
     hidden = set(book.hidden)
     report = ImportReport(
         spec.table,
@@ -237,7 +247,7 @@ def _report(spec, book: Workbook, sha: str, prepared: Prepared | None, notes: li
     return report
 
 
-def _masked_preview(spec, preview: pd.DataFrame) -> pd.DataFrame:
+def _masked_preview(spec: TableSpec, preview: pd.DataFrame) -> pd.DataFrame:
     """The preview as the README says an administrator reads personal fields: masked, like every page."""
     labels = {c.name: c.label for c in spec.columns}
     preview = preview.copy()
@@ -249,7 +259,15 @@ def _masked_preview(spec, preview: pd.DataFrame) -> pd.DataFrame:
     return preview
 
 
-def _open(con: duckdb.DuckDBPyConnection, path, table, *, scope, max_bytes, file_name):
+def _open(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    table: str,
+    *,
+    scope: Scope | None,
+    max_bytes: int | None,
+    file_name: str | None,
+) -> tuple[TableSpec, str, Workbook]:
     _require(scope)
     spec = _spec(table)
     path = Path(path)
@@ -266,7 +284,7 @@ def preview(
     *,
     sheet: str | None = None,
     round_id: str | None = None,
-    progress=None,
+    progress: Progress | None = None,
     scope: Scope | None = None,
     max_bytes: int | None = None,
     file_name: str | None = None,
@@ -306,10 +324,10 @@ def preview(
     return report
 
 
-def _better_kind(sheet, spec) -> str | None:
+def _better_kind(sheet: Sheet, spec: TableSpec) -> str | None:
     """Another table whose columns the sheet's header names clearly more of (a wrong choice of kind)."""
 
-    def score(candidate) -> int:
+    def score(candidate: TableSpec) -> int:
         layout = find_layout(sheet.head, candidate, sheet.merged)
         return len(set(layout.mapping.values())) if layout else 0
 
@@ -326,7 +344,7 @@ def import_file(
     *,
     sheet: str | None = None,
     round_id: str | None = None,
-    progress=None,
+    progress: Progress | None = None,
     scope: Scope | None = None,
     max_bytes: int | None = None,
     file_name: str | None = None,
@@ -382,7 +400,7 @@ _importing: set[str] = set()
 
 
 @contextmanager
-def _one_import_of(sha: str, file_name: str):
+def _one_import_of(sha: str, file_name: str) -> Iterator[None]:
     """One import of a given file at a time in this server: two administrators (or two clicks) racing
     with one file would otherwise both pass the duplicate check before either commits."""
     with _importing_lock:
@@ -397,7 +415,7 @@ def _one_import_of(sha: str, file_name: str):
 
 
 @contextmanager
-def _write_failures(file_name: str):
+def _write_failures(file_name: str) -> Iterator[None]:
     """The engine's words for a failed write, as the administrator's next step. The transaction has
     rolled back by then: nothing of the file was stored."""
     try:

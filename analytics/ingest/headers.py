@@ -3,9 +3,10 @@ merged group cells, Chinese or English names with synonyms, stray spaces, full-w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from analytics.ingest.reading import Merged
 from analytics.ingest.specs import TableSpec
 from analytics.ingest.text import clean, header_keys, key
 
@@ -62,7 +63,7 @@ def _row(head: list[list[str]], r: int, width: int) -> list[str]:
     return [clean(row[c]) if c < len(row) else "" for c in range(width)]
 
 
-def _upper_filled(head, r: int, width: int, merged) -> list[str]:
+def _upper_filled(head: list[list[str]], r: int, width: int, merged: Iterable[Merged]) -> list[str]:
     """The upper header row with merged group cells spread over the columns they cover; without merge
     information (CSV), a blank upper cell takes the group name from its left when it has a lower cell."""
     top = _row(head, r, width)
@@ -70,7 +71,8 @@ def _upper_filled(head, r: int, width: int, merged) -> list[str]:
     if spans:
         return top  # reading.py already spread merged values over their cells
     bottom = _row(head, r + 1, width)
-    filled, last = [], ""
+    filled: list[str] = []
+    last = ""
     for c in range(width):
         if top[c]:
             last = top[c]
@@ -89,24 +91,31 @@ def _candidates(upper: str, lower: str) -> list[str]:
 
 
 def find_layout(
-    head: list[list[str]], spec: TableSpec, merged=(), extra: Callable[[str, str], bool] | None = None
+    head: list[list[str]],
+    spec: TableSpec,
+    merged: Iterable[Merged] = (),
+    extra: Callable[[str, str], bool] | None = None,
 ) -> Layout | None:
     """The best header among the first rows: the one that names the most columns of `spec` (plus,
     for score sheets, the columns `extra(upper, lower)` recognises). None when no row names any."""
     synonyms = synonym_table(spec)
     width = max((len(r) for r in head), default=0)
-    best: tuple[tuple, Layout] | None = None
+    best: tuple[tuple[int, ...], Layout] | None = None
     for r in range(min(len(head), SEARCH_ROWS)):
         single = _row(head, r, width)
         if not any(single):
             continue
-        layouts = [((r,), [("", cell) for cell in single])]
+        layouts: list[tuple[tuple[int, ...], list[tuple[str, str]]]] = [((r,), [("", cell) for cell in single])]
         if r + 1 < len(head) and any(_row(head, r + 1, width)):
-            upper = _upper_filled(head, r, width, merged)
-            lower = _row(head, r + 1, width)
-            layouts.append(((r, r + 1), list(zip(upper, lower))))
+            upper_row = _upper_filled(head, r, width, merged)
+            lower_row = _row(head, r + 1, width)
+            layouts.append(((r, r + 1), list(zip(upper_row, lower_row))))
         for rows, cells in layouts:
-            mapping, labels, parts, seen, extras = {}, {}, {}, {}, 0
+            mapping: dict[int, str] = {}
+            labels: dict[int, str] = {}
+            parts: dict[int, tuple[str, str]] = {}
+            seen: dict[str, list[int]] = {}
+            extras = 0
             for c, (upper, lower) in enumerate(cells):
                 if not (upper or lower):
                     continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from analytics.core.errors import DataError
@@ -82,7 +83,7 @@ def parse_ref(ref: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return cells[0], cells[1]
 
 
-def _area(ref) -> int:
+def _area(ref: tuple[tuple[int, int], tuple[int, int]]) -> int:
     (r0, c0), (r1, c1) = ref
     return (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
 
@@ -121,7 +122,7 @@ def check_workbook(path: Path, file_name: str) -> None:
                 _check_ods(archive, info, file_name)
 
 
-def _check_directory(infos, file_name: str) -> None:
+def _check_directory(infos: list[zipfile.ZipInfo], file_name: str) -> None:
     if len(infos) > MAX_PARTS:
         raise FileRefused(msg("err.ingest.too_many_parts", file=file_name, parts=len(infos)))
     total = 0
@@ -144,7 +145,7 @@ def _check_directory(infos, file_name: str) -> None:
         )
 
 
-def _scan(archive, info):
+def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, int]]:
     """The part's bytes in chunks, each with the tail of the previous one so no tag is cut in two."""
     tail = b""
     with archive.open(info) as part:
@@ -156,7 +157,7 @@ def _scan(archive, info):
             tail = block[-512:]
 
 
-def _check_sheet(archive, info, file_name: str) -> None:
+def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
     sheet = msg("err.ingest.sheet_part", part=info.filename.rsplit("/", 1)[-1][:40])
     budget = max_cells()
     max_row = max_col = merges = 0
@@ -225,7 +226,7 @@ def _check_extent(row: int, col: int, file_name: str, sheet: Message | str, what
         )
 
 
-def _check_ods(archive, info, file_name: str) -> None:
+def _check_ods(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> None:
     """OpenDocument repeats rows and columns by count: one row repeated a million times is a few bytes."""
     biggest_rows = biggest_cols = 0
     for chunk, _ in _scan(archive, info):

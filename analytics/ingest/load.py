@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -35,7 +36,11 @@ def find_duplicate(con: duckdb.DuckDBPyConnection, table: str, sha256: str, shee
     )
 
 
-_MASKERS = {"name": privacy.mask_name, "phone": privacy.mask_phone, "text": privacy.mask_text}
+_MASKERS: dict[str, Callable[[str | None], str | None]] = {
+    "name": privacy.mask_name,
+    "phone": privacy.mask_phone,
+    "text": privacy.mask_text,
+}
 
 
 def masker(table: str, column: str) -> Callable[[str | None], str | None] | None:
@@ -51,7 +56,7 @@ def compare(
     `prepared.rows` must be registered on `cur` as ingest_rows. With `masked`, the conflicts quote the
     personal fields (stored and incoming) masked: a conflict must not be a way to read stored data."""
     spec = prepared.spec
-    table = prepared.rows
+    table = prepared.checked_rows()
     n = table.num_rows
     rows = table["_row"].to_numpy()
     position = {int(r): i for i, r in enumerate(rows)} if n else {}
@@ -94,8 +99,8 @@ def compare(
                         incoming=_text(incoming) or empty,
                     )
                 )
-        batch = getattr(record, "batch_id", None)
-        where = msg("ingest.check.from_batch", batch=batch) if batch else ""
+        from_batch = getattr(record, "batch_id", None)
+        where = msg("ingest.check.from_batch", batch=from_batch) if from_batch else ""
         key_text = " / ".join(str(v) for v in key_values.iloc[i].tolist())
         conflicts.append(
             (
@@ -136,7 +141,7 @@ def compare(
     return insert, identical, conflicts
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return str(value)
@@ -160,20 +165,21 @@ def write_rows(
     *,
     file_name: str,
     sha256: str,
-    progress=None,
+    progress: Callable[[float, str], None] | None = None,
     masked: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Insert the new rows of `prepared` on `cur`, a cursor inside the import's transaction (the caller
     commits or rolls back). Returns batch_id (None when nothing was new), rows inserted, rows skipped as
     already present, and the conflicts."""
     report = progress or (lambda f, m: None)
     spec: TableSpec = prepared.spec
-    cur.register("ingest_rows", prepared.rows)
+    rows = prepared.checked_rows()
+    cur.register("ingest_rows", rows)
     try:
         insert, identical, conflicts = compare(cur, prepared, masked=masked)
     finally:
         cur.unregister("ingest_rows")
-    new = prepared.rows.filter(pa.array(insert)).drop_columns(["_row"])
+    new = rows.filter(pa.array(insert)).drop_columns(["_row"])
     if new.num_rows == 0:
         return {"batch_id": None, "inserted": 0, "skipped": int(identical.sum()), "conflicts": conflicts}
     batch_id = new_batch_id(cur, sha256)

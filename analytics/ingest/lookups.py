@@ -29,7 +29,7 @@ def vocabulary_lookup(name: str) -> Callable[[str], tuple[str | None, str | None
             table[key(spelling)] = code
     choices = listing(msg(f"{LABEL_KEYS[name]}.{code}") for code in VOCABULARIES[name])
 
-    def lookup(text: str):
+    def lookup(text: str) -> tuple[str | None, str | None]:
         code = table.get(key(text))
         if code is None:
             return None, msg("ingest.check.not_a_choice", text=text, choices=choices)
@@ -41,7 +41,7 @@ def vocabulary_lookup(name: str) -> Callable[[str], tuple[str | None, str | None
 def bool_lookup() -> Callable[[str], tuple[bool | None, str | None]]:
     lookup = vocabulary_lookup("bool")
 
-    def as_bool(text: str):
+    def as_bool(text: str) -> tuple[bool | None, str | None]:
         code, problem = lookup(text)
         if problem:
             return None, msg("ingest.check.yes_or_no", text=text)
@@ -64,7 +64,7 @@ class References:
         names: dict[str, set[str]] = {}
         shown: list[str] = []
 
-        def add(spelling, ident, scope=""):
+        def add(spelling: object, ident: str, scope: str = "") -> None:
             if spelling is None or spelling != spelling or str(spelling).strip() == "":
                 return
             names.setdefault(scope + key(str(spelling)), set()).add(ident)
@@ -151,7 +151,7 @@ class References:
         names, shown = self.maps(target)
         what = REFERENCE_NAMES[target]
 
-        def find(text: str):
+        def find(text: str) -> tuple[str | None, str | None]:
             scope = ""
             if scoped:
                 scope, _, text = text.partition("\x1f")

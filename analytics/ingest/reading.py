@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -42,8 +43,17 @@ from analytics.ingest.inspect import EXCEL_COLUMNS, FileRefused, check_workbook
 from analytics.ingest.text import FORMULA_MARK
 from words import msg
 
+if TYPE_CHECKING:  # for the annotations only: python_calamine is imported where a workbook is opened
+    from python_calamine import CalamineWorkbook
+
 # the tasks below run in the parse worker: the forkserver imports them before it forks one
 isolate.preload(__name__, "analytics.ingest.inspect", "analytics.ingest.encodings")
+
+Grid = list[list[str]]  # rows of text cells
+Merged = tuple[tuple[int, int], tuple[int, int]]  # a merged range's (row, column) corners, 0-based
+Loaded = tuple[Grid, list[Merged], list[str]]  # a sheet's cells, merged ranges and notes
+Body = tuple[list[pa.Array], np.ndarray]  # columns of text and each row's Excel row number
+_T = TypeVar("_T")
 
 HEAD_ROWS = 40  # header search looks at this many rows from the top
 CSV_DELIMITERS = (",", "\t", ";", "|")
@@ -59,16 +69,16 @@ class Sheet:
     def __init__(
         self,
         name: str,
-        load: Callable[[], tuple[list[list[str]], list, list[str]]],
-        body: Callable[[int, int], tuple[list[pa.Array], np.ndarray]],
+        load: Callable[[], Loaded],
+        body: Callable[[int, int], Body],
     ):
         self.name = name
         self._load = load
-        self._loaded = None
+        self._loaded: Loaded | None = None
         self.body = body
         self.extra_notes: list[str] = []
 
-    def _get(self):
+    def _get(self) -> Loaded:
         if self._loaded is None:
             self._loaded = self._load()
         return self._loaded
@@ -78,7 +88,7 @@ class Sheet:
         return self._get()[0][:HEAD_ROWS]
 
     @property
-    def merged(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    def merged(self) -> list[Merged]:
         return self._get()[1]
 
     @property
@@ -176,7 +186,7 @@ def _described(path: Path, name: str) -> dict:
     return info
 
 
-def _isolated(task, path: Path, name: str, *args):
+def _isolated(task: Callable[..., _T], path: Path, name: str, *args: object) -> _T:
     try:
         return isolate.run(task, str(path), name, *args, file_name=name)
     except FileRefused:
@@ -188,7 +198,7 @@ def _isolated(task, path: Path, name: str, *args):
 def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
     table_of: dict[str, pa.Table] = {}
 
-    def load():
+    def load() -> Loaded:
         table, merged, notes = _isolated(_task_sheet, path, file_name, sheet_name)
         table_of["table"] = table
         head = [
@@ -197,7 +207,7 @@ def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
         ]
         return head, merged, notes
 
-    def body(start: int, width: int):
+    def body(start: int, width: int) -> Body:
         result._get()
         return _table_body(table_of["table"], start, width)
 
@@ -205,7 +215,7 @@ def _remote_sheet(path: Path, file_name: str, sheet_name: str) -> Sheet:
     return result
 
 
-def _table_body(table: pa.Table, start: int, width: int):
+def _table_body(table: pa.Table, start: int, width: int) -> Body:
     """`width` columns from row `start` down, as _columns gives them (cells beyond `width` joined in one
     extra column when any row has them)."""
     part = table.slice(start)
@@ -231,7 +241,7 @@ def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
-def _split(table: pa.Table):
+def _split(table: pa.Table) -> Body:
     rows = table.column("_row").to_numpy()
     return [_one_chunk(table.column(i)) for i in range(table.num_columns - 1)], rows
 
@@ -250,11 +260,11 @@ def _open_local(path: Path, name: str) -> Workbook:
     return book
 
 
-def _csv_errors(task):
+def _csv_errors(task: Callable[..., _T]) -> Callable[..., _T]:
     """Python's csv reader stops at a cell over 131,072 characters: say so, in the user's terms."""
 
     @functools.wraps(task)
-    def run(path: str, name: str, *args):
+    def run(path: str, name: str, *args: object) -> _T:
         try:
             return task(path, name, *args)
         except csv.Error as exc:
@@ -264,9 +274,9 @@ def _csv_errors(task):
 
 
 @_csv_errors
-def _task_describe(path: str, name: str) -> dict:
+def _task_describe(path: str, name: str) -> dict[str, Any]:
     book = _open_local(Path(path), name)
-    info = {
+    info: dict[str, Any] = {
         "kind": book.kind,
         "encoding": book.encoding,
         "hidden": list(book.hidden),
@@ -277,7 +287,7 @@ def _task_describe(path: str, name: str) -> dict:
     return info
 
 
-def _task_sheet(path: str, name: str, sheet_name: str):
+def _task_sheet(path: str, name: str, sheet_name: str) -> tuple[pa.Table, list[Merged], list[str]]:
     book = _open_local(Path(path), name)
     sheet = next(s for s in book.sheets if s.name == sheet_name)
     grid, merged, notes = sheet._get()
@@ -285,7 +295,7 @@ def _task_sheet(path: str, name: str, sheet_name: str):
     columns = [pa.array([row[i] if i < len(row) else "" for row in grid], type=pa.string()) for i in range(width)]
     grid.clear()
     table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(width)])
-    return table, [tuple(map(tuple, m)) for m in merged], notes
+    return table, [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged], notes
 
 
 @_csv_errors
@@ -347,7 +357,7 @@ def _open_csv(data: bytes, file_name: str) -> Workbook:
     # Every head record must be one physical line for Arrow's skip_rows to land where ours do.
     single_lines = len(head_records) == len(head_lines)
 
-    def body(start: int, width: int):
+    def body(start: int, width: int) -> Body:
         if single_lines:
             fast = _arrow_body(utf8, delimiter, start, width)
             if fast is not None:
@@ -361,10 +371,10 @@ def _open_csv(data: bytes, file_name: str) -> Workbook:
     return Workbook(file_name, "csv", [Sheet(file_name, lambda: (head, [], []), body)], encoding=encoding)
 
 
-def _arrow_body(utf8: bytes, delimiter: str, start: int, width: int):
-    invalid = []
+def _arrow_body(utf8: bytes, delimiter: str, start: int, width: int) -> Body | None:
+    invalid: list[object] = []
 
-    def on_invalid(row):
+    def on_invalid(row: object) -> str:
         invalid.append(row)
         return "skip"
 
@@ -400,12 +410,12 @@ def _arrow_body(utf8: bytes, delimiter: str, start: int, width: int):
     return columns, np.arange(start + 1, start + 1 + table.num_rows, dtype=np.int64)
 
 
-def _python_body(text: str, delimiter: str, start: int, width: int):
+def _python_body(text: str, delimiter: str, start: int, width: int) -> Body:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[start:]
     return _columns(rows, start, width)
 
 
-def _columns(rows: list[list[str]], start: int, width: int):
+def _columns(rows: Grid, start: int, width: int) -> Body:
     """Rows of text to `width` Arrow columns; cells beyond `width` are kept in one extra column (so
     a row that spills past the header can be reported) when any row has them."""
     extra = any(len(row) > width and any(c.strip() for c in row[width:]) for row in rows)
@@ -417,7 +427,7 @@ def _columns(rows: list[list[str]], start: int, width: int):
 
 # ---------------------------------------------------------------------------------------------
 # workbooks
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell as text the way Excel shows it, with whole numbers as integers (IDs and phone numbers
     saved as numbers would otherwise grow a '.0')."""
     if value is None or value == "":
@@ -452,7 +462,8 @@ def _open_excel(path: Path, file_name: str) -> Workbook:
             else "err.ingest.excel.damaged"
         )
         raise FileRefused(msg("err.ingest.excel_unreadable", file=file_name, hint=hint)) from exc
-    visible, hidden = [], []
+    visible: list[str] = []
+    hidden: list[str] = []
     for meta in book.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
@@ -468,10 +479,10 @@ def _open_excel(path: Path, file_name: str) -> Workbook:
     return workbook
 
 
-def _excel_sheet(book, name: str, path: Path, formula_sheets: set[str]) -> Sheet:
+def _excel_sheet(book: CalamineWorkbook, name: str, path: Path, formula_sheets: set[str]) -> Sheet:
     grid_of: dict[str, list[list[str]]] = {}
 
-    def load():
+    def load() -> Loaded:
         sheet = book.get_sheet_by_name(name)
         grid = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
         merged = sheet.merged_cell_ranges or []
@@ -484,7 +495,7 @@ def _excel_sheet(book, name: str, path: Path, formula_sheets: set[str]) -> Sheet
     return result
 
 
-def _fill_merged(grid: list[list[str]], merged) -> None:
+def _fill_merged(grid: Grid, merged: list[Merged]) -> None:
     """A merged range shows its top-left value in every cell it covers; so does the grid."""
     # A range reaching past the cells (a whole-sheet merge A1:XFD1048576) fills only the area the
     # sheet holds: expanding it would be 17 billion cells.
@@ -561,7 +572,7 @@ def _mark_formulas(grid: list[list[str]], path: Path, name: str) -> list[str]:
                         without += 1
     finally:
         book.close()
-    notes = []
+    notes: list[str] = []
     if with_value:
         notes.append(msg("ingest.note.formulas", count=with_value))
     if without:

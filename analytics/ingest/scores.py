@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from analytics.core import connection as db
@@ -15,7 +16,7 @@ from analytics.ingest import values as V
 from analytics.ingest.headers import column_letter
 from analytics.ingest.specs import TABLES
 from analytics.ingest.text import key
-from analytics.ingest.validate import Pipeline, Prepared
+from analytics.ingest.validate import Error, Pipeline, Prepared
 from words import Message, listing, msg
 
 CHECKS = {
@@ -116,12 +117,13 @@ class WideScores:
         judge, _ = self._split(lower or upper)
         return judge is not None
 
-    def columns(self, result: Prepared, round_id: str) -> tuple[list[ScoreColumn], list]:
-        layout = result.layout
+    def columns(self, result: Prepared, round_id: str) -> tuple[list[ScoreColumn], list[Error]]:
+        layout = result.checked_layout()
         crit = self.criteria[self.criteria["round_id"] == round_id]
         crit_find = {key(n): c for n, c in zip(crit["name"], crit["criterion_id"])}
         crit_find.update({key(c): c for c in crit["criterion_id"]})
-        errors, cols = [], []
+        errors: list[Error] = []
+        cols: list[ScoreColumn] = []
         for position, label in layout.labels.items():
             target = layout.mapping.get(position)
             upper, lower = layout.parts.get(position, ("", label))
@@ -184,8 +186,9 @@ class WideScores:
         return cols, errors
 
     # reading -------------------------------------------------------------------------------------
-    def read(self, columns: list[pa.Array], rows: np.ndarray, result: Prepared, round_id: str):
+    def read(self, columns: list[pa.Array], rows: np.ndarray, result: Prepared, round_id: str) -> pa.Table | None:
         """Melt the sheet into long rows and check 最高分 / 最低分 / 最后得分."""
+        layout = result.checked_layout()
         pipe, spec = self.pipe, TABLES["contest_scores"]
         score_cols, errors = self.columns(result, round_id)
         result.errors.extend(errors)
@@ -195,42 +198,40 @@ class WideScores:
                 return None
             result.errors.append(
                 (
-                    result.layout.header_row_number,
+                    layout.header_row_number,
                     None,
                     None,
                     msg("ingest.check.no_judges"),
                 )
             )
             return None
-        seen = {}
+        seen: dict[tuple[str | None, str | None], str] = {}
         for c in judges:
             pair = (c.judge, c.criterion)
             if pair in seen:
                 result.errors.append(
                     (
-                        result.layout.header_row_number,
+                        layout.header_row_number,
                         c.label,
                         None,
                         msg("ingest.check.same_judge_criterion", header=seen[pair]),
                     )
                 )
             seen[pair] = c.label
-        entry_pos = next((p for p, t in result.layout.mapping.items() if t == "entry_id"), None)
+        entry_pos = next((p for p, t in layout.mapping.items() if t == "entry_id"), None)
         if entry_pos is None:
-            result.errors.append(
-                (result.layout.header_row_number, "参赛居民区", None, msg("ingest.check.no_entry_column"))
-            )
+            result.errors.append((layout.header_row_number, "参赛居民区", None, msg("ingest.check.no_entry_column")))
             return None
         entry_raw = V.as_strings(columns[entry_pos])
         scoped = pa.array([f"{round_id}\x1f{v}" for v in entry_raw.to_pylist()], type=pa.string())
         entries = V.parse_mapped(scoped, pipe.refs.lookup("entry", scoped=True))
-        entry_label = result.layout.labels[entry_pos]
+        entry_label = layout.labels[entry_pos]
         for i, message in zip(entries.bad_index, entries.bad_message):
             result.errors.append((int(rows[i]), entry_label, entry_raw[int(i)].as_py(), message))
         for i in np.flatnonzero(entries.empty):
             result.errors.append((int(rows[i]), entry_label, "", msg("ingest.check.entry_required")))
         crit = self.criteria[self.criteria["round_id"] == round_id].set_index("criterion_id")
-        scores = {}
+        scores: dict[int, np.ndarray] = {}
         for c in judges:
             top = float(crit.loc[c.criterion, "max_score"])
             parsed = V.parse_number(V.as_strings(columns[c.position]), minimum=0, maximum=top, units=("分",))
@@ -239,7 +240,14 @@ class WideScores:
                     (int(rows[i]), c.label, V.as_strings(columns[c.position])[int(i)].as_py(), message)
                 )
             scores[c.position] = parsed.values.to_numpy(zero_copy_only=False).astype(float)
-        long = {"round_id": [], "entry_id": [], "judge_id": [], "criterion_id": [], "score": [], "_row": []}
+        long: dict[str, list[object]] = {
+            "round_id": [],
+            "entry_id": [],
+            "judge_id": [],
+            "criterion_id": [],
+            "score": [],
+            "_row": [],
+        }
         entry_ids = entries.values.to_pylist()
         for c in judges:
             values = scores[c.position]
@@ -272,14 +280,26 @@ class WideScores:
         del spec
         return table
 
-    def check_totals(self, checks, judges, scores, columns, rows, result, crit) -> None:
+    def check_totals(
+        self,
+        checks: list[ScoreColumn],
+        judges: list[ScoreColumn],
+        scores: dict[int, np.ndarray],
+        columns: list[pa.Array],
+        rows: np.ndarray,
+        result: Prepared,
+        crit: pd.DataFrame,
+    ) -> None:
         if not checks:
             return
-        by_judge: dict[str, list] = {}
+        by_judge: dict[str | None, list[ScoreColumn]] = {}
         for c in judges:
             by_judge.setdefault(c.judge, []).append(c)
         multi = any(len(cs) > 1 for cs in by_judge.values())
         for c in checks:
+            kind = c.check
+            if kind is None:  # the caller passes the check columns only
+                continue
             raw = V.as_strings(columns[c.position])
             parsed = V.parse_number(raw, units=("分",))
             for i, message in zip(parsed.bad_index, parsed.bad_message):
@@ -299,10 +319,10 @@ class WideScores:
                 text = raw[int(i)].as_py().strip()
                 tolerance = _tolerance(text)
                 value = given[i]
-                options = _expected(c.check, totals_w) + (_expected(c.check, totals_s) if multi else [])
+                options = _expected(kind, totals_w) + (_expected(kind, totals_s) if multi else [])
                 if any(abs(value - o) <= tolerance for o in options):
                     continue
-                result.errors.append((int(rows[i]), c.label, text, _mismatch(c.check, value, totals_w, multi)))
+                result.errors.append((int(rows[i]), c.label, text, _mismatch(kind, value, totals_w, multi)))
 
 
 def _expected(kind: str, totals: list[float]) -> list[float]:
@@ -334,12 +354,14 @@ def _mismatch(kind: str, value: float, totals: list[float], weighted: bool) -> M
     return msg("ingest.check.final_differs", value=value, mean=mean, trimmed=trimmed, basis=basis)
 
 
-def find_round(pipe: Pipeline, result: Prepared, columns, rows) -> tuple[str | None, str | None]:
+def find_round(
+    pipe: Pipeline, result: Prepared, columns: list[pa.Array], rows: np.ndarray
+) -> tuple[str | None, str | None]:
     """The sheet's round: the page's choice, a 场次 column with one value, or a round named in the title."""
     if pipe.round_id:
         ident, problem = pipe.refs.lookup("round")(pipe.round_id)
         return ident, problem
-    position = next((p for p, t in result.layout.mapping.items() if t == "round_id"), None)
+    position = next((p for p, t in result.checked_layout().mapping.items() if t == "round_id"), None)
     if position is not None:
         values = {v.strip() for v in V.as_strings(columns[position]).to_pylist() if v.strip()}
         found = {pipe.refs.lookup("round")(v)[0] for v in values}
@@ -347,7 +369,7 @@ def find_round(pipe: Pipeline, result: Prepared, columns, rows) -> tuple[str | N
             return found.pop(), None
         return None, msg("ingest.check.one_round")
     rounds = db.query(pipe.cur, "SELECT round_id, name FROM contest_rounds", in_transaction=True)
-    title = key(" ".join(result.layout.title))
+    title = key(" ".join(result.checked_layout().title))
     hits = [r for r, n in zip(rounds["round_id"], rounds["name"]) if title and (key(n) in title or key(r) in title)]
     if len(hits) == 1:
         result.notes.append(msg("ingest.note.round_from_title", round=hits[0]))

@@ -106,6 +106,13 @@ class Col:
     example: str = ""
     stored: bool = True  # False: read and checked, not written (e.g. a grid next to a community)
 
+    @property
+    def list_name(self) -> str:
+        """The vocabulary (enum) or reference list (ref) the column's values come from."""
+        if self.vocabulary is None:
+            raise ValueError(f"{self.name}: a {self.kind} column names the list its values come from")
+        return self.vocabulary
+
 
 @dataclass(frozen=True)
 class TableSpec:

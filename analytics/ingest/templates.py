@@ -42,7 +42,8 @@ def _values_text(col: Col) -> str:
             for code, spellings in vocab.items()
         )
     if col.kind == "ref":
-        return f"{REFERENCE_NAMES[col.vocabulary]}的名称或编号，须在系统的{REFERENCE_NAMES[col.vocabulary]}名单中"
+        what = REFERENCE_NAMES[col.list_name]
+        return f"{what}的名称或编号，须在系统的{what}名单中"
     limits = []
     if col.minimum is not None:
         limits.append(f"最小 {col.minimum:g}")

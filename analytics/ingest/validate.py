@@ -4,6 +4,7 @@ the row number the user sees in Excel, the column as the user named it, the valu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -17,7 +18,7 @@ from analytics.ingest import values as V
 from analytics.ingest.headers import Layout, column_letter, find_layout
 from analytics.ingest.lookups import References, bool_lookup, vocabulary_lookup
 from analytics.ingest.reading import Sheet
-from analytics.ingest.specs import LABEL_KEYS, VOCABULARY_LABELS, TableSpec
+from analytics.ingest.specs import LABEL_KEYS, VOCABULARY_LABELS, Col, TableSpec
 from words import Message, listing, msg
 
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "合计:", "总计:", "total", "sum", "grandtotal", "subtotal"}
@@ -28,6 +29,8 @@ MAX_INT = 2_000_000_000
 MAX_CELL_CHARS = 5_000
 
 Error = tuple[int | None, str | None, str | None, str]
+Progress = Callable[[float, str], None]  # (fraction done, what is being done)
+Extra = Callable[[str, str], bool]  # (upper, lower) header cells -> a column the caller reads itself
 
 
 @dataclass
@@ -41,6 +44,19 @@ class Prepared:
     labels: dict[str, str] = field(default_factory=dict)  # table column -> header as the user wrote it
     source_rows: int = 0  # data rows read (before skipping)
     skipped_in_file: int = 0  # repeated identical rows within the file
+
+    def checked_layout(self) -> Layout:
+        """The header found: only a sheet with one is read further (callers look at `layout` first)."""
+        if self.layout is None:
+            raise ValueError(f"{self.spec.table}: no header was found in sheet {self.sheet!r}")
+        return self.layout
+
+    def checked_rows(self) -> pa.Table:
+        """The rows to write: only a sheet read through its checks has them (callers look at `errors`
+        first)."""
+        if self.rows is None:
+            raise ValueError(f"{self.spec.table}: no rows were prepared from sheet {self.sheet!r}")
+        return self.rows
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or self.spec.col(column).label
@@ -85,11 +101,12 @@ def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.nd
     blank = ~mapped_filled & ~total
     note = np.zeros(n, dtype=bool)
     single = np.flatnonzero((count == 1) & ~total & mapped_filled)
-    for i in single:
-        which = int(np.argmax(filled[:, i]))
-        text = V.as_strings(columns[which])[int(i)].as_py().strip()
+    for index in single:
+        row = int(index)
+        which = int(np.argmax(filled[:, row]))
+        text = V.as_strings(columns[which])[row].as_py().strip()
         if text.startswith(NOTE_PREFIXES):
-            note[i] = True
+            note[row] = True
     return {"blank": blank, "total": total, "note": note, "filled": filled}
 
 
@@ -103,7 +120,7 @@ class Pipeline:
         self.empty_at: dict[int, np.ndarray] = {}  # sheet column -> empty cells of the kept rows
 
     # ------------------------------------------------------------------------------------------
-    def prepare(self, sheet: Sheet, *, extra=None) -> Prepared:
+    def prepare(self, sheet: Sheet, *, extra: Extra | None = None) -> Prepared:
         spec = self.spec
         layout = find_layout(sheet.head, spec, sheet.merged, extra=extra)
         result = Prepared(spec, sheet.name, layout, notes=list(sheet.notes))
@@ -135,8 +152,10 @@ class Pipeline:
         result.labels = {col: layout.labels[pos] for pos, col in layout.mapping.items()}
         return result
 
-    def read_body(self, sheet: Sheet, result: Prepared, progress=None):
-        layout = result.layout
+    def read_body(
+        self, sheet: Sheet, result: Prepared, progress: Progress | None = None
+    ) -> tuple[list[pa.Array], np.ndarray]:
+        layout = result.checked_layout()
         columns, rows = sheet.body(layout.data_start, layout.width)
         if len(columns) > layout.width:  # cells beyond the header's last column
             spill = V.as_strings(columns[layout.width])
@@ -157,7 +176,7 @@ class Pipeline:
         result.source_rows = len(rows)
         return columns, rows
 
-    def _too_long(self, column: pa.Array, position: int, rows, result: Prepared) -> pa.Array:
+    def _too_long(self, column: pa.Array, position: int, rows: np.ndarray, result: Prepared) -> pa.Array:
         column = V.as_strings(column)
         lengths = pc.utf8_length(column)
         if not len(column) or (pc.max(lengths).as_py() or 0) <= MAX_CELL_CHARS:
@@ -176,7 +195,9 @@ class Pipeline:
         # Later checks then quote the first characters only, not the whole cell.
         return pc.if_else(long_cells, pc.utf8_slice_codeunits(column, 0, 30), column)
 
-    def skip_rows(self, columns, rows, result: Prepared, mapped: list[int]):
+    def skip_rows(
+        self, columns: list[pa.Array], rows: np.ndarray, result: Prepared, mapped: list[int]
+    ) -> tuple[list[pa.Array], np.ndarray]:
         kinds = classify_rows(columns, mapped)
         total, note, blank = kinds["total"], kinds["note"], kinds["blank"]
         if total.any():
@@ -195,7 +216,9 @@ class Pipeline:
         return [c.take(index) for c in columns], rows[keep]
 
     # ------------------------------------------------------------------------------------------
-    def parse_columns(self, columns, rows, result: Prepared, sources: dict[str, int]) -> dict[str, pa.Array]:
+    def parse_columns(
+        self, columns: list[pa.Array], rows: np.ndarray, result: Prepared, sources: dict[str, int]
+    ) -> dict[str, pa.Array]:
         """Parse every column of the spec found in the sheet (others get their default)."""
         spec, n = self.spec, len(rows)
         parsed: dict[str, pa.Array] = {}
@@ -271,7 +294,7 @@ class Pipeline:
             parsed[col.name] = values
         return parsed
 
-    def _parse(self, col, raw, empty=None) -> V.Parsed:
+    def _parse(self, col: Col, raw: pa.Array, empty: np.ndarray | None = None) -> V.Parsed:
         if col.kind == "id":
             return V.parse_id(raw, empty=empty)
         if col.kind == "phone":
@@ -288,29 +311,30 @@ class Pipeline:
         if col.kind == "bool":
             return V.parse_mapped(raw, bool_lookup(), pa.bool_(), empty=empty)
         if col.kind == "enum":
-            return V.parse_mapped(raw, vocabulary_lookup(col.vocabulary), empty=empty)
+            return V.parse_mapped(raw, vocabulary_lookup(col.list_name), empty=empty)
         if col.kind == "ref":
             return V.parse_mapped(
-                raw, self.refs.lookup(col.vocabulary, scoped=col.vocabulary in ("entry", "criterion")), empty=empty
+                raw, self.refs.lookup(col.list_name, scoped=col.list_name in ("entry", "criterion")), empty=empty
             )
         raise ValueError(col.kind)
 
     # ------------------------------------------------------------------------------------------
-    def run(self, sheet: Sheet, progress=None, *, extra=None) -> Prepared:
+    def run(self, sheet: Sheet, progress: Progress | None = None, *, extra: Extra | None = None) -> Prepared:
         report = progress or (lambda f, m: None)
         result = self.prepare(sheet, extra=extra)
-        if result.layout is None:
+        layout = result.layout
+        if layout is None:
             return result
         report(0.15, msg("ingest.step.rows"))
         columns, rows = self.read_body(sheet, result)
-        sources = {col: pos for pos, col in result.layout.mapping.items()}
-        columns, rows = self.skip_rows(columns, rows, result, sorted(result.layout.mapping))
-        unused = [result.layout.labels[c] for c in sorted(result.layout.labels) if c not in result.layout.mapping]
+        sources = {col: pos for pos, col in layout.mapping.items()}
+        columns, rows = self.skip_rows(columns, rows, result, sorted(layout.mapping))
+        unused = [layout.labels[c] for c in sorted(layout.labels) if c not in layout.mapping]
         if unused:
             kind = msg(f"err.ingest.table.{self.spec.table}")
             result.notes.append(msg("ingest.note.unused_columns", kind=kind, columns=listing(unused[:12])))
         if len(rows) == 0:
-            result.errors.append((None, None, None, msg("ingest.check.no_rows", row=result.layout.header_row_number)))
+            result.errors.append((None, None, None, msg("ingest.check.no_rows", row=layout.header_row_number)))
             return result
         report(0.3, msg("ingest.step.cells"))
         parsed = self.parse_columns(columns, rows, result, sources)
@@ -327,10 +351,10 @@ class Pipeline:
         result.rows = table
 
     # ------------------------------------------------------------------------------------------
-    def table_rules(self, parsed, rows, result: Prepared) -> None:
+    def table_rules(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
         spec, errors = self.spec, result.errors
 
-        def reported(*columns):
+        def reported(*columns: str) -> np.ndarray:
             mask = np.zeros(len(rows), dtype=bool)
             for c in columns:
                 if c in self.bad_cells:
@@ -380,7 +404,7 @@ class Pipeline:
     def _pairs(self, sql: str) -> dict[str, str]:
         return dict(db.query(self.cur, sql, in_transaction=True).itertuples(index=False, name=None))
 
-    def _check_grid(self, parsed, rows, result):
+    def _check_grid(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
         grid_of = self._pairs("SELECT community_id, grid_id FROM communities")
         communities, grids = parsed["community_id"].to_pylist(), parsed["grid_id"].to_pylist()
         for i, (c, g) in enumerate(zip(communities, grids)):
@@ -394,7 +418,7 @@ class Pipeline:
                     )
                 )
 
-    def _check_colour(self, parsed, rows, result):
+    def _check_colour(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
         colour_of = self._pairs("SELECT item_id, seed_colour FROM service_items")
         items, colours = parsed["item_id"].to_pylist(), parsed["seed_colour"].to_pylist()
         for i, (item, colour) in enumerate(zip(items, colours)):
@@ -408,7 +432,7 @@ class Pipeline:
                     )
                 )
 
-    def _check_max_score(self, parsed, rows, result):
+    def _check_max_score(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
         maximum = {
             (r, c): m
             for r, c, m in db.query(
@@ -522,7 +546,7 @@ class Pipeline:
 _MAX_PER_COLUMN = 2000
 
 
-def _same(a, b) -> bool:
+def _same(a: object, b: object) -> bool:
     if a is None or (isinstance(a, float) and np.isnan(a)) or a is pd.NaT:
         return b is None or (isinstance(b, float) and np.isnan(b)) or b is pd.NaT
     try:
@@ -531,11 +555,11 @@ def _same(a, b) -> bool:
         return False
 
 
-def _mask(array) -> np.ndarray:
+def _mask(array: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _shown(value) -> str | None:
+def _shown(value: object) -> str | None:
     if value is None:
         return None
     text = str(value)
@@ -544,11 +568,11 @@ def _shown(value) -> str | None:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _colour_label(code) -> Message | str:
+def _colour_label(code: object) -> Message | str:
     return msg(f"{LABEL_KEYS['colour']}.{code}") if code in VOCABULARY_LABELS["colour"] else str(code)
 
 
-def _arrow_type(col) -> pa.DataType:
+def _arrow_type(col: Col) -> pa.DataType:
     return {
         "int": pa.int64(),
         "float": pa.float64(),

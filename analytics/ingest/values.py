@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +40,12 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
+# text of one cell -> (value, None) or (None, what is wrong with it)
+Reader = Callable[[str], tuple[object, str | None]]
+# a whole column -> (values, which of them are right): the vectorised path of a parser
+Fast = Callable[[pa.Array], tuple[Any, np.ndarray]]
+
+
 @dataclass
 class Parsed:
     """A parsed column: values (Arrow, null where empty or wrong), which cells were empty, and the wrong
@@ -50,8 +57,8 @@ class Parsed:
     bad_message: list[str] = field(default_factory=list)
 
 
-def as_strings(raw) -> pa.Array:
-    """One contiguous string array, nulls as empty strings."""
+def as_strings(raw: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous string array, nulls as empty strings (a list of texts will do too)."""
     if isinstance(raw, pa.ChunkedArray):
         raw = raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
     if not isinstance(raw, pa.Array):
@@ -61,7 +68,7 @@ def as_strings(raw) -> pa.Array:
     return pc.fill_null(raw, "") if raw.null_count else raw
 
 
-def _mask(array) -> np.ndarray:
+def _mask(array: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -104,7 +111,7 @@ def _excel_error(value: str) -> Message | None:
 
 
 def map_distinct(
-    raw: pa.Array, fn: Callable[[str], tuple[object, str | None]], out_type: pa.DataType
+    raw: pa.Array, fn: Reader, out_type: pa.DataType
 ) -> tuple[pa.Array, np.ndarray, list[str | None], np.ndarray]:
     """fn applied once per distinct raw value: returns (values, bad mask, message per element or None)."""
     encoded = pc.dictionary_encode(raw)
@@ -120,7 +127,7 @@ def map_distinct(
 
 def _finish(
     raw: pa.Array,
-    values_np,
+    values_np: np.ndarray,
     empty: np.ndarray,
     bad: np.ndarray,
     messages_for: Callable[[np.ndarray], list[str]],
@@ -131,7 +138,9 @@ def _finish(
     return Parsed(values, empty, bad_index, messages_for(bad_index) if len(bad_index) else [])
 
 
-def _generic(raw, fn, arrow_type, fast: Callable | None = None, empty: np.ndarray | None = None) -> Parsed:
+def _generic(
+    raw: pa.Array, fn: Reader, arrow_type: pa.DataType, fast: Fast | None = None, empty: np.ndarray | None = None
+) -> Parsed:
     """The shared shape: blanks, formula cells without a value, an optional vectorised fast path that
     returns (values as numpy, ok mask), and fn(cleaned text) for the rest, once per distinct value."""
     raw = as_strings(raw)
@@ -159,7 +168,7 @@ def _generic(raw, fn, arrow_type, fast: Callable | None = None, empty: np.ndarra
     if len(rest):
         subset = raw.take(pa.array(rest))
 
-        def guarded(text: str):
+        def guarded(text: str) -> tuple[object, str | None]:
             text = clean(text)
             problem = _excel_error(text)
             return (None, problem) if problem else fn(text)
@@ -179,7 +188,7 @@ def _generic(raw, fn, arrow_type, fast: Callable | None = None, empty: np.ndarra
     if values is None:
         values = np.zeros(n, dtype=object) if arrow_type == pa.string() else np.zeros(n)
 
-    def messages_for(bad_index):
+    def messages_for(bad_index: np.ndarray) -> list[str]:
         return [formula_message(raw[int(i)].as_py()) if formula[i] else message_of[int(i)] for i in bad_index]
 
     return _finish(raw, values, empty, bad, messages_for, arrow_type)
@@ -187,7 +196,7 @@ def _generic(raw, fn, arrow_type, fast: Callable | None = None, empty: np.ndarra
 
 # ---------------------------------------------------------------------------------------------
 # text and identifiers
-def parse_text(raw, *, max_length: int = 2000) -> Parsed:
+def parse_text(raw: pa.Array, *, max_length: int = 2000) -> Parsed:
     """Free text (names, descriptions): trimmed, zero-width characters removed, otherwise kept as
     written (full-width brackets in a name stay). Vectorised: descriptions are mostly distinct."""
     raw = as_strings(raw)
@@ -208,18 +217,18 @@ def parse_text(raw, *, max_length: int = 2000) -> Parsed:
     return Parsed(values, empty, bad_index, messages)
 
 
-def parse_id(raw, *, max_length: int = 64, empty: np.ndarray | None = None) -> Parsed:
+def parse_id(raw: pa.Array, *, max_length: int = 64, empty: np.ndarray | None = None) -> Parsed:
     """Identifiers and phone numbers: text, never numbers (leading zeros and long digits survive);
     full-width characters folded, spaces trimmed."""
     raw = as_strings(raw)
 
-    def fast(r):
+    def fast(r: pa.Array) -> tuple[pa.Array, np.ndarray]:
         ascii_ok = _mask(pc.string_is_ascii(r))
         trimmed = pc.utf8_trim_whitespace(r)
         ok = ascii_ok & _mask(pc.less_equal(pc.utf8_length(trimmed), max_length))
         return trimmed, ok
 
-    def one(text):
+    def one(text: str) -> tuple[str | None, str | None]:
         text = nfkc(text)
         if len(text) > max_length:
             return None, msg("ingest.check.id_too_long", chars=len(text), limit=max_length)
@@ -244,7 +253,7 @@ def number_from_text(text: str, *, units: tuple[str, ...] = ()) -> float | None:
 
 
 def parse_number(
-    raw,
+    raw: pa.Array,
     *,
     integer: bool = False,
     minimum: float | None = None,
@@ -257,7 +266,7 @@ def parse_number(
     what = msg("ingest.check.integer" if integer else "ingest.check.number")
     limits = _limits_text(minimum, maximum)
 
-    def in_range(values):
+    def in_range(values: np.ndarray) -> np.ndarray:
         ok = np.ones(len(values), dtype=bool)
         if minimum is not None:
             ok &= values >= minimum
@@ -265,7 +274,7 @@ def parse_number(
             ok &= values <= maximum
         return ok
 
-    def fast(r):
+    def fast(r: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         pattern = r"^-?\d+$" if integer else r"^-?\d+(\.\d+)?$"
         ok = _mask(pc.match_substring_regex(r, pattern)) & _mask(pc.less_equal(pc.utf8_length(r), 15))
         values = np.zeros(len(r), dtype=np.int64 if integer else np.float64)
@@ -275,7 +284,7 @@ def parse_number(
             ok[idx] &= in_range(values[idx])
         return values, ok
 
-    def one(text):
+    def one(text: str) -> tuple[float | None, str | None]:
         value = number_from_text(text, units=units)
         if value is None:
             return None, msg("ingest.check.not_number", text=text, what=what)
@@ -288,7 +297,7 @@ def parse_number(
     return _generic(raw, one, arrow_type, fast, empty)
 
 
-def _limits_text(minimum, maximum) -> Message:
+def _limits_text(minimum: float | None, maximum: float | None) -> Message:
     if minimum is not None and maximum is not None:
         return msg("ingest.check.between", low=minimum, high=maximum)
     if minimum is not None:
@@ -321,11 +330,11 @@ def datetime_from_text(text: str) -> tuple[dt.datetime | None, str | None]:
         return None, msg("ingest.check.no_such_day", text=text)
 
 
-def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = None) -> Parsed:
+def parse_datetime(raw: pa.Array, *, date_only: bool = False, empty: np.ndarray | None = None) -> Parsed:
     raw = as_strings(raw)
     unit = "s"
 
-    def fast(r):
+    def fast(r: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         values = np.full(len(r), np.datetime64("NaT"), dtype="datetime64[s]")
         ok = np.zeros(len(r), dtype=bool)
         for pattern, fmt in (
@@ -383,7 +392,7 @@ def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = N
                 ok[where] = True
         return values, ok
 
-    def one(text):
+    def one(text: str) -> tuple[np.datetime64 | None, str | None]:
         value, problem = datetime_from_text(text)
         return (None, problem) if problem else (np.datetime64(value, "s"), None)
 
@@ -396,8 +405,8 @@ def parse_datetime(raw, *, date_only: bool = False, empty: np.ndarray | None = N
 # ---------------------------------------------------------------------------------------------
 # codes and references
 def parse_mapped(
-    raw,
-    lookup: Callable[[str], tuple[object, str | None]],
+    raw: pa.Array,
+    lookup: Reader,
     out_type: pa.DataType | None = None,
     empty: np.ndarray | None = None,
 ) -> Parsed:

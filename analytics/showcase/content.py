@@ -123,7 +123,7 @@ class Showcase:
     def short_name(self) -> str:
         return self.profile.get("short_name") or self.profile["name"]
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, **values: object) -> str:
         return text(key, self.lang, **values)
 
 
@@ -146,14 +146,17 @@ def default_period(
     return max(first, start), last
 
 
-def _period(con: duckdb.DuckDBPyConnection, start, end) -> tuple[dt.date, dt.date]:
+def _period(
+    con: duckdb.DuckDBPyConnection, start: dt.date | str | None, end: dt.date | str | None
+) -> tuple[dt.date, dt.date]:
     if start is None or end is None:
         default_start, default_end = default_period(con)
         start, end = start or default_start, end or default_end
-    start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
-    if start > end:
-        raise DataError(msg("err.showcase.period", start=start, end=end))
-    return start, end
+    first: dt.date = pd.Timestamp(start).date()
+    last: dt.date = pd.Timestamp(end).date()
+    if first > last:
+        raise DataError(msg("err.showcase.period", start=first, end=last))
+    return first, last
 
 
 # --- the story -----------------------------------------------------------------------------------
@@ -231,7 +234,7 @@ def set_story(
 # --- gathering the content -----------------------------------------------------------------------
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """numpy scalars as Python numbers, missing values as None."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -242,7 +245,7 @@ def _first(frame: pd.DataFrame) -> dict:
     return {k: _plain(v) for k, v in frame.iloc[0].items()} if len(frame) else {}
 
 
-def _services(con: duckdb.DuckDBPyConnection, filters: Filters, scope) -> pd.DataFrame:
+def _services(con: duckdb.DuckDBPyConnection, filters: Filters, scope: Scope | None) -> pd.DataFrame:
     frame = seeds.uptake(con, filters, ("seed_colour",), scope=scope).set_index("seed_colour")
     frame = frame.reindex(list(COLOURS))
     counts = [c for c in frame.columns if not c.endswith("_change")]
@@ -275,7 +278,7 @@ def _ranks(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, communi
     return pd.DataFrame(rows, columns=["metric", "value", "rank", "of"])
 
 
-def _partner_stories(con: duckdb.DuckDBPyConnection, filters: Filters, scope) -> pd.DataFrame:
+def _partner_stories(con: duckdb.DuckDBPyConnection, filters: Filters, scope: Scope | None) -> pd.DataFrame:
     """Per partner active in the community: activities, participants and the item it held most."""
     frame = seeds.uptake(con, filters, ("partner_id", "item_id"), scope=scope)
     frame = frame[frame["partner_id"].notna() & (frame["activities"] > 0)]
@@ -306,6 +309,9 @@ def content(
     start, end = _period(con, start, end)
     filters = Filters(start, end, community_ids=(community_id,))
     previous = filters.previous()
+    if previous is None or previous.start is None or previous.end is None:
+        # _period gave both ends, so the period always has one of equal length before it
+        raise DataError(msg("err.showcase.period", start=start, end=end))
 
     communities = places.community_list(con, scope=scope)
     row = communities[communities["community_id"] == community_id]
@@ -442,7 +448,7 @@ def _with_highlights(s: Showcase, partner_stories: pd.DataFrame) -> Showcase:
     return replace(s, highlights=tuple(lines) or (s.t("highlight.none"),))
 
 
-def measure_value(metric: str, value, lang: str = "zh") -> str:
+def measure_value(metric: str, value: object, lang: str = "zh") -> str:
     if metric in RATE_MEASURES:
         return pct(value)
     if metric == "satisfaction":

@@ -39,6 +39,7 @@ benchmark compare both answers).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import duckdb
 
@@ -191,7 +192,10 @@ def ready(con: db.Queryable) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # what a query reads instead of a fact table
-def _split(start: dt.date | None, end: dt.date | None):
+_Range = tuple[dt.date | None, dt.date | None]  # [lo, hi), None = open
+
+
+def _split(start: dt.date | None, end: dt.date | None) -> tuple[_Range | None, list[_Range]]:
     """A period (inclusive dates, None = open) as its whole months [lo, hi) (None when it holds no whole
     month; an open end stays None) and the ranges of days [lo, hi) left at its edges."""
     end_excl = None if end is None else end + dt.timedelta(days=1)
@@ -199,15 +203,16 @@ def _split(start: dt.date | None, end: dt.date | None):
     hi = end_excl if end_excl is None or end_excl.day == 1 else end_excl.replace(day=1)
     if lo is not None and hi is not None and lo >= hi:
         return None, [(start, end_excl)]
-    edges = []
-    if start is not None and start < lo:
+    edges: list[_Range] = []
+    # lo (hi) is None only with an open start (end)
+    if start is not None and lo is not None and start < lo:
         edges.append((start, lo))
-    if end_excl is not None and hi < end_excl:
+    if end_excl is not None and hi is not None and hi < end_excl:
         edges.append((hi, end_excl))
     return (lo, hi), edges
 
 
-def _range(column: str, lo, hi, name: str) -> Sql:
+def _range(column: str, lo: dt.date | None, hi: dt.date | None, name: str) -> Sql:
     parts = []
     if lo is not None:
         parts.append(Sql(f"{column} >= ${name}_lo", {f"{name}_lo": lo}))
@@ -216,7 +221,9 @@ def _range(column: str, lo, hi, name: str) -> Sql:
     return Sql.join(parts)
 
 
-def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> Sql:
+def source(
+    kind: str, periods: Iterable[tuple[dt.date | None, dt.date | None]], *, grain: str = "month", prefix: str = "src"
+) -> Sql:
     """A subquery to read FROM instead of the `kind` fact table ('cases': grid_cases, 'activities':
     seed_activities; 'case_hours': the closed cases' buckets of time to close, with their count in
     `cases`) for the given periods — (start, end) pairs of inclusive dates, None for an open end,
@@ -230,7 +237,8 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
     columns, daily = f"{keys}, {', '.join(_SUMS[kind])}", f"{keys}, {_DAILY_SUMS[kind]}"
     if grain == "day":
         return Sql(f"(SELECT day, {daily} FROM rollup_{kind})")
-    months, days = [], []
+    months: list[_Range] = []
+    days: list[_Range] = []
     for start, end in periods:
         whole, edges = _split(start, end)
         if whole is not None:
@@ -257,6 +265,6 @@ def source(kind: str, periods, *, grain: str = "month", prefix: str = "src") -> 
     return Sql.compose("({union})", union=Sql.join(branches, "\n            UNION ALL "))
 
 
-def latest(con: duckdb.DuckDBPyConnection):
+def latest(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """The data's latest moment as recorded at the last refresh (only meaningful while `ready`)."""
     return db.scalar(con, "SELECT latest FROM rollup_state WHERE id = 1", record=False)
