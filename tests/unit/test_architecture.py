@@ -24,7 +24,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("analytics.funnel", "analytics.places", "analytics.overview"),
     ("analytics.seeds", "analytics.cases", "analytics.geo"),
     ("analytics.grids",),
-    ("analytics.contest",),
+    ("analytics.contest", "analytics.compare"),
     ("analytics.showcase", "analytics.explore"),
     ("analytics.refresh",),
     ("analytics.demo", "analytics.ingest"),
