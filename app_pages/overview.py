@@ -1,7 +1,7 @@
 import streamlit as st
 
 from analytics import overview
-from ui import data, fmt, palette
+from ui import comparison, data, fmt, palette
 from ui.filters import current
 from ui.i18n import has, t
 from ui.layout import page_header
@@ -12,16 +12,23 @@ page_header("overview.title", "overview.caption")
 filters = current()
 numbers = data.call(overview.headline, filters, scope=scope()).set_index("metric")
 trend = data.call(overview.monthly_trend, filters, scope=scope())
+beside = comparison.figures()  # a secretary's subdistrict, grid and rank figures; None for other roles
 
 if numbers.loc["cases", "current"] == 0 and numbers.loc["activities", "current"] == 0:
     st.info(t("common.no_data"))
     st.stop()
 
 
+def written(metric: str, value: float) -> str:
+    if metric in overview.RATE_METRICS:
+        return fmt.pct(value)
+    return f"{value:.2f}" if metric == "satisfaction" else fmt.number(value)
+
+
 def show(metric: str, column) -> None:
     now, before = numbers.loc[metric, "current"], numbers.loc[metric, "previous"]
     is_rate = metric in overview.RATE_METRICS
-    value = fmt.pct(now) if is_rate else f"{now:.2f}" if metric == "satisfaction" else fmt.number(now)
+    value = written(metric, now)
     delta = fmt.change(now, before, as_points=is_rate)
     if metric == "satisfaction" and delta is not None:
         delta = f"{now - before:+.2f}"
@@ -38,6 +45,7 @@ def show(metric: str, column) -> None:
             help=t(help_key) if has(help_key) else None,
             delta_color="off" if metric == "residents" else "normal",
         )
+        comparison.caption(metric, beside, lambda v: written(metric, v))
 
 
 for row in (overview.METRICS[:4], overview.METRICS[4:]):

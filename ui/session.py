@@ -1,10 +1,14 @@
-"""Who is using the app in this browser session (set by ui.auth.gate on every run)."""
+"""Who is using the app in this browser session (set by ui.auth.gate on every run), and whose numbers
+the pages show: the subdistrict's, or for a secretary her own community's (named on every title)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from analytics import places
 from analytics.access import Scope
+from ui import data
+from ui.i18n import t
 
 
 def scope() -> Scope:
@@ -17,3 +21,34 @@ def scope() -> Scope:
 def username() -> str:
     account = st.session_state.get("auth_account")
     return account.username if account else "demo:" + scope().role
+
+
+def own_community() -> dict[str, str] | None:
+    """A secretary's community (community_id, name, short_name, grid_id, grid_name), else None."""
+    community = scope().restricted_community
+    if community is None:
+        return None
+    found = data.call(places.community_list)
+    row = found[found["community_id"] == community]
+    if row.empty:
+        return None
+    first = row.iloc[0]
+    short = first["short_name"] if isinstance(first["short_name"], str) and first["short_name"] else first["name"]
+    return {
+        "community_id": community,
+        "name": str(first["name"]),
+        "short_name": str(short),
+        "grid_id": str(first["grid_id"]),
+        "grid_name": str(first["grid_name"]),
+    }
+
+
+def scope_label() -> str:
+    """Whose numbers a page shows: "江川路街道", or a secretary's "本居民区 · 鹤北一居"."""
+    own = own_community()
+    return t("scope.own", name=own["short_name"]) if own else t("scope.subdistrict")
+
+
+def scoped(key: str, **values: object) -> str:
+    """t(key) with its {where} filled in by scope_label(): every title that names whose numbers it shows."""
+    return t(key, where=scope_label(), **values)

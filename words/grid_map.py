@@ -1,6 +1,7 @@
 STRINGS = {
     "grid_map.nav": ("网格地图", "Grid map"),
     "grid_map.title": ("七个片区网格 · 地图", "The seven area grids · map"),
+    "grid_map.title.own": ("{where} · 在地图上", "{where} · on the map"),
     "grid_map.caption": ("点击地图上的网格查看详情", "click a grid on the map for its details"),
     "grid_map.metric": ("地图着色指标", "Colour the map by"),
     "grid_map.layers": ("图层", "Layers"),

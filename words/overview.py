@@ -1,6 +1,6 @@
 STRINGS = {
     "overview.nav": ("总览", "Overview"),
-    "overview.title": ("江川路街道 · 总览", "Jiangchuan Road · Overview"),
+    "overview.title": ("{where} · 总览", "{where} · Overview"),
     "overview.caption": ("与上一同长周期相比", "compared with the previous period of equal length"),
     "overview.metric.residents": ("常住人口", "Residents"),
     "overview.metric.activities": ("四色种子活动", "Seed activities"),
