@@ -22,12 +22,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics import grids, overview
+from analytics import cases, grids, overview
 from analytics.core import connection as db
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
 
 COLUMNS = ("metric", "subdistrict", "grid", "rank", "of")
+SCORE_COLUMNS = ("metric", "subdistrict", "grid")
 MIN_GRID_COMMUNITIES = 3
 # overview metric -> the community_summary measure it is ranked on (higher is better for each)
 RANKED = {
@@ -91,3 +92,22 @@ def _ranks(con: duckdb.DuckDBPyConnection, filters: Filters, community_id: str) 
         ranked = values.rank(ascending=False, method="min")
         places[metric] = (float(ranked[mine].iloc[0]), float(values.notna().sum()))
     return places
+
+
+def scores(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None) -> pd.DataFrame:
+    """The CityScore (cases.scores, no grouping) beside a secretary's own: a row per metric with the
+    subdistrict's score (the leader's) and her grid's (NaN in a grid too small to hide a neighbour).
+    Any other scope: no rows."""
+    grid = home_grid(con, scope)
+    if grid is None:
+        return pd.DataFrame(columns=list(SCORE_COLUMNS))
+    grid_id, _, size = grid
+    everywhere = filters.replace(grid_ids=None, community_ids=None)
+    whole = cases.scores(con, everywhere, ()).set_index("metric")["score"]
+    if size >= MIN_GRID_COMMUNITIES:
+        mine = cases.scores(con, everywhere.replace(grid_ids=(grid_id,)), ("grid_id",))
+        in_grid = mine[mine["grid_id"] == grid_id].set_index("metric")["score"].reindex(whole.index)
+    else:
+        in_grid = pd.Series(float("nan"), index=whole.index)
+    frame = pd.DataFrame({"subdistrict": whole.astype(float), "grid": in_grid.astype(float)})
+    return frame.rename_axis("metric").reset_index()[list(SCORE_COLUMNS)]

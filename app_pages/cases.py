@@ -1,19 +1,28 @@
 import math
+from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
-from analytics import cases, places
+from analytics import cases, compare, places
 from analytics.core.errors import DataError
 from ui import cases_view as view
-from ui import data, downloads, fmt
+from ui import comparison, data, downloads, fmt
 from ui.filters import current
 from ui.i18n import said, t
 from ui.layout import page_header
-from ui.session import scope
+from ui.session import own_community, scope, scoped
 
 page_header("cases.title", "cases.motto")
 st.caption(t("cases.definition"))
 filters, who = current(), scope()
+own = own_community()
+
+
+def call(fn: Callable[..., pd.DataFrame], *args: object, **kwargs: object) -> pd.DataFrame:
+    """data.call, with a secretary's rows "by grid" named as her community's."""
+    return comparison.own_rows(data.call(fn, *args, **kwargs))
+
 
 total = data.call(cases.resolution, filters, (), scope=who).iloc[0]
 if total["cases"] == 0:
@@ -44,15 +53,27 @@ for column, metric in zip(columns[1:4], cases.TARGET_METRICS):
         border=True,
     )
 columns[4].metric(t("cases.kpi.open"), fmt.number(total["open"]), border=True)
+beside = comparison.figures()  # a secretary's subdistrict and grid figures and her rank; None otherwise
+with columns[0]:
+    comparison.caption("cases", beside, fmt.number)
+for column, metric in zip(columns[1:3], ("in_grid_rate", "in_community_rate")):
+    with column:
+        comparison.caption(metric, beside, fmt.pct)
 
 # --- CityScore: who is on target ------------------------------------------------------------
 st.subheader(t("cases.score.header"))
 st.caption(t("cases.score.caption"))
-by_grid = data.call(cases.scores, filters, ("grid_id",), scope=who)
-whole = data.call(cases.scores, filters, (), scope=who)
-by_grid_month = data.call(cases.scores, filters, ("grid_id", "month"), scope=who)
-by_month = data.call(cases.scores, filters, ("month",), scope=who)
+by_grid = call(cases.scores, filters, ("grid_id",), scope=who)
+whole = call(cases.scores, filters, (), scope=who)
+by_grid_month = call(cases.scores, filters, ("grid_id", "month"), scope=who)
+by_month = call(cases.scores, filters, ("month",), scope=who)
+if own:  # under her scope every grid row is her community again: shown once, under her name
+    by_grid, by_grid_month = by_grid.iloc[0:0], by_grid_month.iloc[0:0]
 view.score_tiles(by_grid, whole)
+if own:
+    beside_score = comparison.score_line(data.call(compare.scores, filters, scope=who))
+    if beside_score:
+        st.caption(beside_score, help=t("scope.compare_help"))
 metric = (
     st.segmented_control(
         t("cases.score.metric"),
@@ -69,36 +90,36 @@ data_and_downloads(by_grid_month, "cases.file.scores", "cases_scores")
 # --- where matters are settled --------------------------------------------------------------
 st.subheader(t("cases.flow.header"))
 st.caption(t("cases.flow.caption"))
-flows = data.call(cases.flows, filters, scope=who)
-resolution_by_grid = data.call(cases.resolution, filters, ("grid_id",), scope=who)
+flows = call(cases.flows, filters, scope=who)
+resolution_by_grid = call(cases.resolution, filters, ("grid_id",), scope=who)
 left, right = st.columns([3, 2])
 left.plotly_chart(view.sankey(flows), key="cases_sankey")
 with right:
-    st.markdown(f"**{t('cases.flow.by_grid')}**")
+    st.markdown(f"**{scoped('cases.flow.by_grid')}**")
     st.plotly_chart(view.level_mix(resolution_by_grid), key="cases_level_mix")
 data_and_downloads(
-    data.call(cases.resolution, filters, ("grid_id", "category"), scope=who), "cases.file.flows", "cases_flows"
+    call(cases.resolution, filters, ("grid_id", "category"), scope=who), "cases.file.flows", "cases_flows"
 )
 
 # --- time to close --------------------------------------------------------------------------
 st.subheader(t("cases.time.header"))
 st.caption(t("cases.time.caption"))
-time_by_category = data.call(cases.time_to_close, filters, ("category",), scope=who)
-time_by_grid = data.call(cases.time_to_close, filters, ("grid_id",), scope=who)
+time_by_category = call(cases.time_to_close, filters, ("category",), scope=who)
+time_by_grid = call(cases.time_to_close, filters, ("grid_id",), scope=who)
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('cases.time.by_category')}**")
     st.plotly_chart(view.time_bars(time_by_category, "category"), key="cases_time_category")
 with right:
-    st.markdown(f"**{t('cases.time.by_grid')}**")
+    st.markdown(f"**{scoped('cases.time.by_grid')}**")
     st.plotly_chart(view.time_bars(time_by_grid, "grid_id"), key="cases_time_grid")
 data_and_downloads(
-    data.call(cases.time_to_close, filters, ("grid_id", "category"), scope=who), "cases.file.time", "cases_time"
+    call(cases.time_to_close, filters, ("grid_id", "category"), scope=who), "cases.file.time", "cases_time"
 )
 
 # --- the open backlog -----------------------------------------------------------------------
 st.subheader(t("cases.backlog.header"))
-backlog_total = data.call(cases.open_backlog, filters, (), scope=who).iloc[0]
+backlog_total = call(cases.open_backlog, filters, (), scope=who).iloc[0]
 if backlog_total["open"] == 0:
     st.success(t("cases.backlog.none"))
 else:
@@ -110,10 +131,10 @@ else:
         t("cases.backlog.over_30"), fmt.number(backlog_total["age_31_90"] + backlog_total["age_over_90"]), border=True
     )
     chart.plotly_chart(
-        view.backlog_bars(data.call(cases.open_backlog, filters, ("grid_id",), scope=who)), key="cases_backlog"
+        view.backlog_bars(call(cases.open_backlog, filters, ("grid_id",), scope=who)), key="cases_backlog"
     )
     st.markdown(f"**{t('cases.backlog.oldest')}**")
-    oldest = data.call(cases.oldest_open, filters, scope=who)
+    oldest = call(cases.oldest_open, filters, scope=who)
     st.dataframe(
         view.readable(oldest.drop(columns=["grid_id", "community_id"])),
         hide_index=True,
@@ -121,19 +142,19 @@ else:
         key="cases_oldest",
     )
     downloads.buttons(
-        view.readable(data.call(cases.oldest_open, filters, limit=100_000, scope=who)),
+        view.readable(call(cases.oldest_open, filters, limit=100_000, scope=who)),
         t("cases.file.backlog"),
         key="cases_backlog_dl",
     )
 
 # --- urgent matters on their own ------------------------------------------------------------
 st.subheader(t("cases.urgent.header"))
-urgent_total = data.call(cases.urgent_matters, filters, (), scope=who).iloc[0]
+urgent_total = call(cases.urgent_matters, filters, (), scope=who).iloc[0]
 if urgent_total["cases"] == 0:
     st.info(t("cases.urgent.none"))
 else:
     st.caption(t("cases.urgent.caption"))
-    urgent_by_grid = data.call(cases.urgent_matters, filters, ("grid_id",), scope=who)
+    urgent_by_grid = call(cases.urgent_matters, filters, ("grid_id",), scope=who)
     numbers, chart = st.columns([1, 3])
     numbers.metric(t("cases.urgent.cases"), fmt.number(urgent_total["cases"]), border=True)
     numbers.metric(
@@ -154,13 +175,13 @@ else:
 # --- satisfaction ---------------------------------------------------------------------------
 st.subheader(t("cases.sat.header"))
 st.caption(t("cases.sat.caption"))
-sat = {by: data.call(cases.satisfaction, filters, (by,), scope=who) for by in ("category", "grid_id", "level")}
+sat = {by: call(cases.satisfaction, filters, (by,), scope=who) for by in ("category", "grid_id", "level")}
 for column, by in zip(st.columns(3), sat):
     with column:
-        st.markdown(f"**{t('cases.sat.by_' + ('grid' if by == 'grid_id' else by))}**")
+        st.markdown(f"**{scoped('cases.sat.by_' + ('grid' if by == 'grid_id' else by))}**")
         st.plotly_chart(view.satisfaction_bars(sat[by], by), key=f"cases_sat_{by}")
 data_and_downloads(
-    data.call(cases.satisfaction, filters, ("grid_id", "category"), scope=who), "cases.file.satisfaction", "cases_sat"
+    call(cases.satisfaction, filters, ("grid_id", "category"), scope=who), "cases.file.satisfaction", "cases_sat"
 )
 
 # --- one grid's communities -----------------------------------------------------------------
@@ -169,7 +190,7 @@ grid_names = data.call(places.grid_list).set_index("grid_id")["name"]
 choices = list(filters.grid_ids or grid_names.index)
 grid_id = st.selectbox(t("cases.comm.grid"), choices, format_func=lambda g: grid_names.get(g, g), key="cases_grid")
 st.caption(t("cases.comm.caption"))
-communities = data.call(cases.community_table, filters, grid_id, scope=who)
+communities = call(cases.community_table, filters, grid_id, scope=who)
 shown = view.readable(communities.drop(columns=["community_id"]))
 st.dataframe(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
 downloads.buttons(

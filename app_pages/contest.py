@@ -9,7 +9,7 @@ from ui.i18n import t
 from ui.layout import page_header
 from ui.session import scope
 
-page_header("contest.title", "contest.caption", scoped=False)
+page_header("contest.title", "contest.caption", own_label=False)
 
 rounds = data.call(contest.rounds, scope=scope())
 if rounds.empty:

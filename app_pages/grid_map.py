@@ -6,16 +6,20 @@ from plotly.subplots import make_subplots
 
 from analytics import geo, grids, places
 from analytics.core.errors import DataError
-from ui import charts, data, downloads, fmt, maps
+from ui import charts, comparison, data, downloads, fmt, maps
 from ui.contest_view import md
 from ui.filters import current
 from ui.i18n import label, said, t
 from ui.layout import page_header
-from ui.session import scope
+from ui.session import own_community, scope, scope_label, scoped
 
 page_header("grid_map.title", "grid_map.caption")
 filters = current()
 summary = data.call(grids.grid_summary, filters, scope=scope())
+own = own_community()
+if own:  # a secretary's numbers are her community's only: her row says so on the map, in the table and lists
+    summary = summary.assign(name=summary["name"].where(summary["grid_id"] != own["grid_id"], scope_label()))
+beside = comparison.figures()  # a secretary's subdistrict and grid figures and her rank; None otherwise
 names = dict(zip(summary["grid_id"], summary["name"]))
 METRICS = list(grids.METRICS)
 
@@ -110,7 +114,7 @@ else:
 
 # ---------------------------------------------------------------------------------------------
 # all grids in one table
-st.subheader(t("grid_map.table"))
+st.subheader(scoped("grid_map.table"))
 columns = {
     "name": t("grid_map.col.grid"),
     "residents": t("grid_map.col.residents"),
@@ -141,11 +145,11 @@ config.update(
 )
 config[columns["satisfaction"]] = st.column_config.NumberColumn(format="%.2f")
 st.dataframe(table, hide_index=True, column_config=config, key="grid_map_table")
-downloads.buttons(table, t("grid_map.file.summary"), key="grid_map_summary_dl")
+downloads.buttons(table, scoped("grid_map.file.summary"), key="grid_map_summary_dl")
 
 # ---------------------------------------------------------------------------------------------
 # the drill-down: one grid, or two side by side
-st.subheader(t("grid_map.detail"))
+st.subheader(scoped("grid_map.detail"))
 pick_left, pick_right = st.columns(2)
 focus = pick_left.selectbox(
     t("grid_map.focus"),
@@ -186,9 +190,11 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
         for pair in (("in_grid_rate", "in_community_rate"), ("activities_per_1k", "satisfaction")):
             for m, cell in zip(pair, st.columns(2)):
                 cell.metric(metric_name(m), maps.metric_text(m, row[m]), border=True, help=t(f"grid_map.help.{m}"))
+                with cell:
+                    comparison.caption(m, beside, lambda v, m=m: maps.metric_text(m, v))
 
         ranking = rankings[grid_id]
-        st.markdown(f"**{t('grid_map.ranking', metric=metric_name(metric))}**")
+        st.markdown(f"**{scoped('grid_map.ranking', metric=metric_name(metric))}**")
         if not ranking.empty:
             ordered = ranking.iloc[::-1]
             figure = make_subplots()
@@ -285,7 +291,7 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
 
 
 if not chosen:
-    st.info(t("grid_map.detail_hint"))
+    st.info(scoped("grid_map.detail_hint"))
 elif len(chosen) == 1:
     show_grid(chosen[0], st.container(), compact=False)
 else:

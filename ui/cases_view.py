@@ -17,6 +17,7 @@ import streamlit as st
 
 from ui import charts, fmt
 from ui.i18n import has, label, t
+from ui.session import scoped
 
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS_AND_OPEN = ("grid", "community", "street", "district", "open")
@@ -118,11 +119,11 @@ def column_config(frame: pd.DataFrame) -> dict:
 # CityScore
 def score_heatmap(by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str) -> go.Figure:
     """Rows: the whole subdistrict, then each grid; columns: months; colour: score in steps."""
-    whole = by_month[by_month["metric"] == metric].assign(place=t("cases.score.subdistrict"))
+    whole = by_month[by_month["metric"] == metric].assign(place=scoped("cases.score.subdistrict"))
     grids = by_grid_month[by_grid_month["metric"] == metric].assign(place=by_grid_month["grid_name"].map(short_grid))
     frame = pd.concat([whole, grids], ignore_index=True)
     frame["month_label"] = frame["month"].map(month_label)
-    places = [t("cases.score.subdistrict"), *dict.fromkeys(grids["place"])]
+    places = [scoped("cases.score.subdistrict"), *dict.fromkeys(grids["place"])]
     months = sorted(frame["month_label"].unique())
     wide = frame.pivot(index="place", columns="month_label", values="score").reindex(index=places, columns=months)
     hover = (
@@ -185,7 +186,7 @@ def _score_hover(row: Any, metric: str) -> str:
 def score_tiles(by_grid: pd.DataFrame, whole: pd.DataFrame, per_row: int = 4) -> None:
     """One tile per place (the whole subdistrict first): its overall score against the 1.00 line, the two
     rates and their targets in the tooltip. Rows of `per_row`, so that grid names are never cut off."""
-    places = [(t("cases.score.subdistrict"), whole)]
+    places = [(scoped("cases.score.subdistrict"), whole)]
     for grid_id, name in by_grid[["grid_id", "grid_name"]].drop_duplicates().itertuples(index=False):
         places.append((short_grid(name), by_grid[by_grid["grid_id"] == grid_id]))
     for start in range(0, len(places), per_row):

@@ -13,7 +13,7 @@ from analytics import compare
 from ui import data
 from ui.filters import current
 from ui.i18n import t
-from ui.session import own_community, scope
+from ui.session import own_community, scope, scope_label
 
 # metrics ranked on uptake per 1,000 residents rather than on the count the tile shows
 PER_1K = {metric for metric, measure in compare.RANKED.items() if measure.endswith("_per_1k")}
@@ -46,3 +46,23 @@ def caption(metric: str, figures: pd.DataFrame | None, show: Callable[[float], s
     said = line(metric, figures, show)
     if said:
         st.caption(said, help=t("scope.compare_help"))
+
+
+def own_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A secretary's rows "by grid" are her community's alone: named so on every chart and table, never
+    under her grid's name."""
+    if own_community() is None or "grid_name" not in frame.columns:
+        return frame
+    return frame.assign(grid_name=scope_label())
+
+
+def score_line(figures: pd.DataFrame | None, metric: str = "cityscore") -> str | None:
+    """ "全街道 1.03 · 鹤庆片区网格 1.10": the CityScore beside a secretary's own (analytics.compare.scores)."""
+    own = own_community()
+    if figures is None or own is None or figures.empty:
+        return None
+    row = figures.set_index("metric").loc[metric]
+    bits = [t("scope.vs_subdistrict", value=f"{float(row['subdistrict']):.2f}")]
+    if not math.isnan(float(row["grid"])):
+        bits.append(t("scope.vs_grid", grid=own["grid_name"], value=f"{float(row['grid']):.2f}"))
+    return " · ".join(bits)

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import places
 from analytics.access import Scope
 from ui import data
-from ui.i18n import t
+from ui.i18n import has, t
 
 
 def scope() -> Scope:
@@ -50,5 +50,8 @@ def scope_label() -> str:
 
 
 def scoped(key: str, **values: object) -> str:
-    """t(key) with its {where} filled in by scope_label(): every title that names whose numbers it shows."""
-    return t(key, where=scope_label(), **values)
+    """The text that says whose numbers follow: `key` with {where} = scope_label(), or for a secretary
+    `<key>.own` where the usual text names the subdistrict, its grids or "all seven" over her numbers."""
+    own_key = f"{key}.own"
+    chosen = own_key if has(own_key) and own_community() else key
+    return t(chosen, where=scope_label(), **values)

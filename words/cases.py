@@ -36,6 +36,7 @@ STRINGS = {
         "1.00 is exactly on target; above is ahead (green), below is behind (red). The overall score averages the in-grid and in-community scores; see the targets at the bottom of the page.",
     ),
     "cases.score.subdistrict": ("全街道", "Whole subdistrict"),
+    "cases.score.subdistrict.own": ("{where}", "{where}"),
     "cases.score.delta_description": ("较达标线 1.00", "vs. the 1.00 line"),
     "cases.score.tile_help": (
         "小事不出网格 {in_grid}（目标 {in_grid_target}）；急事不出社区 {in_community}（目标 {in_community_target}）；已办结 {closed} 件。",
@@ -63,6 +64,7 @@ STRINGS = {
         "Categories on the left, the level that settled them on the right (including still open); wider means more.",
     ),
     "cases.flow.by_grid": ("各网格办结层级构成（已办结事务）", "Level mix per grid (closed matters)"),
+    "cases.flow.by_grid.own": ("{where} · 办结层级构成（已办结事务）", "{where} · level mix (closed matters)"),
     # time to close
     "cases.time.header": ("办结用时", "Time to close"),
     "cases.time.caption": (
@@ -73,6 +75,7 @@ STRINGS = {
     "cases.time.p90": ("P90（九成办结）", "P90 (nine in ten)"),
     "cases.time.by_category": ("按事务类别", "By category"),
     "cases.time.by_grid": ("按网格", "By grid"),
+    "cases.time.by_grid.own": ("{where}", "{where}"),
     # backlog
     "cases.backlog.header": ("未办结事务", "Still open"),
     "cases.backlog.caption": (
@@ -107,6 +110,7 @@ STRINGS = {
     ),
     "cases.sat.by_category": ("按事务类别", "By category"),
     "cases.sat.by_grid": ("按网格", "By grid"),
+    "cases.sat.by_grid.own": ("{where}", "{where}"),
     "cases.sat.by_level": ("按办结层级", "By level settled"),
     "cases.sat.hover": (
         "{name}<br>平均 {score} 分<br>不满意 {unsatisfied}<br>回访 {surveyed} 件",

@@ -103,6 +103,7 @@ STRINGS = {
     "grid_map.tip.joined": ("加入时间：{date}", "Joined: {date}"),
     # the table of all grids
     "grid_map.table": ("七个网格一览", "All seven grids"),
+    "grid_map.table.own": ("{where} · 一览", "{where} · summary"),
     "grid_map.col.grid": ("网格", "Grid"),
     "grid_map.col.residents": ("常住人口", "Residents"),
     "grid_map.col.communities": ("居民区数", "Communities"),
@@ -117,18 +118,28 @@ STRINGS = {
     "grid_map.col.kind": ("类型", "Kind"),
     "grid_map.col.served_communities": ("覆盖居民区", "Communities served"),
     "grid_map.file.summary": ("七个网格一览", "grids_summary"),
+    "grid_map.file.summary.own": ("本居民区一览", "our_community_summary"),
     # drill-down
     "grid_map.col.percent": ("{name}（%）", "{name} (%)"),
+    "grid_map.detail_hint.own": (
+        "在地图上点击{where}所在的网格，或在上方选择，即可查看{where}的逐月走势、主要服务项目和合伙人单位。",
+        "Click your community's grid on the map, or pick it above, for {where}'s months, main services and partners.",
+    ),
     "grid_map.detail_hint": (
         "在地图上点击一个网格，或在上方选择，即可查看它的居民区排名、逐月走势、主要服务项目和合伙人单位；再选一个网格可并排对比。",
         "Click a grid on the map or pick one above to see its communities ranked, its months, its main service items and partners; pick a second grid to compare side by side.",
     ),
     "grid_map.detail": ("网格详情", "Grid details"),
+    "grid_map.detail.own": ("{where} · 详情", "{where} · details"),
     "grid_map.focus": ("查看网格", "Grid"),
     "grid_map.compare": ("并排对比", "Side by side with"),
     "grid_map.compare_none": ("不对比", "No comparison"),
     "grid_map.rank_metric": ("居民区排名依据", "Rank communities by"),
     "grid_map.ranking": ("居民区排名：{metric}", "Communities ranked: {metric}"),
+    "grid_map.ranking.own": (
+        "{where}：{metric}（在全街道居民区中的位次见总览）",
+        "{where}: {metric} (your place among all communities: see the overview)",
+    ),
     "grid_map.trend": ("逐月走势", "Month by month"),
     "grid_map.trend.activities": ("四色种子活动（场）", "Seed activities"),
     "grid_map.trend.cases": ("网格事务（件）", "Grid matters"),

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from analytics import compare, grids, overview
+from analytics import cases, compare, grids, overview
 from analytics.access import Scope
 from analytics.filters import Filters
 
@@ -64,3 +64,14 @@ def test_a_grid_too_small_hides_the_neighbour(demo_con, monkeypatch):
     mine = compare.headline(demo_con, YEAR, scope=Scope("secretary", "C30"))
     assert mine["grid"].isna().all()
     assert mine["subdistrict"].notna().all()
+
+
+@pytest.mark.parametrize("community,grid", [("C30", "G7"), ("C05", "G2")])
+def test_scores_beside_hers_are_the_leaders(demo_con, community, grid):
+    mine = compare.scores(demo_con, YEAR, scope=Scope("secretary", community)).set_index("metric")
+    leader = cases.scores(demo_con, YEAR, (), scope=Scope("leader")).set_index("metric")["score"]
+    pd.testing.assert_series_equal(mine["subdistrict"], leader.astype(float), check_names=False)
+    by_grid = cases.scores(demo_con, YEAR, ("grid_id",), scope=Scope("leader"))
+    theirs = by_grid[by_grid["grid_id"] == grid].set_index("metric")["score"]
+    pd.testing.assert_series_equal(mine["grid"], theirs.astype(float), check_names=False)
+    assert compare.scores(demo_con, YEAR, scope=Scope("leader")).empty
