@@ -1,14 +1,14 @@
 import streamlit as st
 
 from analytics import places, seeds
-from ui import data, downloads, fmt
+from ui import comparison, data, downloads, fmt
 from ui import seed_charts as charts
 from ui import seed_selection as selection
 from ui.contest_view import md  # imported names: text, never markdown
 from ui.filters import current
 from ui.i18n import label, t
 from ui.layout import page_header
-from ui.session import scope
+from ui.session import scope, scoped
 
 page_header("seeds.title", "seeds.caption")
 colour, community = selection.picks()
@@ -19,7 +19,7 @@ by_community = selection.narrow(base, colour, None)  # the funnel keeps every co
 
 
 def download(frame, part: str, key: str, *, narrow: bool = False) -> None:
-    name = t("seeds.download_name", part=part, start=base.start or "", end=base.end or "")
+    name = scoped("seeds.download_name", part=part, start=base.start or "", end=base.end or "")
     with st.container() if narrow else st.columns([2, 3])[0]:
         downloads.buttons(frame, name, key=f"seeds_dl_{key}")
 
@@ -47,6 +47,7 @@ totals = data.call(seeds.uptake, everything, (), scope=scope()).iloc[0]
 if totals["activities"] == 0 and totals.get("activities_prev", 0) == 0:
     st.info(t("seeds.no_data"))
     st.stop()
+beside = comparison.figures(everything)  # a secretary's subdistrict, grid and rank figures; None otherwise
 for metric, column in zip(seeds.METRICS, st.columns(4)):
     before = totals.get(f"{metric}_prev")
     column.metric(
@@ -56,6 +57,8 @@ for metric, column in zip(seeds.METRICS, st.columns(4)):
         border=True,
         help=t(f"seeds.help.{metric}") if metric in ("participants", "volunteers") else None,
     )
+    with column:
+        comparison.caption(metric, beside, fmt.number)
 
 # --- each colour: totals and trend ------------------------------------------------------------
 st.subheader(t("seeds.by_colour"))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare
+from analytics.core.filters import Filters
 from ui import data
 from ui.filters import current
 from ui.i18n import t
@@ -19,12 +20,12 @@ from ui.session import own_community, scope, scope_label
 PER_1K = {metric for metric, measure in compare.RANKED.items() if measure.endswith("_per_1k")}
 
 
-def figures() -> pd.DataFrame | None:
-    """analytics.compare.headline for the session's scope, indexed by metric; None for every role but a
-    secretary's."""
+def figures(filters: Filters | None = None) -> pd.DataFrame | None:
+    """analytics.compare.headline for the session's scope and `filters` (the sidebar's by default),
+    indexed by metric; None for every role but a secretary's."""
     if own_community() is None:
         return None
-    return data.call(compare.headline, current(), scope=scope()).set_index("metric")
+    return data.call(compare.headline, filters or current(), scope=scope()).set_index("metric")
 
 
 def line(metric: str, figures: pd.DataFrame | None, show: Callable[[float], str]) -> str | None:

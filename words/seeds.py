@@ -1,6 +1,7 @@
 STRINGS = {
     "seeds.nav": ("四色种子", "Four-colour seeds"),
     "seeds.title": ("四色种子 · 服务覆盖与合伙人", "Four-colour seeds · reach and partners"),
+    "seeds.title.own": ("{where} · 四色种子", "{where} · four-colour seeds"),
     "seeds.caption": (
         "红色党建便民、绿色环保、白色健康、蓝色志愿；与上一同长周期相比",
         "red: party-led services, green: environment, white: health, blue: volunteering; compared with the previous period",
@@ -16,6 +17,7 @@ STRINGS = {
         "No seed activities in this selection. Widen the filters on the left or clear this page's selection.",
     ),
     "seeds.download_name": ("四色种子_{part}_{start}_{end}", "seeds_{part}_{start}_{end}"),
+    "seeds.download_name.own": ("四色种子_本居民区_{part}_{start}_{end}", "seeds_our_community_{part}_{start}_{end}"),
     # headline
     "seeds.metric.activities": ("活动场次", "Activities"),
     "seeds.metric.participants": ("服务居民人次", "Residents served"),

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from analytics import cases, compare, grids, overview
+from analytics import cases, compare, grids, overview, seeds
 from analytics.access import Scope
 from analytics.filters import Filters
 
@@ -75,3 +75,11 @@ def test_scores_beside_hers_are_the_leaders(demo_con, community, grid):
     theirs = by_grid[by_grid["grid_id"] == grid].set_index("metric")["score"]
     pd.testing.assert_series_equal(mine["grid"], theirs.astype(float), check_names=False)
     assert compare.scores(demo_con, YEAR, scope=Scope("leader")).empty
+
+
+def test_the_seeds_page_counts_what_the_overview_counts(demo_con):
+    """The seeds page sets the same comparison under its own activity and participant tiles."""
+    from_seeds = seeds.uptake(demo_con, YEAR, (), scope=Scope("secretary", "C30")).iloc[0]
+    from_overview = overview.headline(demo_con, YEAR, scope=Scope("secretary", "C30")).set_index("metric")
+    for metric in ("activities", "participants"):
+        assert from_seeds[metric] == from_overview.loc[metric, "current"]
