@@ -80,7 +80,7 @@ def test_pages_follow_the_role(app_db, role, allowed, refused):
         assert_clean(at)
     for page in refused:
         at = run_page(page, session_state=state)  # not registered for this role: the overview instead
-        assert at.title[0].value == "江川路街道 · 总览"
+        assert at.title[0].value.endswith(" · 总览")  # a secretary's is titled with her community
 
 
 @pytest.mark.slow

@@ -121,7 +121,7 @@ def test_a_template_for_every_kind(app_db, admin):
 def test_a_secretary_cannot_import(app_db, admin):
     at = run_page(PAGE, session_state={"auth_account": access.load_accounts()["sec30"]})
     assert not at.exception
-    assert at.title[0].value == "江川路街道 · 总览"  # the page is not in a secretary's navigation
+    assert at.title[0].value == "本居民区 · 鹤北一居 · 总览"  # the page is not in a secretary's navigation
     assert not at.file_uploader
 
 
