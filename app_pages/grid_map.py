@@ -116,7 +116,7 @@ else:
 # all grids in one table
 st.subheader(scoped("grid_map.table"))
 columns = {
-    "name": t("grid_map.col.grid"),
+    "name": scoped("grid_map.col.grid"),
     "residents": t("grid_map.col.residents"),
     "communities": t("grid_map.col.communities"),
     "cases": t("grid_map.col.cases"),

@@ -13,10 +13,11 @@ from ui.session import own_community, scope_label, scoped
 
 def page_header(title_key: str, caption_key: str | None = None, *, own_label: bool = True) -> None:
     """`own_label=False` for a page whose numbers are public and the same for everyone (the contest)."""
-    st.title(scoped(title_key))
+    title = scoped(title_key)
+    st.title(title)
     filters = current()
     bits = []
-    if own_label and own_community():
+    if own_label and own_community() and scope_label() not in title:
         bits.append(scope_label())
     if filters.start and filters.end:
         bits.append(t("common.period", start=fmt.date(filters.start), end=fmt.date(filters.end)))

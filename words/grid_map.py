@@ -105,6 +105,7 @@ STRINGS = {
     "grid_map.table": ("七个网格一览", "All seven grids"),
     "grid_map.table.own": ("{where} · 一览", "{where} · summary"),
     "grid_map.col.grid": ("网格", "Grid"),
+    "grid_map.col.grid.own": ("居民区", "Community"),
     "grid_map.col.residents": ("常住人口", "Residents"),
     "grid_map.col.communities": ("居民区数", "Communities"),
     "grid_map.col.cases": ("网格事务", "Matters"),
