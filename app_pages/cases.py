@@ -85,7 +85,7 @@ metric = (
     or "cityscore"
 )
 st.plotly_chart(view.score_heatmap(by_grid_month, by_month, metric), key="cases_heatmap")
-data_and_downloads(by_grid_month, "cases.file.scores", "cases_scores")
+data_and_downloads(by_month if own else by_grid_month, "cases.file.scores", "cases_scores")  # hers: by month
 
 # --- where matters are settled --------------------------------------------------------------
 st.subheader(t("cases.flow.header"))

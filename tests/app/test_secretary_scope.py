@@ -107,6 +107,8 @@ def test_the_cityscore_beside_hers_is_a_leaders(app_db, community):
         c.value for c in secretary.caption if comparison_line(c.value) and "第" not in c.value and "," not in c.value
     )
     assert line.startswith(f"全街道 {whole}")
+    scores = [f.value for f in secretary.dataframe if "得分（实际÷目标）" in f.value.columns]
+    assert scores and len(scores[0]) > 0  # her own scores month by month stay in the table and download
 
 
 def test_a_leader_sees_the_subdistrict_as_before(app_db):
