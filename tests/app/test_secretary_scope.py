@@ -115,3 +115,14 @@ def test_a_leader_sees_the_subdistrict_as_before(app_db):
     at = run_page("app_pages/overview.py")
     assert at.title[0].value == "江川路街道 · 总览"
     assert not [c.value for c in at.caption if comparison_line(c.value)]
+
+
+def test_in_english_too(app_db):
+    at = run_page(
+        "app_pages/overview.py",
+        session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30", "lang": "en"},
+    )
+    assert_clean(at)
+    assert at.title[0].value == "Our community · 鹤北一居 · Overview"
+    lines = [c.value for c in at.caption if c.value.startswith("Subdistrict ")]
+    assert len(lines) == 8 and any("of 35 communities" in line for line in lines)
