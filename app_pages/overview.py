@@ -5,7 +5,7 @@ from ui import comparison, data, fmt, palette
 from ui.filters import current
 from ui.i18n import has, t
 from ui.layout import page_header
-from ui.session import scope
+from ui.session import scope, scoped
 from ui.sql import show_sql
 
 page_header("overview.title", "overview.caption")
@@ -42,7 +42,7 @@ def show(metric: str, column) -> None:
             border=True,
             chart_data=spark,
             chart_type="bar" if metric in ("activities", "cases") else "line",
-            help=t(help_key) if has(help_key) else None,
+            help=scoped(help_key) if has(help_key) else None,
             delta_color="off" if metric == "residents" else "normal",
         )
         comparison.caption(metric, beside, lambda v: written(metric, v))

@@ -22,6 +22,10 @@ STRINGS = {
         "所选网格内各居民区常住人口之和（台账口径）。",
         "Sum of the residents of the communities in the selected grids.",
     ),
+    "overview.help.residents.own": (
+        "{where}的常住人口（台账口径）。",
+        "The residents of {where} (as the ledger counts them).",
+    ),
     "overview.help.satisfaction": (
         "已回访事务的平均满意度评分（1–5分）。",
         "Mean satisfaction score of surveyed matters (1–5).",
