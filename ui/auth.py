@@ -12,9 +12,9 @@ import os
 import streamlit as st
 
 from analytics import access, places
-from analytics.access import Scope, audit, signin
+from analytics.access import Scope, audit, sessions, signin
 from analytics.access.store import AccessStore, Account
-from ui import data
+from ui import data, session
 from ui.contest_view import md
 from ui.i18n import label, t
 
@@ -37,18 +37,25 @@ def gate() -> Scope:
         st.session_state.pop("auth_account", None)
         return _demo_mode()
     account = _current(store, st.session_state.get("auth_account"))
+    account = _session_kept(store, account)
     if account is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
         account = _oidc_account(store)
     if account is None:
+        if st.session_state.pop("auth_clear_cookie", False) or session.cookie(sessions.COOKIE):
+            session.write_cookie(sessions.COOKIE, None, 0)  # a signed-out or ended session's cookie goes
         _sign_in_form()
         st.stop()
     with st.sidebar:
+        if st.session_state.get("auth_token"):
+            session.write_cookie(sessions.COOKIE, st.session_state["auth_token"], sessions.MAX_AGE_S)
         st.caption(
             t("auth.signed_in_as", name=account.display_name or account.username, role=label("role", account.role))
         )
         if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
             audit.log(account.username, "sign_out", role=account.role)
+            sessions.end(st.session_state.pop("auth_token", None), store=store)
             st.session_state.pop("auth_account", None)
+            st.session_state["auth_clear_cookie"] = True
             if getattr(st.user, "is_logged_in", False):
                 st.logout()
             st.rerun()
@@ -69,6 +76,32 @@ def _current(store: AccessStore, signed_in: Account | None) -> Account | None:
     st.session_state.pop("auth_account", None)
     st.session_state["auth_notice"] = "auth.removed" if account is None else "auth.password_changed"
     return None
+
+
+def _session_kept(store: AccessStore, account: Account | None) -> Account | None:
+    """The account of this browser's session token: the one this tab signed in with, else the cookie
+    sent on connecting (a reload, a new tab). A token the store no longer holds (signed out, idle too
+    long, new password) signs the tab out with a word why."""
+    token = st.session_state.get("auth_token")
+    if account is not None and token is None:
+        return account  # signed in through OIDC: its own cookie keeps it
+    if token is None:
+        token = session.cookie(sessions.COOKIE)
+        if token is None:
+            return None
+        kept = sessions.check(token, store=store)
+        if kept is not None:
+            st.session_state["auth_account"], st.session_state["auth_token"] = kept, token
+        return kept
+    kept = sessions.check(token, store=store)
+    if kept is None:
+        st.session_state.pop("auth_account", None)
+        st.session_state.pop("auth_token", None)
+        st.session_state.setdefault("auth_notice", "auth.session_ended")
+        return None
+    if account is None or kept != account:
+        st.session_state["auth_account"] = kept
+    return kept
 
 
 def client_address() -> str | None:
@@ -113,6 +146,7 @@ def _sign_in_form() -> None:
             st.warning(t("auth.next_try", wait=wait_text(result.retry_after_s)))
         return
     st.session_state["auth_account"] = result.account
+    st.session_state["auth_token"] = sessions.issue(result.account, store=access.store())
     st.rerun()
 
 

@@ -19,6 +19,10 @@ STRINGS = {
         "您的密码已更改，请用新密码重新登录。",
         "Your password was changed; sign in with the new one.",
     ),
+    "auth.session_ended": (
+        "登录已结束（已退出登录，或长时间未操作），请重新登录。",
+        "Your session ended (signed out, or idle too long); sign in again.",
+    ),
     "auth.oidc": ("使用单位统一身份认证登录", "Sign in with your organisation's account"),
     "auth.oidc_unknown": (
         "统一身份认证账号 {email} 尚未在本系统开通，请联系管理员。",

@@ -3,10 +3,10 @@ the session, and every run checks the one against the other.
 
 A token is "v1.<session id>.<signature>": a random id and an HMAC of it under the store's secret. The
 signature lets a forged or mangled cookie be turned away without a store read; the store's record is
-what makes the token count, so signing out, an idle timeout, a new password, role or community (the
-store ends an account's sessions when it saves the account) and removing the account all end it on the
-server, whatever the browser still holds. The store keeps only a keyed hash of the id, so a copy of the
-store gives nobody a working cookie. Nothing secret travels in a URL.
+what makes the token count, so signing out, an idle timeout, a new password (the store ends the
+account's sessions in the same transaction) and removing the account all end it on the server, whatever
+the browser still holds. A session holds no role: a new role or community applies at its next run.
+The store keeps only a keyed hash of the id, so a copy of the store gives nobody a working cookie. Nothing secret travels in a URL.
 """
 
 from __future__ import annotations

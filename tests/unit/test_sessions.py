@@ -99,10 +99,9 @@ def test_sign_out_ends_the_session_everywhere(store_file):
     "change",
     [
         lambda path: access.set_password("sec30", "a-new-password-456", path=path),
-        lambda path: access.set_role("sec30", "secretary", "C01", path=path),
         lambda path: access.remove_user("sec30", path=path),
     ],
-    ids=["new password", "new community", "removed"],
+    ids=["new password", "removed"],
 )
 def test_an_account_change_ends_its_sessions_and_no_others(store_file, change):
     store = fresh(store_file)
@@ -111,3 +110,11 @@ def test_an_account_change_ends_its_sessions_and_no_others(store_file, change):
     change(store_file)
     assert sessions.check(token, store=fresh(store_file), now=T0 + 1) is None
     assert sessions.check(leader, store=fresh(store_file), now=T0 + 1) is not None
+
+
+def test_a_new_community_applies_to_the_running_session(store_file):
+    store = fresh(store_file)
+    token = sessions.issue(store.account("sec30"), store=store, now=T0)
+    access.set_role("sec30", "secretary", "C01", path=store_file)
+    account = sessions.check(token, store=fresh(store_file), now=T0 + 1)
+    assert account is not None and account.scope.community_id == "C01"

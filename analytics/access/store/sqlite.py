@@ -209,6 +209,7 @@ class SQLiteStore:
 
     def save_account(self, account: Account, *, actor: str, action: str, detail: str) -> None:
         with self._write() as con:
+            old = con.execute("SELECT password_hash FROM accounts WHERE username = ?", (account.username,)).fetchone()
             con.execute(
                 "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -220,8 +221,10 @@ class SQLiteStore:
                     _now_text(),
                 ),
             )
-            # a new role, community or password: sessions signed in under the old one end with it
-            con.execute("DELETE FROM sessions WHERE username = ?", (account.username,))
+            # a new password ends the sessions signed in with the old one (whoever knew it is out); a new
+            # role or community does not need to: sessions hold no role, each run reads the account anew
+            if old is not None and old[0] != account.password_hash:
+                con.execute("DELETE FROM sessions WHERE username = ?", (account.username,))
             self._insert_event(con, actor, action, detail, None)
 
     def remove_account(self, username: str, *, actor: str, detail: str) -> bool:
