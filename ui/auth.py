@@ -8,6 +8,7 @@ runs takes effect at each of its sessions' next run."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -170,7 +171,8 @@ def _demo_mode() -> Scope:
     if not data.is_demo():
         st.error(t("auth.real_data_needs_accounts"))
         st.stop()
-    # A demo link may name the role to try (…/data_import?demo_role=admin); demo mode only.
+    # A demo link may name the role to try (…/data_import?demo_role=admin); demo mode only. The role
+    # (and a secretary's community) is written back to the URL, so a reload keeps what she tries.
     wanted = st.query_params.get("demo_role")
     if "auth_demo_role" not in st.session_state and wanted in access.ROLES:
         st.session_state["auth_demo_role"] = wanted
@@ -183,9 +185,38 @@ def _demo_mode() -> Scope:
         if role == "secretary":
             communities = data.call(places.community_list)
             names = dict(zip(communities["community_id"], communities["name"]))
+            wanted = st.query_params.get("demo_community")
+            if "auth_demo_community" not in st.session_state and wanted in names:
+                st.session_state["auth_demo_community"] = wanted
             community = st.selectbox(
                 t("auth.demo_community"), list(names), key="auth_demo_community", format_func=lambda c: names[c]
             )
+    st.query_params["demo_role"] = role
+    if community:
+        st.query_params["demo_community"] = community
+    else:
+        st.query_params.pop("demo_community", None)
     scope = Scope(role, community)
     st.session_state["scope"] = scope
     return scope
+
+
+def refused_page(title_key: str, roles: Sequence[str]) -> Callable[[], None]:
+    """The page drawn at the address of a page this role may not use (a bookmark, a shared link):
+    it says so and who may, instead of quietly showing another page."""
+
+    def refused() -> None:
+        me = st.session_state["scope"]
+        st.title(t(title_key))
+        st.warning(
+            t(
+                "auth.refused",
+                page=t(title_key),
+                role=label("role", me.role),
+                allowed="、".join(label("role", r) for r in roles),
+            ),
+            icon=":material/block:",
+        )
+        st.page_link("app_pages/overview.py", label=t("auth.refused_home"), icon=":material/dashboard:")
+
+    return refused

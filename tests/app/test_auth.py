@@ -79,8 +79,10 @@ def test_pages_follow_the_role(app_db, role, allowed, refused):
         at = run_page(page, session_state=state)
         assert_clean(at)
     for page in refused:
-        at = run_page(page, session_state=state)  # not registered for this role: the overview instead
-        assert at.title[0].value == "江川路街道 · 总览"
+        at = run_page(page, session_state=state)  # a bookmark of another role's page: it says so
+        assert_clean(at)
+        assert "只对" in at.warning[0].value and "您当前的身份是" in at.warning[0].value
+        assert not at.dataframe and not at.metric  # none of the page's content
 
 
 @pytest.mark.slow
