@@ -90,3 +90,18 @@ def test_a_stolen_cookie_stops_working_once_its_owner_signs_out(browser, signed_
     finally:
         first.close()
         second.close()
+
+
+def test_a_demo_role_chosen_in_the_sidebar_survives_a_reload(tracked):
+    page = tracked.open("", wait_for_text="体验身份")
+    role = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    with tracked.rerun():
+        role.click()
+        page.get_by_role("option", name="数据分析员").click()
+    page.wait_for_url("**demo_role=analyst**")
+    tracked.open(page.url.removeprefix(tracked.base), wait_for_text="体验身份")  # F5
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_text("数据探索").wait_for()  # the analyst's pages: her role came back from the URL
+    assert nav.get_by_text("操作日志").count() == 0  # a leader's (the default role's) page is not there
+    tracked.assert_no_exception()
+    tracked.assert_offline()
