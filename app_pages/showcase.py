@@ -134,8 +134,10 @@ may_edit = me.role in showcase.STORY_EDITORS
 # No max_chars: the browser would silently refuse a longer paste. The draft lives in session state
 # (view.story_keys), so a rerun or a visit to another page does not lose it.
 box, draft, cut = view.story_keys(community)
-if box not in st.session_state:
-    st.session_state[box] = st.session_state.get(draft, s.story.story) if may_edit else s.story.story
+if not may_edit:
+    st.session_state[box] = s.story.story  # a reader always sees the saved text, as others change it
+elif box not in st.session_state:
+    st.session_state[box] = st.session_state.get(draft, s.story.story)
 story = st.text_area(
     t("showcase.story_editor"),
     height=220,
