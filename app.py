@@ -41,13 +41,16 @@ CATALOGUE = [
 
 
 def pages_for(role: str) -> dict[str, list]:
+    """The role's pages, plus a hidden page at the address of each other page: a bookmark of a page the
+    role may not use then opens an explanation, not the overview without a word."""
     pages: dict[str, list] = {}
     for section, path, title, icon, roles in CATALOGUE:
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
         if role in roles:
-            stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
-            pages.setdefault(t(section), []).append(
-                st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py"))
-            )
+            page = st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py"))
+        else:
+            page = st.Page(auth.refused_page(title, roles), title=t(title), url_path=stem, visibility="hidden")
+        pages.setdefault(t(section), []).append(page)
     return pages
 
 

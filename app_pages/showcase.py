@@ -131,16 +131,33 @@ right.markdown("\n".join(f"- {md(line)}" for line in facts.contest_lines(s)))
 # --- the story -------------------------------------------------------------------------------------
 st.markdown(f"#### {s.t('section.story')}")
 may_edit = me.role in showcase.STORY_EDITORS
+# No max_chars: the browser would silently refuse a longer paste. The draft lives in session state
+# (view.story_keys), so a rerun or a visit to another page does not lose it.
+box, draft, cut = view.story_keys(community)
+if not may_edit:
+    st.session_state[box] = s.story.story  # a reader always sees the saved text, as others change it
+elif box not in st.session_state:
+    st.session_state[box] = st.session_state.get(draft, s.story.story)
 story = st.text_area(
     t("showcase.story_editor"),
-    value=s.story.story,
-    max_chars=showcase.MAX_STORY_CHARS,
     height=220,
-    key=f"showcase_story_{community}",
+    key=box,
     disabled=not may_edit,
     placeholder=s.t("story.empty"),
     help=t("showcase.story_help", n=showcase.MAX_STORY_CHARS),
+    on_change=view.keep_draft,
+    args=(community,),
 )
+if st.session_state.get(cut):
+    st.warning(
+        t("showcase.story_cut", limit=showcase.MAX_STORY_CHARS, chars=len(st.session_state[cut])),
+        icon=":material/content_cut:",
+    )
+    st.code(st.session_state[cut], language=None, wrap_lines=True)
+if may_edit:
+    count = t("showcase.story_count", n=len(showcase.clean_story(story)), limit=showcase.MAX_STORY_CHARS)
+    unsaved = showcase.clean_story(story) != s.story.story
+    st.caption(count + (" · " + t("showcase.story_unsaved") if unsaved else ""))
 if s.story.updated_at is not None:
     st.caption(
         t(
@@ -157,6 +174,8 @@ elif st.button(t("showcase.story_save"), key="showcase_story_save", icon=":mater
     except DataError as exc:
         st.error(said(exc))
     else:
+        st.session_state.pop(draft, None)
+        st.session_state.pop(cut, None)
         st.session_state["showcase_story_saved"] = True
         st.rerun()
 if st.session_state.pop("showcase_story_saved", False):

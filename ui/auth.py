@@ -8,13 +8,14 @@ runs takes effect at each of its sessions' next run."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from analytics import access, places
-from analytics.access import Scope, audit, signin
+from analytics.access import Scope, audit, sessions, signin
 from analytics.access.store import AccessStore, Account
-from ui import data
+from ui import data, session
 from ui.contest_view import md
 from ui.i18n import label, t
 
@@ -37,18 +38,25 @@ def gate() -> Scope:
         st.session_state.pop("auth_account", None)
         return _demo_mode()
     account = _current(store, st.session_state.get("auth_account"))
+    account = _session_kept(store, account)
     if account is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
         account = _oidc_account(store)
     if account is None:
+        if st.session_state.pop("auth_clear_cookie", False) or session.cookie(sessions.COOKIE):
+            session.write_cookie(sessions.COOKIE, None, 0)  # a signed-out or ended session's cookie goes
         _sign_in_form()
         st.stop()
     with st.sidebar:
+        if st.session_state.get("auth_token"):
+            session.write_cookie(sessions.COOKIE, st.session_state["auth_token"], sessions.MAX_AGE_S)
         st.caption(
             t("auth.signed_in_as", name=account.display_name or account.username, role=label("role", account.role))
         )
         if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
             audit.log(account.username, "sign_out", role=account.role)
+            sessions.end(st.session_state.pop("auth_token", None), store=store)
             st.session_state.pop("auth_account", None)
+            st.session_state["auth_clear_cookie"] = True
             if getattr(st.user, "is_logged_in", False):
                 st.logout()
             st.rerun()
@@ -69,6 +77,32 @@ def _current(store: AccessStore, signed_in: Account | None) -> Account | None:
     st.session_state.pop("auth_account", None)
     st.session_state["auth_notice"] = "auth.removed" if account is None else "auth.password_changed"
     return None
+
+
+def _session_kept(store: AccessStore, account: Account | None) -> Account | None:
+    """The account of this browser's session token: the one this tab signed in with, else the cookie
+    sent on connecting (a reload, a new tab). A token the store no longer holds (signed out, idle too
+    long, new password) signs the tab out with a word why."""
+    token = st.session_state.get("auth_token")
+    if account is not None and token is None:
+        return account  # signed in through OIDC: its own cookie keeps it
+    if token is None:
+        token = session.cookie(sessions.COOKIE)
+        if token is None:
+            return None
+        kept = sessions.check(token, store=store)
+        if kept is not None:
+            st.session_state["auth_account"], st.session_state["auth_token"] = kept, token
+        return kept
+    kept = sessions.check(token, store=store)
+    if kept is None:
+        st.session_state.pop("auth_account", None)
+        st.session_state.pop("auth_token", None)
+        st.session_state.setdefault("auth_notice", "auth.session_ended")
+        return None
+    if account is None or kept != account:
+        st.session_state["auth_account"] = kept
+    return kept
 
 
 def client_address() -> str | None:
@@ -113,6 +147,7 @@ def _sign_in_form() -> None:
             st.warning(t("auth.next_try", wait=wait_text(result.retry_after_s)))
         return
     st.session_state["auth_account"] = result.account
+    st.session_state["auth_token"] = sessions.issue(result.account, store=access.store())
     st.rerun()
 
 
@@ -136,7 +171,8 @@ def _demo_mode() -> Scope:
     if not data.is_demo():
         st.error(t("auth.real_data_needs_accounts"))
         st.stop()
-    # A demo link may name the role to try (…/data_import?demo_role=admin); demo mode only.
+    # A demo link may name the role to try (…/data_import?demo_role=admin); demo mode only. The role
+    # (and a secretary's community) is written back to the URL, so a reload keeps what she tries.
     wanted = st.query_params.get("demo_role")
     if "auth_demo_role" not in st.session_state and wanted in access.ROLES:
         st.session_state["auth_demo_role"] = wanted
@@ -149,9 +185,38 @@ def _demo_mode() -> Scope:
         if role == "secretary":
             communities = data.call(places.community_list)
             names = dict(zip(communities["community_id"], communities["name"]))
+            wanted = st.query_params.get("demo_community")
+            if "auth_demo_community" not in st.session_state and wanted in names:
+                st.session_state["auth_demo_community"] = wanted
             community = st.selectbox(
                 t("auth.demo_community"), list(names), key="auth_demo_community", format_func=lambda c: names[c]
             )
+    st.query_params["demo_role"] = role
+    if community:
+        st.query_params["demo_community"] = community
+    else:
+        st.query_params.pop("demo_community", None)
     scope = Scope(role, community)
     st.session_state["scope"] = scope
     return scope
+
+
+def refused_page(title_key: str, roles: Sequence[str]) -> Callable[[], None]:
+    """The page drawn at the address of a page this role may not use (a bookmark, a shared link):
+    it says so and who may, instead of quietly showing another page."""
+
+    def refused() -> None:
+        me = st.session_state["scope"]
+        st.title(t(title_key))
+        st.warning(
+            t(
+                "auth.refused",
+                page=t(title_key),
+                role=label("role", me.role),
+                allowed="、".join(label("role", r) for r in roles),
+            ),
+            icon=":material/block:",
+        )
+        st.page_link("app_pages/overview.py", label=t("auth.refused_home"), icon=":material/dashboard:")
+
+    return refused

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 
 import pandas as pd
+import streamlit as st
 
 from analytics import showcase
 from analytics.access import Scope, audit
@@ -41,6 +42,22 @@ def period_options(filters: Filters, scope: Scope) -> dict[str, tuple[dt.date | 
             t("showcase.period.round", round=row.name, start=fmt.date(start), end=fmt.date(end)),
         )
     return options
+
+
+def story_keys(community: str) -> tuple[str, str, str]:
+    """Session-state keys of a community's story: the text box, the draft (not a widget's key, so it
+    outlives a page the box is not drawn on) and the text cut off a too-long paste."""
+    return f"showcase_story_{community}", f"showcase_draft_{community}", f"showcase_cut_{community}"
+
+
+def keep_draft(community: str) -> None:
+    """on_change of the story box: keep the draft; a paste over the limit is cut, the rest kept aside."""
+    box, draft, cut = story_keys(community)
+    kept, rest = showcase.cut_story(st.session_state[box])
+    if rest:
+        st.session_state[box] = kept
+    st.session_state[draft] = kept if rest else st.session_state[box]
+    st.session_state[cut] = rest
 
 
 def export_callable(s: showcase.Showcase, file_format: str, username: str, scope: Scope) -> Callable[[], bytes]:

@@ -19,6 +19,16 @@ STRINGS = {
         "您的密码已更改，请用新密码重新登录。",
         "Your password was changed; sign in with the new one.",
     ),
+    "auth.session_ended": (
+        "登录已结束（已退出登录，或长时间未操作），请重新登录。",
+        "Your session ended (signed out, or idle too long); sign in again.",
+    ),
+    "auth.refused": (
+        "“{page}”只对{allowed}开放，您当前的身份是{role}，所以这里不显示它的内容。如需使用，请联系管理员。",
+        "“{page}” is open to {allowed} only; you are signed in as {role}, so it is not shown. Ask an"
+        " administrator if you need it.",
+    ),
+    "auth.refused_home": ("回到总览", "Back to the overview"),
     "auth.oidc": ("使用单位统一身份认证登录", "Sign in with your organisation's account"),
     "auth.oidc_unknown": (
         "统一身份认证账号 {email} 尚未在本系统开通，请联系管理员。",

@@ -127,8 +127,8 @@ STRINGS = {
     # story
     "show.section.story": ("我们的故事", "Our story"),
     "show.story.empty": (
-        "（在展示页面填写本社区的故事，这里就会显示。）",
-        "(Write your community's story on the showcase page and it appears here.)",
+        "写下本社区的做法和故事。没有写时，下载的材料里不含这一节。",
+        "Write your community's way of working and its story. Left empty, the downloads leave this part out.",
     ),
     "show.continued": ("（续）", "(continued)"),
 }

@@ -27,6 +27,13 @@ STRINGS = {
         "写下本社区的做法和故事（最多 {n} 字），保存后所有下载材料都会带上。",
         "Your community's story (at most {n} characters); once saved it appears in every download.",
     ),
+    "showcase.story_count": ("{n}/{limit} 字", "{n}/{limit} characters"),
+    "showcase.story_cut": (
+        "故事最多 {limit} 字：框里保留了前 {limit} 字，多出的 {chars} 字放在下面，可复制回去替换其他段落。",
+        "A story holds at most {limit} characters: the box keeps the first {limit}; the {chars} beyond are"
+        " below, to copy back in place of other lines.",
+    ),
+    "showcase.story_unsaved": ("有未保存的修改。", "Unsaved changes."),
     "showcase.story_save": ("保存故事", "Save story"),
     "showcase.story_saved": ("故事已保存。", "Story saved."),
     "showcase.story_meta": ("上次保存：{when}（{who}）", "Last saved {when} by {who}"),

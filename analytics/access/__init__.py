@@ -5,7 +5,8 @@
     python -m analytics.access set-password NAME | unlock NAME
 
 Modules: accounts (users, roles, passwords hashed with argon2id), signin (sign-in limits per account and
-address), audit (who did what, read back by administrators), store/ (the shared store behind all three:
+address), sessions (signed-in sessions that outlive a reload: signed tokens the store can end), audit
+(who did what, read back by administrators), store/ (the shared store behind all of them:
 SQLite here, one server's database where many app servers share it), cli (the command above).
 `Scope` itself — who is asking — is a core notion (analytics.core.scope), re-exported here where the
 design names it.

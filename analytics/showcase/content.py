@@ -196,6 +196,13 @@ def clean_story(story: str) -> str:
     return _CONTROL.sub("", story).strip()
 
 
+def cut_story(story: str) -> tuple[str, str]:
+    """(what fits, what does not): the cleaned story cut at MAX_STORY_CHARS. The limit keeps the A4 brief
+    on two pages; the editor keeps the rest on screen for her to shorten with, instead of dropping it."""
+    story = clean_story(story)
+    return story[:MAX_STORY_CHARS], story[MAX_STORY_CHARS:]
+
+
 def set_story(
     con: duckdb.DuckDBPyConnection,
     community_id: str,

@@ -136,7 +136,9 @@ def contest_lines(s: Showcase) -> list[str]:
 
 
 def story_text(s: Showcase) -> str:
-    return s.story.story or s.t("story.empty")
+    """The secretary's story as saved; empty when she wrote none. Every file then leaves the story's
+    section out: a stock sentence in its place would read as if she had written it."""
+    return s.story.story
 
 
 def footer_text(s: Showcase) -> str:

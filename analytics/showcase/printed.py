@@ -172,7 +172,7 @@ def _story(pdf: _Brief, s: Showcase) -> None:
     story = facts.story_text(s)
     room = A4_H - 14 - pdf.get_y()
     for size in (10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7):
-        pdf.font_(size, colour=INK if s.story.story else GREY)
+        pdf.font_(size, colour=INK)
         height = size * 0.53
         if _height(pdf, story, height) <= room:
             break
@@ -220,8 +220,9 @@ def _write_pdf(s: Showcase, images: dict[str, bytes], folder: Path) -> bytes:
     pdf.lines(facts.item_lines(s), size=10, bullet="· ")
     pdf.section(s.t("section.contest"))
     pdf.lines(facts.contest_lines(s), size=10, bullet="· ")
-    pdf.section(s.t("section.story"))
-    _story(pdf, s)
+    if facts.story_text(s):
+        pdf.section(s.t("section.story"))
+        _story(pdf, s)
     return bytes(pdf.output())
 
 

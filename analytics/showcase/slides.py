@@ -1,7 +1,7 @@
 """The showcase as 16:9 slides (python-pptx): a title slide, the profile, the four-colour services, trend
-and top items, grid work, contest results (when the community has any), highlights and the story —
-7 or 8 slides. Charts are high-resolution images of the showcase figures; every number and the story
-sit in ordinary text boxes the secretary can edit. Text runs name Microsoft YaHei for Latin and East
+and top items, grid work, contest results (when the community has any), highlights and the story (when
+one is written) — 6 to 8 slides. Charts are high-resolution images of the showcase figures; every number
+and the story sit in ordinary text boxes the secretary can edit. Text runs name Microsoft YaHei for Latin and East
 Asian script (the font of the Windows/WPS machines the slides are shown on; other systems substitute
 their own CJK font).
 """
@@ -389,7 +389,6 @@ def _story_slide(prs: Deck, s: Showcase, n: int) -> None:
     slide = _slide(prs, s, s.t("section.story"), n)
     story = facts.story_text(s)
     size = 20 if len(story) <= 220 else 16 if len(story) <= 450 else 13
-    colour = INK if s.story.story else GREY
     _text(
         slide,
         Inches(0.7),
@@ -398,7 +397,7 @@ def _story_slide(prs: Deck, s: Showcase, n: int) -> None:
         Inches(5.1),
         story.split("\n"),
         size=size,
-        colour=colour,
+        colour=INK,
         spacing=1.35,
         name="story",
     )
@@ -419,7 +418,9 @@ def write_pptx(s: Showcase, images: dict[str, bytes]) -> bytes:
     ]
     if len(s.contest):
         steps.append(lambda n: _contest_slide(prs, s, images, n))
-    steps += [lambda n: _highlights_slide(prs, s, n), lambda n: _story_slide(prs, s, n)]
+    steps.append(lambda n: _highlights_slide(prs, s, n))
+    if facts.story_text(s):
+        steps.append(lambda n: _story_slide(prs, s, n))
     for number, step in enumerate(steps, start=2):
         step(number)
     out = io.BytesIO()

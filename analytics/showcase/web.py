@@ -112,7 +112,9 @@ def write_html(s: Showcase, images: dict[str, bytes]) -> bytes:
         _img(images["contest"], s.t("chart.contest")) if "contest" in images else "",
         _list(facts.contest_lines(s)),
         "</section>",
-        f'<section><h2>{e(s.t("section.story"))}</h2><div class="story">{e(facts.story_text(s))}</div></section>',
+        f'<section><h2>{e(s.t("section.story"))}</h2><div class="story">{e(facts.story_text(s))}</div></section>'
+        if facts.story_text(s)
+        else "",
         f"<footer>{e(facts.footer_text(s))}</footer>",
         "</main></body></html>",
     ]

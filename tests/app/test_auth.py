@@ -19,6 +19,24 @@ def test_demo_mode_as_a_secretary(app_db):
     assert residents == "6,589"  # only her own community's rows
 
 
+def test_a_demo_role_is_kept_in_the_url_and_back_after_a_reload(app_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = run_page("app_pages/overview.py", session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
+    assert_clean(at)
+    assert (at.query_params["demo_role"], at.query_params["demo_community"]) == ("secretary", "C30")
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)  # a new session: F5
+    reloaded.query_params.update(at.query_params)
+    reloaded.run()
+    assert_clean(reloaded)
+    assert reloaded.session_state["scope"] == at.session_state["scope"]
+    assert reloaded.selectbox(key="auth_demo_community").value == "C30"
+    leader = run_page("app_pages/overview.py", session_state={"auth_demo_role": "leader"})
+    assert leader.query_params["demo_role"] == "leader" and "demo_community" not in leader.query_params
+
+
 def test_sign_in_required_when_accounts_exist(app_db, accounts_file):
     at = run_page("app_pages/overview.py")
     assert at.title[0].value == "登录"
@@ -79,8 +97,10 @@ def test_pages_follow_the_role(app_db, role, allowed, refused):
         at = run_page(page, session_state=state)
         assert_clean(at)
     for page in refused:
-        at = run_page(page, session_state=state)  # not registered for this role: the overview instead
-        assert at.title[0].value.endswith(" · 总览")  # a secretary's is titled with her community
+        at = run_page(page, session_state=state)  # a bookmark of another role's page: it says so
+        assert_clean(at)
+        assert "只对" in at.warning[0].value and "您当前的身份是" in at.warning[0].value
+        assert not at.dataframe and not at.metric  # none of the page's content
 
 
 @pytest.mark.slow
@@ -130,3 +150,33 @@ def test_an_unprovisioned_oidc_identity_is_named_as_text_and_audited_once(app_db
     assert "尚未在本系统开通" in shown and "![i](" not in shown
     log = audit.recent()
     assert (log["action"] == "sign_in_failed").sum() == 1
+
+
+def test_signing_in_starts_a_stored_session_and_signing_out_ends_it(app_db, accounts_file):
+    from analytics.access import sessions
+
+    at = run_page("app_pages/overview.py")
+    at.text_input(key="auth_username").input("sec30")
+    at.text_input(key="auth_password").input("secretary-password-1")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert_clean(at)
+    token = at.session_state["auth_token"]
+    assert sessions.check(token).username == "sec30"
+    at.button(key="auth_sign_out").click().run()
+    assert at.title[0].value == "登录"
+    assert sessions.check(token) is None
+
+
+def test_a_session_ended_elsewhere_signs_the_tab_out_with_a_word(app_db, accounts_file):
+    from analytics.access import sessions
+
+    at = run_page("app_pages/overview.py")
+    at.text_input(key="auth_username").input("sec30")
+    at.text_input(key="auth_password").input("secretary-password-1")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert sessions.end(at.session_state["auth_token"])  # signed out in another tab, or idle too long
+    at.run()
+    assert at.title[0].value == "登录"
+    assert any("登录已结束" in w.value for w in at.warning)

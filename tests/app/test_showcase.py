@@ -105,3 +105,33 @@ def test_an_imported_community_name_shows_as_text(app_db):
     assert_clean(at)
     heading = at.subheader[0].value
     assert "北街" in heading and "[x](" not in heading
+
+
+SECRETARY = {"auth_demo_role": "secretary", "auth_demo_community": "C30"}
+
+
+def test_a_paste_over_the_limit_is_cut_with_a_notice_and_the_rest_kept(app_db):
+    at = run_page(PAGE, session_state=SECRETARY)
+    head, tail = "甲" * showcase.MAX_STORY_CHARS, "乙" * 95
+    at.text_area(key="showcase_story_C30").set_value(head + tail).run()
+    assert_clean(at)
+    assert at.text_area(key="showcase_story_C30").value == head
+    assert any("多出的 95 字" in w.value for w in at.warning)
+    assert [c.value for c in at.code] == [tail]
+    at.button(key="showcase_story_save").click().run()
+    assert_clean(at)
+    assert showcase.get_story(_app_connection(), "C30").story == head
+    assert not at.code and not any("多出" in w.value for w in at.warning)
+
+
+def test_a_draft_outlives_a_visit_to_another_page(app_db):
+    at = run_page(PAGE, session_state=SECRETARY)
+    at.text_area(key="showcase_story_C30").set_value("还没保存的草稿").run()
+    assert any("有未保存的修改" in c.value for c in at.caption)
+    at.switch_page("app_pages/overview.py").run()
+    assert_clean(at)
+    assert not [a for a in at.text_area if a.key == "showcase_story_C30"]
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.text_area(key="showcase_story_C30").value == "还没保存的草稿"
+    assert showcase.get_story(_app_connection(), "C30").story == ""  # a draft, not saved behind her back

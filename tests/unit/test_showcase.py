@@ -317,3 +317,11 @@ def test_an_analyst_reads_a_story_with_personal_data_masked(fresh_con):
     assert showcase.content(fresh_con, C30, scope=Scope("analyst")).story.story == shown
     for editor in (Scope("secretary", C30), Scope("leader"), Scope("admin")):
         assert showcase.get_story(fresh_con, C30, scope=editor).story == text
+
+
+def test_cut_story_keeps_what_fits_and_returns_the_rest():
+    limit = showcase.MAX_STORY_CHARS
+    assert showcase.cut_story("  短故事\r\n第二行 ") == ("短故事\n第二行", "")
+    assert showcase.cut_story("字" * limit) == ("字" * limit, "")
+    kept, rest = showcase.cut_story("甲" * limit + "乙\x07丙")
+    assert (kept, rest) == ("甲" * limit, "乙丙")  # cut after cleaning, as set_story will count it

@@ -195,3 +195,26 @@ def test_same_figures_for_every_format_render_once(content, files, monkeypatch):
     monkeypatch.setattr(showcase_charts, "_render", lambda figs, scale: calls.append(len(figs)) or [])
     showcase.render(content, "html")
     assert calls == []  # every image of the showcase is already in the process's cache
+
+
+@pytest.mark.slow
+def test_an_empty_story_is_left_out_of_every_file(content, files):
+    """No story written: no story section and no stock sentence standing in for one (issue #19)."""
+    from dataclasses import replace
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    empty = replace(content, story=showcase.Story(""))
+    heading, stock = content.t("section.story"), content.t("story.empty")
+    page = showcase.render(empty, "html").decode("utf-8")
+    assert heading not in page and stock not in page
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(showcase.render(empty, "pdf"))).pages)
+    assert heading not in pdf_text and stock not in pdf_text
+    deck = Presentation(io.BytesIO(showcase.render(empty, "pptx")))
+    slide_text = " ".join(sh.text_frame.text for sl in deck.slides for sh in sl.shapes if sh.has_text_frame)
+    assert heading not in slide_text and stock not in slide_text
+    assert len(deck.slides) == len(Presentation(io.BytesIO(files["pptx"])).slides) - 1
+    # and the written story is in each of them
+    assert heading in files["html"].decode("utf-8") and "鹤北一居" in files["html"].decode("utf-8")
+    assert heading in "".join(p.extract_text() for p in PdfReader(io.BytesIO(files["pdf"])).pages)

@@ -6,7 +6,8 @@ several processes write safely at once (SQLite in WAL mode with a busy timeout, 
 file), and a district deployment swaps in a PostgreSQL class with the same methods, shared by every
 app server.
 
-    base.py     the interface (AccessStore), its records (Account, AuditEvent, LimitPolicy, Reservation)
+    base.py     the interface (AccessStore), its records (Account, AuditEvent, LimitPolicy, Reservation,
+                SessionRecord)
     sqlite.py   SQLiteStore: the one implementation today; migrates an old accounts.json on first open
     open_store(location=None)  the store named by $JIANGCHUAN_STORE, else beside $JIANGCHUAN_ACCOUNTS
 
@@ -20,7 +21,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from analytics.access.store.base import AccessStore, Account, AuditEvent, LimitPolicy, Reservation, StoreBusy
+from analytics.access.store.base import (
+    AccessStore,
+    Account,
+    AuditEvent,
+    LimitPolicy,
+    Reservation,
+    SessionRecord,
+    StoreBusy,
+)
 from analytics.access.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -32,6 +41,7 @@ __all__ = [
     "LimitPolicy",
     "Reservation",
     "SQLiteStore",
+    "SessionRecord",
     "StoreBusy",
     "open_store",
     "store_path",

@@ -72,6 +72,17 @@ class Reservation:
     failures: Mapping[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SessionRecord:
+    """A signed-in browser session: `session_key` is a keyed hash of the session id the browser holds,
+    so the store alone cannot be turned into working cookies. Times are seconds since the epoch."""
+
+    session_key: str
+    username: str
+    created_at: float
+    last_seen_at: float
+
+
 class AccessStore(Protocol):
     """Accounts, sign-in limits and the audit trail. Every method is one transaction; an account change
     and its audit row commit together. Raises StoreBusy when the store cannot be written in time."""
@@ -92,3 +103,10 @@ class AccessStore(Protocol):
     def secret(self) -> bytes: ...
     def reserve_attempt(self, policies: Mapping[str, LimitPolicy], now: float) -> Reservation: ...
     def release(self, *, reset: Sequence[str] = (), undo: Sequence[str] = ()) -> None: ...
+
+    # signed-in sessions; a new password or removing the account ends its sessions in the same transaction
+    def save_session(self, record: SessionRecord) -> None: ...
+    def session(self, session_key: str) -> SessionRecord | None: ...
+    def touch_session(self, session_key: str, now: float) -> None: ...
+    def end_session(self, session_key: str) -> bool: ...
+    def end_sessions(self, username: str) -> int: ...

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from analytics.access.store.base import Account, AuditEvent, LimitPolicy, Reservation, StoreBusy
+from analytics.access.store.base import Account, AuditEvent, LimitPolicy, Reservation, SessionRecord, StoreBusy
 from analytics.core.errors import DataError
 from words import msg
 
@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS sign_in_throttle (
     last_failure_at REAL NOT NULL,  -- seconds since the epoch
     refusal_noted INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    session_key TEXT PRIMARY KEY,   -- keyed hash of the id the browser's cookie holds
+    username TEXT NOT NULL,
+    created_at REAL NOT NULL,       -- seconds since the epoch
+    last_seen_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (username);
 CREATE TABLE IF NOT EXISTS audit_log (
     event_id INTEGER PRIMARY KEY AUTOINCREMENT,
     occurred_at TEXT NOT NULL,
@@ -202,6 +209,7 @@ class SQLiteStore:
 
     def save_account(self, account: Account, *, actor: str, action: str, detail: str) -> None:
         with self._write() as con:
+            old = con.execute("SELECT password_hash FROM accounts WHERE username = ?", (account.username,)).fetchone()
             con.execute(
                 "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -213,11 +221,16 @@ class SQLiteStore:
                     _now_text(),
                 ),
             )
+            # a new password ends the sessions signed in with the old one (whoever knew it is out); a new
+            # role or community does not need to: sessions hold no role, each run reads the account anew
+            if old is not None and old[0] != account.password_hash:
+                con.execute("DELETE FROM sessions WHERE username = ?", (account.username,))
             self._insert_event(con, actor, action, detail, None)
 
     def remove_account(self, username: str, *, actor: str, detail: str) -> bool:
         with self._write() as con:
             removed = con.execute("DELETE FROM accounts WHERE username = ?", (username,)).rowcount > 0
+            con.execute("DELETE FROM sessions WHERE username = ?", (username,))
             if removed:
                 self._insert_event(con, actor, "role_change", detail, None)
         return removed
@@ -305,6 +318,37 @@ class SQLiteStore:
                 con.execute("DELETE FROM sign_in_throttle WHERE key = ?", (key,))
             for key in undo:
                 con.execute("UPDATE sign_in_throttle SET failures = max(failures - 1, 0) WHERE key = ?", (key,))
+
+    # -----------------------------------------------------------------------------------------
+    # signed-in sessions
+    def save_session(self, record: SessionRecord) -> None:
+        with self._write() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?)",
+                (record.session_key, record.username, record.created_at, record.last_seen_at),
+            )
+
+    def session(self, session_key: str) -> SessionRecord | None:
+        with self._read() as con:
+            row = con.execute(
+                "SELECT session_key, username, created_at, last_seen_at FROM sessions WHERE session_key = ?",
+                (session_key,),
+            ).fetchone()
+        return SessionRecord(*row) if row else None
+
+    def touch_session(self, session_key: str, now: float) -> None:
+        with self._write() as con:
+            con.execute(
+                "UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE session_key = ?", (now, session_key)
+            )
+
+    def end_session(self, session_key: str) -> bool:
+        with self._write() as con:
+            return con.execute("DELETE FROM sessions WHERE session_key = ?", (session_key,)).rowcount > 0
+
+    def end_sessions(self, username: str) -> int:
+        with self._write() as con:
+            return con.execute("DELETE FROM sessions WHERE username = ?", (username,)).rowcount
 
 
 def _explain(exc: sqlite3.Error, path: Path) -> DataError:
