@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import access, ingest
 from analytics.access import audit
 from analytics.core.errors import DataError
-from ui import data, downloads, uploads
+from ui import data, downloads, fmt, uploads
 from ui.contest_view import md
 from ui.i18n import lang, said, t
 from ui.layout import page_header
@@ -49,7 +49,7 @@ def problems_table(frame: pd.DataFrame, key: str) -> None:
             "message": t("import.col.message"),
         }
     )
-    st.dataframe(
+    fmt.table(
         shown,
         hide_index=True,
         width="stretch",
@@ -137,7 +137,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 st.markdown(f"- {md(said(note))}")  # notes quote sheet names and header cells
     if report.preview is not None and not report.errors:
         st.caption(t("import.preview", n=len(report.preview)))
-        st.dataframe(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
+        fmt.table(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
     if data.is_demo():
         st.warning(t("import.blocked_demo"), icon=":material/science:")
     elif report.ok and not report.duplicate_of and report.rows_ready == 0:
@@ -256,7 +256,7 @@ with history_tab:
                 t("import.history.sha"): batches["sha256"],
             }
         )
-        st.dataframe(
+        fmt.table(
             shown,
             hide_index=True,
             width="stretch",

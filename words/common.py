@@ -18,6 +18,10 @@ STRINGS = {
         "所选范围内没有数据。请放宽左侧的时间或网格筛选。",
         "No data in this selection. Widen the period or grid filter on the left.",
     ),
+    "common.no_rows": (
+        "这里没有可列出的记录。可以放宽左侧的时间或网格筛选。",
+        "Nothing to list here. You can widen the period or grid filter on the left.",
+    ),
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.download_xlsx": ("下载 Excel", "Download Excel"),
     "common.download_parquet": ("下载 Parquet", "Download Parquet"),
@@ -31,6 +35,14 @@ STRINGS = {
     "filters.preset.all": ("全部", "All time"),
     "filters.preset.custom": ("自定义", "Custom"),
     "filters.custom_range": ("起止日期", "From – to"),
+    "filters.half_range": (
+        "还没有选结束日期：暂按 {start} 至 {end}（数据最后一天）显示。请在日历上再点一个结束日期。",
+        "No end date picked yet: showing {start} to {end} (the last day of data). Pick an end date in the calendar.",
+    ),
+    "filters.no_range": (
+        "起止日期已清空：暂按全部数据（{start} 至 {end}）显示。请选择起止日期。",
+        "The dates were cleared: showing all data ({start} to {end}). Pick a start and an end date.",
+    ),
     "filters.grids": ("片区网格", "Area grids"),
     "filters.grids_placeholder": ("全部七个网格", "All seven grids"),
     "colour.red": ("红色种子", "Red seed"),
