@@ -1,0 +1,40 @@
+"""Chinese all the way through on the pages whose words are Streamlit's own: no codes, no None, no "empty"."""
+
+from __future__ import annotations
+
+from analytics.access import audit as audit_log
+from tests.app.helpers import assert_clean, run_page
+
+AUDIT = "app_pages/audit.py"
+
+
+def test_the_audit_log_names_roles_and_shows_no_none(app_db):
+    from ui import data
+
+    run_page("app_pages/overview.py")
+    audit_log.record(data.connection(), "admin1", "import", "batch 3", role="admin")
+    audit_log.record(data.connection(), "intruder", "sign_in_failed", None)  # no role, no detail
+    at = run_page(AUDIT, clear_caches=False)
+    assert_clean(at)
+    table = at.dataframe[0]
+    roles = set(table.value["角色"])
+    assert "管理员" in roles and not roles & {"admin", "leader", "secretary", "analyst", None}
+    assert table.proto.placeholder == "—"  # the missing detail is drawn as —, not "None"
+    assert {"导入", "登录失败"} <= set(table.value["操作"])
+
+
+def test_an_empty_audit_log_says_what_will_appear(app_db, monkeypatch):
+    monkeypatch.setattr(audit_log.accounts.store(), "recent", lambda limit: [])
+    at = run_page(AUDIT)
+    assert_clean(at)
+    assert not at.dataframe
+    assert any("还没有任何记录" in i.value for i in at.info)
+
+
+def test_the_uploader_and_modebar_words_are_chinese_in_a_chinese_session(app_db):
+    at = run_page("app_pages/overview.py")
+    sheets = " ".join(h.proto.body for h in at.get("html"))
+    assert '"选择文件"' in sheets and "不超过 50 MB" in sheets
+    assert '[data-title="Zoom in"]::after {content: "放大";}' in sheets
+    english = run_page("app_pages/overview.py", session_state={"lang": "en"})
+    assert not any("选择文件" in h.proto.body for h in english.get("html"))
