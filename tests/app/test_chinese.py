@@ -38,3 +38,15 @@ def test_the_uploader_and_modebar_words_are_chinese_in_a_chinese_session(app_db)
     assert '[data-title="Zoom in"]::after {content: "放大";}' in sheets
     english = run_page("app_pages/overview.py", session_state={"lang": "en"})
     assert not any("选择文件" in h.proto.body for h in english.get("html"))
+
+
+def test_change_badges_say_what_they_compare_with(app_db):
+    """The same green/red badge is the change on 总览 and the distance to the target on 网格事务: each is named."""
+    overview = run_page("app_pages/overview.py")
+    assert_clean(overview)
+    named = [m.proto.delta_description for m in overview.metric if m.proto.delta]
+    assert named and set(named) == {"较上一同长时段"}
+    cases = run_page("app_pages/cases.py")
+    assert_clean(cases)
+    targets = [m.proto.delta_description for m in cases.metric if m.proto.delta and "%" in m.proto.body]
+    assert targets and all(d.startswith("较目标 ") for d in targets), targets
