@@ -72,3 +72,10 @@ def test_a_cleared_end_date_runs_to_the_last_day_and_says_so() -> None:
 def test_a_cleared_range_shows_all_data_and_says_so() -> None:
     assert custom_range((), FIRST, LAST) == (FIRST, LAST, "filters.no_range")
     assert custom_range(None, FIRST, LAST) == (FIRST, LAST, "filters.no_range")
+
+
+def test_a_missing_code_is_named_none_never_nan() -> None:
+    from ui.i18n import label
+
+    assert label("category", float("nan")) == label("category", None) == "无"
+    assert label("category", "dispute") == "矛盾化解"
