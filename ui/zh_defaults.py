@@ -32,6 +32,7 @@ MODEBAR = {
     "Toggle Spike Lines": "zh.modebar.spikes",
     "Show closest data on hover": "zh.modebar.closest",
     "Compare data on hover": "zh.modebar.compare",
+    "Fullscreen": "zh.modebar.fullscreen",  # Streamlit's own button in the modebar
 }
 
 

@@ -1,6 +1,8 @@
 STRINGS = {
     "zh.uploader.button": ("选择文件", "Browse files"),
-    "zh.uploader.limit": ("可将文件拖放到此处，单个文件不超过 {limit}", "Drop a file here, up to {limit} per file"),
+    "zh.uploader.limit": ("可将文件拖放到此处，单个文件不超过 {limit    "zh.modebar.fullscreen": ("全屏", "Fullscreen"),
+}", "Drop a file here, up to {limit    "zh.modebar.fullscreen": ("全屏", "Fullscreen"),
+} per file"),
     "zh.modebar.png": ("下载为图片", "Download as PNG"),
     "zh.modebar.zoom": ("框选放大", "Zoom"),
     "zh.modebar.pan": ("平移", "Pan"),
@@ -13,4 +15,5 @@ STRINGS = {
     "zh.modebar.spikes": ("显示辅助线", "Spike lines"),
     "zh.modebar.closest": ("悬停显示最近的点", "Closest data on hover"),
     "zh.modebar.compare": ("悬停对比同一位置", "Compare data on hover"),
+    "zh.modebar.fullscreen": ("全屏", "Fullscreen"),
 }
