@@ -1,8 +1,6 @@
 STRINGS = {
     "zh.uploader.button": ("选择文件", "Browse files"),
-    "zh.uploader.limit": ("可将文件拖放到此处，单个文件不超过 {limit    "zh.modebar.fullscreen": ("全屏", "Fullscreen"),
-}", "Drop a file here, up to {limit    "zh.modebar.fullscreen": ("全屏", "Fullscreen"),
-} per file"),
+    "zh.uploader.limit": ("可将文件拖放到此处，单个文件不超过 {limit}", "Drop a file here, up to {limit} per file"),
     "zh.modebar.png": ("下载为图片", "Download as PNG"),
     "zh.modebar.zoom": ("框选放大", "Zoom"),
     "zh.modebar.pan": ("平移", "Pan"),
