@@ -1,7 +1,8 @@
 """Numbers, dates and tables as Chinese readers expect them — one rule per kind of measure, used everywhere.
 
 The rules (design.md's measures):
-- counts: whole numbers with thousands separators (13,245); on a tile in Chinese from 10,000 up in 万 (1.3万);
+- counts: whole numbers with thousands separators (13,245); on a tile in Chinese from 10,000 up in 万
+  with three significant digits (1.32万, 13.0万);
 - rates and shares: a percentage with one decimal (88.3%);
 - per 1,000 residents, hours, days, scores out of 5: one decimal (3.4) — scores two (4.27), as judges give them;
 - a missing value: "—", in text, on tiles and in every table cell (never "None" or "nan").
@@ -43,11 +44,12 @@ def _missing(value: object) -> bool:
 
 
 def number(value: float | None, digits: int = 0) -> str:
-    """13,245 → 1.3万 in Chinese (from 10,000 up), 13,245 in English: a tile's count."""
+    """A tile's count: 13,245 → 1.32万 in Chinese (from 10,000 up, three significant digits below
+    100,000 so 10,400 does not read 1.0万), 130,412 → 13.0万; 13,245 in English."""
     if value is None or _missing(value):
         return MISSING
     if lang() == "zh" and abs(value) >= 10_000:
-        return f"{value / 10_000:,.1f}万"
+        return f"{value / 10_000:,.{2 if abs(value) < 100_000 else 1}f}万"
     return f"{value:,.{digits}f}"
 
 

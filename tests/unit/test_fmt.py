@@ -16,8 +16,10 @@ def test_counts_have_thousands_separators_and_tiles_use_wan_from_ten_thousand() 
     assert fmt.count(6589) == "6,589"
     assert fmt.count(1_234_567.0) == "1,234,567"
     assert fmt.number(9_999) == "9,999"
-    assert fmt.number(13_245) == "1.3万"
-    assert fmt.number(-25_000) == "-2.5万"
+    assert fmt.number(13_245) == "1.32万"
+    assert fmt.number(10_412) == "1.04万"  # not 1.0万
+    assert fmt.number(130_412) == "13.0万"
+    assert fmt.number(-25_000) == "-2.50万"
 
 
 def test_rates_have_one_decimal_and_per_thousand_one_decimal_with_separators() -> None:
