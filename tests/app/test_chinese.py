@@ -50,3 +50,18 @@ def test_change_badges_say_what_they_compare_with(app_db):
     assert_clean(cases)
     targets = [m.proto.delta_description for m in cases.metric if m.proto.delta and "%" in m.proto.body]
     assert targets and all(d.startswith("较目标 ") for d in targets), targets
+
+
+def test_the_import_preview_shows_names_and_steps_in_order(app_db, accounts_file):
+    from analytics import access
+    from tests.app.test_data_import import GOOD, upload
+
+    at = run_page("app_pages/data_import.py", session_state={"auth_account": access.load_accounts()["admin1"]})
+    upload(at, "三月.csv", GOOD)
+    assert_clean(at)
+    preview = next(d.value for d in at.dataframe if "事务类别" in d.value.columns)
+    assert list(preview["事务类别"]) == ["矛盾化解", "民意征集"]  # not dispute / opinion
+    assert preview["居民区"].iloc[0] == "鹤北新村第一居民区（C30）"
+    assert set(preview["是否紧急"]) == {"是", "否"}
+    confirm = next(b for b in at.button if b.key == "import_confirm")
+    assert confirm.label.startswith("③ ")  # a CSV has no sheet to pick: ① ② ③, not ① ② ④
