@@ -25,7 +25,7 @@ STRINGS = {
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.download_xlsx": ("下载 Excel", "Download Excel"),
     "common.download_parquet": ("下载 Parquet", "Download Parquet"),
-    "common.vs_previous": ("较上一同长时段", "vs. the previous period of equal length"),
+    "common.vs_previous": ("环比", "vs. previous period"),
     "common.period": ("{start} 至 {end}", "{start} to {end}"),
     "filters.header": ("筛选", "Filters"),
     "filters.period": ("时间范围", "Period"),

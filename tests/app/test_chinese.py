@@ -45,7 +45,7 @@ def test_change_badges_say_what_they_compare_with(app_db):
     overview = run_page("app_pages/overview.py")
     assert_clean(overview)
     named = [m.proto.delta_description for m in overview.metric if m.proto.delta]
-    assert named and set(named) == {"较上一同长时段"}
+    assert named and set(named) == {"环比"}  # short: it must fit beside "+4.9 个百分点" on a tile
     cases = run_page("app_pages/cases.py")
     assert_clean(cases)
     targets = [m.proto.delta_description for m in cases.metric if m.proto.delta and "%" in m.proto.body]
