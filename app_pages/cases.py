@@ -35,7 +35,7 @@ whole_targets = targets[targets["grid_id"].isna()].set_index("metric")["target"]
 def data_and_downloads(frame, file_key: str, key: str, **names) -> None:
     with st.expander(t("cases.data"), icon=":material/table_view:"):
         shown = view.readable(frame)
-        st.dataframe(shown, hide_index=True, column_config=view.column_config(frame), key=f"{key}_table")
+        fmt.table(shown, hide_index=True, column_config=view.column_config(frame), key=f"{key}_table")
         downloads.buttons(shown, t(file_key, **names), key=key)
 
 
@@ -135,7 +135,7 @@ else:
     )
     st.markdown(f"**{t('cases.backlog.oldest')}**")
     oldest = call(cases.oldest_open, filters, scope=who)
-    st.dataframe(
+    fmt.table(
         view.readable(oldest.drop(columns=["grid_id", "community_id"])),
         hide_index=True,
         column_config=view.column_config(oldest),
@@ -192,7 +192,7 @@ grid_id = st.selectbox(t("cases.comm.grid"), choices, format_func=lambda g: grid
 st.caption(t("cases.comm.caption"))
 communities = call(cases.community_table, filters, grid_id, scope=who)
 shown = view.readable(communities.drop(columns=["community_id"]))
-st.dataframe(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
+fmt.table(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
 downloads.buttons(
     view.readable(communities),
     t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
@@ -203,7 +203,7 @@ downloads.buttons(
 with st.expander(t("cases.targets.header"), icon=":material/flag:"):
     st.caption(t("cases.targets.caption"))
     shown = view.readable(targets.drop(columns=["grid_id"]))
-    st.dataframe(shown, hide_index=True, column_config=view.column_config(targets), key="cases_targets_table")
+    fmt.table(shown, hide_index=True, column_config=view.column_config(targets), key="cases_targets_table")
     downloads.buttons(shown, t("cases.file.targets"), key="cases_targets_dl")
     if who.role != "admin":
         st.caption(t("cases.targets.admin_only"))

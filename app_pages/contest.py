@@ -87,7 +87,7 @@ tabs = st.tabs(
 # --- ranking under the three methods ---------------------------------------------------------------
 with tabs[0]:
     table, styled, formats = view.ranking_table(compared)
-    st.dataframe(
+    fmt.table(
         styled,
         hide_index=True,
         key="contest_ranking_table",
@@ -148,7 +148,7 @@ with tabs[1]:
                     gap2=worst[gap_col],
                 )
             )
-            st.dataframe(
+            fmt.table(
                 view.profile_table(profile, entry_a, entry_b),
                 hide_index=True,
                 key="contest_profile_table",
@@ -230,7 +230,7 @@ with tabs[3]:
         (st.warning if moved else st.success)(
             t("contest.weights.moved", n=moved) if moved else t("contest.weights.same")
         )
-        st.dataframe(
+        fmt.table(
             styled,
             hide_index=True,
             key="contest_whatif_table",
@@ -255,7 +255,7 @@ with tabs[4]:
             view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction")), key="contest_work_chart"
         )
         work_frame = view.work_table(work)
-        st.dataframe(work_frame, hide_index=True, key="contest_work_table")
+        fmt.table(work_frame, hide_index=True, key="contest_work_table")
         downloads.buttons(work_frame, t("contest.download.work"), key="contest_dl_work")
 
 # --- across rounds ---------------------------------------------------------------------------------
@@ -267,5 +267,5 @@ with tabs[5]:
         st.plotly_chart(view.history_figure(history), key="contest_history_chart")
         st.caption(t("contest.history.note"))
         history_frame = view.history_table(history)
-        st.dataframe(history_frame, hide_index=True, key="contest_history_table")
+        fmt.table(history_frame, hide_index=True, key="contest_history_table")
         downloads.buttons(history_frame, t("contest.download.history"), key="contest_dl_history")

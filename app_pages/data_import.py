@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import access, ingest
 from analytics.access import audit
 from analytics.core.errors import DataError
-from ui import data, downloads, uploads
+from ui import data, downloads, fmt, import_view, uploads
 from ui.contest_view import md
 from ui.i18n import lang, said, t
 from ui.layout import page_header
@@ -49,7 +49,7 @@ def problems_table(frame: pd.DataFrame, key: str) -> None:
             "message": t("import.col.message"),
         }
     )
-    st.dataframe(
+    fmt.table(
         shown,
         hide_index=True,
         width="stretch",
@@ -80,6 +80,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
         path, digest = uploads.saved(upload)
         visible, hidden = ingest.sheet_names(path, max_bytes=limit, file_name=upload.name)
         sheet = None
+        confirm_step = "③"  # the steps are numbered as shown: ③ is the sheet only when there is one to pick
         if len(visible) + len(hidden) > 1 or (hidden and not visible):
             sheet = st.selectbox(
                 t("import.sheet"),
@@ -87,6 +88,7 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 key="import_sheet",
                 format_func=lambda s: t("import.sheet_hidden", name=s) if s in hidden else s,
             )
+            confirm_step = "④"
         elif not upload.name.lower().endswith((".csv", ".txt", ".tsv")):
             sheet = visible[0] if visible else None
         cache_key = (digest, kind, sheet, round_id, data.data_version())
@@ -137,14 +139,20 @@ def review(upload, kind: str, round_id: str | None) -> None:
                 st.markdown(f"- {md(said(note))}")  # notes quote sheet names and header cells
     if report.preview is not None and not report.errors:
         st.caption(t("import.preview", n=len(report.preview)))
-        st.dataframe(report.preview, hide_index=True, width="stretch", height=260, key="import_preview_table")
+        fmt.table(
+            import_view.named(report.preview, kind),
+            hide_index=True,
+            width="stretch",
+            height=260,
+            key="import_preview_table",
+        )
     if data.is_demo():
         st.warning(t("import.blocked_demo"), icon=":material/science:")
     elif report.ok and not report.duplicate_of and report.rows_ready == 0:
         st.info(t("import.nothing_new"))
     ready = report.ok and not report.duplicate_of and report.rows_ready > 0 and not data.is_demo()
     if st.button(
-        t("import.confirm", n=f"{report.rows_ready:,}"),
+        t("import.confirm", step=confirm_step, n=fmt.count(report.rows_ready)),
         key="import_confirm",
         type="primary",
         disabled=not ready,
@@ -256,7 +264,7 @@ with history_tab:
                 t("import.history.sha"): batches["sha256"],
             }
         )
-        st.dataframe(
+        fmt.table(
             shown,
             hide_index=True,
             width="stretch",

@@ -2,7 +2,7 @@ import streamlit as st
 
 from analytics.explore import catalog, pivot
 from analytics.explore import console as explore
-from ui import data, downloads, sql
+from ui import data, downloads, fmt, sql
 from ui import explore as view
 from ui.contest_view import md  # names typed by users: text in notices, never markdown
 from ui.filters import current
@@ -50,6 +50,7 @@ def pivot_section() -> None:
             max_selections=pivot.MAX_DIMENSIONS,
             format_func=view.dimension_label,
             placeholder=t("explore.rows_placeholder"),
+            select_all=False,  # English-only in Streamlit, and pointless with at most three to pick
         )
     with right:
         measures = st.multiselect(
@@ -59,6 +60,7 @@ def pivot_section() -> None:
             key=f"explorer_measures_{subject}",
             format_func=view.measure_label,
             placeholder=t("explore.measures_placeholder"),
+            select_all=False,  # Streamlit's bulk action is English-only
             help=t("explore.per_1k_help"),
         )
     keep = []
@@ -71,6 +73,7 @@ def pivot_section() -> None:
                     list(pivot.DIMENSIONS[name].codes),
                     key=f"explorer_keep_{subject}_{name}",
                     placeholder=t("explore.keep_placeholder"),
+                    select_all=False,  # English-only; keeping none already means keeping all
                     format_func=lambda v, n=name: view.value_label(n, v),
                 )
             if chosen:
@@ -92,7 +95,7 @@ def pivot_section() -> None:
             column.metric(view.measure_label(measure), view.metric_text(measure, value), border=True)
     table = view.display_frame(result.frame, spec)
     st.caption(t("explore.result_rows", rows=len(table)))
-    st.dataframe(table, hide_index=True, column_config=view.column_config(spec), key="explorer_pivot_table")
+    fmt.table(table, hide_index=True, column_config=view.column_config(spec), key="explorer_pivot_table")
     downloads.buttons(table, t("explore.download_name.pivot"), key="explorer_pivot_dl", parquet=True)
     with st.expander(t("explore.sql.show"), icon=":material/code:"):
         st.caption(t("explore.sql.caption"))
@@ -110,7 +113,7 @@ def tables_section() -> None:
     listing = data.call(catalog.tables, scope=scope())
     meaning = "meaning_en" if lang() == "en" else "meaning_zh"
     st.markdown(f"**{t('explore.tables.list')}**")
-    st.dataframe(
+    fmt.table(
         listing.assign(kind=[t(f"explore.tables.kind.{k}") for k in listing["kind"]])[
             ["table_name", "kind", "rows", "columns", meaning]
         ].rename(
@@ -139,7 +142,7 @@ def tables_section() -> None:
     left, right = st.columns([2, 3])
     with left:
         st.markdown(f"**{t('explore.tables.fields')}**")
-        st.dataframe(
+        fmt.table(
             fields[["column_name", "data_type", "nullable", meaning]].rename(
                 columns={
                     "column_name": t("explore.tables.column"),
@@ -154,7 +157,7 @@ def tables_section() -> None:
     with right:
         rows = data.call(catalog.sample, table, n=20, scope=scope())
         st.markdown(f"**{t('explore.tables.sample', n=len(rows))}**")
-        st.dataframe(rows, hide_index=True, key="explorer_sample")
+        fmt.table(rows, hide_index=True, key="explorer_sample")
         downloads.buttons(explore.flat_for_export(rows), table, key="explorer_sample_dl", parquet=True)
 
 
@@ -246,7 +249,7 @@ def console_section() -> None:
             )
         elif result.truncated:
             st.warning(t("explore.console.truncated", rows=f"{sql.CONSOLE_MAX_ROWS:,}"))
-        st.dataframe(result.frame, hide_index=True, key="explorer_console_table")
+        fmt.table(result.frame, hide_index=True, key="explorer_console_table")
         downloads.buttons(
             explore.flat_for_export(result.frame),
             t("explore.download_name.console"),

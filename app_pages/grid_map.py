@@ -144,7 +144,7 @@ config.update(
     }
 )
 config[columns["satisfaction"]] = st.column_config.NumberColumn(format="%.2f")
-st.dataframe(table, hide_index=True, column_config=config, key="grid_map_table")
+fmt.table(table, hide_index=True, column_config=config, key="grid_map_table")
 downloads.buttons(table, scoped("grid_map.file.summary"), key="grid_map_summary_dl")
 
 # ---------------------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
             if items.empty:
                 st.caption(t("grid_map.none_items"))
             else:
-                st.dataframe(
+                fmt.table(
                     pd.DataFrame(
                         {
                             t("grid_map.col.item"): items["name"],
@@ -276,7 +276,7 @@ def show_grid(grid_id: str, column, *, compact: bool) -> None:
             if top.empty:
                 st.caption(t("grid_map.none_partners"))
             else:
-                st.dataframe(
+                fmt.table(
                     pd.DataFrame(
                         {
                             t("grid_map.col.partner"): top["name"],
@@ -310,7 +310,7 @@ if scope().role == "admin":
         st.caption(t("grid_map.admin.intro"))
         versions = data.call(geo.boundary_versions, scope=scope())
         st.markdown(f"**{t('grid_map.admin.versions')}**")
-        st.dataframe(
+        fmt.table(
             pd.DataFrame(
                 {
                     t("grid_map.col.version"): [f"v{v}" for v in versions["version"]],

@@ -44,6 +44,8 @@ def show(metric: str, column) -> None:
             chart_type="bar" if metric in ("activities", "cases") else "line",
             help=scoped(help_key) if has(help_key) else None,
             delta_color="off" if metric == "residents" else "normal",
+            # named, as on 网格事务 (where the badge is the distance to the target): here it is the change
+            delta_description=t("common.vs_previous") if delta is not None else None,
         )
         comparison.caption(metric, beside, lambda v: written(metric, v))
 

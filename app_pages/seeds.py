@@ -218,7 +218,7 @@ with table_col:
             "share_of_activities",
         ],
     )
-    st.dataframe(
+    fmt.table(
         partner_table,
         hide_index=True,
         key="seeds_partner_table",
@@ -248,7 +248,7 @@ with gap_left:
         gap_table = charts.table(
             uncovered, ["community_name", "grid_name", "residents", "activities", "paired_partners"]
         )
-        st.dataframe(gap_table, hide_index=True, key="seeds_uncovered_table")
+        fmt.table(gap_table, hide_index=True, key="seeds_uncovered_table")
         download(gap_table, t("seeds.gaps.uncovered"), "uncovered", narrow=True)
 with gap_right:
     st.markdown(f"**{t('seeds.gaps.idle')}**")
@@ -256,5 +256,5 @@ with gap_right:
         st.caption(t("seeds.gaps.none_idle"))
     else:
         idle_table = charts.table(idle, ["partner_name", "community_name", "since"])
-        st.dataframe(idle_table, hide_index=True, key="seeds_idle_table")
+        fmt.table(idle_table, hide_index=True, key="seeds_idle_table")
         download(idle_table, t("seeds.gaps.idle"), "idle", narrow=True)

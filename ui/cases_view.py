@@ -107,11 +107,13 @@ def column_config(frame: pd.DataFrame) -> dict:
     for column in frame.columns:
         name = t(f"cases.col.{column}") if has(f"cases.col.{column}") else column
         if column in RATE_COLUMNS:
-            config[name] = st.column_config.NumberColumn(name, format="percent")
+            config[name] = fmt.column("rate", name)
         elif column in ("score", "mean_score"):
-            config[name] = st.column_config.NumberColumn(name, format="%.2f")
+            config[name] = fmt.column("score", name)
         elif column.endswith(("_hours", "_days", "per_1k")):
-            config[name] = st.column_config.NumberColumn(name, format="%.1f")
+            config[name] = fmt.column("decimal", name)
+        elif pd.api.types.is_integer_dtype(frame[column]):
+            config[name] = fmt.column("count", name)
     return config
 
 

@@ -488,11 +488,12 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
         ],
     )
     wide = cell.pivot_table(index="short_name", columns="round_label", values="shown", aggfunc="first")
-    wide = wide.reindex(columns=[c for c in order if c in wide.columns]).fillna("")
+    # A blank cell read as "missing data"; say that the community did not enter that round.
+    wide = wide.reindex(columns=[c for c in order if c in wide.columns]).fillna(t("contest.history.absent"))
     latest = history.sort_values("held_on").groupby("short_name").tail(1).set_index("short_name")
     moves = latest["previous_rank"].astype(float) - latest["rank"].astype(float)
     wide[t("contest.history.change")] = [
-        ""
+        t("contest.history.once")  # no previous round: its first entry is its latest
         if pd.isna(moves.get(name))
         else (
             t("contest.weights.up", n=int(moves[name]))
@@ -506,7 +507,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     last = order[-1] if order else None
     sort_key = latest["rank"].astype(float).reindex(wide.index)
     if last:
-        sort_key = sort_key.where(wide[last] != "", sort_key + 1000)
+        sort_key = sort_key.where(wide[last] != t("contest.history.absent"), sort_key + 1000)
     wide = wide.loc[sort_key.sort_values().index]
     wide.index.name = t("contest.col.community")
     return wide.reset_index()

@@ -46,8 +46,10 @@ def value_label(dimension: str, value: Any) -> str:
 def metric_text(measure: str, value: Any) -> str:
     if measure in pivot.RATE_MEASURES:
         return fmt.pct(value)
-    if measure in ("satisfaction", "days_to_close") or measure.endswith("_per_1k"):
-        return "—" if pd.isna(value) else f"{value:.2f}"
+    if measure == "satisfaction":
+        return fmt.decimal(value, 2)
+    if measure == "days_to_close" or measure.endswith("_per_1k") or measure == "volunteer_hours":
+        return fmt.decimal(value)
     return fmt.number(value)
 
 
@@ -62,16 +64,17 @@ def display_frame(frame: pd.DataFrame, spec: pivot.PivotSpec) -> pd.DataFrame:
 
 
 def column_config(spec: pivot.PivotSpec) -> dict:
-    import streamlit as st
-
+    """The pivot's measures in the app's one number format (ui/fmt.py)."""
     config = {}
     for m in spec.measures:
         if m in pivot.RATE_MEASURES:
-            config[measure_label(m)] = st.column_config.NumberColumn(format="percent")
-        elif m in ("satisfaction", "days_to_close") or m.endswith("_per_1k") or m == "volunteer_hours":
-            config[measure_label(m)] = st.column_config.NumberColumn(format="%.2f")
+            config[measure_label(m)] = fmt.column("rate")
+        elif m == "satisfaction":
+            config[measure_label(m)] = fmt.column("score")
+        elif m == "days_to_close" or m.endswith("_per_1k") or m == "volunteer_hours":
+            config[measure_label(m)] = fmt.column("decimal")
         else:
-            config[measure_label(m)] = st.column_config.NumberColumn(format="localized")
+            config[measure_label(m)] = fmt.column("count")
     return config
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics import places
 from analytics.filters import Filters
-from ui import data
+from ui import data, fmt
 from ui.i18n import t
 
 PRESETS = ("last12", "this_year", "all", "custom")
@@ -42,7 +42,9 @@ def sidebar() -> Filters:
                 max_value=last,
                 key="filters_custom",
             )
-            start, end = picked if isinstance(picked, (tuple, list)) and len(picked) == 2 else (first, last)
+            start, end, note = custom_range(picked, first, last)
+            if note:
+                st.warning(t(note, start=fmt.date(start), end=fmt.date(end)), icon=":material/date_range:")
         names = dict(zip(grids["grid_id"], grids["name"]))
         chosen = st.multiselect(
             t("filters.grids"),
@@ -50,10 +52,26 @@ def sidebar() -> Filters:
             key="filters_grids",
             format_func=lambda g: names.get(g, g),
             placeholder=t("filters.grids_placeholder"),
+            select_all=False,  # Streamlit writes it in English only, and choosing none already means all seven
         )
     filters = Filters(start=start, end=end, grid_ids=tuple(chosen) if chosen else None)
     st.session_state["filters"] = filters
     return filters
+
+
+def custom_range(picked: object, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date, str | None]:
+    """The period a custom date picker stands for, and the warning to show when it is half-filled.
+
+    A cleared end date (or a cleared range) must not silently mean "all data" while the widget still
+    shows a start: the page says which period it falls back to, so the reader knows what is on screen."""
+    days = [d for d in picked if isinstance(d, dt.date)] if isinstance(picked, (tuple, list)) else []
+    if isinstance(picked, dt.date):
+        days = [picked]
+    if len(days) >= 2:
+        return days[0], days[1], None
+    if len(days) == 1:
+        return days[0], last, "filters.half_range"
+    return first, last, "filters.no_range"
 
 
 def current() -> Filters:

@@ -24,7 +24,7 @@ def t(key: str, **values: object) -> str:
 
 def label(kind: str, code: object) -> str:
     """A code's display name: label("colour", "red") → 红色种子. Unknown codes show as themselves."""
-    if code is None:
+    if code is None or code != code:  # NaN (a missing code read from a table) reads as none, never "nan"
         return t("common.none")
     key = f"{kind}.{code}"
     return t(key) if words.has(key) else str(code)

@@ -224,6 +224,12 @@ def _view(geometries: list) -> pdk.ViewState:
     )
 
 
+def _tip_shift(lon: float, middle: float) -> str:
+    """How far a tooltip box moves from the pointer: none in the map's west half, its own width (and the
+    pointer's gap) in the east half, so it opens towards the middle instead of past the edge."""
+    return "0" if lon < middle else "calc(-100% - 24px)"
+
+
 def _short_name(name: str) -> str:
     """ "鹤庆片区网格" → "鹤庆片区": the map label without the word every grid shares."""
     return name[:-2] if name.endswith("片区网格") else name
@@ -291,9 +297,13 @@ def grid_deck(
             }
         )
         lon, lat = geo.label_point(json.dumps(mapping(geometry)))
+        features[-1]["properties"]["tip_lon"] = lon
         labels.append(
             {"text": f"{_short_name(row['name'])}\n{metric_text(metric, row[metric])}", "lon": lon, "lat": lat}
         )
+    middle = _view(shapes).longitude
+    for feature in features:
+        feature["properties"]["tip_shift"] = _tip_shift(feature["properties"].pop("tip_lon"), middle)
     layers = [
         pdk.Layer(
             "GeoJsonLayer",
@@ -317,6 +327,7 @@ def grid_deck(
             pts["lon"], pts["lat"] = geo.wgs84_to_gcj02(pts["lon"].to_numpy(), pts["lat"].to_numpy())
         pts["radius"] = pts["residents"].clip(lower=0).pow(0.5) * 1.6
         pts["tip_title"] = pts["name"]
+        pts["tip_shift"] = [_tip_shift(x, middle) for x in pts["lon"]]
         metric_name = t(f"grid_map.metric.{metric}")
         pts["tip_body"] = [
             "\n".join(
@@ -332,7 +343,7 @@ def grid_deck(
             pdk.Layer(
                 "ScatterplotLayer",
                 id=LAYER_IDS["communities"],
-                data=pts[["community_id", "grid_id", "lon", "lat", "radius", "tip_title", "tip_body"]],
+                data=pts[["community_id", "grid_id", "lon", "lat", "radius", "tip_title", "tip_body", "tip_shift"]],
                 get_position=["lon", "lat"],
                 get_radius="radius",
                 radius_units="'meters'",
@@ -350,6 +361,7 @@ def grid_deck(
             pts["lon"], pts["lat"] = geo.wgs84_to_gcj02(pts["lon"].to_numpy(), pts["lat"].to_numpy())
         pts["colour"] = [_rgba(PARTNER_COLOURS.get(k, "#455A64")) for k in pts["kind"]]
         pts["tip_title"] = pts["name"]
+        pts["tip_shift"] = [_tip_shift(x, middle) for x in pts["lon"]]
         pts["tip_body"] = [
             t("grid_map.tip.partner_kind", kind=label("kind", k))
             + ("" if pd.isna(j) else "\n" + t("grid_map.tip.joined", date=fmt.date(pd.Timestamp(j).date())))
@@ -359,7 +371,7 @@ def grid_deck(
             pdk.Layer(
                 "ScatterplotLayer",
                 id=LAYER_IDS["partners"],
-                data=pts[["partner_id", "lon", "lat", "colour", "tip_title", "tip_body"]],
+                data=pts[["partner_id", "lon", "lat", "colour", "tip_title", "tip_body", "tip_shift"]],
                 get_position=["lon", "lat"],
                 get_radius=7,
                 radius_units="'pixels'",
@@ -393,17 +405,16 @@ def grid_deck(
                 pickable=False,
             )
         )
+    # deck.gl places the tooltip right of the pointer and cannot flip it, so a tip on the map's east side
+    # ran past the chart's edge and was cut. The box is drawn by an inner element that opens to the left
+    # of the pointer for what lies east of the map's middle ({tip_shift}); deck's own element is bare.
     tooltip = {
-        "html": "<div style='font-weight:600;margin-bottom:4px'>{tip_title}</div><div>{tip_body}</div>",
-        "style": {
-            "whiteSpace": "pre-line",
-            "backgroundColor": "rgba(38,50,56,0.92)",
-            "color": "white",
-            "fontSize": "13px",
-            "padding": "8px 10px",
-            "borderRadius": "4px",
-            "maxWidth": "320px",
-        },
+        "html": (
+            "<div style='transform:translateX({tip_shift});background:rgba(38,50,56,0.92);color:white;"
+            "padding:8px 10px;border-radius:4px;max-width:min(300px, 70vw);white-space:pre-line'>"
+            "<div style='font-weight:600;margin-bottom:4px'>{tip_title}</div><div>{tip_body}</div></div>"
+        ),
+        "style": {"backgroundColor": "transparent", "padding": "0", "fontSize": "13px", "maxWidth": "none"},
     }
     # With a style of our own the provider name fetches nothing (the browser tests record every request);
     # map_provider=None or map_style=None would make Streamlit fall back to Carto's hosted style.

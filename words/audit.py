@@ -5,6 +5,11 @@ STRINGS = {
         "登录、登录失败、导入、导出、SQL 查询和角色变更的记录，最近的在前。",
         "Sign-ins, failed sign-ins, imports, exports, SQL queries and role changes, newest first.",
     ),
+    "audit.empty": (
+        "还没有任何记录。有人登录、导入、导出、查询或修改设置后，记录会出现在这里。",
+        "Nothing recorded yet. Sign-ins, imports, exports, queries and setting changes will be listed here.",
+    ),
+    "audit.none_chosen": ("所选操作类型没有记录。", "No entries of the chosen kinds."),
     "audit.action": ("操作类型", "Action"),
     "audit.failed_sign_ins": ("近期登录失败", "Recent failed sign-ins"),
     "audit.col.occurred_at": ("时间", "Time"),

@@ -11,7 +11,7 @@ STRINGS = {
     "cases.day_value": ("{value} 天", "{value} days"),
     "cases.yes": ("是", "yes"),
     "cases.no": ("否", "no"),
-    "cases.target_value": ("目标 {target}", "target {target}"),
+    "cases.target_value": ("较目标 {target}", "vs. target {target}"),
     "cases.vs_target": ("较目标", "vs. target"),
     "cases.points": ("{value:+.1f} 个百分点", "{value:+.1f} pts"),
     # headline numbers

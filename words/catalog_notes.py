@@ -402,6 +402,77 @@ COLUMN_NOTES.update(
         ("rollup_contest_work_state", "refreshed_at"): ("生成时间", "Computed at"),
     }
 )
+# The bookkeeping tables the browser lists to those who may read them (analytics/explore/readable.py):
+# each explained, so none appears as a bare name with "—" beside it.
+TABLE_NOTES.update(
+    {
+        "audit_log": (
+            "旧版操作日志（现已移至账户库，本表仅保留升级前的记录，升级时迁出后为空）",
+            "The audit trail of older versions (now kept in the accounts store; emptied when moved there)",
+        ),
+        "boundary_uploads": (
+            "网格边界上传记录：每次上传一个版本，含文件、坐标系、生效日期和修复的网格",
+            "Grid boundary uploads: one version each, with its file, coordinate system, start date and repairs",
+        ),
+        "case_targets": (
+            "网格事务的目标值（网格内解决率等），由管理员在网格事务页设定；不填网格即全街道目标",
+            "Targets for grid cases (in-grid rate and others), set on the cases page; no grid means the subdistrict",
+        ),
+        "import_batch_info": (
+            "导入批次的补充信息：工作表、跳过的重复行、未覆盖的冲突行、撤销时间",
+            "More about each import batch: sheet, rows skipped as duplicates, conflicts left alone, when undone",
+        ),
+        "import_batch_keys": (
+            "每个导入批次写入了哪些行（按各表主键），用于按批次撤销",
+            "Which rows each import batch wrote (by each table's key), so a batch can be undone",
+        ),
+        "showcase_stories": (
+            "擂台展示中各居民区书记自己写的故事文字",
+            "The story each community's secretary wrote for the contest showcase",
+        ),
+    }
+)
+_BATCH = ("导入批次编号", "Import batch id")
+COLUMN_NOTES.update(
+    {
+        ("audit_log", "event_id"): ("记录序号", "Entry number"),
+        ("audit_log", "occurred_at"): ("发生时间", "When"),
+        ("audit_log", "username"): ("操作用户", "User"),
+        ("audit_log", "role"): ("用户角色", "User's role"),
+        ("audit_log", "action"): ("操作类型（登录、导入、导出、查询等）", "Action (sign-in, import, export, query…)"),
+        ("audit_log", "detail"): ("操作详情", "Details"),
+        ("boundary_uploads", "version"): ("边界版本号（从1起）", "Boundary version (from 1)"),
+        ("boundary_uploads", "batch_id"): _BATCH,
+        ("boundary_uploads", "file_name"): ("上传的文件名", "Uploaded file name"),
+        ("boundary_uploads", "sha256"): ("文件内容指纹（SHA-256）", "File fingerprint (SHA-256)"),
+        ("boundary_uploads", "source_crs"): ("原文件坐标系", "Coordinate system of the file"),
+        ("boundary_uploads", "valid_from"): ("该版本边界的生效日期", "Date from which this version applies"),
+        ("boundary_uploads", "uploaded_at"): ("上传时间", "Uploaded at"),
+        ("boundary_uploads", "repaired"): ("自动修复了图形的网格（逗号分隔）", "Grids whose shapes were repaired"),
+        ("boundary_uploads", "features"): ("图形个数", "Number of shapes"),
+        ("boundary_uploads", "uploaded_by"): ("上传人", "Uploaded by"),
+        ("case_targets", "metric"): ("目标指标", "Measure"),
+        ("case_targets", "grid_id"): ("片区网格编号（空＝全街道）", "Area grid id (empty = subdistrict)"),
+        ("case_targets", "target"): ("目标值（0–1 的比例）", "Target (a share between 0 and 1)"),
+        ("case_targets", "set_at"): ("设定时间", "Set at"),
+        ("case_targets", "set_by"): ("设定人", "Set by"),
+        ("import_batch_info", "batch_id"): _BATCH,
+        ("import_batch_info", "sheet"): ("导入的工作表", "Sheet imported"),
+        ("import_batch_info", "skipped"): ("已存在而跳过的行数", "Rows skipped as already present"),
+        ("import_batch_info", "conflicts"): ("与已有数据冲突而未覆盖的行数", "Rows in conflict, left alone"),
+        ("import_batch_info", "undone_at"): ("撤销时间（空＝未撤销）", "Undone at (empty = in force)"),
+        ("import_batch_keys", "batch_id"): _BATCH,
+        ("import_batch_keys", "table_name"): ("写入的表", "Table written"),
+        ("import_batch_keys", "key_1"): ("该行主键的第1部分", "Part 1 of the row's key"),
+        ("import_batch_keys", "key_2"): ("该行主键的第2部分（如有）", "Part 2 of the row's key, if any"),
+        ("import_batch_keys", "key_3"): ("该行主键的第3部分（如有）", "Part 3 of the row's key, if any"),
+        ("import_batch_keys", "key_4"): ("该行主键的第4部分（如有）", "Part 4 of the row's key, if any"),
+        ("showcase_stories", "community_id"): ("居民区编号", "Community id"),
+        ("showcase_stories", "story"): ("故事文字", "The story"),
+        ("showcase_stories", "updated_at"): ("最后修改时间", "Last edited at"),
+        ("showcase_stories", "updated_by"): ("最后修改人", "Last edited by"),
+    }
+)
 for _method, (_zh, _en) in _METHOD_NAMES.items():
     COLUMN_NOTES.update(
         {

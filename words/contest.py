@@ -205,6 +205,8 @@ STRINGS = {
         "各场作品数不同（示范场只有3个），名次需结合作品总数看。只参加过一场的居民区不画连线。",
         "Rounds differ in size (the model round had three entries), so read a rank against the number of entries. Communities that entered once have no line.",
     ),
+    "contest.history.absent": ("未参加", "did not enter"),
+    "contest.history.once": ("仅参加一场（图中无连线）", "one round only (no line in the chart)"),
     "contest.history.none": ("目前只有一场擂台，还看不出名次变化。", "Only one round so far: no movement to show."),
     "contest.download.ranking": ("书记擂台排名", "contest-ranking"),
     "contest.download.matrix": ("评委打分矩阵", "contest-judge-matrix"),

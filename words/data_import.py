@@ -56,7 +56,10 @@ STRINGS = {
     "import.col.column": ("列", "Column"),
     "import.col.value": ("单元格内容", "Value"),
     "import.col.message": ("怎么改", "What to fix"),
-    "import.confirm": ("④ 确认导入 {n} 行", "④ Import {n} rows"),
+    "import.confirm": ("{step} 确认导入 {n} 行", "{step} Import {n} rows"),
+    "import.named_code": ("{name}（{code}）", "{name} ({code})"),
+    "import.yes": ("是", "yes"),
+    "import.no": ("否", "no"),
     "import.blocked_demo": (
         "数据库里还是演示数据，请先点击上方的“清空演示数据”，再导入。",
         "The database still holds the demo world: clear it above before importing.",

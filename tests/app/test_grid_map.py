@@ -71,8 +71,11 @@ def test_tooltip_template_is_fixed_and_values_are_plain_text(app_db):
     at = run_page(PAGE)
     spec = deck(at)
     tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
-    # only our two placeholders; Streamlit html-escapes the values it puts into them
-    assert tooltip["html"].count("{") == 2 and "{tip_title}" in tooltip["html"] and "{tip_body}" in tooltip["html"]
+    # only our placeholders; Streamlit html-escapes the values it puts into them
+    assert tooltip["html"].count("{") == 3 and "{tip_title}" in tooltip["html"] and "{tip_body}" in tooltip["html"]
+    # a tip opens towards the map's middle, so one on the east side is not cut at the chart's right edge
+    shifts = {f["properties"]["tip_shift"] for f in layer(spec, "grid_map_grids")["data"]["features"]}
+    assert shifts == {"0", "calc(-100% - 24px)"}
     g7 = next(f for f in layer(spec, "grid_map_grids")["data"]["features"] if f["properties"]["grid_id"] == "G7")
     assert g7["properties"]["tip_title"] == "鹤庆片区网格"
     assert "小事不出网格率" in g7["properties"]["tip_body"] and "<" not in g7["properties"]["tip_body"]

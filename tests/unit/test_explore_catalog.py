@@ -219,3 +219,15 @@ def test_console_results_download_in_every_format(demo_db_path):
     assert sheet.cell(row=2, column=1).value.startswith("'=") and sheet.cell(row=2, column=1).data_type == "s"
     parquet = pd.read_parquet(io.BytesIO(export.to_parquet_bytes(flat)))
     assert parquet["金额"].iloc[0] == 1.25 and parquet["二进制"].iloc[0] == "616263"
+
+
+def test_every_table_the_browser_lists_is_explained(demo_con):
+    """Bookkeeping tables too (import batches, boundary uploads, targets, stories, the old audit log): a
+    leader sees them all, and a bare name with "—" beside it says nothing."""
+    listing = catalog.tables(demo_con)
+    unexplained = listing.loc[listing["meaning_zh"] == "—", "table_name"].tolist()
+    assert not unexplained, unexplained
+    for table in listing.loc[listing["kind"] == "table", "table_name"]:
+        cols = catalog.columns(demo_con, table)
+        missing = cols.loc[cols["meaning_zh"] == "—", "column_name"].tolist()
+        assert not missing, f"{table}: no meaning for {missing}"

@@ -1,0 +1,17 @@
+STRINGS = {
+    "zh.uploader.button": ("选择文件", "Browse files"),
+    "zh.uploader.limit": ("可将文件拖放到此处，单个文件不超过 {limit}", "Drop a file here, up to {limit} per file"),
+    "zh.modebar.png": ("下载为图片", "Download as PNG"),
+    "zh.modebar.zoom": ("框选放大", "Zoom"),
+    "zh.modebar.pan": ("平移", "Pan"),
+    "zh.modebar.box": ("框选", "Box select"),
+    "zh.modebar.lasso": ("套索选择", "Lasso select"),
+    "zh.modebar.zoom_in": ("放大", "Zoom in"),
+    "zh.modebar.zoom_out": ("缩小", "Zoom out"),
+    "zh.modebar.autoscale": ("自动缩放", "Autoscale"),
+    "zh.modebar.reset": ("还原", "Reset"),
+    "zh.modebar.spikes": ("显示辅助线", "Spike lines"),
+    "zh.modebar.closest": ("悬停显示最近的点", "Closest data on hover"),
+    "zh.modebar.compare": ("悬停对比同一位置", "Compare data on hover"),
+    "zh.modebar.fullscreen": ("全屏", "Fullscreen"),
+}
