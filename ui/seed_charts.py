@@ -277,7 +277,12 @@ def partner_bars(partners: pd.DataFrame) -> go.Figure:
 
 def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
     """Partners (rows) by communities (columns): activities in paired cells, × for idle pairings,
-    ◇ for activity without a pairing, and a bottom row marking communities with no partner activity."""
+    ◇ for activity without a pairing, and a bottom row marking communities with no partner activity.
+
+    The heatmap lists its rows and columns in exactly the order the axes show them (first partner at the
+    top): plotly.js colours a cell by its category but writes a heatmap's text by its index in the
+    category array, so a reordered axis (the old reversed categoryarray) printed each number in
+    another partner's row."""
     places = pd.concat(
         [
             matrix[["community_id", "community_short_name", "grid_id"]],
@@ -287,19 +292,21 @@ def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
     places = places.sort_values(["grid_id", "community_id"])
     columns = places["community_short_name"].tolist()
     partner_names = list(dict.fromkeys(matrix.sort_values("partner_id")["partner_name"]))
+    rows = [*partner_names, t("seeds.matrix.no_partner_row")] if len(uncovered) else partner_names
     z = matrix.pivot_table(index="partner_name", columns="community_short_name", values="activities", aggfunc="sum")
-    z = z.reindex(index=partner_names, columns=columns)
+    z = z.reindex(index=rows, columns=columns)
     z = z.where(z > 0)
     figure = go.Figure(
         go.Heatmap(
             z=z.to_numpy(),
             x=columns,
-            y=partner_names,
+            y=rows,
+            text=z.map(lambda v: "" if pd.isna(v) else fmt.number(v)).to_numpy(),
+            texttemplate="%{text}",
             colorscale=NEUTRAL_SCALE,
             xgap=1,
             ygap=1,
-            texttemplate="%{z}",
-            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
             colorbar={"thickness": 10, "len": 0.8},
             hoverongaps=False,
         )
@@ -320,19 +327,17 @@ def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y} · %{x}: " + name + "<extra></extra>",
             )
     if len(uncovered):
-        row = t("seeds.matrix.no_partner_row")
         figure.add_scatter(
             x=uncovered["community_short_name"],
-            y=[row] * len(uncovered),
+            y=[rows[-1]] * len(uncovered),
             mode="markers",
             name=t("seeds.gaps.uncovered"),
             marker={"symbol": "circle", "size": 11, "color": "#E65100"},
             hovertemplate="%{x}<extra></extra>",
         )
-        partner_names = [*partner_names, row]
     figure.update_layout(
-        height=max(300, 24 * len(partner_names) + 160),
-        yaxis={"categoryorder": "array", "categoryarray": partner_names[::-1]},
+        height=max(300, 24 * len(rows) + 160),
+        yaxis={"categoryorder": "array", "categoryarray": rows, "autorange": "reversed"},
         xaxis={"tickangle": -60, "categoryorder": "array", "categoryarray": columns},
         legend={"y": 1.02, "yanchor": "bottom"},
     )
