@@ -143,13 +143,16 @@ def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
         hoverinfo="skip",
         line={"color": charts.PRIMARY, "width": 2},
     )
-    # Name the picked community and the three furthest outside the 99.8 % band on either side; more labels
-    # pile onto each other among the small communities (the page lists them all beside the plot).
+    # Name the picked community (a secretary's one dot always) and the three furthest outside the 99.8 %
+    # band on either side; more labels pile onto each other among the small communities (the page lists
+    # them all beside the plot). Each label goes where it covers no other label or dot.
     ratio = points["activities_per_1k"] / max(result.pooled_per_1k, 1e-9)
     high = ratio.where(points["band"] == "high_998").nlargest(3).index
     low = ratio.where(points["band"] == "low_998").nsmallest(3).index
-    outside = points.index.isin(high.union(low)) | (points["community_id"] == picked).to_numpy()
-    sizes = np.where(points["community_id"] == picked, 18, 11)
+    own = (points["community_id"] == picked).to_numpy() | (len(points) == 1)
+    outside = points.index.isin(high.union(low)) | own
+    sizes = np.where(own, 18, 11)
+    names = np.where(outside, points["community_short_name"], "").tolist()
     figure.add_scatter(
         x=points["residents"],
         y=points["activities_per_1k"],
@@ -157,15 +160,25 @@ def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
         name="",
         showlegend=False,
         customdata=points["community_id"],
-        text=np.where(outside, points["community_short_name"], ""),
-        textposition=np.where(points["band"].str.startswith("low"), "bottom center", "top center").tolist(),
+        text=names,
+        textposition=charts.label_spots(
+            points["residents"],
+            points["activities_per_1k"],
+            names,
+            width=700,
+            height=380,
+            x_range=(float(curve["residents"].min()), float(curve["residents"].max())),
+            y_range=(0.0, float(max(points["activities_per_1k"].max(), curve["upper_998"].max()))),
+        )
+        if len(points) > 1
+        else "top center",
         textfont={"size": 12},
         marker={
             "size": sizes,
             "color": [BAND_COLOURS[b] for b in points["band"]],
             "line": {
-                "color": np.where(points["community_id"] == picked, "#000000", "#FFFFFF").tolist(),
-                "width": np.where(points["community_id"] == picked, 3, 1).tolist(),
+                "color": np.where(own, "#000000", "#FFFFFF").tolist(),
+                "width": np.where(own, 3, 1).tolist(),
             },
         },
         hovertext=[

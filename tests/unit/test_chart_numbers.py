@@ -223,3 +223,20 @@ def test_contest_charts_print_their_tables(demo_con, who: Scope) -> None:
         leniency = contest_panel.judge_leniency(demo_con, round_id, scope=who).dropna(subset=["leniency"])
         names = [contest_view.judge_name(r.judge_no, r.judge_kind) for r in leniency.itertuples()]
         assert check(contest_view.leniency_figure(leniency), dict(zip(names, leniency["leniency"]))) == len(names)
+
+
+def test_a_secretary_sees_her_dot_against_the_subdistricts_funnel(demo_con) -> None:
+    """Her one point, the subdistrict's pooled rate and limits: the same line a leader sees, her band
+    the same as in the leader's view, and no other community's row."""
+    everyone = seeds.community_funnel(demo_con, YEAR)
+    hers = seeds.community_funnel(demo_con, YEAR, scope=Scope("secretary", "C30"))
+    assert hers.points["community_id"].tolist() == ["C30"]
+    assert hers.pooled_per_1k == pytest.approx(everyone.pooled_per_1k)
+    assert hers.compared == everyone.compared == len(everyone.points) > 1
+    pd.testing.assert_frame_equal(hers.curve, everyone.curve)
+    own = everyone.points.set_index("community_id").loc["C30"]
+    assert hers.points.iloc[0]["band"] == own["band"]
+    assert hers.points.iloc[0]["upper_998"] == pytest.approx(own["upper_998"])
+    figure = seed_charts.funnel_plot(hers, None)
+    dots = [d for d in figure.data if d.mode == "markers+text"]
+    assert len(dots) == 1 and list(dots[0].text) == [own["community_short_name"]]
