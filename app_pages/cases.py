@@ -167,16 +167,28 @@ data_and_downloads(
 st.subheader(t("cases.comm.header"))
 grid_names = data.call(places.grid_list).set_index("grid_id")["name"]
 choices = list(filters.grid_ids or grid_names.index)
+if who.restricted_community:  # a secretary reads her own community's grid: the others hold no row of hers
+    listed = data.call(places.community_list).set_index("community_id")["grid_id"]
+    choices = [listed.get(who.restricted_community)]
 grid_id = st.selectbox(t("cases.comm.grid"), choices, format_func=lambda g: grid_names.get(g, g), key="cases_grid")
 st.caption(t("cases.comm.caption"))
 communities = data.call(cases.community_table, filters, grid_id, scope=who)
-shown = view.readable(communities.drop(columns=["community_id"]))
-st.dataframe(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
-downloads.buttons(
-    view.readable(communities),
-    t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
-    key="cases_communities_dl",
-)
+if communities.empty:
+    st.info(t("cases.comm.none"))
+else:
+    communities = view.community_rows(
+        communities,
+        data.call(cases.community_table_totals, filters, grid_id, scope=who),
+        grid_names.get(grid_id, grid_id),
+        whole=filters.grid_ids is None and filters.community_ids is None,
+    )
+    shown = view.readable(communities.drop(columns=["community_id"]))
+    st.dataframe(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
+    downloads.buttons(
+        view.readable(communities),
+        t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
+        key="cases_communities_dl",
+    )
 
 # --- targets --------------------------------------------------------------------------------
 with st.expander(t("cases.targets.header"), icon=":material/flag:"):

@@ -114,6 +114,18 @@ def column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
+def community_rows(communities: pd.DataFrame, totals: pd.DataFrame, grid_name: str, *, whole: bool) -> pd.DataFrame:
+    """The grid's communities (a secretary: her own) followed by the grid's and the subdistrict's totals
+    (`analytics.cases.community_table_totals`) under the same columns, so one row is read against both.
+    `whole`: the filters hold every community (else the last row is "the selection")."""
+    names = {
+        "grid": t("cases.comm.total_grid", grid=short_grid(grid_name)),
+        "subdistrict": t("cases.comm.total_all" if whole else "cases.comm.total_selection"),
+    }
+    extra = totals.assign(community_id=None, community_name=totals["place"].map(names)).drop(columns="place")
+    return pd.concat([communities, extra[communities.columns]], ignore_index=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # CityScore
 def score_heatmap(by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str) -> go.Figure:

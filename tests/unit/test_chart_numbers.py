@@ -240,3 +240,22 @@ def test_a_secretary_sees_her_dot_against_the_subdistricts_funnel(demo_con) -> N
     figure = seed_charts.funnel_plot(hers, None)
     dots = [d for d in figure.data if d.mode == "markers+text"]
     assert len(dots) == 1 and list(dots[0].text) == [own["community_short_name"]]
+
+
+def test_community_table_totals_are_the_grids_and_the_subdistricts(demo_con) -> None:
+    """The two rows a secretary's row is read against equal the grid's and the whole's own figures, and
+    are the same whoever asks."""
+    totals = cases.community_table_totals(demo_con, YEAR, "G7").set_index("place")
+    assert totals.equals(
+        cases.community_table_totals(demo_con, YEAR, "G7", scope=Scope("secretary", "C30")).set_index("place")
+    )
+    by_grid = cases.resolution(demo_con, YEAR, ("grid_id",)).set_index("grid_id").loc["G7"]
+    whole = cases.resolution(demo_con, YEAR, ()).iloc[0]
+    timing = cases.time_to_close(demo_con, YEAR, ()).iloc[0]
+    for place, expected in (("grid", by_grid), ("subdistrict", whole)):
+        for column in ("cases", "closed", "open", "in_grid_rate", "in_community_rate", "urgent_cases"):
+            assert totals.loc[place, column] == pytest.approx(expected[column]), (place, column)
+    assert totals.loc["subdistrict", "median_hours"] == pytest.approx(timing["median_days"] * 24, abs=0.01)
+    listed = cases.community_table(demo_con, YEAR, "G7")
+    assert totals.loc["grid", "residents"] == listed["residents"].sum()
+    assert totals.loc["grid", "cases"] == listed["cases"].sum()
