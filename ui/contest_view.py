@@ -152,7 +152,16 @@ def interval_figure(ranked: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def missing_lines(gaps: pd.DataFrame) -> list[str]:
+def with_gaps(compared: pd.DataFrame) -> pd.DataFrame:
+    """The entries with an empty judge × criterion cell: the one definition the headline counts and the
+    missing-scores panel lists (public for every entry, like the ranking's 缺分 column)."""
+    return compared[compared["missing_scores"] > 0]
+
+
+def missing_lines(gaps: pd.DataFrame, compared: pd.DataFrame) -> list[str]:
+    """A line per judge × entry sheet with a gap the viewer may read in detail (`gaps`, from
+    `contest.missing_scores`), then a line per other entry of `with_gaps(compared)`: a secretary sees
+    that it has gaps and how many, not which judge left them."""
     lines = []
     for row in gaps.itertuples(index=False):
         judge = judge_name(row.judge_no, row.judge_kind)
@@ -160,6 +169,10 @@ def missing_lines(gaps: pd.DataFrame) -> list[str]:
             lines.append(t("contest.missing.whole", entry=md(row.label), judge=judge))
         else:
             lines.append(t("contest.missing.partial", entry=md(row.label), judge=judge, names=md(row.missing_names)))
+    detailed = set(gaps["entry_id"])
+    for row in with_gaps(compared).itertuples(index=False):
+        if row.entry_id not in detailed:
+            lines.append(t("contest.missing.withheld", entry=md(row.label), n=int(row.missing_scores)))
     return lines
 
 

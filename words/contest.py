@@ -90,6 +90,10 @@ STRINGS = {
         "本场所有评委对所有作品、所有评分项都打了分。",
         "Every judge scored every entry on every criterion.",
     ),
+    "contest.missing.withheld": (
+        "{entry}：缺 {n} 项评分（哪位评委缺哪一项，只对街道领导显示）",
+        "{entry}: {n} scores missing (which judge left which, only leaders see)",
+    ),
     "contest.missing.whole": (
         "{entry}：{judge}未打分（该评委不计入这个作品）",
         "{entry}: {judge} did not score it (that judge does not count for this entry)",
