@@ -252,7 +252,8 @@ with tabs[4]:
     )
     if not work.empty:
         st.plotly_chart(
-            view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction")), key="contest_work_chart"
+            view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction"), stage_work.means),
+            key="contest_work_chart",
         )
         work_frame = view.work_table(work)
         st.dataframe(work_frame, hide_index=True, key="contest_work_table")

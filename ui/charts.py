@@ -55,9 +55,10 @@ def label_spots(
     font: int = 12,
     x_range: tuple[float, float] | None = None,
     y_range: tuple[float, float] | None = None,
-) -> list[str]:
-    """A textposition per point so that no two labels (nor a label and another point) overlap, as far as
-    four spots around each point allow: plotly places scatter text without looking at its neighbours.
+) -> list[str | None]:
+    """A textposition per point so that no two labels (nor a label and another point) overlap: plotly
+    places scatter text without looking at its neighbours. None where none of the four spots around
+    the point is free: leave that label out (the tooltip and the table still name it).
     `width` and `height` are the plot area in pixels; a Chinese character is about one font size wide.
     Points with an empty label keep "top center" and take no room. `x_range`/`y_range`: the axes' spans
     when they reach beyond the points (a funnel's limits, an axis from zero)."""
@@ -70,27 +71,30 @@ def label_spots(
     py = (ys - y0) / ((y1 - y0) or 1.0) * height
     dot = font * 0.6
     taken = [(a - dot, b - dot, a + dot, b + dot) for a, b in zip(px, py)]  # every marker
-    spots = []
+    spots: list[tuple[int, str | None]] = []
     for i in np.argsort(-py):  # from the top down, as a reader scans
         text = labels[i]
         if not text:
             spots.append((i, "top center"))
             continue
         w, h = font * len(str(text)), font * 1.1
-        choice, best = _SPOTS[0][0], None
+        choice: str | None = None
         for name, dx, dy in _SPOTS:
             cx = px[i] + dx * (w / 2 + dot)
             cy = py[i] + dy * font
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            clashes = sum(
-                1
+            if not any(
+                j != i and box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
                 for j, other in enumerate(taken)
-                if j != i and box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
-            )
-            if best is None or clashes < best:
-                choice, best, chosen = name, clashes, box
-            if clashes == 0:
+            ):
+                choice = name
+                taken.append(box)
                 break
-        taken.append(chosen)
         spots.append((i, choice))
     return [name for _, name in sorted(spots)]
+
+
+def placed(labels: Sequence[str], spots: Sequence[str | None]) -> tuple[list[str], list[str]]:
+    """The labels that found a free spot (others emptied) and the spots plotly takes ("top center" for
+    an emptied one)."""
+    return [str(text) if spot else "" for text, spot in zip(labels, spots)], [spot or "top center" for spot in spots]

@@ -153,6 +153,20 @@ def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
     outside = points.index.isin(high.union(low)) | own
     sizes = np.where(own, 18, 11)
     names = np.where(outside, points["community_short_name"], "").tolist()
+    spots: str | list[str] = "top center"
+    if len(points) > 1:
+        names, spots = charts.placed(
+            names,
+            charts.label_spots(
+                points["residents"],
+                points["activities_per_1k"],
+                names,
+                width=700,
+                height=380,
+                x_range=(float(curve["residents"].min()), float(curve["residents"].max())),
+                y_range=(0.0, float(max(points["activities_per_1k"].max(), curve["upper_998"].max()))),
+            ),
+        )
     figure.add_scatter(
         x=points["residents"],
         y=points["activities_per_1k"],
@@ -161,17 +175,7 @@ def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
         showlegend=False,
         customdata=points["community_id"],
         text=names,
-        textposition=charts.label_spots(
-            points["residents"],
-            points["activities_per_1k"],
-            names,
-            width=700,
-            height=380,
-            x_range=(float(curve["residents"].min()), float(curve["residents"].max())),
-            y_range=(0.0, float(max(points["activities_per_1k"].max(), curve["upper_998"].max()))),
-        )
-        if len(points) > 1
-        else "top center",
+        textposition=spots,
         textfont={"size": 12},
         marker={
             "size": sizes,

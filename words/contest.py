@@ -197,6 +197,7 @@ STRINGS = {
         "Too few entries ({n}) to judge the link with {measure}",
     ),
     "contest.work.rho": ("（等级相关系数 ρ = {rho:.2f}）", " (Spearman's ρ = {rho:.2f})"),
+    "contest.work.round_mean": ("全部参赛作品平均", "Mean of every entry"),
     "contest.work.stage_score": ("台上得分", "Stage score"),
     "contest.work.closed": ("已办结事务", "Closed matters"),
     "contest.work.residents": ("常住人口", "Residents"),

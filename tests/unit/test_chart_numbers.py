@@ -22,6 +22,7 @@ from analytics import cases, seeds
 from analytics.access import Scope
 from analytics.contest import panel as contest_panel
 from analytics.contest import scoring as contest
+from analytics.contest import work as contest_work
 from analytics.filters import Filters
 from ui import cases_view, contest_view, seed_charts
 from ui.i18n import t
@@ -259,3 +260,21 @@ def test_community_table_totals_are_the_grids_and_the_subdistricts(demo_con) -> 
     listed = cases.community_table(demo_con, YEAR, "G7")
     assert totals.loc["grid", "residents"] == listed["residents"].sum()
     assert totals.loc["grid", "cases"] == listed["cases"].sum()
+
+
+def test_a_secretarys_stage_dot_is_drawn_against_the_rounds_means(demo_con) -> None:
+    """Her one dot in each panel with the round's mean (over every entry) as dashed lines; too few
+    entries for a mean that hides the others (the three-entry round) draw none."""
+    everyone = contest_work.stage_and_match(demo_con, "R2024")
+    hers = contest_work.stage_and_match(demo_con, "R2024", scope=Scope("secretary", "C30"))
+    assert hers.frame["community_id"].tolist() == ["C30"] and hers.means is not None
+    expected = everyone.frame[["score", *contest_work.WORK_MEASURES]].mean()
+    pd.testing.assert_series_equal(hers.means, expected)
+    measures = ("activities_per_1k", "in_grid_rate", "satisfaction")
+    figure = contest_view.work_figure(hers.frame, measures, hers.means)
+    lines = sorted(
+        (s.type, round(s.x0 if s.type == "line" and s.x0 == s.x1 else s.y0, 6)) for s in figure.layout.shapes
+    )
+    assert len(lines) == 2 * len(measures)  # a vertical and a horizontal line per panel
+    assert {round(float(expected[m]), 6) for m in (*measures, "score")} == {v for _, v in lines}
+    assert contest_work.stage_and_match(demo_con, "R2023A", scope=Scope("secretary", "C30")).means is None
