@@ -316,7 +316,8 @@ def backlog_bars(by_grid: pd.DataFrame) -> go.Figure:
 
 
 def urgent_bars(by_grid: pd.DataFrame, targets: pd.DataFrame) -> go.Figure:
-    """Each grid's urgent in-community rate, green when it meets that grid's target, with the target ticks."""
+    """Each grid's urgent in-community rate, green when it meets that grid's target, with the target ticks
+    (drawn above the bars, never over a value)."""
     goal = targets[targets["metric"] == "urgent_in_community_rate"].set_index("grid_id")["target"]
     frame = by_grid.assign(place=by_grid["grid_name"].map(short_grid), goal=by_grid["grid_id"].map(goal))
     met = frame["in_community_rate"] >= frame["goal"]
@@ -326,8 +327,12 @@ def urgent_bars(by_grid: pd.DataFrame, targets: pd.DataFrame) -> go.Figure:
         y=frame["in_community_rate"],
         name=t("cases.urgent.rate"),
         marker_color=["#2E7D32" if m else "#C62828" for m in met],
+        # the rate written at the foot of its bar: outside the bar's top it sat under the target tick
         text=frame["in_community_rate"].map(fmt.pct),
-        textposition="outside",
+        textposition="inside",
+        insidetextanchor="start",
+        textangle=0,
+        textfont={"color": "#FFFFFF"},
         customdata=frame["closed"],
         hovertemplate="%{x}: %{y:.1%}（%{customdata}）<extra></extra>",
     )
