@@ -354,7 +354,7 @@ def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
         )
     figure.update_layout(
         height=max(300, 24 * len(rows) + 160),
-        yaxis={"categoryorder": "array", "categoryarray": rows, "autorange": "reversed"},
+        yaxis={"categoryorder": "array", "categoryarray": rows, "autorange": "reversed", "automargin": True},
         xaxis={"tickangle": -60, "categoryorder": "array", "categoryarray": columns},
         legend={"y": 1.02, "yanchor": "bottom"},
     )
