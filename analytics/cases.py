@@ -508,6 +508,48 @@ def community_table(
     return db.query(con, *sql)
 
 
+def community_table_totals(
+    con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, scope: Scope | None = None
+) -> pd.DataFrame:
+    """The columns of `community_table` (without community_id and community_name) for the whole grid and
+    for every community in the filters (place = 'grid', 'subdistrict'): the comparison a secretary's one
+    row is read against. Totals only, whoever asks, so no other community's row is revealed."""
+    frames = []
+    for place, chosen in (("grid", filters.replace(grid_ids=(str(grid_id),))), ("subdistrict", filters)):
+        src = source.reader(con).source
+        sql = Sql.compose(
+            f"""
+            WITH {{cases}},
+            places AS (
+                SELECT sum(c.residents) AS residents FROM communities c WHERE {{places}}
+            ),
+            counted AS (
+                SELECT {_counts_sql()}, sum(satisfaction_sum) / nullif(sum(surveyed), 0) AS mean_score
+                FROM cases
+            ),
+            {{pct}},
+            s AS ({_with_percentiles(())}),
+            final AS (
+                SELECT $place AS place, p.residents,
+                       coalesce(s.cases, 0) AS cases,
+                       coalesce(s.cases, 0) * 1000.0 / nullif(p.residents, 0) AS cases_per_1k,
+                       coalesce(s.closed, 0) AS closed, coalesce(s.open, 0) AS open,
+                       s.grid / nullif(s.closed, 0) AS in_grid_rate,
+                       (s.grid + s.community) / nullif(s.closed, 0) AS in_community_rate,
+                       coalesce(s.urgent_cases, 0) AS urgent_cases,
+                       s.urgent_settled_locally / nullif(s.urgent_closed, 0) AS urgent_in_community_rate,
+                       s.median_hours, s.p90_hours, s.mean_score
+                FROM places p CROSS JOIN s
+            )
+            SELECT * FROM final""",
+            cases=_cases_cte(chosen, None, src),
+            places=chosen.where(date_col=None, community_col="c.community_id", prefix="c"),
+            pct=src.percentiles(chosen, None, ()),
+        ).bind(place=place)
+        frames.append(db.query(con, *sql))
+    return pd.concat(frames, ignore_index=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # targets (CityScore: actual ÷ target)
 def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:

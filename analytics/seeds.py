@@ -270,11 +270,15 @@ class Funnel:
     curve: the limits over a range of community sizes, to draw the funnel (residents, expected,
         lower_95, upper_95, lower_998, upper_998).
     pooled_per_1k: the pooled rate of the communities compared (NaN when there are none).
+    compared: how many communities the pooled rate and the limits come from. For a secretary that is
+        every community in the filters while `points` holds her own row only: the limits are the
+        subdistrict's, and no other community's row leaves the function.
     """
 
     points: pd.DataFrame
     curve: pd.DataFrame
     pooled_per_1k: float
+    compared: int = 0
 
 
 def community_funnel(
@@ -282,8 +286,13 @@ def community_funnel(
 ) -> Funnel:
     """Each community's activities per 1,000 residents against the pooled rate of the communities in
     the filters (the whole subdistrict unless grids are chosen), with 95 % and 99.8 % Poisson control
-    limits for its size. A community outside the 99.8 % band differs by more than chance."""
-    frame = uptake(con, filters, ("grid_id", "community_id"), scope=scope)
+    limits for its size. A community outside the 99.8 % band differs by more than chance.
+
+    The pooled rate and the funnel are always those of every community in the filters, whoever asks: a
+    secretary's one dot is set against the subdistrict, not against itself. Of the others only totals
+    are used (their activities and residents summed, the smallest and largest size for the curve's
+    span); `points` keeps the rows the scope may read."""
+    frame = uptake(con, filters, ("grid_id", "community_id"), scope=None)
     frame = frame[frame["residents"] > 0]
     columns = [
         "community_id",
@@ -295,21 +304,23 @@ def community_funnel(
         "activities",
         "activities_per_1k",
     ]
-    points = frame[columns].reset_index(drop=True)
-    if points.empty:
+    everyone = frame[columns].reset_index(drop=True)
+    own = scope.restricted_community if scope is not None else None
+    points = everyone if own is None else everyone[everyone["community_id"] == own].reset_index(drop=True)
+    if everyone.empty:
         empty = funnel.rate_limits(0.0, np.array([]))
         return Funnel(
             points.assign(**{c: pd.Series(dtype=float) for c in empty.columns[1:]}, band=pd.Series(dtype=str)),
             empty,
             float("nan"),
         )
-    pooled = points["activities"].sum() / points["residents"].sum()
+    pooled = everyone["activities"].sum() / everyone["residents"].sum()
     limits = funnel.rate_limits(pooled, points["residents"])
     points = pd.concat([points, limits.drop(columns="residents")], axis=1)
     points["band"] = funnel.band(points["activities"], points["expected"])
-    low, high = points["residents"].min(), points["residents"].max()
+    low, high = everyone["residents"].min(), everyone["residents"].max()
     sizes = np.geomspace(max(low * 0.6, 1.0), high * 1.15, steps)
-    return Funnel(points, funnel.rate_limits(pooled, sizes), float(pooled * 1000))
+    return Funnel(points, funnel.rate_limits(pooled, sizes), float(pooled * 1000), len(everyone))
 
 
 # ---------------------------------------------------------------------------------------------

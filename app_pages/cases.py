@@ -84,7 +84,9 @@ metric = (
     )
     or "cityscore"
 )
-st.plotly_chart(view.score_heatmap(by_grid_month, by_month, metric), key="cases_heatmap")
+st.plotly_chart(
+    view.score_heatmap(by_grid_month, by_month, metric, whole=scoped("cases.score.subdistrict")), key="cases_heatmap"
+)
 data_and_downloads(by_month if own else by_grid_month, "cases.file.scores", "cases_scores")  # hers: by month
 
 # --- where matters are settled --------------------------------------------------------------
@@ -188,16 +190,28 @@ data_and_downloads(
 st.subheader(t("cases.comm.header"))
 grid_names = data.call(places.grid_list).set_index("grid_id")["name"]
 choices = list(filters.grid_ids or grid_names.index)
+if who.restricted_community:  # a secretary reads her own community's grid: the others hold no row of hers
+    listed = data.call(places.community_list).set_index("community_id")["grid_id"]
+    choices = [listed.get(who.restricted_community)]
 grid_id = st.selectbox(t("cases.comm.grid"), choices, format_func=lambda g: grid_names.get(g, g), key="cases_grid")
 st.caption(t("cases.comm.caption"))
 communities = call(cases.community_table, filters, grid_id, scope=who)
-shown = view.readable(communities.drop(columns=["community_id"]))
-fmt.table(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
-downloads.buttons(
-    view.readable(communities),
-    t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
-    key="cases_communities_dl",
-)
+if communities.empty:
+    st.info(t("cases.comm.none"))
+else:
+    communities = view.community_rows(
+        communities,
+        data.call(cases.community_table_totals, filters, grid_id, scope=who),
+        grid_names.get(grid_id, grid_id),
+        whole=filters.grid_ids is None and filters.community_ids is None,
+    )
+    shown = view.readable(communities.drop(columns=["community_id"]))
+    fmt.table(shown, hide_index=True, column_config=view.column_config(communities), key="cases_communities")
+    downloads.buttons(
+        view.readable(communities),
+        t("cases.file.communities", grid=grid_names.get(grid_id, grid_id)),
+        key="cases_communities_dl",
+    )
 
 # --- targets --------------------------------------------------------------------------------
 with st.expander(t("cases.targets.header"), icon=":material/flag:"):

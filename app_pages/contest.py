@@ -55,7 +55,7 @@ columns[2].metric(
 )
 columns[3].metric(
     t("contest.metric.missing"),
-    t("contest.metric.missing_value", n=int((compared["missing_scores"] > 0).sum())),
+    t("contest.metric.missing_value", n=len(view.with_gaps(compared))),
     border=True,
 )
 
@@ -101,7 +101,7 @@ with tabs[0]:
         st.plotly_chart(view.interval_figure(ranked), key="contest_interval_chart")
     with right:
         st.markdown(f"**{t('contest.missing.title')}**")
-        lines = view.missing_lines(gaps)
+        lines = view.missing_lines(gaps, compared)
         st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("contest.missing.none"))
         st.caption(t("contest.ranking.note"))
 
@@ -252,7 +252,8 @@ with tabs[4]:
     )
     if not work.empty:
         st.plotly_chart(
-            view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction")), key="contest_work_chart"
+            view.work_figure(work, ("activities_per_1k", "in_grid_rate", "satisfaction"), stage_work.means),
+            key="contest_work_chart",
         )
         work_frame = view.work_table(work)
         fmt.table(work_frame, hide_index=True, key="contest_work_table")

@@ -133,6 +133,7 @@ with plot:
     clickable(charts.funnel_plot(result, community), "funnel", "community")
 with notes:
     st.metric(t("seeds.funnel.pooled"), f"{result.pooled_per_1k:.1f}")
+    st.caption(t("seeds.funnel.compared", n=result.compared))
     for side, bands in (("high", ["high_998"]), ("low", ["low_998"])):
         names = result.points[result.points["band"].isin(bands)].sort_values(
             "activities_per_1k", ascending=side == "low"

@@ -117,15 +117,30 @@ def column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
+def community_rows(communities: pd.DataFrame, totals: pd.DataFrame, grid_name: str, *, whole: bool) -> pd.DataFrame:
+    """The grid's communities (a secretary: her own) followed by the grid's and the subdistrict's totals
+    (`analytics.cases.community_table_totals`) under the same columns, so one row is read against both.
+    `whole`: the filters hold every community (else the last row is "the selection")."""
+    names = {
+        "grid": t("cases.comm.total_grid", grid=short_grid(grid_name)),
+        "subdistrict": t("cases.comm.total_all" if whole else "cases.comm.total_selection"),
+    }
+    extra = totals.assign(community_id=None, community_name=totals["place"].map(names)).drop(columns="place")
+    return pd.concat([communities, extra[communities.columns]], ignore_index=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # CityScore
-def score_heatmap(by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str) -> go.Figure:
+def score_heatmap(
+    by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str, whole: str | None = None
+) -> go.Figure:
     """Rows: the whole subdistrict, then each grid; columns: months; colour: score in steps."""
-    whole = by_month[by_month["metric"] == metric].assign(place=scoped("cases.score.subdistrict"))
+    whole_label = whole or t("cases.score.subdistrict")  # the page passes whose row it is (ui.session.scoped)
+    whole = by_month[by_month["metric"] == metric].assign(place=whole_label)
     grids = by_grid_month[by_grid_month["metric"] == metric].assign(place=by_grid_month["grid_name"].map(short_grid))
     frame = pd.concat([whole, grids], ignore_index=True)
     frame["month_label"] = frame["month"].map(month_label)
-    places = [scoped("cases.score.subdistrict"), *dict.fromkeys(grids["place"])]
+    places = [whole_label, *dict.fromkeys(grids["place"])]
     months = sorted(frame["month_label"].unique())
     wide = frame.pivot(index="place", columns="month_label", values="score").reindex(index=places, columns=months)
     hover = (
@@ -307,7 +322,8 @@ def backlog_bars(by_grid: pd.DataFrame) -> go.Figure:
 
 
 def urgent_bars(by_grid: pd.DataFrame, targets: pd.DataFrame) -> go.Figure:
-    """Each grid's urgent in-community rate, green when it meets that grid's target, with the target ticks."""
+    """Each grid's urgent in-community rate, green when it meets that grid's target, with the target ticks
+    (drawn above the bars, never over a value)."""
     goal = targets[targets["metric"] == "urgent_in_community_rate"].set_index("grid_id")["target"]
     frame = by_grid.assign(place=by_grid["grid_name"].map(short_grid), goal=by_grid["grid_id"].map(goal))
     met = frame["in_community_rate"] >= frame["goal"]
@@ -317,8 +333,12 @@ def urgent_bars(by_grid: pd.DataFrame, targets: pd.DataFrame) -> go.Figure:
         y=frame["in_community_rate"],
         name=t("cases.urgent.rate"),
         marker_color=["#2E7D32" if m else "#C62828" for m in met],
+        # the rate written at the foot of its bar: outside the bar's top it sat under the target tick
         text=frame["in_community_rate"].map(fmt.pct),
-        textposition="outside",
+        textposition="inside",
+        insidetextanchor="start",
+        textangle=0,
+        textfont={"color": "#FFFFFF"},
         customdata=frame["closed"],
         hovertemplate="%{x}: %{y:.1%}（%{customdata}）<extra></extra>",
     )

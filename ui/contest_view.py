@@ -152,7 +152,16 @@ def interval_figure(ranked: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def missing_lines(gaps: pd.DataFrame) -> list[str]:
+def with_gaps(compared: pd.DataFrame) -> pd.DataFrame:
+    """The entries with an empty judge × criterion cell: the one definition the headline counts and the
+    missing-scores panel lists (public for every entry, like the ranking's 缺分 column)."""
+    return compared[compared["missing_scores"] > 0]
+
+
+def missing_lines(gaps: pd.DataFrame, compared: pd.DataFrame) -> list[str]:
+    """A line per judge × entry sheet with a gap the viewer may read in detail (`gaps`, from
+    `contest.missing_scores`), then a line per other entry of `with_gaps(compared)`: a secretary sees
+    that it has gaps and how many, not which judge left them."""
     lines = []
     for row in gaps.itertuples(index=False):
         judge = judge_name(row.judge_no, row.judge_kind)
@@ -160,6 +169,10 @@ def missing_lines(gaps: pd.DataFrame) -> list[str]:
             lines.append(t("contest.missing.whole", entry=md(row.label), judge=judge))
         else:
             lines.append(t("contest.missing.partial", entry=md(row.label), judge=judge, names=md(row.missing_names)))
+    detailed = set(gaps["entry_id"])
+    for row in with_gaps(compared).itertuples(index=False):
+        if row.entry_id not in detailed:
+            lines.append(t("contest.missing.withheld", entry=md(row.label), n=int(row.missing_scores)))
     return lines
 
 
@@ -364,7 +377,11 @@ def whatif_table(official: pd.DataFrame, what_if: pd.DataFrame) -> tuple[pd.Data
 # --- stage versus work -------------------------------------------------------------------------
 
 
-def work_figure(frame: pd.DataFrame, measures: tuple[str, ...]) -> go.Figure:
+def work_figure(frame: pd.DataFrame, measures: tuple[str, ...], means: pd.Series | None = None) -> go.Figure:
+    """Stage score against each work measure, a dot per entry the viewer may read. `means` (over every
+    entry of the round) draws the round's mean as dashed lines, so that a secretary's one dot is read
+    against the round; its label sits in the legend, never on the dots. Entry names are placed where
+    they cover no other name or dot."""
     figure = make_subplots(
         rows=1,
         cols=len(measures),
@@ -372,17 +389,29 @@ def work_figure(frame: pd.DataFrame, measures: tuple[str, ...]) -> go.Figure:
         horizontal_spacing=0.04,
         subplot_titles=[t(f"contest.work.measure.{m}") for m in measures],
     )
+    reference = {"color": "#78909C", "dash": "dash", "width": 1.5}
+    y_range = _span(frame["score"], None if means is None else means.get("score"))
     for i, measure in enumerate(measures, start=1):
         is_rate = measure == "in_grid_rate"
+        xs, ys = frame[measure].astype(float), frame["score"].astype(float)
+        mean = None if means is None or pd.isna(means.get(measure)) else float(means[measure])
+        x_range = _span(xs, mean)
+        names, spots = frame["label"].astype(str).tolist(), ["top center"] * len(frame)
+        if len(frame) > 1:
+            found = charts.label_spots(
+                xs, ys, names, width=int(900 / len(measures)), height=300, font=10, x_range=x_range, y_range=y_range
+            )
+            names, spots = charts.placed(names, found)
         figure.add_scatter(
-            x=frame[measure],
-            y=frame["score"],
+            x=xs,
+            y=ys,
             mode="markers+text",
-            text=frame["label"],
-            textposition="top center",
+            text=names,
+            customdata=frame["label"],
+            textposition=spots,
             textfont={"size": 10, "color": "#546E7A"},
             marker={"size": 11, "color": charts.PRIMARY, "opacity": 0.85},
-            hovertemplate="%{text}<br>%{x"
+            hovertemplate="%{customdata}<br>%{x"
             + (":.1%" if is_rate else ":.2f")
             + "}<br>"
             + t("contest.work.stage_score")
@@ -391,11 +420,30 @@ def work_figure(frame: pd.DataFrame, measures: tuple[str, ...]) -> go.Figure:
             row=1,
             col=i,
         )
+        if mean is not None:
+            figure.add_vline(x=mean, line=reference, row=1, col=i)
+        figure.update_xaxes(range=list(x_range), row=1, col=i)
         if is_rate:
             figure.update_xaxes(tickformat=".0%", row=1, col=i)
+    if means is not None and not pd.isna(means.get("score")):
+        figure.add_hline(y=float(means["score"]), line=reference, row=1, col="all")
+        # a legend entry for the dashed lines (shapes have none): an empty trace drawn as a dashed line
+        figure.add_scatter(x=[None], y=[None], mode="lines", line=reference, name=t("contest.work.round_mean"))
+        figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2, "x": 0}, margin={"b": 60})
+    figure.update_yaxes(range=list(y_range))
     figure.update_yaxes(title=t("contest.work.stage_score"), row=1, col=1)
-    figure.update_layout(height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    figure.update_layout(height=440, margin={"l": 10, "r": 10, "t": 50})
     return figure
+
+
+def _span(values: pd.Series, mean: float | None) -> tuple[float, float]:
+    """An axis range holding every value and the round's mean, with a margin for the labels."""
+    numbers = [float(v) for v in values if not pd.isna(v)] + ([] if mean is None or pd.isna(mean) else [float(mean)])
+    if not numbers:
+        return (0.0, 1.0)
+    low, high = min(numbers), max(numbers)
+    pad = (high - low) * 0.1 or abs(high) * 0.05 or 1.0
+    return (low - pad, high + pad)
 
 
 def match_sentence(row: pd.Series) -> str:

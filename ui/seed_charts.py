@@ -143,13 +143,30 @@ def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
         hoverinfo="skip",
         line={"color": charts.PRIMARY, "width": 2},
     )
-    # Name the picked community and the three furthest outside the 99.8 % band on either side; more labels
-    # pile onto each other among the small communities (the page lists them all beside the plot).
+    # Name the picked community (a secretary's one dot always) and the three furthest outside the 99.8 %
+    # band on either side; more labels pile onto each other among the small communities (the page lists
+    # them all beside the plot). Each label goes where it covers no other label or dot.
     ratio = points["activities_per_1k"] / max(result.pooled_per_1k, 1e-9)
     high = ratio.where(points["band"] == "high_998").nlargest(3).index
     low = ratio.where(points["band"] == "low_998").nsmallest(3).index
-    outside = points.index.isin(high.union(low)) | (points["community_id"] == picked).to_numpy()
-    sizes = np.where(points["community_id"] == picked, 18, 11)
+    own = (points["community_id"] == picked).to_numpy() | (len(points) == 1)
+    outside = points.index.isin(high.union(low)) | own
+    sizes = np.where(own, 18, 11)
+    names = np.where(outside, points["community_short_name"], "").tolist()
+    spots: str | list[str] = "top center"
+    if len(points) > 1:
+        names, spots = charts.placed(
+            names,
+            charts.label_spots(
+                points["residents"],
+                points["activities_per_1k"],
+                names,
+                width=700,
+                height=380,
+                x_range=(float(curve["residents"].min()), float(curve["residents"].max())),
+                y_range=(0.0, float(max(points["activities_per_1k"].max(), curve["upper_998"].max()))),
+            ),
+        )
     figure.add_scatter(
         x=points["residents"],
         y=points["activities_per_1k"],
@@ -157,15 +174,15 @@ def funnel_plot(result: Funnel, picked: str | None) -> go.Figure:
         name="",
         showlegend=False,
         customdata=points["community_id"],
-        text=np.where(outside, points["community_short_name"], ""),
-        textposition=np.where(points["band"].str.startswith("low"), "bottom center", "top center").tolist(),
+        text=names,
+        textposition=spots,
         textfont={"size": 12},
         marker={
             "size": sizes,
             "color": [BAND_COLOURS[b] for b in points["band"]],
             "line": {
-                "color": np.where(points["community_id"] == picked, "#000000", "#FFFFFF").tolist(),
-                "width": np.where(points["community_id"] == picked, 3, 1).tolist(),
+                "color": np.where(own, "#000000", "#FFFFFF").tolist(),
+                "width": np.where(own, 3, 1).tolist(),
             },
         },
         hovertext=[
@@ -277,7 +294,12 @@ def partner_bars(partners: pd.DataFrame) -> go.Figure:
 
 def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
     """Partners (rows) by communities (columns): activities in paired cells, × for idle pairings,
-    ◇ for activity without a pairing, and a bottom row marking communities with no partner activity."""
+    ◇ for activity without a pairing, and a bottom row marking communities with no partner activity.
+
+    The heatmap lists its rows and columns in exactly the order the axes show them (first partner at the
+    top): plotly.js colours a cell by its category but writes a heatmap's text by its index in the
+    category array, so a reordered axis (the old reversed categoryarray) printed each number in
+    another partner's row."""
     places = pd.concat(
         [
             matrix[["community_id", "community_short_name", "grid_id"]],
@@ -287,19 +309,21 @@ def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
     places = places.sort_values(["grid_id", "community_id"])
     columns = places["community_short_name"].tolist()
     partner_names = list(dict.fromkeys(matrix.sort_values("partner_id")["partner_name"]))
+    rows = [*partner_names, t("seeds.matrix.no_partner_row")] if len(uncovered) else partner_names
     z = matrix.pivot_table(index="partner_name", columns="community_short_name", values="activities", aggfunc="sum")
-    z = z.reindex(index=partner_names, columns=columns)
+    z = z.reindex(index=rows, columns=columns)
     z = z.where(z > 0)
     figure = go.Figure(
         go.Heatmap(
             z=z.to_numpy(),
             x=columns,
-            y=partner_names,
+            y=rows,
+            text=z.map(lambda v: "" if pd.isna(v) else fmt.number(v)).to_numpy(),
+            texttemplate="%{text}",
             colorscale=NEUTRAL_SCALE,
             xgap=1,
             ygap=1,
-            texttemplate="%{z}",
-            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
             colorbar={"thickness": 10, "len": 0.8},
             hoverongaps=False,
         )
@@ -320,19 +344,17 @@ def pairing_matrix(matrix: pd.DataFrame, uncovered: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y} · %{x}: " + name + "<extra></extra>",
             )
     if len(uncovered):
-        row = t("seeds.matrix.no_partner_row")
         figure.add_scatter(
             x=uncovered["community_short_name"],
-            y=[row] * len(uncovered),
+            y=[rows[-1]] * len(uncovered),
             mode="markers",
             name=t("seeds.gaps.uncovered"),
             marker={"symbol": "circle", "size": 11, "color": "#E65100"},
             hovertemplate="%{x}<extra></extra>",
         )
-        partner_names = [*partner_names, row]
     figure.update_layout(
-        height=max(300, 24 * len(partner_names) + 160),
-        yaxis={"categoryorder": "array", "categoryarray": partner_names[::-1]},
+        height=max(300, 24 * len(rows) + 160),
+        yaxis={"categoryorder": "array", "categoryarray": rows, "autorange": "reversed", "automargin": True},
         xaxis={"tickangle": -60, "categoryorder": "array", "categoryarray": columns},
         legend={"y": 1.02, "yanchor": "bottom"},
     )

@@ -123,6 +123,10 @@ STRINGS = {
         "所选网格内每个居民区的事务量（每千名居民）、办结层级、用时与满意度。",
         "Each community of the grid: matters (per 1,000 residents), levels, time to close and satisfaction.",
     ),
+    "cases.comm.total_grid": ("{grid}合计", "{grid} in total"),
+    "cases.comm.total_all": ("全街道合计", "Whole subdistrict in total"),
+    "cases.comm.total_selection": ("所选范围合计", "Selection in total"),
+    "cases.comm.none": ("该网格在所选范围内没有可显示的居民区。", "No community of this grid in the selection."),
     # targets
     "cases.targets.header": ("目标设置", "Targets"),
     "cases.targets.caption": (

@@ -90,6 +90,10 @@ STRINGS = {
         "本场所有评委对所有作品、所有评分项都打了分。",
         "Every judge scored every entry on every criterion.",
     ),
+    "contest.missing.withheld": (
+        "{entry}：缺 {n} 项评分（哪位评委缺哪一项，只对街道领导显示）",
+        "{entry}: {n} scores missing (which judge left which, only leaders see)",
+    ),
     "contest.missing.whole": (
         "{entry}：{judge}未打分（该评委不计入这个作品）",
         "{entry}: {judge} did not score it (that judge does not count for this entry)",
@@ -193,6 +197,7 @@ STRINGS = {
         "Too few entries ({n}) to judge the link with {measure}",
     ),
     "contest.work.rho": ("（等级相关系数 ρ = {rho:.2f}）", " (Spearman's ρ = {rho:.2f})"),
+    "contest.work.round_mean": ("全部参赛作品平均", "Mean of every entry"),
     "contest.work.stage_score": ("台上得分", "Stage score"),
     "contest.work.closed": ("已办结事务", "Closed matters"),
     "contest.work.residents": ("常住人口", "Residents"),

@@ -58,6 +58,10 @@ STRINGS = {
     "seeds.funnel.rate": ("每千名居民活动场次", "Activities per 1,000 residents"),
     "seeds.funnel.high": ("明显高于平均", "Clearly above"),
     "seeds.funnel.low": ("明显低于平均", "Clearly below"),
+    "seeds.funnel.compared": (
+        "平均水平和控制限按所选范围内 {n} 个居民区的合计计算。",
+        "The pooled rate and the limits come from the totals of the {n} communities in the selection.",
+    ),
     "seeds.funnel.none_outside": ("没有居民区超出 99.8% 控制限。", "No community lies outside the 99.8 % limits."),
     "seeds.band.high_998": ("明显偏高（99.8%限外）", "Clearly above (outside 99.8 %)"),
     "seeds.band.high_95": ("偏高（95%限外）", "Above (outside 95 %)"),

@@ -318,6 +318,10 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
 class StageWork:
     frame: pd.DataFrame  # stage_vs_work: the entries the scope may read in detail
     match: pd.DataFrame  # stage_work_match: over every entry
+    # the mean over every entry of the stage score and each work measure (a secretary's one dot is read
+    # against the round, not against itself); None below MIN_ENTRIES_FOR_MATCH entries, where a mean
+    # of the others would come too close to one community's own figure
+    means: pd.Series | None = None
 
 
 def stage_and_match(
@@ -333,4 +337,6 @@ def stage_and_match(
     every = stage_vs_work(con, round_id, method, months=months, scope=None)
     restricted = scope.restricted_community if scope is not None else None
     rows = every if restricted is None else every[every["community_id"] == restricted].reset_index(drop=True)
-    return StageWork(rows, work_match(every))
+    scored = every.dropna(subset=["score"])
+    means = scored[["score", *WORK_MEASURES]].mean() if len(scored) >= MIN_ENTRIES_FOR_MATCH else None
+    return StageWork(rows, work_match(every), means)

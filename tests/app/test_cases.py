@@ -1,5 +1,6 @@
 import json
 
+import pandas as pd
 import pytest
 
 from tests.app.helpers import assert_clean, run_page
@@ -90,7 +91,8 @@ def test_heatmap_metric_and_community_grid_can_be_changed(app_db):
     at.selectbox(key="cases_grid").set_value("G7").run()
     assert_clean(at)
     after = table_with(at, "每千人事务数")
-    assert "鹤北新村第一居民区" in set(after["居民区"]) and len(after) == 5
+    assert "鹤北新村第一居民区" in set(after["居民区"]) and len(after) == 5 + 2
+    assert after["居民区"].tolist()[-2:] == ["鹤庆合计", "全街道合计"]
     assert "综合得分" in heatmap_hover(at)
     at.button_group(key="cases_score_metric").set_value("urgent_in_community_rate").run()
     assert_clean(at)
@@ -146,3 +148,19 @@ def test_admin_sets_a_grid_target_and_the_score_follows(app_db):
     at.button(key="cases_target_reset").click().run()
     assert_clean(at)
     assert float(metric(at, "沧源兰坪")) == pytest.approx(before)
+
+
+@pytest.mark.slow
+def test_a_secretary_reads_her_community_against_its_grid_and_the_subdistrict(app_db):
+    """居民区明细 opens on her grid (the others hold no row of hers) with her row and the two totals."""
+    at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C30"})
+    assert_clean(at)
+    assert at.selectbox(key="cases_grid").options == ["鹤庆片区网格"]
+    table = table_with(at, "每千人事务数")
+    assert table["居民区"].tolist() == ["鹤北新村第一居民区", "鹤庆合计", "全街道合计"]
+    leader = run_page(PAGE)
+    leader.selectbox(key="cases_grid").set_value("G7").run()
+    whole = table_with(leader, "每千人事务数")
+    mine = whole[whole["居民区"] == "鹤北新村第一居民区"]
+    for leaders, hers in ((whole.iloc[-2:], table.iloc[-2:]), (mine, table.iloc[:1])):
+        pd.testing.assert_frame_equal(leaders.reset_index(drop=True), hers.reset_index(drop=True))

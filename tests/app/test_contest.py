@@ -104,3 +104,19 @@ def test_imported_names_are_inert_in_markdown():
     assert md("鹤北一居") == "鹤北一居"
     hostile = md("![x](http://example.com/a.png)<img src=x>")
     assert "![" not in hostile and "](" not in hostile and "\\<img" in hostile
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", [{}, {"auth_demo_role": "secretary", "auth_demo_community": "C30"}])
+def test_the_headline_and_the_missing_scores_panel_count_the_same_entries(app_db, who):
+    """One definition for both: the entries of the round with an empty judge × criterion cell (public,
+    like the ranking's column); a secretary sees which entries, not which judge left the gap."""
+    at = run_page(PAGE, session_state=who)
+    assert_clean(at)
+    headline = next(m.value for m in at.metric if m.label == "有缺分的作品")
+    listed = next(m.value for m in at.markdown if m.value.startswith("- "))
+    entries = {line[2:].split("：")[0] for line in listed.splitlines()}
+    assert headline == f"{len(entries)} 个" and len(entries) == 2, (headline, listed)
+    assert not any("所有评委对所有作品" in m.value for m in at.markdown)
+    if who:
+        assert "只对街道领导显示" in listed

@@ -179,10 +179,10 @@ def test_saved_queries(app_db):
 
 
 def test_console_is_gated_by_role(app_db):
-    # A secretary's navigation has no explorer at all; asking for it gives the overview.
+    # A secretary's navigation has no explorer at all; asking for it says so and shows none of it.
     at = run_page(PAGE, session_state={"auth_demo_role": "secretary", "auth_demo_community": "C01"})
     assert_clean(at)
-    assert at.title[0].value.endswith(" · 总览") and at.title[0].value.startswith("本居民区 · ")
+    assert "只对" in at.warning[0].value and "您当前的身份是" in at.warning[0].value
     assert not [w for w in at.text_area if w.key == "explorer_sql"]
 
 
