@@ -111,8 +111,12 @@ def test_filters_reachable(viewer):
         toggle.click()
     period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="时间范围")
     period.wait_for(state="visible")
-    box = period.bounding_box()
-    assert box and 0 <= box["x"] and box["x"] + box["width"] <= width + 1, f"the period picker is off screen: {box}"
+    # The sidebar slides in: wait until the picker lies wholly inside the screen (fails after SIGNAL_MS).
+    page.wait_for_function(
+        """([e, w]) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= w + 1; }""",
+        arg=[period.element_handle(), width],
+        polling=100,
+    )
     caption = page.locator("[data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer']").first
     before = caption.inner_text()
     period.click()
