@@ -1,4 +1,5 @@
-"""The phone layout: one small stylesheet, injected once per run, that changes nothing above 640 px.
+"""The phone layout: one small stylesheet, injected once per run, that changes nothing above 640 px
+(but for Streamlit's skip link, drawn in the session's language at every width).
 
 Streamlit stacks every st.columns row into full-width columns below its 640 px breakpoint, so a row of
 four metrics became four screens of one number each. Below that width the stylesheet lets columns that
@@ -31,7 +32,11 @@ _METRIC_COLUMN = f"[data-testid='stColumn']:has([data-testid='stMetric']):not(:h
 
 def stylesheet() -> str:
     label = json.dumps(t("phone.menu"), ensure_ascii=False)  # a CSS string is quoted like a JSON one
+    skip = json.dumps(t("phone.skip"), ensure_ascii=False)
+    # Streamlit's keyboard skip link has fixed English text: drawn in the session's language instead.
     return f"""<style>
+[data-testid='stSkipToContent'] {{ font-size: 0; }}
+[data-testid='stSkipToContent']::after {{ content: {skip}; font-size: 1rem; }}
 @media (max-width: {NARROW}) {{
   {_METRIC_COLUMN} {{
     flex: 1 1 calc(50% - 0.5rem) !important;
