@@ -119,7 +119,8 @@ def test_filters_reachable(viewer):
     )
     caption = page.locator("[data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer']").first
     before = caption.inner_text()
-    period.click()
+    period.get_by_role("combobox").click()
+    page.get_by_role("listbox").wait_for(state="visible")
     with tracked.rerun():
         page.get_by_role("option", name="全部").click()
     assert caption.inner_text() != before, "choosing another period did not change the page"
