@@ -17,7 +17,7 @@ with st.sidebar:
 
 # The heavy libraries (pandas, DuckDB) are imported only now, on a fresh server's first run: the page
 # frame above is already on its way to the browser, which draws it while this process imports them.
-from ui import auth, data, filters, zh_defaults  # noqa: E402
+from ui import auth, data, filters, phone, zh_defaults  # noqa: E402
 
 # Each role sees the pages it may use; the analytics functions enforce the same rules on their own.
 EVERYONE = ("leader", "secretary", "analyst", "admin")
@@ -55,6 +55,7 @@ def pages_for(role: str) -> dict[str, list]:
 
 
 zh_defaults.apply()  # Chinese over Streamlit's and Plotly's own English words
+phone.apply()  # the phone layout's stylesheet: no change above 640 px
 data.ensure_database()
 with data.page_run():  # one warehouse for the whole run: the rollups' freshness is checked once, not once per call
     scope = auth.gate()

@@ -209,10 +209,17 @@ def legend_html(legend: Legend, *, show_communities: bool, show_partners: bool) 
 
 # ---------------------------------------------------------------------------------------------
 # the deck
-def _view(geometries: list) -> pdk.ViewState:
+# The map's drawing width when it fits all seven grids: about 700–800 px on a laptop in the wide layout.
+FIT_ALL_PX = 620
+# When the view is one part of the area (a secretary's grid, grids picked in the filters) it is fitted
+# into a phone's width (390 px less the page's margins), so it is whole on a phone and still shown with
+# its neighbours around it on a laptop.
+FIT_PART_PX = 330
+
+
+def _view(geometries: list, width_px: float = FIT_ALL_PX) -> pdk.ViewState:
     minx, miny, maxx, maxy = shapely.union_all(geometries).bounds
-    # The chart is about 700–800 px wide on a laptop in the wide layout; fit the grids into 620.
-    width_px, height_px = 620, MAP_HEIGHT * 0.85
+    height_px = MAP_HEIGHT * 0.85
 
     def merc_y(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -228,6 +235,14 @@ def _tip_shift(lon: float, middle: float) -> str:
     """How far a tooltip box moves from the pointer: none in the map's west half, its own width (and the
     pointer's gap) in the east half, so it opens towards the middle instead of past the edge."""
     return "0" if lon < middle else "calc(-100% - 24px)"
+
+
+def fitted_view(shapes: list, selected: list[bool]) -> pdk.ViewState:
+    """All grids when all are in view; else the grids in view, fitted to a phone's width."""
+    part = [g for g, chosen in zip(shapes, selected) if chosen]
+    if part and len(part) < len(shapes):
+        return _view(part, FIT_PART_PX)
+    return _view(shapes)
 
 
 def _short_name(name: str) -> str:
@@ -277,10 +292,11 @@ def grid_deck(
     colours, legend = classify(metric, numbers[metric])
     shift = geo.geometry_to_gcj02 if base is not None and base.gcj02 else (lambda g: g)
     alpha = 150 if base is not None else 235
-    features, labels, shapes = [], [], []
+    features, labels, shapes, in_view = [], [], [], []
     for row, colour in zip(numbers.to_dict("records"), colours):
         geometry = shift(shape(json.loads(row["geometry"])))
         shapes.append(geometry)
+        in_view.append(bool(row["selected"]) if pd.notna(row["selected"]) else False)
         is_focus = row["grid_id"] == focus
         features.append(
             {
@@ -420,7 +436,7 @@ def grid_deck(
     # map_provider=None or map_style=None would make Streamlit fall back to Carto's hosted style.
     deck = pdk.Deck(
         layers=layers,
-        initial_view_state=_view(shapes),
+        initial_view_state=fitted_view(shapes, in_view),
         map_style=map_style(base),
         tooltip=tooltip,
         map_provider="carto",
