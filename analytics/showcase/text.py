@@ -42,12 +42,13 @@ def _missing(value: object) -> bool:
 
 
 def number(value: Any, lang: str = "zh", digits: int = 0) -> str:
-    """13,245 → 1.3万 in Chinese (from 10,000 up), 13,245 in English; as ui.fmt.number."""
+    """13,245 → 1.32万 in Chinese (from 10,000 up; three significant digits below 100,000, then
+    13.0万), 13,245 in English; as ui.fmt.number."""
     if _missing(value):
         return "—"
     value = float(value)
     if lang == "zh" and abs(value) >= 10_000:
-        return f"{value / 10_000:,.1f}万"
+        return f"{value / 10_000:,.{2 if abs(value) < 100_000 else 1}f}万"
     return f"{value:,.{digits}f}"
 
 

@@ -1,4 +1,9 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import SIGNAL_MS
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +27,9 @@ def test_upload_preview_and_report_in_the_browser(tracked, tmp_path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     page.get_by_text("请先修改文件中的这些问题").wait_for()
     tracked.idle()
-    assert page.get_by_text("需修改的错误").count() == 1
-    errors = page.locator("[data-testid='stMetric']").nth(4).inner_text()
-    assert errors.strip().endswith("3"), errors
+    # the preview's metrics: drawn in the run that showed the message, or in the rerun right after it
+    expect(page.get_by_text("需修改的错误")).to_have_count(1, timeout=SIGNAL_MS)
+    expect(page.locator("[data-testid='stMetric']").nth(4)).to_have_text(re.compile(r"3\s*$"), timeout=SIGNAL_MS)
     confirm = page.get_by_role("button", name="确认导入")
     assert confirm.is_disabled()
     # Streamlit scrolls inside its main block, so a full-page shot needs a viewport as tall as the page.
