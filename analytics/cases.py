@@ -462,6 +462,18 @@ def satisfaction(
     return db.query(con, *sql)
 
 
+# The measures of a row of the community table (`p` the place's residents, `s` its counts and
+# percentiles): one definition for a community's row and for the totals it is read against.
+_TABLE_MEASURES = """coalesce(s.cases, 0) AS cases,
+                   coalesce(s.cases, 0) * 1000.0 / nullif(p.residents, 0) AS cases_per_1k,
+                   coalesce(s.closed, 0) AS closed, coalesce(s.open, 0) AS open,
+                   s.grid / nullif(s.closed, 0) AS in_grid_rate,
+                   (s.grid + s.community) / nullif(s.closed, 0) AS in_community_rate,
+                   coalesce(s.urgent_cases, 0) AS urgent_cases,
+                   s.urgent_settled_locally / nullif(s.urgent_closed, 0) AS urgent_in_community_rate,
+                   s.median_hours, s.p90_hours, s.mean_score"""
+
+
 def community_table(
     con: duckdb.DuckDBPyConnection, filters: Filters, grid_id: str, *, scope: Scope | None = None
 ) -> pd.DataFrame:
@@ -490,14 +502,7 @@ def community_table(
         s AS ({_with_percentiles(("community_id",))}),
         final AS (
             SELECT p.community_id, p.community_name, p.residents,
-                   coalesce(s.cases, 0) AS cases,
-                   coalesce(s.cases, 0) * 1000.0 / nullif(p.residents, 0) AS cases_per_1k,
-                   coalesce(s.closed, 0) AS closed, coalesce(s.open, 0) AS open,
-                   s.grid / nullif(s.closed, 0) AS in_grid_rate,
-                   (s.grid + s.community) / nullif(s.closed, 0) AS in_community_rate,
-                   coalesce(s.urgent_cases, 0) AS urgent_cases,
-                   s.urgent_settled_locally / nullif(s.urgent_closed, 0) AS urgent_in_community_rate,
-                   s.median_hours, s.p90_hours, s.mean_score
+                   {_TABLE_MEASURES}
             FROM places p LEFT JOIN s ON s.community_id = p.community_id
         )
         SELECT * FROM final ORDER BY community_id""",
@@ -515,8 +520,8 @@ def community_table_totals(
     for every community in the filters (place = 'grid', 'subdistrict'): the comparison a secretary's one
     row is read against. Totals only, whoever asks, so no other community's row is revealed."""
     frames = []
+    src = source.reader(con).source  # one freshness check for both totals
     for place, chosen in (("grid", filters.replace(grid_ids=(str(grid_id),))), ("subdistrict", filters)):
-        src = source.reader(con).source
         sql = Sql.compose(
             f"""
             WITH {{cases}},
@@ -531,14 +536,7 @@ def community_table_totals(
             s AS ({_with_percentiles(())}),
             final AS (
                 SELECT $place AS place, p.residents,
-                       coalesce(s.cases, 0) AS cases,
-                       coalesce(s.cases, 0) * 1000.0 / nullif(p.residents, 0) AS cases_per_1k,
-                       coalesce(s.closed, 0) AS closed, coalesce(s.open, 0) AS open,
-                       s.grid / nullif(s.closed, 0) AS in_grid_rate,
-                       (s.grid + s.community) / nullif(s.closed, 0) AS in_community_rate,
-                       coalesce(s.urgent_cases, 0) AS urgent_cases,
-                       s.urgent_settled_locally / nullif(s.urgent_closed, 0) AS urgent_in_community_rate,
-                       s.median_hours, s.p90_hours, s.mean_score
+                       {_TABLE_MEASURES}
                 FROM places p CROSS JOIN s
             )
             SELECT * FROM final""",

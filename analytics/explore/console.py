@@ -448,7 +448,8 @@ def _copy_database(source: duckdb.DuckDBPyConnection, building: Path) -> None:
         alias = cur.execute("SELECT current_database()").fetchall()[0][0]
         cur.execute(f"ATTACH '{_quote(str(building))}' AS explore_snapshot (READ_WRITE)")
         try:
-            cur.execute(f'COPY FROM DATABASE "{alias}" TO explore_snapshot')
+            quoted = alias.replace('"', '""')  # the database's name comes from the operator's file name
+            cur.execute(f'COPY FROM DATABASE "{quoted}" TO explore_snapshot')
         finally:
             cur.execute("DETACH explore_snapshot")
     finally:
