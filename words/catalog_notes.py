@@ -14,6 +14,10 @@ TABLE_NOTES: dict[str, tuple[str, str]] = {
         "导入批次：每次导入台账的文件、行数、时间和状态（可撤销）",
         "Import batches: each ledger import's file, rows, time and status",
     ),
+    "towns": (
+        "街镇：区内的街道和镇（默认数据库只有江川路街道）；simulated 为模拟的街镇",
+        "Towns (subdistricts and towns) of the district (the default database holds Jiangchuan alone); simulated marks invented ones",
+    ),
     "grids": ("片区网格：江川路街道的七个片区网格", "Area grids: the seven grids of the subdistrict"),
     "grid_boundaries": (
         "网格边界：各片区网格的边界（GeoJSON，WGS-84），按版本记录",
@@ -86,6 +90,16 @@ COLUMN_NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("grids", "grid_id"): _ID["grid_id"],
     ("grids", "name"): ("网格名称", "Grid name"),
     ("grids", "name_en"): ("网格英文名", "Grid name in English"),
+    ("grids", "town_code"): ("所属街镇代码（行政区划代码）", "Code of the grid's town (administrative code)"),
+    ("towns", "town_code"): (
+        "街镇代码（行政区划代码，如 310112001）",
+        "Town code (administrative code, e.g. 310112001)",
+    ),
+    ("towns", "name"): ("街镇名称", "Town name"),
+    ("towns", "name_en"): ("街镇英文名", "Town name in English"),
+    ("towns", "simulated"): ("是否为模拟街镇（演示用，非真实数据）", "Whether the town is simulated (demo, not real)"),
+    ("towns", "lon"): ("街镇中心经度（WGS-84）", "Town centre longitude (WGS-84)"),
+    ("towns", "lat"): ("街镇中心纬度（WGS-84）", "Town centre latitude (WGS-84)"),
     ("grid_boundaries", "grid_id"): _ID["grid_id"],
     ("grid_boundaries", "version"): ("边界版本号（从1起）", "Boundary version (from 1)"),
     ("grid_boundaries", "valid_from"): ("生效日期", "Valid from"),

@@ -169,7 +169,7 @@ def build(
 def _build_places(con: duckdb.DuckDBPyConnection, rng: np.random.Generator) -> list[Community]:
     polys = grid_polygons_km()
     for grid_id, name, name_en, *_ in W.GRIDS:
-        con.execute("INSERT INTO grids VALUES (?, ?, ?)", [grid_id, name, name_en])
+        con.execute("INSERT INTO grids (grid_id, name, name_en) VALUES (?, ?, ?)", [grid_id, name, name_en])
         geometry = json.dumps(mapping(_km_polygon_to_lonlat(polys[grid_id])), ensure_ascii=False)
         con.execute("INSERT INTO grid_boundaries VALUES (?, 1, ?, NULL, ?)", [grid_id, W.ACTION_START, geometry])
 

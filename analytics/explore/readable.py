@@ -18,6 +18,7 @@ from analytics.core.scope import Scope
 DATA_TABLES = frozenset(
     {
         "app_meta",
+        "towns",
         "grids",
         "grid_boundaries",
         "communities",

@@ -40,7 +40,10 @@ AS_OF = T(2024, 2, 12, 10)
 @pytest.fixture
 def hand_con(empty_con):
     con = empty_con
-    db.execute(con, "INSERT INTO grids VALUES ('GA', '甲片区网格', 'Grid A'), ('GB', '乙片区网格', 'Grid B')")
+    db.execute(
+        con,
+        "INSERT INTO grids (grid_id, name, name_en) VALUES ('GA', '甲片区网格', 'Grid A'), ('GB', '乙片区网格', 'Grid B')",
+    )
     db.execute(
         con,
         """INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)

@@ -16,7 +16,7 @@ from analytics.core.errors import DataError
 def make_panel(con, sheets: dict, *, criteria=(("K1", 1.0),), round_id="T1", max_score=100.0):
     """sheets = {entry: {judge: score | [score per criterion, None = missing]}}. Every entry is its own
     community C<entry>; judges J1…; one grid."""
-    db.execute(con, "INSERT OR IGNORE INTO grids VALUES ('G1', '测试网格', 'test grid')")
+    db.execute(con, "INSERT OR IGNORE INTO grids (grid_id, name, name_en) VALUES ('G1', '测试网格', 'test grid')")
     db.execute(con, "INSERT INTO contest_rounds VALUES ($r, '测试场', DATE '2024-06-01')", {"r": round_id})
     for criterion, weight in criteria:
         db.execute(

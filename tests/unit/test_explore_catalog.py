@@ -49,7 +49,7 @@ def test_row_counts_types_and_sample(demo_con):
     assert cols.loc["reported_at", "data_type"] == "TIMESTAMP" and not cols.loc["case_id", "nullable"]
     assert listing.loc["grid_cases", "columns"] == len(cols)
     rows = catalog.sample(demo_con, "grids", n=5)
-    assert len(rows) == 5 and list(rows.columns) == ["grid_id", "name", "name_en"]
+    assert len(rows) == 5 and list(rows.columns) == ["grid_id", "name", "name_en", "town_code"]
 
 
 def test_sample_masks_personal_data(demo_con):

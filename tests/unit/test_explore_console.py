@@ -251,7 +251,7 @@ def test_empty_and_duplicate_columns(free_db):
 
 def test_explain_and_describe_are_allowed(free_db):
     assert not explore.run_readonly(free_db, "EXPLAIN SELECT * FROM grids").frame.empty
-    assert len(explore.run_readonly(free_db, "DESCRIBE grids").frame) == 3
+    assert len(explore.run_readonly(free_db, "DESCRIBE grids").frame) == 4
     assert len(explore.run_readonly(free_db, "FROM grids").frame) == 7
 
 

@@ -129,7 +129,7 @@ def test_keep_filters_and_scope(demo_con):
 
 
 def test_hand_made_cases(empty_con):
-    db.execute(empty_con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid one')")
+    db.execute(empty_con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid one')")
     db.execute(
         empty_con,
         "INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)"

@@ -112,7 +112,7 @@ def test_secretary_scope_counts_only_her_community(demo_con):
 
 def _tiny_world(con):
     for g in ("G1", "G2", "G3"):
-        db.execute(con, "INSERT INTO grids VALUES ($g, $n, $g)", {"g": g, "n": f"{g}网格"})
+        db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ($g, $n, $g)", {"g": g, "n": f"{g}网格"})
     for cid, g, residents in (("C1", "G1", 1000), ("C2", "G1", 3000), ("C3", "G2", 2000)):
         db.execute(
             con,

@@ -90,7 +90,7 @@ def _oracle_intervals(
 
 def _make_round(con, sheets: dict[str, list[float | None]]) -> None:
     """One round, one criterion of weight 1 (a judge's total is the score), judges J1…Jn in order."""
-    db.execute(con, "INSERT INTO grids VALUES ('G1', '测试网格', 'test grid')")
+    db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '测试网格', 'test grid')")
     db.execute(con, "INSERT INTO contest_rounds VALUES ('T1', '测试场', DATE '2024-06-01')")
     db.execute(con, "INSERT INTO contest_criteria VALUES ('T1', 'K1', '总分', 1.0, 100.0)")
     for entry, row in sheets.items():
@@ -173,7 +173,7 @@ def _oracle_dispute_count_shown(count: int) -> bool:
 def _seed_cases(con, disputes: int, opinions: int = 20) -> pd.DataFrame:
     """Cases of one community, all closed at grid level on the day after they were reported; returns
     them as a plain frame for the oracle."""
-    db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
+    db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1')")
     db.execute(
         con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)"
     )
@@ -270,7 +270,7 @@ def _oracle_closed_too_early(reported: str, closed: str) -> bool:
 @pytest.fixture
 def ledger_con(empty_con):
     """A real (not demo) database with one community for a ledger to name."""
-    db.execute(empty_con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
+    db.execute(empty_con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1')")
     db.execute(
         empty_con,
         "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)",
@@ -320,7 +320,7 @@ ACTIVITIES = {"C1": 3, "C2": 5, "C3": 4, "C4": 1}
 
 def _seed_world(con) -> None:
     for g in ("G1", "G2"):
-        db.execute(con, "INSERT INTO grids VALUES ($g, $n, $g)", {"g": g, "n": f"{g}网格"})
+        db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ($g, $n, $g)", {"g": g, "n": f"{g}网格"})
     db.execute(con, "INSERT INTO service_items VALUES ('I1', 'red', '红色项目', 'red item')")
     for c, (g, residents) in WORLD.items():
         db.execute(

@@ -367,7 +367,7 @@ def test_a_database_without_rollup_tables_is_read_raw(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute((db.SCHEMA_DIR / "00_core.sql").read_text(encoding="utf-8"))
-    con.execute("INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
+    con.execute("INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1')")
     con.execute(
         "INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)"
         " VALUES ('C01', '甲居民区', 'G1', 100, 250, 10)"
@@ -391,7 +391,7 @@ def test_a_database_without_rollup_tables_is_read_raw(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # exact percentiles from the buckets
 def _durations_world(con, hours_per_group: dict[tuple[str, str], list[float]]) -> None:
-    con.execute("INSERT INTO grids VALUES ('GA', '甲', 'A'), ('GB', '乙', 'B')")
+    con.execute("INSERT INTO grids (grid_id, name, name_en) VALUES ('GA', '甲', 'A'), ('GB', '乙', 'B')")
     con.execute("""INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)
                    VALUES ('CA', '甲居', 'GA', 1, 10, 1), ('CB', '乙居', 'GB', 1, 10, 1)""")
     con.execute(

@@ -9,7 +9,7 @@ from analytics.core.errors import DataError
 
 
 def seed_minimal(con):
-    db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
+    db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1')")
     db.execute(
         con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, 121.4, 31.0)"
     )

@@ -243,7 +243,7 @@ def test_partner_contribution_agrees_with_direct_counts(demo_con):
 # a hand-made world where every gap is known
 def small_world(con, *, community_name="北街居民区", partner_name="上海汽轮机厂") -> None:
     for sql in [
-        "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1'), ('G2', '二号网格', 'Grid 2')",
+        "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1'), ('G2', '二号网格', 'Grid 2')",
         f"""INSERT INTO communities (community_id, name, short_name, grid_id, households, residents, party_members)
             VALUES ('C1', '{community_name.replace("'", "''")}', NULL, 'G1', 400, 1000, 30),
                    ('C2', '河东居民区', '河东', 'G1', 800, 2000, 60),

@@ -202,7 +202,7 @@ def test_story_on_a_database_made_before_the_table(fresh_con):
 
 
 def _tiny_world(con):
-    db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'G1')")
+    db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'G1')")
     db.execute(
         con,
         "INSERT INTO communities VALUES ('A', '甲居民区', '甲', 'G1', 400, 1000, 50, 1990, 'city', NULL, NULL),"

@@ -13,7 +13,7 @@ PERIOD = Filters(dt.date(2024, 1, 1), dt.date(2024, 1, 31))
 
 
 def seed(con, disputes: int, opinions: int = 12):
-    db.execute(con, "INSERT INTO grids VALUES ('G1', '一号网格', 'Grid 1')")
+    db.execute(con, "INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1')")
     db.execute(
         con, "INSERT INTO communities VALUES ('C01', '甲居民区', '甲', 'G1', 100, 250, 10, 1990, NULL, NULL, NULL)"
     )
