@@ -12,6 +12,7 @@ import pytest
 
 from analytics import db
 from analytics.demo import generate as demo
+from tests import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SCALE = 0.1
@@ -33,6 +34,23 @@ def pytest_report_header(config):
     except (OSError, subprocess.TimeoutExpired) as exc:
         version = f"not usable ({exc.__class__.__name__}): the browser tests will be skipped"
     return f"browser tests: {chromium}: {version or 'no version printed'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for this test session (tests/postgres.py); skipped, saying why, where
+    the server programs are not installed (.ci/run installs them)."""
+    if postgres.bin_dir() is None:
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    with postgres.server() as address:
+        yield address
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server, request):
+    """The address of a new empty database on the session's server, one per test."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return postgres.fresh_database(postgres_server, name)
 
 
 @pytest.fixture(scope="session")

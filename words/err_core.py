@@ -60,6 +60,10 @@ STRINGS |= {
         "账户与日志库（{path}）已损坏。请从备份恢复该文件，或将其改名后重新添加账户。",
         "The account store ({path}) is damaged. Restore the file from a backup, or rename it and add the accounts again.",
     ),
+    "err.store.unreachable": (
+        "连接不上账户与日志库（{path}）：数据库服务器没有响应或拒绝连接，本次操作未完成。请稍后重试；如反复出现请联系管理员检查数据库服务。",
+        "Cannot reach the account store ({path}): the database server did not answer or refused the connection; nothing was done. Try again in a moment; if it keeps happening, ask the administrator to check the database service.",
+    ),
     "err.store.failed": (
         "账户与日志库（{path}）出错，本次操作未完成，请稍后重试；如反复出现请联系管理员。",
         "The account store ({path}) failed and nothing was done. Try again in a moment; if it keeps happening, contact the administrator.",

@@ -8,12 +8,13 @@ app server.
 
     base.py     the interface (AccessStore), its records (Account, AuditEvent, LimitPolicy, Reservation,
                 SessionRecord)
-    sqlite.py   SQLiteStore: the one implementation today; migrates an old accounts.json on first open
-    open_store(location=None)  the store named by $JIANGCHUAN_STORE, else beside $JIANGCHUAN_ACCOUNTS
+    sqlite.py   SQLiteStore: one server's store in a file; migrates an old accounts.json on first open
+    postgres.py PostgresStore: the store shared by several app servers of a district deployment
+    open_store(location=None)  the store named by $JIANGCHUAN_STORE (a file, or a postgresql:// address),
+                else beside $JIANGCHUAN_ACCOUNTS
 
-A PostgreSQL class goes beside sqlite.py with the same methods: each one transaction, reserve_attempt
-reading its rows with SELECT … FOR UPDATE, audit_log keyed by a bigserial; open_store picks it when
-$JIANGCHUAN_STORE is a postgresql:// address. Nothing else changes.
+Both answer the same contract (tests/unit/test_store_contract.py runs it against each, PostgreSQL
+started for real by the test).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from analytics.access.store.base import (
     SessionRecord,
     StoreBusy,
 )
+from analytics.access.store.postgres import PostgresStore, is_address
 from analytics.access.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Account",
     "AuditEvent",
     "LimitPolicy",
+    "PostgresStore",
     "Reservation",
     "SQLiteStore",
     "SessionRecord",
@@ -68,6 +71,10 @@ def store_path(accounts: str | os.PathLike | None = None) -> Path:
 def open_store(location: str | os.PathLike | None = None) -> AccessStore:
     """The configured store. Cheap: every call opens its own short-lived connection per operation, so
     a store object may be shared by threads and processes may each make their own."""
+    if is_address(location):
+        return PostgresStore(str(location))
+    if location is None and is_address(os.environ.get(ENV_STORE)):
+        return PostgresStore(os.environ[ENV_STORE])
     if location is None and os.environ.get(ENV_STORE):
         return SQLiteStore(store_path(), legacy_json=accounts_path())
     return SQLiteStore(store_path(location))
