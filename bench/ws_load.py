@@ -63,6 +63,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (from /proc): the cost of page runs, whatever else
+    the machine is doing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def peak_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -139,9 +149,11 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
 
 
-def report(label: str, results: Results, seconds: float, pids: list[int]) -> None:
+def report(label: str, results: Results, seconds: float, pids: list[int], cpu: float) -> None:
     every = [t for ts in results.times.values() for t in ts]
     print(f"{label}: {len(every)} page runs, {len(every) / seconds:.2f} per second, {len(results.errors)} errors")
+    if pids and every:
+        print(f"  server CPU per page run: {cpu / len(every) * 1000:.0f} ms")
     if every:
         print(f"  all pages: p50 {statistics.median(every):.2f} s, p95 {_pct(every, 0.95):.2f} s")
     for page, ts in sorted(results.times.items()):
@@ -152,13 +164,13 @@ def report(label: str, results: Results, seconds: float, pids: list[int]) -> Non
         print(f"  server {pid}: peak {peak_mb(pid):.0f} MB")
 
 
-def start_app(folder: Path, db_file: Path | None) -> tuple[subprocess.Popen[bytes], str]:
-    """One app server on a copy of the demo world (built at scale 1 when no file is given), no accounts
-    (the demo roles), on a free port."""
+def start_app(folder: Path, db_file: Path | None, code: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
+    """One app server of the checkout `code` on a copy of the demo world (built at scale 1 when no file
+    is given), no accounts (the demo roles), on a free port."""
     target = folder / "load.duckdb"
-    if db_file:
+    if not target.exists() and db_file:
         shutil.copy(db_file, target)
-    else:
+    elif not target.exists():
         sys.path.insert(0, str(ROOT))
         from analytics import db
 
@@ -167,7 +179,7 @@ def start_app(folder: Path, db_file: Path | None) -> tuple[subprocess.Popen[byte
     env = {**os.environ, "JIANGCHUAN_DB": str(target), "JIANGCHUAN_ACCOUNTS": str(folder / "accounts.json")}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
+        cwd=code,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -192,29 +204,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, nargs="+", default=[0.0, 15.0], help="seconds between pages")
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--kill", help="PID@SECONDS: kill -9 that process so many seconds into each run")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        nargs="+",
+        default=[ROOT],
+        help="checkouts to serve one after the other on the same data (e.g. a worktree of main for BEFORE)",
+    )
     args = parser.parse_args(argv)
     kill = None
     if args.kill:
         pid, _, at = args.kill.partition("@")
         kill = (int(pid), float(at))
-    process = None
-    pids = [int(p) for p in args.pids.split(",") if p]
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.url
-        if not url:
-            process, url = start_app(Path(tmp), args.db)
-            pids = [process.pid]
-            asyncio.run(drive(url, 3, 0.0, 20.0, None))  # every answer cached before measuring
-        try:
-            for think in args.think:
-                for sessions in args.sessions:
-                    results = asyncio.run(drive(url, sessions, think, args.seconds, kill))
-                    mode = "burst" if not think else f"{think:g} s think time"
-                    report(f"{sessions} sessions, {mode}", results, args.seconds, pids)
-        finally:
-            if process:
-                process.terminate()
-                process.wait(timeout=60)
+        for code in [None] if args.url else args.code:
+            process = None
+            url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
+            if code is not None:
+                process, url = start_app(Path(tmp), args.db, code)
+                pids = [process.pid]
+                print(f"serving {code}")
+                asyncio.run(drive(url, 3, 0.0, 30.0, None))  # every answer cached before measuring
+            try:
+                for think in args.think:
+                    for sessions in args.sessions:
+                        before = sum(cpu_seconds(pid) for pid in pids)
+                        results = asyncio.run(drive(url, sessions, think, args.seconds, kill))
+                        cpu = sum(cpu_seconds(pid) for pid in pids) - before
+                        mode = "burst" if not think else f"{think:g} s think time"
+                        report(f"{sessions} sessions, {mode}", results, args.seconds, pids, cpu)
+            finally:
+                if process:
+                    process.terminate()
+                    process.wait(timeout=60)
     return 0
 
 

@@ -28,7 +28,10 @@ pio.templates["jiangchuan"] = go.layout.Template(
         yaxis={"gridcolor": "#ECEFF1"},
     )
 )
-pio.templates.default = "plotly_white+jiangchuan"
+# Merged once here: a default named "plotly_white+jiangchuan" is merged again by every go.Figure(),
+# which cost ~75 ms a figure — most of a cached page run's time on the pages with many charts.
+pio.templates["jiangchuan_white"] = pio.templates.merge_templates("plotly_white", "jiangchuan")
+pio.templates.default = "jiangchuan_white"
 
 
 def seed_marker(colour: str) -> dict:
