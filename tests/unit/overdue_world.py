@@ -13,7 +13,7 @@ T = dt.datetime
 MATTERS = [
     # a non-urgent dispute has 7 days: closed exactly at its due time, and one second after
     ("K01", "C1", "dispute", False, T(2024, 6, 1, 9), T(2024, 6, 8, 9), "张三", "13800138000", "邻里纠纷"),
-    ("K02", "C1", "dispute", False, T(2024, 6, 1, 9), T(2024, 6, 8, 9, 0, 1), "李四", "13900139000", "噪音"),
+    ("K02", "C1", "dispute", False, T(2024, 6, 1, 9), T(2024, 6, 8, 9, 0, 1), "李四", "13900139000", "楼上噪音扰民"),
     # an opinion has 15 calendar days from a Friday, weekends counted: due Saturday 22 June 10:00
     ("K03", "C1", "opinion", False, T(2024, 6, 7, 10), T(2024, 6, 22, 10), None, None, None),
     ("K04", "C2", "opinion", False, T(2024, 6, 7, 10), T(2024, 6, 22, 10, 0, 1), None, None, None),
@@ -21,11 +21,11 @@ MATTERS = [
     ("K05", "C1", "dispute", False, T(2024, 6, 14, 12), T(2024, 6, 19, 12), None, None, None),
     ("K06", "C2", "dispute", False, T(2024, 6, 15, 8), T(2024, 6, 19, 8), None, None, None),
     # open at the end of June: an urgent dispute (1 day) due exactly at 30 June 10:00
-    ("K07", "C1", "dispute", True, T(2024, 6, 29, 10), None, "王五", "021-64300000", "急"),
+    ("K07", "C1", "dispute", True, T(2024, 6, 29, 10), None, "王五", "021-64300000", "楼道堆物隐患"),
     # an opinion closed after the moment asked about is open at that moment: due 5 July
     ("K08", "C1", "opinion", False, T(2024, 6, 20, 10), T(2024, 7, 10), None, None, None),
     # an urgent proxy service long overdue, in the other community and grid
-    ("K09", "C2", "service_proxy", True, T(2024, 6, 1, 10), None, "赵六", "13700137000", "代办"),
+    ("K09", "C2", "service_proxy", True, T(2024, 6, 1, 10), None, "赵六", "13700137000", "代办低保材料"),
     # not yet overdue and not due this week: a party-building matter of 28 June (15 days)
     ("K10", "C2", "party_building", False, T(2024, 6, 28, 10), None, None, None, None),
 ]
