@@ -14,6 +14,7 @@ import streamlit as st
 
 from analytics import overdue
 from analytics.access import Scope, audit
+from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.core.filters import Filters
 from ui import data, downloads, fmt
@@ -67,20 +68,24 @@ def watch_list(filters: Filters, who: Scope, *, key: str, compact: bool = False)
     if total.empty or int(total.iloc[0]["open"]) == 0:
         st.success(t("overdue.none"))
         return
-    matters = data.call(overdue.overdue_matters, places, who)
-    as_of = pd.Timestamp(data.call(overdue.overdue_matters, places, who, within_days=None)["as_of"].iloc[0])
-    st.caption(t("overdue.caption", as_of=fmt.date(as_of.date()), week=overdue.WEEK_DAYS))
+    chases = privacy.sees_personal_data(who)  # analysts and admins read counts per grid only (see analytics.overdue)
     row = total.iloc[0]
+    st.caption(t("overdue.caption", as_of=fmt.date(pd.Timestamp(row["as_of"]).date()), week=overdue.WEEK_DAYS))
     tiles = st.columns(3)
     tiles[0].metric(t("overdue.kpi.overdue"), fmt.number(row["overdue"]), border=True)
     tiles[1].metric(t("overdue.kpi.due_soon", week=overdue.WEEK_DAYS), fmt.number(row["due_soon"]), border=True)
     tiles[2].metric(t("overdue.kpi.urgent_overdue"), fmt.number(row["urgent_overdue"]), border=True)
     if not compact and who.restricted_community is None:
-        st.markdown(f"**{t('overdue.by_holder')}**")
-        by_holder = data.call(overdue.holders, places, who)
+        st.markdown(f"**{t('overdue.by_holder' if chases else 'overdue.by_grid')}**")
+        by = overdue.HOLDER_BY if chases else ("grid_id",)
+        by_holder = data.call(overdue.holders, places, who, by=by)
         by_holder = by_holder[(by_holder["overdue"] + by_holder["due_soon"]) > 0]
         by_holder = by_holder.sort_values(["overdue", "due_soon"], ascending=False)
         fmt.table(readable(by_holder), hide_index=True, column_config=column_config(by_holder), key=f"{key}_holders")
+    if not chases:
+        st.caption(t("overdue.masked"))
+        return
+    matters = data.call(overdue.overdue_matters, places, who)
     st.markdown(f"**{t('overdue.list')}**")
     shown = matters.sort_values(["status", "due_at"], key=lambda s: s.map(_STATUS_ORDER) if s.name == "status" else s)
     if who.restricted_community is not None:  # every row is her community's: its names would only repeat

@@ -6,6 +6,10 @@ STRINGS = {
         "只有管理员可以设置办理时限。",
         "Only administrators may set the deadlines of matters.",
     ),
+    "err.overdue.chasers_only": (
+        "超期事务明细和各居民区的超期件数只对领导和居民区书记显示（时限因类别而异，明细会透露已脱敏的事务类别）。请查看按网格汇总的件数。",
+        "The overdue matters one by one, and per community, are shown to leaders and secretaries only (deadlines differ by category, so the detail would give the masked category away). See the counts per grid.",
+    ),
     "err.overdue.unknown_category": (
         "未知的事务类别“{category}”。可设置的类别：{categories}。",
         "Unknown category “{category}”. Deadlines can be set for: {categories}.",
@@ -62,7 +66,12 @@ STRINGS = {
         "Of the matters reported in the period and closed, the share closed within their deadline: {on_time} ÷ {closed}. Open matters are not in the denominator; open overdue ones are under “Overdue matters”.",
     ),
     "overdue.by_holder": ("按责任网格与居民区", "By holder: grid and community"),
+    "overdue.by_grid": ("按责任网格", "By grid"),
     "overdue.list": ("超期与即将到期的事务", "Overdue matters and those due soon"),
+    "overdue.masked": (
+        "超期事务明细只对领导和居民区书记显示：办理时限因类别而异，明细会透露已脱敏的事务类别。",
+        "The matters one by one are shown to leaders and secretaries only: deadlines differ by category, so the detail would give the masked category away.",
+    ),
     "overdue.list_empty": ("没有超期或即将到期的事务。", "Nothing is overdue or due soon."),
     "overdue.status.overdue": ("已超期", "overdue"),
     "overdue.status.due_soon": ("即将到期", "due soon"),

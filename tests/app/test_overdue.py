@@ -96,6 +96,18 @@ def test_an_admin_sets_a_deadline_and_what_is_overdue_changes(app_db):
 
 
 @pytest.mark.slow
+def test_an_analyst_reads_counts_per_grid_and_no_matter(app_db):
+    at = run_page(CASES, session_state={"auth_demo_role": "analyst"})
+    assert_clean(at)
+    total = expected(None)
+    assert metric(at, "已超期") == f"{int(total['overdue']):,}"
+    by_grid = table_with(at, "最长超期天数")
+    assert "居民区" not in by_grid.columns and by_grid["已超期"].sum() == total["overdue"]
+    assert not [t for t in at.dataframe if "到期时间" in t.value.columns]
+    assert any("只对领导和居民区书记显示" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
 def test_in_english(app_db):
     at = run_page(CASES, session_state={"lang": "en"})
     assert_clean(at)
