@@ -88,6 +88,9 @@ def watch_list(filters: Filters, who: Scope, *, key: str, compact: bool = False)
     matters = data.call(overdue.overdue_matters, places, who)
     st.markdown(f"**{t('overdue.list')}**")
     shown = matters.sort_values(["status", "due_at"], key=lambda s: s.map(_STATUS_ORDER) if s.name == "status" else s)
+    # what to act on first, so that a phone's narrow table shows it without scrolling sideways
+    first = ["case_id", "status", "days_overdue", "days_left", "due_at", "category", "urgent"]
+    shown = shown[first + [c for c in shown.columns if c not in first]]
     if who.restricted_community is not None:  # every row is her community's: its names would only repeat
         shown = shown.drop(columns=["grid_name", "community_name"])
     fmt.table(
