@@ -34,6 +34,10 @@ STRINGS = {
         "向 {url} 发送“{holder}”的超期清单失败（{reason}，已尝试 {attempts} 次）。请检查网关地址与网络后重新运行。",
         "Sending the overdue list of “{holder}” to {url} failed ({reason}; tried {attempts} times). Check the gateway's address and the network, then run again.",
     ),
+    "err.overdue.not_tried": (
+        "未发送：消息网关 {url} 没有应答，其后的清单均未尝试。请检查网关地址与网络后重新运行。",
+        "Not sent: the gateway {url} did not answer, so the lists after it were not tried. Check the gateway's address and the network, then run again.",
+    ),
     "err.overdue.nowhere": (
         "没有指定发送到哪里。请用 --webhook 填写网关地址（或设置环境变量 {env}），或用 --out 指定输出文件夹。",
         "Nowhere to send the lists. Give the gateway with --webhook (or set {env}), or a folder with --out.",

@@ -52,6 +52,10 @@ ATTEMPTS = 3
 BACKOFF_S = 0.5
 
 
+class GatewayUnreachable(DataError):
+    """No answer at all (refused, timed out) after every attempt: the lists after it are not tried."""
+
+
 @dataclass(frozen=True)
 class Sent:
     """What a run did: the holders whose list went out, and those whose list did not (with why)."""
@@ -118,14 +122,22 @@ def post_all(
     attempts: int = ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Sent:
-    """POST each list to `url` as JSON (UTF-8). A holder whose list fails after `attempts` tries is
-    reported, and the others are still sent."""
+    """POST each list to `url` as JSON (UTF-8). A holder whose list is refused or fails after `attempts`
+    tries is reported, and the others are still sent; once the gateway does not answer at all, the
+    remaining lists are reported as not tried (a scheduler's run must not wait attempts × timeout for
+    every holder of the district)."""
     _check_url(url)
-    delivered, failed = [], []
-    for message in lists:
+    delivered: list[str] = []
+    failed: list[tuple[str, str]] = []
+    for index, message in enumerate(lists):
         holder = message["holder"]["community_id"]
         try:
             post(url, message, timeout_s=timeout_s, attempts=attempts, sleep=sleep)
+        except GatewayUnreachable as exc:
+            failed.append((holder, str(exc)))
+            skipped = msg("err.overdue.not_tried", url=_where(url))
+            failed += [(later["holder"]["community_id"], str(skipped)) for later in lists[index + 1 :]]
+            break
         except DataError as exc:
             failed.append((holder, str(exc)))
         else:
@@ -178,7 +190,9 @@ def post(
         except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as exc:
             reason = str(getattr(exc, "reason", exc)) or exc.__class__.__name__
             last = exc
-    raise DataError(_failed(url, message, reason, max(1, attempts))) from last
+    if isinstance(last, urllib.error.HTTPError):
+        raise DataError(_failed(url, message, reason, max(1, attempts))) from last
+    raise GatewayUnreachable(_failed(url, message, reason, max(1, attempts))) from last
 
 
 def _failed(url: str, message: dict, reason: str, tried: int) -> Any:

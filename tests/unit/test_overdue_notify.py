@@ -34,11 +34,16 @@ class Receiver:
         self.headers: list[dict] = []
         self.codes: list[int] = []
         self.lock = threading.Lock()
+        self.hang = False  # hold every request without an answer until the receiver closes
+        self.released = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.hang:
+                    receiver.released.wait(60)
+                    return
                 with receiver.lock:
                     code = receiver.codes.pop(0) if receiver.codes else 200
                     if code == 200:
@@ -56,6 +61,7 @@ class Receiver:
         self.thread.start()
 
     def close(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
@@ -138,8 +144,18 @@ def test_an_unreachable_gateway_fails_after_its_attempts(world_db, capsys):
     url = closed.url
     closed.close()  # nothing listens there any more
     assert main(["notify", "--db", str(world_db), "--webhook", url, "--as-of", AT, "--timeout", "5"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("已尝试 3 次") == 2 and "请检查网关地址与网络" in err
+    err = capsys.readouterr().err.splitlines()
+    # the first list is tried three times; the second is not tried once nothing answers
+    assert len(err) == 2 and "已尝试 3 次" in err[0] and "C1" in err[0]
+    assert err[1].startswith("C2: 未发送") and "没有应答" in err[1]
+
+
+def test_a_gateway_that_never_answers_times_out(world_db, receiver, capsys):
+    receiver.hang = True
+    assert main(["notify", "--db", str(world_db), "--webhook", receiver.url, "--as-of", AT, "--timeout", "1"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "已尝试 3 次" in err[0] and err[1].startswith("C2: 未发送")
+    assert receiver.received == []
 
 
 def test_wrong_addresses_and_nowhere_to_send(world_db, capsys):
