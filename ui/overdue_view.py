@@ -185,3 +185,45 @@ def deadline_settings(who: Scope) -> None:
                 )
                 st.toast(t("overdue.deadlines.saved"), icon=":material/check:")
                 st.rerun()
+        if not set_rows.empty:
+            _remove_version(set_rows, who)
+
+
+def _remove_version(set_rows: pd.DataFrame, who: Scope) -> None:
+    """An administrator removes a version set by mistake; the one before it applies again."""
+    versions = {
+        f"{row.category}|{bool(row.urgent)}|{pd.Timestamp(row.valid_from).date().isoformat()}": row
+        for row in set_rows.itertuples()
+    }
+
+    def named(key: str) -> str:
+        row = versions[key]
+        urgency = t("overdue.notify.urgent") if row.urgent else ""
+        return t(
+            "overdue.deadlines.version",
+            category=label("category", row.category),
+            urgent=urgency,
+            days=int(row.days),
+            day=pd.Timestamp(row.valid_from).date().isoformat(),
+        )
+
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        t("overdue.deadlines.remove_which"), list(versions), format_func=named, key="overdue_remove_version"
+    )
+    if right.button(t("overdue.deadlines.remove"), key="overdue_remove") and chosen:
+        row = versions[chosen]
+        try:
+            data.write(
+                overdue.remove_deadline,
+                row.category,
+                bool(row.urgent),
+                valid_from=pd.Timestamp(row.valid_from).date(),
+                scope=who,
+            )
+        except DataError as exc:
+            st.error(said(exc))
+        else:
+            audit.log(username(), "remove_deadline", named(chosen), role=who.role)
+            st.toast(t("overdue.deadlines.removed"), icon=":material/check:")
+            st.rerun()

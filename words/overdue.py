@@ -94,6 +94,13 @@ STRINGS = {
     "overdue.deadlines.days": ("时限（天）", "Deadline (days)"),
     "overdue.deadlines.save": ("保存时限", "Save deadline"),
     "overdue.deadlines.saved": ("办理时限已保存。", "Deadline saved."),
+    "overdue.deadlines.version": (
+        "{category}{urgent}：{days} 天，自 {day} 起",
+        "{category}{urgent}: {days} days from {day}",
+    ),
+    "overdue.deadlines.remove_which": ("删除设置有误的版本", "Remove a version set by mistake"),
+    "overdue.deadlines.remove": ("删除此版本", "Remove this version"),
+    "overdue.deadlines.removed": ("已删除，此前的时限重新适用。", "Removed: the deadline before it applies again."),
     "overdue.deadlines.admin_only": ("仅管理员可修改办理时限。", "Only an administrator can change deadlines."),
     # columns
     "overdue.col.case_id": ("事务编号", "Matter"),

@@ -94,6 +94,13 @@ def test_an_admin_sets_a_deadline_and_what_is_overdue_changes(app_db):
     assert (events["action"] == "set_deadline").sum() == 1
     assert expected(None)["overdue"] == after
 
+    at.selectbox(key="overdue_remove_version").set_value("service_proxy|False|2000-01-01")
+    at.button(key="overdue_remove").click().run()
+    assert_clean(at)
+    assert int(metric(at, "已超期").replace(",", "")) == before  # the default applies again
+    assert not [t for t in at.dataframe if "停用日期" in t.value.columns]
+    assert (audit.recent()["action"] == "remove_deadline").sum() == 1
+
 
 @pytest.mark.slow
 def test_an_analyst_reads_counts_per_grid_and_no_matter(app_db):
