@@ -432,6 +432,10 @@ TABLE_NOTES.update(
             "网格事务的目标值（网格内解决率等），由管理员在网格事务页设定；不填网格即全街道目标",
             "Targets for grid cases (in-grid rate and others), set on the cases page; no grid means the subdistrict",
         ),
+        "case_deadlines": (
+            "网格事务的办理时限（按类别和是否紧急，按生效日期分版本），由管理员在网格事务页设定",
+            "Deadlines of grid matters by category and urgency, versioned by date, set on the cases page",
+        ),
         "import_batch_info": (
             "导入批次的补充信息：工作表、跳过的重复行、未覆盖的冲突行、撤销时间",
             "More about each import batch: sheet, rows skipped as duplicates, conflicts left alone, when undone",
@@ -470,6 +474,15 @@ COLUMN_NOTES.update(
         ("case_targets", "target"): ("目标值（0–1 的比例）", "Target (a share between 0 and 1)"),
         ("case_targets", "set_at"): ("设定时间", "Set at"),
         ("case_targets", "set_by"): ("设定人", "Set by"),
+        ("case_deadlines", "category"): ("事务类别", "Category"),
+        ("case_deadlines", "urgent"): ("是否紧急", "Urgent"),
+        ("case_deadlines", "valid_from"): (
+            "生效日期（此日及以后上报的事务适用）",
+            "Valid from (matters reported on or after)",
+        ),
+        ("case_deadlines", "days"): ("办理时限（天，按自然日计）", "Deadline (calendar days)"),
+        ("case_deadlines", "set_at"): ("设定时间", "Set at"),
+        ("case_deadlines", "set_by"): ("设定人", "Set by"),
         ("import_batch_info", "batch_id"): _BATCH,
         ("import_batch_info", "sheet"): ("导入的工作表", "Sheet imported"),
         ("import_batch_info", "skipped"): ("已存在而跳过的行数", "Rows skipped as already present"),

@@ -34,6 +34,7 @@ DATA_TABLES = frozenset(
         "judges",
         "contest_scores",
         "case_targets",
+        "case_deadlines",
         "showcase_stories",
     }
 )
@@ -52,6 +53,7 @@ BOOKKEEPING: dict[str, frozenset[str]] = {
 # Columns of data tables that hold an account's name: blank for roles without the bookkeeping.
 USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "case_targets": ("set_by",),
+    "case_deadlines": ("set_by",),
     "showcase_stories": ("updated_by",),
 }
 
