@@ -21,7 +21,7 @@ MIME = {
 
 def file_name(b: Briefing, fmt: str) -> str:
     place = b.grid_id or "jiangchuan"
-    return f"{b.t('title')}_{place}_{b.month:%Y-%m}.{fmt}"
+    return f"{b.t('title')}_{place}_{b.month:%Y-%m}.{fmt}".replace(" ", "_")
 
 
 def render(b: Briefing, fmt: str, images: dict[str, bytes] | None = None) -> bytes:

@@ -95,6 +95,8 @@ def targets(ctx: Context) -> list[Finding]:
     scored = scored[scored["metric"].isin(TARGET_MEASURES)].assign(month=lambda f: _months(f["month"]))
     months = [shift(first, i) for i in range(TARGET_HISTORY)]
     found = []
+    if ctx.grid_id is not None:  # a grid's briefing: the grid is its whole
+        scored = scored.assign(grid_id=scored["grid_id"].where(scored["grid_id"] != ctx.grid_id, WHOLE))
     for (place, measure), rows in scored.groupby(["grid_id", "metric"], sort=True):
         by_month = rows.set_index("month")
         if ctx.month not in by_month.index or shift(ctx.month, -1) not in by_month.index:
