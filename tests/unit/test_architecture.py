@@ -23,7 +23,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("analytics.warehouse",),
     ("analytics.funnel", "analytics.places", "analytics.overview"),
     ("analytics.seeds", "analytics.cases", "analytics.geo"),
-    ("analytics.grids",),
+    ("analytics.grids", "analytics.overdue"),
     ("analytics.contest", "analytics.compare"),
     ("analytics.showcase", "analytics.explore"),
     ("analytics.refresh", "analytics.briefing"),
