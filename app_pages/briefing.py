@@ -49,8 +49,9 @@ with st.container(border=True):
 
 st.subheader(f"{md(b.place_name)} · {md(b.title)}")
 st.markdown(f"#### {b.t('headline')}")
-for (caption, value), column in zip(b.headline, st.columns(len(b.headline))):
-    column.metric(caption, value, border=True)
+for start in range(0, len(b.headline), 4):
+    for (caption, value), column in zip(b.headline[start : start + 4], st.columns(4)):
+        column.metric(caption, value, border=True)
 
 for section in briefing.SECTIONS:
     st.markdown(f"#### {b.t(f'section.{section}')}")

@@ -57,18 +57,22 @@ STRINGS = {
         "本月各项指标与上月、去年同月相比的变化都在随机波动范围内。",
         "Every change against last month and the same month last year is within chance.",
     ),
-    "briefing.none.overdue": ("本月没有超期事项。", "No matter is overdue."),
+    "briefing.none.overdue": (
+        "本月末没有超期未办结的事项。",
+        "No matter was open past its deadline at the month's end.",
+    ),
     "briefing.none.idle": ("本月所有结对共建都开展了活动。", "Every pairing held activities this month."),
     "briefing.none.contest": ("本月没有举行书记擂台。", "No contest round was held this month."),
     "briefing.method": (
         "判断方法：目标为网格事务页面设定的目标（上月与本月达标情况不同即为越线）；"
         "“明显变化”按漏斗图的控制限判断：以上月或去年同月的水平为期望，本月的件数超出99.8%泊松控制限才算，"
-        "比率按较少一侧的件数判断；闲置指结对单位在该社区当月没有任何活动。",
+        "比率按较少一侧的件数判断；超期指月末仍未办结且已超过办理时限（按自然日计）；闲置指结对单位在该社区当月没有任何活动。",
         "Method: targets are those set on the grid-work page (a measure crossed when it was on target last "
         "month and not now, or the reverse). A move is reported only when this month's count falls outside "
         "the 99.8% Poisson control limits around last month's or last year's level (the funnel plot's "
-        "limits); a rate is judged on its rarer side's count. A pairing is idle when its partner held "
-        "nothing in that community in the month.",
+        "limits); a rate is judged on its rarer side's count. A matter is overdue when still open at the "
+        "month's end past its deadline (calendar days). A pairing is idle when its partner held nothing in "
+        "that community in the month.",
     ),
     # measures and baselines
     "briefing.measure.in_grid_rate": ("小事不出网格率", "in-grid rate"),
@@ -139,6 +143,16 @@ STRINGS = {
         "{round}中，{community}从上一场的第{before}名升至第{rank}名，上升{up}位。",
         "In {round}, {community} climbed {up} places, from {before} in its previous round to {rank}.",
     ),
+    "briefing.say.overdue_count": (
+        "截至{day}，共有{n}件网格事务超过办理时限仍未办结（其中紧急{urgent}件），最久的已超期{days}天；"
+        "另有{soon}件将在7天内到期。",
+        "At the end of {day}, {n} grid matters were open past their deadline ({urgent} of them urgent), the "
+        "oldest {days} days overdue; {soon} more fall due within 7 days.",
+    ),
+    "briefing.say.overdue_holder": (
+        "{place}有{n}件事项超期未办结（其中紧急{urgent}件），最久超期{days}天。",
+        "{place} holds {n} overdue matters ({urgent} urgent), the oldest {days} days overdue.",
+    ),
     # charts
     "briefing.chart.target": ("{place} · {measure}（近6个月）", "{place} · {measure} (last 6 months)"),
     "briefing.chart.target_line": ("目标", "Target"),
@@ -146,6 +160,8 @@ STRINGS = {
     "briefing.chart.idle": ("闲置结对按连续闲置月数", "Idle pairings by months idle"),
     "briefing.chart.idle_pair": ("{partner} · {community} 每月活动场次", "{partner} · {community}: activities a month"),
     "briefing.chart.contest": ("{round} 得分（前{n}名）", "{round}: scores (top {n})"),
+    "briefing.chart.overdue": ("截至{day}各处超期事项", "Overdue matters by holder at the end of {day}"),
+    "briefing.chart.overdue_holder": ("{place} · 各月末超期事项", "{place}: overdue matters at each month's end"),
     "briefing.chart.months_bucket": ("{n}个月", "{n} mo"),
     "briefing.chart.months_bucket_more": ("{n}个月以上", "{n}+ mo"),
     # headline captions
@@ -155,6 +171,7 @@ STRINGS = {
     "briefing.head.in_grid_rate": ("小事不出网格", "Settled in grid"),
     "briefing.head.in_community_rate": ("急事不出社区", "Settled in community"),
     "briefing.head.satisfaction": ("满意度", "Satisfaction"),
+    "briefing.head.on_time_rate": ("按期办结", "Closed within deadline"),
     # errors
     "err.briefing.month": (
         "月份“{month}”无法识别：请写成 2024-06 这样的年-月。",

@@ -99,7 +99,7 @@ class _Document(FPDF):
         )
         return len(cast(list[str], lines)) * size * 0.55  # output="LINES" gives the lines alone
 
-    def boxes(self, numbers: tuple[tuple[str, str], ...], per_row: int = 3) -> None:
+    def boxes(self, numbers: tuple[tuple[str, str], ...], per_row: int = 4) -> None:
         gap, height = 3.0, 17.0
         each = (CONTENT_W - gap * (per_row - 1)) / per_row
         for start in range(0, len(numbers), per_row):

@@ -14,10 +14,8 @@ over the public analysis functions the pages use, listed in RULES; a new rule is
   is not judged: the continuous limits call 0 against an expected 1 "low" although chance gives it 37%
   of the time; from 10 on the lower limit holds its 0.1%. Of a place's two baselines the stronger move
   is told.
-- idle: pairings in force that held nothing this month (seeds.idle_pairings), and how many months in a
-  row (up to IDLE_MONTHS) each has been idle; the ones idle IDLE_LONG months or more by name.
-- contest: rounds held in the month (contest.scoring.rank_history): the winner (the subdistrict's
-  briefing) and the largest climb since a community's previous round (a grid's: among its communities).
+- overdue (analytics.briefing.late), idle pairings (analytics.briefing.pairs) and contest rounds
+  (analytics.briefing.rounds): each in its own module.
 """
 
 from __future__ import annotations
@@ -25,19 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from analytics import cases, funnel, seeds
-from analytics.briefing.model import Chart, Finding, days, last_day, month_name, plain, say, shift
-from analytics.contest import scoring
-from analytics.core.filters import Filters
-from analytics.core.scope import Scope
+from analytics.briefing import late, pairs, rounds
+from analytics.briefing.context import WHOLE, Context, dates
+from analytics.briefing.model import Chart, Finding, days, month_name, plain, say, shift
 from analytics.showcase.text import number, pct
 
-WHOLE = ""  # the place key of the whole (the subdistrict, or the grid of a grid's briefing)
 TARGET_HISTORY = 6  # months drawn on a target finding's chart
 TARGET_MEASURES = cases.TARGET_METRICS
 FULL_BASE = 20  # closed matters from which a target crossing weighs fully
@@ -46,40 +40,6 @@ RATE_MEASURES = ("in_grid_rate", "in_community_rate")
 BASELINES = (("previous", -1), ("last_year", -12))
 REAL_BANDS = ("high_998", "low_998")
 MIN_EXPECTED = 10.0
-IDLE_MONTHS = 6
-IDLE_LONG = 3
-PAIR_HISTORY = 12
-CONTEST_CHART_ENTRIES = 8
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every rule needs: the month, whose briefing it is, who asks, and names of its places.
-    `names` maps WHOLE and every part (grid_id, or community_id in a grid's briefing) to a name."""
-
-    con: duckdb.DuckDBPyConnection
-    month: dt.date
-    grid_id: str | None
-    scope: Scope | None
-    lang: str
-    names: dict[str, str]
-    grid_names: dict[str, str]
-
-    @property
-    def parts_by(self) -> str:
-        return "grid_id" if self.grid_id is None else "community_id"
-
-    def filters(self, first: dt.date, months: int = 1, **more: object) -> Filters:
-        """`months` calendar months from `first`, inside the briefing's grid."""
-        grids = (self.grid_id,) if self.grid_id else None
-        return Filters(first, last_day(shift(first, months - 1)), grid_ids=grids, **more)  # type: ignore[arg-type]
-
-    def short_month(self, month: dt.date) -> str:
-        return f"{month.month}月" if self.lang == "zh" else f"{month:%Y-%m}"
-
-
-def _months(column: pd.Series) -> pd.Series:
-    return pd.to_datetime(column).dt.date
 
 
 # --- targets -------------------------------------------------------------------------------------
@@ -92,7 +52,7 @@ def targets(ctx: Context) -> list[Finding]:
     if ctx.grid_id is None:  # the subdistrict as a whole, against the subdistrict's target
         frames.append(cases.scores(ctx.con, window, ("month",), scope=ctx.scope).assign(grid_id=WHOLE))
     scored = pd.concat(frames, ignore_index=True)
-    scored = scored[scored["metric"].isin(TARGET_MEASURES)].assign(month=lambda f: _months(f["month"]))
+    scored = scored[scored["metric"].isin(TARGET_MEASURES)].assign(month=lambda f: dates(f["month"]))
     months = [shift(first, i) for i in range(TARGET_HISTORY)]
     found = []
     if ctx.grid_id is not None:  # a grid's briefing: the grid is its whole
@@ -326,179 +286,5 @@ def _move(
     )
 
 
-# --- idle pairings -------------------------------------------------------------------------------
-
-
-def idle_months(ctx: Context) -> pd.DataFrame:
-    """The pairings idle this month (seeds.idle_pairings) with `months`: how many months in a row, up to
-    IDLE_MONTHS, they have been in force and idle."""
-    idle = seeds.idle_pairings(ctx.con, ctx.filters(ctx.month), scope=ctx.scope)
-    idle = idle.assign(months=1)
-    for k in range(2, IDLE_MONTHS + 1):
-        first = shift(ctx.month, -(k - 1))
-        longer = seeds.idle_pairings(ctx.con, ctx.filters(first, k), scope=ctx.scope)
-        since = pd.to_datetime(longer["since"]).dt.date
-        whole_window = longer[longer["since"].isna() | (since <= first)]
-        keys = set(zip(whole_window["partner_id"], whole_window["community_id"]))
-        still = pd.Series([(p, c) in keys for p, c in zip(idle["partner_id"], idle["community_id"])], index=idle.index)
-        idle.loc[still & (idle["months"] == k - 1), "months"] = k
-    return idle
-
-
-def idle(ctx: Context) -> list[Finding]:
-    frame = idle_months(ctx)
-    if frame.empty:
-        return []
-    lang = ctx.lang
-    in_force = seeds.pairing_matrix(ctx.con, ctx.filters(ctx.month), scope=ctx.scope)
-    total = int(in_force["paired"].sum())
-    long = int((frame["months"] >= IDLE_LONG).sum())
-    buckets = [int((frame["months"] == k).sum()) for k in range(1, IDLE_MONTHS + 1)]
-    labels = [say("chart.months_bucket", lang, n=k) for k in range(1, IDLE_MONTHS)]
-    labels.append(say("chart.months_bucket_more", lang, n=IDLE_MONTHS))
-    found = [
-        Finding(
-            section="idle",
-            rule="idle_count",
-            sentence=say(
-                "say.idle_count",
-                lang,
-                month=month_name(ctx.month, lang),
-                n=len(frame),
-                total=total,
-                long=long,
-                months=IDLE_LONG,
-            ),
-            value=float(len(frame)),
-            measure="idle_pairings",
-            unit="count",
-            place=WHOLE,
-            weight=float(IDLE_MONTHS + 1),  # the count leads the section
-            chart=Chart(say("chart.idle", lang), tuple(labels), tuple(float(b) for b in buckets), "count"),
-            facts={"idle": len(frame), "total": total, "long": long},
-        )
-    ]
-    for row in frame[frame["months"] >= IDLE_LONG].itertuples(index=False):
-        found.append(_idle_pair(ctx, row))
-    return found
-
-
-def _idle_pair(ctx: Context, row: object) -> Finding:
-    lang = ctx.lang
-    partner, community, months = str(row.partner_name), str(row.community_short_name), int(row.months)  # type: ignore[attr-defined]
-    grid = ctx.grid_names.get(str(row.grid_id), str(row.grid_id))  # type: ignore[attr-defined]
-    key = "say.idle_pair_long" if months >= IDLE_MONTHS else "say.idle_pair"
-    first = shift(ctx.month, -(PAIR_HISTORY - 1))
-    window = Filters(first, last_day(ctx.month), community_ids=(str(row.community_id),))  # type: ignore[attr-defined]
-    monthly = seeds.uptake(ctx.con, window, ("month", "partner_id"), scope=ctx.scope)
-    monthly = monthly[monthly["partner_id"] == row.partner_id]  # type: ignore[attr-defined]
-    per_month = dict(zip(_months(monthly["month"]), monthly["activities"]))
-    months_drawn = [shift(first, i) for i in range(PAIR_HISTORY)]
-    return Finding(
-        section="idle",
-        rule="idle_pair",
-        sentence=say(
-            key,
-            lang,
-            partner=partner,
-            community=community,
-            grid=grid,
-            months=say("unit.months", lang, n=months),
-        ),
-        value=float(months),
-        measure="idle_months",
-        unit="months",
-        place=f"{row.partner_id}|{row.community_id}",  # type: ignore[attr-defined]
-        weight=float(months),
-        chart=Chart(
-            say("chart.idle_pair", lang, partner=partner, community=community),
-            tuple(ctx.short_month(m) for m in months_drawn),
-            tuple(float(per_month.get(m, 0)) for m in months_drawn),
-            "count",
-            highlight=PAIR_HISTORY - 1,
-        ),
-        facts={"partner_id": row.partner_id, "community_id": row.community_id, "months": months},  # type: ignore[attr-defined]
-    )
-
-
-# --- contest -------------------------------------------------------------------------------------
-
-
-def contest(ctx: Context) -> list[Finding]:
-    rounds = scoring.rounds(ctx.con, scope=ctx.scope)
-    held = _months(rounds["held_on"])
-    rounds = rounds[(held >= ctx.month) & (held <= last_day(ctx.month))]
-    if rounds.empty:
-        return []
-    history = scoring.rank_history(ctx.con, scope=ctx.scope)
-    found = []
-    for r in rounds.itertuples(index=False):
-        rows = history[history["round_id"] == r.round_id].sort_values(["rank", "community_id"])
-        if rows.empty:
-            continue
-        ours = rows if ctx.grid_id is None else rows[rows["community_id"].isin(ctx.names)]
-        if ctx.grid_id is None:
-            found.append(_contest_finding(ctx, r, rows, rows.iloc[0], "contest_winner", 100.0))
-        climbed = ours[ours["previous_rank"].notna() & (ours["previous_rank"] > ours["rank"])]
-        if len(climbed):
-            up = climbed.assign(up=climbed["previous_rank"] - climbed["rank"]).sort_values(
-                ["up", "rank", "community_id"], ascending=[False, True, True]
-            )
-            found.append(_contest_finding(ctx, r, rows, up.iloc[0], "contest_climb", float(up.iloc[0]["up"])))
-    return found
-
-
-def _contest_finding(ctx: Context, r: object, rows: pd.DataFrame, row: pd.Series, rule: str, weight: float) -> Finding:
-    lang = ctx.lang
-    name = str(row["short_name"] or row["community_name"])
-    held_on = pd.Timestamp(r.held_on).date()  # type: ignore[attr-defined]
-    day = f"{held_on.month}月{held_on.day}日" if lang == "zh" else held_on.isoformat()
-    if rule == "contest_winner":
-        sentence = say(
-            "say.contest_winner",
-            lang,
-            day=day,
-            round=r.name,  # type: ignore[attr-defined]
-            entries=len(rows),
-            community=name,
-            score=f"{float(row['score']):.1f}",
-        )
-        value, measure, unit = float(row["score"]), "contest_score", "score"
-    else:
-        up = int(row["previous_rank"]) - int(row["rank"])
-        sentence = say(
-            "say.contest_climb",
-            lang,
-            round=r.name,  # type: ignore[attr-defined]
-            community=name,
-            before=int(row["previous_rank"]),
-            rank=int(row["rank"]),
-            up=up,
-        )
-        value, measure, unit = float(up), "contest_climb", "rank"
-    top = rows.head(CONTEST_CHART_ENTRIES)
-    shown = [str(s or c) for s, c in zip(top["short_name"], top["community_name"])]
-    chart = Chart(
-        say("chart.contest", lang, round=r.name, n=len(top)),  # type: ignore[attr-defined]
-        tuple(shown),
-        tuple(float(v) for v in top["score"]),
-        "score",
-        highlight=shown.index(name) if name in shown else None,
-        horizontal=True,
-    )
-    return Finding(
-        section="contest",
-        rule=rule,
-        sentence=sentence,
-        value=value,
-        measure=measure,
-        unit=unit,
-        place=f"{r.round_id}|{row['community_id']}",  # type: ignore[attr-defined]
-        weight=weight,
-        chart=chart,
-        facts={"round_id": r.round_id, "community_id": row["community_id"], "rank": int(row["rank"])},  # type: ignore[attr-defined]
-    )
-
-
 Rule = Callable[[Context], list[Finding]]
-RULES: tuple[Rule, ...] = (targets, moves, idle, contest)
+RULES: tuple[Rule, ...] = (targets, moves, late.overdue, pairs.idle, rounds.contest)

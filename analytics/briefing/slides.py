@@ -136,9 +136,9 @@ def _cover(deck: Deck, b: Briefing) -> None:
 def _numbers(deck: Deck, b: Briefing) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     _title_bar(b, slide, b.t("headline"))
-    each, gap, top = int(Inches(3.9)), int(Inches(0.25)), int(Inches(1.3))
+    each, gap, top = int(Inches(2.95)), int(Inches(0.2)), int(Inches(1.3))
     for i, (caption, value) in enumerate(b.headline):
-        row, col = divmod(i, 3)
+        row, col = divmod(i, 4)
         x, y = int(Inches(0.5)) + col * (each + gap), top + row * int(Inches(1.45))
         _rect(slide, (x, y, each, int(Inches(1.25))), PALE)
         _text(

@@ -13,9 +13,11 @@ from scipy.stats import chi2
 
 from analytics import briefing
 from analytics.access import Scope
-from analytics.briefing import model, rules
+from analytics.briefing import model, pairs, rules
+from analytics.briefing.context import WHOLE
 from analytics.contest import scoring
 from analytics.core.errors import AccessDenied, DataError
+from analytics.overdue import DEFAULT_DEADLINES
 from analytics.showcase.text import number, pct
 
 # months of the demo world with contest rounds (2023-06, 2023-12, 2024-11) and without (2024-06)
@@ -36,7 +38,7 @@ def briefings(demo_con):
 
 def _place_sql(b: briefing.Briefing, place: str) -> tuple[str, dict]:
     """A condition on c (communities) for a finding's place within the briefing."""
-    if place == rules.WHOLE:
+    if place == WHOLE:
         return ("c.grid_id = $grid", {"grid": b.grid_id}) if b.grid_id else ("TRUE", {})
     column = "c.community_id" if b.grid_id else "c.grid_id"
     return f"{column} = $place", {"place": place}
@@ -167,7 +169,7 @@ def check_move(con, b, f):
 
 
 def check_idle_count(con, b, f):
-    where, params = _place_sql(b, rules.WHOLE)
+    where, params = _place_sql(b, WHOLE)
     pairs = con.execute(
         f"SELECT p.partner_id, p.community_id FROM pairings p JOIN communities c USING (community_id) WHERE {where}",
         params,
@@ -184,13 +186,13 @@ def check_idle_count(con, b, f):
 
 def check_idle_pair(con, b, f):
     partner, community, months = f.facts["partner_id"], f.facts["community_id"], int(f.value)
-    assert months >= rules.IDLE_LONG
+    assert months >= pairs.IDLE_LONG
     first = model.shift(b.month, -(months - 1))
     for k in range(months):
         assert pairing_idle(con, partner, community, model.shift(first, k)), f"active in {model.shift(first, k)}"
     since = in_force_since(con, partner, community)
     assert since is None or since <= first
-    if months < rules.IDLE_MONTHS:  # the month before the run was not idle, or the pairing not yet in force
+    if months < pairs.IDLE_MONTHS:  # the month before the run was not idle, or the pairing not yet in force
         before = model.shift(first, -1)
         assert not pairing_idle(con, partner, community, before) or (since is not None and since > before)
     names = con.execute(
@@ -237,7 +239,53 @@ def check_contest_climb(con, b, f):
         assert grid == b.grid_id
 
 
+def overdue_counts(con, b, place: str) -> dict:
+    """Matters open at the month's end and past their deadline (reported_at + the default days; the demo
+    world sets no deadlines of its own), counted from grid_cases."""
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'case_deadlines'").fetchone()[0]:
+        assert con.execute("SELECT count(*) FROM case_deadlines").fetchone()[0] == 0
+    as_of = dt.datetime.combine(model.shift(b.month, 1), dt.time())
+    where, params = _place_sql(b, place)
+    rows = con.execute(
+        f"""SELECT k.category, k.urgent, k.reported_at, k.closed_at FROM grid_cases k
+            JOIN communities c USING (community_id) WHERE k.reported_at <= $as_of AND {where}""",
+        {**params, "as_of": as_of},
+    ).fetchall()
+    late_rows, soon = [], 0
+    for category, urgent, reported, closed in rows:
+        if closed is not None and closed <= as_of:
+            continue
+        due = reported + dt.timedelta(days=DEFAULT_DEADLINES[(category, bool(urgent))])
+        if as_of > due:
+            late_rows.append((urgent, (as_of - due).total_seconds() / 86400))
+        elif (due - as_of).total_seconds() / 86400 <= 7:
+            soon += 1
+    return {
+        "overdue": len(late_rows),
+        "urgent": sum(1 for u, _ in late_rows if u),
+        "days": int(max((d for _, d in late_rows), default=0)),
+        "soon": soon,
+    }
+
+
+def check_overdue(con, b, f):
+    counted = overdue_counts(con, b, f.place)
+    assert f.value == counted["overdue"] > 0
+    assert f.facts["urgent"] == counted["urgent"]
+    if b.lang == "zh":
+        assert f"{counted['overdue']}件" in f.sentence and f"紧急{counted['urgent']}件" in f.sentence
+        assert f"超期{counted['days']}天" in f.sentence
+        if f.rule == "overdue_count":
+            assert f"另有{counted['soon']}件" in f.sentence
+    else:
+        assert f"{counted['overdue']} " in f.sentence and f"{counted['days']} days overdue" in f.sentence
+    if f.rule == "overdue_holder":
+        assert f.chart.values[-1] == counted["overdue"]
+
+
 CHECKS = {
+    "overdue_count": check_overdue,
+    "overdue_holder": check_overdue,
     "target_below": check_target,
     "target_above": check_target,
     "move_up": check_move,
@@ -261,7 +309,7 @@ def test_every_finding_is_true(briefings, demo_con):
             checked[f.rule] = checked.get(f.rule, 0) + 1
     # every rule was exercised, so no check above passed by having nothing to check
     assert set(checked) >= {"target_below", "target_above", "move_up", "idle_count", "idle_pair"}
-    assert set(checked) >= {"contest_winner", "contest_climb"}
+    assert set(checked) >= {"contest_winner", "contest_climb", "overdue_count", "overdue_holder"}
 
 
 @pytest.mark.slow
@@ -297,8 +345,8 @@ def test_a_month_where_a_target_is_crossed_and_one_where_none_is(briefings, demo
     quiet = briefings[("2024-06", "G1", "zh")]
     assert not quiet.section("targets")
     # and truly none: every target measure of G1 stayed on the same side of its target
-    now = case_counts(demo_con, quiet, rules.WHOLE, quiet.month)
-    before = case_counts(demo_con, quiet, rules.WHOLE, model.shift(quiet.month, -1))
+    now = case_counts(demo_con, quiet, WHOLE, quiet.month)
+    before = case_counts(demo_con, quiet, WHOLE, model.shift(quiet.month, -1))
     for measure in rules.TARGET_MEASURES:
         target = target_of(demo_con, "G1", measure)
         a, p = rate(now, measure), rate(before, measure)
@@ -314,7 +362,7 @@ def test_a_grid_briefing_speaks_of_its_grid_only(briefings, demo_con):
     assert b.place_name == "鹤庆片区网格"
     for f in b.findings:
         if f.section in ("moves", "targets"):
-            assert f.place in communities | {rules.WHOLE, "G7"}
+            assert f.place in communities | {WHOLE, "G7"}
         if f.section == "idle" and f.rule == "idle_pair":
             assert f.facts["community_id"] in communities
 
