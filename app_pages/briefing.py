@@ -62,7 +62,12 @@ for section in briefing.SECTIONS:
     for i, f in found:
         with st.container(border=True):
             st.markdown(md(f.sentence))
-            st.plotly_chart(charts.figure(f.chart, b.lang), theme=None, key=f"briefing_chart_{i}")
+            st.caption(md(f.chart.title))
+            # the files' figure, fitted to the screen: its title is the caption above, a phone is narrow
+            figure = charts.figure(f.chart, b.lang).update_layout(
+                width=None, title=None, margin={"t": 20, "r": 90 if f.chart.target is not None else 20}
+            )
+            st.plotly_chart(figure, theme=None, key=f"briefing_chart_{i}")
 
 with st.expander(t("briefing.method_title"), icon=":material/info:"):
     st.caption(b.t("method"))
