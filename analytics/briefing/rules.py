@@ -78,7 +78,7 @@ def targets(ctx: Context) -> list[Finding]:
             measure=label,
             month=month_name(ctx.month, ctx.lang),
             value=pct(now["actual"]),
-            base=int(now["base"]),
+            base=number(now["base"], ctx.lang),
             target=pct(now["target"]),
             before=pct(before["actual"]),
         )
@@ -256,7 +256,7 @@ def _move(
     }
     direction = "up" if verdict["up"] else "down"
     if measure in RATE_MEASURES:
-        base = int(tables[0].loc[place, "closed"])
+        base = number(tables[0].loc[place, "closed"], lang)
         points = say("points", lang, points=abs(verdict["now"] - verdict["before"]) * 100)
         sentence = say(f"say.rate_{direction}", lang, base=base, points=points, **common)
         unit = "share"

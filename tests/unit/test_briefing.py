@@ -121,7 +121,8 @@ def check_target(con, b, f):
     assert f.rule == ("target_below" if below else "target_above")
     assert f.value == pytest.approx(actual)
     assert f.facts["target"] == pytest.approx(target)
-    for shown in (pct(actual), pct(target), pct(previous)):
+    base = now["urgent_closed" if f.measure == "urgent_in_community_rate" else "closed"]
+    for shown in (pct(actual), pct(target), pct(previous), f"{number(base)}"):
         assert shown in f.sentence
     words = ("低于", "已达标") if below else ("达到", "未达标")
     if b.lang == "en":
@@ -158,6 +159,9 @@ def check_move(con, b, f):
     assert f.value == pytest.approx(value_now)
     if f.measure in rules.RATE_MEASURES:
         shown = [pct(value_now), pct(value_before), f"{abs(value_now - value_before) * 100:.1f}"]
+        shown.append(
+            f"{number(now_counts['closed'])}件" if b.lang == "zh" else f"{number(now_counts['closed'])} matters"
+        )
         words = ("提高",) if up else ("下降",)
     else:
         shown = [number(value_now), number(value_before), pct(abs(value_now - value_before) / value_before)]
