@@ -8,6 +8,7 @@ from analytics import cases, compare, places
 from analytics.core.errors import DataError
 from ui import cases_view as view
 from ui import comparison, data, downloads, fmt
+from ui import overdue_view as watch
 from ui.filters import current
 from ui.i18n import said, t
 from ui.layout import page_header
@@ -40,7 +41,7 @@ def data_and_downloads(frame, file_key: str, key: str, **names) -> None:
 
 
 # --- headline numbers against their targets -------------------------------------------------
-columns = st.columns([0.8, 1.4, 1.4, 1.45, 0.8])
+columns = st.columns([0.8, 1.4, 1.4, 1.45, 1.2, 0.8])
 columns[0].metric(t("cases.kpi.cases"), fmt.number(total["cases"]), border=True)
 for column, metric in zip(columns[1:4], cases.TARGET_METRICS):
     actual, goal = total[metric], whole_targets[metric]
@@ -52,7 +53,8 @@ for column, metric in zip(columns[1:4], cases.TARGET_METRICS):
         help=t(f"cases.help.{metric}"),
         border=True,
     )
-columns[4].metric(t("cases.kpi.open"), fmt.number(total["open"]), border=True)
+watch.on_time_tile(columns[4], filters, who)  # 按期办结率, beside the rates it is read with
+columns[5].metric(t("cases.kpi.open"), fmt.number(total["open"]), border=True)
 beside = comparison.figures()  # a secretary's subdistrict and grid figures and her rank; None otherwise
 with columns[0]:
     comparison.caption("cases", beside, fmt.number)
@@ -148,6 +150,9 @@ else:
         t("cases.file.backlog"),
         key="cases_backlog_dl",
     )
+
+# --- overdue matters: the watch list (every open matter, whenever reported) ---------------
+watch.watch_list(filters, who, key="cases_watch")
 
 # --- urgent matters on their own ------------------------------------------------------------
 st.subheader(t("cases.urgent.header"))
@@ -250,3 +255,6 @@ with st.expander(t("cases.targets.header"), icon=":material/flag:"):
             else:
                 st.toast(t("cases.targets.saved" if saved else "cases.targets.cleared"), icon=":material/check:")
                 st.rerun()
+
+# --- deadlines ------------------------------------------------------------------------------
+watch.deadline_settings(who)

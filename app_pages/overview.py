@@ -2,6 +2,7 @@ import streamlit as st
 
 from analytics import overview
 from ui import comparison, data, fmt, palette
+from ui import overdue_view as watch
 from ui.filters import current
 from ui.i18n import has, t
 from ui.layout import page_header
@@ -67,3 +68,6 @@ trend_data, trend_spec = palette.dual_axis_trend(
 )
 st.vega_lite_chart(trend_data, trend_spec, theme=None, key="overview_trend")
 show_sql(overview.monthly_trend, filters, scope=scope(), key="overview_sql")
+
+if scope().restricted_community is not None:  # a secretary's own matters to chase, where she lands
+    watch.watch_list(filters, scope(), key="overview_watch", compact=True)

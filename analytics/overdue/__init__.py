@@ -7,7 +7,8 @@ deadline (matters), and the holders' lists sent to a webhook or written as files
     analytics.overdue.closed_within_deadline(con, filters, scope)
 """
 
-from analytics.overdue.deadlines import DEFAULT_DEADLINES, MAX_DAYS, deadlines, remove_deadline, set_deadline
+from analytics.cases import CATEGORIES
+from analytics.overdue.deadlines import DEFAULT_DEADLINES, EARLIEST, MAX_DAYS, deadlines, remove_deadline, set_deadline
 from analytics.overdue.matters import (
     HOLDER_BY,
     ON_TIME_BY,
@@ -19,7 +20,9 @@ from analytics.overdue.matters import (
 )
 
 __all__ = [
+    "CATEGORIES",
     "DEFAULT_DEADLINES",
+    "EARLIEST",
     "HOLDER_BY",
     "MAX_DAYS",
     "ON_TIME_BY",

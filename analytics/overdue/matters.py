@@ -22,7 +22,7 @@ import pandas as pd
 
 from analytics.core import connection as db
 from analytics.core import privacy
-from analytics.core.errors import DataError
+from analytics.core.errors import AccessDenied, DataError
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
 from analytics.core.sql import Sql
@@ -95,7 +95,11 @@ def overdue_matters(
     ('overdue', 'due_soon', 'later'), days_overdue (overdue only), days_left (the others), as_of.
 
     No reporter or description: this list is for chasing, not for reading (a secretary opens the
-    matter itself). Roles that work on masked data get no category (as analytics.cases.oldest_open)."""
+    matter itself). Roles that work on masked data (analyst, admin) may not read it: a deadline is its
+    category's, so a matter's deadline, due time or days overdue beside its report time (which
+    analytics.cases.oldest_open shows them) would give back the category that every list hides from
+    them, and with it the small counts of disputes (analytics.core.privacy)."""
+    _chasers_only(scope)
     horizon = Sql("TRUE") if within_days is None else Sql("o.days_left <= $dl_within", {"dl_within": within_days})
     sql = Sql.compose(
         """
@@ -124,10 +128,12 @@ def overdue_matters(
         matters=matters_cte(con, filters, scope, as_of),
         horizon=horizon,
     ).bind(dl_week=WEEK_DAYS)
-    frame = db.query(con, *sql)
-    if privacy.suppresses_small_counts(scope) and not privacy.sees_personal_data(scope):
-        frame["category"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    return frame
+    return db.query(con, *sql)
+
+
+def _chasers_only(scope: Scope | None) -> None:
+    if not privacy.sees_personal_data(scope):
+        raise AccessDenied(msg("err.overdue.chasers_only"))
 
 
 def holders(
@@ -139,9 +145,14 @@ def holders(
     by: str | Iterable[str] = HOLDER_BY,
 ) -> pd.DataFrame:
     """Per holder (`by` ⊆ grid_id, community_id; () = one total row) at `as_of`: open, overdue,
-    due_soon (due within WEEK_DAYS days, not yet overdue), urgent_overdue, most_days_overdue, and the
-    grid_name / community_name. Only holders with an open matter have a row (the total row always)."""
+    due_soon (due within WEEK_DAYS days, not yet overdue), urgent_overdue, most_days_overdue, as_of, and
+    the grid_name / community_name. Only holders with an open matter have a row (the total row always).
+    Per community only for the roles that chase matters: a community holds few open matters, whose
+    ages a masked role reads in the oldest list, and its overdue count beside them could tell which
+    had a short deadline, that is a dispute (see overdue_matters); per grid the numbers are too large."""
     by = _check_by(by, HOLDER_BY)
+    if "community_id" in by:
+        _chasers_only(scope)
     keys = "".join(f"{b}, " for b in by)
     names = {"grid_id": "g.name AS grid_name", "community_id": "cm.name AS community_name"}
     head = "".join(f"s.{b}, {names[b]}, " for b in by)
@@ -169,7 +180,8 @@ def holders(
             FROM open_matters
             GROUP BY ALL
         )
-        SELECT {head}s.open, s.overdue, s.due_soon, s.urgent_overdue, s.most_days_overdue
+        SELECT {head}s.open, s.overdue, s.due_soon, s.urgent_overdue, s.most_days_overdue,
+               (SELECT as_of FROM moment) AS as_of
         FROM s {joins} {order}""",
         matters=matters_cte(con, filters, scope, as_of),
     ).bind(dl_week=WEEK_DAYS)
