@@ -13,6 +13,7 @@ import pandas as pd
 from analytics import overdue as deadlines
 from analytics.briefing.context import WHOLE, Context
 from analytics.briefing.model import Chart, Finding, last_day, say, shift
+from analytics.core import privacy
 from analytics.core.filters import Filters
 
 HISTORY = 6  # month-ends drawn on a holder's chart
@@ -37,39 +38,23 @@ def overdue(ctx: Context) -> list[Finding]:
     lang, key = ctx.lang, ctx.parts_by
     first = total.iloc[0]
     day = f"{ctx.month.month}月{last_day(ctx.month).day}日" if lang == "zh" else last_day(ctx.month).isoformat()
-    history = {m: _holders(ctx, m, (key,)) for m in (shift(ctx.month, -k) for k in range(HISTORY - 1, -1, -1))}
+    months = [shift(ctx.month, -k) for k in range(HISTORY - 1, -1, -1)]
+    if ctx.grid_id is not None and not privacy.sees_personal_data(ctx.scope):
+        # per community only for the roles that chase matters (analytics.overdue.holders): the grid's
+        # own count at each month's end instead
+        return [_total(ctx, first, day, months, [float(_holders(ctx, m, ())["overdue"].sum()) for m in months])]
+    history = {m: _holders(ctx, m, (key,)) for m in months}
     now = history[ctx.month].set_index(key)
     now.index = now.index.astype(str)
     late = now[now["overdue"] > 0].sort_values(["overdue", "urgent_overdue"], ascending=False)
-    found = [
-        Finding(
-            section="overdue",
-            rule="overdue_count",
-            sentence=say(
-                "say.overdue_count",
-                lang,
-                day=day,
-                n=count,
-                urgent=int(first["urgent_overdue"]),
-                days=int(first["most_days_overdue"]),
-                soon=int(first["due_soon"]),
-            ),
-            value=float(count),
-            measure="overdue",
-            unit="count",
-            place=WHOLE,
-            weight=1e6,  # the count leads the section
-            chart=Chart(
-                say("chart.overdue", lang, day=day),
-                tuple(ctx.names.get(p, p) for p in late.index),
-                tuple(float(v) for v in late["overdue"]),
-                "count",
-                horizontal=True,
-            ),
-            facts={"as_of": month_end(ctx.month), "urgent": int(first["urgent_overdue"])},
-        )
-    ]
-    months = list(history)
+    by_holder = Chart(
+        say("chart.overdue", lang, day=day),
+        tuple(ctx.names.get(p, p) for p in late.index),
+        tuple(float(v) for v in late["overdue"]),
+        "count",
+        horizontal=True,
+    )
+    found = [_total(ctx, first, day, months, by_holder)]
     for place, row in late.iterrows():
         per_month = []
         for m in months:
@@ -105,3 +90,36 @@ def overdue(ctx: Context) -> list[Finding]:
             )
         )
     return found
+
+
+def _total(ctx: Context, first: pd.Series, day: str, months: list[dt.date], chart: Chart | list[float]) -> Finding:
+    """The month-end count in all; its chart the holders' counts, or the count at each month's end."""
+    lang = ctx.lang
+    if not isinstance(chart, Chart):
+        chart = Chart(
+            say("chart.overdue_holder", lang, place=ctx.names[WHOLE]),
+            tuple(ctx.short_month(m) for m in months),
+            tuple(chart),
+            "count",
+            highlight=len(months) - 1,
+        )
+    return Finding(
+        section="overdue",
+        rule="overdue_count",
+        sentence=say(
+            "say.overdue_count",
+            lang,
+            day=day,
+            n=int(first["overdue"]),
+            urgent=int(first["urgent_overdue"]),
+            days=int(first["most_days_overdue"]),
+            soon=int(first["due_soon"]),
+        ),
+        value=float(first["overdue"]),
+        measure="overdue",
+        unit="count",
+        place=WHOLE,
+        weight=1e6,  # the count leads the section
+        chart=chart,
+        facts={"as_of": month_end(ctx.month), "urgent": int(first["urgent_overdue"])},
+    )

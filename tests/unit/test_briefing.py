@@ -404,3 +404,14 @@ def test_a_rate_of_few_matters_is_not_judged():
     # a count judged against last month scaled to the month's days: 300 in 28 days after 310 in 31
     steady = rules.judge("cases", pd.Series({"cases": 300.0}), pd.Series({"cases": 310.0}), 28, 31)
     assert steady is not None and not steady["real"]  # more a day, fewer in all: not told as a move
+
+
+@pytest.mark.slow
+def test_masked_roles_read_a_grids_overdue_count_but_not_per_community(demo_con):
+    leader = briefing.briefing(demo_con, "2024-06", grid_id="G3", scope=Scope("leader"))
+    analyst = briefing.briefing(demo_con, "2024-06", grid_id="G3", scope=Scope("analyst"))
+    assert [f.rule for f in leader.section("overdue")][:2] == ["overdue_count", "overdue_holder"]
+    assert [f.rule for f in analyst.section("overdue")] == ["overdue_count"]  # analytics.overdue.holders' rule
+    assert analyst.section("overdue")[0].sentence == leader.section("overdue")[0].sentence
+    counted = overdue_counts(demo_con, analyst, WHOLE)["overdue"]
+    assert analyst.section("overdue")[0].chart.values[-1] == counted
