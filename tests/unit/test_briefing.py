@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from analytics import briefing
+from analytics import briefing, cases, refresh
 from analytics.access import Scope
 from analytics.briefing import model, pairs, rules
 from analytics.briefing.context import WHOLE
@@ -415,3 +415,38 @@ def test_masked_roles_read_a_grids_overdue_count_but_not_per_community(demo_con)
     assert analyst.section("overdue")[0].sentence == leader.section("overdue")[0].sentence
     counted = overdue_counts(demo_con, analyst, WHOLE)["overdue"]
     assert analyst.section("overdue")[0].chart.values[-1] == counted
+
+
+def _add_cases(con, community: str, day: dt.date, n: int, level: str) -> None:
+    con.execute(
+        """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level, batch_id)
+           SELECT 'T' || lpad(CAST(i AS VARCHAR), 6, '0'), $c, 'service_proxy',
+                  CAST($day AS TIMESTAMP) + INTERVAL 9 HOUR, CAST($day AS TIMESTAMP) + INTERVAL 30 HOUR, $level, 'test'
+           FROM range($n) t(i)""",
+        {"c": community, "day": day, "n": n, "level": level},
+    )
+    refresh.refresh(con)
+
+
+@pytest.mark.slow
+def test_a_real_move_is_told_and_a_target_set_between_two_months_is_crossed(fresh_con):
+    quiet = briefing.briefing(fresh_con, "2024-06", grid_id="G2")
+    assert not [f for f in quiet.section("moves") if f.place == WHOLE and f.measure == "cases"]
+    # sixty more matters reported in 东风高华 in June 2024, all settled in the grid
+    _add_cases(fresh_con, "C05", dt.date(2024, 6, 12), 60, "grid")
+    moved = briefing.briefing(fresh_con, "2024-06", grid_id="G2")
+    told = [f for f in moved.section("moves") if f.place == WHOLE and f.measure == "cases"]
+    assert told and told[0].rule == "move_up" and "增加" in told[0].sentence
+    check_move(fresh_con, moved, told[0])
+    # a target between May's and June's in-grid rates: the grid crossed it upwards
+    may = rate(case_counts(fresh_con, moved, WHOLE, dt.date(2024, 5, 1)), "in_grid_rate")
+    june = rate(case_counts(fresh_con, moved, WHOLE, dt.date(2024, 6, 1)), "in_grid_rate")
+    assert may < june
+    cases.set_target(fresh_con, "in_grid_rate", round((may + june) / 2, 4), grid_id="G2")
+    crossed = briefing.briefing(fresh_con, "2024-06", grid_id="G2")
+    above = [f for f in crossed.section("targets") if f.measure == "in_grid_rate"]
+    assert [f.rule for f in above] == ["target_above"]
+    check_target(fresh_con, crossed, above[0])
+    cases.set_target(fresh_con, "in_grid_rate", 0.05, grid_id="G2")  # met by both months: no crossing
+    met = briefing.briefing(fresh_con, "2024-06", grid_id="G2")
+    assert not [f for f in met.section("targets") if f.measure == "in_grid_rate"]
