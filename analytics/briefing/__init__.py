@@ -6,9 +6,10 @@ functions, for the subdistrict or one grid, on the page and as PDF and PPTX.
     analytics.briefing.write(con, "2024-06", Path("out"))       # -> the PDF and PPTX written
     python -m analytics.briefing --month 2024-06 --out DIR [--grid G1] [--db FILE] [--lang en]
 
-Modules, from the bottom: model (month arithmetic, Finding, Briefing, ranking and caps), rules (one
-function per rule), content (gathering a briefing), charts (a finding's figure and its image), printed
-(PDF), slides (PPTX), files (both, and the command's writing)."""
+Modules, from the bottom: model (month arithmetic, Finding, Briefing, ranking and caps), context (what a
+rule is given), the rules — rules (targets, moves; RULES lists them all), late (overdue), pairs (idle
+pairings), rounds (contest) —, content (gathering a briefing), charts (a finding's figure and its
+image), printed (PDF), slides (PPTX), files (both, and the command's writing)."""
 
 from analytics.briefing.content import briefing, check_access, require_data
 from analytics.briefing.files import FORMATS, MIME, file_name, render, write
