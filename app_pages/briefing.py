@@ -23,10 +23,13 @@ if data.is_demo():
 months = view.months(me)
 places = view.place_options(me)
 pick_month, pick_place = st.columns(2)
-month = pick_month.selectbox(t("briefing.month"), months, format_func=view.month_label, key="briefing_month")
+month = pick_month.selectbox(
+    t("briefing.month"), months, format_func=view.month_label, key="briefing_month", help=t("briefing.month_help")
+)
 grid_id = pick_place.selectbox(t("briefing.place"), list(places), format_func=lambda g: places[g], key="briefing_place")
 
-b = data.call(briefing.briefing, f"{month:%Y-%m}", grid_id=grid_id, lang=lang(), scope=me)
+with st.spinner(t("briefing.working")):  # a few seconds at city scale, the first time a month is asked
+    b = data.call(briefing.briefing, f"{month:%Y-%m}", grid_id=grid_id, lang=lang(), scope=me)
 if not b.has_data:
     st.info(t("briefing.no_data", month=view.month_label(month)), icon=":material/event_busy:")
     st.stop()

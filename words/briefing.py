@@ -12,6 +12,11 @@ STRINGS = {
         "functions as the pages, as a PDF and slides.",
     ),
     "briefing.month": ("月份", "Month"),
+    "briefing.month_help": (
+        "简报按整月计算，不受左侧“时间范围”影响。",
+        "The briefing covers a whole month; the sidebar's period does not apply to it.",
+    ),
+    "briefing.working": ("正在按规则查找本月要点…", "Finding the month's points by rule…"),
     "briefing.place": ("范围", "Covering"),
     "briefing.whole": ("全街道", "The whole subdistrict"),
     "briefing.downloads": ("下载简报", "Download the briefing"),
