@@ -450,3 +450,17 @@ def test_a_real_move_is_told_and_a_target_set_between_two_months_is_crossed(fres
     cases.set_target(fresh_con, "in_grid_rate", 0.05, grid_id="G2")  # met by both months: no crossing
     met = briefing.briefing(fresh_con, "2024-06", grid_id="G2")
     assert not [f for f in met.section("targets") if f.measure == "in_grid_rate"]
+
+
+@pytest.mark.slow
+def test_a_real_fall_is_told_as_a_fall(fresh_con):
+    # most of 东风高华's June 2024 matters taken out: a fall far beyond chance against May and last June
+    fresh_con.execute(
+        """DELETE FROM grid_cases WHERE community_id IN (SELECT community_id FROM communities WHERE grid_id = 'G2')
+           AND reported_at >= TIMESTAMP '2024-06-01' AND reported_at < TIMESTAMP '2024-06-25'"""
+    )
+    refresh.refresh(fresh_con)
+    b = briefing.briefing(fresh_con, "2024-06", grid_id="G2")
+    told = [f for f in b.section("moves") if f.place == WHOLE and f.measure == "cases"]
+    assert told and told[0].rule == "move_down" and "减少" in told[0].sentence
+    check_move(fresh_con, b, told[0])
