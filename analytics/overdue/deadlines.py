@@ -155,10 +155,11 @@ def set_deadline(
     may (scope None = the file's holder)."""
     _check_change(category, scope)
     try:
-        number = int(days)
+        value = float(days)
     except (TypeError, ValueError) as exc:
         raise DataError(msg("err.overdue.days_range", days=days, most=MAX_DAYS)) from exc
-    if number != days or not 1 <= number <= MAX_DAYS:
+    number = int(value) if value.is_integer() else 0  # 1.5 days is refused, "7" and 7.0 are 7
+    if not 1 <= number <= MAX_DAYS:
         raise DataError(msg("err.overdue.days_range", days=days, most=MAX_DAYS))
     day = _day(valid_from)
     if day < EARLIEST:

@@ -56,15 +56,16 @@ def matters_cte(
     as_of: dt.date | dt.datetime | str | None = None,
 ) -> Sql:
     """CTEs `moment` (as_of) and `matters`: each matter reported in the period that the filters and the
-    scope let through, with case_id, community_id, grid_id, category, urgent, reported_at, closed_at
-    (None while open at as_of), deadline_days, due_at."""
+    scope let through, with case_id, community_id, category, urgent, reported_at, closed_at (None while
+    open at as_of), deadline_days, due_at. Its grid is joined by the callers after they narrow or sum the
+    matters: joining communities to every matter costs more than the rest of the query together."""
     moment = as_of_value(as_of)
     where = filters.where(date_col="k.reported_at", community_col="k.community_id", scope=scope, prefix="dl")
     return Sql.compose(
         """{versions},
         moment AS (SELECT {moment} AS as_of),
         matters AS (
-            SELECT k.case_id, k.community_id, c.grid_id, k.category, k.urgent, k.reported_at,
+            SELECT k.case_id, k.community_id, k.category, k.urgent, k.reported_at,
                    CASE WHEN k.closed_at <= moment.as_of THEN k.closed_at END AS closed_at,
                    v.days AS deadline_days, k.reported_at + to_days(v.days) AS due_at
             FROM grid_cases k
@@ -72,7 +73,7 @@ def matters_cte(
               ON v.category = k.category AND v.urgent = k.urgent
              AND CAST(k.reported_at AS DATE) >= v.valid_from
              AND (v.valid_to IS NULL OR CAST(k.reported_at AS DATE) < v.valid_to)
-            LEFT JOIN communities c ON c.community_id = k.community_id, moment
+            CROSS JOIN moment
             WHERE {where} AND k.reported_at <= moment.as_of
         )""",
         versions=versions_cte(con),
@@ -112,7 +113,7 @@ def overdue_matters(
             WHERE m.closed_at IS NULL
         ),
         final AS (
-            SELECT o.case_id, o.grid_id, g.name AS grid_name, o.community_id, cm.name AS community_name,
+            SELECT o.case_id, cm.grid_id, g.name AS grid_name, o.community_id, cm.name AS community_name,
                    o.category, o.urgent, o.reported_at, o.deadline_days, o.due_at,
                    CASE WHEN o.as_of > o.due_at THEN 'overdue'
                         WHEN o.days_left <= $dl_week THEN 'due_soon' ELSE 'later' END AS status,
@@ -120,8 +121,8 @@ def overdue_matters(
                    CASE WHEN o.as_of <= o.due_at THEN o.days_left END AS days_left,
                    o.as_of
             FROM open_matters o
-            LEFT JOIN grids g ON g.grid_id = o.grid_id
             LEFT JOIN communities cm ON cm.community_id = o.community_id
+            LEFT JOIN grids g ON g.grid_id = cm.grid_id
             WHERE {horizon}
         )
         SELECT * FROM final ORDER BY due_at, case_id""",
@@ -168,8 +169,10 @@ def holders(
         f"""
         WITH {{matters}},
         open_matters AS (
-            SELECT m.*, moment.as_of, (epoch(m.due_at) - epoch(moment.as_of)) / 86400.0 AS days_left
-            FROM matters m, moment WHERE m.closed_at IS NULL
+            SELECT m.*, c.grid_id, moment.as_of, (epoch(m.due_at) - epoch(moment.as_of)) / 86400.0 AS days_left
+            FROM (SELECT * FROM matters WHERE closed_at IS NULL) m
+            LEFT JOIN communities c ON c.community_id = m.community_id
+            CROSS JOIN moment
         ),
         s AS (
             SELECT {keys}count(*) AS open,
@@ -201,9 +204,7 @@ def closed_within_deadline(
     keys (with grid_name / community_name), closed, on_time (closed_at ≤ due_at), late, on_time_rate
     (on_time ÷ closed; NaN when nothing is closed: unknown, not 0)."""
     by = _check_by(by, ON_TIME_BY)
-    keys = "".join(
-        ("CAST(date_trunc('month', reported_at) AS DATE) AS month, " if b == "month" else f"{b}, ") for b in by
-    )
+    keys = "".join(f"{'c' if b == 'grid_id' else 'p'}.{b} AS {b}, " for b in by)
     names = {"grid_id": "g.name AS grid_name, ", "community_id": "cm.name AS community_name, ", "month": ""}
     head = "".join(f"s.{b}, {names[b]}" for b in by)
     joins = " ".join(
@@ -218,12 +219,19 @@ def closed_within_deadline(
     sql = Sql.compose(
         f"""
         WITH {{matters}},
-        s AS (
-            SELECT {keys}count(*) AS closed,
+        per_community AS (
+            SELECT community_id, CAST(date_trunc('month', reported_at) AS DATE) AS month, count(*) AS closed,
                    count(*) FILTER (WHERE closed_at <= due_at) AS on_time,
                    count(*) FILTER (WHERE closed_at > due_at) AS late
             FROM matters
             WHERE closed_at IS NOT NULL
+            GROUP BY ALL
+        ),
+        s AS (
+            SELECT {keys}coalesce(CAST(sum(p.closed) AS BIGINT), 0) AS closed,
+                   coalesce(CAST(sum(p.on_time) AS BIGINT), 0) AS on_time,
+                   coalesce(CAST(sum(p.late) AS BIGINT), 0) AS late
+            FROM per_community p LEFT JOIN communities c ON c.community_id = p.community_id
             GROUP BY ALL
         )
         SELECT {head}s.closed, s.on_time, s.late, s.on_time / nullif(s.closed, 0) AS on_time_rate

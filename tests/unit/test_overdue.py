@@ -193,7 +193,7 @@ def test_deadline_versions_and_who_may_set_them(con):
     assert len(history) == len(overdue.DEFAULT_DEADLINES) + 1
     with pytest.raises(AccessDenied):
         overdue.set_deadline(con, "dispute", False, 5, valid_from="2024-07-01", scope=Scope("leader"))
-    for bad in (0, 366, 1.5, "x"):
+    for bad in (0, 366, 1.5, "x", float("nan"), None):
         with pytest.raises(DataError):
             overdue.set_deadline(con, "dispute", False, bad, valid_from="2024-07-01", scope=Scope("admin"))
     with pytest.raises(DataError):
@@ -202,8 +202,9 @@ def test_deadline_versions_and_who_may_set_them(con):
         overdue.set_deadline(con, "dispute", False, 5, valid_from="1999-12-31")
     with pytest.raises(DataError):
         overdue.set_deadline(con, "dispute", False, 5, valid_from="yesterday")
-    overdue.set_deadline(con, "dispute", False, 4, valid_from="2024-06-15", scope=Scope("admin"))  # replaces
-    assert len(overdue.deadlines(con, history=True)) == len(overdue.DEFAULT_DEADLINES) + 1
+    overdue.set_deadline(con, "dispute", False, "4", valid_from="2024-06-15", scope=Scope("admin"))  # replaces
+    history = overdue.deadlines(con, history=True)
+    assert len(history) == len(overdue.DEFAULT_DEADLINES) + 1 and history["days"].tolist().count(4) == 1
 
 
 def test_the_demo_world_has_overdue_matters(demo_con):
