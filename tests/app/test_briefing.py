@@ -85,3 +85,15 @@ def test_the_page_speaks_english(app_db):
     assert_clean(at)
     assert at.title[0].value == "Monthly briefing"
     assert [b.label for b in at.download_button] == ["PDF (A4)", "Slides (16:9)"]
+
+
+def test_a_download_is_built_on_click_and_recorded(app_db):
+    from analytics.access import Scope, audit
+    from ui import briefing_view
+
+    run_page(PAGE)  # the app's connection to the private copy
+    b = briefing.briefing(_app_connection(), "2024-06", grid_id="G1")
+    body = briefing_view.export_callable(b, "pptx", "leader1", Scope("leader"))()
+    assert body[:2] == b"PK"  # a PPTX is a zip
+    events = audit.recent(_app_connection())
+    assert "briefing G1 2024-06 pptx" in set(events[events["action"] == "export"]["detail"])
