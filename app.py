@@ -28,6 +28,14 @@ CATALOGUE = [
     ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", EVERYONE),
     ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", EVERYONE),
     ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", EVERYONE),
+    # the briefing compares every grid and names every idle pairing: not a secretary's own-community view
+    (
+        "app.section.leaders",
+        "app_pages/briefing.py",
+        "briefing.nav",
+        ":material/summarize:",
+        ("leader", "analyst", "admin"),
+    ),
     ("app.section.work", "app_pages/data_import.py", "import.nav", ":material/upload_file:", ("admin",)),
     (
         "app.section.work",

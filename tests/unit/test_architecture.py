@@ -26,7 +26,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("analytics.grids", "analytics.overdue"),
     ("analytics.contest", "analytics.compare"),
     ("analytics.showcase", "analytics.explore"),
-    ("analytics.refresh",),
+    ("analytics.refresh", "analytics.briefing"),
     ("analytics.demo", "analytics.ingest"),
     ("analytics.db", "analytics.filters", "analytics.rollups"),  # documented entry points (facades)
     ("ui",),
