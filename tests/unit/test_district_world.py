@@ -17,6 +17,8 @@ from analytics.demo import generate as demo
 from analytics.demo.district import TOWN_CENTRES
 from tests.conftest import ROOT
 
+# Builds the district world three times (two here, one through the command line): minutes on a busy machine.
+pytestmark = pytest.mark.slow
 SCALE = 0.02
 FACTS = {
     "grid_cases": "case_id",
