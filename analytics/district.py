@@ -53,11 +53,11 @@ PER_1K = "activities_per_1k"
 # Every measure a page may compare, colour or chart by: name → higher is better. Only these names are
 # used as column names.
 MEASURES: dict[str, bool] = {
-    "cityscore": True,
     "in_grid_rate": True,
     "in_community_rate": True,
     "urgent_in_community_rate": True,
     PER_1K: True,
+    "cityscore": True,
     "satisfaction": True,
     "contest_best_rank": False,
     "contest_mean_score": True,

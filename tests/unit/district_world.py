@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from analytics import db
+from analytics import db, refresh
 
 JIANGCHUAN, GUMEI, XINHONG = "310112001", "310112006", "310112008"
 
@@ -115,3 +115,51 @@ def _contest(con: duckdb.DuckDBPyConnection) -> None:
                 "INSERT INTO contest_scores VALUES ($r, $e, $j, 'K', $s)",
                 {"r": round_id, "e": entry, "j": judge, "s": score},
             )
+
+
+def add_towns(con: duckdb.DuckDBPyConnection) -> None:
+    """Two simulated towns beside the demo world's 江川路街道 (a grid and two communities each, a year of
+    matters and activities before the demo's last day), then the rollups rebuilt: a district database
+    for the page tests. 江川 gets its approximate centre so all three are on the map."""
+    last = db.scalar(con, "SELECT CAST(max(reported_at) AS DATE) FROM grid_cases")
+    db.execute(con, "UPDATE towns SET lon = 121.38, lat = 31.01 WHERE town_code = $j", {"j": JIANGCHUAN})
+    db.execute(
+        con,
+        "INSERT INTO towns (town_code, name, name_en, simulated, lon, lat) VALUES"
+        " ($g, '古美街道', 'Gumei Subdistrict', TRUE, 121.40, 31.15),"
+        " ($x, '新虹街道', 'Xinhong Subdistrict', TRUE, 121.33, 31.20)",
+        {"g": GUMEI, "x": XINHONG},
+    )
+    item = db.scalar(con, "SELECT min(item_id) FROM service_items")
+    for town, grid, residents, in_grid_every in ((GUMEI, "GM1", 9000, 2), (XINHONG, "XH1", 3000, 3)):
+        db.execute(
+            con,
+            "INSERT INTO grids (grid_id, name, name_en, town_code) VALUES ($g, $n, $g, $t)",
+            {"g": grid, "n": f"{grid}片区网格", "t": town},
+        )
+        for part in (1, 2):
+            community = f"{grid}C{part}"
+            db.execute(
+                con,
+                "INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)"
+                " VALUES ($c, $n, $g, 1, $r, 1)",
+                {"c": community, "n": f"{community}居委", "g": grid, "r": residents // 2},
+            )
+            db.execute(
+                con,
+                """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level,
+                                           urgent, satisfaction, batch_id)
+                   SELECT $c || '-' || i, $c, 'opinion', CAST($last AS TIMESTAMP) - to_days(CAST(i AS INTEGER)),
+                          CAST($last AS TIMESTAMP) - to_days(CAST(i AS INTEGER)) + INTERVAL 2 HOUR,
+                          CASE WHEN i % $every = 0 THEN 'grid' ELSE 'community' END, i % 7 = 0, 3 + i % 3, 'demo'
+                   FROM range(1, 300) t(i)""",
+                {"c": community, "last": last, "every": in_grid_every},
+            )
+            db.execute(
+                con,
+                """INSERT INTO seed_activities
+                   SELECT $c || '-A' || i, CAST($last AS DATE) - CAST(i * 3 AS INTEGER), $c, $item, NULL, 20, 2, 4.0, 'demo'
+                   FROM range(1, 100) t(i)""",
+                {"c": community, "last": last, "item": item},
+            )
+    refresh.refresh(con)
