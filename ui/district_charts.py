@@ -191,7 +191,7 @@ def town_deck(towns: pd.DataFrame, measure: str, *, english: bool) -> pdk.Deck |
             outline_width=3,
             outline_color=[255, 255, 255, 235],
             get_alignment_baseline="'top'",
-            get_pixel_offset=[0, 12],  # under the dot, which the name would otherwise cover
+            get_pixel_offset=[0, 16],  # under the dot, which the name would otherwise cover
             pickable=False,
         ),
     ]
