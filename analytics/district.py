@@ -173,29 +173,46 @@ def _uptake(con: duckdb.DuckDBPyConnection, period: Filters, src: source.Source)
 
 def _contest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per town, its latest round with entries from its communities: the round, its entries there and
-    in the round, the best rank among them and their mean score (the stored ranking when current)."""
-    homes = db.query(con, "SELECT c.community_id, g.town_code FROM communities c JOIN grids g USING (grid_id)")
-    town_of = dict(zip(homes["community_id"], homes["town_code"]))
-    rows: dict[str, dict[str, object]] = {}
-    for held in contest.rounds(con).itertuples(index=False):
-        if int(held.entries) == 0:
-            continue
-        ranked = contest.ranking(con, str(held.round_id), CONTEST_METHOD, resamples=0)
-        ranked = ranked.assign(town_code=ranked["community_id"].map(town_of))
-        for town, own in ranked.groupby("town_code"):
-            if town in rows:
-                continue
-            rows[str(town)] = {
-                "town_code": town,
-                "contest_round": held.round_id,
-                "contest_round_name": held.name,
-                "contest_entries": len(own),
-                "contest_round_entries": len(ranked),
-                "contest_best_rank": int(own["rank"].min()),
-                "contest_mean_score": float(own["score"].mean()),
-            }
-        if len(rows) == len(set(town_of.values())):
-            break
+    in the round, the best rank among them and their mean score (the stored ranking when current).
+    Only the rounds that are some town's latest are ranked."""
+    entered = db.query(
+        con,
+        """
+        WITH entered AS (
+            SELECT g.town_code, e.round_id, e.community_id, r.held_on, r.name AS round_name
+            FROM contest_entries e
+                JOIN contest_rounds r ON r.round_id = e.round_id
+                JOIN communities c ON c.community_id = e.community_id
+                JOIN grids g ON g.grid_id = c.grid_id
+        ),
+        latest AS (
+            SELECT town_code, round_id, round_name,
+                   row_number() OVER (PARTITION BY town_code ORDER BY held_on DESC, round_id) AS recency
+            FROM (SELECT DISTINCT town_code, round_id, round_name, held_on FROM entered)
+        ),
+        final AS (
+            SELECT l.town_code, l.round_id, l.round_name, e.community_id
+            FROM latest l JOIN entered e ON e.town_code = l.town_code AND e.round_id = l.round_id
+            WHERE l.recency = 1
+        )
+        SELECT DISTINCT * FROM final ORDER BY town_code""",
+    )
+    rows = []
+    for round_id, towns_in_round in entered.groupby("round_id", sort=True):
+        ranked = contest.ranking(con, str(round_id), CONTEST_METHOD, resamples=0)
+        for town, members in towns_in_round.groupby("town_code", sort=True):
+            own = ranked[ranked["community_id"].isin(set(members["community_id"]))]
+            rows.append(
+                {
+                    "town_code": town,
+                    "contest_round": round_id,
+                    "contest_round_name": members["round_name"].iloc[0],
+                    "contest_entries": len(own),
+                    "contest_round_entries": len(ranked),
+                    "contest_best_rank": own["rank"].min(),
+                    "contest_mean_score": own["score"].mean(),
+                }
+            )
     columns = [
         "town_code",
         "contest_round",
@@ -205,7 +222,7 @@ def _contest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "contest_best_rank",
         "contest_mean_score",
     ]
-    return pd.DataFrame(list(rows.values()), columns=columns)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _scored(frame: pd.DataFrame, targets: dict[str, float]) -> pd.DataFrame:
