@@ -7,6 +7,7 @@ from ui.i18n import lang, t
 from ui.layout import page_header
 from ui.session import scope
 from ui.sql import show_sql
+from words import listing
 
 page_header("district.title", "district.caption", own_label=False)
 district_view.follow_drill()
@@ -81,7 +82,7 @@ if deck is not None:
     st.caption(t("district.map_caption"))
 missing = towns[towns["lon"].isna() | towns["lat"].isna()]
 if len(missing):
-    st.caption(t("district.map_missing", names="、".join(names[c] for c in missing["town_code"])))
+    st.caption(t("district.map_missing", names=listing(names[c] for c in missing["town_code"])))
 st.selectbox(
     t("district.drill"),
     list(names),

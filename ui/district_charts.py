@@ -106,7 +106,8 @@ def funnel_plot(result: district.District, measure: str, *, english: bool) -> go
     figure.update_layout(
         height=440,
         xaxis_title=t(f"district.funnel.size.{base}"),
-        yaxis_title=t(f"district.measure.{measure}") + ("" if measure == district.PER_1K else "（%）"),
+        yaxis_title=t(f"district.measure.{measure}")
+        + ("" if measure == district.PER_1K else t("district.funnel.percent")),
         xaxis={"tickformat": ",d", "type": "log"},
         yaxis={"rangemode": "tozero"},
     )

@@ -74,6 +74,7 @@ STRINGS = {
         "擂台名次和得分来自评委打分，不是件数比率。",
         "contest ranks and scores come from judges' marks, not from a rate of counts.",
     ),
+    "district.funnel.percent": ("（%）", " (%)"),
     "district.funnel.mean_line": ("全区平均", "District mean"),
     "district.funnel.limit_95": ("95% 控制限", "95 % limits"),
     "district.funnel.limit_998": ("99.8% 控制限", "99.8 % limits"),

@@ -90,3 +90,14 @@ def test_one_subdistrict_has_no_district_page(app_db):
     assert_clean(at)
     assert at.title[0].value == "江川路街道 · 总览"  # no such page: the app opens its default one
     assert "district_measure" not in [box.key for box in at.selectbox]
+
+
+def test_a_town_without_coordinates_is_named_under_the_map(district_db):
+    con = db.connect(district_db)
+    db.execute(con, "UPDATE towns SET lon = NULL, lat = NULL WHERE town_code = $x", {"x": XINHONG})
+    con.close()
+    at = run_page(PAGE)
+    assert_clean(at)
+    assert "新虹街道没有坐标，未画在地图上。" in [c.value for c in at.caption]
+    english = run_page(PAGE, session_state={"lang": "en"})
+    assert "Xinhong Subdistrict: no coordinates, not on the map." in [c.value for c in english.caption]
