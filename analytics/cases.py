@@ -34,7 +34,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied, DataError
 from analytics.core.filters import Filters
-from analytics.core.scope import Scope
+from analytics.core.scope import Scope, grid_predicate
 from analytics.core.sql import Sql
 from analytics.warehouse import source
 from analytics.warehouse.source import Source
@@ -521,7 +521,8 @@ def community_table_totals(
     row is read against. Totals only, whoever asks, so no other community's row is revealed."""
     frames = []
     src = source.reader(con).source  # one freshness check for both totals
-    for place, chosen in (("grid", filters.replace(grid_ids=(str(grid_id),))), ("subdistrict", filters)):
+    whole = filters.in_town_of(scope)
+    for place, chosen in (("grid", whole.replace(grid_ids=(str(grid_id),))), ("subdistrict", whole)):
         sql = Sql.compose(
             f"""
             WITH {{cases}},
@@ -550,7 +551,7 @@ def community_table_totals(
 
 # ---------------------------------------------------------------------------------------------
 # targets (CityScore: actual ÷ target)
-def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
+def _targets_cte(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> Sql:
     """`effective`: a row per place (grid_id NULL = the whole subdistrict, then every grid) and metric
     with the target in force and where it comes from (grid, subdistrict or default)."""
     defaults = " UNION ALL ".join(
@@ -563,7 +564,7 @@ def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
         else "SELECT NULL::VARCHAR AS metric, NULL::VARCHAR AS grid_id, NULL::DOUBLE AS target,"
         " NULL::TIMESTAMP AS set_at WHERE false"
     )
-    return Sql(
+    return Sql.compose(
         f"""defaults AS ({defaults}),
         stored AS ({stored}),
         latest AS (
@@ -571,7 +572,7 @@ def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
             FROM stored GROUP BY ALL
         ),
         places AS (
-            SELECT CAST(NULL AS VARCHAR) AS grid_id UNION ALL SELECT grid_id FROM grids
+            SELECT CAST(NULL AS VARCHAR) AS grid_id UNION ALL SELECT grid_id FROM grids WHERE {{mine}}
         ),
         effective AS (
             SELECT p.grid_id, d.metric,
@@ -583,8 +584,8 @@ def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
             LEFT JOIN latest whole ON whole.metric = d.metric AND whole.grid_id IS NULL
             LEFT JOIN latest own ON own.metric = d.metric AND own.grid_id = p.grid_id
         )""",
-        params,
-    )
+        mine=grid_predicate(scope, "grid_id", "targets_town"),
+    ).bind(**params)
 
 
 def _has_target_table(con: duckdb.DuckDBPyConnection) -> bool:
@@ -604,7 +605,7 @@ def targets(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd
             FROM effective e LEFT JOIN grids g ON g.grid_id = e.grid_id
         )
         SELECT * FROM final ORDER BY grid_id NULLS FIRST, metric""",
-        targets=_targets_cte(con),
+        targets=_targets_cte(con, scope),
     )
     return db.query(con, *sql)
 
@@ -730,6 +731,6 @@ def scores(
         )
         SELECT * FROM final ORDER BY {order}""",
         cases=_cases_cte(filters, scope, source.reader(con).source),
-        targets=_targets_cte(con),
+        targets=_targets_cte(con, scope),
     ).bind(cityscore_metrics=list(CITYSCORE_METRICS))
     return db.query(con, *sql)

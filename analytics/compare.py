@@ -67,7 +67,7 @@ def headline(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope |
     if grid is None or scope is None:
         return pd.DataFrame(columns=list(COLUMNS))
     grid_id, _, size = grid
-    everywhere = filters.replace(grid_ids=None, community_ids=None)
+    everywhere = filters.replace(grid_ids=None, community_ids=None).in_town_of(scope)
     subdistrict = overview.headline(con, everywhere).set_index("metric")["current"]
     if size >= MIN_GRID_COMMUNITIES:
         in_grid = overview.headline(con, everywhere.replace(grid_ids=(grid_id,))).set_index("metric")["current"]
@@ -102,7 +102,7 @@ def scores(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | N
     if grid is None:
         return pd.DataFrame(columns=list(SCORE_COLUMNS))
     grid_id, _, size = grid
-    everywhere = filters.replace(grid_ids=None, community_ids=None)
+    everywhere = filters.replace(grid_ids=None, community_ids=None).in_town_of(scope)
     whole = cases.scores(con, everywhere, ()).set_index("metric")["score"]
     if size >= MIN_GRID_COMMUNITIES:
         mine = cases.scores(con, everywhere.replace(grid_ids=(grid_id,)), ("grid_id",))

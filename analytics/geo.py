@@ -38,7 +38,8 @@ from shapely.geometry import mapping, shape
 from analytics.core import connection as db
 from analytics.core import isolate
 from analytics.core.errors import AccessDenied, DataError
-from analytics.core.scope import Scope
+from analytics.core.scope import Scope, grid_predicate
+from analytics.core.sql import Sql
 from words import Day, Message, listing, msg
 
 if TYPE_CHECKING:  # for the annotations only: at run time geopandas is imported where a file is read
@@ -551,9 +552,9 @@ def boundaries(
     con: duckdb.DuckDBPyConnection, version: int | None = None, *, scope: Scope | None = None
 ) -> pd.DataFrame:
     """The grids' boundaries of one version (default: the current one): grid_id, name, version,
-    valid_from, valid_to, geometry (GeoJSON text, WGS-84). Boundaries are public, so scope is not applied."""
-    return db.query(
-        con,
+    valid_from, valid_to, geometry (GeoJSON text, WGS-84). Boundaries are public within a town, so
+    scope keeps only its town's grids."""
+    sql = Sql.compose(
         """
         WITH chosen AS (
             SELECT coalesce($version, (SELECT max(version) FROM grid_boundaries)) AS version
@@ -561,10 +562,12 @@ def boundaries(
         final AS (
             SELECT b.grid_id, g.name, b.version, b.valid_from, b.valid_to, b.geometry
             FROM grid_boundaries b JOIN grids g ON g.grid_id = b.grid_id JOIN chosen c ON c.version = b.version
+            WHERE {mine}
         )
         SELECT * FROM final ORDER BY grid_id""",
-        {"version": version},
-    )
+        mine=grid_predicate(scope, "b.grid_id"),
+    ).bind(version=version)
+    return db.query(con, *sql)
 
 
 def boundaries_for_period(
@@ -577,23 +580,25 @@ def boundaries_for_period(
     """The boundaries in force for a period (see boundary_version_for)."""
     version = boundary_version_for(con, start, end)
     if version is None:
-        return boundaries(con, -1)
-    return boundaries(con, version)
+        return boundaries(con, -1, scope=scope)
+    return boundaries(con, version, scope=scope)
 
 
 def boundary_versions(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every stored version: version, valid_from, valid_to, grids, file_name, uploaded_at, source_crs,
-    repaired (comma-separated grid ids). Version 1 of the demo world has no upload record."""
-    return db.query(
-        con,
+    repaired (comma-separated grid ids). Version 1 of the demo world has no upload record. A scope
+    bound to a town counts its own grids."""
+    sql = Sql.compose(
         """
         WITH versions AS (
             SELECT version, min(valid_from) AS valid_from, max(valid_to) AS valid_to, count(*) AS grids
-            FROM grid_boundaries GROUP BY ALL
+            FROM grid_boundaries WHERE {mine} GROUP BY ALL
         ),
         final AS (
             SELECT v.version, v.valid_from, v.valid_to, v.grids, u.file_name, u.uploaded_at, u.source_crs, u.repaired
             FROM versions v LEFT JOIN boundary_uploads u ON u.version = v.version
         )
         SELECT * FROM final ORDER BY version""",
+        mine=grid_predicate(scope),
     )
+    return db.query(con, *sql)

@@ -81,6 +81,7 @@ def _pipeline(filters: Filters, scope: Scope | None, src: Source, *, per_communi
         "matters": filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="pk"),
         "activities": src.activities(period, prefix="pra"),
         "cases": src.cases(period, prefix="prk"),
+        "towns": filters.towns_where("g.grid_id", scope=scope, prefix="pt"),
     }
     closed, local = "k.level <> 'open'", "k.level IN ('grid', 'community')"
     if per_community:
@@ -89,7 +90,7 @@ def _pipeline(filters: Filters, scope: Scope | None, src: Source, *, per_communi
             FROM communities c JOIN grids g USING (grid_id)
             WHERE {places} AND ($grid_id IS NULL OR c.grid_id = $grid_id)"""
     else:
-        units = "SELECT g.grid_id, g.name FROM grids g"
+        units = "SELECT g.grid_id, g.name FROM grids g WHERE {towns}"
     sql = f"""
         WITH units AS ({units}
         ),

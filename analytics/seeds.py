@@ -285,14 +285,14 @@ def community_funnel(
     con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Scope | None = None, steps: int = 80
 ) -> Funnel:
     """Each community's activities per 1,000 residents against the pooled rate of the communities in
-    the filters (the whole subdistrict unless grids are chosen), with 95 % and 99.8 % Poisson control
+    the filters (the whole town unless grids are chosen), with 95 % and 99.8 % Poisson control
     limits for its size. A community outside the 99.8 % band differs by more than chance.
 
     The pooled rate and the funnel are always those of every community in the filters, whoever asks: a
-    secretary's one dot is set against the subdistrict, not against itself. Of the others only totals
+    secretary's one dot is set against her town, not against itself. Of the others only totals
     are used (their activities and residents summed, the smallest and largest size for the curve's
     span); `points` keeps the rows the scope may read."""
-    frame = uptake(con, filters, ("grid_id", "community_id"), scope=None)
+    frame = uptake(con, filters.in_town_of(scope), ("grid_id", "community_id"), scope=None)
     frame = frame[frame["residents"] > 0]
     columns = [
         "community_id",

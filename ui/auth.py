@@ -60,8 +60,9 @@ def gate() -> Scope:
             if getattr(st.user, "is_logged_in", False):
                 st.logout()
             st.rerun()
-    st.session_state["scope"] = account.scope
-    return account.scope
+    scope = with_town(account.scope)
+    st.session_state["scope"] = scope
+    return scope
 
 
 def _current(store: AccessStore, signed_in: Account | None) -> Account | None:
@@ -196,9 +197,19 @@ def _demo_mode() -> Scope:
         st.query_params["demo_community"] = community
     else:
         st.query_params.pop("demo_community", None)
-    scope = Scope(role, community)
+    scope = with_town(Scope(role, community))
     st.session_state["scope"] = scope
     return scope
+
+
+def with_town(scope: Scope) -> Scope:
+    """A secretary reads within her community's town: in a district database her comparisons are her
+    town's, not the district's. In a one-town database every row is that town's, so nothing changes."""
+    if scope.role != "secretary" or scope.town_code or scope.community_id is None:
+        return scope
+    if len(data.call(places.town_list)) < 2:
+        return scope
+    return Scope(scope.role, scope.community_id, data.call(places.community_town, scope.community_id))
 
 
 def refused_page(title_key: str, roles: Sequence[str]) -> Callable[[], None]:

@@ -1,4 +1,4 @@
-"""The sidebar filters every page shares: a period and the area grids."""
+"""The sidebar filters every page shares: a period, the 街镇 (in a district database) and the area grids."""
 
 from __future__ import annotations
 
@@ -8,23 +8,48 @@ import streamlit as st
 
 from analytics import places
 from analytics.filters import Filters
-from ui import data, fmt
-from ui.i18n import t
+from ui import data, fmt, session
+from ui.i18n import lang, t
 
 PRESETS = ("last12", "this_year", "all", "custom")
 
 
 def data_range() -> tuple[dt.date, dt.date]:
-    start, end = data.call(places.data_range)
+    start, end = data.call(places.data_range, scope=session.scope())
     return start, end
+
+
+def town_picker() -> str | None:
+    """The 街镇 a district-wide user looks at (None: the whole district), under the key
+    "filters_town" (a drill-in sets it and switches page). Shown only when the database holds more
+    than one town and the user is not bound to one; otherwise None, and nothing is drawn."""
+    me = session.scope()
+    towns = data.call(places.town_list, scope=me)
+    if me.restricted_town is not None or len(towns) < 2:
+        st.session_state.pop("filters_town", None)
+        return None
+    column = "name_en" if lang() == "en" else "name"
+    names = dict(zip(towns["town_code"], towns[column]))
+    if st.session_state.get("filters_town") not in names:
+        st.session_state["filters_town"] = None  # a code from an older database or a stale link
+    picked: str | None = st.selectbox(
+        t("filters.town"),
+        [None, *names],
+        key="filters_town",
+        format_func=lambda code: t("filters.town_all") if code is None else names[code],
+    )
+    return picked
 
 
 def sidebar() -> Filters:
     """Draw the shared filters in the sidebar and return them (also kept in session state)."""
     first, last = data_range()
-    grids = data.call(places.grid_list)
+    grids = data.call(places.grid_list, scope=session.scope())
     with st.sidebar:
         st.markdown(f"**{t('filters.header')}**")
+        town = town_picker()
+        if town is not None:
+            grids = grids[grids["town_code"] == town]
         preset = st.selectbox(
             t("filters.period"), PRESETS, key="filters_preset", format_func=lambda p: t(f"filters.preset.{p}")
         )
@@ -46,15 +71,24 @@ def sidebar() -> Filters:
             if note:
                 st.warning(t(note, start=fmt.date(start), end=fmt.date(end)), icon=":material/date_range:")
         names = dict(zip(grids["grid_id"], grids["name"]))
+        kept = st.session_state.get("filters_grids")
+        if kept and any(g not in names for g in kept):
+            # grids of a town no longer picked: dropped before the widget is drawn, not kept unseen
+            st.session_state["filters_grids"] = [g for g in kept if g in names]
         chosen = st.multiselect(
             t("filters.grids"),
             list(names),
             key="filters_grids",
             format_func=lambda g: names.get(g, g),
-            placeholder=t("filters.grids_placeholder"),
+            placeholder=t("filters.grids_placeholder" if len(names) == 7 else "filters.grids_placeholder_all"),
             select_all=False,  # Streamlit writes it in English only, and choosing none already means all seven
         )
-    filters = Filters(start=start, end=end, grid_ids=tuple(chosen) if chosen else None)
+    filters = Filters(
+        start=start,
+        end=end,
+        grid_ids=tuple(chosen) if chosen else None,
+        town_codes=(town,) if town is not None else None,
+    )
     st.session_state["filters"] = filters
     return filters
 

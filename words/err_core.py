@@ -40,6 +40,10 @@ STRINGS |= {
     "err.access.no_user": ("没有用户 {user}", "no user {user!r}"),
     "err.access.passwords_differ": ("两次输入的密码不一致", "the two passwords differ"),
     "err.access.unknown_role": ("没有角色 {role}（可选：{roles}）", "unknown role {role!r}; expected one of {roles}"),
+    "err.access.unknown_town": (
+        "没有代码为 {town} 的街镇。请填写闵行区街镇的行政区划代码：{towns}",
+        "There is no town with the code {town}. Use a Minhang town's administrative code: {towns}",
+    ),
     "err.access.secretary_community": (
         "书记账户须用 --community 指定所在居民区，例如 C30",
         "a secretary's scope names the secretary's community (--community C30)",

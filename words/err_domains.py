@@ -29,6 +29,10 @@ STRINGS = {
         "没有编号为“{round}”的擂台场次。请从列表中选择场次。",
         "There is no contest round “{round}”. Choose a round from the list.",
     ),
+    "err.contest.other_town": (
+        "擂台场次“{round}”不是本街镇举办的，您的账号只能查看本街镇的场次。请从列表中选择场次。",
+        "The contest round “{round}” was held by another town; your account reads its own town's rounds. Choose a round from the list.",
+    ),
     "err.contest.no_criteria": (
         "擂台场次“{round}”还没有评分标准（contest_criteria 表中无此场次的行）。请先导入评分标准。",
         "The contest round “{round}” has no scoring criteria yet (no rows for it in contest_criteria). Import the criteria first.",

@@ -74,6 +74,14 @@ STRINGS = {
         "A level settled but no closing time: for a closed matter fill in the closing time; for an open one leave the level empty",
     ),
     "ingest.check.closed_early": ("办结时间早于上报时间，请核对", "Closed before it was reported; check the times"),
+    "ingest.check.grid_other_town": (
+        "网格 {grid} 属于{grid_town}，与这里填的街镇{town}不一致；请核对所属街镇或网格",
+        "Grid {grid} lies in {grid_town}, not in the town given here ({town}); check the town or the grid",
+    ),
+    "ingest.check.not_your_town": (
+        "这一行属于{town}，您的账号只能导入{mine}的台账；请删去这一行，或请{town}的管理员导入",
+        "This row belongs to {town}; your account imports {mine}'s ledgers only. Remove the row, or ask {town}'s administrator to import it",
+    ),
     "ingest.check.other_grid": (
         "居民区 {community} 属于网格 {grid}，与这里填的网格不一致；请核对居民区或网格",
         "Community {community} belongs to grid {grid}, not the grid given here; check the community or the grid",
@@ -175,6 +183,7 @@ STRINGS |= {
     # what a reference points at, as messages and templates name it
     "ingest.ref.community": ("居民区", "communities"),
     "ingest.ref.grid": ("片区网格", "area grids"),
+    "ingest.ref.town": ("街镇", "towns"),
     "ingest.ref.partner": ("合伙人单位", "partner units"),
     "ingest.ref.item": ("服务项目", "service items"),
     "ingest.ref.judge": ("评委", "judges"),

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from analytics.access.store import ENV_ACCOUNTS, AccessStore, Account, accounts_path, open_store
+from analytics.core.hierarchy import MINHANG_TOWNS, TOWN_BY_CODE
 from analytics.core.scope import ROLES, Scope, community_predicate
-from words import msg
+from words import listing, msg
 
 if TYPE_CHECKING:  # argon2 itself is imported on first use (sign-in only)
     from argon2 import PasswordHasher
@@ -96,7 +97,18 @@ def verify(username: str, password: str, path: Path | None = None) -> Account | 
 
 
 def _describe(account: Account) -> str:
-    return f"{account.username}: {account.role} {account.community_id or ''}".strip()
+    return f"{account.username}: {account.role} {account.community_id or ''} {account.town_code or ''}".strip()
+
+
+def _check_town(town_code: str | None) -> str | None:
+    """A town of the district by its public code (analytics.core.hierarchy), or None for the district."""
+    if town_code is None or not town_code.strip():
+        return None
+    code = town_code.strip()
+    if code not in TOWN_BY_CODE:
+        towns = listing(f"{t.code} {t.name}" for t in MINHANG_TOWNS)
+        raise ValueError(msg("err.access.unknown_town", town=code, towns=towns))
+    return code
 
 
 def _check_password_strength(password: str | None) -> None:
@@ -113,13 +125,22 @@ def add_user(
     path: Path | None = None,
     *,
     actor: str = "system",
+    town_code: str | None = None,
 ) -> Account:
+    """Add or replace an account. `town_code` binds it to one 街镇 (a 街镇 leader, analyst or
+    administrator); None reads the whole district. A secretary's town is her community's."""
     Scope(role, community_id)  # validates the role and a secretary's community
+    town = _check_town(town_code)
     if not username or not username.strip():
         raise ValueError(msg("err.access.no_username"))
     _check_password_strength(password)
     account = Account(
-        username.strip(), role, community_id, display_name, _hasher().hash(password) if password is not None else None
+        username.strip(),
+        role,
+        community_id,
+        display_name,
+        _hasher().hash(password) if password is not None else None,
+        town,
     )
     store(path).save_account(account, actor=actor, action="role_change", detail=f"added {_describe(account)}")
     return account
@@ -133,17 +154,25 @@ def _existing(target: AccessStore, username: str) -> Account:
 
 
 def set_role(
-    username: str, role: str, community_id: str | None = None, path: Path | None = None, *, actor: str = "system"
+    username: str,
+    role: str,
+    community_id: str | None = None,
+    path: Path | None = None,
+    *,
+    actor: str = "system",
+    town_code: str | None = None,
 ) -> Account:
+    """A new role, community and town (None: the whole district) for an account."""
     Scope(role, community_id)
+    town = _check_town(town_code)
     target = store(path)
     old = _existing(target, username)
-    account = Account(username, role, community_id, old.display_name, old.password_hash)
+    account = Account(username, role, community_id, old.display_name, old.password_hash, town)
     target.save_account(
         account,
         actor=actor,
         action="role_change",
-        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''}".strip(),
+        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''} {town or ''}".strip(),
     )
     return account
 
@@ -159,6 +188,7 @@ def set_password(username: str, password: str | None, path: Path | None = None, 
         old.community_id,
         old.display_name,
         _hasher().hash(password) if password is not None else None,
+        old.town_code,
     )
     target.save_account(account, actor=actor, action="password_change", detail=username)
     return account

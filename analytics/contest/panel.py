@@ -36,8 +36,16 @@ from analytics.core.sql import Sql
 AGREEMENT_LEVELS = ((0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.0, "very_weak"))
 
 
-def _prepared(con: duckdb.DuckDBPyConnection, round_id: str, weights: Mapping[str, float] | None, partial: str) -> Sql:
-    return totals_ctes(effective_weights(criteria(con, round_id), weights), partial).bind(round_id=round_id)
+def _prepared(
+    con: duckdb.DuckDBPyConnection,
+    round_id: str,
+    weights: Mapping[str, float] | None,
+    partial: str,
+    scope: Scope | None,
+) -> Sql:
+    # criteria() refuses a round of another town than the scope's
+    table = effective_weights(criteria(con, round_id, scope=scope), weights)
+    return totals_ctes(table, partial).bind(round_id=round_id)
 
 
 _DEVIATIONS = """,
@@ -69,7 +77,7 @@ def judge_matrix(
     query = Sql.compose(
         """{totals}{deviations}
         SELECT * FROM cells WHERE {in_scope} ORDER BY entry_no, judge_no""",
-        totals=_prepared(con, round_id, weights, partial),
+        totals=_prepared(con, round_id, weights, partial, scope),
         deviations=_DEVIATIONS,
         in_scope=community_predicate(scope, "community_id", "scope_community"),
     )
@@ -97,7 +105,7 @@ def judge_leniency(
             GROUP BY ALL
         )
         SELECT * FROM final ORDER BY judge_no""",
-        totals=_prepared(con, round_id, weights, partial),
+        totals=_prepared(con, round_id, weights, partial, scope),
         deviations=_DEVIATIONS,
     )
     return db.query(con, query)
@@ -152,7 +160,7 @@ def agreement(
                    (SELECT coalesce(sum(tied * tied - 1), 0) FROM ranked) AS tie_term
         )
         SELECT * FROM final""",
-        totals=_prepared(con, round_id, weights, partial),
+        totals=_prepared(con, round_id, weights, partial, scope),
     )
     row = db.query(con, query).iloc[0]
     m, n = int(row["judges"]), int(row["entries"])
@@ -190,7 +198,7 @@ def criterion_profile(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: S
             WHERE {in_scope}
         )
         SELECT * FROM final ORDER BY entry_no, criterion_id""",
-        totals=_prepared(con, round_id, None, "rescale"),
+        totals=_prepared(con, round_id, None, "rescale", scope),
         in_scope=community_predicate(scope, "e.community_id", "scope_community"),
     )
     return db.query(con, query)

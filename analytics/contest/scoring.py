@@ -59,8 +59,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.core import connection as db
-from analytics.core.errors import DataError
-from analytics.core.scope import Scope, community_predicate
+from analytics.core.errors import AccessDenied, DataError
+from analytics.core.scope import Scope, community_predicate, round_predicate
 from analytics.core.sql import Sql
 from analytics.warehouse import source
 from words import listing, msg
@@ -95,9 +95,8 @@ _SCORE_COLUMN = {"mean": "mean_score", "trimmed_mean": "trimmed_score", "judge_s
 
 
 def rounds(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
-    """A row per round, newest first: round_id, name, held_on, entries, judges."""
-    return db.query(
-        con,
+    """A row per round of the scope's town, newest first: round_id, name, held_on, entries, judges."""
+    sql = Sql.compose(
         """
         WITH entries AS (
             SELECT round_id, count(*) AS entries FROM contest_entries GROUP BY ALL
@@ -109,14 +108,30 @@ def rounds(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.
             SELECT r.round_id, r.name, r.held_on, coalesce(e.entries, 0) AS entries,
                    coalesce(p.judges, 0) AS judges
             FROM contest_rounds r LEFT JOIN entries e USING (round_id) LEFT JOIN panel p USING (round_id)
+            WHERE {mine}
         )
         SELECT * FROM final ORDER BY held_on DESC, round_id""",
+        mine=round_predicate(scope, "r.round_id"),
     )
+    return db.query(con, *sql)
 
 
 def criteria(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scope | None = None) -> pd.DataFrame:
-    """The round's criteria: criterion_id, name, weight, max_score (in criterion_id order)."""
+    """The round's criteria: criterion_id, name, weight, max_score (in criterion_id order). A round
+    of another town than the scope's is refused like one that does not exist."""
+    check_round(con, round_id, scope)
     return _criteria(con, round_id)
+
+
+def check_round(con: duckdb.DuckDBPyConnection, round_id: str, scope: Scope | None) -> None:
+    """Refuse a round the scope's town did not hold (its results are that town's to read)."""
+    if scope is None or scope.restricted_town is None:
+        return
+    sql = Sql.compose(
+        "SELECT count(*) FROM contest_rounds WHERE round_id = $round_id AND {mine}", mine=round_predicate(scope)
+    )
+    if not db.scalar(con, *sql.bind(round_id=round_id)):
+        raise AccessDenied(msg("err.contest.other_town", round=round_id))
 
 
 def _criteria(con: duckdb.DuckDBPyConnection, round_id: str, in_transaction: bool = False) -> pd.DataFrame:
@@ -396,6 +411,7 @@ def ranking(
     so every scope reads every row."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    check_round(con, round_id, scope)
     return _one_method(_all_methods(con, round_id, weights, partial, resamples, seed), method)
 
 
@@ -411,6 +427,7 @@ def compare_methods(
     """The ranking under every method side by side: per method `score_<m>`, `rank_<m>`, `rank_low_<m>`,
     `rank_high_<m>`; `rank_spread` (best minus worst rank across methods) and `methods_agree`.
     Sorted by the trimmed mean, the method the contest announces."""
+    check_round(con, round_id, scope)
     every = _all_methods(con, round_id, weights, partial, resamples, BOOTSTRAP_SEED)
     first, *others = METHODS
     ranks = np.column_stack([every[f"rank_{m}"].to_numpy(dtype=float, na_value=np.nan) for m in METHODS])
@@ -715,7 +732,7 @@ def missing_scores(con: duckdb.DuckDBPyConnection, round_id: str, *, scope: Scop
     """Every judge × entry sheet with an empty cell: entry_id, entry_no, label, judge_id, judge_no,
     judge_kind, criteria_missing (count), missing_names (e.g. "文化美"), whole_sheet (the judge scored
     nothing for that entry). Rows of communities the scope may not read in detail are left out."""
-    table = effective_weights(criteria(con, round_id), None)
+    table = effective_weights(criteria(con, round_id, scope=scope), None)
     query = Sql.compose(
         """{totals},
         expected AS (
@@ -757,7 +774,7 @@ def rank_history(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     stored = _stored(con, None) if partial == STORED_PARTIAL else None  # every round in one query
     frames = []
-    for r in rounds(con).sort_values(["held_on", "round_id"]).itertuples(index=False):
+    for r in rounds(con, scope=scope).sort_values(["held_on", "round_id"]).itertuples(index=False):
         if r.entries == 0 or r.judges == 0:
             continue
         if stored is not None and (stored["round_id"] == r.round_id).any():

@@ -60,6 +60,7 @@ def window(
     con: duckdb.DuckDBPyConnection, round_id: str, months: int = 12, *, scope: Scope | None = None
 ) -> tuple[dt.date, dt.date]:
     """The first and last day of the operational record compared with a round."""
+    contest.check_round(con, round_id, scope)
     return contest.round_window(_held_on(con, round_id), months)
 
 
@@ -74,6 +75,7 @@ def stage_vs_work(
     """A row per entry: entry_id, entry_no, community_id, label, score, rank, residents, activities,
     activities_per_1k, participants_per_1k, closed_cases, in_grid_rate, satisfaction, window_start,
     window_end. Sorted by stage rank."""
+    contest.check_round(con, round_id, scope)
     out = _stored_stage_vs_work(con, round_id, method, months, scope)
     if out is None:
         start, end = window(con, round_id, months)
@@ -334,6 +336,7 @@ def stage_and_match(
 ) -> StageWork:
     """Both answers of the contest page's "stage vs work" tab from one reading of the record: the
     same as stage_vs_work(…, scope=scope) and stage_work_match(…)."""
+    contest.check_round(con, round_id, scope)
     every = stage_vs_work(con, round_id, method, months=months, scope=None)
     restricted = scope.restricted_community if scope is not None else None
     rows = every if restricted is None else every[every["community_id"] == restricted].reset_index(drop=True)

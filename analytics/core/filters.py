@@ -1,4 +1,4 @@
-"""The filters every page shares (period, grids, communities, seed colours) and their SQL."""
+"""The filters every page shares (period, 街镇, grids, communities, seed colours) and their SQL."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from analytics.core.scope import Scope, community_predicate
+from analytics.core.scope import Scope, community_predicate, grid_predicate
 from analytics.core.sql import Sql
 
 
@@ -15,6 +15,9 @@ def _tuple(values: Iterable[object] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
     return tuple(sorted({str(v) for v in values}))
+
+
+_FIELDS = ("start", "end", "grid_ids", "community_ids", "seed_colours", "town_codes")
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,10 @@ class Filters:
     grid_ids: tuple[str, ...] | None = None
     community_ids: tuple[str, ...] | None = None
     seed_colours: tuple[str, ...] | None = None
+    town_codes: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("grid_ids", "community_ids", "seed_colours"):
+        for name in ("grid_ids", "community_ids", "seed_colours", "town_codes"):
             object.__setattr__(self, name, _tuple(getattr(self, name)))
         for name in ("start", "end"):
             value = getattr(self, name)
@@ -49,12 +53,31 @@ class Filters:
         if days is None or self.start is None:
             return None
         end = self.start - dt.timedelta(days=1)
-        return Filters(end - dt.timedelta(days=days - 1), end, self.grid_ids, self.community_ids, self.seed_colours)
+        return self.replace(start=end - dt.timedelta(days=days - 1), end=end)
 
     def replace(self, **changes: Any) -> Filters:
-        values = {k: getattr(self, k) for k in ("start", "end", "grid_ids", "community_ids", "seed_colours")}
+        values = {k: getattr(self, k) for k in _FIELDS}
         values.update(changes)
         return Filters(**values)
+
+    def in_town_of(self, scope: Scope | None) -> Filters:
+        """These filters narrowed to the scope's town, for totals read without the scope (what a
+        secretary compares her own numbers with is her town, not the district)."""
+        town = scope.restricted_town if scope is not None else None
+        return self if town is None else self.replace(town_codes=(town,))
+
+    def towns_where(self, grid_col: str = "grid_id", *, scope: Scope | None = None, prefix: str = "f") -> Sql:
+        """The grids of the chosen towns and of the scope's town (`grid_col` holds grid ids): what a
+        list of every grid shows, selected or not."""
+        parts = [grid_predicate(scope, grid_col, f"{prefix}_scope_town")]
+        if self.town_codes is not None:
+            parts.append(
+                Sql(
+                    f"{grid_col} IN (SELECT tg.grid_id FROM grids tg WHERE list_contains(${prefix}_towns, tg.town_code))",
+                    {f"{prefix}_towns": list(self.town_codes)},
+                )
+            )
+        return Sql.join([p for p in parts if p.params])
 
     def where(
         self,
@@ -73,6 +96,14 @@ class Filters:
         if date_col and self.end:
             end_excl = self.end + dt.timedelta(days=1)
             parts.append(Sql(f"{date_col} < ${prefix}_end_excl", {f"{prefix}_end_excl": end_excl}))
+        if self.town_codes is not None:
+            parts.append(
+                Sql(
+                    f"{community_col} IN (SELECT tc.community_id FROM communities tc JOIN grids tg"
+                    f" ON tg.grid_id = tc.grid_id WHERE list_contains(${prefix}_towns, tg.town_code))",
+                    {f"{prefix}_towns": list(self.town_codes)},
+                )
+            )
         if self.grid_ids is not None:
             parts.append(
                 Sql(

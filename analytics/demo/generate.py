@@ -5,6 +5,7 @@ Events are drawn with vectorised numpy in chunks and handed to DuckDB as Arrow t
 (about ten million grid cases) builds in minutes within a bounded amount of memory.
 
     python -m analytics.demo --write-boundaries    # refresh data/demo_grid_boundaries.geojson
+    python -m analytics.demo --district --db FILE  # the district world: 闵行区's 14 街镇 (13 simulated)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shapely.geometry import MultiPoint, Point, Polygon, mapping
 from analytics import refresh
 from analytics.core import connection as db
 from analytics.demo import world as W
+from analytics.demo.district import add_simulated_towns
 
 BOUNDARY_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_grid_boundaries.geojson"
 ACTIVITIES_PER_SCALE = 20_000
@@ -112,9 +114,16 @@ Progress = Callable[[float, str], object]
 
 
 def build(
-    con: duckdb.DuckDBPyConnection, *, seed: int = 2023, scale: float = 1.0, progress: Progress | None = None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    seed: int = 2023,
+    scale: float = 1.0,
+    progress: Progress | None = None,
+    district: bool = False,
+    towns: Sequence[str] | None = None,
 ) -> None:
-    """Fill an empty schema with the demo world. `scale` multiplies event volume only."""
+    """Fill an empty schema with the demo world. `scale` multiplies event volume only. `district`
+    adds 闵行区's other 13 街镇, simulated (analytics.demo.district; `towns`: only these of them)."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     report = progress or (lambda fraction, message: None)
@@ -134,6 +143,9 @@ def build(
         report(0.92, "contest")
         # Its own stream, so contest results do not change with the event volume (scale).
         _build_contest(con, np.random.default_rng([seed, 7]), communities)
+        if district:
+            report(0.93, "district")
+            add_simulated_towns(con, seed=seed, codes=towns)
         # on the build's own connection: a fresh cursor would not see the uncommitted rows
         rows = db.scalar(
             con,
@@ -157,6 +169,8 @@ def build(
             "data_end": W.DATA_END.isoformat(),
         }.items():
             db.set_meta(con, key, value)
+        if district:
+            db.set_meta(con, "demo_district", "1")
         report(0.95, "rollups")
         refresh.refresh(con, transaction=False)  # in this transaction: the world and its rollups commit together
         con.execute("COMMIT")
@@ -517,14 +531,29 @@ def _build_contest(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, com
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m analytics.demo", description=__doc__)
     parser.add_argument("--write-boundaries", action="store_true", help="write " + str(BOUNDARY_FILE))
+    parser.add_argument("--db", help="build the demo world into this new database file")
+    parser.add_argument("--district", action="store_true", help="with 闵行区's other 13 街镇, simulated")
+    parser.add_argument("--scale", type=float, default=1.0, help="event volume (1 = 64,000 cases per town)")
+    parser.add_argument("--seed", type=int, default=2023)
     args = parser.parse_args(argv)
     if args.write_boundaries:
         BOUNDARY_FILE.write_text(
             json.dumps(boundaries_geojson(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         print("wrote", BOUNDARY_FILE)
+    if args.db:
+        target = Path(args.db)
+        if target.exists():
+            parser.error(f"{target} exists: the demo world is built into a new file")
+        con = duckdb.connect(str(target))
+        try:
+            db.create_schema(con)
+            build(con, seed=args.seed, scale=args.scale, district=args.district)
+        finally:
+            con.close()
+        print("built", target)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ MASKED_COLUMNS = {
 
 def tables(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """Every table and view of the database: table_name, kind (table / view), columns, rows,
-    meaning_zh, meaning_en. Row counts are exact for tables; views show none (counting one runs it)."""
+    meaning_zh, meaning_en. Row counts are exact for tables (of the scope's town's rows); views show none
+    (counting one runs it)."""
     listing = db.query(
         con,
         """
@@ -45,10 +46,23 @@ def tables(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.
     base = listing.loc[listing["kind"] == "table", "table_name"].tolist()
     counts = {}
     if base:
-        union = " UNION ALL ".join(
-            f"SELECT '{_literal(n)}' AS table_name, count(*) AS rows FROM {_ident(n)}" for n in base
+        named = db.query(
+            con,
+            """SELECT table_name, list(column_name) AS names FROM information_schema.columns
+               WHERE table_catalog = current_database() AND table_schema = 'main' GROUP BY ALL""",
         )
-        counts = dict(db.query(con, union).itertuples(index=False, name=None))
+        names = dict(named.itertuples(index=False, name=None))
+        union = Sql.join(
+            [
+                Sql.compose(
+                    f"SELECT '{_literal(n)}' AS table_name, count(*) AS rows FROM {_ident(n)} WHERE {{mine}}",
+                    mine=readable.town_rows(n, list(names.get(n, [])), scope),
+                )
+                for n in base
+            ],
+            " UNION ALL ",
+        )
+        counts = dict(db.query(con, *union).itertuples(index=False, name=None))
     listing["rows"] = pd.array([counts.get(n) for n in listing["table_name"]], dtype="Int64")
     listing["meaning_zh"] = [TABLE_NOTES.get(n, ("—", "—"))[0] for n in listing["table_name"]]
     listing["meaning_en"] = [TABLE_NOTES.get(n, ("—", "—"))[1] for n in listing["table_name"]]
@@ -74,7 +88,7 @@ def columns(con: duckdb.DuckDBPyConnection, table: str, *, scope: Scope | None =
 
 def sample(con: duckdb.DuckDBPyConnection, table: str, *, n: int = 20, scope: Scope | None = None) -> pd.DataFrame:
     """The first `n` rows of `table` (in storage order), personal data masked; a secretary's scope
-    sees only the own community's rows of tables that have a community_id."""
+    sees only the own community's rows of tables that have a community_id, a town's scope its town's."""
     _known(con, table, scope)
     names = columns(con, table, scope=scope)["column_name"].tolist()
     hidden = readable.hidden_columns(table, scope)
@@ -88,10 +102,11 @@ def sample(con: duckdb.DuckDBPyConnection, table: str, *, n: int = 20, scope: Sc
     )
     in_scope = community_predicate(scope) if "community_id" in names else Sql("TRUE")
     query = Sql.compose(
-        "SELECT {columns} FROM {table} WHERE {in_scope} LIMIT $n",
+        "SELECT {columns} FROM {table} WHERE {in_scope} AND ({in_town}) LIMIT $n",
         columns=select,
         table=_ident(table),
         in_scope=in_scope,
+        in_town=readable.town_rows(table, names, scope),
     )
     return db.query(con, query.bind(n=int(n)))
 

@@ -12,7 +12,8 @@ by leaders only until it is classified here, so a new table of user names cannot
 
 from __future__ import annotations
 
-from analytics.core.scope import Scope
+from analytics.core.scope import Scope, grid_predicate, round_predicate, town_predicate
+from analytics.core.sql import Sql
 
 # The subdistrict's data: what the dashboards show, plus the rollups derived from it.
 DATA_TABLES = frozenset(
@@ -74,3 +75,24 @@ def hidden_columns(table: str, scope: Scope | None) -> tuple[str, ...]:
 def known(table: str) -> bool:
     """Whether this module classifies `table` (a test keeps every table of the schema classified)."""
     return table in DATA_TABLES or table in BOOKKEEPING or table.startswith(DERIVED_PREFIX)
+
+
+def town_rows(table: str, columns: list[str] | tuple[str, ...], scope: Scope | None) -> Sql:
+    """The rows of `table` (with these columns) that belong to the scope's town: every row for a
+    scope of the whole district, and every row of a table that belongs to no town (items, judges)."""
+    if scope is None or scope.restricted_town is None:
+        return Sql("TRUE")
+    if "community_id" in columns:
+        return town_predicate(scope, "community_id", "rows_town")
+    if table == "towns":
+        return Sql("town_code = $rows_town", {"rows_town": scope.restricted_town})
+    if "grid_id" in columns:
+        mine = grid_predicate(scope, "grid_id", "rows_town")
+        return Sql(f"grid_id IS NULL OR {mine.text}", mine.params) if table == "case_targets" else mine
+    if "round_id" in columns:
+        return round_predicate(scope, "round_id", "rows_town")
+    if "partner_id" in columns:
+        town = town_predicate(scope, "rp.community_id", "rows_town")
+        # a partner belongs to the towns it is paired in
+        return Sql(f"partner_id IN (SELECT rp.partner_id FROM pairings rp WHERE {town.text})", town.params)
+    return Sql("TRUE")

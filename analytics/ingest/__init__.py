@@ -188,8 +188,9 @@ def _run(
     round_id: str | None,
     progress: Progress | None,
     notes: list[str],
+    town: str | None = None,
 ) -> Prepared:
-    pipe = Pipeline(cur, spec, round_id=round_id)
+    pipe = Pipeline(cur, spec, round_id=round_id, town=town)
     if spec.table != "contest_scores":
         prepared = pipe.run(chosen, progress)
         prepared.notes[:0] = notes
@@ -259,6 +260,11 @@ def _masked_preview(spec: TableSpec, preview: pd.DataFrame) -> pd.DataFrame:
     return preview
 
 
+def _town(scope: Scope | None) -> str | None:
+    """The 街镇 the signed-in account imports for (None: any town of the district)."""
+    return scope.restricted_town if scope is not None else None
+
+
 def _open(
     con: duckdb.DuckDBPyConnection,
     path: str | os.PathLike,
@@ -296,7 +302,7 @@ def preview(
     chosen = _choose_sheet(book, sheet, spec, notes)
     cur = con.cursor()
     try:
-        prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
+        prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes, town=_town(scope))
         report = _report(spec, book, sha, prepared, notes)
         if report.preview is not None and not privacy.sees_personal_data(scope):
             report.preview = _masked_preview(spec, report.preview)
@@ -367,7 +373,7 @@ def import_file(
         report.duplicate_of, report.sheet = duplicate, chosen.name
         return report
     with _one_import_of(sha, book.file_name), _write_failures(book.file_name), db.transaction(con) as cur:
-        prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes)
+        prepared = _run(cur, chosen, spec, round_id=round_id, progress=progress, notes=notes, town=_town(scope))
         report = _report(spec, book, sha, prepared, notes)
         if prepared.errors or prepared.rows is None:
             return report

@@ -96,6 +96,11 @@ class References:
                         break
                 for suffix in ("", *_GRID_SUFFIXES):
                     add(base + suffix, ident)
+        elif target == "town":
+            for ident, name, name_en in self._rows("SELECT town_code, name, name_en FROM towns"):
+                shown.append(name)
+                for spelling in (ident, name, name_en):
+                    add(spelling, ident)
         elif target == "partner":
             for ident, name in self._rows("SELECT partner_id, name FROM partners"):
                 shown.append(name)

@@ -86,7 +86,7 @@ VOCABULARY_LABELS = {
 # Reference lists a column may point at: what it is called in messages.
 REFERENCE_NAMES = {
     target: words.msg(f"ingest.ref.{target}")
-    for target in ("community", "grid", "partner", "item", "judge", "round", "criterion", "entry", "secretary")
+    for target in ("community", "grid", "partner", "item", "judge", "round", "criterion", "entry", "secretary", "town")
 }
 
 
@@ -237,6 +237,16 @@ _add(
                 vocabulary="grid",
                 help="片区网格的名称或编号",
                 example="G7",
+            ),
+            Col(
+                "town_code",
+                "所属街镇",
+                "ref",
+                synonyms=("所属街镇", "街镇", "街镇名称", "街镇代码", "街道", "所属街道", "镇", "town", "town_code"),
+                vocabulary="town",
+                help="可不填（默认为您账号所属的街镇）；填了会与网格所属的街镇核对",
+                example="江川路街道",
+                stored=False,
             ),
             Col(
                 "households",

@@ -111,10 +111,18 @@ def classify_rows(columns: list[pa.Array], mapped: list[int]) -> dict[str, np.nd
 
 
 class Pipeline:
-    def __init__(self, cur: duckdb.DuckDBPyConnection, spec: TableSpec, *, round_id: str | None = None):
+    def __init__(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        spec: TableSpec,
+        *,
+        round_id: str | None = None,
+        town: str | None = None,
+    ):
         self.cur = cur
         self.spec = spec
         self.round_id = round_id
+        self.town = town  # the signed-in account's 街镇: rows of another town are refused
         self.refs = References(cur)
         self.bad_cells: dict[str, np.ndarray] = {}  # cells already reported: rules between columns skip them
         self.empty_at: dict[int, np.ndarray] = {}  # sheet column -> empty cells of the kept rows
@@ -398,6 +406,10 @@ class Pipeline:
                 self._check_grid(parsed, rows, result)
         if spec.table == "seed_activities" and "seed_colour" in result.labels:
             self._check_colour(parsed, rows, result)
+        if spec.table == "communities":
+            self._check_town(parsed, rows, result)
+        elif self.town is not None and "community_id" in parsed:
+            self._check_community_town(parsed, rows, result)
         if spec.table == "contest_scores":
             self._check_max_score(parsed, rows, result)
 
@@ -417,6 +429,59 @@ class Pipeline:
                         msg("ingest.check.other_grid", community=c, grid=grid_of.get(c)),
                     )
                 )
+
+    def _town_names(self) -> dict[str, str]:
+        return self._pairs("SELECT town_code, name FROM towns")
+
+    def _check_town(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
+        """A community's 街镇 is its grid's: one named in the ledger must be it, and it must be the
+        signed-in account's (a row without one inherits the account's, through its grid)."""
+        town_of = self._pairs("SELECT grid_id, town_code FROM grids")
+        names = self._town_names()
+        grids = parsed["grid_id"].to_pylist()
+        named = parsed["town_code"].to_pylist() if "town_code" in result.labels else [None] * len(grids)
+        for i, (g, town) in enumerate(zip(grids, named)):
+            grid_town = town_of.get(g) if g else None
+            if town and grid_town and town != grid_town:
+                result.errors.append(
+                    (
+                        int(rows[i]),
+                        result.label("town_code"),
+                        names.get(town, town),
+                        msg(
+                            "ingest.check.grid_other_town",
+                            grid=g,
+                            grid_town=names.get(grid_town, grid_town),
+                            town=names.get(town, town),
+                        ),
+                    )
+                )
+                continue
+            self._refuse_other_town(town or grid_town, int(rows[i]), result, "town_code" if town else "grid_id", names)
+
+    def _check_community_town(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
+        town_of = self._pairs(
+            "SELECT c.community_id, g.town_code FROM communities c JOIN grids g ON g.grid_id = c.grid_id"
+        )
+        names = self._town_names()
+        for i, c in enumerate(parsed["community_id"].to_pylist()):
+            if c:
+                self._refuse_other_town(town_of.get(c), int(rows[i]), result, "community_id", names)
+
+    def _refuse_other_town(
+        self, town: str | None, row: int, result: Prepared, column: str, names: dict[str, str]
+    ) -> None:
+        if self.town is None or town is None or town == self.town:
+            return
+        shown = names.get(town, town)
+        result.errors.append(
+            (
+                row,
+                result.label(column),
+                shown,
+                msg("ingest.check.not_your_town", town=shown, mine=names.get(self.town, self.town)),
+            )
+        )
 
     def _check_colour(self, parsed: dict[str, pa.Array], rows: np.ndarray, result: Prepared) -> None:
         colour_of = self._pairs("SELECT item_id, seed_colour FROM service_items")

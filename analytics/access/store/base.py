@@ -24,10 +24,12 @@ class Account:
     display_name: str | None = None
     # None for accounts that sign in through OIDC only; kept out of repr so it never reaches a log
     password_hash: str | None = field(default=None, repr=False)
+    # the 街镇 the account reads (None: the whole district, as every account made before towns existed)
+    town_code: str | None = None
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.role, self.community_id)
+        return Scope(self.role, self.community_id, self.town_code)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     community_id TEXT,
     display_name TEXT,
     password_hash TEXT,
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    town_code TEXT
 );
 CREATE TABLE IF NOT EXISTS sign_in_throttle (
     key TEXT PRIMARY KEY,           -- 'account:<keyed hash of the name>' or 'address:<keyed hash>'
@@ -57,6 +58,21 @@ CREATE TABLE IF NOT EXISTS audit_log (
     origin TEXT UNIQUE              -- where an adopted event came from (its old database and id)
 );
 """
+
+# in the order of Account's fields
+_ACCOUNT_COLUMNS = "username, role, community_id, display_name, password_hash, town_code"
+
+
+def _add_town_column(con: sqlite3.Connection) -> None:
+    """A store made before accounts had a town gains the column (empty: the whole district)."""
+    names = {row[1] for row in con.execute("PRAGMA table_info(accounts)")}
+    if "town_code" not in names:
+        try:
+            con.execute("ALTER TABLE accounts ADD COLUMN town_code TEXT")
+        except sqlite3.OperationalError as exc:  # another process added it first
+            if "duplicate column" not in str(exc):
+                raise
+
 
 _ready: set[tuple[str, int, int]] = set()
 _ready_lock = threading.Lock()
@@ -102,6 +118,7 @@ class SQLiteStore:
             try:
                 con.execute("PRAGMA journal_mode = WAL")
                 con.executescript(SCHEMA)
+                _add_town_column(con)
                 self._adopt_legacy_json(con)
             finally:
                 con.close()
@@ -162,7 +179,8 @@ class SQLiteStore:
             users = json.loads(self.legacy_json.read_text(encoding="utf-8")).get("users", {})
             for name, fields in users.items():
                 con.execute(
-                    "INSERT OR IGNORE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO accounts"
+                    " (username, role, community_id, display_name, password_hash, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         fields["role"],
@@ -190,15 +208,13 @@ class SQLiteStore:
     # accounts
     def accounts(self) -> dict[str, Account]:
         with self._read() as con:
-            rows = con.execute(
-                "SELECT username, role, community_id, display_name, password_hash FROM accounts ORDER BY username"
-            ).fetchall()
+            rows = con.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY username").fetchall()
         return {row[0]: Account(*row) for row in rows}
 
     def account(self, username: str) -> Account | None:
         with self._read() as con:
             row = con.execute(
-                "SELECT username, role, community_id, display_name, password_hash FROM accounts WHERE username = ?",
+                f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE username = ?",
                 (username,),
             ).fetchone()
         return Account(*row) if row else None
@@ -211,13 +227,14 @@ class SQLiteStore:
         with self._write() as con:
             old = con.execute("SELECT password_hash FROM accounts WHERE username = ?", (account.username,)).fetchone()
             con.execute(
-                "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO accounts ({_ACCOUNT_COLUMNS}, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     account.username,
                     account.role,
                     account.community_id,
                     account.display_name,
                     account.password_hash,
+                    account.town_code,
                     _now_text(),
                 ),
             )
