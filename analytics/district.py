@@ -23,7 +23,8 @@ target is a constant. Satisfaction carries no band: the rollups keep its sum, no
 Who reads what: the pooled figures are always those of every town, whoever asks (as a secretary's
 funnel point is set against the whole subdistrict in analytics.seeds); the rows are the towns the scope
 may read — every town for a district-wide leader, analyst or admin (Scope.town_code None), the own town
-only for one bound to a town, and for a secretary her community's town.
+only for one bound to a town, and for a secretary her community's town. Which towns a database holds is
+analytics.places.town_list (the sidebar's picker reads the same).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import cases, contest, funnel
+from analytics import cases, contest, funnel, places
 from analytics.core import connection as db
 from analytics.core.filters import Filters
 from analytics.core.scope import Scope
@@ -88,24 +89,6 @@ class District:
     district: pd.DataFrame
     targets: dict[str, float]
     compared: int
-
-
-def towns(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
-    """The towns that hold at least one grid: town_code, name, name_en, simulated, lon, lat, grids (in
-    town_code order). Names of towns are public: every scope reads every row. A page offers the district
-    view only when there are two or more."""
-    return db.query(
-        con,
-        """
-        WITH held AS (
-            SELECT town_code, count(*) AS grids FROM grids GROUP BY ALL
-        ),
-        final AS (
-            SELECT t.town_code, t.name, t.name_en, t.simulated, t.lon, t.lat, h.grids
-            FROM towns t JOIN held h ON h.town_code = t.town_code
-        )
-        SELECT * FROM final ORDER BY town_code""",
-    )
 
 
 def _places(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -173,46 +156,41 @@ def _uptake(con: duckdb.DuckDBPyConnection, period: Filters, src: source.Source)
 
 def _contest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per town, its latest round with entries from its communities: the round, its entries there and
-    in the round, the best rank among them and their mean score (the stored ranking when current).
-    Only the rounds that are some town's latest are ranked."""
+    in the round, the best rank among them and their mean score (analytics.contest.round_results: the
+    stored rankings while current). Only the rounds that are some town's latest are read."""
     entered = db.query(
         con,
         """
         WITH entered AS (
-            SELECT g.town_code, e.round_id, e.community_id, r.held_on, r.name AS round_name
+            SELECT g.town_code, e.round_id, e.entry_id, r.held_on, r.name AS round_name
             FROM contest_entries e
                 JOIN contest_rounds r ON r.round_id = e.round_id
                 JOIN communities c ON c.community_id = e.community_id
                 JOIN grids g ON g.grid_id = c.grid_id
         ),
         latest AS (
-            SELECT town_code, round_id, round_name,
+            SELECT town_code, round_id,
                    row_number() OVER (PARTITION BY town_code ORDER BY held_on DESC, round_id) AS recency
-            FROM (SELECT DISTINCT town_code, round_id, round_name, held_on FROM entered)
+            FROM (SELECT DISTINCT town_code, round_id, held_on FROM entered)
         ),
         final AS (
-            SELECT l.town_code, l.round_id, l.round_name, e.community_id
+            SELECT e.town_code, e.round_id, e.round_name, e.entry_id
             FROM latest l JOIN entered e ON e.town_code = l.town_code AND e.round_id = l.round_id
             WHERE l.recency = 1
         )
-        SELECT DISTINCT * FROM final ORDER BY town_code""",
+        SELECT * FROM final ORDER BY town_code, entry_id""",
     )
-    rows = []
-    for round_id, towns_in_round in entered.groupby("round_id", sort=True):
-        ranked = contest.ranking(con, str(round_id), CONTEST_METHOD, resamples=0)
-        for town, members in towns_in_round.groupby("town_code", sort=True):
-            own = ranked[ranked["community_id"].isin(set(members["community_id"]))]
-            rows.append(
-                {
-                    "town_code": town,
-                    "contest_round": round_id,
-                    "contest_round_name": members["round_name"].iloc[0],
-                    "contest_entries": len(own),
-                    "contest_round_entries": len(ranked),
-                    "contest_best_rank": own["rank"].min(),
-                    "contest_mean_score": own["score"].mean(),
-                }
-            )
+    results = contest.round_results(con, entered["round_id"].unique(), CONTEST_METHOD)
+    sizes = results.groupby("round_id").size().rename("contest_round_entries").reset_index()
+    own = entered.merge(results, on=["round_id", "entry_id"], how="left").merge(sizes, on="round_id", how="left")
+    out = own.groupby("town_code", as_index=False).agg(
+        contest_round=("round_id", "first"),
+        contest_round_name=("round_name", "first"),
+        contest_entries=("entry_id", "count"),
+        contest_round_entries=("contest_round_entries", "first"),
+        contest_best_rank=("rank", "min"),
+        contest_mean_score=("score", "mean"),
+    )
     columns = [
         "town_code",
         "contest_round",
@@ -222,7 +200,7 @@ def _contest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "contest_best_rank",
         "contest_mean_score",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return out[columns]
 
 
 def _scored(frame: pd.DataFrame, targets: dict[str, float]) -> pd.DataFrame:
@@ -254,16 +232,13 @@ def _banded(rows: pd.DataFrame, pooled: pd.Series) -> pd.DataFrame:
 
 
 def _visible(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, scope: Scope | None) -> pd.DataFrame:
-    """The rows `scope` may read: every town, or the one it is bound to (a secretary: her community's)."""
+    """The rows `scope` may read: every town, or the one it is bound to (a secretary: her community's,
+    also when her scope was made without its town, as in a notebook)."""
     if scope is None:
         return frame
-    town = getattr(scope, "town_code", None)  # Scope.town_code: the district's contract (docs/design.md)
-    if scope.restricted_community is not None:
-        town = db.scalar(
-            con,
-            "SELECT g.town_code FROM communities c JOIN grids g USING (grid_id) WHERE c.community_id = $c",
-            {"c": scope.restricted_community},
-        )
+    town = scope.restricted_town
+    if town is None and scope.restricted_community is not None:
+        town = places.community_town(con, scope.restricted_community)
     if town is None:
         return frame
     return frame[frame["town_code"] == str(town)].reset_index(drop=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import district
+from analytics import district, places
 from analytics.access import Scope
 from ui import data, fmt
 from ui.i18n import t
@@ -28,12 +28,13 @@ _DRILL_PENDING = "district_drill_pending"
 
 
 def several_towns() -> bool:
-    return len(data.call(district.towns)) > 1
+    """Whether the database holds two or more towns (the sidebar's town picker asks the same)."""
+    return len(data.call(places.town_list)) > 1
 
 
 def offered(scope: Scope) -> bool:
     """Whether `scope` gets the district view in its navigation."""
-    return scope.role in ROLES and getattr(scope, "town_code", None) is None and several_towns()
+    return scope.role in ROLES and scope.restricted_town is None and several_towns()
 
 
 def drill_to(town_code: str) -> None:

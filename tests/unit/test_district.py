@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analytics import db, district, funnel, refresh
+from analytics import contest, district, funnel, refresh
 from analytics.access import Scope
 from analytics.filters import Filters
 from analytics.warehouse import source
@@ -154,6 +154,14 @@ def test_who_reads_which_rows(world):
     # her town's row is set against the whole district, not against itself
     assert secretary.district.iloc[0]["in_grid_rate"] == pytest.approx(147 / 310)
     assert secretary.towns.iloc[0]["band_in_grid_rate"] == "low_95"
+    assert district.comparison(source.raw(world), YEAR, scope=Scope("secretary", "C3", GUMEI)).towns.equals(
+        secretary.towns
+    )
+    # a 街镇 leader (or analyst) reads their own town's row, beside the district's pooled figures
+    for role in ("leader", "analyst", "admin"):
+        own = district.comparison(source.raw(world), YEAR, scope=Scope(role, town_code=XINHONG))
+        assert own.towns["town_code"].tolist() == [XINHONG] and own.compared == 3
+        assert own.district.iloc[0]["closed"] == 310 and own.towns.iloc[0]["band_in_grid_rate"] == "within"
 
 
 def test_funnel_curve_spans_the_towns(world):
@@ -170,17 +178,19 @@ def test_funnel_curve_spans_the_towns(world):
         district.funnel_curve(result, "satisfaction")
 
 
-def test_towns_lists_the_towns_with_grids(world, empty_con):
-    assert district.towns(world)["town_code"].tolist() == [JIANGCHUAN, GUMEI, XINHONG]
-    fresh = db.connect(":memory:")
-    try:
-        assert district.towns(fresh).empty  # 江川路街道 is in every database; without grids it is not offered
-    finally:
-        fresh.close()
-
-
 def test_one_subdistrict_is_one_row(demo_con):
     result = district.comparison(demo_con, YEAR)
-    assert result.towns["town_code"].tolist() == [JIANGCHUAN] and len(district.towns(demo_con)) == 1
+    assert result.towns["town_code"].tolist() == [JIANGCHUAN] and result.compared == 1
     row, whole = result.towns.iloc[0], result.district.iloc[0]
     assert row["in_grid_rate"] == pytest.approx(whole["in_grid_rate"]) and row["band_in_grid_rate"] == "within"
+
+
+def test_round_results_read_stored_or_score_now(world):
+    computed = contest.round_results(source.raw(world), ["R1", "R0"])
+    refresh.refresh(world)
+    stored = contest.round_results(world, ["R0", "R1"])
+    key = ["round_id", "entry_id"]
+    for frame in (computed, stored):
+        ranked = frame.sort_values(key).set_index(key)
+        assert ranked["rank"].tolist() == [1, 2, 1, 3] and ranked["score"].tolist() == pytest.approx([60, 82, 90, 70])
+    assert contest.round_results(world, []).empty
