@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics import db
+from analytics import access, db
 from tests.app.helpers import assert_clean, run_page
 from tests.unit import district_world
-from tests.unit.district_world import XINHONG
+from tests.unit.district_world import GUMEI, XINHONG
 
 PAGE = "app_pages/district.py"
 
@@ -68,6 +68,15 @@ def test_choosing_a_town_opens_its_dashboard(district_db):
     assert_clean(at)
     assert at.session_state["filters_town"] == XINHONG
     assert at.title[0].value.endswith("总览")  # the overview, for the town the sidebar now holds
+    # 新虹街道 alone: its two communities of 1,500 residents each
+    assert next(m for m in at.metric if m.label == "常住人口").value == "3,000"
+
+
+def test_a_town_leader_is_not_offered_the_page(district_db, accounts_file):
+    access.add_user("gumei1", "leader-password-1", "leader", path=accounts_file, town_code=GUMEI)
+    at = run_page(PAGE, session_state={"auth_account": access.load_accounts()["gumei1"]})
+    assert_clean(at)
+    assert "闵行区" not in at.title[0].value and any("区级对比" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("role", ["secretary", "admin"])
