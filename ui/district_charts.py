@@ -66,7 +66,13 @@ def funnel_plot(result: district.District, measure: str, *, english: bool) -> go
             line={"color": charts.PRIMARY, "width": 2},
         )
     points = result.towns[(result.towns[base] > 0) & result.towns[measure].notna()]
-    names = points["name_en" if english else "name"].tolist()
+    # With many towns every label would pile onto the others: name those outside their 95 % band (the
+    # ones a reader asks about) and every town when there are few; the tooltip and the table name all.
+    few = len(points) <= 5
+    names = [
+        n if few or (isinstance(b, str) and b != "within") else ""
+        for n, b in zip(points["name_en" if english else "name"], points[f"band_{measure}"])
+    ]
     spots = charts.label_spots(
         points[base].astype(float).tolist(),
         (points[measure] * factor).tolist(),
@@ -109,7 +115,8 @@ def funnel_plot(result: district.District, measure: str, *, english: bool) -> go
         yaxis_title=t(f"district.measure.{measure}")
         + ("" if measure == district.PER_1K else t("district.funnel.percent")),
         xaxis={"tickformat": ",d", "type": "log"},
-        yaxis={"rangemode": "tozero"},
+        # not from zero: the towns' rates lie close together, and the band around the mean is the point
+        yaxis={"rangemode": "normal"},
     )
     return figure
 

@@ -113,7 +113,9 @@ def town_table(towns: pd.DataFrame, measure: str, *, english: bool) -> None:
     }
     for rate in district.SHARES:
         config[rate] = fmt.column("rate", t(f"district.col.{rate}"))
-    if band_of is not None:
-        shown["band"] = [band_text(b) for b in towns[f"band_{band_of}"]]
+    if band_of is not None:  # beside the name: the table is wider than a laptop's page
+        shown.insert(2, "band", [band_text(b) for b in towns[f"band_{band_of}"]])
         config["band"] = st.column_config.TextColumn(t("district.col.band", measure=t(f"district.measure.{band_of}")))
-    fmt.table(shown, column_config=config, hide_index=True, key="district_table")
+    # every town in view at once (14 in 闵行区): a row is 35 px, the header one more
+    height = 35 * (len(shown) + 1) + 3
+    fmt.table(shown, column_config=config, hide_index=True, key="district_table", height=height)

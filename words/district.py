@@ -55,8 +55,8 @@ STRINGS = {
     # the funnel
     "district.funnel": ("漏斗图：{measure}", "Funnel plot: {measure}"),
     "district.funnel.explain": (
-        "每个点是一个街镇；虚线为95%、点线为99.8%控制限。小街镇件数少、偶然波动大，所以控制限更宽：落在线内的差异可能只是偶然，落在99.8%线外的才值得追问。",
-        "Each dot is a town; dashed lines are the 95 % limits, dotted the 99.8 % limits. A small town has few matters and moves about by chance, so its limits are wider: a difference inside them may be chance; one outside the 99.8 % lines is worth asking about.",
+        "每个点是一个街镇；虚线为95%、点线为99.8%控制限。小街镇件数少、偶然波动大，所以控制限更宽：落在线内的差异可能只是偶然，落在99.8%线外的才值得追问。菱形为模拟数据街镇。",
+        "Each dot is a town; dashed lines are the 95 % limits, dotted the 99.8 % limits. A small town has few matters and moves about by chance, so its limits are wider: a difference inside them may be chance; one outside the 99.8 % lines is worth asking about. Diamonds are simulated towns.",
     ),
     "district.funnel.none": (
         "此指标不画漏斗图：{why}",
