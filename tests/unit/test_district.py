@@ -5,12 +5,15 @@ import datetime as dt
 import math
 from statistics import NormalDist
 
+import duckdb
 import pandas as pd
 import pytest
 from scipy import stats
 
-from analytics import contest, district, funnel, refresh
+from analytics import contest, db, district, funnel, refresh
 from analytics.access import Scope
+from analytics.core.hierarchy import MINHANG_TOWNS
+from analytics.demo import generate as demo
 from analytics.filters import Filters
 from analytics.warehouse import source
 from tests.unit import district_world
@@ -194,3 +197,23 @@ def test_round_results_read_stored_or_score_now(world):
         ranked = frame.sort_values(key).set_index(key)
         assert ranked["rank"].tolist() == [1, 2, 1, 3] and ranked["score"].tolist() == pytest.approx([60, 82, 90, 70])
     assert contest.round_results(world, []).empty
+
+
+@pytest.mark.slow
+def test_the_district_demo_world_compared(tmp_path):
+    con = duckdb.connect(str(tmp_path / "district.duckdb"))
+    db.create_schema(con)
+    demo.build(con, scale=0.02, district=True)
+    result = district.comparison(con, YEAR)
+    towns = result.towns
+    assert towns["town_code"].tolist() == sorted(t.code for t in MINHANG_TOWNS) and result.compared == 14
+    assert dict(zip(towns["town_code"], towns["name"])) == {t.code: t.name for t in MINHANG_TOWNS}
+    assert (towns["simulated"] == (towns["town_code"] != JIANGCHUAN)).all()
+    assert towns["lon"].notna().all() and (towns["residents"] > 0).all() and (towns["closed"] > 0).all()
+    whole = result.district.iloc[0]
+    assert whole["closed"] == towns["closed"].sum() and whole["residents"] == towns["residents"].sum()
+    assert whole["in_grid_rate"] == pytest.approx(towns["grid"].sum() / towns["closed"].sum())
+    assert towns["contest_round"].notna().all()  # every town has held a round in the demo world
+    raw = district.comparison(source.raw(con), YEAR)
+    pd.testing.assert_frame_equal(raw.towns, towns, check_dtype=False)
+    con.close()
