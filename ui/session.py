@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import places
 from analytics.access import Scope
 from ui import data
-from ui.i18n import has, t
+from ui.i18n import has, lang, t
 
 
 def scope() -> Scope:
@@ -44,9 +44,17 @@ def own_community() -> dict[str, str] | None:
 
 
 def scope_label() -> str:
-    """Whose numbers a page shows: "江川路街道", or a secretary's "本居民区 · 鹤北一居"."""
+    """Whose numbers a page shows: "江川路街道", or a secretary's "本居民区 · 鹤北一居"; in a district
+    database the town read (the account's, or the one picked in the sidebar), or the whole district."""
     own = own_community()
-    return t("scope.own", name=own["short_name"]) if own else t("scope.subdistrict")
+    if own:
+        return t("scope.own", name=own["short_name"])
+    towns = data.call(places.town_list)
+    if len(towns) < 2:
+        return t("scope.subdistrict")
+    town = scope().restricted_town or st.session_state.get("filters_town")
+    names = dict(zip(towns["town_code"], towns["name_en" if lang() == "en" else "name"]))
+    return str(names[town]) if town in names else t("scope.district")
 
 
 def scoped(key: str, **values: object) -> str:

@@ -1,5 +1,6 @@
 STRINGS = {
     "scope.subdistrict": ("江川路街道", "Jiangchuan Road"),
+    "scope.district": ("闵行区 · 全部街镇", "Minhang District · every town"),
     "scope.own": ("本居民区 · {name}", "Our community · {name}"),
     "scope.whole": ("全街道", "Whole subdistrict"),
     "scope.vs_subdistrict": ("全街道 {value}", "Subdistrict {value}"),

@@ -244,5 +244,13 @@ def _copy_contest(con: duckdb.DuckDBPyConnection, town: Town, places: pd.DataFra
                  AND ($code || '-' || sc.entry_id) IN (SELECT entry_id FROM contest_entries)""",
             {"code": town.code},
         )
+        # a round none of whose entrants has a stand-in here is not held in this town
+        for table in ("contest_criteria", "contest_rounds"):
+            con.execute(
+                f"""DELETE FROM {table}
+                    WHERE round_id LIKE $code || '-%'
+                      AND round_id NOT IN (SELECT round_id FROM contest_entries WHERE round_id LIKE $code || '-%')""",
+                {"code": town.code},
+            )
     finally:
         con.unregister("sim_stand_in")

@@ -196,10 +196,11 @@ def run_readonly(
     if scope is not None and not can_use_console(scope):
         raise QueryRefused(msg("err.console.access"), "access")
     _check_text(sql)
-    if scope is None or privacy.sees_personal_data(scope):
+    town = scope.restricted_town if scope is not None else None
+    if scope is None or (privacy.sees_personal_data(scope) and town is None):
         source_path, source = _plain_source(path)
     else:
-        source_path, source = _masked_snapshot(path, scope.role), "masked"
+        source_path, source = _masked_snapshot(path, scope.role, town), "masked"
     request = {
         "path": str(source_path),
         "sql": sql,
@@ -277,6 +278,54 @@ def _masking_statements(con: duckdb.DuckDBPyConnection, role: str) -> list[str]:
     return statements
 
 
+# Deleted last, in this order: rows that others refer to go after the rows that refer to them.
+_REFERENCED = (
+    "contest_scores",
+    "contest_criteria",
+    "contest_entries",
+    "contest_rounds",
+    "secretaries",
+    "pairings",
+    "partners",
+    "grid_boundaries",
+    "communities",
+    "grids",
+    "towns",
+)
+
+
+def _town_statements(con: duckdb.DuckDBPyConnection, role: str, town: str | None) -> list[str]:
+    """What leaves one town's rows in a copy of the database (analytics.explore.readable.town_rows):
+    a free-form query of an account bound to a 街镇 can then reach no other town's row."""
+    if town is None:
+        return []
+    scope = Scope(role, town_code=town)
+    names = con.execute("""SELECT table_name, list(column_name ORDER BY ordinal_position)
+                           FROM information_schema.columns c JOIN information_schema.tables t
+                                USING (table_catalog, table_schema, table_name)
+                           WHERE table_catalog = current_database() AND table_schema = 'main'
+                             AND t.table_type <> 'VIEW'
+                           GROUP BY ALL""").fetchall()
+    kept = {name: columns for name, columns in names if readable.may_read(name, scope)}
+    order = sorted(kept, key=lambda n: (_REFERENCED.index(n) if n in _REFERENCED else -1, n))
+    # the town's rounds, read before any entry is deleted (a round is the town's by its entrants)
+    statements = [
+        "CREATE TABLE explore_town_rounds AS SELECT round_id FROM contest_rounds WHERE "
+        + inline_params(*readable.town_rows("contest_rounds", ["round_id"], scope))
+    ]
+    for name in order:
+        ident = '"' + name.replace('"', '""') + '"'
+        columns = kept[name]
+        if "community_id" not in columns and "round_id" in columns:
+            keep = "round_id IN (SELECT round_id FROM explore_town_rounds)"
+        else:
+            keep = inline_params(*readable.town_rows(name, columns, scope))
+        if keep != "TRUE":
+            statements.append(f"DELETE FROM {ident} WHERE NOT coalesce(({keep}), FALSE)")
+    statements.append("DROP TABLE explore_town_rounds")
+    return statements
+
+
 def _rules_signature() -> str:
     """Changes when the rules of the masked copies change, so that an upgrade rebuilds them."""
     analyst = Scope("analyst")
@@ -291,10 +340,10 @@ def _rules_signature() -> str:
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:8]
 
 
-def _masked_snapshot(path: Path, role: str) -> Path:
-    """A copy of the database as `role` may read it (see _masking_statements), rebuilt when the data
-    or the rules change. Made from the plain snapshot when this process holds the file, else from the
-    file itself."""
+def _masked_snapshot(path: Path, role: str, town: str | None = None) -> Path:
+    """A copy of the database as `role` may read it (see _masking_statements) — of one 街镇's rows
+    alone for an account bound to `town` (see _town_statements) — rebuilt when the data or the rules
+    change. Made from the plain snapshot when this process holds the file, else from the file itself."""
     try:
         probe = duckdb.connect(str(path), read_only=True, config=LOCKED_CONFIG)
         probe.close()
@@ -304,7 +353,7 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         fingerprint = source.stem.rsplit("-", 1)[-1]
     except duckdb.IOException as exc:
         raise QueryRefused(msg("err.console.held_short"), "busy") from exc
-    prefix = f"{path.stem}.explore-masked-{role}-"
+    prefix = f"{path.stem}.explore-masked-{role}{'@' + town if town else ''}-"
     target = path.with_name(f"{prefix}{fingerprint}-{_rules_signature()}.duckdb")
     with _snapshot_lock:
         if target.exists():
@@ -325,7 +374,8 @@ def _masked_snapshot(path: Path, role: str) -> Path:
         try:
             lister = duckdb.connect(str(building), read_only=True, config={"threads": 1})
             try:
-                statements = _masking_statements(lister, role)
+                masking = [] if privacy.sees_personal_data(Scope(role)) else _masking_statements(lister, role)
+                statements = masking + _town_statements(lister, role, town)
             finally:
                 lister.close()
             # the masking itself (an UPDATE of every case) runs in a worker: its memory is not the server's

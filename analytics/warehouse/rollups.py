@@ -167,9 +167,31 @@ _READY_SQL = f"""
 def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Every rollup table rebuilt from the fact tables, on `cur` inside the caller's transaction (the
     named step that calls this, with the stored results beside it, is analytics.refresh)."""
+    towns = db.scalar(cur, "SELECT count(DISTINCT town_code) FROM grids", in_transaction=True) or 0
     for table, select in _BUILDS.items():
         db.execute(cur, f"DELETE FROM {table}")
         db.execute(cur, f"INSERT INTO {table} {select}")
+        if towns > 1:
+            _store_by_town(cur, table)
+
+
+# A district database holds many 街镇: there every rollup is stored town by town, each town's rows in
+# the order they were built (by day or bucket, for the period's zone maps), so that a page of one town
+# reads its own row groups only (DuckDB skips the others by the community ids it is asked for). A
+# database of one town keeps the order it had; the rows are the same either way.
+_TOWN_OF = "SELECT c.community_id, g.town_code FROM communities c JOIN grids g ON g.grid_id = c.grid_id"
+
+
+def _store_by_town(cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    db.execute(
+        cur,
+        f"""CREATE TEMP TABLE rollup_by_town AS
+            SELECT r.* FROM {table} r LEFT JOIN ({_TOWN_OF}) t ON t.community_id = r.community_id
+            ORDER BY t.town_code, r.rowid""",
+    )
+    db.execute(cur, f"DELETE FROM {table}")
+    db.execute(cur, f"INSERT INTO {table} SELECT * FROM rollup_by_town")
+    db.execute(cur, "DROP TABLE rollup_by_town")
 
 
 def record_state(cur: duckdb.DuckDBPyConnection, seconds: float) -> None:

@@ -49,9 +49,11 @@ def test_a_district_leader_picks_a_town(district_db: Path) -> None:
     assert picker.value is None and picker.options == ["全区（全部街镇）", "江川路街道", "古美街道"]
     grids = next(m for m in at.sidebar.multiselect if m.label == "片区网格")
     assert "江川路街道" not in grids.options and len(grids.options) > 7
+    assert at.title[0].value == "闵行区 · 全部街镇 · 总览"
     district = _cases(at)
     at = run_page("app_pages/overview.py", session_state={"filters_town": GUMEI, "filters_grids": ["G7"]})
     assert_clean(at)
     grids = next(m for m in at.sidebar.multiselect if m.label == "片区网格")
     assert all(name.startswith("古美街道·模拟网格") for name in grids.options) and grids.value == []
     assert 0 < _cases(at) < district
+    assert at.title[0].value == "古美街道 · 总览"
