@@ -17,12 +17,14 @@ with st.sidebar:
 
 # The heavy libraries (pandas, DuckDB) are imported only now, on a fresh server's first run: the page
 # frame above is already on its way to the browser, which draws it while this process imports them.
-from ui import auth, data, filters, phone, zh_defaults  # noqa: E402
+from ui import auth, data, district_view, filters, phone, zh_defaults  # noqa: E402
 
 # Each role sees the pages it may use; the analytics functions enforce the same rules on their own.
 EVERYONE = ("leader", "secretary", "analyst", "admin")
 CATALOGUE = [
     ("app.section.leaders", "app_pages/overview.py", "overview.nav", ":material/dashboard:", EVERYONE),
+    # only in a database of two or more 街镇 (see district_view.offered; absent from the default one)
+    ("app.section.leaders", "app_pages/district.py", "district.nav", ":material/travel_explore:", district_view.ROLES),
     ("app.section.leaders", "app_pages/grid_map.py", "grid_map.nav", ":material/map:", EVERYONE),
     ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", EVERYONE),
     ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", EVERYONE),
@@ -48,13 +50,17 @@ CATALOGUE = [
 ]
 
 
-def pages_for(role: str) -> dict[str, list]:
+def pages_for(scope: auth.Scope) -> dict[str, list]:
     """The role's pages, plus a hidden page at the address of each other page: a bookmark of a page the
     role may not use then opens an explanation, not the overview without a word."""
     pages: dict[str, list] = {}
+    district_wide = district_view.several_towns()
     for section, path, title, icon, roles in CATALOGUE:
         stem = path.rsplit("/", 1)[-1].removesuffix(".py")  # url_path = file stem: AppTest finds pages by it
-        if role in roles:
+        is_district = path.endswith("district.py")
+        if is_district and not district_wide:
+            continue
+        if district_view.offered(scope) if is_district else scope.role in roles:
             page = st.Page(path, title=t(title), icon=icon, url_path=stem, default=path.endswith("overview.py"))
         else:
             page = st.Page(auth.refused_page(title, roles), title=t(title), url_path=stem, visibility="hidden")
@@ -68,4 +74,4 @@ data.ensure_database()
 with data.page_run():  # one warehouse for the whole run: the rollups' freshness is checked once, not once per call
     scope = auth.gate()
     filters.sidebar()
-    st.navigation(pages_for(scope.role)).run()
+    st.navigation(pages_for(scope)).run()

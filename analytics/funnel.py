@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.special import gammaincinv
+from scipy.special import gammaincinv, ndtri
 
 COVERAGES = {"95": 0.95, "998": 0.998}
 
@@ -74,3 +74,38 @@ def band(observed: ArrayLike, expected: ArrayLike) -> np.ndarray:
         ["high_998", "high_95", "low_998", "low_95"],
         default="within",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# shares (the in-grid rate and its kin): the same band for a proportion of a count
+def share_limits(pooled: float, base: ArrayLike, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper control limits for a share of `base` trials whose pooled share is `pooled`: the
+    Wilson score interval around the pooled share,
+
+        (p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n),    z the (1 + coverage)/2 normal quantile,
+
+    as Public Health England's funnel-plot guide gives it for proportions. Unlike p ± z·√(p(1 − p)/n) it
+    stays inside 0–1 for a small n or a share near 0 or 1. A base of 0 has no limits (NaN)."""
+    n = np.asarray(base, dtype=float)
+    z = float(ndtri(0.5 + coverage / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = pooled + z * z / (2 * n)
+        spread = z * np.sqrt(pooled * (1 - pooled) / n + z * z / (4 * n * n))
+        scale = 1 + z * z / n
+        lower, upper = (centre - spread) / scale, (centre + spread) / scale
+    none = n <= 0
+    return np.where(none, np.nan, lower), np.where(none, np.nan, upper)
+
+
+def share_band(observed: ArrayLike, pooled: float, base: ArrayLike) -> np.ndarray:
+    """Where each observed share falls: high_998, high_95, within, low_95, low_998 (None without a base)."""
+    o = np.asarray(observed, dtype=float)
+    lower95, upper95 = share_limits(pooled, base, COVERAGES["95"])
+    lower998, upper998 = share_limits(pooled, base, COVERAGES["998"])
+    bands = np.select(
+        [o > upper998, o > upper95, o < lower998, o < lower95],
+        ["high_998", "high_95", "low_998", "low_95"],
+        default="within",
+    ).astype(object)
+    bands[np.isnan(o) | np.isnan(upper95)] = None
+    return bands

@@ -798,6 +798,35 @@ def rank_history(
     return history[HISTORY_COLUMNS]
 
 
+def round_results(
+    con: duckdb.DuckDBPyConnection,
+    round_ids: Iterable[str],
+    method: str = "trimmed_mean",
+    *,
+    scope: Scope | None = None,
+) -> pd.DataFrame:
+    """The published results of the rounds named, one row per entry: round_id, entry_id, community_id,
+    score, rank (competition ranks within its round under `method`). The stored rankings answer in one
+    query while they are current; otherwise each round is scored now, without bootstrap intervals.
+    Contest results are public: every scope reads every row."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    wanted = sorted({str(r) for r in round_ids})
+    columns = ["round_id", "entry_id", "community_id", "score", "rank"]
+    stored = _stored(con, None) if wanted else None
+    if stored is not None:
+        found = stored[stored["round_id"].isin(wanted)]
+        frames = [found.rename(columns={f"score_{method}": "score", f"rank_{method}": "rank"})[columns]]
+        wanted = [r for r in wanted if r not in set(found["round_id"])]
+    else:
+        frames = []
+    for round_id in wanted:
+        frames.append(ranking(con, round_id, method, resamples=0).assign(round_id=round_id)[columns])
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
 def round_window(held_on: dt.date, months: int = 12) -> tuple[dt.date, dt.date]:
     """The `months` before a round: from the same day `months` earlier to the day before the round."""
     start = (pd.Timestamp(held_on) - pd.DateOffset(months=months)).date()

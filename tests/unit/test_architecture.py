@@ -25,7 +25,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("analytics.seeds", "analytics.cases", "analytics.geo"),
     ("analytics.grids", "analytics.overdue"),
     ("analytics.contest", "analytics.compare"),
-    ("analytics.showcase", "analytics.explore"),
+    ("analytics.showcase", "analytics.explore", "analytics.district"),
     ("analytics.refresh", "analytics.briefing"),
     ("analytics.demo", "analytics.ingest"),
     ("analytics.db", "analytics.filters", "analytics.rollups"),  # documented entry points (facades)
