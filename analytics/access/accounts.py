@@ -8,6 +8,7 @@ Accounts live in the shared store (analytics.access.store: accounts.sqlite besid
 default ~/.config/jiangchuan/), passwords hashed with argon2id; manage them with
 
     python -m analytics.access add-user NAME --role secretary --community C30   # asks for the password
+    python -m analytics.access add-user NAME --role grid_worker --grid G3       # a grid worker (网格员)
     python -m analytics.access list-users | set-role NAME --role analyst | remove-user NAME
     python -m analytics.access set-password NAME | unlock NAME
 
@@ -96,7 +97,7 @@ def verify(username: str, password: str, path: Path | None = None) -> Account | 
 
 
 def _describe(account: Account) -> str:
-    return f"{account.username}: {account.role} {account.community_id or ''}".strip()
+    return f"{account.username}: {account.role} {account.community_id or account.grid_id or ''}".strip()
 
 
 def _check_password_strength(password: str | None) -> None:
@@ -113,13 +114,19 @@ def add_user(
     path: Path | None = None,
     *,
     actor: str = "system",
+    grid_id: str | None = None,
 ) -> Account:
-    Scope(role, community_id)  # validates the role and a secretary's community
+    Scope(role, community_id, grid_id=grid_id)  # validates the role, a secretary's community, a grid worker's grid
     if not username or not username.strip():
         raise ValueError(msg("err.access.no_username"))
     _check_password_strength(password)
     account = Account(
-        username.strip(), role, community_id, display_name, _hasher().hash(password) if password is not None else None
+        username.strip(),
+        role,
+        community_id,
+        display_name,
+        _hasher().hash(password) if password is not None else None,
+        grid_id=grid_id,
     )
     store(path).save_account(account, actor=actor, action="role_change", detail=f"added {_describe(account)}")
     return account
@@ -133,17 +140,23 @@ def _existing(target: AccessStore, username: str) -> Account:
 
 
 def set_role(
-    username: str, role: str, community_id: str | None = None, path: Path | None = None, *, actor: str = "system"
+    username: str,
+    role: str,
+    community_id: str | None = None,
+    path: Path | None = None,
+    *,
+    actor: str = "system",
+    grid_id: str | None = None,
 ) -> Account:
-    Scope(role, community_id)
+    Scope(role, community_id, grid_id=grid_id)
     target = store(path)
     old = _existing(target, username)
-    account = Account(username, role, community_id, old.display_name, old.password_hash)
+    account = Account(username, role, community_id, old.display_name, old.password_hash, grid_id=grid_id)
     target.save_account(
         account,
         actor=actor,
         action="role_change",
-        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''}".strip(),
+        detail=f"role set {_describe(old)} → {account.role} {account.community_id or account.grid_id or ''}".strip(),
     )
     return account
 
@@ -159,6 +172,7 @@ def set_password(username: str, password: str | None, path: Path | None = None, 
         old.community_id,
         old.display_name,
         _hasher().hash(password) if password is not None else None,
+        grid_id=old.grid_id,
     )
     target.save_account(account, actor=actor, action="password_change", detail=username)
     return account

@@ -24,10 +24,11 @@ class Account:
     display_name: str | None = None
     # None for accounts that sign in through OIDC only; kept out of repr so it never reaches a log
     password_hash: str | None = field(default=None, repr=False)
+    grid_id: str | None = None  # a grid worker's area grid
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.role, self.community_id)
+        return Scope(self.role, self.community_id, grid_id=self.grid_id)
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,12 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     username TEXT PRIMARY KEY,
-    role TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'analyst', 'admin')),
+    role TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'analyst', 'admin', 'grid_worker')),
     community_id TEXT,
     display_name TEXT,
     password_hash TEXT,
-    changed_at TEXT NOT NULL
+    changed_at TEXT NOT NULL,
+    grid_id TEXT                    -- a grid worker's area grid
 );
 CREATE TABLE IF NOT EXISTS sign_in_throttle (
     key TEXT PRIMARY KEY,           -- 'account:<keyed hash of the name>' or 'address:<keyed hash>'
@@ -102,6 +103,7 @@ class SQLiteStore:
             try:
                 con.execute("PRAGMA journal_mode = WAL")
                 con.executescript(SCHEMA)
+                self._add_grid_workers(con)
                 self._adopt_legacy_json(con)
             finally:
                 con.close()
@@ -149,6 +151,31 @@ class SQLiteStore:
         finally:
             con.close()
 
+    @staticmethod
+    def _add_grid_workers(con: sqlite3.Connection) -> None:
+        """A store made before grid workers existed: its accounts table refuses the role (SQLite cannot
+        change a CHECK in place) and has no grid column, so it is copied once into the new shape."""
+        if "grid_id" in {row[1] for row in con.execute("PRAGMA table_info(accounts)")}:
+            return  # read without a write lock: a store held by another writer still opens
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in con.execute("PRAGMA table_info(accounts)")}
+            if "grid_id" not in columns:
+                create = SCHEMA.split("CREATE TABLE IF NOT EXISTS accounts", 1)[1].split(";", 1)[0]
+                con.execute("CREATE TABLE accounts_with_grids" + create)
+                con.execute(
+                    "INSERT INTO accounts_with_grids (username, role, community_id, display_name, password_hash,"
+                    " changed_at) SELECT username, role, community_id, display_name, password_hash, changed_at"
+                    " FROM accounts"
+                )
+                con.execute("DROP TABLE accounts")
+                con.execute("ALTER TABLE accounts_with_grids RENAME TO accounts")
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+            raise
+
     def _adopt_legacy_json(self, con: sqlite3.Connection) -> None:
         """Accounts kept in accounts.json by earlier versions move in once; the file is then renamed so
         that nobody edits it believing it still counts."""
@@ -162,7 +189,8 @@ class SQLiteStore:
             users = json.loads(self.legacy_json.read_text(encoding="utf-8")).get("users", {})
             for name, fields in users.items():
                 con.execute(
-                    "INSERT OR IGNORE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO accounts (username, role, community_id, display_name, password_hash,"
+                    " changed_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         fields["role"],
@@ -191,14 +219,16 @@ class SQLiteStore:
     def accounts(self) -> dict[str, Account]:
         with self._read() as con:
             rows = con.execute(
-                "SELECT username, role, community_id, display_name, password_hash FROM accounts ORDER BY username"
+                "SELECT username, role, community_id, display_name, password_hash, grid_id FROM accounts"
+                " ORDER BY username"
             ).fetchall()
         return {row[0]: Account(*row) for row in rows}
 
     def account(self, username: str) -> Account | None:
         with self._read() as con:
             row = con.execute(
-                "SELECT username, role, community_id, display_name, password_hash FROM accounts WHERE username = ?",
+                "SELECT username, role, community_id, display_name, password_hash, grid_id FROM accounts"
+                " WHERE username = ?",
                 (username,),
             ).fetchone()
         return Account(*row) if row else None
@@ -211,7 +241,8 @@ class SQLiteStore:
         with self._write() as con:
             old = con.execute("SELECT password_hash FROM accounts WHERE username = ?", (account.username,)).fetchone()
             con.execute(
-                "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO accounts (username, role, community_id, display_name, password_hash,"
+                " changed_at, grid_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     account.username,
                     account.role,
@@ -219,6 +250,7 @@ class SQLiteStore:
                     account.display_name,
                     account.password_hash,
                     _now_text(),
+                    account.grid_id,
                 ),
             )
             # a new password ends the sessions signed in with the old one (whoever knew it is out); a new
