@@ -20,14 +20,24 @@ with st.sidebar:
 from ui import auth, data, filters, phone, zh_defaults  # noqa: E402
 
 # Each role sees the pages it may use; the analytics functions enforce the same rules on their own.
-EVERYONE = ("leader", "secretary", "analyst", "admin")
+EVERYONE = ("leader", "secretary", "analyst", "admin", "grid_worker")
+# A grid worker (网格员) reads her grid's pages as a secretary reads her community's; the showcase is a
+# secretary's own presentation of her community.
+PRESENTERS = ("leader", "secretary", "analyst", "admin")
 CATALOGUE = [
     ("app.section.leaders", "app_pages/overview.py", "overview.nav", ":material/dashboard:", EVERYONE),
     ("app.section.leaders", "app_pages/grid_map.py", "grid_map.nav", ":material/map:", EVERYONE),
     ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", EVERYONE),
     ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", EVERYONE),
     ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", EVERYONE),
-    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", EVERYONE),
+    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", PRESENTERS),
+    (
+        "app.section.work",
+        "app_pages/entry.py",
+        "entry.nav",
+        ":material/edit_note:",
+        ("grid_worker", "secretary", "admin"),
+    ),
     ("app.section.work", "app_pages/data_import.py", "import.nav", ":material/upload_file:", ("admin",)),
     (
         "app.section.work",

@@ -43,10 +43,24 @@ def own_community() -> dict[str, str] | None:
     }
 
 
+def own_grid() -> str | None:
+    """A grid worker's area grid's name, else None."""
+    grid = scope().restricted_grid
+    if grid is None:
+        return None
+    grids = data.call(places.grid_list)
+    names = dict(zip(grids["grid_id"], grids["name"]))
+    return str(names.get(grid, grid))
+
+
 def scope_label() -> str:
-    """Whose numbers a page shows: "江川路街道", or a secretary's "本居民区 · 鹤北一居"."""
+    """Whose numbers a page shows: "江川路街道", a secretary's "本居民区 · 鹤北一居", a grid worker's
+    "本网格 · 鹤庆片区网格"."""
     own = own_community()
-    return t("scope.own", name=own["short_name"]) if own else t("scope.subdistrict")
+    if own:
+        return t("scope.own", name=own["short_name"])
+    grid = own_grid()
+    return t("scope.own_grid", name=grid) if grid else t("scope.subdistrict")
 
 
 def scoped(key: str, **values: object) -> str:

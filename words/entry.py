@@ -9,6 +9,9 @@ STRINGS = {
     ),
     "import.kind.case_closures": ("网格事务办结（随手录入）", "Grid matter closed (quick entry)"),
     "entry.nav": ("随手录入", "Quick entry"),
+    "entry.today": ("今天", "today"),
+    "entry.demo_grid": ("演示：网格员所在片区网格", "Demo: the grid worker's area grid"),
+    "scope.own_grid": ("本网格 · {name}", "Our grid · {name}"),
     "entry.title": ("随手录入", "Quick entry"),
     "entry.intro": (
         "在手机上随时记下一件网格事务、一场四色种子活动，或把一件未办结的事务办结。提交后看板数字立即更新；"

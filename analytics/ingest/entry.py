@@ -85,7 +85,7 @@ def _require(scope: Scope | None) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # spoken dates: turned into the importer's full form, then read by its own reader
-_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_BACK = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "today": 0, "yesterday": 1}
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?(.*)$")
 
 
@@ -95,7 +95,7 @@ def spoken(text: str | None, now: dt.datetime, *, with_time: bool) -> str:
     for a time means now: a worker enters what just happened."""
     written = nfkc(text or "").strip()
     for word, back in _BACK.items():
-        if written.startswith(word):
+        if written.casefold().startswith(word):
             rest = written[len(word) :].strip()
             when = now.date() - dt.timedelta(days=back)
             if not rest and back == 0 and with_time:

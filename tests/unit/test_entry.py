@@ -71,6 +71,7 @@ def headline(con, scope=None) -> dict[str, float]:
         ("６月３日 ９:３０", True, "2024年6月3日 9:30"),  # full-width, as a phone keyboard writes it
         ("12月30日", False, "2023年12月30日"),  # a day not yet come this year is last year's
         ("2024年6月3日", False, "2024年6月3日"),
+        ("Yesterday 8:00", True, "2024-06-09 8:00"),  # what the English form offers
     ],
 )
 def test_spoken_dates_become_the_importers_full_dates(text, with_time, expected):
