@@ -6,7 +6,7 @@ enters what a Chinese one does; analytics reads them with the importer's own che
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -75,6 +75,16 @@ def partners() -> dict[str, str]:
     return dict(zip(found["partner_id"], found["name"]))
 
 
+def next_open() -> dict[str, str]:
+    """The close form's matter after a close: the newest one still open (none: the form is not drawn
+    and its choice is forgotten)."""
+    found = data.call(entry.open_cases, scope=scope())
+    if found.empty:
+        st.session_state.pop("entry_close_case", None)
+        return {}
+    return {"entry_close_case": str(found["case_id"].iloc[0])}
+
+
 def open_matters() -> dict[str, str]:
     """The open matters this user may close, newest first, each as a line she recognises."""
     found = data.call(entry.open_cases, scope=scope())
@@ -92,24 +102,39 @@ def open_matters() -> dict[str, str]:
     }
 
 
-def submit(write: Callable[..., entry.Entered], done_key: str, form_keys: Sequence[str], **fields: Any) -> None:
-    """Write one entry. Done: a message kept for the next run and the form emptied. Refused: what is
-    wrong with each field, said right here under the button the thumb just pressed (the form keeps what
-    was typed)."""
+def on_submit(
+    form: str,
+    write: Callable[..., entry.Entered],
+    done_key: str,
+    fields: Callable[[], dict[str, Any]],
+    fresh: Callable[[], Mapping[str, Any]],
+) -> None:
+    """The submit button's callback: write one entry from the form's widgets. Done: a message for the
+    top of the page and the form set to `fresh()` (widget key → value, read after the write: a callback
+    may set widgets, the script after it may not, and a value set is one the browser shows). Refused:
+    what is wrong with each field, kept for `problems(form)` under the button the thumb just pressed;
+    the form keeps what was typed."""
     try:
-        done = data.write(write, scope=scope(), username=username(), **fields)
+        done = data.write(write, scope=scope(), username=username(), **fields())
     except entry.EntryRefused as refused:
-        problems: list[tuple[str, Any]] = list(refused.problems)
+        st.session_state[f"{form}_problems"] = list(refused.problems)
+        return
     except DataError as exc:
-        problems = [("", exc.message)]
-    else:
-        st.session_state[FLASH] = t(done_key, record=done.record_id, batch=done.batch_id)
-        for key in form_keys:
-            st.session_state.pop(key, None)
-        st.rerun()
-    for field, problem in problems:
+        st.session_state[f"{form}_problems"] = [("", exc.message)]
+        return
+    st.session_state[FLASH] = t(done_key, record=done.record_id, batch=done.batch_id)
+    for key, value in fresh().items():
+        st.session_state[key] = value
+
+
+def problems(form: str) -> None:
+    for field, problem in st.session_state.pop(f"{form}_problems", []):
         name = t(FIELD_WORDS[field]) if field in FIELD_WORDS else ""
         st.error(f"{name}：{said(problem)}" if name else said(problem), icon=":material/error:")
+
+
+def value(key: str) -> Any:
+    return st.session_state.get(key)
 
 
 def flash() -> None:
