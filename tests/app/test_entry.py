@@ -103,3 +103,13 @@ def test_the_demo_world_takes_no_entries(app_db):
     assert_clean(at)
     assert any("演示数据" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "entry_case_submit"]
+
+
+@pytest.mark.parametrize(
+    "page", ["app_pages/overview.py", "app_pages/grid_map.py", "app_pages/seeds.py", "app_pages/cases.py"]
+)
+def test_a_grid_worker_reads_her_grids_pages(app_db, page):
+    """In the demo world a grid worker tries the pages she has: each names her grid and runs clean."""
+    at = run_page(page, session_state={"auth_demo_role": "grid_worker", "auth_demo_grid": "G7"})
+    assert_clean(at)
+    assert any("本网格" in c.value for c in at.caption) or any("本网格" in t.value for t in at.title)
