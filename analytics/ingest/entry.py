@@ -510,7 +510,8 @@ def _same_score(a: object, b: object) -> bool:
 # ---------------------------------------------------------------------------------------------
 # what the form offers
 def places(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
-    """The communities the scope may write for (id, name, short name, grid), the scope's own first."""
+    """The communities the scope may write for (id, name, short name, grid): a secretary's one, a grid
+    worker's grid's, everyone's for an administrator; by grid and id."""
     in_scope = community_predicate(scope, "c.community_id")
     sql = Sql.compose(
         """

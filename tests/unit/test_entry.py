@@ -281,3 +281,24 @@ def test_a_store_made_before_grid_workers_takes_them(tmp_path):
     accounts.add_user("li", None, "grid_worker", path=path, grid_id="G3")
     found = accounts.load_accounts(path)
     assert found["sec30"].scope == Scope("secretary", "C30") and found["li"].grid_id == "G3"
+
+
+def test_an_audit_trail_that_cannot_be_written_leaves_no_entry(real_con, monkeypatch):
+    """The audit event is written before COMMIT: a store held by another writer refuses it, and the
+    matter, its batch and the rollups roll back with it."""
+    store = accounts.store()
+    store.recent()  # the store exists before another process holds it
+    monkeypatch.setenv("JIANGCHUAN_STORE_TIMEOUT", "0.3")
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DataError, match="稍后重试"):
+            add(real_con)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert db.scalar(real_con, "SELECT count(*) FROM grid_cases") == 0
+    assert db.scalar(real_con, "SELECT count(*) FROM import_batches WHERE status = 'imported'") == 0
+    assert db.scalar(real_con, "SELECT count(*) FROM entry_batches") == 0
+    assert rollups.ready(real_con)
+    assert add(real_con).record_id  # once the store is free, the same entry goes in
