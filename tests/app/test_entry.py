@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from analytics import access, db, ingest
+from analytics.ingest import entry
 from tests.app.helpers import assert_clean, run_page
 
 PAGE = "app_pages/entry.py"
@@ -90,6 +91,29 @@ def test_a_grid_worker_is_offered_her_grids_communities(real_world, accounts_fil
     picker = at.selectbox(key="entry_activity_community")
     assert picker.value in mine and len(picker.options) == len(mine)
     assert len(mine) < scalar(path, "SELECT count(*) FROM communities")
+
+
+def test_an_administrator_undoes_a_close_on_the_import_page(real_world, accounts_file):
+    """The entry's batches are listed with the imports; undoing the close reopens the matter."""
+    path, _, _ = real_world
+    con = db.connect(path)
+    try:
+        added = entry.add_case(con, community="鹤北一居", category="矛盾化解", reported="昨天", username="sec30")
+        closed = entry.close_case(con, added.record_id, level="网格", satisfaction=5, username="sec30")
+    finally:
+        con.close()
+    at = run_page("app_pages/data_import.py", session_state=signed_in("admin1"))
+    assert_clean(at)
+    history = at.dataframe[-1].value
+    assert (
+        "网格事务办结（随手录入）" in history["数据种类"].tolist() and "随手录入（sec30）" in history["文件名"].tolist()
+    )
+    at.selectbox(key="import_undo_batch").set_value(closed.batch_id)
+    at.checkbox(key="import_undo_confirm").check().run()
+    at.button(key="import_undo").click().run()
+    assert_clean(at)
+    assert scalar(path, "SELECT count(*) FROM grid_cases WHERE closed_at IS NULL") == 1
+    assert scalar(path, "SELECT status FROM import_batches WHERE batch_id = $b", {"b": closed.batch_id}) == "undone"
 
 
 def test_a_leader_has_no_form(real_world, accounts_file):
