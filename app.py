@@ -20,7 +20,10 @@ with st.sidebar:
 from ui import auth, data, district_view, filters, phone, zh_defaults  # noqa: E402
 
 # Each role sees the pages it may use; the analytics functions enforce the same rules on their own.
-EVERYONE = ("leader", "secretary", "analyst", "admin")
+EVERYONE = ("leader", "secretary", "analyst", "admin", "grid_worker")
+# A grid worker (网格员) reads her grid's pages as a secretary reads her community's; the showcase is a
+# secretary's own presentation of her community.
+PRESENTERS = ("leader", "secretary", "analyst", "admin")
 CATALOGUE = [
     ("app.section.leaders", "app_pages/overview.py", "overview.nav", ":material/dashboard:", EVERYONE),
     # only in a database of two or more 街镇 (see district_view.offered; absent from the default one)
@@ -29,7 +32,7 @@ CATALOGUE = [
     ("app.section.leaders", "app_pages/seeds.py", "seeds.nav", ":material/volunteer_activism:", EVERYONE),
     ("app.section.leaders", "app_pages/cases.py", "cases.nav", ":material/assignment_turned_in:", EVERYONE),
     ("app.section.leaders", "app_pages/contest.py", "contest.nav", ":material/emoji_events:", EVERYONE),
-    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", EVERYONE),
+    ("app.section.leaders", "app_pages/showcase.py", "showcase.nav", ":material/co_present:", PRESENTERS),
     # the briefing compares every grid and names every idle pairing: not a secretary's own-community view
     (
         "app.section.leaders",
@@ -37,6 +40,13 @@ CATALOGUE = [
         "briefing.nav",
         ":material/summarize:",
         ("leader", "analyst", "admin"),
+    ),
+    (
+        "app.section.work",
+        "app_pages/entry.py",
+        "entry.nav",
+        ":material/edit_note:",
+        ("grid_worker", "secretary", "admin"),
     ),
     ("app.section.work", "app_pages/data_import.py", "import.nav", ":material/upload_file:", ("admin",)),
     (

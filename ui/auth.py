@@ -31,6 +31,16 @@ def _oidc_configured() -> bool:
         return False
 
 
+def _demo_grid() -> str:
+    """A demo grid worker's area grid, kept in the URL as a secretary's community is."""
+    grids = data.call(places.grid_list)
+    names = dict(zip(grids["grid_id"], grids["name"]))
+    wanted = st.query_params.get("demo_grid")
+    if "auth_demo_grid" not in st.session_state and wanted in names:
+        st.session_state["auth_demo_grid"] = wanted
+    return str(st.selectbox(t("entry.demo_grid"), list(names), key="auth_demo_grid", format_func=lambda g: names[g]))
+
+
 def gate() -> Scope:
     """Return the signed-in user's scope, or draw the sign-in form and stop the script."""
     store = access.store()
@@ -192,12 +202,17 @@ def _demo_mode() -> Scope:
             community = st.selectbox(
                 t("auth.demo_community"), list(names), key="auth_demo_community", format_func=lambda c: names[c]
             )
+        grid = _demo_grid() if role == "grid_worker" else None
     st.query_params["demo_role"] = role
     if community:
         st.query_params["demo_community"] = community
     else:
         st.query_params.pop("demo_community", None)
-    scope = with_town(Scope(role, community))
+    if grid:
+        st.query_params["demo_grid"] = grid
+    else:
+        st.query_params.pop("demo_grid", None)
+    scope = with_town(Scope(role, community, grid_id=grid))
     st.session_state["scope"] = scope
     return scope
 

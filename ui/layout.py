@@ -8,7 +8,7 @@ import streamlit as st
 from ui import data, fmt
 from ui.filters import current
 from ui.i18n import t
-from ui.session import own_community, scope_label, scoped
+from ui.session import own_community, own_grid, scope_label, scoped
 
 
 def page_header(title_key: str, caption_key: str | None = None, *, own_label: bool = True) -> None:
@@ -17,7 +17,7 @@ def page_header(title_key: str, caption_key: str | None = None, *, own_label: bo
     st.title(title)
     filters = current()
     bits = []
-    if own_label and own_community() and scope_label() not in title:
+    if own_label and (own_community() or own_grid()) and scope_label() not in title:
         bits.append(scope_label())
     if filters.start and filters.end:
         bits.append(t("common.period", start=fmt.date(filters.start), end=fmt.date(filters.end)))

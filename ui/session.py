@@ -43,12 +43,26 @@ def own_community() -> dict[str, str] | None:
     }
 
 
+def own_grid() -> str | None:
+    """A grid worker's area grid's name, else None."""
+    grid = scope().restricted_grid
+    if grid is None:
+        return None
+    grids = data.call(places.grid_list)
+    names = dict(zip(grids["grid_id"], grids["name"]))
+    return str(names.get(grid, grid))
+
+
 def scope_label() -> str:
-    """Whose numbers a page shows: "江川路街道", or a secretary's "本居民区 · 鹤北一居"; in a district
-    database the town read (the account's, or the one picked in the sidebar), or the whole district."""
+    """Whose numbers a page shows: "江川路街道", a secretary's "本居民区 · 鹤北一居", a grid worker's
+    "本网格 · 鹤庆片区网格"; in a district database the town read (the account's, or the one picked in the
+    sidebar), or the whole district."""
     own = own_community()
     if own:
         return t("scope.own", name=own["short_name"])
+    grid = own_grid()
+    if grid:
+        return t("scope.own_grid", name=grid)
     towns = data.call(places.town_list)
     if len(towns) < 2:
         return t("scope.subdistrict")

@@ -440,6 +440,11 @@ TABLE_NOTES.update(
             "导入批次的补充信息：工作表、跳过的重复行、未覆盖的冲突行、撤销时间",
             "More about each import batch: sheet, rows skipped as duplicates, conflicts left alone, when undone",
         ),
+        "entry_batches": (
+            "随手录入的记录：每次录入或办结一件事务、一场活动为一个批次，记录录入人和办结前后的值，用于撤销",
+            "Quick entries: one batch per matter or activity added or matter closed, who entered it and "
+            "what a close replaced, so that it can be undone",
+        ),
         "import_batch_keys": (
             "每个导入批次写入了哪些行（按各表主键），用于按批次撤销",
             "Which rows each import batch wrote (by each table's key), so a batch can be undone",
@@ -494,6 +499,22 @@ COLUMN_NOTES.update(
         ("import_batch_keys", "key_2"): ("该行主键的第2部分（如有）", "Part 2 of the row's key, if any"),
         ("import_batch_keys", "key_3"): ("该行主键的第3部分（如有）", "Part 3 of the row's key, if any"),
         ("import_batch_keys", "key_4"): ("该行主键的第4部分（如有）", "Part 4 of the row's key, if any"),
+        ("entry_batches", "batch_id"): _BATCH,
+        ("entry_batches", "kind"): (
+            "录入种类（新事务、种子活动、事务办结）",
+            "Kind of entry (new matter, seed activity, close of a matter)",
+        ),
+        ("entry_batches", "record_id"): ("录入或办结的事务编号、活动编号", "Matter or activity entered or closed"),
+        ("entry_batches", "community_id"): ("居民区编号", "Community id"),
+        ("entry_batches", "entered_by"): ("录入人", "Entered by"),
+        ("entry_batches", "entered_at"): ("录入时间", "Entered at"),
+        ("entry_batches", "closed_at"): ("办结时填写的办结时间", "Closing time set by a close"),
+        ("entry_batches", "resolved_level"): ("办结时填写的办结层级", "Level set by a close"),
+        ("entry_batches", "satisfaction"): ("办结时填写的满意度", "Satisfaction set by a close"),
+        ("entry_batches", "prior_satisfaction"): (
+            "办结前事务已有的满意度（撤销时恢复）",
+            "The matter's score before the close (restored by an undo)",
+        ),
         ("showcase_stories", "community_id"): ("居民区编号", "Community id"),
         ("showcase_stories", "story"): ("故事文字", "The story"),
         ("showcase_stories", "updated_at"): ("最后修改时间", "Last edited at"),

@@ -8,6 +8,7 @@ Accounts live in the shared store (analytics.access.store: accounts.sqlite besid
 default ~/.config/jiangchuan/), passwords hashed with argon2id; manage them with
 
     python -m analytics.access add-user NAME --role secretary --community C30   # asks for the password
+    python -m analytics.access add-user NAME --role grid_worker --grid G3       # a grid worker (网格员)
     python -m analytics.access list-users | set-role NAME --role analyst | remove-user NAME
     python -m analytics.access set-password NAME | unlock NAME
 
@@ -97,7 +98,8 @@ def verify(username: str, password: str, path: Path | None = None) -> Account | 
 
 
 def _describe(account: Account) -> str:
-    return f"{account.username}: {account.role} {account.community_id or ''} {account.town_code or ''}".strip()
+    where = account.community_id or account.grid_id or ""
+    return f"{account.username}: {account.role} {where} {account.town_code or ''}".strip()
 
 
 def _check_town(town_code: str | None) -> str | None:
@@ -126,10 +128,12 @@ def add_user(
     *,
     actor: str = "system",
     town_code: str | None = None,
+    grid_id: str | None = None,
 ) -> Account:
     """Add or replace an account. `town_code` binds it to one 街镇 (a 街镇 leader, analyst or
-    administrator); None reads the whole district. A secretary's town is her community's."""
-    Scope(role, community_id)  # validates the role and a secretary's community
+    administrator); None reads the whole district. A secretary's town is her community's; a grid
+    worker's `grid_id` is the area grid she works."""
+    Scope(role, community_id, grid_id=grid_id)  # validates the role, a secretary's community, a grid worker's grid
     town = _check_town(town_code)
     if not username or not username.strip():
         raise ValueError(msg("err.access.no_username"))
@@ -141,6 +145,7 @@ def add_user(
         display_name,
         _hasher().hash(password) if password is not None else None,
         town,
+        grid_id,
     )
     store(path).save_account(account, actor=actor, action="role_change", detail=f"added {_describe(account)}")
     return account
@@ -161,18 +166,19 @@ def set_role(
     *,
     actor: str = "system",
     town_code: str | None = None,
+    grid_id: str | None = None,
 ) -> Account:
-    """A new role, community and town (None: the whole district) for an account."""
-    Scope(role, community_id)
+    """A new role, community (or grid, for a grid worker) and town (None: the whole district)."""
+    Scope(role, community_id, grid_id=grid_id)
     town = _check_town(town_code)
     target = store(path)
     old = _existing(target, username)
-    account = Account(username, role, community_id, old.display_name, old.password_hash, town)
+    account = Account(username, role, community_id, old.display_name, old.password_hash, town, grid_id)
     target.save_account(
         account,
         actor=actor,
         action="role_change",
-        detail=f"role set {_describe(old)} → {account.role} {account.community_id or ''} {town or ''}".strip(),
+        detail=f"role set {_describe(old)} → {_describe(account).split(': ', 1)[1]}",
     )
     return account
 
@@ -189,6 +195,7 @@ def set_password(username: str, password: str | None, path: Path | None = None, 
         old.display_name,
         _hasher().hash(password) if password is not None else None,
         old.town_code,
+        old.grid_id,
     )
     target.save_account(account, actor=actor, action="password_change", detail=username)
     return account

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--community", help="a secretary's community id, e.g. C30")
     add.add_argument("--town", help="the 街镇 the account reads, by its code, e.g. 310112001 (none: the district)")
+    add.add_argument("--grid", help="a grid worker's area grid id, e.g. G3")
     add.add_argument("--display-name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("--oidc-only", action="store_true", help="no password: signs in through OIDC")
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--community")
     role.add_argument("--town", help="the 街镇 the account reads, by its code (none: the district)")
+    role.add_argument("--grid")
     password = sub.add_parser("set-password", help="change a user's password (signs out the user's sessions)")
     password.add_argument("username")
     password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -86,10 +88,13 @@ def _run(args: argparse.Namespace, actor: str) -> int:
             args.display_name,
             actor=actor,
             town_code=args.town,
+            grid_id=args.grid,
         )
         print(f"saved {account.username} ({account.role}) in {open_store()}")
     elif args.command == "set-role":
-        account = set_role(args.username, args.role, args.community, actor=actor, town_code=args.town)
+        account = set_role(
+            args.username, args.role, args.community, actor=actor, town_code=args.town, grid_id=args.grid
+        )
         print(f"{account.username} is now {account.role}")
     elif args.command == "set-password":
         account = set_password(args.username, _read_password(args), actor=actor)
@@ -105,7 +110,7 @@ def _run(args: argparse.Namespace, actor: str) -> int:
     else:
         for account in load_accounts().values():
             print(
-                f"{account.username}\t{account.role}\t{account.community_id or ''}\t"
+                f"{account.username}\t{account.role}\t{account.community_id or account.grid_id or ''}\t"
                 f"{'password' if account.password_hash else 'oidc'}\t{account.town_code or ''}"
             )
     return 0

@@ -48,6 +48,7 @@ BOOKKEEPING: dict[str, frozenset[str]] = {
     "import_batch_keys": frozenset({"leader", "admin"}),
     "import_batch_info": frozenset({"leader", "admin"}),
     "boundary_uploads": frozenset({"leader", "admin"}),
+    "entry_batches": frozenset({"leader", "admin"}),
     "saved_queries": frozenset({"leader"}),
 }
 

@@ -9,7 +9,8 @@ and left alone; an identical row is skipped. Each import is a batch that `undo_b
 
 Modules: reading (files, encodings, workbooks), headers (finding and naming columns), values (cell
 parsing), lookups (codes and names), specs (the tables), validate (a sheet to checked rows), scores
-(wide contest score sheets), load (the transaction, undo, history), templates (downloadable .xlsx).
+(wide contest score sheets), load (the transaction, undo, history), templates (downloadable .xlsx),
+entry (随手录入: one row from a phone form, read by the same checks, undone here like an import).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied, DataError
 from analytics.core.scope import Scope
-from analytics.ingest import load
+from analytics.ingest import entry, load
 from analytics.ingest.headers import find_layout
 from analytics.ingest.reading import FileRefused, Sheet, Workbook, check_size, open_file
 from analytics.ingest.scores import WideScores, find_round
@@ -439,6 +440,8 @@ def _write_failures(file_name: str) -> Iterator[None]:
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: str, *, scope: Scope | None = None) -> int:
     """Remove the rows batch `batch_id` added (one transaction); returns how many were removed."""
     _require(scope)
+    if entry.is_close(con, batch_id):  # a close from the phone form reopens its matter (and refreshes)
+        return entry.undo_close(con, batch_id)
     removed = load.undo_batch(con, batch_id)
     refresh.refresh(con)
     return removed
@@ -448,8 +451,14 @@ def history(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd
     """Every import batch, newest first (file name, sha256, rows, time, status, sheet, skipped, conflicts)."""
     _require(scope)
     frame = load.history(con)
-    frame.insert(2, "table_label", frame["table_name"].map(lambda t: TABLES[t].label if t in TABLES else "演示数据"))
+    frame.insert(2, "table_label", frame["table_name"].map(_table_label))
     return frame
+
+
+def _table_label(table: str) -> str:
+    if table in TABLES:
+        return TABLES[table].label
+    return str(msg("import.kind.case_closures")) if table == entry.CLOSE_KIND else "演示数据"
 
 
 def clear_demo(

@@ -54,11 +54,18 @@ def test_an_account_written_by_one_server_is_read_by_another_with_its_audit_row(
         Account("lead", "leader", None, "领导", "hash1"), actor="admin", action="role_change", detail="add lead"
     )
     a.save_account(Account("sec30", "secretary", "C30"), actor="admin", action="role_change", detail="add sec30")
+    a.save_account(Account("gm", "leader", town_code="310112006"), actor="admin", action="role_change", detail="add gm")
+    a.save_account(Account("w3", "grid_worker", grid_id="G3"), actor="admin", action="role_change", detail="add w3")
+    assert b.account("gm").scope.restricted_town == "310112006"
+    assert b.account("w3").scope.restricted_grid == "G3"
+    assert b.remove_account("gm", actor="admin", detail="remove gm") and b.remove_account(
+        "w3", actor="admin", detail="x"
+    )
     assert b.has_accounts()
     assert b.account("sec30") == Account("sec30", "secretary", "C30")
     assert b.account("lead").password_hash == "hash1" and b.account("nobody") is None
     assert list(b.accounts()) == ["lead", "sec30"]
-    assert [e.detail for e in b.recent()] == ["add sec30", "add lead"]
+    assert [e.detail for e in b.recent()][-2:] == ["add sec30", "add lead"]
     assert b.remove_account("sec30", actor="admin", detail="remove sec30")
     assert not a.remove_account("sec30", actor="admin", detail="again")
     assert a.account("sec30") is None and [e.detail for e in a.recent(1)] == ["remove sec30"]

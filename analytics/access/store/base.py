@@ -26,10 +26,11 @@ class Account:
     password_hash: str | None = field(default=None, repr=False)
     # the 街镇 the account reads (None: the whole district, as every account made before towns existed)
     town_code: str | None = None
+    grid_id: str | None = None  # a grid worker's area grid
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.role, self.community_id, self.town_code)
+        return Scope(self.role, self.community_id, self.town_code, self.grid_id)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     password_hash TEXT,
     changed_at TIMESTAMP NOT NULL
 );
+ALTER TABLE accounts ADD COLUMN IF NOT EXISTS town_code TEXT;
+ALTER TABLE accounts ADD COLUMN IF NOT EXISTS grid_id TEXT;
 CREATE TABLE IF NOT EXISTS sign_in_throttle (
     key TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
@@ -129,7 +131,7 @@ class PostgresStore:
 
     # -----------------------------------------------------------------------------------------
     # accounts
-    _ACCOUNT_COLUMNS = "username, role, community_id, display_name, password_hash"
+    _ACCOUNT_COLUMNS = "username, role, community_id, display_name, password_hash, town_code, grid_id"
 
     def accounts(self) -> dict[str, Account]:
         with self._transaction() as con:
@@ -154,17 +156,18 @@ class PostgresStore:
                 "SELECT password_hash FROM accounts WHERE username = %s FOR UPDATE", (account.username,)
             ).fetchone()
             con.execute(
-                "INSERT INTO accounts (username, role, community_id, display_name, password_hash, changed_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s)"
+                f"INSERT INTO accounts ({self._ACCOUNT_COLUMNS}, changed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (username) DO UPDATE SET role = EXCLUDED.role, community_id = EXCLUDED.community_id,"
                 " display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash,"
-                " changed_at = EXCLUDED.changed_at",
+                " town_code = EXCLUDED.town_code, grid_id = EXCLUDED.grid_id, changed_at = EXCLUDED.changed_at",
                 (
                     account.username,
                     account.role,
                     account.community_id,
                     account.display_name,
                     account.password_hash,
+                    account.town_code,
+                    account.grid_id,
                     dt.datetime.now(),
                 ),
             )

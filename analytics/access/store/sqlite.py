@@ -28,12 +28,13 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     username TEXT PRIMARY KEY,
-    role TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'analyst', 'admin')),
+    role TEXT NOT NULL CHECK (role IN ('leader', 'secretary', 'analyst', 'admin', 'grid_worker')),
     community_id TEXT,
     display_name TEXT,
     password_hash TEXT,
     changed_at TEXT NOT NULL,
-    town_code TEXT
+    town_code TEXT,                 -- the 街镇 the account reads (empty: the district)
+    grid_id TEXT                    -- a grid worker's area grid
 );
 CREATE TABLE IF NOT EXISTS sign_in_throttle (
     key TEXT PRIMARY KEY,           -- 'account:<keyed hash of the name>' or 'address:<keyed hash>'
@@ -60,7 +61,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
 """
 
 # in the order of Account's fields
-_ACCOUNT_COLUMNS = "username, role, community_id, display_name, password_hash, town_code"
+_ACCOUNT_COLUMNS = "username, role, community_id, display_name, password_hash, town_code, grid_id"
 
 
 def _add_town_column(con: sqlite3.Connection) -> None:
@@ -118,6 +119,7 @@ class SQLiteStore:
             try:
                 con.execute("PRAGMA journal_mode = WAL")
                 con.executescript(SCHEMA)
+                self._add_grid_workers(con)
                 _add_town_column(con)
                 self._adopt_legacy_json(con)
             finally:
@@ -165,6 +167,29 @@ class SQLiteStore:
             raise _explain(exc, self.path) from exc
         finally:
             con.close()
+
+    @staticmethod
+    def _add_grid_workers(con: sqlite3.Connection) -> None:
+        """A store made before grid workers existed: its accounts table refuses the role (SQLite cannot
+        change a CHECK in place) and has no grid column, so it is copied once into the new shape."""
+        if "grid_id" in {row[1] for row in con.execute("PRAGMA table_info(accounts)")}:
+            return  # read without a write lock: a store held by another writer still opens
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in con.execute("PRAGMA table_info(accounts)")}
+            if "grid_id" not in columns:
+                create = SCHEMA.split("CREATE TABLE IF NOT EXISTS accounts", 1)[1].split(";", 1)[0]
+                con.execute("CREATE TABLE accounts_with_grids" + create)
+                kept = "username, role, community_id, display_name, password_hash, changed_at"
+                kept += ", town_code" if "town_code" in columns else ""
+                con.execute(f"INSERT INTO accounts_with_grids ({kept}) SELECT {kept} FROM accounts")
+                con.execute("DROP TABLE accounts")
+                con.execute("ALTER TABLE accounts_with_grids RENAME TO accounts")
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+            raise
 
     def _adopt_legacy_json(self, con: sqlite3.Connection) -> None:
         """Accounts kept in accounts.json by earlier versions move in once; the file is then renamed so
@@ -227,7 +252,7 @@ class SQLiteStore:
         with self._write() as con:
             old = con.execute("SELECT password_hash FROM accounts WHERE username = ?", (account.username,)).fetchone()
             con.execute(
-                f"INSERT OR REPLACE INTO accounts ({_ACCOUNT_COLUMNS}, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO accounts ({_ACCOUNT_COLUMNS}, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     account.username,
                     account.role,
@@ -235,6 +260,7 @@ class SQLiteStore:
                     account.display_name,
                     account.password_hash,
                     account.town_code,
+                    account.grid_id,
                     _now_text(),
                 ),
             )
