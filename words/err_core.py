@@ -105,6 +105,10 @@ STRINGS |= {
         "数据库文件 {path} 正被另一个程序{holder}占用，例如另一个看板进程或命令行工具。请先关闭那个程序，再刷新本页面；若要同时运行两个看板，请让它们各用一个数据库文件（环境变量 JIANGCHUAN_DB）。",
         "The database file {path} is held by another program{holder}, such as another dashboard process or a command-line tool. Close that program, then reload this page; to run two dashboards at once, give each its own database file (environment variable JIANGCHUAN_DB).",
     ),
+    "err.db.copy_moving": (
+        "数据库文件 {path} 正被看板使用，且在复制时一直有写入（例如正在导入台账），本次没有读取。请稍后再运行此命令。",
+        "The database file {path} is in use by the dashboard and kept changing while it was being copied (an import, say); nothing was read. Run this command again in a little while.",
+    ),
     "err.db.damaged": (
         "数据库文件 {path} 已损坏或不是本系统的数据库文件。请从备份恢复该文件；没有备份时，可把它改名保存（以便日后排查），再重新启动，程序会生成新的演示数据库，然后重新导入数据。",
         "The database file {path} is damaged or is not this system's database. Restore it from a backup; without one, rename it (to keep it for inspection) and start again: the program generates a new demo database, into which you import the data again.",

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=tuple(words.LANGUAGES), default="zh")
     args = parser.parse_args(argv)
     try:
-        con = db.connect(args.db, read_only=True)
+        con = db.connect_for_reading(args.db)
         try:
             written = write(con, args.month, args.out, grid_id=args.grid, lang=args.lang)
         finally:

@@ -6,10 +6,13 @@ mapping and timing live in one place, and a distributed engine could later plug 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import contextvars
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any, Protocol, TypeAlias
 import duckdb
 import pandas as pd
 
-from analytics.core.db_errors import open_failure, write_failure
+from analytics.core.db_errors import DatabaseLocked, open_failure, write_failure
 from analytics.core.errors import DataError
 from analytics.core.sql import Sql
 from words import msg
@@ -89,6 +92,46 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
         make_private(target)
         create_schema(con)
     return con
+
+
+COPY_ATTEMPTS = 5
+
+
+def connect_for_reading(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a database to read from a process other than the app's: a command run by cron (the monthly
+    briefing, the overdue notices) while the app is running. The file itself when nothing holds it;
+    when the running app does (DuckDB's exclusive lock refuses every other process, readers too), a
+    private copy of the file and its write-ahead log, taken while neither changed, opened read-only:
+    DuckDB replays the log's commits on open, so the copy holds everything committed at that moment.
+    The copy lies beside the database (same disk, same owner-only folder) and is removed at exit."""
+    try:
+        return connect(path, read_only=True)
+    except DatabaseLocked:
+        target = db_path(path)
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.stem}.reading-", dir=target.parent))
+    atexit.register(shutil.rmtree, folder, True)
+    copy = folder / target.name
+    wal = Path(f"{target}.wal")
+    for _ in range(COPY_ATTEMPTS):
+        before = _file_state(target), _file_state(wal)
+        shutil.copyfile(target, copy)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+        if wal.exists():
+            shutil.copyfile(wal, f"{copy}.wal")
+        if (_file_state(target), _file_state(wal)) == before:
+            con = _open(copy, read_only=True)
+            configure(con)
+            return con
+        time.sleep(0.2)  # the app wrote during the copy: take it again
+    raise DatabaseLocked(msg("err.db.copy_moving", path=target))
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 @contextlib.contextmanager

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     if url is None and args.out is None:
         parser.error(str(msg("err.overdue.nowhere", env=notify.ENV_WEBHOOK)))
     try:
-        con = db.connect(args.db, read_only=True)
+        con = db.connect_for_reading(args.db)
         try:
             lists = notify.holder_lists(con, args.as_of)
         finally:
