@@ -589,7 +589,15 @@ def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
 
 def _has_target_table(con: duckdb.DuckDBPyConnection) -> bool:
     # A database opened read-only that predates the targets table still shows the default targets.
-    return bool(db.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'case_targets'"))
+    # Asked of the standard catalog (not DuckDB's duckdb_tables()) and kept out of capture_sql(): a
+    # question about the database, not part of the query a page shows or another engine runs.
+    return bool(
+        db.scalar(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'case_targets'",
+            record=False,
+        )
+    )
 
 
 def targets(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:

@@ -91,6 +91,8 @@ def _element_at(node: exp.Bracket) -> exp.Expr:
     index = node.expressions[0]
     if isinstance(index, exp.Slice) or (isinstance(index, exp.Literal) and index.is_string):
         return node
+    if not (isinstance(index, exp.Literal) or (isinstance(index, exp.Neg) and isinstance(index.this, exp.Literal))):
+        index = exp.cast(index.copy(), exp.DataType.build("INT"))  # Spark's element_at takes an INT only
     return exp.Anonymous(this="element_at", expressions=[node.this.copy(), index.copy()])
 
 

@@ -28,7 +28,7 @@ def test_quantile_cont_becomes_the_ordered_set_form_and_never_an_approximation()
 def test_a_list_index_from_a_column_is_read_one_based():
     # SQLGlot alone writes s.hours[l.pos]: Spark's 0-based brackets then read the next duration
     assert spark("SELECT s.hours[l.pos] AS h FROM l JOIN s ON l.b = s.b") == (
-        "SELECT ELEMENT_AT(s.hours, l.pos) AS h FROM l JOIN s ON l.b = s.b"
+        "SELECT ELEMENT_AT(s.hours, CAST(l.pos AS INT)) AS h FROM l JOIN s ON l.b = s.b"
     )
 
 
@@ -38,7 +38,7 @@ def test_a_list_index_from_a_column_is_read_one_based():
         ("SELECT l[2] FROM t", "SELECT ELEMENT_AT(l, 2) FROM t"),
         ("SELECT l[-1] FROM t", "SELECT ELEMENT_AT(l, -1) FROM t"),  # SQLGlot alone: l[-2]
         ("SELECT list_sort(list(h))[1] FROM t", "SELECT ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(h)), 1) FROM t"),
-        ("SELECT l[i + 1] FROM t", "SELECT ELEMENT_AT(l, i + 1) FROM t"),
+        ("SELECT l[i + 1] FROM t", "SELECT ELEMENT_AT(l, CAST(i + 1 AS INT)) FROM t"),
     ],
 )
 def test_every_list_index_counts_from_one_once(duckdb, expected):
