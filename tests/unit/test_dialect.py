@@ -3,6 +3,10 @@ started; tests/spark/ runs the statements on Spark and compares the answers with
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from analytics.core.sql import Sql
@@ -90,3 +94,22 @@ def test_other_numbers_are_left_as_written(duckdb):
 def test_an_sql_fragment_is_written_with_its_values():
     statement = Sql("SELECT x FROM t WHERE d >= $start AND g = $grid", {"start": "2024-01-01", "grid": "G1"})
     assert " ".join(to_spark(statement).split()) == ("SELECT x FROM t WHERE d >= '2024-01-01' AND g = 'G1'")
+
+
+SPARK_MODULES = ("analytics.warehouse.dialect", "analytics.lake")
+
+
+def test_no_module_the_app_imports_needs_spark():
+    """One subdistrict never needs Java: importing every module of ui/ and analytics/ but the Spark
+    ones (dialect, lake) leaves pyspark unloaded."""
+    root = Path(__file__).resolve().parents[2]
+    names = sorted(
+        ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for folder in ("analytics", "ui")
+        for path in (root / folder).rglob("*.py")
+    )
+    wanted = [n for n in names if not n.startswith(SPARK_MODULES) and not n.endswith("__main__")]
+    script = f"import importlib, sys\nfor n in {wanted!r}: importlib.import_module(n)\nprint('pyspark' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"
