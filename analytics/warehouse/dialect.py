@@ -115,9 +115,10 @@ def duckdb_time_zone() -> str:
 
 def spark_session(master: str = "local[2]", **conf: Any) -> SparkSession:
     """A Spark session for `master`: local[N], spark://host:port (a standalone cluster) or sc://host:port
-    (Spark Connect, which needs pyspark's connect extras: grpcio, grpcio-status, googleapis-common-protos,
-    zstandard). Configured so that Spark answers the project's SQL as DuckDB does; `conf` adds or
-    overrides Spark settings. An existing session of the process is reused (Spark allows one per JVM)."""
+    (Spark Connect, which needs pyspark's connect extras — grpcio, grpcio-status, googleapis-common-protos,
+    zstandard — not in requirements-district.txt; pyspark then raises PACKAGE_NOT_INSTALLED).
+    Configured so that Spark answers the project's SQL as DuckDB does; `conf` adds or overrides Spark
+    settings. An existing session of the process is reused (Spark allows one per JVM)."""
     settings: dict[str, Any] = {
         "spark.sql.session.timeZone": duckdb_time_zone(),
         # DuckDB's TIMESTAMP has no zone; Spark's default TIMESTAMP is zoned (LTZ) and would move
@@ -135,12 +136,11 @@ def spark_session(master: str = "local[2]", **conf: Any) -> SparkSession:
         builder = builder.remote(master)
     else:
         builder = builder.master(master)
-        settings |= {
-            "spark.ui.enabled": "false",
-            "spark.ui.showConsoleProgress": "false",
-            "spark.driver.host": "127.0.0.1",
-            "spark.driver.bindAddress": "127.0.0.1",
-        }
+        settings |= {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false"}
+        if master.startswith("local"):
+            # Nothing outside this machine talks to a local driver; a cluster's executors must reach
+            # theirs, so there the driver keeps Spark's own address (or the caller's in `conf`).
+            settings |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
     for key, value in (settings | conf).items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
