@@ -31,7 +31,8 @@ def load_tables(spark: SparkSession, con: duckdb.DuckDBPyConnection, folder: Pat
     for table in tables:
         path = folder / f"{table}.parquet"
         con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{path}' (FORMAT parquet)")
-        spark.read.parquet(str(path)).createOrReplaceTempView(table)
+        # held in memory: hundreds of statements would otherwise open each table's Parquet again
+        spark.read.parquet(str(path)).cache().createOrReplaceTempView(table)
     return tables
 
 
