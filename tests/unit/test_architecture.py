@@ -19,16 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOORS: list[tuple[str, ...]] = [
     ("words",),  # the catalog of every user-facing string: below both analytics and ui
     ("analytics", "analytics.core"),  # the package itself imports nothing
+    ("analytics.lake",),  # the lake's layout, export and DuckDB reader (analytics.lake.*, but:)
     ("analytics.access",),
     ("analytics.warehouse",),
     ("analytics.funnel", "analytics.places", "analytics.overview"),
     ("analytics.seeds", "analytics.cases", "analytics.geo"),
     ("analytics.grids",),
     ("analytics.contest", "analytics.compare"),
-    ("analytics.showcase", "analytics.explore"),
+    ("analytics.showcase", "analytics.explore", "analytics.lake.derive"),  # derive: the lake's refresh
     ("analytics.refresh",),
     ("analytics.demo", "analytics.ingest"),
-    ("analytics.db", "analytics.filters", "analytics.rollups"),  # documented entry points (facades)
+    ("analytics.lake.load",),  # a 街镇's ledger into the lake, through the importer
+    ("analytics.db", "analytics.filters", "analytics.rollups", "analytics.lake.__main__"),  # entry points
     ("ui",),
     ("app_pages",),
     ("app",),
