@@ -32,12 +32,36 @@ def _exact_division(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _whole_seconds(node: exp.Expression) -> exp.Expression:
+    """epoch(ts): DuckDB keeps the fraction of a second, Spark's UNIX_TIMESTAMP drops it (an hour to
+    close would lose up to a second). Microseconds divided as a double keep it."""
+    if isinstance(node, exp.TimeToUnix):
+        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[exp.cast(node.this.copy(), "TIMESTAMP")])
+        return exp.Div(this=micros, expression=exp.cast(exp.Literal.number(1000000), "DOUBLE"))
+    return node
+
+
+def _minute_boundaries(node: exp.Expression) -> exp.Expression:
+    """date_diff('minute', a, b): DuckDB counts the minute boundaries crossed (10:00:59 → 10:01:00 is 1),
+    Spark's DATEDIFF(MINUTE, …) counts whole minutes elapsed (0). Both ends cut to the minute first."""
+    unit = node.args.get("unit") if isinstance(node, exp.DateDiff) else None
+    if unit is None or unit.name.upper() != "MINUTE":
+        return node
+
+    def seconds(value: exp.Expression) -> exp.Expression:
+        cut = exp.Anonymous(this="DATE_TRUNC", expressions=[exp.Literal.string("MINUTE"), value.copy()])
+        return exp.Anonymous(this="UNIX_SECONDS", expressions=[exp.cast(cut, "TIMESTAMP")])
+
+    difference = exp.Sub(this=seconds(node.this), expression=seconds(node.expression))
+    return exp.IntDiv(this=exp.Paren(this=difference), expression=exp.Literal.number(60))
+
+
 def to_spark(statement: Sql | str) -> str:
     """The statement in Spark SQL: its values written in (Sql.printable) and the dialect carried by
     SQLGlot, with the transforms Spark needs to give DuckDB's answer."""
     text = statement.printable() if isinstance(statement, Sql) else statement
     tree = sqlglot.parse_one(text, read="duckdb")
-    tree = tree.transform(_exact_division)
+    tree = tree.transform(_exact_division).transform(_whole_seconds).transform(_minute_boundaries)
     return tree.sql(dialect="spark")
 
 
