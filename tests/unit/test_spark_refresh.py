@@ -19,6 +19,7 @@ from analytics import demo, lake
 from analytics.core import connection as db
 from analytics.core.hierarchy import JIANGCHUAN, MINHANG_TOWNS
 from analytics.lake import derive, export
+from analytics.warehouse import dialect, rollups
 from tests.lake_compare import differences
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -74,3 +75,32 @@ def test_the_comparison_sees_a_changed_value(lakes: tuple[Path, Path], tmp_path:
     Path(f"{target}.new").replace(target)
     found = differences(built, changed)
     assert len(found) == 1 and found[0].startswith("rollup_cases:")
+
+
+def test_times_to_close_with_seconds_and_fractions_agree(tmp_path: Path) -> None:
+    """The demo's times are whole minutes; a ledger's are not. The rollups' hours and minutes to close
+    (epoch, date_diff('minute')) give DuckDB's numbers on Spark for times that cross a minute by one
+    second, close in under a minute, or carry fractions of a second."""
+    con = duckdb.connect(":memory:")
+    db.create_schema(con)
+    con.execute(
+        """INSERT INTO grid_cases (case_id, community_id, category, reported_at, closed_at, resolved_level, urgent,
+                                   satisfaction, batch_id) VALUES
+           ('a', 'C01', 'opinion', TIMESTAMP '2024-03-01 10:00:59', TIMESTAMP '2024-03-01 10:01:00', 'grid', false, 5, 'b'),
+           ('b', 'C01', 'opinion', TIMESTAMP '2024-03-01 10:00:00.250', TIMESTAMP '2024-03-01 12:30:10.750', 'grid', false, 4, 'b'),
+           ('c', 'C02', 'dispute', TIMESTAMP '2024-03-02 23:59:30', TIMESTAMP '2024-03-04 00:00:29', 'community', true, NULL, 'b'),
+           ('d', 'C02', 'dispute', TIMESTAMP '2024-03-02 08:00:00', NULL, NULL, false, NULL, 'b')"""
+    )
+    facts = tmp_path / "grid_cases.parquet"
+    con.execute(f"COPY grid_cases TO '{facts}' (FORMAT parquet)")
+    spark = dialect.spark_session()
+    spark.read.parquet(str(facts)).createOrReplaceTempView("grid_cases")
+    for table in ("rollup_cases", "rollup_case_hours"):
+        select = rollups._BUILDS[table]
+        want = sorted(con.execute(select).fetchall(), key=repr)
+        got = sorted((tuple(row) for row in spark.sql(dialect.to_spark(select)).collect()), key=repr)
+        assert len(got) == len(want) > 0
+        for a, b in zip(got, want):
+            assert all(
+                (x == y) or (isinstance(y, float) and x is not None and abs(x - y) <= 1e-9) for x, y in zip(a, b)
+            ), (table, a, b)
