@@ -9,8 +9,8 @@ Definitions follow docs/design.md, in one place:
 - time to close = closed_at − reported_at of closed cases. The median is DuckDB's `median` (interpolated,
   Spark's MEDIAN); the 90th percentile is `quantile_disc(x, 0.9)`: the smallest observed value whose
   cumulative share reaches 90% (the SQL standard PERCENTILE_DISC, numpy's method="inverted_cdf"). It is
-  exact and always a real case's duration; SQLGlot renders it as Spark's PERCENTILE_DISC, whereas
-  DuckDB's interpolating quantile_cont has no Spark equivalent that SQLGlot produces;
+  exact and always a real case's duration; analytics.warehouse.dialect writes it as Spark's
+  percentile_disc(0.9) WITHIN GROUP (ORDER BY x);
 - satisfaction: mean of the 1–5 scores of surveyed cases; satisfied = score ≥ 4, unsatisfied = score ≤ 2;
 - targets follow Boston's CityScore: score = actual ÷ target, so 1.0 is exactly on target; a place's
   overall score (`cityscore`) is the mean of its in-grid and in-community scores (CITYSCORE_METRICS).
@@ -589,7 +589,15 @@ def _targets_cte(con: duckdb.DuckDBPyConnection) -> Sql:
 
 def _has_target_table(con: duckdb.DuckDBPyConnection) -> bool:
     # A database opened read-only that predates the targets table still shows the default targets.
-    return bool(db.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'case_targets'"))
+    # Asked of the standard catalog (not DuckDB's duckdb_tables()) and kept out of capture_sql(): a
+    # question about the database, not part of the query a page shows or another engine runs.
+    return bool(
+        db.scalar(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'case_targets'",
+            record=False,
+        )
+    )
 
 
 def targets(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """analytics.cases on the demo world against independent, deliberately plain computations: one
-straightforward SQL query per grouping, numpy for the percentiles, and SQLGlot for Spark portability."""
+straightforward SQL query per grouping, numpy for the percentiles (tests/spark runs the same queries on Spark)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import pytest
 
 from analytics import cases, db, overview
 from analytics.filters import Filters
-from analytics.warehouse import source
-from tests.unit.spark import to_spark
 
 YEAR_2024 = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SOME_GRIDS = Filters(dt.date(2023, 3, 1), dt.date(2024, 8, 31), grid_ids=("G2", "G3", "G5"))
@@ -170,30 +168,3 @@ def test_scores_per_grid_and_month_cover_every_cell(demo_con):
     rates = cases.resolution(demo_con, YEAR_2024, by=("grid_id", "month"))
     merged = frame[frame["metric"] == "in_grid_rate"].merge(rates, on=["grid_id", "month"])
     np.testing.assert_allclose(merged["score"], merged["in_grid_rate"] / 0.70)
-
-
-def test_every_query_transpiles_to_spark_without_quantile_cont(demo_con):
-    f = SOME_GRIDS
-
-    def run_all(con):
-        cases.resolution(con, f, by=("month", "community_id"))
-        cases.flows(con, f)
-        cases.time_to_close(con, f, by=("level", "urgent"))
-        cases.open_backlog(con, f, by=("category",))
-        cases.oldest_open(con, f, as_of=dt.datetime(2024, 3, 1))
-        cases.urgent_matters(con, f)
-        cases.satisfaction(con, f)
-        cases.community_table(con, f, "G2")
-        cases.targets(con)
-        cases.scores(con, f, by=("grid_id", "month"))
-
-    # from the rollups (exact percentiles from bucketed durations: no quantile function at all) …
-    with db.capture_sql() as rolled:
-        run_all(demo_con)
-    with db.capture_sql() as raw:  # … and from the raw tables (quantile_disc, Spark's PERCENTILE_DISC)
-        run_all(source.raw(demo_con))
-    assert len(rolled) == len(raw) == 12  # ten queries, and targets and scores asking whether case_targets exists
-    for statement in rolled + raw:
-        spark = to_spark(statement)
-        assert "QUANTILE_CONT" not in spark.upper() and "PERCENTILE_CONT" not in spark.upper()
-    assert any("PERCENTILE_DISC" in to_spark(statement) for statement in raw)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pandas as pd
 import pytest
@@ -14,7 +13,6 @@ from analytics.core.errors import DataError
 from analytics.explore import console as explore
 from analytics.explore import pivot
 from analytics.filters import Filters
-from tests.unit.spark import to_spark
 
 YEAR_2023 = Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
@@ -191,14 +189,6 @@ def test_hand_made_cases(empty_con):
 def test_only_allow_listed_names_reach_the_sql(demo_con, spec):
     with pytest.raises(DataError):
         pivot.pivot(demo_con, spec)
-
-
-def test_every_combination_transpiles_to_spark():
-    for subject in pivot.SUBJECTS:
-        dims = pivot.dimensions_for(subject)
-        measures = tuple(pivot.MEASURES[subject])
-        for pair in itertools.combinations(dims, 2):
-            to_spark(pivot.build_sql(pivot.PivotSpec(subject, pair, measures, YEAR_2023)))
 
 
 def test_the_shown_sql_runs_in_the_console_and_gives_the_same_answer(demo_con, demo_db_path):
