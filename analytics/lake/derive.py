@@ -34,10 +34,12 @@ from analytics.core.connection import SCHEMA_DIR, owner_only
 from analytics.core.errors import DataError
 from analytics.lake import read
 from analytics.lake.export import literal
-from analytics.warehouse import dialect, rollups
+from analytics.warehouse import rollups
 from words import msg
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from pyspark.sql import DataFrame, SparkSession
 
 ENGINES = ("duckdb", "spark")
@@ -183,6 +185,10 @@ def _rounds(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Any]]:
 def _spark(root: Path, manifest: lake.Manifest, staging: Path, master: str) -> None:
     """The same SELECTs on Spark: the lake's tables as Spark views, each rollup a cached view of its own
     (the monthly ones read the daily), every round's record, each written partitioned by town."""
+    # Here, not at the top: analytics.refresh imports this module and the importer (so every page)
+    # imports analytics.refresh; dialect loads pyspark, which one subdistrict never needs (ALLOWED_LATE).
+    from analytics.warehouse import dialect
+
     try:
         spark = dialect.spark_session(master)
     except Exception as exc:  # no Java, a cluster that does not answer
@@ -202,7 +208,7 @@ def _spark(root: Path, manifest: lake.Manifest, staging: Path, master: str) -> N
             cached.append(frame)
             frame.createOrReplaceTempView(table)
         for table in rollups.TABLES:
-            _spark_write(spark, staging, table, "overwrite")
+            _spark_write(spark, dialect, staging, table, "overwrite")
         # each round's record read from the rollups as written: planned over the cached rollups, the
         # record's union of monthly and daily rows trips Spark 4.1 ("key not found: month#…")
         for table in rollups.TABLES:
@@ -210,13 +216,13 @@ def _spark(root: Path, manifest: lake.Manifest, staging: Path, master: str) -> N
         for round_id, held_on in rounds:
             one = _typed(spark.sql(dialect.to_spark(contest_work.record_select(round_id, held_on))), shapes[WORK])
             one.createOrReplaceTempView(WORK)
-            _spark_write(spark, staging, WORK, "append")
+            _spark_write(spark, dialect, staging, WORK, "append")
     finally:
         for frame in cached:
             frame.unpersist()
 
 
-def _spark_write(spark: SparkSession, staging: Path, table: str, mode: str) -> None:
+def _spark_write(spark: SparkSession, dialect: ModuleType, staging: Path, table: str, mode: str) -> None:
     spark.sql(dialect.to_spark(placed(table))).write.mode(mode).partitionBy("town").parquet(str(staging / table))
 
 
