@@ -20,7 +20,8 @@ Two more, met by the lake's refresh (analytics.lake.derive) on times that carry 
 whole minutes, so only a ledger shows them):
 
 - `epoch(ts)`: DuckDB keeps the fraction of a second, Spark's UNIX_TIMESTAMP drops it; it becomes
-  UNIX_MICROS(ts) / 1e6 in DOUBLE.
+  UNIX_MICROS(ts) / 1e6 in DOUBLE (read as TIMESTAMP_LTZ, the type UNIX_MICROS takes: both ends of a
+  duration move alike, so the rollups' differences are DuckDB's).
 - `date_diff('minute', a, b)`: DuckDB counts the minute boundaries crossed (10:00:59 → 10:01:00 is 1),
   Spark's DATEDIFF(MINUTE, …) whole minutes elapsed (0); both ends are cut to the minute first.
 
@@ -78,7 +79,7 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
     if _decimal_in_arithmetic(node):
         return exp.cast(node.copy(), exp.DataType.build("DOUBLE"))
     if isinstance(node, exp.TimeToUnix):
-        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[exp.cast(node.this.copy(), "TIMESTAMP")])
+        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[exp.cast(node.this.copy(), "TIMESTAMPLTZ")])
         return exp.Div(this=micros, expression=exp.cast(exp.Literal.number(1000000), "DOUBLE"))
     unit = node.args.get("unit") if isinstance(node, exp.DateDiff) else None
     if unit is not None and unit.name.upper() == "MINUTE":
@@ -91,7 +92,7 @@ def _minute_boundaries(node: exp.Expr) -> exp.Expr:
 
     def seconds(value: exp.Expr) -> exp.Expr:
         cut = exp.Anonymous(this="DATE_TRUNC", expressions=[exp.Literal.string("MINUTE"), value.copy()])
-        return exp.Anonymous(this="UNIX_SECONDS", expressions=[exp.cast(cut, "TIMESTAMP")])
+        return exp.Anonymous(this="UNIX_SECONDS", expressions=[exp.cast(cut, "TIMESTAMPLTZ")])
 
     difference = exp.Sub(this=seconds(node.this), expression=seconds(node.expression))
     return exp.IntDiv(this=exp.Paren(this=difference), expression=exp.Literal.number(60))
