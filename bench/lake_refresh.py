@@ -101,6 +101,15 @@ def jvm_peak_mb() -> float:
     return total
 
 
+def own_peak_mb() -> float:
+    """This process's peak resident memory (VmHWM): ru_maxrss would report the parent's, which a fork
+    inherits and an exec keeps."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_one(engine: str, folder: str, master: str) -> None:
     """The child: one refresh, then its measurements as one JSON line."""
     started = time.perf_counter()
@@ -108,7 +117,7 @@ def run_one(engine: str, folder: str, master: str) -> None:
     seconds = time.perf_counter() - started
     out = {
         "seconds": seconds,
-        "driver_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "driver_mb": own_peak_mb(),
         "jvm_mb": jvm_peak_mb() if engine == "spark" else 0.0,
         "rows": sum(built.rows.values()),
     }
