@@ -3,6 +3,7 @@
     from analytics import refresh
     refresh.refresh(con)              # after the demo build, after every import and every undo
     python -m analytics.refresh [path]    # the same for a database file (cron, after a restore)
+    python -m analytics.refresh --engine duckdb|spark --lake DIR [--master local[2]]   # a lake's (analytics.lake.derive)
 
 One transaction rebuilds every rollup table from grid_cases and seed_activities
 (analytics.warehouse.rollups), scores and stores the contest rankings (analytics.contest.scoring) and
@@ -26,6 +27,7 @@ from analytics.contest import work as contest_work
 from analytics.core import connection as db
 from analytics.core.connection import owner_only
 from analytics.core.errors import DataError
+from analytics.lake import derive
 from analytics.warehouse import rollups, source
 
 _lock = threading.Lock()
@@ -79,8 +81,22 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m analytics.refresh", description="Rebuild the rollups and stored results of a database."
     )
     parser.add_argument("path", nargs="?", help="the database file (default: $JIANGCHUAN_DB or data/jiangchuan.duckdb)")
+    parser.add_argument("--lake", help="a lake folder (python -m analytics.lake export): build its derived/ instead")
+    parser.add_argument("--engine", choices=derive.ENGINES, default="duckdb", help="with --lake: who computes")
+    parser.add_argument("--master", default="local[2]", help="with --engine spark: local[N], spark://…, sc://…")
     args = parser.parse_args(argv)
+    if args.lake is None and (args.engine != "duckdb" or args.master != "local[2]"):
+        parser.error("--engine spark and --master need --lake DIR (a database file is refreshed by DuckDB)")
+    if args.lake is not None and args.path is not None:
+        parser.error("give a database file or --lake DIR, not both")
     try:
+        if args.lake is not None:
+            built = derive.refresh(args.lake, engine=args.engine, master=args.master)
+            print(
+                f"{built.engine}: derived tables written to {built.folder} in {built.seconds:.1f} s: "
+                + ", ".join(f"{table} {rows:,} rows" for table, rows in built.rows.items())
+            )
+            return 0
         # the write-ahead log DuckDB creates while the rollups are written holds the residents' data: the
         # owner's only, whatever umask the shell (or cron) gives this command
         with owner_only():

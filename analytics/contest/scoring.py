@@ -688,27 +688,36 @@ def stored_stage_ctes(con: duckdb.DuckDBPyConnection, method: str) -> str | None
         )"""
 
 
-def store_rankings(cur: duckdb.DuckDBPyConnection) -> int:
-    """Score every round that has criteria (all three methods, its own weights, torn sheets rescaled,
-    the bootstrap intervals) and store the rankings with the fingerprint of what they were scored from.
-    `cur` is a cursor inside the caller's open transaction (analytics.refresh.refresh): every read and
-    write runs on it, so the rankings describe that transaction's data and commit with it. Returns the
-    rows stored."""
-    db.execute(cur, "DELETE FROM rollup_contest_rankings")
-    round_ids = db.query(cur, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id", in_transaction=True)[
-        "round_id"
-    ].tolist()
+def scored_rankings(cur: duckdb.DuckDBPyConnection, *, in_transaction: bool = True) -> pd.DataFrame:
+    """Every round that has criteria scored as stored (all three methods, its own weights, torn sheets
+    rescaled, the bootstrap intervals), in rollup_contest_rankings' columns: what `store_rankings`
+    stores, and what the lake's refresh (analytics.lake.derive) writes for either engine."""
+    round_ids = db.query(
+        cur, "SELECT DISTINCT round_id FROM contest_criteria ORDER BY round_id", in_transaction=in_transaction
+    )["round_id"].tolist()
     frames = []
     for round_id in round_ids:
-        table = effective_weights(_criteria(cur, round_id, in_transaction=True), None)
-        one = _score_now(cur, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, in_transaction=True)
+        table = effective_weights(_criteria(cur, round_id, in_transaction=in_transaction), None)
+        one = _score_now(
+            cur, round_id, table, STORED_PARTIAL, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, in_transaction=in_transaction
+        )
         frames.append(
             one.assign(
                 round_id=round_id, entries_of_community=one.groupby("community_id")["entry_id"].transform("count")
             )
         )
     columns = list(_STORED_COLUMNS)
-    rows = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def store_rankings(cur: duckdb.DuckDBPyConnection) -> int:
+    """Score every round (`scored_rankings`) and store the rankings with the fingerprint of what they
+    were scored from. `cur` is a cursor inside the caller's open transaction (analytics.refresh.refresh):
+    every read and write runs on it, so the rankings describe that transaction's data and commit with
+    it. Returns the rows stored."""
+    db.execute(cur, "DELETE FROM rollup_contest_rankings")
+    rows = scored_rankings(cur)
+    columns = list(_STORED_COLUMNS)
     if len(rows):
         cur.register("contest_rankings_scored", rows)
         try:

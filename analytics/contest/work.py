@@ -245,6 +245,22 @@ def _stored_stage_vs_work(
     return out
 
 
+def record_select(round_id: str, held_on: dt.date) -> Sql:
+    """The stored record of one round (the twelve months before `held_on`) as one SELECT over the
+    rollups, in rollup_contest_work's columns: what `store_record` stores, and what the lake's refresh
+    (analytics.lake.derive) runs on DuckDB or carries to Spark."""
+    start, end = contest.round_window(held_on, STORED_MONTHS)
+    return Sql.compose(
+        """
+        SELECT * FROM (
+            WITH {record}
+            SELECT $round_id AS round_id, entry_id, community_id, $window_start AS window_start,
+                   $window_end AS window_end, activities, participants, closed_cases, settled_in_grid, satisfaction
+            FROM record)""",
+        record=_record_ctes(round_id, start, end, None, source.ROLLUPS),
+    ).bind(window_start=start, window_end=end)
+
+
 def store_record(cur: duckdb.DuckDBPyConnection) -> int:
     """Compute every round's record (the twelve months before it) from the rollups and store it, with
     the definition it was computed by. `cur` is a cursor inside the caller's open transaction
@@ -253,18 +269,13 @@ def store_record(cur: duckdb.DuckDBPyConnection) -> int:
     db.execute(cur, "DELETE FROM rollup_contest_work")
     held = db.query(cur, "SELECT round_id, held_on FROM contest_rounds ORDER BY round_id", in_transaction=True)
     for round_id, held_on in zip(held["round_id"], held["held_on"]):
-        start, end = contest.round_window(pd.Timestamp(held_on).date(), STORED_MONTHS)
         sql = Sql.compose(
             """
             INSERT INTO rollup_contest_work (round_id, entry_id, community_id, window_start, window_end, activities,
                                              participants, closed_cases, settled_in_grid, satisfaction)
-            SELECT * FROM (
-                WITH {record}
-                SELECT $round_id, entry_id, community_id, $window_start, $window_end, activities, participants,
-                       closed_cases, settled_in_grid, satisfaction
-                FROM record)""",
-            record=_record_ctes(round_id, start, end, None, source.ROLLUPS),
-        ).bind(window_start=start, window_end=end)
+            {select}""",
+            select=record_select(round_id, pd.Timestamp(held_on).date()),
+        )
         db.execute(cur, *sql)
     db.execute(
         cur,

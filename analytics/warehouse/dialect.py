@@ -16,6 +16,15 @@ them). Each is fixed here on the syntax tree, once, so the domain modules keep w
   it stays one, rounded to Spark's decimal scale on the next division; DuckDB's division answers in
   DOUBLE. Such literals in arithmetic become DOUBLE.
 
+Two more, met by the lake's refresh (analytics.lake.derive) on times that carry seconds (the demo's are
+whole minutes, so only a ledger shows them):
+
+- `epoch(ts)`: DuckDB keeps the fraction of a second, Spark's UNIX_TIMESTAMP drops it; it becomes
+  UNIX_MICROS(ts) / 1e6 in DOUBLE (read as TIMESTAMP_LTZ, the type UNIX_MICROS takes: both ends of a
+  duration move alike, so the rollups' differences are DuckDB's).
+- `date_diff('minute', a, b)`: DuckDB counts the minute boundaries crossed (10:00:59 → 10:01:00 is 1),
+  Spark's DATEDIFF(MINUTE, …) whole minutes elapsed (0); both ends are cut to the minute first.
+
 `spark_session()` opens the session the batch refresh and the tests run on: its time zone is
 DuckDB's, a timestamp without a zone stays one (TIMESTAMP_NTZ, DuckDB's TIMESTAMP), and division by
 zero or an index out of range gives NULL as in DuckDB (ANSI mode off).
@@ -69,7 +78,24 @@ def _rewrite(node: exp.Expr) -> exp.Expr:
         return node.unnest().copy()
     if _decimal_in_arithmetic(node):
         return exp.cast(node.copy(), exp.DataType.build("DOUBLE"))
+    if isinstance(node, exp.TimeToUnix):
+        micros = exp.Anonymous(this="UNIX_MICROS", expressions=[exp.cast(node.this.copy(), "TIMESTAMPLTZ")])
+        return exp.Div(this=micros, expression=exp.cast(exp.Literal.number(1000000), "DOUBLE"))
+    unit = node.args.get("unit") if isinstance(node, exp.DateDiff) else None
+    if unit is not None and unit.name.upper() == "MINUTE":
+        return _minute_boundaries(node)
     return node
+
+
+def _minute_boundaries(node: exp.Expr) -> exp.Expr:
+    """date_diff('minute', a, b) as DuckDB counts it: the seconds between a and b cut to the minute, / 60."""
+
+    def seconds(value: exp.Expr) -> exp.Expr:
+        cut = exp.Anonymous(this="DATE_TRUNC", expressions=[exp.Literal.string("MINUTE"), value.copy()])
+        return exp.Anonymous(this="UNIX_SECONDS", expressions=[exp.cast(cut, "TIMESTAMPLTZ")])
+
+    difference = exp.Sub(this=seconds(node.this), expression=seconds(node.expression))
+    return exp.IntDiv(this=exp.Paren(this=difference), expression=exp.Literal.number(60))
 
 
 def _ordered_set(node: exp.PercentileDisc | exp.PercentileCont) -> exp.Expr:
