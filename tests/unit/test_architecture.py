@@ -26,7 +26,12 @@ FLOORS: list[tuple[str, ...]] = [
     ("analytics.seeds", "analytics.cases", "analytics.geo"),
     ("analytics.grids", "analytics.overdue"),
     ("analytics.contest", "analytics.compare"),
-    ("analytics.showcase", "analytics.explore", "analytics.district", "analytics.lake.derive"),  # derive: the lake's refresh
+    (
+        "analytics.showcase",
+        "analytics.explore",
+        "analytics.district",
+        "analytics.lake.derive",
+    ),  # derive: the lake's refresh
     ("analytics.refresh", "analytics.briefing"),
     ("analytics.demo", "analytics.ingest"),
     ("analytics.lake.load",),  # a 街镇's ledger into the lake, through the importer
