@@ -22,6 +22,7 @@ from analytics import db
 from analytics.access import Scope, audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
+from analytics.lake import serving
 from analytics.warehouse.source import Warehouse
 from ui.i18n import said, t
 
@@ -42,7 +43,9 @@ def ensure_database() -> None:
     os.umask(0o077)
     try:
         path = db.db_path()
-        if str(path) != ":memory:" and not path.exists():
+        if lake_path():
+            pass  # a replica of a district deployment reads the lake; it builds nothing
+        elif str(path) != ":memory:" and not path.exists():
             with _build_lock:
                 if not path.exists():
                     bar = st.progress(0.0, text=t("app.building", step="…"))
@@ -59,15 +62,39 @@ def ensure_database() -> None:
         st.stop()
 
 
-@st.cache_resource(show_spinner=False)
+ENV_LAKE = "JIANGCHUAN_LAKE"
+
+
+def lake_path() -> str | None:
+    """The lake this server serves read-only ($JIANGCHUAN_LAKE: a replica of a district deployment,
+    deploy/README.md), or None: one database file, as for one subdistrict."""
+    return os.environ.get(ENV_LAKE) or None
+
+
 def connection() -> db.Connection:
-    """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db)."""
+    """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db). For a
+    replica, the lake's: made anew when an import or a refresh lands in the lake (its generation)."""
+    lake = lake_path()
+    if lake:
+        return _lake_connection(lake, serving.generation(lake))
+    return _file_connection()
+
+
+@st.cache_resource(show_spinner=False)
+def _file_connection() -> db.Connection:
     con = db.connect()
     try:
         audit.adopt_legacy(con)
     except DataError:
         log.warning("the audit events of an earlier version stay in the database for now", exc_info=True)
     return con
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _lake_connection(lake: str, generation: str) -> db.Connection:
+    """The lake's tables, and its derived tables while current (analytics.lake.serving); one at a time:
+    a new generation replaces the old connection."""
+    return serving.connect(lake)
 
 
 def data_version() -> str:
@@ -92,7 +119,7 @@ def page_run() -> Iterator[None]:
         yield
     except DataError as exc:
         if isinstance(exc, db_errors.DatabaseInvalidated):
-            connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
+            _file_connection.clear()  # DuckDB refuses every query on it now; the next run opens it again
         st.error(said(exc), icon=":material/error:")
     finally:
         _run.reset(token)

@@ -28,7 +28,7 @@ class Readiness:
 
 
 def _data() -> str:
-    if str(db.db_path()) != ":memory:" and not db.db_path().exists():
+    if not data.lake_path() and str(db.db_path()) != ":memory:" and not db.db_path().exists():
         return "the database is not built yet (the first page view builds it)"
     communities = db.scalar(data.connection(), "SELECT count(*) FROM communities")
     return "ok" if communities else "no communities in the data"

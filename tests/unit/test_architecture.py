@@ -32,7 +32,7 @@ FLOORS: list[tuple[str, ...]] = [
         "analytics.district",
         "analytics.lake.derive",
     ),  # derive: the lake's refresh
-    ("analytics.refresh", "analytics.briefing"),
+    ("analytics.refresh", "analytics.briefing", "analytics.lake.serving"),  # serving: a replica's view of the lake
     ("analytics.demo", "analytics.ingest"),
     ("analytics.lake.load",),  # a 街镇's ledger into the lake, through the importer
     ("analytics.db", "analytics.filters", "analytics.rollups", "analytics.lake.__main__"),  # entry points
