@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -121,11 +122,17 @@ class State:
 # parts
 def start_postgres(folder: Path) -> dict:
     programs = _postgres_bin()
-    data, sockets = folder / "postgres", folder / "pg-sockets"
+    home = folder / "postgres-home"
+    if os.geteuid() == 0:
+        # run as `postgres`, which may not pass through the state folder's parents (a root-only /tmp
+        # folder, a home directory): its files go to a folder of its own, removed by `stop`
+        home = Path(tempfile.mkdtemp(prefix="jc-cluster-postgres-"))
+        shutil.chown(home, "postgres")
+    home.mkdir(exist_ok=True)
+    data, sockets = home / "data", home / "sockets"
     sockets.mkdir(exist_ok=True)
     if os.geteuid() == 0:
-        for path in (folder, sockets):
-            shutil.chown(path, "postgres")
+        shutil.chown(sockets, "postgres")
     port = free_port()
     if not (data / "PG_VERSION").exists():
         subprocess.run(
@@ -144,7 +151,7 @@ def start_postgres(folder: Path) -> dict:
                 "-o",
                 options,
                 "-l",
-                str(folder / "postgres.log"),
+                str(home / "postgres.log"),
                 "-w",
                 "start",
             ]
@@ -153,7 +160,12 @@ def start_postgres(folder: Path) -> dict:
         capture_output=True,
         timeout=180,
     )
-    return {"port": port, "data": str(data), "dsn": f"postgresql://postgres@127.0.0.1:{port}/postgres"}
+    return {
+        "port": port,
+        "home": str(home),
+        "data": str(data),
+        "dsn": f"postgresql://postgres@127.0.0.1:{port}/postgres",
+    }
 
 
 def start_spark(folder: Path) -> dict:
@@ -419,6 +431,8 @@ def stop(args: argparse.Namespace) -> int:
             capture_output=True,
             timeout=120,
         )
+        if Path(state["postgres"]["home"]).name.startswith("jc-cluster-postgres-"):
+            shutil.rmtree(state["postgres"]["home"], ignore_errors=True)
     states.file.unlink(missing_ok=True)
     return 0
 
