@@ -1,4 +1,11 @@
 STRINGS = {
+    "import.lake_replica": (
+        "本服务器是区级部署中的一个副本，只读数据湖，不在这里导入。台账由数据湖的唯一写入端导入（每次一个街镇），导入后刷新，"
+        "各副本在下一次打开页面时读到新数据：",
+        "This server is one replica of a district deployment: it reads the lake and imports nothing here. Ledgers go "
+        "into the lake through its one writer (one town at a time), followed by the refresh; every replica reads the new "
+        "data at its next page view:",
+    ),
     "import.demo.accounts_note": (
         "注意：尚未配置账户。真实数据不在演示模式下开放，清空演示数据后请先运行 `python -m analytics.access add-user 用户名 --role admin` 创建账户再登录。",
         "Note: no accounts are configured. Real data is not shown in demo mode: after clearing the demo world, create an account with `python -m analytics.access add-user NAME --role admin` and sign in.",

@@ -103,3 +103,12 @@ def test_the_app_serves_a_lake(demo_db_path, lake_dir, monkeypatch, tmp_path):
         assert_clean(at)
         assert at.metric
     assert not (tmp_path / "never-made.duckdb").exists()  # a replica builds nothing
+
+
+def test_a_replica_sends_ledgers_to_the_lake_s_writer(lake_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("JIANGCHUAN_LAKE", str(lake_dir))
+    monkeypatch.setenv("JIANGCHUAN_DB", str(tmp_path / "never-made.duckdb"))
+    monkeypatch.setenv("JIANGCHUAN_ACCOUNTS", str(tmp_path / "accounts.json"))
+    at = run_page("app_pages/data_import.py", session_state={"auth_demo_role": "admin"})
+    assert_clean(at)
+    assert "只读数据湖" in at.info[0].value and not at.get("file_uploader")
