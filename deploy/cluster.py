@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +94,7 @@ def http_status(url: str, timeout: float = 3.0) -> int | None:
         return None
 
 
-def _wait(what: str, ready: callable, timeout: float = START_TIMEOUT_S) -> None:  # type: ignore[valid-type]
+def _wait(what: str, ready: Callable[[], bool], timeout: float = START_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ready():
@@ -297,13 +298,17 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 def watch(
-    addresses: list[str], upstream: Path, reload: list[str], log: Path | None = None, keep_going: object = lambda: True
+    addresses: list[str],
+    upstream: Path,
+    reload: list[str],
+    log: Path | None = None,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> None:
     """The watcher: every second, ask each replica whether it is ready (/readyz) and keep nginx's
     upstream list to the ready ones, reloading nginx when it changes. A replica that is down,
     restarting, or cannot read its data or reach the store gets no new browsers until it can; nginx
     itself also skips one that refuses a connection between two looks (proxy_next_upstream)."""
-    while keep_going():  # type: ignore[operator]
+    while keep_going():
         ready = {address: ready_at(address) for address in addresses}
         if write_if_changed(upstream, upstream_text(ready)):
             subprocess.run(reload, check=False, capture_output=True, timeout=60)

@@ -67,7 +67,7 @@ def matters_cte(
         matters AS (
             SELECT k.case_id, k.community_id, k.category, k.urgent, k.reported_at,
                    CASE WHEN k.closed_at <= moment.as_of THEN k.closed_at END AS closed_at,
-                   v.days AS deadline_days, k.reported_at + to_days(v.days) AS due_at
+                   v.days AS deadline_days, k.reported_at + v.days * INTERVAL 1 DAY AS due_at
             FROM grid_cases k
             JOIN deadline_versions v
               ON v.category = k.category AND v.urgent = k.urgent

@@ -56,6 +56,8 @@ def viewer(request, browser, app_url):
 def open_as_secretary(tracked: TrackedPage, path: str):
     page = tracked.open(f"{path}?demo_role=secretary", wait_for_text=PAGES[path])
     page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for(state="visible")
+    if path in METRIC_ROWS:  # the key numbers drawn (a page may rerun once after its first run)
+        page.locator("[data-testid='stMain'] [data-testid='stMetric']").first.wait_for(state="visible")
     tracked.idle()
     return page
 

@@ -71,7 +71,9 @@ def test_clicking_a_colour_then_a_community_filters_the_page(tracked):
 def test_downloaded_csv_opens_with_chinese_intact(tracked):
     page = tracked.open("seeds", wait_for_text="漏斗图")
     page.get_by_text("每个点是一个居民区").scroll_into_view_if_needed()
-    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="下载 CSV").nth(2)  # the funnel table
+    # the funnel table's button, by its key (Streamlit marks the element "st-key-<key>"): counting buttons
+    # depends on which of the page's downloads have mounted yet
+    button = page.locator(".st-key-seeds_dl_funnel_csv [data-testid='stDownloadButton'] button")
     button.wait_for(state="visible")
     tracked.idle()
     with page.expect_download() as info:

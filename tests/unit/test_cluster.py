@@ -7,6 +7,7 @@ replica, which finds the session in the shared store. Spark's master and worker 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import signal
@@ -56,7 +57,14 @@ def cluster(demo_db_path, tmp_path_factory):
         _cluster("stop", "--state", str(state))
 
 
-async def _page(url: str, cookie: str, page: str = "") -> tuple[bytes, str]:
+def _page(url: str, cookie: str, page: str = "") -> tuple[bytes, str]:
+    """_page_run on an event loop of its own thread: the test session's main thread may already hold a
+    running loop (left by the browser tests' driver), where asyncio.run() refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _page_run(url, cookie, page)).result(timeout=600)
+
+
+async def _page_run(url: str, cookie: str, page: str = "") -> tuple[bytes, str]:
     """One page run through the proxy with the browser's cookies: everything the server sent, and the
     replica nginx chose."""
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
@@ -82,15 +90,15 @@ def test_a_signed_in_session_survives_the_replica_that_served_it(cluster):
     cookie = f"{sessions.COOKIE}={token}; jc_route=browser-1"
     url = cluster["nginx"]["url"]
 
-    sent, first = asyncio.run(_page(url, cookie))
+    sent, first = _page(url, cookie)
     assert SIGNED_IN in sent and first, "signed in through the proxy"
-    assert asyncio.run(_page(url, cookie, "cases"))[1] == first  # the same browser stays with its replica
-    anonymous, _ = asyncio.run(_page(url, "jc_route=browser-2"))
+    assert _page(url, cookie, "cases")[1] == first  # the same browser stays with its replica
+    anonymous, _ = _page(url, "jc_route=browser-2")
     assert SIGN_IN_FORM in anonymous and SIGNED_IN not in anonymous
 
     victim = next(r for r in cluster["replicas"] if first.endswith(f":{r['port']}"))
     os.kill(victim["pid"], signal.SIGKILL)
-    sent, second = asyncio.run(_page(url, cookie, "cases"))
+    sent, second = _page(url, cookie, "cases")
     assert second and second != first and SIGNED_IN in sent, "still signed in, on the other replica"
 
     # the watcher takes the dead replica out of nginx's list
