@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -104,7 +105,17 @@ def read_manifest(path: Path) -> Manifest:
         raise DataError(msg("err.lake.bad_manifest", path=target, detail=str(exc))) from exc
     if manifest.layout != LAYOUT:
         raise DataError(msg("err.lake.layout", path=path, found=manifest.layout, expected=LAYOUT))
+    # the readers write table names into SQL (a view per table) and town codes into paths: a manifest is a
+    # file on shared storage, so what it names must look like a table and a code before anything uses it
+    odd = [t for t in manifest.tables if not _TABLE_NAME.fullmatch(t)]
+    odd += [c for c in manifest.towns if not _TOWN_CODE.fullmatch(c)]
+    if odd:
+        raise DataError(msg("err.lake.bad_manifest", path=target, detail=f"not a table or town: {odd[0]!r}"))
     return manifest
+
+
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+_TOWN_CODE = re.compile(r"[0-9]{6,12}")
 
 
 def write_json(path: Path, content: dict[str, object]) -> None:

@@ -200,3 +200,12 @@ def test_the_commands(district_file: Path, tmp_path: Path, capsys: pytest.Captur
     with pytest.raises(SystemExit):
         refresh_main(["--engine", "spark"])  # Spark needs a lake
     shutil.rmtree(target)
+
+
+def test_a_manifest_naming_something_that_is_not_a_table_is_refused(lake_dir: Path) -> None:
+    """Table names from the manifest become view names in SQL: a tampered manifest stops at the door."""
+    manifest = json.loads((lake_dir / lake.MANIFEST).read_text(encoding="utf-8"))
+    for bad in ({"tables": {**manifest["tables"], "x; DROP TABLE towns; --": 1}}, {"towns": ["../../etc"]}):
+        (lake_dir / lake.MANIFEST).write_text(json.dumps({**manifest, **bad}), encoding="utf-8")
+        with pytest.raises(DataError, match="not a table or town"):
+            read.connect(lake_dir)
