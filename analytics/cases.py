@@ -104,7 +104,9 @@ def _cases_cte(filters: Filters, scope: Scope | None, src: Source, *, urgent_onl
     """The `cases` CTE: the cases reported in the period that the filters and the scope let through, a
     row per day × community × category × level × urgent of the source with its count in `n` and
     satisfaction's count, sum and bands; count them with `_count`."""
-    where = filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="k")
+    where = filters.where(
+        date_col="k.day", community_col="k.community_id", town_col=source.town_col(src, "k"), scope=scope, prefix="k"
+    )
     return Sql.compose(
         """cases AS (
             SELECT k.community_id, c.grid_id, k.category, k.urgent,
@@ -276,7 +278,11 @@ def time_to_close(
 def _open_cte(filters: Filters, scope: Scope | None, as_of: dt.date | str | None, src: Source) -> Sql:
     """CTEs `moment` and `open_cases` (case_id, community_id, grid_id, category, urgent, reported_at, as_of,
     age_days): the cases reported in the period and still open at `as_of`."""
-    where = filters.where(date_col="o.reported_at", community_col="o.community_id", scope=scope, prefix="k")
+    # the open cases of `src` carry their town; the cases themselves (another moment) do not
+    town = source.town_col(src, "o") if as_of is None else None
+    where = filters.where(
+        date_col="o.reported_at", community_col="o.community_id", town_col=town, scope=scope, prefix="k"
+    )
     if as_of is None:
         # At the data's latest moment every case closed by then is closed, so the open ones are exactly
         # those without closed_at, which the source keeps apart (rollup_open_cases), with that moment.
@@ -584,7 +590,7 @@ def _targets_cte(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> 
             LEFT JOIN latest whole ON whole.metric = d.metric AND whole.grid_id IS NULL
             LEFT JOIN latest own ON own.metric = d.metric AND own.grid_id = p.grid_id
         )""",
-        mine=grid_predicate(scope, "grid_id", "targets_town"),
+        mine=grid_predicate(scope, "grid_id", "targets_town", town_col="town_code"),
     ).bind(**params)
 
 

@@ -149,7 +149,9 @@ def _uptake(con: duckdb.DuckDBPyConnection, period: Filters, src: source.Source)
         )
         SELECT * FROM final""",
         activities=src.activities([(period.start, period.end)], prefix="dar"),
-        where=period.where(date_col="a.day", community_col="a.community_id", prefix="da"),
+        where=period.where(
+            date_col="a.day", community_col="a.community_id", town_col=source.town_col(src, "a"), prefix="da"
+        ),
     )
     return db.query(con, *steps)
 

@@ -76,12 +76,23 @@ def _pipeline(filters: Filters, scope: Scope | None, src: Source, *, per_communi
     pieces = {
         "places": filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix="pc"),
         "uptake": filters.where(
-            date_col="a.day", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="pa"
+            date_col="a.day",
+            community_col="a.community_id",
+            colour_col="i.seed_colour",
+            town_col=source.town_col(src, "a"),
+            scope=scope,
+            prefix="pa",
         ),
-        "matters": filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="pk"),
+        "matters": filters.where(
+            date_col="k.day",
+            community_col="k.community_id",
+            town_col=source.town_col(src, "k"),
+            scope=scope,
+            prefix="pk",
+        ),
         "activities": src.activities(period, prefix="pra"),
         "cases": src.cases(period, prefix="prk"),
-        "towns": filters.towns_where("g.grid_id", scope=scope, prefix="pt"),
+        "towns": filters.towns_where("g.grid_id", town_col="g.town_code", scope=scope, prefix="pt"),
     }
     closed, local = "k.level <> 'open'", "k.level IN ('grid', 'community')"
     if per_community:
@@ -226,7 +237,12 @@ def _top(
     columns, activities, participants and communities."""
     src = source.reader(con).source
     where = filters.replace(grid_ids=(grid_id,)).where(
-        date_col="a.day", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="t"
+        date_col="a.day",
+        community_col="a.community_id",
+        colour_col="i.seed_colour",
+        town_col=source.town_col(src, "a"),
+        scope=scope,
+        prefix="t",
     )
     partner_only = " AND a.partner_id IS NOT NULL" if key == "partner_id" else ""
     sql = Sql.compose(

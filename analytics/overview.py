@@ -43,10 +43,17 @@ def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, src: Source)
             date_col="a.day",
             community_col="a.community_id",
             colour_col="i.seed_colour",
+            town_col=source.town_col(src, "a"),
             scope=scope,
             prefix=f"{prefix}a",
         ),
-        "case_where": filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix=f"{prefix}k"),
+        "case_where": filters.where(
+            date_col="k.day",
+            community_col="k.community_id",
+            town_col=source.town_col(src, "k"),
+            scope=scope,
+            prefix=f"{prefix}k",
+        ),
         "comm_where": filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix=f"{prefix}c"),
     }
     sql = f"""
@@ -127,8 +134,19 @@ def monthly_trend(con: duckdb.DuckDBPyConnection, filters: Filters, *, scope: Sc
         activities=src.activities(period, prefix="ra"),
         cases=src.cases(period, prefix="rk"),
         act_where=filters.where(
-            date_col="a.day", community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="a"
+            date_col="a.day",
+            community_col="a.community_id",
+            colour_col="i.seed_colour",
+            town_col=source.town_col(src, "a"),
+            scope=scope,
+            prefix="a",
         ),
-        case_where=filters.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="k"),
+        case_where=filters.where(
+            date_col="k.day",
+            community_col="k.community_id",
+            town_col=source.town_col(src, "k"),
+            scope=scope,
+            prefix="k",
+        ),
     )
     return db.query(con, *sql)

@@ -16,7 +16,8 @@ from analytics.warehouse import source
 def grid_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) -> pd.DataFrame:
     """The grids of the scope's town (every grid for the district) with the town each lies in."""
     sql = Sql.compose(
-        "SELECT grid_id, name, name_en, town_code FROM grids WHERE {mine} ORDER BY grid_id", mine=grid_predicate(scope)
+        "SELECT grid_id, name, name_en, town_code FROM grids WHERE {mine} ORDER BY grid_id",
+        mine=grid_predicate(scope, town_col="town_code"),
     )
     return db.query(con, *sql)
 
@@ -31,7 +32,7 @@ def community_list(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None
         FROM communities c JOIN grids g USING (grid_id)
         WHERE {mine}
         ORDER BY c.community_id""",
-        mine=grid_predicate(scope, "g.grid_id"),
+        mine=grid_predicate(scope, "g.grid_id", town_col="g.town_code"),
     )
     return db.query(con, *sql)
 
@@ -97,8 +98,8 @@ def data_range(con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None) ->
         SELECT min(first_day) AS first_day, max(last_day) AS last_day FROM spans""",
         activities=src.activities([(None, None)], grain="day", prefix="a"),
         cases=src.cases([(None, None)], grain="day", prefix="k"),
-        mine_a=town_predicate(scope, "a.community_id"),
-        mine_k=town_predicate(scope, "k.community_id"),
+        mine_a=town_predicate(scope, "a.community_id", town_col=source.town_col(src, "a")),
+        mine_k=town_predicate(scope, "k.community_id", town_col=source.town_col(src, "k")),
     )
     row = db.query(con, *sql).iloc[0]
     if pd.isna(row["first_day"]):

@@ -120,6 +120,7 @@ def _facts_sql(
         period = Sql.compose("(({current}) OR ({previous}))", current=current, previous=_period(previous, "prev"))
     colour = "seed_colour" in needs or filters.seed_colours is not None
     grid = "grid_id" in needs
+    town = f"{src.town_column}, " if src.town_column else ""  # where the rows carry it (Filters.where)
     # the period conditions name held_on: the source's day, under that name
     return Sql.compose(
         f"""
@@ -128,7 +129,7 @@ def _facts_sql(
                    a.volunteer_hours, {"i.seed_colour" if colour else "CAST(NULL AS VARCHAR) AS seed_colour"},
                    {"c.grid_id" if grid else "CAST(NULL AS VARCHAR) AS grid_id"},
                    ({{current}}) AS is_current, a.n
-            FROM (SELECT day AS held_on, community_id, item_id, partner_id, participants, volunteers,
+            FROM (SELECT day AS held_on, community_id, {town}item_id, partner_id, participants, volunteers,
                          volunteer_hours, activities AS n FROM {{rows}}) a
             {"LEFT JOIN service_items i ON i.item_id = a.item_id" if colour else ""}
             {"LEFT JOIN communities c ON c.community_id = a.community_id" if grid else ""}
@@ -137,7 +138,12 @@ def _facts_sql(
         current=current,
         rows=src.activities(periods, grain=grain, prefix="fr"),
         where=filters.where(
-            date_col=None, community_col="a.community_id", colour_col="i.seed_colour", scope=scope, prefix="f"
+            date_col=None,
+            community_col="a.community_id",
+            colour_col="i.seed_colour",
+            town_col=source.town_col(src, "a"),
+            scope=scope,
+            prefix="f",
         ),
         period=period,
     )

@@ -230,8 +230,13 @@ COLUMN_NOTES: dict[tuple[str, str], tuple[str, str]] = {
 # The rollups (analytics/schema/60_rollups.sql): sums of the fact tables that the pages read at city
 # scale, rebuilt from them by analytics.refresh.refresh after every import.
 _ROLLUP = ("（汇总表，由事实表自动生成，勿手工修改）", " (a rollup, rebuilt from the fact tables; do not edit)")
+_TOWN_OF_ROW = (
+    "居民区所属街镇代码（汇总时按网格查得）",
+    "Code of the community's town (looked up by its grid at the refresh)",
+)
 _CASE_KEYS = {
     "community_id": _ID["community_id"],
+    "town_code": _TOWN_OF_ROW,
     "category": ("事务类别", "Category"),
     "level": ("办结层级；open 表示未办结", "Level settled; open while open"),
     "urgent": ("是否急事", "Urgent"),
@@ -247,6 +252,7 @@ _CASE_SUMS = {
 }
 _ACTIVITY_COLUMNS = {
     "community_id": _ID["community_id"],
+    "town_code": _TOWN_OF_ROW,
     "item_id": _ID["item_id"],
     "partner_id": ("合伙人单位编号（空 = 居民区自办）", "Partner (empty = the community alone)"),
     "activities": ("活动场次", "Activities"),
@@ -301,6 +307,7 @@ for _table, _columns in {
     "rollup_open_cases": {
         "case_id": ("事务编号", "Matter id"),
         "community_id": _ID["community_id"],
+        "town_code": _TOWN_OF_ROW,
         "category": ("事务类别", "Category"),
         "urgent": ("是否急事", "Urgent"),
         "reported_at": ("上报时间", "Reported at"),

@@ -660,12 +660,21 @@ def _stored_labelled(where: str) -> str:
         )"""
 
 
-def _stored(con: duckdb.DuckDBPyConnection, round_id: str | None) -> pd.DataFrame | None:
-    """The stored rankings of a round (of every round, with a round_id column, for None) with today's
-    names; None when they may not be read (stale, missing, or a warehouse that reads raw only)."""
+def _stored(
+    con: duckdb.DuckDBPyConnection, round_id: str | None, *, round_ids: list[str] | None = None
+) -> pd.DataFrame | None:
+    """The stored rankings of a round (of the rounds `round_ids`, or of every round, with a round_id
+    column, for None) with today's names; None when they may not be read (stale, missing, or a warehouse
+    that reads raw only)."""
     if not _readable(con):
         return None
-    where, params = ("r.round_id = $round_id", {"round_id": round_id}) if round_id else ("true", {})
+    where, params = (
+        ("r.round_id = $round_id", {"round_id": round_id})
+        if round_id
+        else ("list_contains($round_ids, r.round_id)", {"round_ids": round_ids})
+        if round_ids is not None
+        else ("true", {})
+    )
     frame = db.query(con, f"WITH {_stored_labelled(where)} SELECT * FROM labelled", params)
     if frame.empty:
         return None
@@ -781,9 +790,11 @@ def rank_history(
     rounds_entered, previous_rank and previous_entries (in the community's previous round, else NA)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    stored = _stored(con, None) if partial == STORED_PARTIAL else None  # every round in one query
+    listed = rounds(con, scope=scope).sort_values(["held_on", "round_id"])
+    # every round of the scope in one query (a district database holds every town's)
+    stored = _stored(con, None, round_ids=list(listed["round_id"])) if partial == STORED_PARTIAL else None
     frames = []
-    for r in rounds(con, scope=scope).sort_values(["held_on", "round_id"]).itertuples(index=False):
+    for r in listed.itertuples(index=False):
         if r.entries == 0 or r.judges == 0:
             continue
         if stored is not None and (stored["round_id"] == r.round_id).any():

@@ -150,8 +150,20 @@ def _record_ctes(round_id: str, start: dt.date, end: dt.date, scope: Scope | Non
         entrants=_entrants_cte(scope),
         activities=src.activities([(start, end)], prefix="ar"),
         cases=src.cases([(start, end)], prefix="kr"),
-        act_where=period.where(date_col="a.day", community_col="a.community_id", scope=scope, prefix="a"),
-        case_where=period.where(date_col="k.day", community_col="k.community_id", scope=scope, prefix="k"),
+        act_where=period.where(
+            date_col="a.day",
+            community_col="a.community_id",
+            town_col=source.town_col(src, "a"),
+            scope=scope,
+            prefix="a",
+        ),
+        case_where=period.where(
+            date_col="k.day",
+            community_col="k.community_id",
+            town_col=source.town_col(src, "k"),
+            scope=scope,
+            prefix="k",
+        ),
     ).bind(round_id=round_id)
 
 

@@ -66,11 +66,15 @@ class Filters:
         town = scope.restricted_town if scope is not None else None
         return self if town is None else self.replace(town_codes=(town,))
 
-    def towns_where(self, grid_col: str = "grid_id", *, scope: Scope | None = None, prefix: str = "f") -> Sql:
-        """The grids of the chosen towns and of the scope's town (`grid_col` holds grid ids): what a
-        list of every grid shows, selected or not."""
-        parts = [grid_predicate(scope, grid_col, f"{prefix}_scope_town")]
-        if self.town_codes is not None:
+    def towns_where(
+        self, grid_col: str = "grid_id", *, town_col: str | None = None, scope: Scope | None = None, prefix: str = "f"
+    ) -> Sql:
+        """The grids of the chosen towns and of the scope's town (`grid_col` holds grid ids; `town_col`,
+        over the grids table itself, its town_code): what a list of every grid shows, selected or not."""
+        parts = [grid_predicate(scope, grid_col, f"{prefix}_scope_town", town_col=town_col)]
+        if self.town_codes is not None and town_col is not None:
+            parts.append(Sql(f"list_contains(${prefix}_towns, {town_col})", {f"{prefix}_towns": list(self.town_codes)}))
+        elif self.town_codes is not None:
             parts.append(
                 Sql(
                     f"{grid_col} IN (SELECT tg.grid_id FROM grids tg WHERE list_contains(${prefix}_towns, tg.town_code))",
@@ -85,18 +89,28 @@ class Filters:
         date_col: str | None,
         community_col: str = "community_id",
         colour_col: str | None = None,
+        town_col: str | None = None,
         scope: Scope | None = None,
         prefix: str = "f",
     ) -> Sql:
         """A WHERE condition and its bound values. Column names come from the calling module's own
-        SQL (never from users); every value is bound under a name starting with `prefix`."""
+        SQL (never from users); every value is bound under a name starting with `prefix`. `town_col`
+        names the rows' own town column where they carry one (what analytics.warehouse.source reads:
+        the town is then compared in the scan, not found by a join for every row)."""
         parts: list[Sql] = []
         if date_col and self.start:
             parts.append(Sql(f"{date_col} >= ${prefix}_start", {f"{prefix}_start": self.start}))
         if date_col and self.end:
             end_excl = self.end + dt.timedelta(days=1)
             parts.append(Sql(f"{date_col} < ${prefix}_end_excl", {f"{prefix}_end_excl": end_excl}))
-        if self.town_codes is not None:
+        if self.town_codes is not None and town_col is not None:
+            towns = list(self.town_codes)
+            parts.append(
+                Sql(f"{town_col} = ${prefix}_town", {f"{prefix}_town": towns[0]})
+                if len(towns) == 1
+                else Sql(f"list_contains(${prefix}_towns, {town_col})", {f"{prefix}_towns": towns})
+            )
+        elif self.town_codes is not None:
             parts.append(
                 Sql(
                     f"{community_col} IN (SELECT tc.community_id FROM communities tc JOIN grids tg"
@@ -120,7 +134,7 @@ class Filters:
         if colour_col and self.seed_colours is not None:
             colours = list(self.seed_colours)
             parts.append(Sql(f"list_contains(${prefix}_colours, {colour_col})", {f"{prefix}_colours": colours}))
-        in_scope = community_predicate(scope, community_col, f"{prefix}_scope")
+        in_scope = community_predicate(scope, community_col, f"{prefix}_scope", town_col=town_col)
         if in_scope.params:
             parts.append(in_scope)
         return Sql.join(parts)

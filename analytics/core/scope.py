@@ -57,25 +57,39 @@ class Scope:
         return self.town_code
 
 
-def town_predicate(scope: Scope | None, column: str = "community_id", param: str = "scope_town") -> Sql:
+def town_predicate(
+    scope: Scope | None, column: str = "community_id", param: str = "scope_town", *, town_col: str | None = None
+) -> Sql:
     """SQL that keeps only the rows of `scope`'s town, for every role (`column` holds community ids
-    and is an allow-listed name): what a secretary may compare her numbers with is her own town."""
+    and is an allow-listed name): what a secretary may compare her numbers with is her own town.
+    `town_col`, where the rows carry their community's town (the rollups and the facts as
+    analytics.warehouse.source presents them), is compared instead: the same rows, without a join."""
     town = scope.restricted_town if scope is not None else None
     if town is None:
         return Sql("TRUE")
+    if town_col is not None:
+        return Sql(f"{town_col} = ${param}", {param: town})
     return Sql(f"{column} IN ({TOWN_COMMUNITIES.format(param=param)})", {param: town})
 
 
-def grid_predicate(scope: Scope | None, column: str = "grid_id", param: str = "scope_town") -> Sql:
-    """SQL that keeps only the grids of `scope`'s town (`column` holds grid ids)."""
+def grid_predicate(
+    scope: Scope | None, column: str = "grid_id", param: str = "scope_town", *, town_col: str | None = None
+) -> Sql:
+    """SQL that keeps only the grids of `scope`'s town (`column` holds grid ids; `town_col`, where the
+    row is the grid's own, its town_code: compared without a join)."""
     town = scope.restricted_town if scope is not None else None
     if town is None:
         return Sql("TRUE")
+    if town_col is not None:
+        return Sql(f"{town_col} = ${param}", {param: town})
     return Sql(f"{column} IN (SELECT gg.grid_id FROM grids gg WHERE gg.town_code = ${param})", {param: town})
 
 
-def community_predicate(scope: Scope | None, column: str = "community_id", param: str = "scope_community") -> Sql:
-    """SQL that keeps only the rows `scope` may read in detail (`column` is an allow-listed name)."""
+def community_predicate(
+    scope: Scope | None, column: str = "community_id", param: str = "scope_community", *, town_col: str | None = None
+) -> Sql:
+    """SQL that keeps only the rows `scope` may read in detail (`column` is an allow-listed name;
+    `town_col` as for town_predicate)."""
     if scope is None:
         return Sql("TRUE")
     if scope.restricted_grid is not None:
@@ -88,18 +102,22 @@ def community_predicate(scope: Scope | None, column: str = "community_id", param
     if scope.restricted_community is not None:
         # A secretary's community lies in her town: the community alone says it.
         return Sql(f"{column} = ${param}", {param: scope.restricted_community})
-    return town_predicate(scope, column, f"{param}_town")
+    return town_predicate(scope, column, f"{param}_town", town_col=town_col)
 
 
 def round_predicate(scope: Scope | None, column: str = "round_id", param: str = "scope_town") -> Sql:
     """SQL that keeps the contest rounds of `scope`'s town: those with an entry of one of its
-    communities, and those with no entry yet (`column` holds round ids)."""
+    communities, and those with no entry yet (`column` holds round ids of contest_rounds). One
+    semi-join over the rounds, each with its entries' towns: two subqueries joined by OR cost a page of
+    one town in a district database as much again as the rest of the query."""
     town = scope.restricted_town if scope is not None else None
     if town is None:
         return Sql("TRUE")
-    entrants = TOWN_COMMUNITIES.format(param=param)
     return Sql(
-        f"({column} IN (SELECT re.round_id FROM contest_entries re WHERE re.community_id IN ({entrants}))"
-        f" OR {column} NOT IN (SELECT ra.round_id FROM contest_entries ra))",
+        f"{column} IN (SELECT rr.round_id FROM contest_rounds rr"
+        " LEFT JOIN contest_entries re ON re.round_id = rr.round_id"
+        " LEFT JOIN communities rc ON rc.community_id = re.community_id"
+        " LEFT JOIN grids rg ON rg.grid_id = rc.grid_id"
+        f" GROUP BY rr.round_id HAVING count(re.round_id) = 0 OR bool_or(rg.town_code = ${param}))",
         {param: town},
     )

@@ -1,15 +1,17 @@
 -- Rollups (issue 11, city scale): the fact tables summed per day and per month, so that every page answers from a few
 -- hundred thousand rows instead of ten million. They hold nothing the fact tables do not: they are
 -- rebuilt from them by analytics.rollups.refresh(con) (after the demo build, every import and every
--- undo) and can be dropped and rebuilt at any time. Keys are the fact tables' own columns only; names,
--- colours and grids are joined at query time, so editing a community or a service item never makes a
--- rollup stale. No primary keys: refresh replaces every row in one transaction, and the tests check
+-- undo) and can be dropped and rebuilt at any time. Keys are the fact tables' own columns, and each
+-- community's 街镇 (town_code: a town's pages compare it in the scan instead of joining every row with
+-- the town's communities; reference lists change only by import, which makes the rollups stale until
+-- the refresh that follows); names, colours and grids are joined at query time. No primary keys: refresh replaces every row in one transaction, and the tests check
 -- that the keys are unique.
 
 -- grid_cases per day reported × community × category × level (resolved_level, or 'open') × urgent.
 CREATE TABLE IF NOT EXISTS rollup_cases (
     day              DATE    NOT NULL,
     community_id     VARCHAR NOT NULL,
+    town_code        VARCHAR,          -- its 街镇 (grids.town_code), NULL for a community not in the lists
     category         VARCHAR NOT NULL,
     level            VARCHAR NOT NULL,
     urgent           BOOLEAN NOT NULL,
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS rollup_cases (
 CREATE TABLE IF NOT EXISTS rollup_activities (
     day             DATE    NOT NULL,
     community_id    VARCHAR NOT NULL,
+    town_code       VARCHAR,          -- its 街镇 (grids.town_code), NULL for a community not in the lists
     item_id         VARCHAR NOT NULL,
     partner_id      VARCHAR,
     activities      BIGINT  NOT NULL,
@@ -38,6 +41,7 @@ CREATE TABLE IF NOT EXISTS rollup_activities (
 CREATE TABLE IF NOT EXISTS rollup_cases_monthly (
     month            DATE    NOT NULL,
     community_id     VARCHAR NOT NULL,
+    town_code        VARCHAR,          -- its 街镇 (grids.town_code), NULL for a community not in the lists
     category         VARCHAR NOT NULL,
     level            VARCHAR NOT NULL,
     urgent           BOOLEAN NOT NULL,
@@ -53,6 +57,7 @@ CREATE TABLE IF NOT EXISTS rollup_cases_monthly (
 CREATE TABLE IF NOT EXISTS rollup_activities_monthly (
     month           DATE    NOT NULL,
     community_id    VARCHAR NOT NULL,
+    town_code       VARCHAR,          -- its 街镇 (grids.town_code), NULL for a community not in the lists
     item_id         VARCHAR NOT NULL,
     partner_id      VARCHAR,
     activities      BIGINT  NOT NULL,
@@ -65,6 +70,7 @@ CREATE TABLE IF NOT EXISTS rollup_activities_monthly (
 CREATE TABLE IF NOT EXISTS rollup_open_cases (
     case_id      VARCHAR   NOT NULL,
     community_id VARCHAR   NOT NULL,
+    town_code    VARCHAR,            -- its 街镇 (grids.town_code), NULL for a community not in the lists
     category     VARCHAR   NOT NULL,
     urgent       BOOLEAN   NOT NULL,
     reported_at  TIMESTAMP NOT NULL
@@ -77,6 +83,7 @@ CREATE TABLE IF NOT EXISTS rollup_open_cases (
 CREATE TABLE IF NOT EXISTS rollup_case_hours (
     day          DATE     NOT NULL,
     community_id VARCHAR  NOT NULL,
+    town_code    VARCHAR,           -- its 街镇 (grids.town_code), NULL for a community not in the lists
     category     VARCHAR  NOT NULL,
     level        VARCHAR  NOT NULL,
     urgent       BOOLEAN  NOT NULL,
@@ -87,6 +94,7 @@ CREATE TABLE IF NOT EXISTS rollup_case_hours (
 CREATE TABLE IF NOT EXISTS rollup_case_hours_monthly (
     month        DATE     NOT NULL,
     community_id VARCHAR  NOT NULL,
+    town_code    VARCHAR,           -- its 街镇 (grids.town_code), NULL for a community not in the lists
     category     VARCHAR  NOT NULL,
     level        VARCHAR  NOT NULL,
     urgent       BOOLEAN  NOT NULL,

@@ -52,7 +52,9 @@ def ctes(
     unknown = [b for b in by if b not in KEYS]
     if unknown:
         raise ValueError(f"unknown percentile group {unknown}; expected some of {tuple(KEYS)}")
-    where = filters.where(date_col="r.day", community_col="r.community_id", scope=scope, prefix=f"{prefix}f")
+    where = filters.where(
+        date_col="r.day", community_col="r.community_id", town_col="r.town_code", scope=scope, prefix=f"{prefix}f"
+    )
     if urgent_only:
         where = Sql.compose("{where} AND r.urgent", where=where)
     counts = rollups.source("case_hours", [(filters.start, filters.end)], prefix=f"{prefix}s")

@@ -64,9 +64,9 @@ BUCKETS_PER_DOUBLING = 8
 BUCKET_SQL = f"CAST(floor(log2(greatest(hours, 1.0 / 3600)) * {BUCKETS_PER_DOUBLING}) AS SMALLINT)"
 # The columns of each kind's rollups after the date: keys, then what adds up.
 _KEYS = {
-    "cases": ("community_id", "category", "level", "urgent"),
-    "activities": ("community_id", "item_id", "partner_id"),
-    "case_hours": ("community_id", "category", "level", "urgent", "bucket"),
+    "cases": ("community_id", "town_code", "category", "level", "urgent"),
+    "activities": ("community_id", "town_code", "item_id", "partner_id"),
+    "case_hours": ("community_id", "town_code", "category", "level", "urgent", "bucket"),
 }
 _SUMS = {
     "cases": (
@@ -100,15 +100,25 @@ def _monthly(kind: str) -> str:
         SELECT CAST(date_trunc('month', day) AS DATE) AS month, {keys}, {sums}
         FROM rollup_{kind}
         GROUP BY ALL
-        ORDER BY ALL"""
+        ORDER BY town_code, month, {keys}"""
 
 
-# Each rollup's rows, from the fact tables. Sorted by day (month), so that DuckDB's zone maps skip
-# the row groups outside a period; the durations by bucket first, for the same reason
+# Every rollup row names its community's 街镇 (town_code, NULL for a community the reference lists do
+# not know): a page of one town keeps its rows by comparing that column in the scan, where a join with
+# the town's communities would cost every row a probe (bench/district_pages.py). The facts with it:
+_TOWN_OF = "SELECT tc.community_id, tg.town_code FROM communities tc JOIN grids tg ON tg.grid_id = tc.grid_id"
+_CASES = f"(SELECT f.*, t.town_code FROM grid_cases f LEFT JOIN ({_TOWN_OF}) t ON t.community_id = f.community_id)"
+_ACTIVITIES = (
+    f"(SELECT f.*, t.town_code FROM seed_activities f LEFT JOIN ({_TOWN_OF}) t ON t.community_id = f.community_id)"
+)
+
+# Each rollup's rows, from the fact tables. Sorted town by town (a district database reads one town's
+# row groups; one town's database has one town) and within a town by day (month), so that DuckDB's zone
+# maps skip the row groups outside a period; the durations by bucket first, for the same reason
 # (analytics.warehouse.percentiles reads a few buckets of a period).
 _BUILDS = {
-    "rollup_cases": """
-        SELECT CAST(reported_at AS DATE) AS day, community_id, category,
+    "rollup_cases": f"""
+        SELECT CAST(reported_at AS DATE) AS day, community_id, town_code, category,
                coalesce(resolved_level, 'open') AS level, urgent,
                count(*) AS cases,
                count(satisfaction) AS surveyed,
@@ -117,30 +127,30 @@ _BUILDS = {
                count(*) FILTER (WHERE satisfaction <= 2) AS unsatisfied,
                sum((epoch(closed_at) - epoch(reported_at)) / 3600.0) AS hours_to_close,
                sum(date_diff('minute', reported_at, closed_at)) AS minutes_to_close
-        FROM grid_cases
+        FROM {_CASES}
         GROUP BY ALL
-        ORDER BY day, community_id, category, level, urgent""",
-    "rollup_activities": """
-        SELECT held_on AS day, community_id, item_id, partner_id,
+        ORDER BY town_code, day, community_id, category, level, urgent""",
+    "rollup_activities": f"""
+        SELECT held_on AS day, community_id, town_code, item_id, partner_id,
                count(*) AS activities, sum(participants) AS participants, sum(volunteers) AS volunteers,
                sum(volunteer_hours) AS volunteer_hours
-        FROM seed_activities
+        FROM {_ACTIVITIES}
         GROUP BY ALL
-        ORDER BY day, community_id, item_id, partner_id""",
+        ORDER BY town_code, day, community_id, item_id, partner_id""",
     "rollup_cases_monthly": _monthly("cases"),
     "rollup_activities_monthly": _monthly("activities"),
-    "rollup_open_cases": """
-        SELECT case_id, community_id, category, urgent, reported_at
-        FROM grid_cases
+    "rollup_open_cases": f"""
+        SELECT case_id, community_id, town_code, category, urgent, reported_at
+        FROM {_CASES}
         WHERE closed_at IS NULL
-        ORDER BY reported_at, case_id""",
+        ORDER BY town_code, reported_at, case_id""",
     "rollup_case_hours": f"""
-        SELECT day, community_id, category, level, urgent, hours, {BUCKET_SQL} AS bucket
-        FROM (SELECT CAST(reported_at AS DATE) AS day, community_id, category, resolved_level AS level, urgent,
-                     {HOURS_SQL} AS hours
-              FROM grid_cases
+        SELECT day, community_id, town_code, category, level, urgent, hours, {BUCKET_SQL} AS bucket
+        FROM (SELECT CAST(reported_at AS DATE) AS day, community_id, town_code, category, resolved_level AS level,
+                     urgent, {HOURS_SQL} AS hours
+              FROM {_CASES}
               WHERE closed_at IS NOT NULL)
-        ORDER BY bucket, day""",
+        ORDER BY town_code, bucket, day""",
     "rollup_case_hours_monthly": _monthly("case_hours"),
 }
 
@@ -148,7 +158,7 @@ _BUILDS = {
 # to _BUILDS (or a new rollup), so that a database built by the old code finds its rollups not ready
 # until they are rebuilt. tests/unit/test_versions.py holds the fingerprint of each version's SQL and
 # fails when the SQL changes without the bump.
-VERSION = 1
+VERSION = 2
 
 _STATE_SQL = f"""
     INSERT OR REPLACE INTO rollup_state
@@ -167,31 +177,26 @@ _READY_SQL = f"""
 def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Every rollup table rebuilt from the fact tables, on `cur` inside the caller's transaction (the
     named step that calls this, with the stored results beside it, is analytics.refresh)."""
-    towns = db.scalar(cur, "SELECT count(DISTINCT town_code) FROM grids", in_transaction=True) or 0
+    _reshape(cur)
     for table, select in _BUILDS.items():
         db.execute(cur, f"DELETE FROM {table}")
         db.execute(cur, f"INSERT INTO {table} {select}")
-        if towns > 1:
-            _store_by_town(cur, table)
 
 
-# A district database holds many 街镇: there every rollup is stored town by town, each town's rows in
-# the order they were built (by day or bucket, for the period's zone maps), so that a page of one town
-# reads its own row groups only (DuckDB skips the others by the community ids it is asked for). A
-# database of one town keeps the order it had; the rows are the same either way.
-_TOWN_OF = "SELECT c.community_id, g.town_code FROM communities c JOIN grids g ON g.grid_id = c.grid_id"
-
-
-def _store_by_town(cur: duckdb.DuckDBPyConnection, table: str) -> None:
-    db.execute(
+def _reshape(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rollup tables of an older shape (before town_code) made anew as the schema defines them: they
+    hold nothing but what the rebuild that follows writes again."""
+    shaped = db.scalar(
         cur,
-        f"""CREATE TEMP TABLE rollup_by_town AS
-            SELECT r.* FROM {table} r LEFT JOIN ({_TOWN_OF}) t ON t.community_id = r.community_id
-            ORDER BY t.town_code, r.rowid""",
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'rollup_cases' AND column_name = 'town_code'",
+        in_transaction=True,
+        record=False,
     )
-    db.execute(cur, f"DELETE FROM {table}")
-    db.execute(cur, f"INSERT INTO {table} SELECT * FROM rollup_by_town")
-    db.execute(cur, "DROP TABLE rollup_by_town")
+    if shaped:
+        return
+    for table in TABLES:
+        db.execute(cur, f"DROP TABLE IF EXISTS {table}")
+    db.execute(cur, (db.SCHEMA_DIR / "60_rollups.sql").read_text(encoding="utf-8"))
 
 
 def record_state(cur: duckdb.DuckDBPyConnection, seconds: float) -> None:

@@ -46,6 +46,9 @@ class Source(Protocol):
     `day`. Bound values are named after `prefix`."""
 
     name: str
+    # the column of its rows that names their community's town (analytics.core.scope compares it
+    # instead of joining every row with the town's communities); None when the rows do not carry it
+    town_column: str | None
 
     def cases(self, periods: Periods, *, grain: str = "month", prefix: str = "src") -> Sql:
         """Rows of day, community_id, category, level, urgent, cases, surveyed, satisfaction_sum,
@@ -91,6 +94,7 @@ class _Rollups:
     """The rollups: monthly rows for whole months, daily rows at the periods' edges."""
 
     name = "rollups"
+    town_column: str | None = "town_code"
 
     def cases(self, periods: Periods, *, grain: str = "month", prefix: str = "src") -> Sql:
         return rollups.source("cases", list(periods), grain=grain, prefix=prefix)
@@ -141,6 +145,8 @@ class _Raw:
     """The fact tables, one row per case or activity, in the rollups' columns."""
 
     name = "raw"
+    # the facts name their community only (its town is its grid's, which may change by import)
+    town_column: str | None = None
 
     def cases(self, periods: Periods, *, grain: str = "month", prefix: str = "src") -> Sql:
         return Sql.compose(_RAW_CASES, where=_periods("reported_at", periods, prefix))
@@ -236,6 +242,12 @@ class Warehouse:
     def forget(self) -> None:
         """Forget the freshness answers (a refresh just changed them)."""
         self._answers.clear()
+
+
+def town_col(src: Source, alias: str) -> str | None:
+    """`alias`.town column of `src`'s rows, or None when they do not carry their town: what
+    Filters.where(town_col=…) takes."""
+    return f"{alias}.{src.town_column}" if src.town_column else None
 
 
 def reader(con: duckdb.DuckDBPyConnection | Warehouse) -> Warehouse:

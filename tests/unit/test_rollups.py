@@ -49,52 +49,58 @@ def _frame(con, sql: str) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
+_TOWN_JOIN = "LEFT JOIN (SELECT c.community_id, g.town_code FROM communities c JOIN grids g USING (grid_id)) t USING (community_id)"
+
+
 def assert_rollups_match_raw(con) -> None:
     expected = {
         "rollup_cases": """
-            SELECT reported_at::DATE AS day, community_id, category, coalesce(resolved_level, 'open') AS level,
+            SELECT reported_at::DATE AS day, community_id, town_code, category,
+                   coalesce(resolved_level, 'open') AS level,
                    urgent, count(*) AS cases, count(satisfaction) AS surveyed,
                    coalesce(sum(satisfaction), 0) AS satisfaction_sum, count(*) FILTER (satisfaction >= 4) AS satisfied,
                    count(*) FILTER (satisfaction <= 2) AS unsatisfied,
                    sum(epoch(closed_at) - epoch(reported_at)) / 3600.0 AS hours_to_close,
                    sum(date_diff('minute', reported_at, closed_at)) AS minutes_to_close
-            FROM grid_cases GROUP BY ALL""",
+            FROM grid_cases TOWN GROUP BY ALL""",
         "rollup_cases_monthly": """
-            SELECT date_trunc('month', reported_at)::DATE AS month, community_id, category,
+            SELECT date_trunc('month', reported_at)::DATE AS month, community_id, town_code, category,
                    coalesce(resolved_level, 'open') AS level, urgent, count(*) AS cases, count(satisfaction) AS surveyed,
                    coalesce(sum(satisfaction), 0) AS satisfaction_sum, count(*) FILTER (satisfaction >= 4) AS satisfied,
                    count(*) FILTER (satisfaction <= 2) AS unsatisfied,
                    sum(epoch(closed_at) - epoch(reported_at)) / 3600.0 AS hours_to_close,
                    sum(date_diff('minute', reported_at, closed_at)) AS minutes_to_close
-            FROM grid_cases GROUP BY ALL""",
+            FROM grid_cases TOWN GROUP BY ALL""",
         "rollup_activities": """
-            SELECT held_on AS day, community_id, item_id, partner_id, count(*) AS activities,
+            SELECT held_on AS day, community_id, town_code, item_id, partner_id, count(*) AS activities,
                    sum(participants) AS participants, sum(volunteers) AS volunteers,
                    sum(volunteer_hours) AS volunteer_hours
-            FROM seed_activities GROUP BY ALL""",
+            FROM seed_activities TOWN GROUP BY ALL""",
         "rollup_activities_monthly": """
-            SELECT date_trunc('month', held_on)::DATE AS month, community_id, item_id, partner_id,
+            SELECT date_trunc('month', held_on)::DATE AS month, community_id, town_code, item_id, partner_id,
                    count(*) AS activities, sum(participants) AS participants, sum(volunteers) AS volunteers,
                    sum(volunteer_hours) AS volunteer_hours
-            FROM seed_activities GROUP BY ALL""",
-        "rollup_open_cases": "SELECT case_id, community_id, category, urgent, reported_at FROM grid_cases"
-        " WHERE closed_at IS NULL",
+            FROM seed_activities TOWN GROUP BY ALL""",
+        "rollup_open_cases": "SELECT case_id, community_id, town_code, category, urgent, reported_at FROM grid_cases"
+        " TOWN WHERE closed_at IS NULL",
     }
+    # each row's town, looked up here by the community's grid
+    expected = {table: sql.replace("TOWN", _TOWN_JOIN) for table, sql in expected.items()}
     for table, sql in expected.items():
         got, want = _frame(con, f"SELECT * FROM {table}"), _frame(con, sql)
         assert list(got.columns) == list(want.columns), table
         pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9, obj=table)
 
     # durations: each closed case once, its bucket recomputed here with numpy
-    raw = con.execute("""SELECT reported_at::DATE AS day, community_id, category, resolved_level AS level, urgent,
-                                (epoch(closed_at) - epoch(reported_at)) / 3600.0 AS hours
-                         FROM grid_cases WHERE closed_at IS NOT NULL""").df()
+    raw = con.execute(f"""SELECT reported_at::DATE AS day, community_id, town_code, category,
+                                 resolved_level AS level, urgent, (epoch(closed_at) - epoch(reported_at)) / 3600.0 AS hours
+                          FROM grid_cases {_TOWN_JOIN} WHERE closed_at IS NOT NULL""").df()
     raw["bucket"] = np.floor(np.log2(np.maximum(raw["hours"], 1 / 3600)) * rollups.BUCKETS_PER_DOUBLING).astype(int)
     got = _frame(con, "SELECT * FROM rollup_case_hours")
     pd.testing.assert_frame_equal(got, raw.sort_values(list(raw.columns)).reset_index(drop=True), check_dtype=False)
     monthly = (
         raw.assign(month=pd.to_datetime(raw["day"]).dt.to_period("M").dt.start_time)
-        .groupby(["month", "community_id", "category", "level", "urgent", "bucket"])
+        .groupby(["month", "community_id", "town_code", "category", "level", "urgent", "bucket"], dropna=False)
         .size()
         .rename("cases")
         .reset_index()

@@ -28,12 +28,15 @@ from analytics.warehouse import rollups, source
 
 # version → fingerprint of the definition it was given for (keep the old ones: the history of changes)
 RECORDED = {
-    "rollups": {1: "5bcb875b0919361e"},
+    # v2: every rollup row names its community's town (town_code), sorted town by town
+    "rollups": {1: "5bcb875b0919361e", 2: "66e4a173580c6172"},
     # v1 recorded again when the queries were composed with Sql: the same SQL and values, diffed on the demo;
     # and again for annotations only (the connection parameters, and `if matrix is not None` for
     # `if resamples`: the matrix exists exactly when resamples are asked for)
     "contest rankings": {1: "8aa2c46767f1e472"},
-    "contest work": {1: "0a870ff7a2d2e741"},
+    # v1 recorded again when a town's rows were kept by the rollups' town_code instead of a join with its
+    # communities: the same rows (a rollup's town is its community's), diffed on the district world
+    "contest work": {1: "82053c1fd0deb9b1"},
 }
 
 
