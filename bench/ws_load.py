@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,8 @@ class Results:
     errors: list[tuple[float, str]] = field(default_factory=list)
     finished_at: list[float] = field(default_factory=list)
     reconnects: int = 0
+    # which replica each connection reached (nginx's X-Jiangchuan-Upstream), and when
+    connections: list[tuple[float, str]] = field(default_factory=list)
 
     def add(self, page: str, seconds: float, at: float) -> None:
         self.times.setdefault(PAGE_NAMES.get(page, page), []).append(seconds)
@@ -109,9 +112,15 @@ async def session(url: str, number: int, think: float, until: float, results: Re
     i = number  # sessions start on different pages
     # sessions start spread over the first think time (or at once, for a burst)
     await asyncio.sleep((number * 0.37) % think if think else 0)
+    # a browser keeps the route cookie nginx gave it (deploy/nginx/jiangchuan.conf): each session its own
+    cookie = {"Cookie": f"jc_route=load-session-{number}"}
     while time.monotonic() < until:
         try:
-            async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+            async with websockets.connect(
+                stream, subprotocols=["streamlit"], max_size=None, open_timeout=30, additional_headers=cookie
+            ) as ws:
+                upstream = ws.response.headers.get("X-Jiangchuan-Upstream", "") if ws.response else ""
+                results.connections.append((time.monotonic() - t0, upstream))
                 while time.monotonic() < until:
                     page = PAGES[i % len(PAGES)]
                     i += 1
@@ -158,6 +167,9 @@ def report(label: str, results: Results, seconds: float, pids: list[int], cpu: f
         print(f"  all pages: p50 {statistics.median(every):.2f} s, p95 {_pct(every, 0.95):.2f} s")
     for page, ts in sorted(results.times.items()):
         print(f"  {page:9s} n={len(ts):4d}  p50 {statistics.median(ts):6.2f} s  p95 {_pct(ts, 0.95):6.2f} s")
+    reached = Counter(u for _, u in results.connections if u)
+    if reached:
+        print("  connections per replica: " + ", ".join(f"{u} {n}" for u, n in sorted(reached.items())))
     for at, error in results.errors[:8]:
         print(f"  error at {at:5.1f} s: {error}")
     for pid in pids:
