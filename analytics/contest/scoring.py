@@ -129,8 +129,15 @@ def check_round(con: duckdb.DuckDBPyConnection, round_id: str, scope: Scope | No
         return
     sql = Sql.compose(
         "SELECT count(*) FROM contest_rounds WHERE round_id = $round_id AND {mine}", mine=round_predicate(scope)
-    )
-    if not db.scalar(con, *sql.bind(round_id=round_id)):
+    ).bind(round_id=round_id)
+
+    def held() -> bool:
+        return bool(db.scalar(con, *sql))
+
+    # asked once per page run (its warehouse remembers the answer), not by each call of the contest page
+    town = scope.restricted_town
+    seen = con.fresh(f"round {round_id} of {town}", held) if isinstance(con, source.Warehouse) else held()
+    if not seen:
         raise AccessDenied(msg("err.contest.other_town", round=round_id))
 
 

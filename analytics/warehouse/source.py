@@ -224,7 +224,8 @@ class Warehouse:
 
     def fresh(self, what: str, ask: Callable[[], bool]) -> bool:
         """`ask()` — whether the stored `what` (the rollups, the stored contest rankings, …) describes
-        the facts as they are — asked once in this warehouse's lifetime."""
+        the facts as they are, or another yes/no about the database as it is now (a round the scope's
+        town held) — asked once in this warehouse's lifetime."""
         if what not in self._answers:
             self._answers[what] = bool(ask())
         return self._answers[what]
