@@ -37,6 +37,8 @@ def town_picker() -> str | None:
         [None, *names],
         key="filters_town",
         format_func=lambda code: t("filters.town_all") if code is None else names[code],
+        # None is "the whole district", and Streamlit draws a None value as its placeholder (English)
+        placeholder=t("filters.town_all"),
     )
     return picked
 
