@@ -47,6 +47,8 @@ def test_a_district_leader_picks_a_town(district_db: Path) -> None:
     assert_clean(at)
     (picker,) = _town_picker(at)
     assert picker.value is None and picker.options == ["全区（全部街镇）", "江川路街道", "古美街道"]
+    # the browser draws a None value as the placeholder: it must say the same, in Chinese
+    assert picker.placeholder == "全区（全部街镇）"
     grids = next(m for m in at.sidebar.multiselect if m.label == "片区网格")
     assert "江川路街道" not in grids.options and len(grids.options) > 7
     assert at.title[0].value == "闵行区 · 全部街镇 · 总览"
