@@ -22,6 +22,7 @@ from analytics import db
 from analytics.access import Scope, audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
+from analytics.explore import saved
 from analytics.lake import serving
 from analytics.warehouse.source import Warehouse
 from ui.i18n import said, t
@@ -87,6 +88,10 @@ def _file_connection() -> db.Connection:
         audit.adopt_legacy(con)
     except DataError:
         log.warning("the audit events of an earlier version stay in the database for now", exc_info=True)
+    try:
+        saved.adopt_legacy(con)
+    except DataError:
+        log.warning("the saved queries of an earlier version stay in the database for now", exc_info=True)
     return con
 
 

@@ -1,4 +1,6 @@
--- The analysts' saved console queries (数据探索 · SQL 控制台). Idempotent: runs on every read-write open.
+-- The analysts' saved console queries (数据探索 · SQL 控制台) as earlier versions kept them. They live in the
+-- shared store now (analytics/explore/saved.py), which moves these rows there when the app opens the file;
+-- the table stays, empty, so that older databases keep their schema. Idempotent: runs on every read-write open.
 CREATE TABLE IF NOT EXISTS saved_queries (
     name     VARCHAR PRIMARY KEY CHECK (length(trim(name)) BETWEEN 1 AND 60),
     sql      VARCHAR NOT NULL CHECK (length(trim(sql)) > 0),
