@@ -26,6 +26,7 @@ from analytics.explore import saved
 from analytics.lake import serving
 from analytics.warehouse.source import Warehouse
 from ui.i18n import said, t
+from words import msg
 
 log = logging.getLogger(__name__)
 _build_lock = threading.Lock()
@@ -70,6 +71,15 @@ def lake_path() -> str | None:
     """The lake this server serves read-only ($JIANGCHUAN_LAKE: a replica of a district deployment,
     deploy/README.md), or None: one database file, as for one subdistrict."""
     return os.environ.get(ENV_LAKE) or None
+
+
+def writes_elsewhere(key: str, **values: Any) -> bool:
+    """On a replica (it reads a lake) say, with the words under `key`, that a change is not made here and
+    where it is; True when said, and the caller then offers no form. False on one subdistrict's server."""
+    if not lake_path():
+        return False
+    st.info(t(key, **values), icon=":material/database:")
+    return True
 
 
 def connection() -> db.Connection:
@@ -151,6 +161,9 @@ def write(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     admin's change would look like the change failed."""
     if not fn.__module__.startswith("analytics."):
         raise ValueError("only analytics functions write through here")
+    if lake_path():
+        # a replica's connection reads the lake: say so rather than surface DuckDB's read-only error
+        raise DataError(msg("err.replica.read_only"))
     result = fn(connection(), *args, **kwargs)
     _cached.clear()
     run = _run.get()
