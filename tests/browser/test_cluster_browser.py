@@ -186,6 +186,9 @@ def test_browsing_survives_the_kill_of_the_serving_replica_and_the_audit_trail_i
         assert page.get_by_label("密码").count() == 0
         assert upstreams.since(mark) == {survivor}, upstreams.seen[mark:]
 
+        # nobody signed in again: the survivor took the session the killed replica started from the store
+        assert [e for e in store.recent() if e.action == "sign_in" and e.username == ADMIN] == signed_in
+
         # the audit trail on the survivor lists the sign-in the killed replica wrote
         tab.open("audit", wait_for_text="操作日志")
         _wait_for_row(page, ADMIN, "登录")
