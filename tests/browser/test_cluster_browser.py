@@ -4,7 +4,7 @@ An administrator signs in through the form, the replica that served her is kille
 keeps browsing: the browser reconnects through nginx to the other replica, which finds her session in
 the shared store. The audit trail is shared too: the surviving replica lists the sign-in the dead one
 wrote, and a download made on the survivor is read back from the store and from a third replica started
-afterwards."""
+afterwards, as is a console query saved on the survivor."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ PASSWORD = "cluster-admin-password-1"
 SIGNED_IN = "当前用户"
 COOKIE_SET = "html[data-jc-session='set']"
 UPSTREAM = "x-jiangchuan-upstream"
+QUERY_NAME = "集群查询"
+QUERY = "SELECT name FROM grids ORDER BY grid_id"
 
 # Each row of every data grid on the page as the texts of its cells (the grid draws on a canvas; its
 # accessible table carries the texts of the rows in view, newest audit events first).
@@ -135,6 +137,28 @@ def _wait_for_row(page, *cells: str) -> None:
     page.wait_for_function(f"""() => ({_GRID_ROWS})().some(row => {wanted}.every(w => row.includes(w)))""", polling=200)
 
 
+def _open_console(tab: TrackedPage) -> None:
+    page = tab.open("explorer")
+    with tab.rerun():
+        page.get_by_role("radio", name="SQL 控制台").click()
+    page.locator(".st-key-explorer_sql textarea").wait_for(state="visible")
+
+
+def _save_console_query(tab: TrackedPage, name: str, sql: str) -> None:
+    """Type a statement and a name, each committed (Ctrl+Enter, Enter rerun the page), and press save."""
+    _open_console(tab)
+    area = tab.page.locator(".st-key-explorer_sql textarea")
+    area.fill(sql)
+    with tab.rerun():
+        area.press("Control+Enter")
+    box = tab.page.locator(".st-key-explorer_save_name input")
+    box.fill(name)
+    with tab.rerun():
+        box.press("Enter")
+    with tab.rerun():
+        tab.page.locator(".st-key-explorer_save button").click()
+
+
 def test_browsing_survives_the_kill_of_the_serving_replica_and_the_audit_trail_is_shared(browser, cluster, tmp_path):
     store = PostgresStore(cluster["postgres"]["dsn"])
     admin = Account(ADMIN, "admin", display_name="集群管理员", password_hash=PasswordHasher().hash(PASSWORD))
@@ -202,6 +226,10 @@ def test_browsing_survives_the_kill_of_the_serving_replica_and_the_audit_trail_i
         assert any(ADMIN in row and "登录" in row for row in rows), rows[:5]
         exports = [e for e in store.recent() if e.action == "export" and e.username == ADMIN]
         assert [e.detail.split(" ")[0] for e in exports] == ["操作日志.csv"], exports
+
+        # a console query saved on the survivor goes to the shared store (the replica's lake is read-only)
+        _save_console_query(tab, QUERY_NAME, QUERY)
+        assert [(q.name, q.sql) for q in store.saved_queries(owner=ADMIN)] == [(QUERY_NAME, QUERY)]
         tab.assert_no_exception()
         tab.assert_offline()
 
@@ -217,6 +245,12 @@ def test_browsing_survives_the_kill_of_the_serving_replica_and_the_audit_trail_i
             assert third.page.get_by_label("密码").count() == 0
             _wait_for_row(third.page, ADMIN, "导出")
             _wait_for_row(third.page, ADMIN, "登录")
+            # and lists the query saved on the survivor; choosing it brings its text back
+            _open_console(third)
+            with third.rerun():
+                third.page.locator(".st-key-explorer_saved button").click()  # the combobox's Open button
+                third.page.get_by_role("option", name=QUERY_NAME).click()
+            assert third.page.locator(".st-key-explorer_sql textarea").input_value() == QUERY
             third.assert_no_exception()
             third.assert_offline()
     finally:
