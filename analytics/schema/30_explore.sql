@@ -8,6 +8,6 @@ CREATE TABLE IF NOT EXISTS saved_queries (
     saved_by VARCHAR,
     saved_at TIMESTAMP NOT NULL
 );
--- Whose query it is (the account name): each user lists and changes only their own; a leader reads
--- everyone's through the console. NULL for queries saved before accounts were recorded.
+-- Whose query it is (the account name), moved with the query: each user lists and changes only their own.
+-- NULL for queries saved before accounts were recorded.
 ALTER TABLE saved_queries ADD COLUMN IF NOT EXISTS owner VARCHAR;
