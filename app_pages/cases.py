@@ -226,7 +226,7 @@ with st.expander(t("cases.targets.header"), icon=":material/flag:"):
     downloads.buttons(shown, t("cases.file.targets"), key="cases_targets_dl")
     if who.role != "admin":
         st.caption(t("cases.targets.admin_only"))
-    else:
+    elif not data.writes_elsewhere("replica.settings", what=t("replica.what.targets")):  # a replica says why not
         place_names = {"": t("cases.score.subdistrict"), **grid_names.to_dict()}
         with st.form("cases_target_form"):
             place = st.selectbox(

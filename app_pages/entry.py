@@ -12,6 +12,8 @@ who = scope()  # app.py lists this page for grid workers, secretaries and admini
 if not entry.may_enter(who):
     st.warning(t("entry.not_allowed_role"))
     st.stop()
+if data.writes_elsewhere("replica.entry"):
+    st.stop()
 if data.is_demo():
     st.info(t("entry.demo"), icon=":material/science:")
     st.stop()

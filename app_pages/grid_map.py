@@ -329,32 +329,38 @@ if scope().role == "admin":
             hide_index=True,
             key="grid_map_versions",
         )
-        with st.form("grid_map_upload", clear_on_submit=False):
-            upload = st.file_uploader(
-                t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file"
-            )
-            valid_from = st.date_input(t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from")
-            repair = st.checkbox(
-                t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help")
-            )
-            submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
-        if submitted:
-            if upload is None:
-                st.warning(t("grid_map.admin.need_file"))
-            else:
-                try:
-                    result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
-                except DataError as exc:
-                    st.error(md(said(exc)))  # quotes the file's name and its members' names: text, never markdown
-                    st.caption(t("grid_map.admin.refused"))
+        # a replica reads the lake's boundaries: it says where they are changed instead of offering the upload
+        if not data.writes_elsewhere("replica.settings", what=t("replica.what.boundaries")):
+            with st.form("grid_map_upload", clear_on_submit=False):
+                upload = st.file_uploader(
+                    t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file"
+                )
+                valid_from = st.date_input(
+                    t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from"
+                )
+                repair = st.checkbox(
+                    t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help")
+                )
+                submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
+            if submitted:
+                if upload is None:
+                    st.warning(t("grid_map.admin.need_file"))
                 else:
-                    message = t(
-                        "grid_map.admin.saved",
-                        version=result.version,
-                        grids=result.grids,
-                        start=fmt.date(result.valid_from),
-                        crs=result.source_crs,
-                    )
-                    repaired = t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
-                    st.session_state["grid_map_saved"] = (message, repaired)
-                    st.rerun()
+                    try:
+                        result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
+                    except DataError as exc:
+                        st.error(md(said(exc)))  # quotes the file's name and its members' names: text, never markdown
+                        st.caption(t("grid_map.admin.refused"))
+                    else:
+                        message = t(
+                            "grid_map.admin.saved",
+                            version=result.version,
+                            grids=result.grids,
+                            start=fmt.date(result.valid_from),
+                            crs=result.source_crs,
+                        )
+                        repaired = (
+                            t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
+                        )
+                        st.session_state["grid_map_saved"] = (message, repaired)
+                        st.rerun()

@@ -131,6 +131,8 @@ right.markdown("\n".join(f"- {md(line)}" for line in facts.contest_lines(s)))
 # --- the story -------------------------------------------------------------------------------------
 st.markdown(f"#### {s.t('section.story')}")
 may_edit = me.role in showcase.STORY_EDITORS
+if may_edit and data.writes_elsewhere("replica.settings", what=t("replica.what.story")):
+    may_edit = False  # a replica shows the saved story and says where it is changed
 # No max_chars: the browser would silently refuse a longer paste. The draft lives in session state
 # (view.story_keys), so a rerun or a visit to another page does not lose it.
 box, draft, cut = view.story_keys(community)

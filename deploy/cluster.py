@@ -1,6 +1,6 @@
 """A district deployment on one machine, every part on 127.0.0.1: PostgreSQL (the shared store of
-accounts, sessions, sign-in limits and the audit trail), N app replicas (`streamlit run serve.py`),
-nginx in front of them (sticky per browser, websocket upgrade, a replica taken out while its /readyz
+accounts, sessions, sign-in limits, the audit trail and saved console queries), N app replicas
+(`streamlit run serve.py`), nginx in front of them (sticky per browser, websocket upgrade, a replica taken out while its /readyz
 says no), and a Spark master and worker for the refresh over the lake.
 
     python deploy/cluster.py start [--replicas 2] [--port 8500] [--state deploy/run] --lake DIR

@@ -22,9 +22,11 @@ from analytics import db
 from analytics.access import Scope, audit
 from analytics.core import db_errors
 from analytics.core.errors import DataError
+from analytics.explore import saved
 from analytics.lake import serving
 from analytics.warehouse.source import Warehouse
 from ui.i18n import said, t
+from words import msg
 
 log = logging.getLogger(__name__)
 _build_lock = threading.Lock()
@@ -71,6 +73,15 @@ def lake_path() -> str | None:
     return os.environ.get(ENV_LAKE) or None
 
 
+def writes_elsewhere(key: str, **values: Any) -> bool:
+    """On a replica (it reads a lake) say, with the words under `key`, that a change is not made here and
+    where it is; True when said, and the caller then offers no form. False on one subdistrict's server."""
+    if not lake_path():
+        return False
+    st.info(t(key, **values), icon=":material/database:")
+    return True
+
+
 def connection() -> db.Connection:
     """The process's one DuckDB connection; every query runs on its own cursor (see analytics.db). For a
     replica, the lake's: made anew when an import or a refresh lands in the lake (its generation)."""
@@ -87,6 +98,10 @@ def _file_connection() -> db.Connection:
         audit.adopt_legacy(con)
     except DataError:
         log.warning("the audit events of an earlier version stay in the database for now", exc_info=True)
+    try:
+        saved.adopt_legacy(con)
+    except DataError:
+        log.warning("the saved queries of an earlier version stay in the database for now", exc_info=True)
     return con
 
 
@@ -146,6 +161,9 @@ def write(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     admin's change would look like the change failed."""
     if not fn.__module__.startswith("analytics."):
         raise ValueError("only analytics functions write through here")
+    if lake_path():
+        # a replica's connection reads the lake: say so rather than surface DuckDB's read-only error
+        raise DataError(msg("err.replica.read_only"))
     result = fn(connection(), *args, **kwargs)
     _cached.clear()
     run = _run.get()

@@ -133,6 +133,8 @@ def deadline_settings(who: Scope) -> None:
         if who.role != "admin":
             st.caption(t("overdue.deadlines.admin_only"))
             return
+        if data.writes_elsewhere("replica.settings", what=t("replica.what.deadlines")):
+            return
         with st.form("overdue_deadline_form"):
             left, middle, right, last = st.columns(4)
             category = left.selectbox(

@@ -19,6 +19,7 @@ import streamlit as st
 from analytics import db
 from analytics.access import Scope, audit
 from analytics.explore import console as explore
+from analytics.explore import saved
 from ui import data, session
 from ui.i18n import t
 
@@ -111,12 +112,12 @@ def _while_running(on_wait: Callable[[float], bool | None] | None) -> Callable[[
 
 def saved_queries(scope: Scope) -> pd.DataFrame:
     """The user's own saved queries. Never cached: a query saved a moment ago must show at once."""
-    return explore.saved_queries(data.connection(), scope=scope, user=session.username())
+    return saved.saved_queries(scope=scope, user=session.username())
 
 
 def save_query(name: str, sql: str, scope: Scope) -> None:
-    explore.save_query(data.connection(), name, sql, scope=scope, user=session.username())
+    saved.save_query(name, sql, scope=scope, user=session.username())
 
 
 def delete_saved_query(name: str, scope: Scope) -> None:
-    explore.delete_saved_query(data.connection(), name, scope=scope, user=session.username())
+    saved.delete_saved_query(name, scope=scope, user=session.username())

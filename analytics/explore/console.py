@@ -57,7 +57,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import DataError
 from analytics.core.scope import Scope
@@ -601,78 +600,6 @@ def _first_line(exc: BaseException) -> str:
 
 def _quote(text: str) -> str:
     return text.replace("'", "''")
-
-
-# ---------------------------------------------------------------------------------------------
-# saved queries (table saved_queries, analytics/schema/30_explore.sql)
-NAME_MAX = 60
-
-
-def saved_queries(
-    con: duckdb.DuckDBPyConnection, *, scope: Scope | None = None, user: str | None = None
-) -> pd.DataFrame:
-    """Saved queries, newest first: name, sql, note, saved_by, saved_at — `user`'s own, or every one
-    when no user is named (a notebook holding the file)."""
-    where, params = ("owner = $user", {"user": user}) if user is not None else ("TRUE", {})
-    return db.query(
-        con,
-        f"""
-        SELECT name, sql, note, saved_by, saved_at FROM saved_queries WHERE {where}
-        ORDER BY saved_at DESC, name""",
-        params,
-    )
-
-
-def save_query(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    sql: str,
-    *,
-    note: str | None = None,
-    scope: Scope | None = None,
-    user: str | None = None,
-) -> None:
-    """Save (or replace) a query under `name`; only a query the console would run can be saved, and
-    only its owner replaces it."""
-    name = (name or "").strip()
-    if not name:
-        raise QueryRefused(msg("err.console.no_name"), "empty")
-    if len(name) > NAME_MAX:
-        raise QueryRefused(msg("err.console.long_name", limit=NAME_MAX), "error")
-    check_statement(sql)
-    cur = con.cursor()
-    try:
-        taken = db.query(con, "SELECT owner FROM saved_queries WHERE name = $name", {"name": name})
-        if user is not None and len(taken) and taken["owner"].iloc[0] != user:
-            raise QueryRefused(msg("err.console.name_taken"), "error")
-        db.execute(
-            cur,
-            """
-            INSERT OR REPLACE INTO saved_queries (name, sql, note, saved_by, saved_at, owner)
-            VALUES ($name, $sql, $note, $saved_by, now()::TIMESTAMP, $owner)""",
-            {
-                "name": name,
-                "sql": sql.strip(),
-                "note": (note or "").strip() or None,
-                "saved_by": scope.role if scope else None,
-                "owner": user,
-            },
-        )
-    finally:
-        cur.close()
-
-
-def delete_saved_query(
-    con: duckdb.DuckDBPyConnection, name: str, *, scope: Scope | None = None, user: str | None = None
-) -> None:
-    """Delete `user`'s query `name` (any query of that name when no user is named)."""
-    owned = Sql("AND owner = $user", {"user": user}) if user is not None else ""
-    statement = Sql.compose("DELETE FROM saved_queries WHERE name = $name {owned}", owned=owned).bind(name=name)
-    cur = con.cursor()
-    try:
-        db.execute(cur, statement)
-    finally:
-        cur.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from analytics import db, overview
 from analytics.access import Scope
-from analytics.explore import catalog
+from analytics.explore import catalog, saved
 from analytics.explore import console as explore
 from analytics.filters import Filters
 
@@ -158,23 +158,22 @@ def test_tidy_sql():
 
 # ---------------------------------------------------------------------------------------------
 # saved queries
-def test_save_list_replace_delete(fresh_con):
-    explore.save_query(
-        fresh_con,
+def test_save_list_replace_delete():
+    saved.save_query(
         "各网格事务",
         "SELECT grid_id, count(*) FROM grid_cases JOIN communities USING (community_id) GROUP BY ALL",
         note="按网格",
         scope=Scope("analyst"),
     )
-    explore.save_query(fresh_con, "网格", "FROM grids")
-    saved = explore.saved_queries(fresh_con)
-    assert set(saved["name"]) == {"各网格事务", "网格"}
-    assert saved.set_index("name").loc["各网格事务", "saved_by"] == "analyst"
-    explore.save_query(fresh_con, "网格", "SELECT name FROM grids")
-    saved = explore.saved_queries(fresh_con).set_index("name")
-    assert len(saved) == 2 and saved.loc["网格", "sql"] == "SELECT name FROM grids"
-    explore.delete_saved_query(fresh_con, "网格")
-    assert explore.saved_queries(fresh_con)["name"].tolist() == ["各网格事务"]
+    saved.save_query("网格", "FROM grids")
+    listed = saved.saved_queries()
+    assert set(listed["name"]) == {"各网格事务", "网格"}
+    assert listed.set_index("name").loc["各网格事务", "saved_by"] == "analyst"
+    saved.save_query("网格", "SELECT name FROM grids")
+    listed = saved.saved_queries().set_index("name")
+    assert len(listed) == 2 and listed.loc["网格", "sql"] == "SELECT name FROM grids"
+    saved.delete_saved_query("网格")
+    assert saved.saved_queries()["name"].tolist() == ["各网格事务"]
 
 
 @pytest.mark.parametrize(
@@ -187,11 +186,38 @@ def test_save_list_replace_delete(fresh_con):
         ("空", "  ", "empty"),
     ],
 )
-def test_only_console_queries_can_be_saved(fresh_con, name, sql, reason):
+def test_only_console_queries_can_be_saved(name, sql, reason):
     with pytest.raises(explore.QueryRefused) as refused:
-        explore.save_query(fresh_con, name, sql)
+        saved.save_query(name, sql)
     assert refused.value.reason == reason
-    assert explore.saved_queries(fresh_con).empty
+    assert saved.saved_queries().empty
+
+
+def test_queries_saved_in_an_older_database_move_into_the_store_once(fresh_con):
+    """A subdistrict upgrading keeps its saved queries: the app moves them from its DuckDB file into the
+    store when it opens the file; a name the store already holds keeps the store's query."""
+    rows = [
+        ("各网格事务", "FROM grid_cases", "按网格", "analyst", "analyst1"),
+        ("旧查询", "SELECT 1", None, None, None),
+        ("网格", "FROM grids", None, "leader", "leader1"),
+    ]
+    for name, sql, note, role, owner in rows:
+        fresh_con.execute(
+            "INSERT INTO saved_queries (name, sql, note, saved_by, saved_at, owner) VALUES (?, ?, ?, ?, now(), ?)",
+            [name, sql, note, role, owner],
+        )
+    saved.save_query("网格", "SELECT name FROM grids", scope=Scope("leader"), user="leader1")
+    assert saved.adopt_legacy(fresh_con) == 2
+    assert fresh_con.execute("SELECT count(*) FROM saved_queries").fetchone()[0] == 0
+    assert saved.adopt_legacy(fresh_con) == 0
+    listed = saved.saved_queries().set_index("name")
+    assert set(listed.index) == {"各网格事务", "旧查询", "网格"}
+    assert listed.loc["网格", "sql"] == "SELECT name FROM grids"  # the store's, not the file's
+    assert listed.loc["各网格事务", "note"] == "按网格"
+    assert saved.saved_queries(user="analyst1")["name"].tolist() == ["各网格事务"]
+    # a query saved before owners were recorded is nobody's: an account cannot take it over
+    with pytest.raises(explore.QueryRefused):
+        saved.save_query("旧查询", "SELECT 2", scope=Scope("analyst"), user="analyst1")
 
 
 def test_console_results_download_in_every_format(demo_db_path):

@@ -19,6 +19,7 @@ from analytics.access.store import (
     AuditEvent,
     LimitPolicy,
     PostgresStore,
+    SavedQuery,
     SessionRecord,
     SQLiteStore,
     StoreBusy,
@@ -208,3 +209,27 @@ def test_the_account_command_writes_to_the_store_the_environment_names(location,
     assert done.returncode == 0, done.stderr
     assert replica(location).account("sec30").community_id == "C30"
     assert replica(location).recent(1)[0].username.startswith("cli:")
+
+
+def test_saved_queries_are_shared_and_keep_their_owners(location):
+    a, b = replica(location), replica(location)
+    t0 = dt.datetime(2026, 3, 1, 9, 30, 15, 123456)
+    mine = SavedQuery("各网格事务", "FROM grid_cases", "按网格", "analyst", t0, "analyst1")
+    assert a.save_query(mine)
+    assert b.save_query(SavedQuery("领导的", "SELECT 1", None, "leader", t0 + dt.timedelta(minutes=1), "leader1"))
+    assert [q.name for q in b.saved_queries()] == ["领导的", "各网格事务"]  # newest first
+    assert b.saved_queries(owner="analyst1") == [mine]  # every field as saved, on the other server
+    # another account cannot take a name over; its owner replaces it; the holder (owner None) any
+    assert not b.save_query(SavedQuery("各网格事务", "SELECT 2", None, "leader", t0, "leader1"))
+    assert a.saved_queries(owner="analyst1")[0].sql == "FROM grid_cases"
+    assert b.save_query(SavedQuery("各网格事务", "SELECT 3", None, "analyst", t0, "analyst1"))
+    assert a.saved_queries(owner="analyst1")[0].sql == "SELECT 3"
+    assert not a.delete_query("各网格事务", owner="leader1")
+    assert b.delete_query("各网格事务", owner="analyst1") and a.saved_queries(owner="analyst1") == []
+    assert a.save_query(SavedQuery("领导的", "SELECT 4", None, None, t0, None))
+    assert b.saved_queries(owner="leader1")[0].sql == "SELECT 4"  # the holder's change keeps the owner
+    # adopting keeps what the store holds under a name and adds the rest, once
+    old = [SavedQuery("领导的", "SELECT 0", None, None, t0, None), SavedQuery("旧的", "SELECT 5", None, None, t0, None)]
+    assert a.adopt_queries(old) == 1 and b.adopt_queries(old) == 0
+    assert {q.name: q.sql for q in b.saved_queries()} == {"领导的": "SELECT 4", "旧的": "SELECT 5"}
+    assert b.delete_query("旧的") and [q.name for q in a.saved_queries()] == ["领导的"]

@@ -1,4 +1,4 @@
-"""The shared store: accounts, sign-in limits and the audit trail.
+"""The shared store: accounts, sign-in limits, the audit trail and saved console queries.
 
 Kept out of the DuckDB file on purpose: the running app holds that file exclusively, so a command-line
 account change could neither be written nor audited there while the app runs. This store is one that
@@ -7,7 +7,7 @@ file), and a district deployment swaps in a PostgreSQL class with the same metho
 app server.
 
     base.py     the interface (AccessStore), its records (Account, AuditEvent, LimitPolicy, Reservation,
-                SessionRecord)
+                SessionRecord, SavedQuery)
     sqlite.py   SQLiteStore: one server's store in a file; migrates an old accounts.json on first open
     postgres.py PostgresStore: the store shared by several app servers of a district deployment
     open_store(location=None)  the store named by $JIANGCHUAN_STORE (a file, or a postgresql:// address),
@@ -28,6 +28,7 @@ from analytics.access.store.base import (
     AuditEvent,
     LimitPolicy,
     Reservation,
+    SavedQuery,
     SessionRecord,
     StoreBusy,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "PostgresStore",
     "Reservation",
     "SQLiteStore",
+    "SavedQuery",
     "SessionRecord",
     "StoreBusy",
     "open_store",

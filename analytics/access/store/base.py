@@ -86,8 +86,21 @@ class SessionRecord:
     last_seen_at: float
 
 
+@dataclass(frozen=True)
+class SavedQuery:
+    """An explorer console query saved under a name (unique across the store). `owner` is the account
+    that saved it (None: saved before accounts were recorded, or from a notebook); `saved_by` its role."""
+
+    name: str
+    sql: str
+    note: str | None
+    saved_by: str | None
+    saved_at: dt.datetime
+    owner: str | None
+
+
 class AccessStore(Protocol):
-    """Accounts, sign-in limits and the audit trail. Every method is one transaction; an account change
+    """Accounts, sign-in limits, the audit trail and saved console queries. Every method is one transaction; an account change
     and its audit row commit together. Raises StoreBusy when the store cannot be written in time."""
 
     # accounts
@@ -113,3 +126,10 @@ class AccessStore(Protocol):
     def touch_session(self, session_key: str, now: float) -> None: ...
     def end_session(self, session_key: str) -> bool: ...
     def end_sessions(self, username: str) -> int: ...
+
+    # saved console queries: `owner` None reads, replaces or deletes any (the holder of the store);
+    # an owner replaces or deletes only their own (save_query is False when another owner holds the name)
+    def saved_queries(self, owner: str | None = None) -> list[SavedQuery]: ...
+    def save_query(self, query: SavedQuery) -> bool: ...
+    def delete_query(self, name: str, owner: str | None = None) -> bool: ...
+    def adopt_queries(self, queries: Sequence[SavedQuery]) -> int: ...

@@ -23,7 +23,15 @@ from typing import Any
 
 import psycopg
 
-from analytics.access.store.base import Account, AuditEvent, LimitPolicy, Reservation, SessionRecord, StoreBusy
+from analytics.access.store.base import (
+    Account,
+    AuditEvent,
+    LimitPolicy,
+    Reservation,
+    SavedQuery,
+    SessionRecord,
+    StoreBusy,
+)
 from analytics.core.errors import DataError
 from words import msg
 
@@ -68,7 +76,17 @@ CREATE TABLE IF NOT EXISTS audit_log (
     origin TEXT UNIQUE
 );
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (occurred_at DESC, event_id DESC);
+CREATE TABLE IF NOT EXISTS saved_queries (
+    name TEXT PRIMARY KEY,
+    sql TEXT NOT NULL,
+    note TEXT,
+    saved_by TEXT,
+    saved_at TIMESTAMP NOT NULL,
+    owner TEXT
+);
 """
+
+_QUERY_COLUMNS = "name, sql, note, saved_by, saved_at, owner"
 
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
@@ -312,6 +330,46 @@ class PostgresStore:
     def end_sessions(self, username: str) -> int:
         with self._transaction() as con:
             return con.execute("DELETE FROM sessions WHERE username = %s", (username,)).rowcount
+
+    # -----------------------------------------------------------------------------------------
+    # saved console queries
+    def saved_queries(self, owner: str | None = None) -> list[SavedQuery]:
+        where, params = ("WHERE owner = %s", (owner,)) if owner is not None else ("", ())
+        with self._transaction() as con:
+            rows = con.execute(
+                f"SELECT {_QUERY_COLUMNS} FROM saved_queries {where} ORDER BY saved_at DESC, name", params
+            ).fetchall()
+        return [SavedQuery(*row) for row in rows]
+
+    def save_query(self, query: SavedQuery) -> bool:
+        # one statement: a name another owner holds is left alone even when two servers save it at once
+        with self._transaction() as con:
+            saved = con.execute(
+                f"INSERT INTO saved_queries ({_QUERY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (name) DO UPDATE SET sql = EXCLUDED.sql, note = EXCLUDED.note,"
+                " saved_by = EXCLUDED.saved_by, saved_at = EXCLUDED.saved_at"
+                " WHERE saved_queries.owner IS NOT DISTINCT FROM EXCLUDED.owner OR %s",
+                (query.name, query.sql, query.note, query.saved_by, query.saved_at, query.owner, query.owner is None),
+            )
+            return saved.rowcount > 0
+
+    def delete_query(self, name: str, owner: str | None = None) -> bool:
+        with self._transaction() as con:
+            if owner is None:
+                return con.execute("DELETE FROM saved_queries WHERE name = %s", (name,)).rowcount > 0
+            deleted = con.execute("DELETE FROM saved_queries WHERE name = %s AND owner = %s", (name, owner))
+            return deleted.rowcount > 0
+
+    def adopt_queries(self, queries: Sequence[SavedQuery]) -> int:
+        with self._transaction() as con:
+            return sum(
+                con.execute(
+                    f"INSERT INTO saved_queries ({_QUERY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (name) DO NOTHING",
+                    (q.name, q.sql, q.note, q.saved_by, q.saved_at, q.owner),
+                ).rowcount
+                for q in queries
+            )
 
 
 def _explain(exc: psycopg.Error, dsn: str) -> DataError:

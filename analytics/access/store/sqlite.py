@@ -15,7 +15,15 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from analytics.access.store.base import Account, AuditEvent, LimitPolicy, Reservation, SessionRecord, StoreBusy
+from analytics.access.store.base import (
+    Account,
+    AuditEvent,
+    LimitPolicy,
+    Reservation,
+    SavedQuery,
+    SessionRecord,
+    StoreBusy,
+)
 from analytics.core.errors import DataError
 from words import msg
 
@@ -58,7 +66,17 @@ CREATE TABLE IF NOT EXISTS audit_log (
     detail TEXT,
     origin TEXT UNIQUE              -- where an adopted event came from (its old database and id)
 );
+CREATE TABLE IF NOT EXISTS saved_queries (
+    name TEXT PRIMARY KEY,
+    sql TEXT NOT NULL,
+    note TEXT,
+    saved_by TEXT,                  -- the role it was saved as
+    saved_at TEXT NOT NULL,
+    owner TEXT                      -- the account (empty: saved before accounts were recorded)
+);
 """
+
+_QUERY_COLUMNS = "name, sql, note, saved_by, saved_at, owner"
 
 # in the order of Account's fields
 _ACCOUNT_COLUMNS = "username, role, community_id, display_name, password_hash, town_code, grid_id"
@@ -392,6 +410,51 @@ class SQLiteStore:
     def end_sessions(self, username: str) -> int:
         with self._write() as con:
             return con.execute("DELETE FROM sessions WHERE username = ?", (username,)).rowcount
+
+    # -----------------------------------------------------------------------------------------
+    # saved console queries
+    def saved_queries(self, owner: str | None = None) -> list[SavedQuery]:
+        where, params = ("WHERE owner = ?", (owner,)) if owner is not None else ("", ())
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT {_QUERY_COLUMNS} FROM saved_queries {where} ORDER BY saved_at DESC, name", params
+            ).fetchall()
+        return [SavedQuery(r[0], r[1], r[2], r[3], dt.datetime.fromisoformat(r[4]), r[5]) for r in rows]
+
+    def save_query(self, query: SavedQuery) -> bool:
+        # one statement: a name another owner holds is left alone even when two servers save it at once
+        with self._write() as con:
+            return (
+                con.execute(
+                    f"INSERT INTO saved_queries ({_QUERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET sql = excluded.sql, note = excluded.note,"
+                    " saved_by = excluded.saved_by, saved_at = excluded.saved_at"
+                    " WHERE saved_queries.owner IS excluded.owner OR ? IS NULL",
+                    (*_query_row(query), query.owner),
+                ).rowcount
+                > 0
+            )
+
+    def delete_query(self, name: str, owner: str | None = None) -> bool:
+        with self._write() as con:
+            if owner is None:
+                return con.execute("DELETE FROM saved_queries WHERE name = ?", (name,)).rowcount > 0
+            return con.execute("DELETE FROM saved_queries WHERE name = ? AND owner = ?", (name, owner)).rowcount > 0
+
+    def adopt_queries(self, queries: Sequence[SavedQuery]) -> int:
+        with self._write() as con:
+            return sum(
+                con.execute(
+                    f"INSERT OR IGNORE INTO saved_queries ({_QUERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    _query_row(q),
+                ).rowcount
+                for q in queries
+            )
+
+
+def _query_row(query: SavedQuery) -> tuple[str, str, str | None, str | None, str, str | None]:
+    at = query.saved_at.isoformat(sep=" ", timespec="microseconds")
+    return (query.name, query.sql, query.note, query.saved_by, at, query.owner)
 
 
 def _explain(exc: sqlite3.Error, path: Path) -> DataError:
