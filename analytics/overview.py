@@ -54,11 +54,16 @@ def _totals_sql(filters: Filters, scope: Scope | None, prefix: str, src: Source)
             scope=scope,
             prefix=f"{prefix}k",
         ),
-        "comm_where": filters.where(date_col=None, community_col="c.community_id", scope=scope, prefix=f"{prefix}c"),
+        # the grid's own town_code: communities have a grid by foreign key, so the join keeps every one
+        "comm_where": filters.where(
+            date_col=None, community_col="c.community_id", town_col="g.town_code", scope=scope, prefix=f"{prefix}c"
+        ),
     }
     sql = f"""
         WITH people AS (
-            SELECT sum(c.residents) AS residents FROM communities c WHERE {{comm_where}}
+            SELECT sum(c.residents) AS residents
+            FROM communities c JOIN grids g ON g.grid_id = c.grid_id
+            WHERE {{comm_where}}
         ),
         uptake AS (
             SELECT {count("a.activities")} AS activities, coalesce(sum(a.participants), 0) AS participants,
