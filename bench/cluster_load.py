@@ -11,7 +11,7 @@ started, every answer cached by three sessions first, then each load level: page
 per second, errors, each replica's CPU per page run and peak memory, and how the sessions spread over
 the replicas. Sessions keep a route cookie each, as browsers do, so nginx keeps each on its replica.
 
-`--browser`: halfway through each level, headless Chromium opens the overview through nginx and waits
+`--browser`: halfway through each level of the most sessions, headless Chromium opens the overview through nginx and waits
 on the app's own signals (script finished, connected, charts drawn): the seconds a real user waits
 under that load. `--kill-at S`: one more level with the most sessions and the longest think time on
 the largest cluster, where the replica serving the most sessions is killed (kill -9) S seconds in:
@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--think", type=float, nargs="+", default=[0.0, 15.0])
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--burst-seconds", type=float, default=60.0, help="length of a level without think time")
     parser.add_argument("--kill-at", type=float, help="also kill -9 the busiest replica so many seconds in")
     parser.add_argument("--browser", action="store_true", help="a headless Chromium's overview during each level")
     args = parser.parse_args(argv)
@@ -177,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(ws_load.drive(url, 3 * replicas, 0.0, 30.0, None))  # every answer cached first
                 for think in args.think:
                     for sessions in args.sessions:
-                        level(url, pids, sessions, think, args.seconds, args.browser)
+                        seconds = args.seconds if think else min(args.seconds, args.burst_seconds)
+                        # one browser on the busiest levels only: its own CPU would bend the others
+                        browser = args.browser and sessions == max(args.sessions)
+                        level(url, pids, sessions, think, seconds, browser)
                 if args.kill_at is not None and replicas == max(args.replicas) and replicas > 1:
                     sessions, think = max(args.sessions), max(args.think)
                     before = {pid: ws_load.cpu_seconds(pid) for pid in pids}

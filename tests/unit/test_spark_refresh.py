@@ -91,10 +91,17 @@ def test_times_to_close_with_seconds_and_fractions_agree(tmp_path: Path) -> None
            ('c', 'C02', 'dispute', TIMESTAMP '2024-03-02 23:59:30', TIMESTAMP '2024-03-04 00:00:29', 'community', true, NULL, 'b'),
            ('d', 'C02', 'dispute', TIMESTAMP '2024-03-02 08:00:00', NULL, NULL, false, NULL, 'b')"""
     )
-    facts = tmp_path / "grid_cases.parquet"
-    con.execute(f"COPY grid_cases TO '{facts}' (FORMAT parquet)")
+    # the rollups name each community's town (one here, and C02 left out of the lists: no town)
+    con.execute("INSERT INTO grids (grid_id, name, name_en) VALUES ('G1', '一号网格', 'Grid 1')")
+    con.execute(
+        "INSERT INTO communities (community_id, name, grid_id, households, residents, party_members)"
+        " VALUES ('C01', '甲居民区', 'G1', 100, 250, 10)"
+    )
     spark = dialect.spark_session()
-    spark.read.parquet(str(facts)).createOrReplaceTempView("grid_cases")
+    for name in ("grid_cases", "communities", "grids"):
+        facts = tmp_path / f"{name}.parquet"
+        con.execute(f"COPY {name} TO '{facts}' (FORMAT parquet)")
+        spark.read.parquet(str(facts)).createOrReplaceTempView(name)
     for table in ("rollup_cases", "rollup_case_hours"):
         select = rollups._BUILDS[table]
         want = sorted(con.execute(select).fetchall(), key=repr)
