@@ -70,7 +70,8 @@ def on_spark(
 @pytest.fixture(scope="module")
 def page_statements(district_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Seen:
     """A district leader on the district page, then drilled into 新虹街道's overview; a 古美街道 leader
-    on the overview of her town. Signed in with accounts (a 街镇 leader has no demo role)."""
+    at the district page's address (not offered to her) and on the overview of her town. Signed in with
+    accounts (a 街镇 leader has no demo role)."""
     accounts = tmp_path_factory.mktemp("district-accounts") / "accounts.json"
     with Recorder() as recorder, pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.delenv("JIANGCHUAN_STORE", raising=False)
@@ -88,6 +89,10 @@ def page_statements(district_db_path: Path, tmp_path_factory: pytest.TempPathFac
             at.selectbox(key="district_drill").select(XINHONG).run(timeout=180)
             assert_clean(at)
             assert at.session_state["filters_town"] == XINHONG and at.title[0].value == "新虹街道 · 总览"
+            recorder.where = f"{source} / 古美街道 leader / district"
+            at = run_page(DISTRICT, session_state={"auth_account": users["gumei1"]}, timeout=180)
+            assert_clean(at)
+            assert any("区级对比" in w.value for w in at.warning), "a 街镇 leader is not offered the comparison"
             recorder.where = f"{source} / 古美街道 leader / overview"
             at = run_page(OVERVIEW, session_state={"auth_account": users["gumei1"]}, timeout=180)
             assert_clean(at)
@@ -175,9 +180,18 @@ def test_the_district_pages_give_duckdbs_answer_on_spark(spark, on_spark, page_s
     assert not failures, "\n\n".join(failures)
 
 
+def test_the_pivots_use_every_dimension_and_measure():
+    assert {d for spec in SPECS.values() for d in spec.rows} == set(pivot.DIMENSIONS)
+    for subject, measures in pivot.MEASURES.items():
+        assert {m for spec in SPECS.values() if spec.subject == subject for m in spec.measures} == set(measures)
+    assert {name for spec in SPECS.values() for name, _ in spec.keep} == {
+        name for subject in pivot.SUBJECTS for name in pivot.filterable_for(subject)
+    }
+
+
 def test_every_pivot_gives_duckdbs_answer_on_spark(spark, on_spark, pivot_statements):
     read = " ".join(pivot_statements)
     assert "rollup_cases" in read and "FROM grid_cases" in read, "pivots read both the rollups and the facts"
-    assert any("secretary" in w for _, where in pivot_statements.values() for w in where)
+    assert "AS urgent_local" in read, "a secretary's pivot of disputes reads the counts behind it for suppression"
     failures = differing(spark, on_spark, pivot_statements, "the explorer's pivots")
     assert not failures, "\n\n".join(failures)
