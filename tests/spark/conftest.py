@@ -13,8 +13,9 @@ from analytics.demo import generate as demo
 from analytics.warehouse.dialect import spark_session
 
 # The district world's event volume for the Spark tests: at 0.01 every one of the 14 towns still has
-# matters of every level, urgent ones, surveyed ones, activities and contest entries (at 0.005 the
-# smallest towns are down to a handful of urgent matters a year), and the world builds in about 5 s.
+# matters closed at each level (grid up to district), urgent and surveyed ones, activities and contest
+# entries (at 0.005 the smallest towns are down to three urgent matters in two years), and the world
+# builds in about 5 s.
 DISTRICT_SCALE = 0.01
 
 
