@@ -107,17 +107,14 @@ def community_predicate(
 
 def round_predicate(scope: Scope | None, column: str = "round_id", param: str = "scope_town") -> Sql:
     """SQL that keeps the contest rounds of `scope`'s town: those with an entry of one of its
-    communities, and those with no entry yet (`column` holds round ids of contest_rounds). One
-    semi-join over the rounds, each with its entries' towns: two subqueries joined by OR cost a page of
-    one town in a district database as much again as the rest of the query."""
+    communities, and those with no entry yet (`column` holds round ids). (One semi-join over the rounds
+    grouped with their entries' towns was measured slower than these two subqueries.)"""
     town = scope.restricted_town if scope is not None else None
     if town is None:
         return Sql("TRUE")
+    entrants = TOWN_COMMUNITIES.format(param=param)
     return Sql(
-        f"{column} IN (SELECT rr.round_id FROM contest_rounds rr"
-        " LEFT JOIN contest_entries re ON re.round_id = rr.round_id"
-        " LEFT JOIN communities rc ON rc.community_id = re.community_id"
-        " LEFT JOIN grids rg ON rg.grid_id = rc.grid_id"
-        f" GROUP BY rr.round_id HAVING count(re.round_id) = 0 OR bool_or(rg.town_code = ${param}))",
+        f"({column} IN (SELECT re.round_id FROM contest_entries re WHERE re.community_id IN ({entrants}))"
+        f" OR {column} NOT IN (SELECT ra.round_id FROM contest_entries ra))",
         {param: town},
     )
