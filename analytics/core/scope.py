@@ -62,8 +62,8 @@ def town_predicate(
 ) -> Sql:
     """SQL that keeps only the rows of `scope`'s town, for every role (`column` holds community ids
     and is an allow-listed name): what a secretary may compare her numbers with is her own town.
-    `town_col`, where the rows carry their community's town (the rollups and the facts as
-    analytics.warehouse.source presents them), is compared instead: the same rows, without a join."""
+    `town_col`, where the rows carry their community's town (the rollups: a source's `town_column`
+    in analytics.warehouse.source), is compared instead: the same rows, without a join."""
     town = scope.restricted_town if scope is not None else None
     if town is None:
         return Sql("TRUE")

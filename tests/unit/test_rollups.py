@@ -338,6 +338,21 @@ def test_rollups_built_by_other_definitions_are_not_read(fresh_con, monkeypatch)
     assert rollups.ready(fresh_con)
 
 
+def test_rollups_of_the_shape_before_town_code_are_made_anew_at_the_refresh(fresh_con):
+    """A database whose rollup tables were created before each row named its town: the schema's
+    CREATE … IF NOT EXISTS leaves them as they are, so the refresh makes them anew."""
+    con = fresh_con
+    old_shape = {table: f"SELECT * EXCLUDE (town_code) FROM {table}" for table in rollups.TABLES}
+    for table, select in old_shape.items():
+        con.execute(f"CREATE TABLE old_{table} AS {select}")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE old_{table} RENAME TO {table}")
+    assert "town_code" not in con.execute("SELECT * FROM rollup_cases LIMIT 0").df().columns
+    refresh.refresh(con)
+    assert rollups.ready(con)
+    assert_rollups_match_raw(con)
+
+
 def test_rows_written_without_a_new_batch_make_the_rollups_stale(fresh_con):
     """A direct insert leaves the data version alone, but not the row counts."""
     assert rollups.ready(fresh_con)
