@@ -33,10 +33,9 @@ who = scope()  # app.py shows this page to administrators only; analytics.ingest
 if not ingest.may_import(who):
     st.warning(t("import.need_role"))
     st.stop()
-if data.lake_path():
+if data.writes_elsewhere("import.lake_replica"):
     # a replica of a district deployment reads the lake and writes nothing: ledgers go into the lake
     # through its one writer (python -m analytics.lake import), followed by the refresh
-    st.info(t("import.lake_replica"), icon=":material/database:")
     st.code(
         "python -m analytics.lake import --lake DIR --town CODE --table grid_cases FILE\n"
         "python -m analytics.refresh --engine spark --lake DIR --master spark://…",

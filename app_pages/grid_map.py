@@ -298,6 +298,39 @@ else:
     for grid_id, column in zip(chosen, st.columns(2)):
         show_grid(grid_id, column, compact=True)
 
+
+def boundary_upload() -> None:
+    """An administrator's form for a new version of the grid boundaries, and what came of it."""
+    with st.form("grid_map_upload", clear_on_submit=False):
+        upload = st.file_uploader(
+            t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file"
+        )
+        valid_from = st.date_input(t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from")
+        repair = st.checkbox(t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help"))
+        submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
+    if not submitted:
+        return
+    if upload is None:
+        st.warning(t("grid_map.admin.need_file"))
+        return
+    try:
+        result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
+    except DataError as exc:
+        st.error(md(said(exc)))  # quotes the file's name and its members' names: text, never markdown
+        st.caption(t("grid_map.admin.refused"))
+        return
+    message = t(
+        "grid_map.admin.saved",
+        version=result.version,
+        grids=result.grids,
+        start=fmt.date(result.valid_from),
+        crs=result.source_crs,
+    )
+    repaired = t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
+    st.session_state["grid_map_saved"] = (message, repaired)
+    st.rerun()
+
+
 # ---------------------------------------------------------------------------------------------
 # boundary management: administrators only (analytics.geo refuses other roles as well)
 if scope().role == "admin":
@@ -331,36 +364,4 @@ if scope().role == "admin":
         )
         # a replica reads the lake's boundaries: it says where they are changed instead of offering the upload
         if not data.writes_elsewhere("replica.settings", what=t("replica.what.boundaries")):
-            with st.form("grid_map_upload", clear_on_submit=False):
-                upload = st.file_uploader(
-                    t("grid_map.admin.file"), type=["geojson", "json", "zip", "gpkg"], key="grid_map_file"
-                )
-                valid_from = st.date_input(
-                    t("grid_map.admin.valid_from"), value=dt.date.today(), key="grid_map_valid_from"
-                )
-                repair = st.checkbox(
-                    t("grid_map.admin.repair"), key="grid_map_repair", help=t("grid_map.admin.repair_help")
-                )
-                submitted = st.form_submit_button(t("grid_map.admin.save"), icon=":material/upload:")
-            if submitted:
-                if upload is None:
-                    st.warning(t("grid_map.admin.need_file"))
-                else:
-                    try:
-                        result = maps.save_boundaries(upload.getvalue(), upload.name, valid_from, repair=repair)
-                    except DataError as exc:
-                        st.error(md(said(exc)))  # quotes the file's name and its members' names: text, never markdown
-                        st.caption(t("grid_map.admin.refused"))
-                    else:
-                        message = t(
-                            "grid_map.admin.saved",
-                            version=result.version,
-                            grids=result.grids,
-                            start=fmt.date(result.valid_from),
-                            crs=result.source_crs,
-                        )
-                        repaired = (
-                            t("grid_map.admin.repaired", grids="、".join(result.repaired)) if result.repaired else ""
-                        )
-                        st.session_state["grid_map_saved"] = (message, repaired)
-                        st.rerun()
+            boundary_upload()
