@@ -43,10 +43,9 @@ import ws_load  # noqa: E402
 from analytics import db  # noqa: E402
 from analytics.lake import derive, export  # noqa: E402
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning'][data-test-connection-state='CONNECTED']"
-PLOTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
-    .every(c => c.querySelector('.js-plotly-plot') === null || c.querySelector('.main-svg') !== null)"""
+# the browser tests' own readiness signals (script finished and connected; every mounted chart drawn)
+from tests.browser.conftest import _PLOTS_DRAWN as PLOTS_DRAWN  # noqa: E402
+from tests.browser.conftest import CHROMIUM, IDLE  # noqa: E402
 
 
 def cluster(*args: str) -> str:
