@@ -188,6 +188,23 @@ class TrackedPage:
         assert not self.outside, f"requests left the machine: {sorted(set(self.outside))}"
 
 
+# The element lies wholly inside the window (and inside the screen's width when a sidebar slides in).
+_WHOLLY_VISIBLE = """e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth + 1 && r.bottom <= innerHeight + 1; }"""
+
+
+def open_list(page, combobox) -> None:
+    """Open a Streamlit selectbox's list as a user does: with the box wholly in view, tap it, and return once
+    the list shows. Its list is a non-modal popover that closes on any scroll of what holds the box; a box
+    tapped half below the fold is scrolled into view by the browser as it takes focus, and that scroll shut
+    the list as it opened (one run in six on a phone's sidebar). So it is scrolled there first and tapped
+    only once it lies wholly inside the window and has stopped sliding (fails after SIGNAL_MS)."""
+    combobox.scroll_into_view_if_needed()
+    page.wait_for_function(_WHOLLY_VISIBLE, arg=combobox.element_handle(), polling=100)
+    combobox.click()
+    page.get_by_role("listbox").wait_for(state="visible")
+
+
 @pytest.fixture
 def tracked(browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from analytics import access, db, ingest
-from tests.browser.conftest import CHROMIUM, TrackedPage, running_app
+from tests.browser.conftest import CHROMIUM, TrackedPage, open_list, running_app
 from tests.conftest import artifact
 
 pytestmark = pytest.mark.browser
@@ -70,7 +70,7 @@ def overview(tab: TrackedPage) -> dict[str, str]:
 def pick(tab: TrackedPage, label: str, option: str) -> None:
     """Choose in a Streamlit selectbox as a thumb does: open it, tap the option."""
     page = tab.page
-    page.get_by_role("combobox", name=label, exact=True).first.click()
+    open_list(page, page.get_by_role("combobox", name=label, exact=True).first)
     page.get_by_role("option", name=option).first.click()
 
 

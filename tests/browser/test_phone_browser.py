@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import TrackedPage
+from tests.browser.conftest import TrackedPage, open_list
 
 pytestmark = pytest.mark.browser
 
@@ -113,16 +113,9 @@ def test_filters_reachable(viewer):
         toggle.click()
     period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="时间范围")
     period.wait_for(state="visible")
-    # The sidebar slides in: wait until the picker lies wholly inside the screen (fails after SIGNAL_MS).
-    page.wait_for_function(
-        """([e, w]) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= w + 1; }""",
-        arg=[period.element_handle(), width],
-        polling=100,
-    )
     caption = page.locator("[data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer']").first
     before = caption.inner_text()
-    period.get_by_role("combobox").click()
-    page.get_by_role("listbox").wait_for(state="visible")
+    open_list(page, period.get_by_role("combobox"))  # once the sliding sidebar holds it wholly on screen
     with tracked.rerun():
         page.get_by_role("option", name="全部").click()
     assert caption.inner_text() != before, "choosing another period did not change the page"
