@@ -12,7 +12,7 @@ from ui import overdue_view as watch
 from ui.filters import current
 from ui.i18n import said, t
 from ui.layout import page_header
-from ui.session import own_community, scope, scoped
+from ui.session import own_community, scope, scoped, whole_unit
 
 page_header("cases.title", "cases.motto")
 st.caption(t("cases.definition"))
@@ -75,7 +75,7 @@ view.score_tiles(by_grid, whole)
 if own:
     beside_score = comparison.score_line(data.call(compare.scores, filters, scope=who))
     if beside_score:
-        st.caption(beside_score, help=t("scope.compare_help"))
+        st.caption(beside_score, help=t("scope.compare_help", unit=whole_unit()))
 metric = (
     st.segmented_control(
         t("cases.score.metric"),
@@ -227,7 +227,7 @@ with st.expander(t("cases.targets.header"), icon=":material/flag:"):
     if who.role != "admin":
         st.caption(t("cases.targets.admin_only"))
     elif not data.writes_elsewhere("replica.settings", what=t("replica.what.targets")):  # a replica says why not
-        place_names = {"": t("cases.score.subdistrict"), **grid_names.to_dict()}
+        place_names = {"": t("cases.score.subdistrict", unit=whole_unit()), **grid_names.to_dict()}
         with st.form("cases_target_form"):
             place = st.selectbox(
                 t("cases.targets.place"), list(place_names), format_func=place_names.get, key="cases_target_place"

@@ -8,7 +8,7 @@ from ui.contest_view import md  # imported names: text, never markdown
 from ui.filters import current
 from ui.i18n import label, t
 from ui.layout import page_header
-from ui.session import scope, scoped
+from ui.session import scope, scoped, whole_unit
 
 page_header("seeds.title", "seeds.caption")
 colour, community = selection.picks()
@@ -127,7 +127,7 @@ with right:
 # --- communities per 1,000 residents ----------------------------------------------------------
 st.subheader(t("seeds.funnel"))
 result = data.call(seeds.community_funnel, by_community, scope=scope())
-st.caption(t("seeds.funnel.explain"))
+st.caption(t("seeds.funnel.explain", unit=whole_unit()))
 plot, notes = st.columns([3, 1])
 with plot:
     clickable(charts.funnel_plot(result, community), "funnel", "community")

@@ -110,7 +110,7 @@ else:
 st.caption(s.t("grid.note"))
 
 if len(s.ranks):
-    with st.expander(t("showcase.ranks"), icon=":material/leaderboard:"):
+    with st.expander(t("showcase.ranks", unit=t(s.unit)), icon=":material/leaderboard:"):
         for row, column in zip(s.ranks.itertuples(index=False), st.columns(len(s.ranks))):
             column.metric(
                 s.t(f"rank.{row.metric}"),

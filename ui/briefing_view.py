@@ -11,6 +11,7 @@ from analytics import briefing, places
 from analytics.access import Scope, audit
 from ui import data
 from ui.i18n import lang, t
+from ui.session import whole_unit
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,10 @@ def place_options(scope: Scope) -> dict[str | None, str]:  # None: the whole sub
     """None (the whole subdistrict) and every grid, with their names in the session's language."""
     grids = data.call(places.grid_list, scope=scope)
     column = "name_en" if lang() == "en" else "name"
-    return {None: t("briefing.whole"), **{str(g): str(n) for g, n in zip(grids["grid_id"], grids[column])}}
+    return {
+        None: t("briefing.whole", unit=whole_unit()),
+        **{str(g): str(n) for g, n in zip(grids["grid_id"], grids[column])},
+    }
 
 
 def export_callable(b: briefing.Briefing, file_format: str, username: str, scope: Scope) -> Callable[[], bytes]:

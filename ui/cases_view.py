@@ -17,7 +17,7 @@ import streamlit as st
 
 from ui import charts, fmt
 from ui.i18n import has, label, t
-from ui.session import scoped
+from ui.session import scoped, whole_unit
 
 CATEGORIES = ("party_building", "opinion", "service_proxy", "dispute")
 LEVELS_AND_OPEN = ("grid", "community", "street", "district", "open")
@@ -97,7 +97,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     if "month" in out:
         words("month", month_label)
     if "grid_name" in out:  # a row without a grid is the whole subdistrict (targets, scores)
-        out["grid_name"] = out["grid_name"].fillna(t("cases.score.subdistrict"))
+        out["grid_name"] = out["grid_name"].fillna(t("cases.score.subdistrict", unit=whole_unit()))
     return out.rename(columns={c: t(f"cases.col.{c}") for c in out.columns if has(f"cases.col.{c}")})
 
 
@@ -123,7 +123,7 @@ def community_rows(communities: pd.DataFrame, totals: pd.DataFrame, grid_name: s
     `whole`: the filters hold every community (else the last row is "the selection")."""
     names = {
         "grid": t("cases.comm.total_grid", grid=short_grid(grid_name)),
-        "subdistrict": t("cases.comm.total_all" if whole else "cases.comm.total_selection"),
+        "subdistrict": t("cases.comm.total_all", unit=whole_unit()) if whole else t("cases.comm.total_selection"),
     }
     extra = totals.assign(community_id=None, community_name=totals["place"].map(names)).drop(columns="place")
     return pd.concat([communities, extra[communities.columns]], ignore_index=True)
@@ -135,7 +135,9 @@ def score_heatmap(
     by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str, whole: str | None = None
 ) -> go.Figure:
     """Rows: the whole subdistrict, then each grid; columns: months; colour: score in steps."""
-    whole_label = whole or t("cases.score.subdistrict")  # the page passes whose row it is (ui.session.scoped)
+    whole_label = whole or t(
+        "cases.score.subdistrict", unit=whole_unit()
+    )  # the page passes whose row it is (ui.session.scoped)
     whole = by_month[by_month["metric"] == metric].assign(place=whole_label)
     grids = by_grid_month[by_grid_month["metric"] == metric].assign(place=by_grid_month["grid_name"].map(short_grid))
     frame = pd.concat([whole, grids], ignore_index=True)

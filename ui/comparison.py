@@ -14,7 +14,7 @@ from analytics.core.filters import Filters
 from ui import data
 from ui.filters import current
 from ui.i18n import t
-from ui.session import own_community, scope, scope_label
+from ui.session import own_community, scope, scope_label, whole_unit
 
 # metrics ranked on uptake per 1,000 residents rather than on the count the tile shows
 PER_1K = {metric for metric, measure in compare.RANKED.items() if measure.endswith("_per_1k")}
@@ -34,7 +34,7 @@ def line(metric: str, figures: pd.DataFrame | None, show: Callable[[float], str]
     if figures is None or own is None or metric not in figures.index:
         return None
     row = figures.loc[metric]
-    bits = [t("scope.vs_subdistrict", value=show(float(row["subdistrict"])))]
+    bits = [t("scope.vs_subdistrict", unit=whole_unit(), value=show(float(row["subdistrict"])))]
     if not math.isnan(float(row["grid"])):
         bits.append(t("scope.vs_grid", grid=own["grid_name"], value=show(float(row["grid"]))))
     if not math.isnan(float(row["rank"])):
@@ -46,7 +46,7 @@ def line(metric: str, figures: pd.DataFrame | None, show: Callable[[float], str]
 def caption(metric: str, figures: pd.DataFrame | None, show: Callable[[float], str]) -> None:
     said = line(metric, figures, show)
     if said:
-        st.caption(said, help=t("scope.compare_help"))
+        st.caption(said, help=t("scope.compare_help", unit=whole_unit()))
 
 
 def own_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -63,7 +63,7 @@ def score_line(figures: pd.DataFrame | None, metric: str = "cityscore") -> str |
     if figures is None or own is None or figures.empty:
         return None
     row = figures.set_index("metric").loc[metric]
-    bits = [t("scope.vs_subdistrict", value=f"{float(row['subdistrict']):.2f}")]
+    bits = [t("scope.vs_subdistrict", unit=whole_unit(), value=f"{float(row['subdistrict']):.2f}")]
     if not math.isnan(float(row["grid"])):
         bits.append(t("scope.vs_grid", grid=own["grid_name"], value=f"{float(row['grid']):.2f}"))
     return " · ".join(bits)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+import words
 from analytics import places
 from analytics.access import Scope
+from analytics.core.hierarchy import unit_key
 from ui import data
 from ui.i18n import has, lang, t
 
@@ -71,12 +73,25 @@ def scope_label() -> str:
     return str(names[town]) if town in names else t("scope.district")
 
 
+def whole_unit() -> words.Message:
+    """What the whole a page compares with is, for "全{unit}": the town the numbers sit in (a secretary's,
+    a grid worker's or a town-bound account's town, or the one picked in the sidebar) as a 街道, 镇 or
+    工业区 — so the default database, one 街道, says 全街道 as it always has — or 区 for the whole district."""
+    towns = data.call(places.town_list)
+    names = dict(zip(towns["town_code"], towns["name"]))
+    if len(names) == 1:
+        return words.msg(unit_key(str(next(iter(names.values())))))
+    town = scope().restricted_town or st.session_state.get("filters_town")
+    return words.msg(unit_key(str(names[town]))) if town in names else words.msg("unit.district")
+
+
 def scoped(key: str, **values: object) -> str:
-    """The text that says whose numbers follow: `key` with {where} = scope_label(), or for a secretary
-    `<key>.own` where the usual text names the subdistrict, its grids or "all seven" over her numbers."""
+    """The text that says whose numbers follow: `key` with {where} = scope_label() and {unit} =
+    whole_unit(), or for a secretary `<key>.own` where the usual text names the subdistrict, its grids
+    or "all seven" over her numbers."""
     own_key = f"{key}.own"
     chosen = own_key if has(own_key) and own_community() else key
-    return t(chosen, where=scope_label(), **values)
+    return t(chosen, where=scope_label(), unit=whole_unit(), **values)
 
 
 # The browser's side of a signed-in session (analytics.access.sessions): Streamlit reads cookies

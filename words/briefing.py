@@ -18,7 +18,7 @@ STRINGS = {
     ),
     "briefing.working": ("正在按规则查找本月要点…", "Finding the month's points by rule…"),
     "briefing.place": ("范围", "Covering"),
-    "briefing.whole": ("全街道", "The whole subdistrict"),
+    "briefing.whole": ("全{unit}", "The whole {unit}"),
     "briefing.downloads": ("下载简报", "Download the briefing"),
     "briefing.download.pdf": ("PDF（A4）", "PDF (A4)"),
     "briefing.download.pptx": ("PPT（16:9）", "Slides (16:9)"),

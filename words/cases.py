@@ -35,8 +35,8 @@ STRINGS = {
         "1.00 即恰好达标，高于 1.00 为超额完成（绿色），低于 1.00 为未达标（红色）。综合得分为“小事不出网格”“急事不出社区”两项得分的平均；目标可在页面底部“目标设置”中查看。",
         "1.00 is exactly on target; above is ahead (green), below is behind (red). The overall score averages the in-grid and in-community scores; see the targets at the bottom of the page.",
     ),
-    "cases.score.subdistrict": ("全街道", "Whole subdistrict"),
-    "cases.score.subdistrict.own": ("{where}", "{where}"),
+    "cases.score.subdistrict": ("全{unit}", "Whole {unit}"),
+    "cases.score.subdistrict.own": ("{where}", "{where}"),  # {unit} unused: her community
     "cases.score.delta_description": ("较达标线 1.00", "vs. the 1.00 line"),
     "cases.score.tile_help": (
         "小事不出网格 {in_grid}（目标 {in_grid_target}）；急事不出社区 {in_community}（目标 {in_community_target}）；已办结 {closed} 件。",
@@ -124,7 +124,7 @@ STRINGS = {
         "Each community of the grid: matters (per 1,000 residents), levels, time to close and satisfaction.",
     ),
     "cases.comm.total_grid": ("{grid}合计", "{grid} in total"),
-    "cases.comm.total_all": ("全街道合计", "Whole subdistrict in total"),
+    "cases.comm.total_all": ("全{unit}合计", "Whole {unit} in total"),
     "cases.comm.total_selection": ("所选范围合计", "Selection in total"),
     "cases.comm.none": ("该网格在所选范围内没有可显示的居民区。", "No community of this grid in the selection."),
     # targets

@@ -138,8 +138,8 @@ STRINGS = {
     "grid_map.rank_metric": ("居民区排名依据", "Rank communities by"),
     "grid_map.ranking": ("居民区排名：{metric}", "Communities ranked: {metric}"),
     "grid_map.ranking.own": (
-        "{where}：{metric}（在全街道居民区中的位次见总览）",
-        "{where}: {metric} (your place among all communities: see the overview)",
+        "{where}：{metric}（在全{unit}居民区中的位次见总览）",
+        "{where}: {metric} (your place among the {unit}'s communities: see the overview)",
     ),
     "grid_map.trend": ("逐月走势", "Month by month"),
     "grid_map.trend.activities": ("四色种子活动（场）", "Seed activities"),

@@ -45,10 +45,10 @@ STRINGS = {
     "seeds.funnel": ("居民区对比：每千名居民活动场次（漏斗图）", "Communities per 1,000 residents (funnel plot)"),
     "seeds.funnel.explain": (
         "每个点是一个居民区，横轴为常住人口，纵轴为每千名居民的活动场次。居民区越小，数字越容易因偶然而高低起伏，"
-        "所以允许范围呈漏斗状：落在虚线（95%）以内的差异可视为正常波动；落在点线（99.8%）以外的，才是明显高于或低于全街道水平。",
+        "所以允许范围呈漏斗状：落在虚线（95%）以内的差异可视为正常波动；落在点线（99.8%）以外的，才是明显高于或低于全{unit}水平。",
         "Each dot is a community: residents across, activities per 1,000 residents up. Small communities swing more by chance, "
         "so the band narrows as communities grow: inside the dashed lines (95 %) is ordinary variation; outside the dotted lines "
-        "(99.8 %) a community truly differs from the pooled rate.",
+        "(99.8 %) a community truly differs from the whole {unit}'s pooled rate.",
     ),
     "seeds.funnel.pooled": ("所选范围平均（场/千人）", "Pooled rate (per 1,000)"),
     "seeds.funnel.pooled_line": ("平均水平", "Pooled rate"),

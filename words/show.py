@@ -53,8 +53,8 @@ STRINGS = {
     "show.chart.items": ("服务居民最多的服务项目", "Service items that reached most residents"),
     "show.chart.items_axis": ("服务居民人次", "Residents served"),
     "show.chart.grid_work": (
-        "网格事务办结层级：本社区与全街道",
-        "Where matters were settled: this community and the subdistrict",
+        "网格事务办结层级：本社区与全{unit}",
+        "Where matters were settled: this community and the whole {unit}",
     ),
     "show.chart.contest": ("书记擂台历次名次", "Place in each contest round"),
     "show.chart.rank_axis": ("名次", "Place"),
@@ -70,13 +70,13 @@ STRINGS = {
     "show.metric.cases": ("受理事项", "Matters reported"),
     "show.metric.in_grid_rate": ("小事不出网格率", "Settled in the grid"),
     "show.metric.in_community_rate": ("急事不出社区率", "Settled in the community"),
-    "show.grid.vs_subdistrict": ("街道 {value}", "subdistrict {value}"),
+    "show.grid.vs_subdistrict": ("{unit} {value}", "{unit} {value}"),
     "show.grid.this_community": ("本社区", "This community"),
-    "show.grid.subdistrict": ("全街道", "Subdistrict"),
+    "show.grid.subdistrict": ("全{unit}", "Whole {unit}"),
     "show.grid.none": ("本期没有已办结的网格事务", "No matters closed in this period"),
     "show.grid.note": (
-        "办结率只计已办结事项；街道数为全街道所有居民区的合计，不含其他社区的明细。",
-        "Rates count closed matters only; the subdistrict figure is the total of all communities, "
+        "办结率只计已办结事项；{unit}数为全{unit}所有居民区的合计，不含其他社区的明细。",
+        "Rates count closed matters only; the {unit} figure is the total of all its communities, "
         "without any other community's detail.",
     ),
     # contest
@@ -97,12 +97,12 @@ STRINGS = {
         "All seed services reached {now} residents, up {change} on the previous period",
     ),
     "show.highlight.rank": (
-        "{measure} {value}，在全街道{n}个居民区中排第{rank}",
-        "{measure} {value}: place {rank} of the subdistrict's {n} communities",
+        "{measure} {value}，在全{unit}{n}个居民区中排第{rank}",
+        "{measure} {value}: place {rank} of the {unit}'s {n} communities",
     ),
     "show.highlight.grid_above": (
-        "小事不出网格率 {value}，高于全街道 {points}",
-        "Settled in the grid: {value}, {points} above the subdistrict",
+        "小事不出网格率 {value}，高于全{unit} {points}",
+        "Settled in the grid: {value}, {points} above the {unit}",
     ),
     "show.highlight.contest": (
         "在{round}中位列第{rank}名（共{entries}个居民区）",

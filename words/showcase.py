@@ -38,7 +38,10 @@ STRINGS = {
     "showcase.story_saved": ("故事已保存。", "Story saved."),
     "showcase.story_meta": ("上次保存：{when}（{who}）", "Last saved {when} by {who}"),
     "showcase.story_read_only": ("数据分析员可以查看，不能修改社区故事。", "Analysts can read but not edit the story."),
-    "showcase.ranks": ("在全街道居民区中的位次（只显示本社区）", "Place among all communities (this community only)"),
+    "showcase.ranks": (
+        "在全{unit}居民区中的位次（只显示本社区）",
+        "Place among the {unit}'s communities (this community only)",
+    ),
     "showcase.rank_value": ("第{rank}/{of}名 · {value}", "{rank} of {of} · {value}"),
     "showcase.no_activity": (
         "所选周期内本社区没有四色种子活动，也没有网格事务。请换一个展示周期。",

@@ -40,3 +40,17 @@ MINHANG_TOWNS: tuple[Town, ...] = (
 )
 
 TOWN_BY_CODE = {town.code: town for town in MINHANG_TOWNS}
+
+# What a town's whole is called ("全街道", "全镇"), by the end of its name: a 街道 (subdistrict), an 工业区
+# (industrial zone), a 镇 (town) or a 乡 (township); each a words key (words/scope.py). The default database
+# is one 街道, so its pages say 全街道 as they always have.
+_UNITS = (("街道", "unit.subdistrict"), ("工业区", "unit.zone"), ("镇", "unit.town"), ("乡", "unit.township"))
+
+
+def unit_key(town_name: str | None) -> str:
+    """The words key of what `town_name` is (unit.subdistrict, unit.town, …); unit.any for a name that
+    says none of them."""
+    for suffix, key in _UNITS:
+        if town_name and town_name.endswith(suffix):
+            return key
+    return "unit.any"

@@ -156,7 +156,7 @@ def items_figure(s: Showcase) -> go.Figure:
 def grid_work_figure(s: Showcase) -> go.Figure:
     """Closed matters by the level they were settled at: this community against the subdistrict."""
     lang = s.lang
-    rows = [(text("grid.subdistrict", lang), s.subdistrict), (text("grid.this_community", lang), s.grid_work)]
+    rows = [(s.t("grid.subdistrict"), s.subdistrict), (text("grid.this_community", lang), s.grid_work)]
     fig = go.Figure()
     for level in ("grid", "community", "street", "district"):
         shares = [(row.get(f"share_{level}") or 0.0) for _, row in rows]
@@ -172,7 +172,7 @@ def grid_work_figure(s: Showcase) -> go.Figure:
             textfont={"color": "white" if level in ("grid", "district") else INK},
         )
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
-    return _layout(fig, text("chart.grid_work", lang), 300, barmode="stack", bargap=0.35)
+    return _layout(fig, s.t("chart.grid_work"), 300, barmode="stack", bargap=0.35)
 
 
 def contest_figure(s: Showcase) -> go.Figure:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+import words
 from analytics import cases, grids, places, seeds
 from analytics.access import audit
 from analytics.contest import scoring as contest
@@ -38,6 +39,7 @@ from analytics.core import connection as db
 from analytics.core import privacy
 from analytics.core.errors import AccessDenied, DataError
 from analytics.core.filters import Filters
+from analytics.core.hierarchy import unit_key
 from analytics.core.scope import Scope
 from analytics.showcase.text import number, pct, points, text
 from words import msg
@@ -87,8 +89,8 @@ class Showcase:
     top_items: the items that reached most residents — seed_colour, item_id, item_name, activities,
         participants (at most TOP_ITEMS, only items held in the period).
     grid_work, grid_work_prev, subdistrict: cases.resolution(by=()) rows as dicts (the subdistrict's is a
-        total over all communities).
-    ranks: metric, value, rank, of — this community's place among all communities on RANK_MEASURES.
+        total over all communities of the community's town).
+    ranks: metric, value, rank, of — this community's place among its town's communities on RANK_MEASURES.
     contest: contest.rank_history rows of this community, oldest round first.
     highlights: sentences computed from the above, most telling first.
     """
@@ -114,6 +116,8 @@ class Showcase:
     story: Story
     demo: bool
     made_on: dt.date = field(default_factory=dt.date.today)
+    # what the community's town is, for "全{unit}" (a words key: unit.subdistrict, unit.town, …)
+    unit: str = "unit.subdistrict"
 
     @property
     def name(self) -> str:
@@ -124,6 +128,8 @@ class Showcase:
         return self.profile.get("short_name") or self.profile["name"]
 
     def t(self, key: str, **values: object) -> str:
+        if "{unit}" in text(key, self.lang):  # "全{unit}": the community's town as what it is (街道, 镇, …)
+            values = {"unit": words.text(self.unit, self.lang), **values}
         return text(key, self.lang, **values)
 
 
@@ -260,10 +266,11 @@ def _services(con: duckdb.DuckDBPyConnection, filters: Filters, scope: Scope | N
     return frame.rename_axis("seed_colour").reset_index()
 
 
-def _ranks(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, community_id: str) -> pd.DataFrame:
-    """This community's place among all communities on each RANK_MEASURES measure (1 = best; ties share).
-    Reads every community (scope=None) and returns this community's rank and the count only."""
-    every = grids.community_summary(con, Filters(start, end))
+def _ranks(con: duckdb.DuckDBPyConnection, in_town: Filters, community_id: str) -> pd.DataFrame:
+    """This community's place among its town's communities (`in_town`: the period and the town) on each
+    RANK_MEASURES measure (1 = best; ties share). Reads every community of the town (scope=None) and
+    returns this community's rank and the count only."""
+    every = grids.community_summary(con, in_town)
     every = every.assign(
         volunteer_hours_per_1k=1000.0 * every["volunteer_hours"] / every["residents"].where(every["residents"] > 0)
     )
@@ -325,6 +332,12 @@ def content(
     if row.empty:
         raise DataError(msg("err.showcase.unknown_community", community=community_id))
     profile = _first(row.drop(columns=["lon", "lat"]))
+    # what the community is set beside: its own town's communities (one town in the default database; in
+    # a district's, 江川's secretary is not ranked among all 14 towns' communities)
+    town = places.community_town(con, community_id)
+    in_town = Filters(start, end, town_codes=None if town is None else (town,))
+    towns = places.town_list(con)
+    town_name = towns.loc[towns["town_code"] == town, "name"]
 
     matrix = seeds.pairing_matrix(con, filters, scope=scope)
     partners = matrix[matrix["paired"]][
@@ -345,8 +358,8 @@ def content(
     grid_work = _first(cases.resolution(con, filters, (), scope=scope))
     grid_work_prev = _first(cases.resolution(con, previous, (), scope=scope))
     # aggregates over every community: totals only, never another community's row (module docstring)
-    subdistrict = _first(cases.resolution(con, Filters(start, end), ()))
-    ranks = _ranks(con, start, end, community_id)
+    subdistrict = _first(cases.resolution(con, in_town, ()))
+    ranks = _ranks(con, in_town, community_id)
     history = contest.rank_history(con)
     # only the rounds held by the end of the period: a 2019 showcase cannot boast of a 2024 contest
     held = pd.to_datetime(history["held_on"]).dt.date <= end
@@ -375,6 +388,7 @@ def content(
         highlights=(),
         story=story,
         demo=db.is_demo(con),
+        unit=unit_key(str(town_name.iloc[0]) if len(town_name) else None),
     )
     return _with_highlights(showcase, partner_stories)
 

@@ -124,5 +124,5 @@ def test_in_english_too(app_db):
     )
     assert_clean(at)
     assert at.title[0].value == "Our community · 鹤北一居 · Overview"
-    lines = [c.value for c in at.caption if c.value.startswith("Subdistrict ")]
+    lines = [c.value for c in at.caption if c.value.startswith("Whole subdistrict ")]
     assert len(lines) == 8 and any("of 35 communities" in line for line in lines)
