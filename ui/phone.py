@@ -26,7 +26,9 @@ _DRAWN = ", ".join(
 )
 # A column of key numbers: it holds a metric and nothing drawn. (CSS cannot nest :has(), so the rule is
 # per column: in a row of four metrics each takes half; a column of metrics beside a chart takes half
-# too, and grows to the whole line since the chart's column cannot share it.)
+# too, and grows to the whole line since the chart's column cannot share it.) Two halves and the row's
+# 1rem gap leave half a rem that flex-grow fills: when they summed to exactly the row's width, a sub-pixel
+# of rounding could wrap the second number, and once in CI the first of three had a line to itself.
 _METRIC_COLUMN = f"[data-testid='stColumn']:has([data-testid='stMetric']):not(:has({_DRAWN}))"
 
 
@@ -39,9 +41,9 @@ def stylesheet() -> str:
 [data-testid='stSkipToContent']::after {{ content: {skip}; font-size: 1rem; }}
 @media (max-width: {NARROW}) {{
   {_METRIC_COLUMN} {{
-    flex: 1 1 calc(50% - 0.5rem) !important;
-    width: calc(50% - 0.5rem) !important;
-    min-width: calc(50% - 0.5rem) !important;
+    flex: 1 1 calc(50% - 0.75rem) !important;
+    width: calc(50% - 0.75rem) !important;
+    min-width: calc(50% - 0.75rem) !important;
   }}
   [data-testid='stMetricValue'] {{ font-size: 1.6rem; }}
   [data-testid='stMetricLabel'] p {{ white-space: normal; }}

@@ -82,6 +82,9 @@ def test_a_stolen_cookie_stops_working_once_its_owner_signs_out(browser, signed_
         second.add_cookies([c for c in first.cookies() if c["name"] == sessions.COOKIE])
         copy = TrackedPage(second.new_page(), signed_app)
         copy.open(wait_for_text=SIGNED_IN)
+        # the owner's tab has finished every run of its sign-in (the cookie's writer may run it once more)
+        tab.idle()
+        page.get_by_role("button", name="退出登录").wait_for()
         with tab.rerun():
             page.get_by_role("button", name="退出登录").click()
         page.locator(COOKIE_CLEARED).wait_for(state="attached")
