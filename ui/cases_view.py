@@ -135,9 +135,8 @@ def score_heatmap(
     by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str, whole: str | None = None
 ) -> go.Figure:
     """Rows: the whole subdistrict, then each grid; columns: months; colour: score in steps."""
-    whole_label = whole or t(
-        "cases.score.subdistrict", unit=whole_unit()
-    )  # the page passes whose row it is (ui.session.scoped)
+    # the page passes whose row it is (ui.session.scoped)
+    whole_label = whole or t("cases.score.subdistrict", unit=whole_unit())
     whole = by_month[by_month["metric"] == metric].assign(place=whole_label)
     grids = by_grid_month[by_grid_month["metric"] == metric].assign(place=by_grid_month["grid_name"].map(short_grid))
     frame = pd.concat([whole, grids], ignore_index=True)

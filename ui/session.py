@@ -79,8 +79,9 @@ def whole_unit() -> words.Message:
     工业区 — so the default database, one 街道, says 全街道 as it always has — or 区 for the whole district."""
     towns = data.call(places.town_list)
     names = dict(zip(towns["town_code"], towns["name"]))
-    if len(names) == 1:
-        return words.msg(unit_key(str(next(iter(names.values())))))
+    if len(names) < 2:  # one town (or a database not yet filled): that town, else the default 街道
+        only = next(iter(names.values()), None)
+        return words.msg(unit_key(str(only)) if only else "unit.subdistrict")
     town = scope().restricted_town or st.session_state.get("filters_town")
     return words.msg(unit_key(str(names[town]))) if town in names else words.msg("unit.district")
 

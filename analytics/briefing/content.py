@@ -13,9 +13,10 @@ from analytics.briefing import rules
 from analytics.briefing.model import ROLES, Briefing, parse_month, rank, say
 from analytics.core import connection as db
 from analytics.core.errors import AccessDenied, DataError
+from analytics.core.hierarchy import unit_key
 from analytics.core.scope import Scope
 from analytics.showcase.text import number, pct
-from words import msg
+from words import msg, text
 
 HEADLINE = ("activities", "participants", "cases", "in_grid_rate", "in_community_rate", "satisfaction")
 RATES = ("in_grid_rate", "in_community_rate", "on_time_rate")
@@ -36,6 +37,15 @@ def _headline_value(measure: str, value: float, lang: str) -> str:
     return number(value, lang)
 
 
+def whole_unit(con: duckdb.DuckDBPyConnection, scope: Scope | None) -> str:
+    """The words key of what the briefing's whole is, for "全{unit}": the scope's town (or the database's one
+    town) as a 街道, 镇 or 工业区, or the district when the scope reads several towns."""
+    towns = places.town_list(con, scope=scope)
+    if len(towns) > 1:
+        return "unit.district"
+    return unit_key(str(towns["name"].iloc[0])) if len(towns) else "unit.subdistrict"
+
+
 def context(
     con: duckdb.DuckDBPyConnection, month: dt.date, grid_id: str | None, lang: str, scope: Scope | None
 ) -> briefing_context.Context:
@@ -45,7 +55,8 @@ def context(
         str(g): str(n or d) for g, n, d in zip(grid_list["grid_id"], grid_list[name_column], grid_list["name"])
     }
     if grid_id is None:
-        names = {briefing_context.WHOLE: say("whole", lang), **grid_names}
+        whole = say("whole", lang, unit=text(whole_unit(con, scope), lang))
+        names = {briefing_context.WHOLE: whole, **grid_names}
     else:
         if grid_id not in grid_names:
             raise DataError(msg("err.briefing.grid", grid=grid_id))

@@ -116,3 +116,11 @@ def test_a_district_leader_reads_the_district_and_then_the_town_picked(two_towns
     at = run_page("app_pages/cases.py", session_state={"filters_town": JIANGCHUAN})
     assert_clean(at)
     assert whole_tile(at) == "全街道"
+
+
+def test_the_briefing_names_the_whole_it_covers(two_towns: dict[str, list[str]]) -> None:
+    at = run_page("app_pages/briefing.py")  # a leader of the district
+    assert_clean(at)
+    assert at.subheader[0].value.startswith("全区 · "), at.subheader[0].value
+    said = " ".join(e.value for e in [*at.markdown, *at.subheader, *at.caption] if isinstance(e.value, str))
+    assert "{unit}" not in said and "全街道" not in said
