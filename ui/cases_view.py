@@ -131,17 +131,14 @@ def community_rows(communities: pd.DataFrame, totals: pd.DataFrame, grid_name: s
 
 # ---------------------------------------------------------------------------------------------
 # CityScore
-def score_heatmap(
-    by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str, whole: str | None = None
-) -> go.Figure:
-    """Rows: the whole subdistrict, then each grid; columns: months; colour: score in steps."""
-    # the page passes whose row it is (ui.session.scoped)
-    whole_label = whole or t("cases.score.subdistrict", unit=whole_unit())
-    whole = by_month[by_month["metric"] == metric].assign(place=whole_label)
+def score_heatmap(by_grid_month: pd.DataFrame, by_month: pd.DataFrame, metric: str, *, whole: str) -> go.Figure:
+    """Rows: the whole (`whole` names it: the page's scoped 全街道 / 全镇 / her community), then each grid;
+    columns: months; colour: score in steps."""
+    whole_rows = by_month[by_month["metric"] == metric].assign(place=whole)
     grids = by_grid_month[by_grid_month["metric"] == metric].assign(place=by_grid_month["grid_name"].map(short_grid))
-    frame = pd.concat([whole, grids], ignore_index=True)
+    frame = pd.concat([whole_rows, grids], ignore_index=True)
     frame["month_label"] = frame["month"].map(month_label)
-    places = [whole_label, *dict.fromkeys(grids["place"])]
+    places = [whole, *dict.fromkeys(grids["place"])]
     months = sorted(frame["month_label"].unique())
     wide = frame.pivot(index="place", columns="month_label", values="score").reindex(index=places, columns=months)
     hover = (

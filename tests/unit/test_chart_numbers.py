@@ -158,6 +158,7 @@ def test_partner_heatmap_prints_the_pairing_table(demo_con, who: Scope) -> None:
 def test_case_charts_print_their_tables(demo_con, who: Scope) -> None:
     by_grid_month = cases.scores(demo_con, YEAR, ("grid_id", "month"), scope=who)
     by_month = cases.scores(demo_con, YEAR, ("month",), scope=who)
+    whole = t("cases.score.subdistrict", unit=t("unit.subdistrict"))  # the page names the whole row (全街道)
     for metric in ("cityscore", *cases.TARGET_METRICS):
         expected = {
             (cases_view.short_grid(r.grid_name), cases_view.month_label(r.month)): r.score
@@ -165,11 +166,11 @@ def test_case_charts_print_their_tables(demo_con, who: Scope) -> None:
         }
         expected.update(
             {
-                (t("cases.score.subdistrict"), cases_view.month_label(r.month)): r.score
+                (whole, cases_view.month_label(r.month)): r.score
                 for r in by_month[by_month["metric"] == metric].itertuples()
             }
         )
-        assert check(cases_view.score_heatmap(by_grid_month, by_month, metric), expected) > 0
+        assert check(cases_view.score_heatmap(by_grid_month, by_month, metric, whole=whole), expected) > 0
 
     for by in ("category", "grid_id"):
         frame = cases.time_to_close(demo_con, YEAR, (by,), scope=who)
